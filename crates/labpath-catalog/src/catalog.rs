@@ -1,0 +1,351 @@
+//! Loading a catalog: every `*.toml` file of a folder (or the embedded copy),
+//! parsed into the on-disk schema, then checked as a whole: unique ids,
+//! references that resolve, provenance on every fact. The result is either a
+//! valid `Catalog` or the full list of problems with file, line and field.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use labpath_engine::catalog::{
+    Body, Catalog, CatalogParts, Credential, Exam, GlossaryTerm, Jurisdiction,
+};
+use labpath_engine::provenance::{Provenance, Source};
+use labpath_engine::requirement::Requirement;
+use serde::Deserialize;
+
+use crate::diag::{Diagnostic, Diagnostics, locate_key_value, locate_quoted, suggest};
+use crate::parse::{Format, parse};
+
+/// One catalog file: any file may hold any of these sections.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CatalogFile {
+    #[serde(default)]
+    source: Vec<Source>,
+    #[serde(default)]
+    body: Vec<Body>,
+    #[serde(default)]
+    exam: Vec<Exam>,
+    #[serde(default)]
+    credential: Vec<Credential>,
+    #[serde(default)]
+    jurisdiction: Vec<Jurisdiction>,
+    #[serde(default)]
+    term: Vec<GlossaryTerm>,
+}
+
+/// A parsed file with its name and text, for locating later problems.
+struct Parsed<'t> {
+    name: String,
+    text: &'t str,
+    doc: CatalogFile,
+}
+
+/// Loads the catalog shipped inside the binary.
+pub fn embedded() -> Result<Catalog, Diagnostics> {
+    from_files(
+        crate::embedded::FILES
+            .iter()
+            .map(|(name, text)| (format!("catalog/{name}"), (*text).to_owned())),
+    )
+}
+
+/// Loads every `*.toml` file below `dir`.
+pub fn from_dir(dir: &Path) -> Result<Catalog, Diagnostics> {
+    let mut paths = Vec::new();
+    collect_toml(dir, &mut paths).map_err(|e| Diagnostic {
+        file: dir.display().to_string(),
+        line: None,
+        field: None,
+        message: format!("cannot read the catalog folder: {e}"),
+    })?;
+    if paths.is_empty() {
+        return Err(Diagnostic {
+            file: dir.display().to_string(),
+            line: None,
+            field: None,
+            message: "no `*.toml` files here: a catalog folder holds TOML files".to_owned(),
+        }
+        .into());
+    }
+    paths.sort();
+    let mut files = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).map_err(|e| Diagnostic {
+            file: path.display().to_string(),
+            line: None,
+            field: None,
+            message: format!("cannot read: {e}"),
+        })?;
+        files.push((path.display().to_string(), text));
+    }
+    from_files(files)
+}
+
+fn collect_toml(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_toml(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "toml") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Loads a catalog from (name, text) pairs.
+pub fn from_files(files: impl IntoIterator<Item = (String, String)>) -> Result<Catalog, Diagnostics> {
+    let files: Vec<(String, String)> = files.into_iter().collect();
+    let mut problems = Vec::new();
+    let mut parsed = Vec::new();
+    for (name, text) in &files {
+        match parse::<CatalogFile>(name, text, Format::Toml) {
+            Ok(doc) => parsed.push(Parsed {
+                name: name.clone(),
+                text,
+                doc,
+            }),
+            Err(d) => problems.push(d),
+        }
+    }
+    problems.extend(Checker::new(&parsed).run());
+    if !problems.is_empty() {
+        return Err(Diagnostics(problems));
+    }
+    let mut parts = CatalogParts::default();
+    for p in parsed {
+        parts.sources.extend(p.doc.source);
+        parts.bodies.extend(p.doc.body);
+        parts.exams.extend(p.doc.exam);
+        parts.credentials.extend(p.doc.credential);
+        parts.jurisdictions.extend(p.doc.jurisdiction);
+        parts.glossary.extend(p.doc.term);
+    }
+    Ok(Catalog::from_checked_parts(parts))
+}
+
+/// Whole-catalog checks, run after every file parsed.
+struct Checker<'a, 't> {
+    files: &'a [Parsed<'t>],
+    sources: HashSet<&'a str>,
+    bodies: HashSet<&'a str>,
+    exams: HashSet<&'a str>,
+    credentials: HashSet<&'a str>,
+    problems: Vec<Diagnostic>,
+}
+
+impl<'a, 't> Checker<'a, 't> {
+    fn new(files: &'a [Parsed<'t>]) -> Self {
+        let all = |f: fn(&'a CatalogFile) -> Vec<&'a str>| -> HashSet<&'a str> {
+            files.iter().flat_map(|p| f(&p.doc)).collect()
+        };
+        Checker {
+            files,
+            sources: all(|d| d.source.iter().map(|s| s.id.as_str()).collect()),
+            bodies: all(|d| d.body.iter().map(|s| s.id.as_str()).collect()),
+            exams: all(|d| d.exam.iter().map(|s| s.id.as_str()).collect()),
+            credentials: all(|d| d.credential.iter().map(|s| s.id.as_str()).collect()),
+            problems: Vec::new(),
+        }
+    }
+
+    fn run(mut self) -> Vec<Diagnostic> {
+        self.check_unique();
+        for file in self.files {
+            self.check_file(file);
+        }
+        self.problems
+    }
+
+    fn report(&mut self, file: &Parsed<'_>, line: Option<usize>, field: String, message: String) {
+        self.problems.push(Diagnostic {
+            file: file.name.clone(),
+            line,
+            field: Some(field),
+            message,
+        });
+    }
+
+    fn check_unique(&mut self) {
+        let mut seen: HashMap<(&str, String), &str> = HashMap::new();
+        for file in self.files {
+            let d = &file.doc;
+            let ids = d.source.iter().map(|x| ("source", x.id.to_string()))
+                .chain(d.body.iter().map(|x| ("body", x.id.to_string())))
+                .chain(d.exam.iter().map(|x| ("exam", x.id.to_string())))
+                .chain(d.credential.iter().map(|x| ("credential", x.id.to_string())))
+                .chain(d.jurisdiction.iter().map(|x| ("jurisdiction", x.code.to_string())));
+            for (kind, id) in ids {
+                if let Some(first) = seen.insert((kind, id.clone()), &file.name) {
+                    let line = locate_quoted(file.text, &id);
+                    self.report(
+                        file,
+                        line,
+                        kind.to_owned(),
+                        format!("duplicate {kind} id `{id}`: it is already defined in {first}"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn check_ref(&mut self, file: &Parsed<'_>, field: String, kind: &str, id: &str) {
+        let known = match kind {
+            "source" => &self.sources,
+            "body" => &self.bodies,
+            "exam" => &self.exams,
+            _ => &self.credentials,
+        };
+        if known.contains(id) {
+            return;
+        }
+        let hint = suggest(id, known.iter().copied())
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        let line = locate_quoted(file.text, id);
+        self.report(file, line, field, format!("unknown {kind} `{id}`{hint}"));
+    }
+
+    fn check_provenance(&mut self, file: &Parsed<'_>, field: &str, p: &Provenance, anchor: Option<usize>) {
+        if p.sources.is_empty() {
+            self.report(
+                file,
+                anchor,
+                format!("{field}.provenance.sources"),
+                "a fact needs at least one source: add the id of a `[[source]]`".to_owned(),
+            );
+        }
+        for (i, s) in p.sources.iter().enumerate() {
+            self.check_ref(file, format!("{field}.provenance.sources[{i}]"), "source", s.as_str());
+        }
+    }
+
+    fn check_file(&mut self, file: &Parsed<'_>) {
+        let d = &file.doc;
+        for (i, b) in d.body.iter().enumerate() {
+            let line = locate_key_value(file.text, "id", b.id.as_str(), 1);
+            self.check_provenance(file, &format!("body[{i}]"), &b.provenance, line);
+        }
+        for (i, e) in d.exam.iter().enumerate() {
+            let field = format!("exam[{i}]");
+            let line = locate_key_value(file.text, "id", e.id.as_str(), 1);
+            self.check_provenance(file, &field, &e.provenance, line);
+            self.check_ref(file, format!("{field}.body"), "body", e.body.as_str());
+            if let Some(c) = &e.confers {
+                self.check_ref(file, format!("{field}.confers"), "credential", c.as_str());
+            }
+        }
+        for (i, c) in d.credential.iter().enumerate() {
+            self.check_credential(file, i, c);
+        }
+        for (i, j) in d.jurisdiction.iter().enumerate() {
+            let field = format!("jurisdiction[{i}]");
+            let line = locate_quoted(file.text, j.code.as_str());
+            self.check_provenance(file, &field, &j.provenance, line);
+            for (key, id) in [("technologist_license", &j.technologist_license), ("technician_license", &j.technician_license)] {
+                if let Some(id) = id {
+                    self.check_ref(file, format!("{field}.{key}"), "credential", id.as_str());
+                }
+            }
+        }
+        for (i, t) in d.term.iter().enumerate() {
+            let field = format!("term[{i}]");
+            let line = locate_quoted(file.text, &t.term);
+            self.check_provenance(file, &field, &t.provenance, line);
+            for (k, id) in t.credentials.iter().enumerate() {
+                self.check_ref(file, format!("{field}.credentials[{k}]"), "credential", id.as_str());
+            }
+        }
+    }
+
+    fn check_credential(&mut self, file: &Parsed<'_>, i: usize, c: &Credential) {
+        let field = format!("credential[{i}]");
+        let anchor = locate_key_value(file.text, "id", c.id.as_str(), 1).unwrap_or(1);
+        self.check_provenance(file, &field, &c.provenance, Some(anchor));
+        self.check_ref(file, format!("{field}.body"), "body", c.body.as_str());
+        if let Some(e) = &c.exam {
+            self.check_ref(file, format!("{field}.exam"), "exam", e.as_str());
+        }
+        if c.routes.is_empty() && c.notes.is_empty() {
+            self.report(
+                file,
+                Some(anchor),
+                format!("{field}.route"),
+                format!("credential `{}` has no route and no note saying why", c.id),
+            );
+        }
+        for (k, fee) in c.fees.iter().enumerate() {
+            self.check_provenance(file, &format!("{field}.fee[{k}]"), &fee.provenance, Some(anchor));
+            for (n, other) in fee.disputed.iter().enumerate() {
+                self.check_provenance(file, &format!("{field}.fee[{k}].disputed[{n}]"), &other.provenance, Some(anchor));
+            }
+        }
+        if let Some(r) = &c.renewal {
+            self.check_provenance(file, &format!("{field}.renewal"), &r.provenance, Some(anchor));
+        }
+        for (k, n) in c.former_names.iter().enumerate() {
+            self.check_provenance(file, &format!("{field}.former_names[{k}]"), &n.provenance, Some(anchor));
+        }
+        let mut route_ids = HashSet::new();
+        for (k, route) in c.routes.iter().enumerate() {
+            let rfield = format!("{field}.route[{k}]");
+            let line = locate_key_value(file.text, "id", route.id.as_str(), anchor).or(Some(anchor));
+            if !route_ids.insert(route.id.as_str()) {
+                self.report(file, line, format!("{rfield}.id"), format!("duplicate route id `{}` in `{}`", route.id, c.id));
+            }
+            self.check_provenance(file, &rfield, &route.provenance, line);
+            if let (Some(from), Some(until)) = (route.in_force.from, route.in_force.until) {
+                if until <= from {
+                    self.report(file, line, format!("{rfield}.in_force"), format!("`until` ({until}) must come after `from` ({from})"));
+                }
+            }
+            self.check_requirement(file, &format!("{rfield}.requires"), &route.requires, line);
+        }
+    }
+
+    fn check_requirement(&mut self, file: &Parsed<'_>, field: &str, r: &Requirement, line: Option<usize>) {
+        let bad = |this: &mut Self, msg: &str| this.report(file, line, field.to_owned(), msg.to_owned());
+        match r {
+            Requirement::All(of) | Requirement::Any(of) if of.is_empty() => {
+                bad(self, "an `all` or `any` needs at least one requirement");
+            }
+            Requirement::AtLeast(a) if a.n == 0 || a.n as usize > a.of.len() => {
+                bad(self, &format!("`at_least` asks for {} of {} requirements", a.n, a.of.len()));
+            }
+            Requirement::Coursework(c) if c.subjects.is_empty() => bad(self, "coursework needs at least one subject"),
+            Requirement::Program(p) if p.kinds.is_empty() => bad(self, "a program requirement needs at least one kind"),
+            Requirement::Experience(e) if e.months == 0 && e.each_of.is_empty() => {
+                bad(self, "an experience requirement needs `months` above 0");
+            }
+            Requirement::Experience(e) if !e.each_of.is_empty() && e.min_months_each.is_none() => {
+                bad(self, "`each_of` needs `min_months_each`");
+            }
+            Requirement::Credential(c) => {
+                if c.any_of.is_empty() {
+                    bad(self, "a credential requirement needs at least one id in `any_of`");
+                }
+                for (i, id) in c.any_of.iter().enumerate() {
+                    self.check_ref(file, format!("{field}.credential.any_of[{i}]"), "credential", id.as_str());
+                }
+            }
+            Requirement::Exam(e) => {
+                if e.accepted.is_empty() {
+                    bad(self, "an exam requirement needs at least one accepted exam");
+                }
+                for (i, a) in e.accepted.iter().enumerate() {
+                    self.check_ref(file, format!("{field}.exam.accepted[{i}].exam"), "exam", a.exam.as_str());
+                }
+            }
+            _ => {}
+        }
+        let kind = r.kind();
+        for (i, child) in r.children().iter().enumerate() {
+            let child_field = match r {
+                Requirement::AtLeast(_) => format!("{field}.at_least.of[{i}]"),
+                _ => format!("{field}.{kind}[{i}]"),
+            };
+            self.check_requirement(file, &child_field, child, line);
+        }
+    }
+}

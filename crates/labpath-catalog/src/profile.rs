@@ -1,0 +1,72 @@
+//! Loading a person's profile from TOML or JSON, then checking what only the
+//! catalog can tell: that each credential, exam and work state it names
+//! exists. Errors name the file, the line and the field.
+
+use std::path::Path;
+
+use labpath_engine::catalog::Catalog;
+use labpath_engine::profile::Profile;
+
+use crate::diag::{Diagnostic, Diagnostics, locate_quoted, suggest};
+use crate::parse::{Format, parse};
+
+/// Reads and checks a profile file; `.json` is JSON, anything else TOML.
+pub fn load(path: &Path, catalog: &Catalog) -> Result<Profile, Diagnostics> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| Diagnostic {
+        file: name.clone(),
+        line: None,
+        field: None,
+        message: format!("cannot read the profile: {e}"),
+    })?;
+    from_text(&name, &text, Format::from_name(&name), catalog)
+}
+
+/// Parses and checks a profile held in memory.
+pub fn from_text(name: &str, text: &str, format: Format, catalog: &Catalog) -> Result<Profile, Diagnostics> {
+    let profile: Profile = parse(name, text, format)?;
+    let problems = check(name, text, &profile, catalog);
+    if problems.is_empty() {
+        Ok(profile)
+    } else {
+        Err(Diagnostics(problems))
+    }
+}
+
+fn check(name: &str, text: &str, profile: &Profile, catalog: &Catalog) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let mut unknown = |field: String, kind: &str, id: &str, known: Vec<&str>| {
+        let hint = suggest(id, known)
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_else(|| format!(" (run `labpath {kind}s` for the list)"));
+        problems.push(Diagnostic {
+            file: name.to_owned(),
+            line: locate_quoted(text, id),
+            field: Some(field),
+            message: format!("unknown {kind} `{id}`{hint}"),
+        });
+    };
+    let credential_ids = || catalog.credentials().iter().map(|c| c.id.as_str()).collect::<Vec<_>>();
+    for (i, held) in profile.credentials.iter().enumerate() {
+        if catalog.credential(held.id.as_str()).is_none() {
+            unknown(format!("credential[{i}].id"), "credential", held.id.as_str(), credential_ids());
+        }
+    }
+    for (i, exam) in profile.exams.iter().enumerate() {
+        if catalog.exam(exam.exam.as_str()).is_none() {
+            let ids = catalog.exams().iter().map(|e| e.id.as_str()).collect();
+            unknown(format!("exam[{i}].exam"), "exam", exam.exam.as_str(), ids);
+        }
+    }
+    if let Some(state) = profile.person.work_state {
+        if !catalog.jurisdictions().is_empty() && catalog.jurisdiction(state).is_none() {
+            problems.push(Diagnostic {
+                file: name.to_owned(),
+                line: locate_quoted(text, state.as_str()),
+                field: Some("person.work_state".to_owned()),
+                message: format!("`{state}` is not a US state or territory code (for example CA, NY, TX, PR)"),
+            });
+        }
+    }
+    problems
+}

@@ -1,0 +1,363 @@
+//! The validated catalog: bodies, credentials with their routes, exams,
+//! jurisdictions, sources and the glossary. A `Catalog` is only built by the
+//! loader after every reference has been checked, so the engine can look
+//! things up without failing.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{BodyId, CredentialId, ExamId, RouteId};
+use crate::provenance::{Provenance, Source};
+use crate::requirement::Requirement;
+use crate::units::{Code, Date, Money};
+use crate::vocab::{CredentialKind, Level};
+
+/// A certifying body, agency or service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Body {
+    /// Stable id.
+    pub id: BodyId,
+    /// Full name.
+    pub name: String,
+    /// Usual short name (ASCP BOC, LFS, NYSED OP).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_name: Option<String>,
+    /// Home page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The state or country it belongs to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jurisdiction: Option<Code>,
+    /// Where these facts come from.
+    pub provenance: Provenance,
+}
+
+/// An examination.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exam {
+    /// Stable id.
+    pub id: ExamId,
+    /// Name.
+    pub name: String,
+    /// Who gives it.
+    pub body: BodyId,
+    /// The credential it leads to, if passing it confers one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confers: Option<CredentialId>,
+    /// The passing score, where one is published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pass_score: Option<u32>,
+    /// Notes on format and scoring.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Where these facts come from.
+    pub provenance: Provenance,
+}
+
+/// A fee, with the values sources disagree on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fee {
+    /// What it pays for.
+    pub label: String,
+    /// The amount the catalog uses; absent when no source gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Money>,
+    /// Where it comes from.
+    pub provenance: Provenance,
+    /// Other amounts other sources give.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub disputed: Vec<DisputedAmount>,
+}
+
+/// An amount another source gives for the same fee.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisputedAmount {
+    /// The amount.
+    pub amount: Money,
+    /// Its source.
+    pub provenance: Provenance,
+}
+
+/// How a credential is kept alive.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Renewal {
+    /// Cycle length in years, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub every_years: Option<u32>,
+    /// Continuing-education hours or points per cycle, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ce_hours: Option<f64>,
+    /// Plain-words summary, including what is unknown.
+    pub summary: String,
+    /// Where it comes from.
+    pub provenance: Provenance,
+}
+
+/// A former or alternative name of a credential.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormerName {
+    /// The old name, e.g. `MT(ASCP)`.
+    pub name: String,
+    /// The day the new name took over, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<Date>,
+    /// Where it comes from.
+    pub provenance: Provenance,
+}
+
+/// When a route is in force.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InForce {
+    /// First day in force (absent: since before the catalog's sources).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<Date>,
+    /// First day no longer in force (absent: still in force).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<Date>,
+}
+
+impl InForce {
+    /// Whether the rule applies on `day`.
+    pub fn contains(&self, day: Date) -> bool {
+        self.from.is_none_or(|from| from <= day) && self.until.is_none_or(|until| day < until)
+    }
+}
+
+/// One alternative set of requirements that qualifies for a credential.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Route {
+    /// Id within the credential (`route-1`).
+    pub id: RouteId,
+    /// Name as the body numbers it (`Route 1`).
+    pub name: String,
+    /// Plain-language summary.
+    pub summary: String,
+    /// When it applies.
+    #[serde(default)]
+    pub in_force: InForce,
+    /// The requirement tree.
+    pub requires: Requirement,
+    /// Where the route text comes from; applies to each of its clauses.
+    pub provenance: Provenance,
+}
+
+/// A certification, license, permit, role qualification or visa prerequisite.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Credential {
+    /// Stable id, e.g. `ascp-mls`.
+    pub id: CredentialId,
+    /// Full name.
+    pub name: String,
+    /// How holders write it, e.g. `MLS(ASCP)`.
+    pub abbreviation: String,
+    /// Who issues it.
+    pub body: BodyId,
+    /// What sort of credential it is.
+    pub kind: CredentialKind,
+    /// The professional level.
+    pub level: Level,
+    /// The state or country it applies in, for licenses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jurisdiction: Option<Code>,
+    /// Other spellings people use for it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// Former names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub former_names: Vec<FormerName>,
+    /// The exam that leads to it, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exam: Option<ExamId>,
+    /// What it allows, in plain words.
+    pub summary: String,
+    /// The routes to it. An empty list means the catalog has no encodable
+    /// route (the reason is in `notes`).
+    #[serde(default, rename = "route", skip_serializing_if = "Vec::is_empty")]
+    pub routes: Vec<Route>,
+    /// Fees.
+    #[serde(default, rename = "fee", skip_serializing_if = "Vec::is_empty")]
+    pub fees: Vec<Fee>,
+    /// Renewal, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renewal: Option<Renewal>,
+    /// Open questions and caveats users should see.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// Where the credential's own facts come from.
+    pub provenance: Provenance,
+}
+
+/// A US state or territory and whether it licenses laboratory personnel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Jurisdiction {
+    /// Two-letter code.
+    pub code: Code,
+    /// Name.
+    pub name: String,
+    /// Whether it licenses clinical laboratory personnel.
+    pub licenses_personnel: bool,
+    /// The license a technologist needs there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub technologist_license: Option<CredentialId>,
+    /// The license a technician needs there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub technician_license: Option<CredentialId>,
+    /// Plain-words answer for this jurisdiction.
+    pub summary: String,
+    /// Where it comes from.
+    pub provenance: Provenance,
+}
+
+impl Jurisdiction {
+    /// The license needed at a level, if this jurisdiction has one.
+    pub fn license_for(&self, level: Level) -> Option<&CredentialId> {
+        match level {
+            Level::Technologist => self.technologist_license.as_ref(),
+            Level::Technician => self.technician_license.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+/// A glossary entry: a term, what it means, and its synonyms.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlossaryTerm {
+    /// The term.
+    pub term: String,
+    /// Synonyms and abbreviations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// The meaning, with history where it matters.
+    pub meaning: String,
+    /// Credentials the term refers to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub credentials: Vec<CredentialId>,
+    /// Where it comes from.
+    pub provenance: Provenance,
+}
+
+/// The whole validated catalog.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    sources: Vec<Source>,
+    bodies: Vec<Body>,
+    exams: Vec<Exam>,
+    credentials: Vec<Credential>,
+    jurisdictions: Vec<Jurisdiction>,
+    glossary: Vec<GlossaryTerm>,
+    credential_index: HashMap<CredentialId, usize>,
+    exam_index: HashMap<ExamId, usize>,
+}
+
+/// The parts a catalog is built from; the loader fills it after checking it.
+#[derive(Debug, Clone, Default)]
+pub struct CatalogParts {
+    /// Cited sources.
+    pub sources: Vec<Source>,
+    /// Bodies.
+    pub bodies: Vec<Body>,
+    /// Exams.
+    pub exams: Vec<Exam>,
+    /// Credentials.
+    pub credentials: Vec<Credential>,
+    /// Jurisdictions.
+    pub jurisdictions: Vec<Jurisdiction>,
+    /// Glossary.
+    pub glossary: Vec<GlossaryTerm>,
+}
+
+impl Catalog {
+    /// Assembles a catalog from checked parts. The caller (the loader) has
+    /// verified that ids are unique and references resolve.
+    pub fn from_checked_parts(parts: CatalogParts) -> Self {
+        let credential_index = parts
+            .credentials
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.clone(), i))
+            .collect();
+        let exam_index = parts
+            .exams
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), i))
+            .collect();
+        Catalog {
+            sources: parts.sources,
+            bodies: parts.bodies,
+            exams: parts.exams,
+            credentials: parts.credentials,
+            jurisdictions: parts.jurisdictions,
+            glossary: parts.glossary,
+            credential_index,
+            exam_index,
+        }
+    }
+
+    /// Every credential, in catalog order.
+    pub fn credentials(&self) -> &[Credential] {
+        &self.credentials
+    }
+
+    /// A credential by id.
+    pub fn credential(&self, id: &str) -> Option<&Credential> {
+        self.credential_index.get(id).map(|&i| &self.credentials[i])
+    }
+
+    /// An exam by id.
+    pub fn exam(&self, id: &str) -> Option<&Exam> {
+        self.exam_index.get(id).map(|&i| &self.exams[i])
+    }
+
+    /// Every exam.
+    pub fn exams(&self) -> &[Exam] {
+        &self.exams
+    }
+
+    /// Every body.
+    pub fn bodies(&self) -> &[Body] {
+        &self.bodies
+    }
+
+    /// A body by id.
+    pub fn body(&self, id: &str) -> Option<&Body> {
+        self.bodies.iter().find(|b| b.id.as_str() == id)
+    }
+
+    /// Every cited source.
+    pub fn sources(&self) -> &[Source] {
+        &self.sources
+    }
+
+    /// A source by id.
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.id.as_str() == id)
+    }
+
+    /// Every jurisdiction.
+    pub fn jurisdictions(&self) -> &[Jurisdiction] {
+        &self.jurisdictions
+    }
+
+    /// A jurisdiction by code.
+    pub fn jurisdiction(&self, code: Code) -> Option<&Jurisdiction> {
+        self.jurisdictions.iter().find(|j| j.code == code)
+    }
+
+    /// The glossary.
+    pub fn glossary(&self) -> &[GlossaryTerm] {
+        &self.glossary
+    }
+}

@@ -1,0 +1,711 @@
+//! One function per leaf of the requirement vocabulary. Each returns the
+//! outcome and a `Finding` holding the quantities that explain it.
+
+use serde::Serialize;
+
+use super::Outcome;
+use crate::catalog::Catalog;
+use crate::facts::{Facts, topic_bit};
+use crate::ids::CredentialId;
+use crate::profile::{Education, ExperiencePeriod, Profile};
+use crate::requirement::{
+    CitizenshipReq, CourseworkReq, CreditsReq, CredentialReq, DegreeReq, EnglishReq, ExamReq,
+    ExperienceReq, ProgramReq, Requirement, ResidenceReq, WorkStateLicenseReq,
+};
+use crate::units::{Code, DAYS_PER_MONTH, Date, Hours};
+use crate::vocab::{DegreeLevel, Discipline, EnglishTestKind, FieldArea, ProgramKind, SchoolAccreditation, Topic};
+
+/// What an evaluation reads: the catalog, the profile, its facts and the day.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx<'c, 'p> {
+    /// The catalog.
+    pub catalog: &'c Catalog,
+    /// The person.
+    pub profile: &'p Profile,
+    /// Facts derived from the profile.
+    pub facts: &'p Facts<'p>,
+    /// The as-of day.
+    pub as_of: Date,
+}
+
+/// Why a degree clause does not pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DegreeGap {
+    /// Nothing missing.
+    None,
+    /// No education listed.
+    NotTold,
+    /// The highest level is below the minimum.
+    LevelTooLow,
+    /// The level is enough but the field is not accepted.
+    FieldNotAccepted,
+    /// The degree is still in progress.
+    InProgress,
+    /// The school's accreditation is not stated.
+    AccreditationNotTold,
+    /// The school is not accredited.
+    NotAccredited,
+    /// A foreign degree needs an evaluation showing its US equivalent.
+    NeedsEvaluation,
+    /// The evaluation gives a lower US level.
+    EvaluatedBelow,
+    /// The degree was earned in a country the rule excludes.
+    EarnedInExcludedCountry,
+}
+
+/// Why a program clause does not pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProgramGap {
+    /// Nothing missing.
+    None,
+    /// No program of an accepted kind.
+    Missing,
+    /// The program completes after the as-of day.
+    NotCompleted,
+    /// The program was completed too long ago; the window closed.
+    TooOld,
+}
+
+/// Why a credential clause does not pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CredentialGap {
+    /// Nothing missing.
+    None,
+    /// Not held.
+    NotHeld,
+    /// Held but expired (or not yet earned) on the as-of day.
+    NotCurrent,
+}
+
+/// Why an exam clause does not pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExamGap {
+    /// Nothing missing.
+    None,
+    /// No accepted exam taken.
+    NotTaken,
+    /// An accepted exam was taken and not passed.
+    Failed,
+    /// Passed, but on a date the rule does not accept.
+    OutsideDates,
+    /// Passed (through a held certification) on a date not given.
+    DateNotTold,
+}
+
+/// How the English requirement is met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "by", content = "what")]
+pub enum EnglishMet {
+    /// Not met.
+    No,
+    /// Exempt by education in this country.
+    Exempt(Code),
+    /// By this test.
+    Test(EnglishTestKind),
+}
+
+/// Which part of an experience requirement is short.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExperienceShort {
+    /// The discipline.
+    pub discipline: Discipline,
+    /// Months counted in it.
+    pub have: f64,
+    /// Months needed in it.
+    pub need: u32,
+}
+
+/// The quantities behind a clause's outcome.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "finding")]
+pub enum Finding<'c> {
+    /// A combinator: how many children pass, how many are needed, of how many.
+    Combined {
+        /// Children that pass.
+        met: u32,
+        /// Children needed.
+        need: u32,
+        /// Children in all.
+        of: u32,
+    },
+    /// A degree.
+    Degree {
+        /// The best level found (after evaluation for foreign degrees).
+        have: Option<DegreeLevel>,
+        /// Its field.
+        field: Option<FieldArea>,
+        /// What is missing.
+        gap: DegreeGap,
+    },
+    /// Hours in subjects.
+    Hours {
+        /// Hours counted.
+        have: Hours,
+        /// Hours needed.
+        need: Hours,
+        /// Required contents not found (each a set of alternatives).
+        missing: Vec<&'c [Topic]>,
+        /// Whether the profile lists any coursework.
+        told: bool,
+    },
+    /// Total credit.
+    Credits {
+        /// Credit stated (the highest of the degrees), if any.
+        have: Option<Hours>,
+        /// Credit needed.
+        need: Hours,
+    },
+    /// A program.
+    Program {
+        /// The kind found, if any.
+        kind: Option<ProgramKind>,
+        /// Its completion date.
+        completed: Option<Date>,
+        /// The last day it still counts, for time-limited rules.
+        closes_on: Option<Date>,
+        /// What is missing.
+        gap: ProgramGap,
+    },
+    /// Experience.
+    Months {
+        /// Months that certainly count.
+        have: f64,
+        /// Months that would count if the missing facts are favourable.
+        possible: f64,
+        /// Months needed.
+        need: u32,
+        /// Disciplines short of their own minimum.
+        short: Vec<ExperienceShort>,
+        /// Start of the window counted, for `within_years` rules.
+        window_from: Option<Date>,
+    },
+    /// Another credential.
+    Credential {
+        /// The one matched (or the first named, when none is held).
+        id: &'c CredentialId,
+        /// What is missing.
+        gap: CredentialGap,
+    },
+    /// An exam.
+    Exam {
+        /// Index into the rule's accepted exams of the one matched.
+        matched: Option<usize>,
+        /// The date it was passed.
+        date: Option<Date>,
+        /// What is missing.
+        gap: ExamGap,
+    },
+    /// Citizenship.
+    Citizenship {
+        /// The profile's citizenships.
+        have: Vec<Code>,
+    },
+    /// Residence.
+    Residence {
+        /// Months of residence counted (absent when not told).
+        months: Option<f64>,
+        /// Months needed.
+        need: u32,
+    },
+    /// English.
+    English {
+        /// How it is met.
+        met: EnglishMet,
+    },
+    /// A declared fact.
+    Declared {
+        /// The key.
+        key: &'c str,
+        /// The question.
+        ask: &'c str,
+    },
+    /// The work state's license.
+    WorkState {
+        /// The state chosen, if any.
+        state: Option<Code>,
+        /// Whether that state licenses laboratory personnel.
+        licenses: bool,
+        /// The license it requires, if it does.
+        license: Option<&'c CredentialId>,
+    },
+    /// A rule the catalog cannot check.
+    Unconfirmed {
+        /// Why.
+        text: &'c str,
+    },
+}
+
+impl Finding<'_> {
+    /// For a time-limited leaf, the last day it still passes.
+    pub fn closes_on(&self) -> Option<Date> {
+        match self {
+            Finding::Program { closes_on, .. } => *closes_on,
+            _ => None,
+        }
+    }
+}
+
+/// Evaluates a leaf (never called with a combinator).
+pub fn evaluate_leaf<'c>(ctx: &Ctx<'c, '_>, leaf: &'c Requirement) -> (Outcome, Finding<'c>) {
+    match leaf {
+        Requirement::Degree(r) => degree(ctx, r),
+        Requirement::Coursework(r) => coursework(ctx, r),
+        Requirement::Credits(r) => credits(ctx, r),
+        Requirement::Program(r) => program(ctx, r),
+        Requirement::Experience(r) => experience(ctx, r),
+        Requirement::Credential(r) => credential(ctx, r),
+        Requirement::Exam(r) => exam(ctx, r),
+        Requirement::Citizenship(r) => citizenship(ctx, r),
+        Requirement::Residence(r) => residence(ctx, r),
+        Requirement::English(r) => english(ctx, r),
+        Requirement::Declared(r) => {
+            let told = ctx.profile.declarations.iter().any(|d| d == &r.key);
+            let finding = Finding::Declared {
+                key: &r.key,
+                ask: &r.ask,
+            };
+            (if told { Outcome::Pass } else { Outcome::Unknown }, finding)
+        }
+        Requirement::WorkStateLicense(r) => work_state_license(ctx, r),
+        Requirement::Unconfirmed(r) => (Outcome::Unknown, Finding::Unconfirmed { text: &r.text }),
+        Requirement::All(_) | Requirement::Any(_) | Requirement::AtLeast(_) => (
+            Outcome::Unknown,
+            Finding::Unconfirmed {
+                text: "internal: a combinator reached the leaf evaluator",
+            },
+        ),
+    }
+}
+
+/// Rank of an outcome-with-gap, to keep the most favourable degree.
+fn degree_one(r: &DegreeReq, e: &Education, as_of: Date) -> (Outcome, DegreeLevel, DegreeGap) {
+    if e.completed.is_none_or(|d| d > as_of) {
+        return (Outcome::Fail, e.level, DegreeGap::InProgress);
+    }
+    if r.earned_outside.contains(&e.country) {
+        return (Outcome::Fail, e.level, DegreeGap::EarnedInExcludedCountry);
+    }
+    let foreign = e.country != Code::US;
+    let (level, evaluated) = match (&e.evaluation, foreign && r.us_equivalent) {
+        (Some(ev), true) => (ev.us_level, true),
+        _ => (e.level, false),
+    };
+    if level < r.min_level {
+        let gap = if evaluated {
+            DegreeGap::EvaluatedBelow
+        } else {
+            DegreeGap::LevelTooLow
+        };
+        return (Outcome::Fail, level, gap);
+    }
+    if !r.fields.is_empty() && !r.fields.contains(&e.field) {
+        return (Outcome::Fail, level, DegreeGap::FieldNotAccepted);
+    }
+    if r.accredited {
+        match e.accreditation {
+            None => return (Outcome::Unknown, level, DegreeGap::AccreditationNotTold),
+            Some(SchoolAccreditation::None) => return (Outcome::Fail, level, DegreeGap::NotAccredited),
+            Some(_) => {}
+        }
+    }
+    if foreign && r.us_equivalent && !evaluated {
+        return (Outcome::Unknown, level, DegreeGap::NeedsEvaluation);
+    }
+    (Outcome::Pass, level, DegreeGap::None)
+}
+
+fn degree<'c>(ctx: &Ctx<'c, '_>, r: &'c DegreeReq) -> (Outcome, Finding<'c>) {
+    let best = ctx
+        .profile
+        .education
+        .iter()
+        .map(|e| (degree_one(r, e, ctx.as_of), e.field))
+        .min_by_key(|((outcome, level, _), _)| (*outcome, std::cmp::Reverse(*level)));
+    match best {
+        None => (
+            if ctx.profile.education.is_empty() {
+                Outcome::Unknown
+            } else {
+                Outcome::Fail
+            },
+            Finding::Degree {
+                have: None,
+                field: None,
+                gap: DegreeGap::NotTold,
+            },
+        ),
+        Some(((outcome, level, gap), field)) => (
+            outcome,
+            Finding::Degree {
+                have: Some(level),
+                field: Some(field),
+                gap,
+            },
+        ),
+    }
+}
+
+fn coursework<'c>(ctx: &Ctx<'c, '_>, r: &'c CourseworkReq) -> (Outcome, Finding<'c>) {
+    let (have, topics) = ctx.facts.hours_in(&r.subjects);
+    let missing: Vec<&'c [Topic]> = r
+        .includes
+        .iter()
+        .filter(|alternatives| !alternatives.iter().any(|t| topics & topic_bit(*t) != 0))
+        .map(Vec::as_slice)
+        .collect();
+    let told = ctx.facts.coursework_told;
+    let outcome = if have.reaches(r.min_semester_hours) && missing.is_empty() {
+        Outcome::Pass
+    } else if told {
+        Outcome::Fail
+    } else {
+        Outcome::Unknown
+    };
+    (
+        outcome,
+        Finding::Hours {
+            have,
+            need: r.min_semester_hours,
+            missing,
+            told,
+        },
+    )
+}
+
+fn credits<'c>(ctx: &Ctx<'c, '_>, r: &'c CreditsReq) -> (Outcome, Finding<'c>) {
+    let have = ctx
+        .profile
+        .education
+        .iter()
+        .filter_map(|e| e.semester_hours)
+        .fold(None, |best: Option<Hours>, h| Some(best.map_or(h, |b| if h > b { h } else { b })));
+    let outcome = match have {
+        Some(h) if h.reaches(r.min_semester_hours) => Outcome::Pass,
+        Some(_) => Outcome::Fail,
+        None => Outcome::Unknown,
+    };
+    (
+        outcome,
+        Finding::Credits {
+            have,
+            need: r.min_semester_hours,
+        },
+    )
+}
+
+fn program<'c>(ctx: &Ctx<'c, '_>, r: &'c ProgramReq) -> (Outcome, Finding<'c>) {
+    let candidates = ctx.profile.programs.iter().filter(|p| r.kinds.contains(&p.kind));
+    // The most recent completed program keeps a time-limited window open longest.
+    let done = candidates
+        .clone()
+        .filter(|p| p.completed <= ctx.as_of)
+        .max_by_key(|p| p.completed);
+    if let Some(p) = done {
+        let closes_on = r.within_years.map(|y| p.completed.add_years(y));
+        let open = closes_on.is_none_or(|c| ctx.as_of <= c);
+        return (
+            if open { Outcome::Pass } else { Outcome::Fail },
+            Finding::Program {
+                kind: Some(p.kind),
+                completed: Some(p.completed),
+                closes_on,
+                gap: if open { ProgramGap::None } else { ProgramGap::TooOld },
+            },
+        );
+    }
+    let upcoming = candidates.min_by_key(|p| p.completed);
+    let finding = Finding::Program {
+        kind: upcoming.map(|p| p.kind),
+        completed: upcoming.map(|p| p.completed),
+        closes_on: None,
+        gap: if upcoming.is_some() {
+            ProgramGap::NotCompleted
+        } else {
+            ProgramGap::Missing
+        },
+    };
+    (Outcome::Fail, finding)
+}
+
+/// Whether a period counts: `Some(true)` certainly, `Some(false)` never,
+/// `None` when a missing fact decides.
+fn period_counts(r: &ExperienceReq, p: &ExperiencePeriod) -> Option<bool> {
+    if !p.setting.is_clinical() {
+        return Some(false);
+    }
+    let discipline = if r.disciplines.is_empty() {
+        Some(true)
+    } else if p.disciplines.is_empty() {
+        None
+    } else {
+        Some(p.disciplines.iter().any(|d| r.disciplines.contains(d)))
+    };
+    let accredited = if p.accreditation.is_empty() {
+        None
+    } else {
+        Some(p.accreditation.iter().any(|a| r.accreditations.contains(a)))
+    };
+    let place = match (r.countries.is_empty(), r.accreditations.is_empty()) {
+        (true, true) => Some(true),
+        (false, true) => Some(r.countries.contains(&p.country)),
+        (true, false) => accredited,
+        (false, false) => {
+            if r.countries.contains(&p.country) {
+                Some(true)
+            } else {
+                accredited
+            }
+        }
+    };
+    match (discipline, place) {
+        (Some(false), _) | (_, Some(false)) => Some(false),
+        (Some(true), Some(true)) => Some(true),
+        _ => None,
+    }
+}
+
+/// Full-time-equivalent months of a period inside [from, to].
+fn months_within(p: &ExperiencePeriod, from: Option<Date>, to: Date) -> f64 {
+    let start = from.map_or(p.start, |f| f.max(p.start));
+    let end = p.end.map_or(to, |e| e.min(to));
+    if end < start {
+        return 0.0;
+    }
+    // Inclusive of both days: a period from 1 Jan to 31 Dec is twelve months.
+    let days = start.days_until(end) + 1;
+    days as f64 / DAYS_PER_MONTH * p.fte
+}
+
+fn experience<'c>(ctx: &Ctx<'c, '_>, r: &'c ExperienceReq) -> (Outcome, Finding<'c>) {
+    let window_from = r.within_years.map(|y| ctx.as_of.sub_years(y));
+    let mut have = 0.0;
+    let mut possible = 0.0;
+    let mut each = vec![(0.0f64, 0.0f64); r.each_of.len()];
+    for p in &ctx.profile.experience {
+        let counts = period_counts(r, p);
+        if counts == Some(false) {
+            continue;
+        }
+        let months = months_within(p, window_from, ctx.as_of);
+        possible += months;
+        if counts == Some(true) {
+            have += months;
+        }
+        for (i, d) in r.each_of.iter().enumerate() {
+            if p.disciplines.contains(d) {
+                each[i].0 += months;
+                each[i].1 += months;
+            } else if p.disciplines.is_empty() {
+                each[i].1 += months;
+            }
+        }
+    }
+    let need_each = f64::from(r.min_months_each.unwrap_or(0));
+    let need = f64::from(r.months);
+    let short: Vec<ExperienceShort> = r
+        .each_of
+        .iter()
+        .zip(&each)
+        .filter(|(_, (certain, _))| *certain + 1e-9 < need_each)
+        .map(|(d, (certain, _))| ExperienceShort {
+            discipline: *d,
+            have: *certain,
+            need: r.min_months_each.unwrap_or(0),
+        })
+        .collect();
+    let each_possible = each.iter().all(|(_, p)| *p + 1e-9 >= need_each);
+    let outcome = if have + 1e-9 >= need && short.is_empty() {
+        Outcome::Pass
+    } else if possible + 1e-9 >= need && each_possible {
+        Outcome::Unknown
+    } else {
+        Outcome::Fail
+    };
+    (
+        outcome,
+        Finding::Months {
+            have,
+            possible,
+            need: r.months,
+            short,
+            window_from,
+        },
+    )
+}
+
+fn credential<'c>(ctx: &Ctx<'c, '_>, r: &'c CredentialReq) -> (Outcome, Finding<'c>) {
+    let mut found: Option<(&'c CredentialId, bool)> = None;
+    for id in &r.any_of {
+        for held in ctx.profile.credentials.iter().filter(|h| &h.id == id) {
+            let ok = !r.current || held.current_on(ctx.as_of);
+            if ok {
+                return (
+                    Outcome::Pass,
+                    Finding::Credential {
+                        id,
+                        gap: CredentialGap::None,
+                    },
+                );
+            }
+            found = Some((id, false));
+        }
+    }
+    let (id, gap) = match (found, r.any_of.first()) {
+        (Some((id, _)), _) => (id, CredentialGap::NotCurrent),
+        (None, Some(first)) => (first, CredentialGap::NotHeld),
+        (None, None) => {
+            return (
+                Outcome::Fail,
+                Finding::Unconfirmed {
+                    text: "the rule names no credential",
+                },
+            );
+        }
+    };
+    (Outcome::Fail, Finding::Credential { id, gap })
+}
+
+fn exam<'c>(ctx: &Ctx<'c, '_>, r: &'c ExamReq) -> (Outcome, Finding<'c>) {
+    let mut best = (Outcome::Fail, None, None, ExamGap::NotTaken);
+    for (i, accepted) in r.accepted.iter().enumerate() {
+        let id = accepted.exam.as_str();
+        for (_, date) in ctx.facts.exams_passed.iter().filter(|(e, _)| *e == id) {
+            let Some(date) = *date else {
+                if best.0 != Outcome::Pass {
+                    best = (Outcome::Unknown, Some(i), None, ExamGap::DateNotTold);
+                }
+                continue;
+            };
+            let inside = accepted.from.is_none_or(|f| f <= date)
+                && accepted.until.is_none_or(|u| date < u)
+                && date <= ctx.as_of;
+            if inside {
+                return (
+                    Outcome::Pass,
+                    Finding::Exam {
+                        matched: Some(i),
+                        date: Some(date),
+                        gap: ExamGap::None,
+                    },
+                );
+            }
+            if best.0 == Outcome::Fail {
+                best = (Outcome::Fail, Some(i), Some(date), ExamGap::OutsideDates);
+            }
+        }
+        if best.3 == ExamGap::NotTaken {
+            if let Some((_, date)) = ctx.facts.exams_failed.iter().find(|(e, _)| *e == id) {
+                best = (Outcome::Fail, Some(i), Some(*date), ExamGap::Failed);
+            }
+        }
+    }
+    let (outcome, matched, date, gap) = best;
+    // A date-accepted exam only matters when it decides: if every accepted
+    // exam has no date limit, a missing date does not block the pass.
+    let outcome = if gap == ExamGap::DateNotTold
+        && matched.is_some_and(|i| r.accepted[i].from.is_none() && r.accepted[i].until.is_none())
+    {
+        Outcome::Pass
+    } else {
+        outcome
+    };
+    (outcome, Finding::Exam { matched, date, gap })
+}
+
+fn citizenship<'c>(ctx: &Ctx<'c, '_>, r: &'c CitizenshipReq) -> (Outcome, Finding<'c>) {
+    let have = ctx.profile.person.citizenship.clone();
+    let outcome = if have.is_empty() {
+        Outcome::Unknown
+    } else if have.iter().any(|c| r.any_of.contains(c)) {
+        Outcome::Pass
+    } else {
+        Outcome::Fail
+    };
+    (outcome, Finding::Citizenship { have })
+}
+
+fn residence<'c>(ctx: &Ctx<'c, '_>, r: &'c ResidenceReq) -> (Outcome, Finding<'c>) {
+    let Some(res) = &ctx.profile.person.residence else {
+        return (Outcome::Unknown, Finding::Residence { months: None, need: r.months });
+    };
+    let here = res.state == Some(r.place) || (res.state.is_none() && res.country == r.place);
+    if !here {
+        return (Outcome::Fail, Finding::Residence { months: Some(0.0), need: r.months });
+    }
+    let Some(since) = res.since else {
+        return (Outcome::Unknown, Finding::Residence { months: None, need: r.months });
+    };
+    let months = (since.days_until(ctx.as_of).max(0)) as f64 / DAYS_PER_MONTH;
+    let outcome = if months + 1e-9 >= f64::from(r.months) {
+        Outcome::Pass
+    } else {
+        Outcome::Fail
+    };
+    (outcome, Finding::Residence { months: Some(months), need: r.months })
+}
+
+fn english<'c>(ctx: &Ctx<'c, '_>, r: &'c EnglishReq) -> (Outcome, Finding<'c>) {
+    let exempt = ctx
+        .profile
+        .education
+        .iter()
+        .filter(|e| e.completed.is_some_and(|d| d <= ctx.as_of))
+        .find(|e| r.exempt_if_educated_in.contains(&e.country));
+    if let Some(e) = exempt {
+        return (Outcome::Pass, Finding::English { met: EnglishMet::Exempt(e.country) });
+    }
+    for test in &ctx.profile.english_tests {
+        let ok = r.tests.iter().any(|min| {
+            min.test == test.test
+                && test.overall + 1e-9 >= min.overall
+                && min.speaking.is_none_or(|s| test.speaking.is_some_and(|have| have + 1e-9 >= s))
+        });
+        if ok && test.date <= ctx.as_of {
+            return (Outcome::Pass, Finding::English { met: EnglishMet::Test(test.test) });
+        }
+    }
+    let outcome = if ctx.profile.english_tests.is_empty() {
+        Outcome::Unknown
+    } else {
+        Outcome::Fail
+    };
+    (outcome, Finding::English { met: EnglishMet::No })
+}
+
+fn work_state_license<'c>(ctx: &Ctx<'c, '_>, r: &'c WorkStateLicenseReq) -> (Outcome, Finding<'c>) {
+    let Some(state) = ctx.profile.person.work_state else {
+        return (
+            Outcome::Unknown,
+            Finding::WorkState { state: None, licenses: false, license: None },
+        );
+    };
+    let Some(j) = ctx.catalog.jurisdiction(state) else {
+        return (
+            Outcome::Unknown,
+            Finding::WorkState { state: Some(state), licenses: false, license: None },
+        );
+    };
+    if !j.licenses_personnel {
+        return (
+            Outcome::Pass,
+            Finding::WorkState { state: Some(state), licenses: false, license: None },
+        );
+    }
+    let license = j.license_for(r.level);
+    let held = license.is_some_and(|id| {
+        ctx.profile
+            .credentials
+            .iter()
+            .any(|h| &h.id == id && h.current_on(ctx.as_of))
+    });
+    let outcome = match (license, held) {
+        (_, true) => Outcome::Pass,
+        (Some(_), false) => Outcome::Fail,
+        (None, false) => Outcome::Unknown,
+    };
+    (outcome, Finding::WorkState { state: Some(state), licenses: true, license })
+}
