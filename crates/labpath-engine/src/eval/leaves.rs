@@ -468,16 +468,29 @@ fn period_counts(r: &ExperienceReq, p: &ExperiencePeriod) -> Option<bool> {
     }
 }
 
-/// Full-time-equivalent months of a period inside [from, to].
+/// Full-time-equivalent months of a period inside [from, to], both days
+/// included: 2022-01-01 to 2023-12-31 is exactly 24 months.
 fn months_within(p: &ExperiencePeriod, from: Option<Date>, to: Date) -> f64 {
     let start = from.map_or(p.start, |f| f.max(p.start));
     let end = p.end.map_or(to, |e| e.min(to));
     if end < start {
         return 0.0;
     }
-    // Inclusive of both days: a period from 1 Jan to 31 Dec is twelve months.
-    let days = start.days_until(end) + 1;
-    days as f64 / DAYS_PER_MONTH * p.fte
+    calendar_months(start, end.succ()) * p.fte
+}
+
+/// Months from `start` up to (not including) `end`: whole calendar months,
+/// plus the remaining days as a fraction of an average month.
+pub fn calendar_months(start: Date, end: Date) -> f64 {
+    if end <= start {
+        return 0.0;
+    }
+    let mut whole = ((end.year() - start.year()).max(0) as u32) * 12 + 12;
+    while whole > 0 && start.add_months(whole) > end {
+        whole -= 1;
+    }
+    let rest = start.add_months(whole).days_until(end);
+    f64::from(whole) + rest as f64 / DAYS_PER_MONTH
 }
 
 fn experience<'c>(ctx: &Ctx<'c, '_>, r: &'c ExperienceReq) -> (Outcome, Finding<'c>) {
@@ -708,4 +721,27 @@ fn work_state_license<'c>(ctx: &Ctx<'c, '_>, r: &'c WorkStateLicenseReq) -> (Out
         (None, false) => Outcome::Unknown,
     };
     (outcome, Finding::WorkState { state: Some(state), licenses: true, license })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::calendar_months;
+    use crate::units::Date;
+
+    fn d(s: &str) -> Date {
+        Date::parse(s).unwrap()
+    }
+
+    #[test]
+    fn two_calendar_years_are_24_months() {
+        assert_eq!(calendar_months(d("2022-01-01"), d("2024-01-01")), 24.0);
+        assert_eq!(calendar_months(d("2022-07-15"), d("2024-07-15")), 24.0);
+    }
+
+    #[test]
+    fn partial_months_are_fractions() {
+        let m = calendar_months(d("2022-01-01"), d("2022-01-16"));
+        assert!(m > 0.49 && m < 0.5, "{m}");
+        assert_eq!(calendar_months(d("2022-03-01"), d("2022-02-01")), 0.0);
+    }
 }
