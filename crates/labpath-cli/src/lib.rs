@@ -1,1 +1,101 @@
-//! placeholder
+//! The `labpath` command line, as a library so tests can drive it.
+//!
+//! Each subcommand lives in its own module under `command/` with a clap
+//! `Args` struct and a `run` function. Exit codes:
+//!
+//! | code | meaning |
+//! |---|---|
+//! | 0 | done (for `check --credential`: every named credential is held or eligible) |
+//! | 1 | a domain "no": `check --credential` found a named credential not eligible (not yet, unknown or no route) |
+//! | 2 | bad input or usage: unreadable or invalid file, unknown id, bad flag, invalid catalog |
+//! | 3 | an internal failure (for example, writing the output failed) |
+
+pub mod cli;
+pub mod command;
+pub mod json;
+pub mod render;
+
+use std::ffi::OsString;
+use std::fmt;
+use std::io::Write;
+
+use clap::Parser;
+
+pub use cli::{Cli, Command};
+
+/// How a successful run ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Done.
+    Ok = 0,
+    /// A credential asked about is not eligible.
+    NotEligible = 1,
+}
+
+/// Why a run failed.
+#[derive(Debug)]
+pub enum Failure {
+    /// Bad input or usage (exit 2); the text says where and what.
+    BadInput(String),
+    /// Something outside the user's input failed (exit 3).
+    Internal(anyhow::Error),
+}
+
+impl Failure {
+    /// The process exit code.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Failure::BadInput(_) => 2,
+            Failure::Internal(_) => 3,
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::BadInput(text) => write!(f, "{text}"),
+            Failure::Internal(e) => write!(f, "error: {e:#}"),
+        }
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure::Internal(e.into())
+    }
+}
+
+impl From<labpath_catalog::diag::Diagnostics> for Failure {
+    fn from(d: labpath_catalog::diag::Diagnostics) -> Self {
+        Failure::BadInput(format!("error: {}", d.to_string().replace('\n', "\nerror: ")))
+    }
+}
+
+/// Runs `labpath` with `args` (the first is the program name), writing
+/// results to `out`; errors are returned for the caller to print.
+pub fn run<I, T>(args: I, out: &mut dyn Write) -> Result<Exit, Failure>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) if matches!(e.kind(), clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion) => {
+            write!(out, "{e}")?;
+            return Ok(Exit::Ok);
+        }
+        Err(e) => return Err(Failure::BadInput(e.render().to_string().trim_end().to_owned())),
+    };
+    let result = command::dispatch(&cli, out);
+    match result {
+        Err(Failure::Internal(e)) if is_broken_pipe(&e) => Ok(Exit::Ok),
+        other => other,
+    }
+}
+
+/// A closed pipe (`labpath credentials | head`) is not an error.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.downcast_ref::<std::io::Error>()
+        .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+}

@@ -156,11 +156,14 @@ pub struct CredentialOutcome<'c> {
 
 impl CredentialOutcome<'_> {
     /// The route to show first: a passing one, else the one in force with
-    /// the fewest failing requirements.
+    /// the fewest failing requirements (routes the catalog cannot check at
+    /// all come last).
     pub fn best_route(&self) -> Option<&RouteOutcome<'_>> {
+        let checkable = |r: &&RouteOutcome<'_>| r.in_force && !r.route.requires.is_wholly_unconfirmed();
+        let any_checkable = self.routes.iter().any(|r| checkable(&r));
         self.routes
             .iter()
-            .filter(|r| r.in_force)
+            .filter(|r| if any_checkable { checkable(r) } else { r.in_force })
             .min_by_key(|r| {
                 let fails = r.clause.as_ref().map_or(usize::MAX, Clause::failing_leaves);
                 (r.outcome, fails)
@@ -214,8 +217,14 @@ fn evaluate_credential<'c>(ctx: &leaves::Ctx<'c, '_>, credential: &'c Credential
         .credentials
         .iter()
         .any(|h| h.id == credential.id && h.current_on(ctx.as_of));
-    let in_force = routes.iter().filter(|r| r.in_force);
-    let best = in_force.map(|r| r.outcome).min();
+    // A route the sources do not let the catalog encode at all ("a sixth
+    // route exists") is shown, but does not decide the status unless it is
+    // the only route in force: otherwise every "not yet" would read "unknown".
+    let decisive = |r: &&RouteOutcome<'c>| r.in_force && !r.route.requires.is_wholly_unconfirmed();
+    let best = match routes.iter().filter(decisive).map(|r| r.outcome).min() {
+        Some(best) => Some(best),
+        None => routes.iter().filter(|r| r.in_force).map(|r| r.outcome).min(),
+    };
     let status = match (held, best) {
         (true, _) => Status::Held,
         (false, Some(Outcome::Pass)) => Status::Eligible,

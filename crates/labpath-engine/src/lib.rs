@@ -12,6 +12,7 @@
 //! assert!(result.credentials.is_empty());
 //! ```
 
+pub mod aliases;
 pub mod catalog;
 pub mod eval;
 pub mod explain;

@@ -268,6 +268,16 @@ impl Requirement {
         }
     }
 
+    /// Whether nothing in the tree can be checked: every leaf is `unconfirmed`.
+    pub fn is_wholly_unconfirmed(&self) -> bool {
+        match self {
+            Requirement::Unconfirmed(_) => true,
+            Requirement::All(of) | Requirement::Any(of) => of.iter().all(Requirement::is_wholly_unconfirmed),
+            Requirement::AtLeast(a) => a.of.iter().all(Requirement::is_wholly_unconfirmed),
+            _ => false,
+        }
+    }
+
     /// The node's kind as the catalog spells it.
     pub fn kind(&self) -> &'static str {
         match self {

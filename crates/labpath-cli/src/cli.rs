@@ -1,0 +1,47 @@
+//! The command-line grammar: global options and one variant per subcommand.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// labpath: where you stand on every clinical laboratory credential, with
+/// what is missing in numbers and the source of every rule.
+#[derive(Debug, Parser)]
+#[command(name = "labpath", version, about, long_about = None)]
+pub struct Cli {
+    /// Use the catalog in this folder instead of the one built in.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub catalog: Option<PathBuf>,
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum Format {
+    /// Tables and text for people.
+    #[default]
+    Human,
+    /// Complete JSON for programs.
+    Json,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Evaluate a profile against the catalog: eligible, not yet or unknown,
+    /// with every clause's have/need and its sources.
+    Check(crate::command::check::Args),
+    /// Explain a credential's routes (or a state's licensing) in plain
+    /// language, with sources and confidence.
+    Explain(crate::command::explain::Args),
+    /// List the credentials in the catalog.
+    Credentials(crate::command::credentials::Args),
+    /// Catalog maintenance.
+    #[command(subcommand)]
+    Catalog(crate::command::catalog::CatalogCommand),
+    /// Turn a credential string such as "MLS (ASCP)CM, NYS licensed" into
+    /// catalog credentials.
+    Parse(crate::command::parse::Args),
+}

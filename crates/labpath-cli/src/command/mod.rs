@@ -1,0 +1,60 @@
+//! One module per subcommand, and what they share: loading the catalog and
+//! reading dates and ids given on the command line.
+
+pub mod catalog;
+pub mod check;
+pub mod credentials;
+pub mod explain;
+pub mod parse;
+
+use std::io::Write;
+
+use labpath_catalog::diag::suggest;
+use labpath_engine::catalog::{Catalog, Credential};
+use labpath_engine::units::Date;
+
+use crate::cli::{Cli, Command};
+use crate::{Exit, Failure};
+
+/// Runs the parsed command.
+pub fn dispatch(cli: &Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
+    if let Command::Catalog(sub) = &cli.command {
+        return catalog::run(cli, sub, out);
+    }
+    let catalog = load_catalog(cli)?;
+    match &cli.command {
+        Command::Check(args) => check::run(&catalog, args, out),
+        Command::Explain(args) => explain::run(&catalog, args, out),
+        Command::Credentials(args) => credentials::run(&catalog, args, out),
+        Command::Parse(args) => parse::run(&catalog, args, out),
+        Command::Catalog(_) => Ok(Exit::Ok),
+    }
+}
+
+/// The catalog named by `--catalog`, or the built-in one.
+pub fn load_catalog(cli: &Cli) -> Result<Catalog, Failure> {
+    match &cli.catalog {
+        Some(dir) => Ok(labpath_catalog::catalog::from_dir(dir)?),
+        None => Ok(labpath_catalog::catalog::embedded()?),
+    }
+}
+
+/// Reads `--as-of`, defaulting to today.
+pub fn as_of(text: Option<&str>) -> Result<Date, Failure> {
+    match text {
+        None => Ok(Date::today()),
+        Some(t) => Date::parse(t).map_err(|e| Failure::BadInput(format!("error: --as-of: {e}"))),
+    }
+}
+
+/// A credential by id, or a bad-input error with a suggestion.
+pub fn find_credential<'c>(catalog: &'c Catalog, id: &str, flag: &str) -> Result<&'c Credential, Failure> {
+    catalog.credential(id).ok_or_else(|| {
+        let ids = catalog.credentials().iter().map(|c| c.id.as_str());
+        let hint = match suggest(id, ids) {
+            Some(s) => format!(" (did you mean `{s}`?)"),
+            None => " (run `labpath credentials` for the list)".to_owned(),
+        };
+        Failure::BadInput(format!("error: {flag}: unknown credential `{id}`{hint}"))
+    })
+}

@@ -1,0 +1,237 @@
+//! JSON views of an evaluation: everything the human output shows and the
+//! data behind it (quantities, ids, provenance with source URLs), in a shape
+//! that stays stable for programs.
+
+use labpath_engine::catalog::{Catalog, Credential, Fee, InForce, Renewal};
+use labpath_engine::eval::{Clause, CredentialOutcome, Evaluation, Finding, Outcome, RouteOutcome, Status};
+use labpath_engine::explain::{describe_finding, describe_requirement};
+use labpath_engine::profile::Profile;
+use labpath_engine::provenance::{Confidence, Provenance};
+use labpath_engine::requirement::Requirement;
+use labpath_engine::units::Date;
+use serde::Serialize;
+
+/// Writes `value` as pretty JSON and a newline. Write errors stay I/O
+/// errors, so a closed pipe is recognised as one.
+pub fn write<T: Serialize + ?Sized>(out: &mut dyn std::io::Write, value: &T) -> Result<(), crate::Failure> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(|e| {
+        if e.is_io() {
+            crate::Failure::from(std::io::Error::from(e))
+        } else {
+            crate::Failure::Internal(e.into())
+        }
+    })?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// The whole evaluation.
+#[derive(Serialize)]
+pub struct EvaluationView<'a> {
+    /// Who.
+    pub person: &'a str,
+    /// As of.
+    pub as_of: Date,
+    /// Per credential.
+    pub credentials: Vec<CredentialView<'a>>,
+}
+
+/// One credential's answer.
+#[derive(Serialize)]
+pub struct CredentialView<'a> {
+    /// Id.
+    pub id: &'a str,
+    /// Abbreviation.
+    pub abbreviation: &'a str,
+    /// Name.
+    pub name: &'a str,
+    /// Kind.
+    pub kind: labpath_engine::vocab::CredentialKind,
+    /// Level.
+    pub level: labpath_engine::vocab::Level,
+    /// Jurisdiction.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jurisdiction: Option<String>,
+    /// Status.
+    pub status: Status,
+    /// The nearest route's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub best_route: Option<&'a str>,
+    /// Routes.
+    pub routes: Vec<RouteView<'a>>,
+    /// Fees.
+    pub fees: &'a [Fee],
+    /// Renewal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renewal: Option<&'a Renewal>,
+    /// Notes.
+    pub notes: &'a [String],
+    /// Provenance of the credential's own facts.
+    pub provenance: ProvenanceView<'a>,
+}
+
+/// One route's answer.
+#[derive(Serialize)]
+pub struct RouteView<'a> {
+    /// Id.
+    pub id: &'a str,
+    /// Name.
+    pub name: &'a str,
+    /// Summary.
+    pub summary: &'a str,
+    /// When it is in force.
+    pub in_force_period: InForce,
+    /// Whether it is in force on the as-of day.
+    pub in_force: bool,
+    /// Outcome (fail when not in force).
+    pub outcome: Outcome,
+    /// Last day it keeps passing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open_until: Option<Date>,
+    /// Clauses, parents before children.
+    pub clauses: Vec<ClauseView<'a>>,
+    /// Sources.
+    pub provenance: ProvenanceView<'a>,
+}
+
+/// One clause.
+#[derive(Serialize)]
+pub struct ClauseView<'a> {
+    /// Depth in the tree.
+    pub depth: usize,
+    /// Outcome.
+    pub outcome: Outcome,
+    /// What it needs.
+    pub need: String,
+    /// What the person has.
+    pub have: String,
+    /// The rule node (leaves only; combinators give their kind).
+    pub rule: RuleView<'a>,
+    /// The quantities.
+    pub finding: &'a Finding<'a>,
+}
+
+/// A rule node.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum RuleView<'a> {
+    /// A leaf, with its parameters.
+    Leaf(&'a Requirement),
+    /// A combinator's kind.
+    Combinator {
+        /// `all`, `any` or `at_least`.
+        combinator: &'static str,
+    },
+}
+
+/// Provenance with resolved sources.
+#[derive(Serialize)]
+pub struct ProvenanceView<'a> {
+    /// Confidence.
+    pub confidence: Confidence,
+    /// As of.
+    pub as_of: Date,
+    /// Note.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<&'a str>,
+    /// Sources.
+    pub sources: Vec<SourceView<'a>>,
+}
+
+/// A source.
+#[derive(Serialize)]
+pub struct SourceView<'a> {
+    /// Id.
+    pub id: &'a str,
+    /// Title.
+    pub title: &'a str,
+    /// URL.
+    pub url: &'a str,
+}
+
+/// Provenance with its sources looked up.
+pub fn provenance<'a>(p: &'a Provenance, catalog: &'a Catalog) -> ProvenanceView<'a> {
+    ProvenanceView {
+        confidence: p.confidence,
+        as_of: p.as_of,
+        note: p.note.as_deref(),
+        sources: p
+            .sources
+            .iter()
+            .filter_map(|id| catalog.source(id.as_str()))
+            .map(|s| SourceView {
+                id: s.id.as_str(),
+                title: &s.title,
+                url: &s.url,
+            })
+            .collect(),
+    }
+}
+
+fn clauses<'a>(clause: &'a Clause<'a>, catalog: &Catalog, depth: usize, out: &mut Vec<ClauseView<'a>>) {
+    let rule = if clause.children.is_empty() {
+        RuleView::Leaf(clause.requirement)
+    } else {
+        RuleView::Combinator {
+            combinator: clause.requirement.kind(),
+        }
+    };
+    out.push(ClauseView {
+        depth,
+        outcome: clause.outcome,
+        need: describe_requirement(clause.requirement, catalog),
+        have: describe_finding(clause, catalog),
+        rule,
+        finding: &clause.finding,
+    });
+    for child in &clause.children {
+        clauses(child, catalog, depth + 1, out);
+    }
+}
+
+fn route<'a>(r: &'a RouteOutcome<'a>, catalog: &'a Catalog) -> RouteView<'a> {
+    let mut list = Vec::new();
+    if let Some(c) = &r.clause {
+        clauses(c, catalog, 0, &mut list);
+    }
+    RouteView {
+        id: r.route.id.as_str(),
+        name: &r.route.name,
+        summary: &r.route.summary,
+        in_force_period: r.route.in_force,
+        in_force: r.in_force,
+        outcome: r.outcome,
+        open_until: r.open_until,
+        clauses: list,
+        provenance: provenance(&r.route.provenance, catalog),
+    }
+}
+
+/// A credential's answer.
+pub fn credential<'a>(c: &'a CredentialOutcome<'a>, catalog: &'a Catalog) -> CredentialView<'a> {
+    let cred: &Credential = c.credential;
+    CredentialView {
+        id: cred.id.as_str(),
+        abbreviation: &cred.abbreviation,
+        name: &cred.name,
+        kind: cred.kind,
+        level: cred.level,
+        jurisdiction: cred.jurisdiction.map(|j| j.to_string()),
+        status: c.status,
+        best_route: c.best_route().map(|r| r.route.id.as_str()),
+        routes: c.routes.iter().map(|r| route(r, catalog)).collect(),
+        fees: &cred.fees,
+        renewal: cred.renewal.as_ref(),
+        notes: &cred.notes,
+        provenance: provenance(&cred.provenance, catalog),
+    }
+}
+
+/// The whole evaluation.
+pub fn evaluation<'a>(catalog: &'a Catalog, profile: &'a Profile, e: &'a Evaluation<'a>) -> EvaluationView<'a> {
+    EvaluationView {
+        person: &profile.person.name,
+        as_of: e.as_of,
+        credentials: e.credentials.iter().map(|c| credential(c, catalog)).collect(),
+    }
+}

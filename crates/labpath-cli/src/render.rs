@@ -1,0 +1,71 @@
+//! Shared pieces of human output: aligned tables, provenance lines and the
+//! outcome markers.
+
+use labpath_engine::catalog::Catalog;
+use labpath_engine::eval::{Outcome, Status};
+use labpath_engine::provenance::Provenance;
+
+/// Left-aligned columns separated by two spaces; the last column is not padded.
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let columns = header.len();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate().take(columns) {
+            widths[i] = widths[i].max(cell.chars().count());
+        }
+    }
+    let mut text = String::new();
+    let mut line = |cells: Vec<&str>| {
+        let mut l = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            if i + 1 == cells.len() {
+                l.push_str(cell);
+            } else {
+                l.push_str(cell);
+                l.push_str(&" ".repeat(widths[i] - cell.chars().count() + 2));
+            }
+        }
+        text.push_str(l.trim_end());
+        text.push('\n');
+    };
+    line(header.to_vec());
+    for row in rows {
+        line(row.iter().map(String::as_str).collect());
+    }
+    text
+}
+
+/// A marker for a clause outcome.
+pub fn mark(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Pass => "[ok]",
+        Outcome::Fail => "[no]",
+        Outcome::Unknown => "[? ]",
+    }
+}
+
+/// The order statuses are listed in.
+pub fn status_rank(status: Status) -> u8 {
+    match status {
+        Status::Held => 0,
+        Status::Eligible => 1,
+        Status::Unknown => 2,
+        Status::NotYet => 3,
+        Status::NoRoute => 4,
+    }
+}
+
+/// "confidence, as of DATE: source-id <url>; ..." plus the note.
+pub fn provenance_lines(p: &Provenance, catalog: &Catalog, indent: &str) -> String {
+    let mut text = format!("{indent}sources ({}, as of {}):\n", p.confidence, p.as_of);
+    for id in &p.sources {
+        match catalog.source(id.as_str()) {
+            Some(s) => text.push_str(&format!("{indent}  - {} <{}>\n", s.title, s.url)),
+            None => text.push_str(&format!("{indent}  - {id}\n")),
+        }
+    }
+    if let Some(note) = &p.note {
+        text.push_str(&format!("{indent}  note: {note}\n"));
+    }
+    text
+}
