@@ -1,1 +1,63 @@
-fn main() {}
+//! Benchmarks of eligibility:
+//! - `evaluate/whole-catalog`: one example profile against every credential,
+//!   with the explanation text of every clause rendered (the engine alone);
+//! - `process/labpath-check`: the whole `labpath check` process on an
+//!   example profile (start-up, embedded catalog load, profile parse,
+//!   evaluation, output), as a user runs it.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::process::Command;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use labpath_engine::eval::evaluate;
+use labpath_engine::explain::clause_lines;
+use labpath_engine::units::Date;
+
+fn example(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/profiles").join(name)
+}
+
+fn engine(c: &mut Criterion) {
+    let catalog = labpath_catalog::catalog::embedded().expect("valid catalog");
+    let profile = labpath_catalog::profile::load(&example("ph-medtech-graduate.toml"), &catalog).expect("valid profile");
+    let as_of = Date::parse("2026-11-21").expect("date");
+    c.bench_function("evaluate/whole-catalog", |b| {
+        b.iter(|| black_box(evaluate(&catalog, black_box(&profile), as_of)))
+    });
+    c.bench_function("evaluate/whole-catalog+explanations", |b| {
+        b.iter(|| {
+            let eval = evaluate(&catalog, black_box(&profile), as_of);
+            let lines: usize = eval
+                .credentials
+                .iter()
+                .flat_map(|c| &c.routes)
+                .filter_map(|r| r.clause.as_ref())
+                .map(|clause| clause_lines(clause, &catalog).len())
+                .sum();
+            black_box(lines)
+        })
+    });
+}
+
+fn process(c: &mut Criterion) {
+    let profile = example("ph-medtech-graduate.toml");
+    let mut group = c.benchmark_group("process");
+    group.sample_size(30);
+    group.bench_function("labpath-check", |b| {
+        b.iter(|| {
+            let out = Command::new(env!("CARGO_BIN_EXE_labpath"))
+                .arg("check")
+                .arg(&profile)
+                .args(["--as-of", "2026-11-21"])
+                .output()
+                .expect("labpath runs");
+            assert!(out.status.success());
+            black_box(out.stdout.len())
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, engine, process);
+criterion_main!(benches);

@@ -251,7 +251,9 @@ fn evaluate_route<'c>(ctx: &leaves::Ctx<'c, '_>, route: &'c Route) -> RouteOutco
     }
     let clause = evaluate_requirement(ctx, &route.requires);
     // A route whose rules end stops being usable then, whatever the profile.
-    let open_until = match (clause.open_until(), route.in_force.until) {
+    // `until` is the first day the route is no longer in force.
+    let last_day = route.in_force.until.map(Date::pred);
+    let open_until = match (clause.open_until(), last_day) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     };

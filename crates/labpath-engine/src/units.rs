@@ -51,6 +51,11 @@ impl Date {
         Date(self.0.succ_opt().unwrap_or(NaiveDate::MAX))
     }
 
+    /// The day before this one.
+    pub fn pred(self) -> Self {
+        Date(self.0.pred_opt().unwrap_or(NaiveDate::MIN))
+    }
+
     /// Whole days from `self` to `later` (negative when `later` is earlier).
     pub fn days_until(self, later: Date) -> i64 {
         (later.0 - self.0).num_days()
