@@ -95,7 +95,9 @@ fn collect_toml(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Resul
 }
 
 /// Loads a catalog from (name, text) pairs.
-pub fn from_files(files: impl IntoIterator<Item = (String, String)>) -> Result<Catalog, Diagnostics> {
+pub fn from_files(
+    files: impl IntoIterator<Item = (String, String)>,
+) -> Result<Catalog, Diagnostics> {
     let files: Vec<(String, String)> = files.into_iter().collect();
     let mut problems = Vec::new();
     let mut parsed = Vec::new();
@@ -171,11 +173,22 @@ impl<'a, 't> Checker<'a, 't> {
         let mut seen: HashMap<(&str, String), &str> = HashMap::new();
         for file in self.files {
             let d = &file.doc;
-            let ids = d.source.iter().map(|x| ("source", x.id.to_string()))
+            let ids = d
+                .source
+                .iter()
+                .map(|x| ("source", x.id.to_string()))
                 .chain(d.body.iter().map(|x| ("body", x.id.to_string())))
                 .chain(d.exam.iter().map(|x| ("exam", x.id.to_string())))
-                .chain(d.credential.iter().map(|x| ("credential", x.id.to_string())))
-                .chain(d.jurisdiction.iter().map(|x| ("jurisdiction", x.code.to_string())));
+                .chain(
+                    d.credential
+                        .iter()
+                        .map(|x| ("credential", x.id.to_string())),
+                )
+                .chain(
+                    d.jurisdiction
+                        .iter()
+                        .map(|x| ("jurisdiction", x.code.to_string())),
+                );
             for (kind, id) in ids {
                 if let Some(first) = seen.insert((kind, id.clone()), &file.name) {
                     let line = locate_quoted(file.text, &id);
@@ -207,7 +220,13 @@ impl<'a, 't> Checker<'a, 't> {
         self.report(file, line, field, format!("unknown {kind} `{id}`{hint}"));
     }
 
-    fn check_provenance(&mut self, file: &Parsed<'_>, field: &str, p: &Provenance, anchor: Option<usize>) {
+    fn check_provenance(
+        &mut self,
+        file: &Parsed<'_>,
+        field: &str,
+        p: &Provenance,
+        anchor: Option<usize>,
+    ) {
         if p.sources.is_empty() {
             self.report(
                 file,
@@ -217,7 +236,12 @@ impl<'a, 't> Checker<'a, 't> {
             );
         }
         for (i, s) in p.sources.iter().enumerate() {
-            self.check_ref(file, format!("{field}.provenance.sources[{i}]"), "source", s.as_str());
+            self.check_ref(
+                file,
+                format!("{field}.provenance.sources[{i}]"),
+                "source",
+                s.as_str(),
+            );
         }
     }
 
@@ -243,7 +267,10 @@ impl<'a, 't> Checker<'a, 't> {
             let field = format!("jurisdiction[{i}]");
             let line = locate_quoted(file.text, j.code.as_str());
             self.check_provenance(file, &field, &j.provenance, line);
-            for (key, id) in [("technologist_license", &j.technologist_license), ("technician_license", &j.technician_license)] {
+            for (key, id) in [
+                ("technologist_license", &j.technologist_license),
+                ("technician_license", &j.technician_license),
+            ] {
                 if let Some(id) = id {
                     self.check_ref(file, format!("{field}.{key}"), "credential", id.as_str());
                 }
@@ -254,7 +281,12 @@ impl<'a, 't> Checker<'a, 't> {
             let line = locate_quoted(file.text, &t.term);
             self.check_provenance(file, &field, &t.provenance, line);
             for (k, id) in t.credentials.iter().enumerate() {
-                self.check_ref(file, format!("{field}.credentials[{k}]"), "credential", id.as_str());
+                self.check_ref(
+                    file,
+                    format!("{field}.credentials[{k}]"),
+                    "credential",
+                    id.as_str(),
+                );
             }
         }
     }
@@ -276,45 +308,90 @@ impl<'a, 't> Checker<'a, 't> {
             );
         }
         for (k, fee) in c.fees.iter().enumerate() {
-            self.check_provenance(file, &format!("{field}.fee[{k}]"), &fee.provenance, Some(anchor));
+            self.check_provenance(
+                file,
+                &format!("{field}.fee[{k}]"),
+                &fee.provenance,
+                Some(anchor),
+            );
             for (n, other) in fee.disputed.iter().enumerate() {
-                self.check_provenance(file, &format!("{field}.fee[{k}].disputed[{n}]"), &other.provenance, Some(anchor));
+                self.check_provenance(
+                    file,
+                    &format!("{field}.fee[{k}].disputed[{n}]"),
+                    &other.provenance,
+                    Some(anchor),
+                );
             }
         }
         if let Some(r) = &c.renewal {
-            self.check_provenance(file, &format!("{field}.renewal"), &r.provenance, Some(anchor));
+            self.check_provenance(
+                file,
+                &format!("{field}.renewal"),
+                &r.provenance,
+                Some(anchor),
+            );
         }
         for (k, n) in c.former_names.iter().enumerate() {
-            self.check_provenance(file, &format!("{field}.former_names[{k}]"), &n.provenance, Some(anchor));
+            self.check_provenance(
+                file,
+                &format!("{field}.former_names[{k}]"),
+                &n.provenance,
+                Some(anchor),
+            );
         }
         let mut route_ids = HashSet::new();
         for (k, route) in c.routes.iter().enumerate() {
             let rfield = format!("{field}.route[{k}]");
-            let line = locate_key_value(file.text, "id", route.id.as_str(), anchor).or(Some(anchor));
+            let line =
+                locate_key_value(file.text, "id", route.id.as_str(), anchor).or(Some(anchor));
             if !route_ids.insert(route.id.as_str()) {
-                self.report(file, line, format!("{rfield}.id"), format!("duplicate route id `{}` in `{}`", route.id, c.id));
+                self.report(
+                    file,
+                    line,
+                    format!("{rfield}.id"),
+                    format!("duplicate route id `{}` in `{}`", route.id, c.id),
+                );
             }
             self.check_provenance(file, &rfield, &route.provenance, line);
             if let (Some(from), Some(until)) = (route.in_force.from, route.in_force.until) {
                 if until <= from {
-                    self.report(file, line, format!("{rfield}.in_force"), format!("`until` ({until}) must come after `from` ({from})"));
+                    self.report(
+                        file,
+                        line,
+                        format!("{rfield}.in_force"),
+                        format!("`until` ({until}) must come after `from` ({from})"),
+                    );
                 }
             }
             self.check_requirement(file, &format!("{rfield}.requires"), &route.requires, line);
         }
     }
 
-    fn check_requirement(&mut self, file: &Parsed<'_>, field: &str, r: &Requirement, line: Option<usize>) {
-        let bad = |this: &mut Self, msg: &str| this.report(file, line, field.to_owned(), msg.to_owned());
+    fn check_requirement(
+        &mut self,
+        file: &Parsed<'_>,
+        field: &str,
+        r: &Requirement,
+        line: Option<usize>,
+    ) {
+        let bad =
+            |this: &mut Self, msg: &str| this.report(file, line, field.to_owned(), msg.to_owned());
         match r {
             Requirement::All(of) | Requirement::Any(of) if of.is_empty() => {
                 bad(self, "an `all` or `any` needs at least one requirement");
             }
             Requirement::AtLeast(a) if a.n == 0 || a.n as usize > a.of.len() => {
-                bad(self, &format!("`at_least` asks for {} of {} requirements", a.n, a.of.len()));
+                bad(
+                    self,
+                    &format!("`at_least` asks for {} of {} requirements", a.n, a.of.len()),
+                );
             }
-            Requirement::Coursework(c) if c.subjects.is_empty() => bad(self, "coursework needs at least one subject"),
-            Requirement::Program(p) if p.kinds.is_empty() => bad(self, "a program requirement needs at least one kind"),
+            Requirement::Coursework(c) if c.subjects.is_empty() => {
+                bad(self, "coursework needs at least one subject")
+            }
+            Requirement::Program(p) if p.kinds.is_empty() => {
+                bad(self, "a program requirement needs at least one kind")
+            }
             Requirement::Experience(e) if e.months == 0 && e.each_of.is_empty() => {
                 bad(self, "an experience requirement needs `months` above 0");
             }
@@ -323,10 +400,18 @@ impl<'a, 't> Checker<'a, 't> {
             }
             Requirement::Credential(c) => {
                 if c.any_of.is_empty() {
-                    bad(self, "a credential requirement needs at least one id in `any_of`");
+                    bad(
+                        self,
+                        "a credential requirement needs at least one id in `any_of`",
+                    );
                 }
                 for (i, id) in c.any_of.iter().enumerate() {
-                    self.check_ref(file, format!("{field}.credential.any_of[{i}]"), "credential", id.as_str());
+                    self.check_ref(
+                        file,
+                        format!("{field}.credential.any_of[{i}]"),
+                        "credential",
+                        id.as_str(),
+                    );
                 }
             }
             Requirement::Exam(e) => {
@@ -334,7 +419,12 @@ impl<'a, 't> Checker<'a, 't> {
                     bad(self, "an exam requirement needs at least one accepted exam");
                 }
                 for (i, a) in e.accepted.iter().enumerate() {
-                    self.check_ref(file, format!("{field}.exam.accepted[{i}].exam"), "exam", a.exam.as_str());
+                    self.check_ref(
+                        file,
+                        format!("{field}.exam.accepted[{i}].exam"),
+                        "exam",
+                        a.exam.as_str(),
+                    );
                 }
             }
             _ => {}

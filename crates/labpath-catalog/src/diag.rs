@@ -70,11 +70,14 @@ pub fn locate_quoted(text: &str, value: &str) -> Option<usize> {
 /// The line of the first occurrence of a TOML key set to `value`, e.g.
 /// `id = "route-1"`, searched from `after` (a line) onward.
 pub fn locate_key_value(text: &str, key: &str, value: &str, after: usize) -> Option<usize> {
-    text.lines().enumerate().skip(after.saturating_sub(1)).find_map(|(i, line)| {
-        let t = line.trim_start();
-        let rest = t.strip_prefix(key)?.trim_start().strip_prefix('=')?.trim();
-        (rest.trim_matches('"') == value).then_some(i + 1)
-    })
+    text.lines()
+        .enumerate()
+        .skip(after.saturating_sub(1))
+        .find_map(|(i, line)| {
+            let t = line.trim_start();
+            let rest = t.strip_prefix(key)?.trim_start().strip_prefix('=')?.trim();
+            (rest.trim_matches('"') == value).then_some(i + 1)
+        })
 }
 
 /// The closest candidate to `word` by edit distance, when close enough to

@@ -23,7 +23,12 @@ pub fn load(path: &Path, catalog: &Catalog) -> Result<Profile, Diagnostics> {
 }
 
 /// Parses and checks a profile held in memory.
-pub fn from_text(name: &str, text: &str, format: Format, catalog: &Catalog) -> Result<Profile, Diagnostics> {
+pub fn from_text(
+    name: &str,
+    text: &str,
+    format: Format,
+    catalog: &Catalog,
+) -> Result<Profile, Diagnostics> {
     let profile: Profile = parse(name, text, format)?;
     let problems = check(name, text, &profile, catalog);
     if problems.is_empty() {
@@ -46,10 +51,21 @@ fn check(name: &str, text: &str, profile: &Profile, catalog: &Catalog) -> Vec<Di
             message: format!("unknown {kind} `{id}`{hint}"),
         });
     };
-    let credential_ids = || catalog.credentials().iter().map(|c| c.id.as_str()).collect::<Vec<_>>();
+    let credential_ids = || {
+        catalog
+            .credentials()
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect::<Vec<_>>()
+    };
     for (i, held) in profile.credentials.iter().enumerate() {
         if catalog.credential(held.id.as_str()).is_none() {
-            unknown(format!("credential[{i}].id"), "credential", held.id.as_str(), credential_ids());
+            unknown(
+                format!("credential[{i}].id"),
+                "credential",
+                held.id.as_str(),
+                credential_ids(),
+            );
         }
     }
     for (i, exam) in profile.exams.iter().enumerate() {
@@ -64,7 +80,9 @@ fn check(name: &str, text: &str, profile: &Profile, catalog: &Catalog) -> Vec<Di
                 file: name.to_owned(),
                 line: locate_quoted(text, state.as_str()),
                 field: Some("person.work_state".to_owned()),
-                message: format!("`{state}` is not a US state or territory code (for example CA, NY, TX, PR)"),
+                message: format!(
+                    "`{state}` is not a US state or territory code (for example CA, NY, TX, PR)"
+                ),
             });
         }
     }

@@ -4,6 +4,13 @@
 //! credential (and optionally one route), an as-of day, the expected outcome
 //! and text the explanation must contain. Adding a case means adding data.
 
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a test stops at a broken fixture"
+)]
+
 use std::path::Path;
 
 use labpath_catalog::catalog;
@@ -54,14 +61,24 @@ fn status_word(s: Status) -> &'static str {
 /// Runs one case; returns a failure message, or `None` when it holds.
 fn run_case(catalog: &labpath_engine::catalog::Catalog, file: &str, case: &Case) -> Option<String> {
     let Some(credential) = catalog.credential(&case.credential) else {
-        return Some(format!("{file}: `{}`: unknown credential `{}`", case.name, case.credential));
+        return Some(format!(
+            "{file}: `{}`: unknown credential `{}`",
+            case.name, case.credential
+        ));
     };
     let eval = evaluate_only(catalog, &case.profile, case.as_of, [credential]);
     let result = &eval.credentials[0];
     let (got, text) = match &case.route {
         Some(route_id) => {
-            let Some(route) = result.routes.iter().find(|r| r.route.id.as_str() == route_id) else {
-                return Some(format!("{file}: `{}`: `{}` has no route `{route_id}`", case.name, case.credential));
+            let Some(route) = result
+                .routes
+                .iter()
+                .find(|r| r.route.id.as_str() == route_id)
+            else {
+                return Some(format!(
+                    "{file}: `{}`: `{}` has no route `{route_id}`",
+                    case.name, case.credential
+                ));
             };
             let text = route
                 .clause
@@ -72,7 +89,11 @@ fn run_case(catalog: &labpath_engine::catalog::Catalog, file: &str, case: &Case)
                 .map(|l| format!("{} | {}", l.need, l.have))
                 .collect::<Vec<_>>()
                 .join("\n");
-            let word = if route.in_force { outcome_word(route.outcome) } else { "not_in_force" };
+            let word = if route.in_force {
+                outcome_word(route.outcome)
+            } else {
+                "not_in_force"
+            };
             let text = match route.open_until {
                 Some(d) => format!("{text}\nopen until {d}"),
                 None => text,
@@ -99,7 +120,10 @@ fn run_case(catalog: &labpath_engine::catalog::Catalog, file: &str, case: &Case)
     }
     for needle in &case.expect_text {
         if !text.contains(needle.as_str()) {
-            return Some(format!("{file}: `{}`: the explanation lacks `{needle}`:\n{text}", case.name));
+            return Some(format!(
+                "{file}: `{}`: the explanation lacks `{needle}`:\n{text}",
+                case.name
+            ));
         }
     }
     None
@@ -118,7 +142,10 @@ fn every_case_table_holds() {
     let mut failures = Vec::new();
     let mut count = 0;
     for path in &files {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let text = std::fs::read_to_string(path).expect("readable case file");
         let cases: CaseFile = match toml::from_str(&text) {
             Ok(c) => c,
@@ -133,5 +160,10 @@ fn every_case_table_holds() {
         }
     }
     assert!(count > 0, "no cases found in {}", dir.display());
-    assert!(failures.is_empty(), "{} of {count} cases failed:\n\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {count} cases failed:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }

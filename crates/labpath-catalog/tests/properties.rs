@@ -5,6 +5,13 @@
 //! - an as-of day after a route's closing day never reports that route open;
 //! - evaluation is deterministic.
 
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a test stops at a broken fixture"
+)]
+
 use labpath_engine::catalog::Catalog;
 use labpath_engine::eval::{Outcome, Status, evaluate};
 use labpath_engine::ids::{CredentialId, ExamId};
@@ -14,8 +21,8 @@ use labpath_engine::profile::{
 };
 use labpath_engine::units::{Code, Date, Hours};
 use labpath_engine::vocab::{
-    DegreeLevel, Discipline, FieldArea, LabAccreditation, ProgramKind, SchoolAccreditation, Setting,
-    Subject, Topic,
+    DegreeLevel, Discipline, FieldArea, LabAccreditation, ProgramKind, SchoolAccreditation,
+    Setting, Subject, Topic,
 };
 use proptest::prelude::*;
 use proptest::sample::{Index, select, subsequence};
@@ -51,13 +58,32 @@ fn code() -> impl Strategy<Value = Code> {
 }
 
 fn course() -> impl Strategy<Value = Course> {
-    (select(Subject::ALL.to_vec()), subsequence(Topic::ALL.to_vec(), 0..3), 0.0f64..20.0, any::<bool>()).prop_map(
-        |(subject, topics, hours, quarter)| {
-            let unit = if quarter { HourUnit::Quarter } else { HourUnit::Semester };
-            let hours = if quarter { Hours::quarter(hours) } else { Hours::semester(hours) }.unwrap();
-            Course { title: None, subject, topics, hours, unit }
-        },
+    (
+        select(Subject::ALL.to_vec()),
+        subsequence(Topic::ALL.to_vec(), 0..3),
+        0.0f64..20.0,
+        any::<bool>(),
     )
+        .prop_map(|(subject, topics, hours, quarter)| {
+            let unit = if quarter {
+                HourUnit::Quarter
+            } else {
+                HourUnit::Semester
+            };
+            let hours = if quarter {
+                Hours::quarter(hours)
+            } else {
+                Hours::semester(hours)
+            }
+            .unwrap();
+            Course {
+                title: None,
+                subject,
+                topics,
+                hours,
+                unit,
+            }
+        })
 }
 
 fn period() -> impl Strategy<Value = ExperiencePeriod> {
@@ -70,11 +96,22 @@ fn period() -> impl Strategy<Value = ExperiencePeriod> {
         subsequence(LabAccreditation::ALL.to_vec(), 0..2),
         code(),
     )
-        .prop_map(|(start, months, fte, disciplines, setting, accreditation, country)| {
-            // Closed periods only: time then never adds experience.
-            let end = start.add_months(months).min(as_of());
-            ExperiencePeriod { employer: None, start, end: Some(end.max(start)), fte, disciplines, setting, accreditation, country }
-        })
+        .prop_map(
+            |(start, months, fte, disciplines, setting, accreditation, country)| {
+                // Closed periods only: time then never adds experience.
+                let end = start.add_months(months).min(as_of());
+                ExperiencePeriod {
+                    employer: None,
+                    start,
+                    end: Some(end.max(start)),
+                    fte,
+                    disciplines,
+                    setting,
+                    accreditation,
+                    country,
+                }
+            },
+        )
 }
 
 fn education() -> impl Strategy<Value = Education> {
@@ -87,17 +124,24 @@ fn education() -> impl Strategy<Value = Education> {
         proptest::option::of(0.0f64..200.0),
         proptest::option::of(select(DegreeLevel::ALL.to_vec())),
     )
-        .prop_map(|(level, field, country, completed, accreditation, hours, evaluated)| Education {
-            title: "degree".to_owned(),
-            level,
-            field,
-            country,
-            institution: None,
-            completed: Some(completed),
-            accreditation,
-            semester_hours: hours.map(|h| Hours::semester(h).unwrap()),
-            evaluation: evaluated.map(|us_level| Evaluation { agency: "WES".to_owned(), date: None, course_by_course: true, us_level }),
-        })
+        .prop_map(
+            |(level, field, country, completed, accreditation, hours, evaluated)| Education {
+                title: "degree".to_owned(),
+                level,
+                field,
+                country,
+                institution: None,
+                completed: Some(completed),
+                accreditation,
+                semester_hours: hours.map(|h| Hours::semester(h).unwrap()),
+                evaluation: evaluated.map(|us_level| Evaluation {
+                    agency: "WES".to_owned(),
+                    date: None,
+                    course_by_course: true,
+                    us_level,
+                }),
+            },
+        )
 }
 
 fn profile() -> impl Strategy<Value = Profile> {
@@ -111,42 +155,72 @@ fn profile() -> impl Strategy<Value = Profile> {
         prop::collection::vec((any::<Index>(), proptest::option::of(past_day())), 0..3),
         prop::collection::vec((any::<Index>(), past_day(), any::<bool>()), 0..3),
     )
-        .prop_map(|(citizenship, work_state, education, coursework, programs, experience, held, exams)| {
-            let catalog = catalog();
-            let credentials = held
-                .into_iter()
-                .map(|(i, earned)| HeldCredential {
-                    id: CredentialId::new(catalog.credentials()[i.index(catalog.credentials().len())].id.as_str()).unwrap(),
-                    earned,
-                    expires: None,
-                })
-                .collect();
-            let exams = exams
-                .into_iter()
-                .map(|(i, date, passed)| ExamResult {
-                    exam: ExamId::new(catalog.exams()[i.index(catalog.exams().len())].id.as_str()).unwrap(),
-                    date,
-                    passed,
-                    score: None,
-                })
-                .collect();
-            Profile {
-                person: Person {
-                    name: "generated".to_owned(),
-                    citizenship: citizenship.into_iter().map(|c| Code::parse(c).unwrap()).collect(),
-                    residence: None,
-                    work_state: work_state.map(|c| Code::parse(c).unwrap()),
-                },
+        .prop_map(
+            |(
+                citizenship,
+                work_state,
                 education,
                 coursework,
-                programs: programs.into_iter().map(|(kind, completed)| Program { kind, name: None, completed, country: None }).collect(),
+                programs,
                 experience,
-                credentials,
+                held,
                 exams,
-                english_tests: Vec::new(),
-                declarations: Vec::new(),
-            }
-        })
+            )| {
+                let catalog = catalog();
+                let credentials = held
+                    .into_iter()
+                    .map(|(i, earned)| HeldCredential {
+                        id: CredentialId::new(
+                            catalog.credentials()[i.index(catalog.credentials().len())]
+                                .id
+                                .as_str(),
+                        )
+                        .unwrap(),
+                        earned,
+                        expires: None,
+                    })
+                    .collect();
+                let exams = exams
+                    .into_iter()
+                    .map(|(i, date, passed)| ExamResult {
+                        exam: ExamId::new(
+                            catalog.exams()[i.index(catalog.exams().len())].id.as_str(),
+                        )
+                        .unwrap(),
+                        date,
+                        passed,
+                        score: None,
+                    })
+                    .collect();
+                Profile {
+                    person: Person {
+                        name: "generated".to_owned(),
+                        citizenship: citizenship
+                            .into_iter()
+                            .map(|c| Code::parse(c).unwrap())
+                            .collect(),
+                        residence: None,
+                        work_state: work_state.map(|c| Code::parse(c).unwrap()),
+                    },
+                    education,
+                    coursework,
+                    programs: programs
+                        .into_iter()
+                        .map(|(kind, completed)| Program {
+                            kind,
+                            name: None,
+                            completed,
+                            country: None,
+                        })
+                        .collect(),
+                    experience,
+                    credentials,
+                    exams,
+                    english_tests: Vec::new(),
+                    declarations: Vec::new(),
+                }
+            },
+        )
 }
 
 fn eligible(s: Status) -> bool {
@@ -162,12 +236,21 @@ fn outcomes(profile: &Profile, day: Date) -> Vec<(Status, Vec<Outcome>)> {
         .collect()
 }
 
-fn assert_no_loss(before: &[(Status, Vec<Outcome>)], after: &[(Status, Vec<Outcome>)]) -> Result<(), TestCaseError> {
+fn assert_no_loss(
+    before: &[(Status, Vec<Outcome>)],
+    after: &[(Status, Vec<Outcome>)],
+) -> Result<(), TestCaseError> {
     for (i, ((s0, r0), (s1, r1))) in before.iter().zip(after).enumerate() {
         let id = &catalog().credentials()[i].id;
-        prop_assert!(!eligible(*s0) || eligible(*s1), "{id}: {s0:?} became {s1:?}");
+        prop_assert!(
+            !eligible(*s0) || eligible(*s1),
+            "{id}: {s0:?} became {s1:?}"
+        );
         for (k, (a, b)) in r0.iter().zip(r1).enumerate() {
-            prop_assert!(*a != Outcome::Pass || *b == Outcome::Pass, "{id} route #{k}: pass became {b:?}");
+            prop_assert!(
+                *a != Outcome::Pass || *b == Outcome::Pass,
+                "{id} route #{k}: pass became {b:?}"
+            );
         }
     }
     Ok(())

@@ -1,5 +1,12 @@
 //! The shipped catalog loads without a single diagnostic.
 
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a test stops at a broken fixture"
+)]
+
 #[test]
 fn the_shipped_catalog_is_valid() {
     match labpath_catalog::catalog::embedded() {

@@ -5,6 +5,11 @@
 //!   example profile (start-up, embedded catalog load, profile parse,
 //!   evaluation, output), as a user runs it.
 
+#![allow(
+    clippy::expect_used,
+    reason = "a benchmark without its fixtures has nothing to measure"
+)]
+
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::process::Command;
@@ -15,12 +20,15 @@ use labpath_engine::explain::clause_lines;
 use labpath_engine::units::Date;
 
 fn example(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/profiles").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/profiles")
+        .join(name)
 }
 
 fn engine(c: &mut Criterion) {
     let catalog = labpath_catalog::catalog::embedded().expect("valid catalog");
-    let profile = labpath_catalog::profile::load(&example("ph-medtech-graduate.toml"), &catalog).expect("valid profile");
+    let profile = labpath_catalog::profile::load(&example("ph-medtech-graduate.toml"), &catalog)
+        .expect("valid profile");
     let as_of = Date::parse("2026-11-21").expect("date");
     c.bench_function("evaluate/whole-catalog", |b| {
         b.iter(|| black_box(evaluate(&catalog, black_box(&profile), as_of)))

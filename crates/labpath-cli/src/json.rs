@@ -3,7 +3,9 @@
 //! that stays stable for programs.
 
 use labpath_engine::catalog::{Catalog, Credential, Fee, InForce, Renewal};
-use labpath_engine::eval::{Clause, CredentialOutcome, Evaluation, Finding, Outcome, RouteOutcome, Status};
+use labpath_engine::eval::{
+    Clause, CredentialOutcome, Evaluation, Finding, Outcome, RouteOutcome, Status,
+};
 use labpath_engine::explain::{describe_finding, describe_requirement};
 use labpath_engine::profile::Profile;
 use labpath_engine::provenance::{Confidence, Provenance};
@@ -13,7 +15,10 @@ use serde::Serialize;
 
 /// Writes `value` as pretty JSON and a newline. Write errors stay I/O
 /// errors, so a closed pipe is recognised as one.
-pub fn write<T: Serialize + ?Sized>(out: &mut dyn std::io::Write, value: &T) -> Result<(), crate::Failure> {
+pub fn write<T: Serialize + ?Sized>(
+    out: &mut dyn std::io::Write,
+    value: &T,
+) -> Result<(), crate::Failure> {
     serde_json::to_writer_pretty(&mut *out, value).map_err(|e| {
         if e.is_io() {
             crate::Failure::from(std::io::Error::from(e))
@@ -168,7 +173,12 @@ pub fn provenance<'a>(p: &'a Provenance, catalog: &'a Catalog) -> ProvenanceView
     }
 }
 
-fn clauses<'a>(clause: &'a Clause<'a>, catalog: &Catalog, depth: usize, out: &mut Vec<ClauseView<'a>>) {
+fn clauses<'a>(
+    clause: &'a Clause<'a>,
+    catalog: &Catalog,
+    depth: usize,
+    out: &mut Vec<ClauseView<'a>>,
+) {
     let rule = if clause.children.is_empty() {
         RuleView::Leaf(clause.requirement)
     } else {
@@ -228,10 +238,18 @@ pub fn credential<'a>(c: &'a CredentialOutcome<'a>, catalog: &'a Catalog) -> Cre
 }
 
 /// The whole evaluation.
-pub fn evaluation<'a>(catalog: &'a Catalog, profile: &'a Profile, e: &'a Evaluation<'a>) -> EvaluationView<'a> {
+pub fn evaluation<'a>(
+    catalog: &'a Catalog,
+    profile: &'a Profile,
+    e: &'a Evaluation<'a>,
+) -> EvaluationView<'a> {
     EvaluationView {
         person: &profile.person.name,
         as_of: e.as_of,
-        credentials: e.credentials.iter().map(|c| credential(c, catalog)).collect(),
+        credentials: e
+            .credentials
+            .iter()
+            .map(|c| credential(c, catalog))
+            .collect(),
     }
 }

@@ -68,7 +68,10 @@ impl From<std::io::Error> for Failure {
 
 impl From<labpath_catalog::diag::Diagnostics> for Failure {
     fn from(d: labpath_catalog::diag::Diagnostics) -> Self {
-        Failure::BadInput(format!("error: {}", d.to_string().replace('\n', "\nerror: ")))
+        Failure::BadInput(format!(
+            "error: {}",
+            d.to_string().replace('\n', "\nerror: ")
+        ))
     }
 }
 
@@ -81,11 +84,20 @@ where
 {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
-        Err(e) if matches!(e.kind(), clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion) => {
+        Err(e)
+            if matches!(
+                e.kind(),
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion
+            ) =>
+        {
             write!(out, "{e}")?;
             return Ok(Exit::Ok);
         }
-        Err(e) => return Err(Failure::BadInput(e.render().to_string().trim_end().to_owned())),
+        Err(e) => {
+            return Err(Failure::BadInput(
+                e.render().to_string().trim_end().to_owned(),
+            ));
+        }
     };
     let result = command::dispatch(&cli, out);
     match result {

@@ -2,6 +2,13 @@
 //! file, the line and the field and what was expected, exit code 2, and no
 //! panic.
 
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a test stops at a broken fixture"
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -17,7 +24,8 @@ struct Scratch(PathBuf);
 
 impl Scratch {
     fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("labpath-bad-input-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("labpath-bad-input-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("temp dir");
         Scratch(dir)
@@ -42,15 +50,27 @@ impl Drop for Scratch {
 /// Asserts exit code 2, no panic, and that stderr names each of `needles`.
 fn assert_bad_input(out: &Output, needles: &[&str]) {
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "expected exit 2, stderr:\n{stderr}");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "expected exit 2, stderr:\n{stderr}"
+    );
     assert!(!stderr.contains("panicked"), "panic:\n{stderr}");
     for needle in needles {
-        assert!(stderr.contains(needle), "stderr lacks `{needle}`:\n{stderr}");
+        assert!(
+            stderr.contains(needle),
+            "stderr lacks `{needle}`:\n{stderr}"
+        );
     }
 }
 
 fn check(path: &Path) -> Output {
-    labpath(&["check", path.to_str().expect("utf-8 path"), "--as-of", "2026-11-21"])
+    labpath(&[
+        "check",
+        path.to_str().expect("utf-8 path"),
+        "--as-of",
+        "2026-11-21",
+    ])
 }
 
 const PERSON: &str = "[person]\nname = \"test\"\n";
@@ -58,14 +78,20 @@ const PERSON: &str = "[person]\nname = \"test\"\n";
 #[test]
 fn malformed_toml_names_file_and_line() {
     let s = Scratch::new("toml");
-    let p = s.file("p.toml", &format!("{PERSON}\n[[education]]\ntitle = \"BS\nlevel = \"bachelor\"\n"));
+    let p = s.file(
+        "p.toml",
+        &format!("{PERSON}\n[[education]]\ntitle = \"BS\nlevel = \"bachelor\"\n"),
+    );
     assert_bad_input(&check(&p), &["p.toml:5", "string"]);
 }
 
 #[test]
 fn malformed_json_names_file_and_line() {
     let s = Scratch::new("json");
-    let p = s.file("p.json", "{\n  \"person\": { \"name\": \"x\" },\n  \"education\": [ { \"title\": \"BS\", }\n]\n}\n");
+    let p = s.file(
+        "p.json",
+        "{\n  \"person\": { \"name\": \"x\" },\n  \"education\": [ { \"title\": \"BS\", }\n]\n}\n",
+    );
     assert_bad_input(&check(&p), &["p.json:3"]);
 }
 
@@ -73,71 +99,150 @@ fn malformed_json_names_file_and_line() {
 fn unknown_field_is_named_with_the_expected_ones() {
     let s = Scratch::new("unknown-field");
     let p = s.file("p.toml", &format!("{PERSON}\n[[experience]]\nstart = 2020-01-01\nsetting = \"hospital\"\ncountry = \"US\"\ndisciplnes = [\"chemistry\"]\n"));
-    assert_bad_input(&check(&p), &["p.toml:3", "experience[0]", "unknown field `disciplnes`", "disciplines"]);
+    assert_bad_input(
+        &check(&p),
+        &[
+            "p.toml:3",
+            "experience[0]",
+            "unknown field `disciplnes`",
+            "disciplines",
+        ],
+    );
 }
 
 #[test]
 fn negative_hours_are_refused() {
     let s = Scratch::new("negative");
-    let p = s.file("p.toml", &format!("{PERSON}\n[[coursework]]\nsubject = \"biology\"\nhours = -4\n"));
-    assert_bad_input(&check(&p), &["p.toml:3", "coursework[0]", "hours must be zero or more, got `-4`"]);
+    let p = s.file(
+        "p.toml",
+        &format!("{PERSON}\n[[coursework]]\nsubject = \"biology\"\nhours = -4\n"),
+    );
+    assert_bad_input(
+        &check(&p),
+        &[
+            "p.toml:3",
+            "coursework[0]",
+            "hours must be zero or more, got `-4`",
+        ],
+    );
 }
 
 #[test]
 fn negative_hours_in_json_are_refused() {
     let s = Scratch::new("negative-json");
     let p = s.file("p.json", "{\n \"person\": {\"name\": \"x\"},\n \"coursework\": [\n  {\"subject\": \"biology\", \"hours\": -4}\n ]\n}\n");
-    assert_bad_input(&check(&p), &["p.json:4", "coursework[0]", "hours must be zero or more"]);
+    assert_bad_input(
+        &check(&p),
+        &["p.json:4", "coursework[0]", "hours must be zero or more"],
+    );
 }
 
 #[test]
 fn an_end_date_before_its_start_is_refused() {
     let s = Scratch::new("end-before-start");
     let p = s.file("p.toml", &format!("{PERSON}\n[[experience]]\nstart = 2022-01-01\nend = 2021-06-30\nsetting = \"hospital\"\ncountry = \"US\"\n"));
-    assert_bad_input(&check(&p), &["p.toml:3", "experience[0]", "ends on 2021-06-30, before it starts on 2022-01-01"]);
+    assert_bad_input(
+        &check(&p),
+        &[
+            "p.toml:3",
+            "experience[0]",
+            "ends on 2021-06-30, before it starts on 2022-01-01",
+        ],
+    );
 }
 
 #[test]
 fn an_impossible_date_is_refused() {
     let s = Scratch::new("bad-date");
-    let p = s.file("p.toml", &format!("{PERSON}\n[[program]]\nkind = \"naacls_mls\"\ncompleted = \"2023-02-30\"\n"));
-    assert_bad_input(&check(&p), &["p.toml:5", "program[0].completed", "expected YYYY-MM-DD"]);
+    let p = s.file(
+        "p.toml",
+        &format!("{PERSON}\n[[program]]\nkind = \"naacls_mls\"\ncompleted = \"2023-02-30\"\n"),
+    );
+    assert_bad_input(
+        &check(&p),
+        &["p.toml:5", "program[0].completed", "expected YYYY-MM-DD"],
+    );
 }
 
 #[test]
 fn an_unknown_word_lists_the_accepted_ones() {
     let s = Scratch::new("bad-enum");
-    let p = s.file("p.toml", &format!("{PERSON}\n[[coursework]]\nsubject = \"biologie\"\nhours = 3\n"));
-    assert_bad_input(&check(&p), &["p.toml:5", "coursework[0]", "unknown variant `biologie`", "`biology`"]);
+    let p = s.file(
+        "p.toml",
+        &format!("{PERSON}\n[[coursework]]\nsubject = \"biologie\"\nhours = 3\n"),
+    );
+    assert_bad_input(
+        &check(&p),
+        &[
+            "p.toml:5",
+            "coursework[0]",
+            "unknown variant `biologie`",
+            "`biology`",
+        ],
+    );
 }
 
 #[test]
 fn an_unknown_credential_in_a_profile_gets_a_suggestion() {
     let s = Scratch::new("unknown-credential");
-    let p = s.file("p.toml", &format!("{PERSON}\n[[credential]]\nid = \"ascp-msl\"\n"));
-    assert_bad_input(&check(&p), &["p.toml:5", "credential[0].id", "unknown credential `ascp-msl`", "did you mean `ascp-mls`?"]);
+    let p = s.file(
+        "p.toml",
+        &format!("{PERSON}\n[[credential]]\nid = \"ascp-msl\"\n"),
+    );
+    assert_bad_input(
+        &check(&p),
+        &[
+            "p.toml:5",
+            "credential[0].id",
+            "unknown credential `ascp-msl`",
+            "did you mean `ascp-mls`?",
+        ],
+    );
 }
 
 #[test]
 fn an_unknown_credential_flag_gets_a_suggestion() {
     let s = Scratch::new("unknown-flag");
     let p = s.file("p.toml", PERSON);
-    let out = labpath(&["check", p.to_str().unwrap_or_default(), "--credential", "ascp-msl"]);
-    assert_bad_input(&out, &["--credential", "unknown credential `ascp-msl`", "did you mean `ascp-mls`?"]);
-    assert_bad_input(&labpath(&["explain", "ascp-msl"]), &["unknown credential `ascp-msl`"]);
+    let out = labpath(&[
+        "check",
+        p.to_str().unwrap_or_default(),
+        "--credential",
+        "ascp-msl",
+    ]);
+    assert_bad_input(
+        &out,
+        &[
+            "--credential",
+            "unknown credential `ascp-msl`",
+            "did you mean `ascp-mls`?",
+        ],
+    );
+    assert_bad_input(
+        &labpath(&["explain", "ascp-msl"]),
+        &["unknown credential `ascp-msl`"],
+    );
 }
 
 #[test]
 fn a_bad_as_of_date_is_refused() {
     let s = Scratch::new("as-of");
     let p = s.file("p.toml", PERSON);
-    let out = labpath(&["check", p.to_str().unwrap_or_default(), "--as-of", "21/11/2026"]);
+    let out = labpath(&[
+        "check",
+        p.to_str().unwrap_or_default(),
+        "--as-of",
+        "21/11/2026",
+    ]);
     assert_bad_input(&out, &["--as-of", "`21/11/2026` is not a date"]);
 }
 
 #[test]
 fn a_missing_profile_file_is_named() {
-    assert_bad_input(&labpath(&["check", "/nonexistent/profile.toml"]), &["/nonexistent/profile.toml", "cannot read the profile"]);
+    assert_bad_input(
+        &labpath(&["check", "/nonexistent/profile.toml"]),
+        &["/nonexistent/profile.toml", "cannot read the profile"],
+    );
 }
 
 #[test]
@@ -200,6 +305,13 @@ fn a_catalog_fact_without_provenance_is_refused() {
         "catalog/one.toml",
         "[[source]]\nid = \"s1\"\nurl = \"https://example.org\"\ntitle = \"t\"\nread_on = 2026-11-21\n\n[[body]]\nid = \"board\"\nname = \"A board\"\n",
     );
-    let out = labpath(&["catalog", "check", s.0.join("catalog").to_str().unwrap_or_default()]);
-    assert_bad_input(&out, &["one.toml:7", "body[0]", "missing field `provenance`"]);
+    let out = labpath(&[
+        "catalog",
+        "check",
+        s.0.join("catalog").to_str().unwrap_or_default(),
+    ]);
+    assert_bad_input(
+        &out,
+        &["one.toml:7", "body[0]", "missing field `provenance`"],
+    );
 }

@@ -3,6 +3,13 @@
 //! credentials that profile is about. Review a changed snapshot against the
 //! sources it cites before accepting it.
 
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a test stops at a broken fixture"
+)]
+
 use std::path::Path;
 
 fn run(args: &[&str]) -> String {
@@ -28,13 +35,37 @@ fn profile(name: &str) -> String {
 
 /// (profile file, as-of day, credentials it is about)
 const CASES: &[(&str, &str, &[&str])] = &[
-    ("ph-medtech-graduate.toml", "2026-11-21", &["ascpi-mls", "ny-clt-license", "visascreen-mt"]),
-    ("us-naacls-mls-graduate.toml", "2026-11-21", &["ascp-mls", "ca-cls-license"]),
+    (
+        "ph-medtech-graduate.toml",
+        "2026-11-21",
+        &["ascpi-mls", "ny-clt-license", "visascreen-mt"],
+    ),
+    (
+        "us-naacls-mls-graduate.toml",
+        "2026-11-21",
+        &["ascp-mls", "ca-cls-license"],
+    ),
     ("mlt-ascp-bachelor.toml", "2026-11-21", &["ascp-mls"]),
-    ("ca-applicant-missing-physics.toml", "2024-06-01", &["ca-cls-license"]),
-    ("ca-applicant-missing-physics.toml", "2026-11-21", &["ca-cls-license"]),
-    ("biology-graduate-abroad.toml", "2026-11-21", &["ascpi-mls", "ascp-mls"]),
-    ("canadian-mlt-diploma.toml", "2026-11-21", &["tn-medical-technologist", "ascp-mlt"]),
+    (
+        "ca-applicant-missing-physics.toml",
+        "2024-06-01",
+        &["ca-cls-license"],
+    ),
+    (
+        "ca-applicant-missing-physics.toml",
+        "2026-11-21",
+        &["ca-cls-license"],
+    ),
+    (
+        "biology-graduate-abroad.toml",
+        "2026-11-21",
+        &["ascpi-mls", "ascp-mls"],
+    ),
+    (
+        "canadian-mlt-diploma.toml",
+        "2026-11-21",
+        &["tn-medical-technologist", "ascp-mlt"],
+    ),
 ];
 
 #[test]
@@ -43,7 +74,10 @@ fn example_profiles() {
         let path = profile(file);
         let stem = file.trim_end_matches(".toml");
         let name = format!("{stem}@{day}");
-        insta::assert_snapshot!(format!("{name}.overview"), run(&["check", &path, "--as-of", day]));
+        insta::assert_snapshot!(
+            format!("{name}.overview"),
+            run(&["check", &path, "--as-of", day])
+        );
         let mut args = vec!["check", path.as_str(), "--as-of", day];
         for c in *credentials {
             args.push("--credential");
@@ -59,8 +93,17 @@ fn example_profiles() {
 fn explain_and_list() {
     insta::assert_snapshot!("explain-ascp-mls", run(&["explain", "ascp-mls"]));
     insta::assert_snapshot!("explain-texas", run(&["explain", "TX"]));
-    insta::assert_snapshot!("credentials-state-tx", run(&["credentials", "--state", "TX"]));
-    insta::assert_snapshot!("credentials-state-ny", run(&["credentials", "--state", "NY"]));
-    insta::assert_snapshot!("parse-mls-cm-nys", run(&["parse", "MLS (ASCP)CM, NYS licensed"]));
+    insta::assert_snapshot!(
+        "credentials-state-tx",
+        run(&["credentials", "--state", "TX"])
+    );
+    insta::assert_snapshot!(
+        "credentials-state-ny",
+        run(&["credentials", "--state", "NY"])
+    );
+    insta::assert_snapshot!(
+        "parse-mls-cm-nys",
+        run(&["parse", "MLS (ASCP)CM, NYS licensed"])
+    );
     insta::assert_snapshot!("parse-mt-ascp", run(&["parse", "MT(ASCP)"]));
 }

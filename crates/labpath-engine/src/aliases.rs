@@ -76,7 +76,11 @@ pub fn parse<'c>(catalog: &'c Catalog, text: &str) -> Vec<Part<'c>> {
                 key.truncate(key.len() - 2);
             }
             let matches = by_name(catalog, &key);
-            Part { input, maintenance_suffix, matches }
+            Part {
+                input,
+                maintenance_suffix,
+                matches,
+            }
         })
         .collect();
     // A state named with "licensed" takes the level of the other credentials
@@ -103,26 +107,48 @@ fn by_name<'c>(catalog: &'c Catalog, key: &str) -> Vec<Match<'c>> {
             .chain(c.aliases.iter().map(String::as_str))
             .chain(std::iter::once(c.id.as_str()));
         if names.map(normalize).any(|n| n == key) {
-            found.push(Match { credential: c, how: MatchKind::Name, note: None });
+            found.push(Match {
+                credential: c,
+                how: MatchKind::Name,
+                note: None,
+            });
             continue;
         }
         if let Some(f) = c.former_names.iter().find(|f| normalize(&f.name) == key) {
             let note = match f.until {
-                Some(d) => format!("{} is the former name of {} (until {d})", f.name, c.abbreviation),
+                Some(d) => format!(
+                    "{} is the former name of {} (until {d})",
+                    f.name, c.abbreviation
+                ),
                 None => format!("{} is a former name of {}", f.name, c.abbreviation),
             };
-            found.push(Match { credential: c, how: MatchKind::FormerName, note: Some(note) });
+            found.push(Match {
+                credential: c,
+                how: MatchKind::FormerName,
+                note: Some(note),
+            });
         }
     }
     if found.is_empty() {
         for term in catalog.glossary() {
-            let names = std::iter::once(term.term.as_str()).chain(term.aliases.iter().map(String::as_str));
+            let names =
+                std::iter::once(term.term.as_str()).chain(term.aliases.iter().map(String::as_str));
             if names.map(normalize).any(|n| n == key) {
                 let ambiguous = term.credentials.len() > 1;
                 for id in &term.credentials {
                     if let Some(c) = catalog.credential(id.as_str()) {
-                        let note = ambiguous.then(|| format!("`{}` may mean any of {} credentials", term.term, term.credentials.len()));
-                        found.push(Match { credential: c, how: MatchKind::Term, note });
+                        let note = ambiguous.then(|| {
+                            format!(
+                                "`{}` may mean any of {} credentials",
+                                term.term,
+                                term.credentials.len()
+                            )
+                        });
+                        found.push(Match {
+                            credential: c,
+                            how: MatchKind::Term,
+                            note,
+                        });
                     }
                 }
             }
@@ -159,7 +185,11 @@ fn by_state<'c>(catalog: &'c Catalog, input: &str, level: Level) -> Vec<Match<'c
             vec![Match {
                 credential: c,
                 how: MatchKind::StateLicense,
-                note: Some(format!("read as the {} license of {}", c.level.label(), j.name)),
+                note: Some(format!(
+                    "read as the {} license of {}",
+                    c.level.label(),
+                    j.name
+                )),
             }]
         })
         .unwrap_or_default()

@@ -159,11 +159,18 @@ impl CredentialOutcome<'_> {
     /// the fewest failing requirements (routes the catalog cannot check at
     /// all come last).
     pub fn best_route(&self) -> Option<&RouteOutcome<'_>> {
-        let checkable = |r: &&RouteOutcome<'_>| r.in_force && !r.route.requires.is_wholly_unconfirmed();
+        let checkable =
+            |r: &&RouteOutcome<'_>| r.in_force && !r.route.requires.is_wholly_unconfirmed();
         let any_checkable = self.routes.iter().any(|r| checkable(&r));
         self.routes
             .iter()
-            .filter(|r| if any_checkable { checkable(r) } else { r.in_force })
+            .filter(|r| {
+                if any_checkable {
+                    checkable(r)
+                } else {
+                    r.in_force
+                }
+            })
             .min_by_key(|r| {
                 let fails = r.clause.as_ref().map_or(usize::MAX, Clause::failing_leaves);
                 (r.outcome, fails)
@@ -206,7 +213,10 @@ pub fn evaluate_only<'c>(
     Evaluation { as_of, credentials }
 }
 
-fn evaluate_credential<'c>(ctx: &leaves::Ctx<'c, '_>, credential: &'c Credential) -> CredentialOutcome<'c> {
+fn evaluate_credential<'c>(
+    ctx: &leaves::Ctx<'c, '_>,
+    credential: &'c Credential,
+) -> CredentialOutcome<'c> {
     let routes: Vec<RouteOutcome<'c>> = credential
         .routes
         .iter()
@@ -223,7 +233,11 @@ fn evaluate_credential<'c>(ctx: &leaves::Ctx<'c, '_>, credential: &'c Credential
     let decisive = |r: &&RouteOutcome<'c>| r.in_force && !r.route.requires.is_wholly_unconfirmed();
     let best = match routes.iter().filter(decisive).map(|r| r.outcome).min() {
         Some(best) => Some(best),
-        None => routes.iter().filter(|r| r.in_force).map(|r| r.outcome).min(),
+        None => routes
+            .iter()
+            .filter(|r| r.in_force)
+            .map(|r| r.outcome)
+            .min(),
     };
     let status = match (held, best) {
         (true, _) => Status::Held,
@@ -271,7 +285,10 @@ fn evaluate_route<'c>(ctx: &leaves::Ctx<'c, '_>, route: &'c Route) -> RouteOutco
 }
 
 /// Evaluates one requirement tree.
-pub fn evaluate_requirement<'c>(ctx: &leaves::Ctx<'c, '_>, requirement: &'c Requirement) -> Clause<'c> {
+pub fn evaluate_requirement<'c>(
+    ctx: &leaves::Ctx<'c, '_>,
+    requirement: &'c Requirement,
+) -> Clause<'c> {
     let (need, of) = match requirement {
         Requirement::All(of) => (of.len(), of.as_slice()),
         Requirement::Any(of) => (1.min(of.len()), of.as_slice()),
@@ -287,8 +304,14 @@ pub fn evaluate_requirement<'c>(ctx: &leaves::Ctx<'c, '_>, requirement: &'c Requ
         }
     };
     let children: Vec<Clause<'c>> = of.iter().map(|r| evaluate_requirement(ctx, r)).collect();
-    let met = children.iter().filter(|c| c.outcome == Outcome::Pass).count();
-    let open = children.iter().filter(|c| c.outcome == Outcome::Unknown).count();
+    let met = children
+        .iter()
+        .filter(|c| c.outcome == Outcome::Pass)
+        .count();
+    let open = children
+        .iter()
+        .filter(|c| c.outcome == Outcome::Unknown)
+        .count();
     let outcome = if met >= need {
         Outcome::Pass
     } else if met + open >= need {

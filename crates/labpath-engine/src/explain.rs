@@ -19,7 +19,10 @@ fn list<T: std::fmt::Display>(items: &[T], joiner: &str) -> String {
         [] => String::new(),
         [one] => one.to_string(),
         _ => {
-            let head: Vec<String> = items[..items.len() - 1].iter().map(ToString::to_string).collect();
+            let head: Vec<String> = items[..items.len() - 1]
+                .iter()
+                .map(ToString::to_string)
+                .collect();
             format!("{} {joiner} {}", head.join(", "), items[items.len() - 1])
         }
     }
@@ -69,7 +72,9 @@ pub fn describe_requirement(requirement: &Requirement, catalog: &Catalog) -> Str
             }
             s
         }
-        Requirement::Credits(r) => format!("{} semester hours of college credit", r.min_semester_hours),
+        Requirement::Credits(r) => {
+            format!("{} semester hours of college credit", r.min_semester_hours)
+        }
         Requirement::Program(r) => {
             let mut s = format!("completed {}", list(&r.kinds, "or"));
             if let Some(y) = r.within_years {
@@ -78,12 +83,19 @@ pub fn describe_requirement(requirement: &Requirement, catalog: &Catalog) -> Str
             s
         }
         Requirement::Experience(r) => {
-            let mut s = format!("{} months of full-time clinical laboratory experience", r.months);
+            let mut s = format!(
+                "{} months of full-time clinical laboratory experience",
+                r.months
+            );
             if !r.disciplines.is_empty() {
                 let _ = write!(s, " in {}", list(&r.disciplines, "or"));
             }
             if let (false, Some(m)) = (r.each_of.is_empty(), r.min_months_each) {
-                let _ = write!(s, ", at least {m} months each in {}", list(&r.each_of, "and"));
+                let _ = write!(
+                    s,
+                    ", at least {m} months each in {}",
+                    list(&r.each_of, "and")
+                );
             }
             if let Some(y) = r.within_years {
                 let _ = write!(s, ", within the last {y} years");
@@ -108,15 +120,25 @@ pub fn describe_requirement(requirement: &Requirement, catalog: &Catalog) -> Str
             s
         }
         Requirement::Credential(r) => {
-            let names: Vec<String> = r.any_of.iter().map(|id| credential_name(catalog, id.as_str())).collect();
-            format!("{}{}", if r.current { "current " } else { "" }, list(&names, "or"))
+            let names: Vec<String> = r
+                .any_of
+                .iter()
+                .map(|id| credential_name(catalog, id.as_str()))
+                .collect();
+            format!(
+                "{}{}",
+                if r.current { "current " } else { "" },
+                list(&names, "or")
+            )
         }
         Requirement::Exam(r) => {
             let names: Vec<String> = r
                 .accepted
                 .iter()
                 .map(|a| {
-                    let name = catalog.exam(a.exam.as_str()).map_or(a.exam.as_str(), |e| e.name.as_str());
+                    let name = catalog
+                        .exam(a.exam.as_str())
+                        .map_or(a.exam.as_str(), |e| e.name.as_str());
                     match (a.from, a.until) {
                         (Some(f), Some(u)) => format!("{name} (passed {f} to {u})"),
                         (Some(f), None) => format!("{name} (passed on or after {f})"),
@@ -140,7 +162,11 @@ pub fn describe_requirement(requirement: &Requirement, catalog: &Catalog) -> Str
                 .collect();
             let mut s = format!("English: {}", list(&tests, "or"));
             if !r.exempt_if_educated_in.is_empty() {
-                let _ = write!(s, "; exempt if educated in {}", list(&r.exempt_if_educated_in, "or"));
+                let _ = write!(
+                    s,
+                    "; exempt if educated in {}",
+                    list(&r.exempt_if_educated_in, "or")
+                );
             }
             s
         }
@@ -269,7 +295,11 @@ pub fn describe_finding(clause: &Clause<'_>, catalog: &Catalog) -> String {
     }
 }
 
-fn degree_text(have: Option<crate::vocab::DegreeLevel>, field: Option<crate::vocab::FieldArea>, gap: DegreeGap) -> String {
+fn degree_text(
+    have: Option<crate::vocab::DegreeLevel>,
+    field: Option<crate::vocab::FieldArea>,
+    gap: DegreeGap,
+) -> String {
     let what = match (have, field) {
         (Some(l), Some(f)) => format!("{l} in {f}"),
         (Some(l), None) => l.to_string(),
@@ -282,14 +312,20 @@ fn degree_text(have: Option<crate::vocab::DegreeLevel>, field: Option<crate::voc
         DegreeGap::FieldNotAccepted => format!("have {what}: field not accepted"),
         DegreeGap::InProgress => format!("{what} not completed yet"),
         DegreeGap::AccreditationNotTold => {
-            format!("have {what}; unknown: tell us how the school is accredited (education.accreditation)")
+            format!(
+                "have {what}; unknown: tell us how the school is accredited (education.accreditation)"
+            )
         }
         DegreeGap::NotAccredited => format!("have {what} from a school that is not accredited"),
         DegreeGap::NeedsEvaluation => {
-            format!("have {what} earned abroad; unknown: needs a credential evaluation of its US equivalent (education.evaluation)")
+            format!(
+                "have {what} earned abroad; unknown: needs a credential evaluation of its US equivalent (education.evaluation)"
+            )
         }
         DegreeGap::EvaluatedBelow => format!("evaluated as a US {what}: level too low"),
-        DegreeGap::EarnedInExcludedCountry => format!("have {what}, but earned in a country this route excludes"),
+        DegreeGap::EarnedInExcludedCountry => {
+            format!("have {what}, but earned in a country this route excludes")
+        }
     }
 }
 
@@ -301,7 +337,9 @@ fn program_text(
 ) -> String {
     let name = kind.map_or_else(|| "program".to_owned(), |k| k.label().to_owned());
     match (gap, completed, closes_on) {
-        (ProgramGap::None, Some(c), Some(until)) => format!("{name} completed {c}: open until {until}"),
+        (ProgramGap::None, Some(c), Some(until)) => {
+            format!("{name} completed {c}: open until {until}")
+        }
         (ProgramGap::None, Some(c), None) => format!("{name} completed {c}"),
         (ProgramGap::TooOld, Some(c), Some(until)) => {
             format!("{name} completed {c}: the window closed on {until}")

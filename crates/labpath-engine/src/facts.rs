@@ -45,7 +45,10 @@ impl<'p> Facts<'p> {
             }
         }
         for held in &profile.credentials {
-            if let Some(exam) = catalog.credential(held.id.as_str()).and_then(|c| c.exam.as_ref()) {
+            if let Some(exam) = catalog
+                .credential(held.id.as_str())
+                .and_then(|c| c.exam.as_ref())
+            {
                 exams_passed.push((exam.as_str(), held.earned));
             }
         }

@@ -8,7 +8,9 @@ use serde::{Deserialize, Deserializer, Serialize, de};
 
 /// A text that cannot be an identifier.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{input}` is not a valid {what} id: use letters, digits, `-` and `_`, starting with a letter or digit")]
+#[error(
+    "`{input}` is not a valid {what} id: use letters, digits, `-` and `_`, starting with a letter or digit"
+)]
 pub struct IdError {
     input: String,
     what: &'static str,

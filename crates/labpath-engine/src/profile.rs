@@ -41,7 +41,11 @@ pub struct Profile {
     #[serde(default, rename = "exam", skip_serializing_if = "Vec::is_empty")]
     pub exams: Vec<ExamResult>,
     /// English tests taken.
-    #[serde(default, rename = "english_test", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        rename = "english_test",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub english_tests: Vec<EnglishTest>,
     /// Facts the person states, by key (see `labpath explain` for the keys a
     /// rule asks for), e.g. `us_employer_offer`.

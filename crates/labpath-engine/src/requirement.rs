@@ -272,7 +272,9 @@ impl Requirement {
     pub fn is_wholly_unconfirmed(&self) -> bool {
         match self {
             Requirement::Unconfirmed(_) => true,
-            Requirement::All(of) | Requirement::Any(of) => of.iter().all(Requirement::is_wholly_unconfirmed),
+            Requirement::All(of) | Requirement::Any(of) => {
+                of.iter().all(Requirement::is_wholly_unconfirmed)
+            }
             Requirement::AtLeast(a) => a.of.iter().all(Requirement::is_wholly_unconfirmed),
             _ => false,
         }

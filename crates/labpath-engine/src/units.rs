@@ -34,7 +34,11 @@ impl Date {
 
     /// The same day `months` later, clamped to the month's last day.
     pub fn add_months(self, months: u32) -> Self {
-        Date(self.0.checked_add_months(Months::new(months)).unwrap_or(NaiveDate::MAX))
+        Date(
+            self.0
+                .checked_add_months(Months::new(months))
+                .unwrap_or(NaiveDate::MAX),
+        )
     }
 
     /// The same day `years` earlier.
@@ -326,8 +330,16 @@ mod tests {
 
     #[test]
     fn quarter_hours_convert_to_two_thirds() {
-        assert!(Hours::quarter(24.0).unwrap().reaches(Hours::semester(16.0).unwrap()));
-        assert!(!Hours::quarter(23.0).unwrap().reaches(Hours::semester(16.0).unwrap()));
+        assert!(
+            Hours::quarter(24.0)
+                .unwrap()
+                .reaches(Hours::semester(16.0).unwrap())
+        );
+        assert!(
+            !Hours::quarter(23.0)
+                .unwrap()
+                .reaches(Hours::semester(16.0).unwrap())
+        );
         assert_eq!(Hours::quarter(4.5).unwrap().to_string(), "3");
     }
 

@@ -209,7 +209,10 @@ impl Setting {
     /// Whether work in this setting is clinical laboratory experience
     /// (patient specimens, diagnostic testing).
     pub fn is_clinical(self) -> bool {
-        matches!(self, Setting::Hospital | Setting::ClinicalLab | Setting::Clinic)
+        matches!(
+            self,
+            Setting::Hospital | Setting::ClinicalLab | Setting::Clinic
+        )
     }
 }
 

@@ -21,8 +21,14 @@ pub enum CatalogCommand {
 pub fn run(cli: &Cli, sub: &CatalogCommand, out: &mut dyn Write) -> Result<Exit, Failure> {
     let CatalogCommand::Check { dir } = sub;
     let (name, result) = match dir.as_ref().or(cli.catalog.as_ref()) {
-        Some(d) => (d.display().to_string(), labpath_catalog::catalog::from_dir(d)),
-        None => ("built-in catalog".to_owned(), labpath_catalog::catalog::embedded()),
+        Some(d) => (
+            d.display().to_string(),
+            labpath_catalog::catalog::from_dir(d),
+        ),
+        None => (
+            "built-in catalog".to_owned(),
+            labpath_catalog::catalog::embedded(),
+        ),
     };
     let catalog = result?;
     let routes: usize = catalog.credentials().iter().map(|c| c.routes.len()).sum();

@@ -54,7 +54,9 @@ pub fn run(catalog: &Catalog, args: &Args, out: &mut dyn Write) -> Result<Exit, 
             let view = json::evaluation(catalog, &profile, &evaluation);
             crate::json::write(out, &view)?;
         }
-        (Format::Human, true) => write_overview(catalog, &profile, &evaluation, out)?,
+        (Format::Human, true) => {
+            write_overview(catalog, &args.profile, &profile, &evaluation, out)?
+        }
         (Format::Human, false) => {
             write_header(&profile, &evaluation, out)?;
             for outcome in &evaluation.credentials {
@@ -73,7 +75,11 @@ pub fn run(catalog: &Catalog, args: &Args, out: &mut dyn Write) -> Result<Exit, 
     })
 }
 
-fn write_header(profile: &Profile, evaluation: &Evaluation<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+fn write_header(
+    profile: &Profile,
+    evaluation: &Evaluation<'_>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     writeln!(
         out,
         "{}: as of {} (rules in force on that day)\n",
@@ -84,10 +90,17 @@ fn write_header(profile: &Profile, evaluation: &Evaluation<'_>, out: &mut dyn Wr
 /// The few gaps that matter most on a credential's nearest route.
 fn key_gaps(catalog: &Catalog, profile: &Profile, outcome: &CredentialOutcome<'_>) -> String {
     if outcome.status == Status::Held {
-        let held = profile.credentials.iter().find(|h| h.id == outcome.credential.id);
+        let held = profile
+            .credentials
+            .iter()
+            .find(|h| h.id == outcome.credential.id);
         let earned = held.and_then(|h| h.earned).map(|d| format!("earned {d}"));
         let expires = held.and_then(|h| h.expires).map(|d| format!("expires {d}"));
-        return [earned, expires].into_iter().flatten().collect::<Vec<_>>().join(", ");
+        return [earned, expires]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ");
     }
     let Some(best) = outcome.best_route() else {
         return "no route in force".to_owned();
@@ -112,6 +125,7 @@ fn key_gaps(catalog: &Catalog, profile: &Profile, outcome: &CredentialOutcome<'_
 
 fn write_overview(
     catalog: &Catalog,
+    path: &std::path::Path,
     profile: &Profile,
     evaluation: &Evaluation<'_>,
     out: &mut dyn Write,
@@ -130,8 +144,26 @@ fn write_overview(
             ]
         })
         .collect();
-    write!(out, "{}", table(&["STATUS", "CREDENTIAL", "ID", "NEAREST ROUTE AND WHAT IT NEEDS"], &rows))?;
-    let count = |s: Status| evaluation.credentials.iter().filter(|c| c.status == s).count();
+    write!(
+        out,
+        "{}",
+        table(
+            &[
+                "STATUS",
+                "CREDENTIAL",
+                "ID",
+                "NEAREST ROUTE AND WHAT IT NEEDS"
+            ],
+            &rows
+        )
+    )?;
+    let count = |s: Status| {
+        evaluation
+            .credentials
+            .iter()
+            .filter(|c| c.status == s)
+            .count()
+    };
     writeln!(
         out,
         "\n{} held, {} eligible, {} unknown, {} not yet, {} with no route in force.",
@@ -144,13 +176,23 @@ fn write_overview(
     writeln!(
         out,
         "For every clause with its sources: labpath check {} --credential ID",
-        "PROFILE"
+        path.display()
     )
 }
 
-fn write_detail(catalog: &Catalog, outcome: &CredentialOutcome<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+fn write_detail(
+    catalog: &Catalog,
+    outcome: &CredentialOutcome<'_>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let c = outcome.credential;
-    writeln!(out, "{} ({}): {}", c.abbreviation, c.name, outcome.status.label().to_uppercase())?;
+    writeln!(
+        out,
+        "{} ({}): {}",
+        c.abbreviation,
+        c.name,
+        outcome.status.label().to_uppercase()
+    )?;
     for route in &outcome.routes {
         let r = route.route;
         if !route.in_force {
@@ -162,16 +204,29 @@ fn write_detail(catalog: &Catalog, outcome: &CredentialOutcome<'_>, out: &mut dy
             writeln!(out, "\n  {}: not in force on this day ({when})", r.name)?;
             continue;
         }
-        let open = route.open_until.map(|d| format!(", open until {d}")).unwrap_or_default();
+        let open = route
+            .open_until
+            .map(|d| format!(", open until {d}"))
+            .unwrap_or_default();
         writeln!(out, "\n  {} {}{open}", mark(route.outcome), r.name)?;
         writeln!(out, "      {}", r.summary)?;
         if let Some(clause) = &route.clause {
             for line in clause_lines(clause, catalog) {
                 let pad = "  ".repeat(line.depth + 3);
-                writeln!(out, "{pad}{} {}: {}", mark(line.outcome), line.need, line.have)?;
+                writeln!(
+                    out,
+                    "{pad}{} {}: {}",
+                    mark(line.outcome),
+                    line.need,
+                    line.have
+                )?;
             }
         }
-        write!(out, "{}", provenance_lines(&r.provenance, catalog, "      "))?;
+        write!(
+            out,
+            "{}",
+            provenance_lines(&r.provenance, catalog, "      ")
+        )?;
     }
     for note in &c.notes {
         writeln!(out, "  note: {note}")?;

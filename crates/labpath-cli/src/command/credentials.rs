@@ -33,13 +33,16 @@ pub fn run(catalog: &Catalog, args: &Args, out: &mut dyn Write) -> Result<Exit, 
             let hint = suggest(body, catalog.bodies().iter().map(|b| b.id.as_str()))
                 .map(|s| format!(" (did you mean `{s}`?)"))
                 .unwrap_or_default();
-            return Err(Failure::BadInput(format!("error: --body: unknown body `{body}`{hint}")));
+            return Err(Failure::BadInput(format!(
+                "error: --body: unknown body `{body}`{hint}"
+            )));
         }
     }
     let state = match &args.state {
         None => None,
         Some(text) => {
-            let code = Code::parse(text).map_err(|e| Failure::BadInput(format!("error: --state: {e}")))?;
+            let code =
+                Code::parse(text).map_err(|e| Failure::BadInput(format!("error: --state: {e}")))?;
             let Some(j) = catalog.jurisdiction(code) else {
                 return Err(Failure::BadInput(format!(
                     "error: --state: `{code}` is not a US state or territory in the catalog"
@@ -55,10 +58,13 @@ pub fn run(catalog: &Catalog, args: &Args, out: &mut dyn Write) -> Result<Exit, 
         .filter(|c| state.is_none_or(|j| c.jurisdiction == Some(j.code)))
         .collect();
     if args.format == Format::Json {
-        crate::json::write(out, &serde_json::json!({
-            "jurisdiction": state,
-            "credentials": chosen,
-        }))?;
+        crate::json::write(
+            out,
+            &serde_json::json!({
+                "jurisdiction": state,
+                "credentials": chosen,
+            }),
+        )?;
         return Ok(Exit::Ok);
     }
     if let Some(j) = state {
@@ -80,7 +86,18 @@ pub fn run(catalog: &Catalog, args: &Args, out: &mut dyn Write) -> Result<Exit, 
             ]
         })
         .collect();
-    write!(out, "{}", table(&["ID", "ABBREVIATION", "KIND", "BODY", "ROUTES", "NAME"], &rows))?;
-    writeln!(out, "\n{} credentials. Details: labpath explain ID", chosen.len())?;
+    write!(
+        out,
+        "{}",
+        table(
+            &["ID", "ABBREVIATION", "KIND", "BODY", "ROUTES", "NAME"],
+            &rows
+        )
+    )?;
+    writeln!(
+        out,
+        "\n{} credentials. Details: labpath explain ID",
+        chosen.len()
+    )?;
     Ok(Exit::Ok)
 }

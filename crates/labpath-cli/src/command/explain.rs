@@ -26,7 +26,10 @@ pub struct Args {
 /// Runs `labpath explain`.
 pub fn run(catalog: &Catalog, args: &Args, out: &mut dyn Write) -> Result<Exit, Failure> {
     if catalog.credential(&args.id).is_none() {
-        if let Some(j) = Code::parse(&args.id).ok().and_then(|c| catalog.jurisdiction(c)) {
+        if let Some(j) = Code::parse(&args.id)
+            .ok()
+            .and_then(|c| catalog.jurisdiction(c))
+        {
             match args.format {
                 Format::Json => {
                     crate::json::write(out, j)?;
@@ -34,7 +37,10 @@ pub fn run(catalog: &Catalog, args: &Args, out: &mut dyn Write) -> Result<Exit, 
                 Format::Human => {
                     writeln!(out, "{} ({})", j.name, j.code)?;
                     writeln!(out, "  {}", j.summary)?;
-                    for (label, id) in [("technologist", &j.technologist_license), ("technician", &j.technician_license)] {
+                    for (label, id) in [
+                        ("technologist", &j.technologist_license),
+                        ("technician", &j.technician_license),
+                    ] {
                         if let Some(id) = id {
                             writeln!(out, "  {label} license: {id} (labpath explain {id})")?;
                         }
@@ -64,7 +70,12 @@ pub fn run(catalog: &Catalog, args: &Args, out: &mut dyn Write) -> Result<Exit, 
     Ok(Exit::Ok)
 }
 
-fn write_requirement(r: &Requirement, catalog: &Catalog, depth: usize, out: &mut dyn Write) -> std::io::Result<()> {
+fn write_requirement(
+    r: &Requirement,
+    catalog: &Catalog,
+    depth: usize,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let pad = "  ".repeat(depth + 2);
     let text = labpath_engine::explain::describe_requirement(r, catalog);
     match r {
@@ -78,9 +89,17 @@ fn write_requirement(r: &Requirement, catalog: &Catalog, depth: usize, out: &mut
 }
 
 fn write_human(catalog: &Catalog, c: &Credential, out: &mut dyn Write) -> std::io::Result<()> {
-    let body = catalog.body(c.body.as_str()).map_or(c.body.as_str(), |b| b.name.as_str());
+    let body = catalog
+        .body(c.body.as_str())
+        .map_or(c.body.as_str(), |b| b.name.as_str());
     writeln!(out, "{} — {}", c.abbreviation, c.name)?;
-    writeln!(out, "  id: {}; {} ({}); issued by {body}", c.id, c.kind.label(), c.level.label())?;
+    writeln!(
+        out,
+        "  id: {}; {} ({}); issued by {body}",
+        c.id,
+        c.kind.label(),
+        c.level.label()
+    )?;
     if let Some(j) = c.jurisdiction {
         writeln!(out, "  jurisdiction: {j}")?;
     }
@@ -89,8 +108,15 @@ fn write_human(catalog: &Catalog, c: &Credential, out: &mut dyn Write) -> std::i
         writeln!(out, "  also written: {}", c.aliases.join(", "))?;
     }
     for former in &c.former_names {
-        let until = former.until.map(|d| format!(" until {d}")).unwrap_or_default();
-        writeln!(out, "  former name: {}{until} ({})", former.name, former.provenance.confidence)?;
+        let until = former
+            .until
+            .map(|d| format!(" until {d}"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "  former name: {}{until} ({})",
+            former.name, former.provenance.confidence
+        )?;
     }
     write!(out, "{}", provenance_lines(&c.provenance, catalog, "  "))?;
     for route in &c.routes {
@@ -102,18 +128,32 @@ fn write_human(catalog: &Catalog, c: &Credential, out: &mut dyn Write) -> std::i
         };
         writeln!(out, "\n  {}{period}: {}", route.name, route.summary)?;
         write_requirement(&route.requires, catalog, 0, out)?;
-        write!(out, "{}", provenance_lines(&route.provenance, catalog, "    "))?;
+        write!(
+            out,
+            "{}",
+            provenance_lines(&route.provenance, catalog, "    ")
+        )?;
     }
     if !c.fees.is_empty() {
         writeln!(out, "\n  Fees")?;
         for fee in &c.fees {
-            let amount = fee.amount.map_or_else(|| "amount unknown".to_owned(), |a| a.to_string());
-            writeln!(out, "    {}: {amount} ({}, as of {})", fee.label, fee.provenance.confidence, fee.provenance.as_of)?;
+            let amount = fee
+                .amount
+                .map_or_else(|| "amount unknown".to_owned(), |a| a.to_string());
+            writeln!(
+                out,
+                "    {}: {amount} ({}, as of {})",
+                fee.label, fee.provenance.confidence, fee.provenance.as_of
+            )?;
             if let Some(note) = &fee.provenance.note {
                 writeln!(out, "      note: {note}")?;
             }
             for other in &fee.disputed {
-                writeln!(out, "      another source says {} ({}, as of {})", other.amount, other.provenance.confidence, other.provenance.as_of)?;
+                writeln!(
+                    out,
+                    "      another source says {} ({}, as of {})",
+                    other.amount, other.provenance.confidence, other.provenance.as_of
+                )?;
             }
         }
     }

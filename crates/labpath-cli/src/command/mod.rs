@@ -48,7 +48,11 @@ pub fn as_of(text: Option<&str>) -> Result<Date, Failure> {
 }
 
 /// A credential by id, or a bad-input error with a suggestion.
-pub fn find_credential<'c>(catalog: &'c Catalog, id: &str, flag: &str) -> Result<&'c Credential, Failure> {
+pub fn find_credential<'c>(
+    catalog: &'c Catalog,
+    id: &str,
+    flag: &str,
+) -> Result<&'c Credential, Failure> {
     catalog.credential(id).ok_or_else(|| {
         let ids = catalog.credentials().iter().map(|c| c.id.as_str());
         let hint = match suggest(id, ids) {

@@ -23,7 +23,9 @@ pub struct Args {
 pub fn run(catalog: &Catalog, args: &Args, out: &mut dyn Write) -> Result<Exit, Failure> {
     let parts = aliases::parse(catalog, &args.text);
     if parts.is_empty() {
-        return Err(Failure::BadInput("error: the credential string is empty".to_owned()));
+        return Err(Failure::BadInput(
+            "error: the credential string is empty".to_owned(),
+        ));
     }
     if args.format == Format::Json {
         crate::json::write(out, &parts)?;
@@ -40,7 +42,11 @@ pub fn run(catalog: &Catalog, args: &Args, out: &mut dyn Write) -> Result<Exit, 
                     MatchKind::Term => "glossary term",
                     MatchKind::StateLicense => "state license",
                 };
-                writeln!(out, "  {} = {} ({}) [{how}]", m.credential.id, m.credential.abbreviation, m.credential.name)?;
+                writeln!(
+                    out,
+                    "  {} = {} ({}) [{how}]",
+                    m.credential.id, m.credential.abbreviation, m.credential.name
+                )?;
                 if let Some(note) = &m.note {
                     writeln!(out, "    {note}")?;
                 }
@@ -48,22 +54,34 @@ pub fn run(catalog: &Catalog, args: &Args, out: &mut dyn Write) -> Result<Exit, 
             if part.maintenance_suffix {
                 // The meaning of the suffix is a catalog fact, kept in the glossary.
                 let term = catalog.glossary().iter().find(|t| {
-                    t.term.eq_ignore_ascii_case("CM") || t.aliases.iter().any(|a| a.eq_ignore_ascii_case("CM"))
+                    t.term.eq_ignore_ascii_case("CM")
+                        || t.aliases.iter().any(|a| a.eq_ignore_ascii_case("CM"))
                 });
                 match term {
                     Some(t) => writeln!(out, "  CM: {}", t.meaning)?,
-                    None => writeln!(out, "  CM: a maintenance suffix (the catalog's glossary has no entry for it)")?,
+                    None => writeln!(
+                        out,
+                        "  CM: a maintenance suffix (the catalog's glossary has no entry for it)"
+                    )?,
                 }
             }
         }
     }
-    let unknown: Vec<&str> = parts.iter().filter(|p| p.matches.is_empty()).map(|p| p.input.as_str()).collect();
+    let unknown: Vec<&str> = parts
+        .iter()
+        .filter(|p| p.matches.is_empty())
+        .map(|p| p.input.as_str())
+        .collect();
     if unknown.is_empty() {
         Ok(Exit::Ok)
     } else {
         Err(Failure::BadInput(format!(
             "error: not recognised: {}; `labpath credentials` lists the known credentials",
-            unknown.iter().map(|u| format!("`{u}`")).collect::<Vec<_>>().join(", ")
+            unknown
+                .iter()
+                .map(|u| format!("`{u}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         )))
     }
 }

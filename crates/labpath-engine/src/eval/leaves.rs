@@ -9,11 +9,13 @@ use crate::facts::{Facts, topic_bit};
 use crate::ids::CredentialId;
 use crate::profile::{Education, ExperiencePeriod, Profile};
 use crate::requirement::{
-    CitizenshipReq, CourseworkReq, CreditsReq, CredentialReq, DegreeReq, EnglishReq, ExamReq,
+    CitizenshipReq, CourseworkReq, CredentialReq, CreditsReq, DegreeReq, EnglishReq, ExamReq,
     ExperienceReq, ProgramReq, Requirement, ResidenceReq, WorkStateLicenseReq,
 };
 use crate::units::{Code, DAYS_PER_MONTH, Date, Hours};
-use crate::vocab::{DegreeLevel, Discipline, EnglishTestKind, FieldArea, ProgramKind, SchoolAccreditation, Topic};
+use crate::vocab::{
+    DegreeLevel, Discipline, EnglishTestKind, FieldArea, ProgramKind, SchoolAccreditation, Topic,
+};
 
 /// What an evaluation reads: the catalog, the profile, its facts and the day.
 #[derive(Debug, Clone, Copy)]
@@ -268,7 +270,14 @@ pub fn evaluate_leaf<'c>(ctx: &Ctx<'c, '_>, leaf: &'c Requirement) -> (Outcome, 
                 key: &r.key,
                 ask: &r.ask,
             };
-            (if told { Outcome::Pass } else { Outcome::Unknown }, finding)
+            (
+                if told {
+                    Outcome::Pass
+                } else {
+                    Outcome::Unknown
+                },
+                finding,
+            )
         }
         Requirement::WorkStateLicense(r) => work_state_license(ctx, r),
         Requirement::Unconfirmed(r) => (Outcome::Unknown, Finding::Unconfirmed { text: &r.text }),
@@ -308,7 +317,9 @@ fn degree_one(r: &DegreeReq, e: &Education, as_of: Date) -> (Outcome, DegreeLeve
     if r.accredited {
         match e.accreditation {
             None => return (Outcome::Unknown, level, DegreeGap::AccreditationNotTold),
-            Some(SchoolAccreditation::None) => return (Outcome::Fail, level, DegreeGap::NotAccredited),
+            Some(SchoolAccreditation::None) => {
+                return (Outcome::Fail, level, DegreeGap::NotAccredited);
+            }
             Some(_) => {}
         }
     }
@@ -382,7 +393,9 @@ fn credits<'c>(ctx: &Ctx<'c, '_>, r: &'c CreditsReq) -> (Outcome, Finding<'c>) {
         .education
         .iter()
         .filter_map(|e| e.semester_hours)
-        .fold(None, |best: Option<Hours>, h| Some(best.map_or(h, |b| if h > b { h } else { b })));
+        .fold(None, |best: Option<Hours>, h| {
+            Some(best.map_or(h, |b| if h > b { h } else { b }))
+        });
     let outcome = match have {
         Some(h) if h.reaches(r.min_semester_hours) => Outcome::Pass,
         Some(_) => Outcome::Fail,
@@ -398,7 +411,11 @@ fn credits<'c>(ctx: &Ctx<'c, '_>, r: &'c CreditsReq) -> (Outcome, Finding<'c>) {
 }
 
 fn program<'c>(ctx: &Ctx<'c, '_>, r: &'c ProgramReq) -> (Outcome, Finding<'c>) {
-    let candidates = ctx.profile.programs.iter().filter(|p| r.kinds.contains(&p.kind));
+    let candidates = ctx
+        .profile
+        .programs
+        .iter()
+        .filter(|p| r.kinds.contains(&p.kind));
     // The most recent completed program keeps a time-limited window open longest.
     let done = candidates
         .clone()
@@ -413,7 +430,11 @@ fn program<'c>(ctx: &Ctx<'c, '_>, r: &'c ProgramReq) -> (Outcome, Finding<'c>) {
                 kind: Some(p.kind),
                 completed: Some(p.completed),
                 closes_on,
-                gap: if open { ProgramGap::None } else { ProgramGap::TooOld },
+                gap: if open {
+                    ProgramGap::None
+                } else {
+                    ProgramGap::TooOld
+                },
             },
         );
     }
@@ -643,14 +664,32 @@ fn citizenship<'c>(ctx: &Ctx<'c, '_>, r: &'c CitizenshipReq) -> (Outcome, Findin
 
 fn residence<'c>(ctx: &Ctx<'c, '_>, r: &'c ResidenceReq) -> (Outcome, Finding<'c>) {
     let Some(res) = &ctx.profile.person.residence else {
-        return (Outcome::Unknown, Finding::Residence { months: None, need: r.months });
+        return (
+            Outcome::Unknown,
+            Finding::Residence {
+                months: None,
+                need: r.months,
+            },
+        );
     };
     let here = res.state == Some(r.place) || (res.state.is_none() && res.country == r.place);
     if !here {
-        return (Outcome::Fail, Finding::Residence { months: Some(0.0), need: r.months });
+        return (
+            Outcome::Fail,
+            Finding::Residence {
+                months: Some(0.0),
+                need: r.months,
+            },
+        );
     }
     let Some(since) = res.since else {
-        return (Outcome::Unknown, Finding::Residence { months: None, need: r.months });
+        return (
+            Outcome::Unknown,
+            Finding::Residence {
+                months: None,
+                need: r.months,
+            },
+        );
     };
     let months = (since.days_until(ctx.as_of).max(0)) as f64 / DAYS_PER_MONTH;
     let outcome = if months + 1e-9 >= f64::from(r.months) {
@@ -658,7 +697,13 @@ fn residence<'c>(ctx: &Ctx<'c, '_>, r: &'c ResidenceReq) -> (Outcome, Finding<'c
     } else {
         Outcome::Fail
     };
-    (outcome, Finding::Residence { months: Some(months), need: r.months })
+    (
+        outcome,
+        Finding::Residence {
+            months: Some(months),
+            need: r.months,
+        },
+    )
 }
 
 fn english<'c>(ctx: &Ctx<'c, '_>, r: &'c EnglishReq) -> (Outcome, Finding<'c>) {
@@ -669,16 +714,28 @@ fn english<'c>(ctx: &Ctx<'c, '_>, r: &'c EnglishReq) -> (Outcome, Finding<'c>) {
         .filter(|e| e.completed.is_some_and(|d| d <= ctx.as_of))
         .find(|e| r.exempt_if_educated_in.contains(&e.country));
     if let Some(e) = exempt {
-        return (Outcome::Pass, Finding::English { met: EnglishMet::Exempt(e.country) });
+        return (
+            Outcome::Pass,
+            Finding::English {
+                met: EnglishMet::Exempt(e.country),
+            },
+        );
     }
     for test in &ctx.profile.english_tests {
         let ok = r.tests.iter().any(|min| {
             min.test == test.test
                 && test.overall + 1e-9 >= min.overall
-                && min.speaking.is_none_or(|s| test.speaking.is_some_and(|have| have + 1e-9 >= s))
+                && min
+                    .speaking
+                    .is_none_or(|s| test.speaking.is_some_and(|have| have + 1e-9 >= s))
         });
         if ok && test.date <= ctx.as_of {
-            return (Outcome::Pass, Finding::English { met: EnglishMet::Test(test.test) });
+            return (
+                Outcome::Pass,
+                Finding::English {
+                    met: EnglishMet::Test(test.test),
+                },
+            );
         }
     }
     let outcome = if ctx.profile.english_tests.is_empty() {
@@ -686,26 +743,43 @@ fn english<'c>(ctx: &Ctx<'c, '_>, r: &'c EnglishReq) -> (Outcome, Finding<'c>) {
     } else {
         Outcome::Fail
     };
-    (outcome, Finding::English { met: EnglishMet::No })
+    (
+        outcome,
+        Finding::English {
+            met: EnglishMet::No,
+        },
+    )
 }
 
 fn work_state_license<'c>(ctx: &Ctx<'c, '_>, r: &'c WorkStateLicenseReq) -> (Outcome, Finding<'c>) {
     let Some(state) = ctx.profile.person.work_state else {
         return (
             Outcome::Unknown,
-            Finding::WorkState { state: None, licenses: false, license: None },
+            Finding::WorkState {
+                state: None,
+                licenses: false,
+                license: None,
+            },
         );
     };
     let Some(j) = ctx.catalog.jurisdiction(state) else {
         return (
             Outcome::Unknown,
-            Finding::WorkState { state: Some(state), licenses: false, license: None },
+            Finding::WorkState {
+                state: Some(state),
+                licenses: false,
+                license: None,
+            },
         );
     };
     if !j.licenses_personnel {
         return (
             Outcome::Pass,
-            Finding::WorkState { state: Some(state), licenses: false, license: None },
+            Finding::WorkState {
+                state: Some(state),
+                licenses: false,
+                license: None,
+            },
         );
     }
     let license = j.license_for(r.level);
@@ -720,7 +794,14 @@ fn work_state_license<'c>(ctx: &Ctx<'c, '_>, r: &'c WorkStateLicenseReq) -> (Out
         (Some(_), false) => Outcome::Fail,
         (None, false) => Outcome::Unknown,
     };
-    (outcome, Finding::WorkState { state: Some(state), licenses: true, license })
+    (
+        outcome,
+        Finding::WorkState {
+            state: Some(state),
+            licenses: true,
+            license,
+        },
+    )
 }
 
 #[cfg(test)]
