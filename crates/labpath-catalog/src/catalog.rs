@@ -11,6 +11,7 @@ use labpath_engine::catalog::{
 };
 use labpath_engine::provenance::{Provenance, Source};
 use labpath_engine::requirement::Requirement;
+use labpath_engine::step::{Goal, Grant, Step};
 use serde::Deserialize;
 
 use crate::diag::{Diagnostic, Diagnostics, locate_key_value, locate_quoted, suggest};
@@ -32,6 +33,10 @@ struct CatalogFile {
     jurisdiction: Vec<Jurisdiction>,
     #[serde(default)]
     term: Vec<GlossaryTerm>,
+    #[serde(default)]
+    step: Vec<Step>,
+    #[serde(default)]
+    goal: Vec<Goal>,
 }
 
 /// A parsed file with its name and text, for locating later problems.
@@ -123,6 +128,8 @@ pub fn from_files(
         parts.credentials.extend(p.doc.credential);
         parts.jurisdictions.extend(p.doc.jurisdiction);
         parts.glossary.extend(p.doc.term);
+        parts.steps.extend(p.doc.step);
+        parts.goals.extend(p.doc.goal);
     }
     Ok(Catalog::from_checked_parts(parts))
 }
@@ -276,6 +283,15 @@ impl<'a, 't> Checker<'a, 't> {
                 }
             }
         }
+        for (i, step) in d.step.iter().enumerate() {
+            self.check_step(file, i, step);
+        }
+        for (i, goal) in d.goal.iter().enumerate() {
+            let field = format!("goal[{i}]");
+            let line = locate_key_value(file.text, "id", goal.id.as_str(), 1);
+            self.check_provenance(file, &field, &goal.provenance, line);
+            self.check_requirement(file, &format!("{field}.requires"), &goal.requires, line);
+        }
         for (i, t) in d.term.iter().enumerate() {
             let field = format!("term[{i}]");
             let line = locate_quoted(file.text, &t.term);
@@ -367,6 +383,54 @@ impl<'a, 't> Checker<'a, 't> {
         }
     }
 
+    fn check_step(&mut self, file: &Parsed<'_>, i: usize, step: &Step) {
+        let field = format!("step[{i}]");
+        let line = locate_key_value(file.text, "id", step.id.as_str(), 1);
+        self.check_provenance(file, &field, &step.provenance, line);
+        self.check_provenance(file, &format!("{field}.duration"), &step.duration.provenance, line);
+        let d = &step.duration;
+        if !(0.0 <= d.min_days && d.min_days <= d.likely_days && d.likely_days <= d.max_days) {
+            self.report(
+                file,
+                line,
+                format!("{field}.duration"),
+                format!(
+                    "durations must satisfy 0 <= min_days <= likely_days <= max_days, got {} / {} / {}",
+                    d.min_days, d.likely_days, d.max_days
+                ),
+            );
+        }
+        if let Some(body) = &step.body {
+            self.check_ref(file, format!("{field}.body"), "body", body.as_str());
+        }
+        for (key, id) in [("eligibility_for", &step.eligibility_for), ("fees_of", &step.fees_of)] {
+            if let Some(id) = id {
+                self.check_ref(file, format!("{field}.{key}"), "credential", id.as_str());
+            }
+        }
+        if let Some(r) = &step.requires {
+            self.check_requirement(file, &format!("{field}.requires"), r, line);
+        }
+        if step.grants.is_empty() {
+            self.report(file, line, format!("{field}.grants"), "a step must grant something".to_owned());
+        }
+        for (k, grant) in step.grants.iter().enumerate() {
+            match grant {
+                Grant::Credential(id) => {
+                    self.check_ref(file, format!("{field}.grants[{k}].credential"), "credential", id.as_str())
+                }
+                Grant::Exam(id) => self.check_ref(file, format!("{field}.grants[{k}].exam"), "exam", id.as_str()),
+                _ => {}
+            }
+        }
+        for (k, fee) in step.fees.iter().enumerate() {
+            self.check_provenance(file, &format!("{field}.fee[{k}]"), &fee.provenance, line);
+        }
+        if let Some(r) = &step.retake {
+            self.check_provenance(file, &format!("{field}.retake"), &r.provenance, line);
+        }
+    }
+
     fn check_requirement(
         &mut self,
         file: &Parsed<'_>,
@@ -413,6 +477,9 @@ impl<'a, 't> Checker<'a, 't> {
                         id.as_str(),
                     );
                 }
+            }
+            Requirement::Eligible(e) => {
+                self.check_ref(file, format!("{field}.eligible.credential"), "credential", e.credential.as_str());
             }
             Requirement::Exam(e) => {
                 if e.accepted.is_empty() {

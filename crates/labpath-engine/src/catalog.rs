@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::{BodyId, CredentialId, ExamId, RouteId};
 use crate::provenance::{Provenance, Source};
 use crate::requirement::Requirement;
+use crate::step::{Goal, Step};
 use crate::units::{Code, Date, Money};
 use crate::vocab::{CredentialKind, Level};
 
@@ -257,6 +258,8 @@ pub struct Catalog {
     credentials: Vec<Credential>,
     jurisdictions: Vec<Jurisdiction>,
     glossary: Vec<GlossaryTerm>,
+    steps: Vec<Step>,
+    goals: Vec<Goal>,
     credential_index: HashMap<CredentialId, usize>,
     exam_index: HashMap<ExamId, usize>,
 }
@@ -276,6 +279,10 @@ pub struct CatalogParts {
     pub jurisdictions: Vec<Jurisdiction>,
     /// Glossary.
     pub glossary: Vec<GlossaryTerm>,
+    /// Steps.
+    pub steps: Vec<Step>,
+    /// Goals.
+    pub goals: Vec<Goal>,
 }
 
 impl Catalog {
@@ -301,6 +308,8 @@ impl Catalog {
             credentials: parts.credentials,
             jurisdictions: parts.jurisdictions,
             glossary: parts.glossary,
+            steps: parts.steps,
+            goals: parts.goals,
             credential_index,
             exam_index,
         }
@@ -359,5 +368,25 @@ impl Catalog {
     /// The glossary.
     pub fn glossary(&self) -> &[GlossaryTerm] {
         &self.glossary
+    }
+
+    /// Every step.
+    pub fn steps(&self) -> &[Step] {
+        &self.steps
+    }
+
+    /// A step by id.
+    pub fn step(&self, id: &str) -> Option<&Step> {
+        self.steps.iter().find(|s| s.id.as_str() == id)
+    }
+
+    /// Every named goal.
+    pub fn goals(&self) -> &[Goal] {
+        &self.goals
+    }
+
+    /// A goal by id.
+    pub fn goal(&self, id: &str) -> Option<&Goal> {
+        self.goals.iter().find(|g| g.id.as_str() == id)
     }
 }

@@ -205,6 +205,7 @@ pub fn evaluate_only<'c>(
         profile,
         facts: &facts,
         as_of,
+        depth: 0,
     };
     let credentials = credentials
         .into_iter()
@@ -213,7 +214,7 @@ pub fn evaluate_only<'c>(
     Evaluation { as_of, credentials }
 }
 
-fn evaluate_credential<'c>(
+pub(crate) fn evaluate_credential<'c>(
     ctx: &leaves::Ctx<'c, '_>,
     credential: &'c Credential,
 ) -> CredentialOutcome<'c> {

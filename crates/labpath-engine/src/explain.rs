@@ -176,6 +176,7 @@ pub fn describe_requirement(requirement: &Requirement, catalog: &Catalog) -> Str
             r.level
         ),
         Requirement::Unconfirmed(r) => format!("not encodable from the sources: {}", r.text),
+        Requirement::Eligible(r) => format!("meets the requirements of {}", credential_name(catalog, r.credential.as_str())),
     }
 }
 
@@ -291,6 +292,9 @@ pub fn describe_finding(clause: &Clause<'_>, catalog: &Catalog) -> String {
             }
             (Some(s), true, None) => format!("unknown: the catalog has no license of this level for {s}"),
         },
+        (Finding::Eligible { id, status }, _) => {
+            format!("{}: {}", credential_name(catalog, id.as_str()), status.label())
+        }
         (Finding::Unconfirmed { .. }, _) => "unknown: the catalog cannot check this rule (see the sources)".to_owned(),
     }
 }

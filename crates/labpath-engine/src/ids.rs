@@ -2,9 +2,6 @@
 //! and each is checked once at the edge: lower-case ASCII letters, digits,
 //! `-` and `_` (sources may also use upper case, as in `CA-1`).
 
-use std::fmt;
-
-use serde::{Deserialize, Deserializer, Serialize, de};
 
 /// A text that cannot be an identifier.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -12,11 +9,11 @@ use serde::{Deserialize, Deserializer, Serialize, de};
     "`{input}` is not a valid {what} id: use letters, digits, `-` and `_`, starting with a letter or digit"
 )]
 pub struct IdError {
-    input: String,
-    what: &'static str,
+    pub(crate) input: String,
+    pub(crate) what: &'static str,
 }
 
-fn valid(text: &str, allow_upper: bool) -> bool {
+pub(crate) fn valid(text: &str, allow_upper: bool) -> bool {
     let mut chars = text.chars();
     let Some(first) = chars.next() else {
         return false;
@@ -35,17 +32,17 @@ fn valid(text: &str, allow_upper: bool) -> bool {
 macro_rules! id_type {
     ($(#[$meta:meta])* $name:ident, $what:literal, $upper:literal) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
         #[serde(transparent)]
         pub struct $name(String);
 
         impl $name {
             /// Checks and wraps an id.
-            pub fn new(text: &str) -> Result<Self, IdError> {
-                if valid(text, $upper) {
+            pub fn new(text: &str) -> Result<Self, $crate::ids::IdError> {
+                if $crate::ids::valid(text, $upper) {
                     Ok($name(text.to_owned()))
                 } else {
-                    Err(IdError { input: text.to_owned(), what: $what })
+                    Err($crate::ids::IdError { input: text.to_owned(), what: $what })
                 }
             }
 
@@ -55,16 +52,16 @@ macro_rules! id_type {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(&self.0)
             }
         }
 
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let text = String::deserialize(deserializer)?;
-                $name::new(&text).map_err(de::Error::custom)
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = <String as serde::Deserialize>::deserialize(deserializer)?;
+                $name::new(&text).map_err(serde::de::Error::custom)
             }
         }
 
@@ -75,6 +72,7 @@ macro_rules! id_type {
         }
     };
 }
+pub(crate) use id_type;
 
 id_type!(
     /// A credential in the catalog, e.g. `ascp-mls`, `ny-clt-license`.

@@ -21,5 +21,6 @@ pub mod ids;
 pub mod profile;
 pub mod provenance;
 pub mod requirement;
+pub mod step;
 pub mod units;
 pub mod vocab;

@@ -55,6 +55,18 @@ pub enum Requirement {
     /// A rule whose text the sources do not let the catalog encode; always
     /// "unknown", with the reason.
     Unconfirmed(UnconfirmedReq),
+    /// Meeting another credential's routes (or holding it): for statuses
+    /// that are not issued as certificates, such as H-1B prerequisites or a
+    /// CLIA role qualification.
+    Eligible(EligibleReq),
+}
+
+/// Eligibility for another credential.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EligibleReq {
+    /// The credential.
+    pub credential: CredentialId,
 }
 
 /// `n` of the listed requirements.
@@ -299,6 +311,7 @@ impl Requirement {
             Requirement::Declared(_) => "declared",
             Requirement::WorkStateLicense(_) => "work_state_license",
             Requirement::Unconfirmed(_) => "unconfirmed",
+            Requirement::Eligible(_) => "eligible",
         }
     }
 }

@@ -28,6 +28,9 @@ pub struct Ctx<'c, 'p> {
     pub facts: &'p Facts<'p>,
     /// The as-of day.
     pub as_of: Date,
+    /// How many `eligible` leaves deep this evaluation is (a guard against
+    /// credentials that refer to each other).
+    pub depth: u8,
 }
 
 /// Why a degree clause does not pass.
@@ -234,6 +237,13 @@ pub enum Finding<'c> {
         /// The license it requires, if it does.
         license: Option<&'c CredentialId>,
     },
+    /// Eligibility for another credential.
+    Eligible {
+        /// The credential.
+        id: &'c CredentialId,
+        /// Its status.
+        status: super::Status,
+    },
     /// A rule the catalog cannot check.
     Unconfirmed {
         /// Why.
@@ -281,6 +291,7 @@ pub fn evaluate_leaf<'c>(ctx: &Ctx<'c, '_>, leaf: &'c Requirement) -> (Outcome, 
         }
         Requirement::WorkStateLicense(r) => work_state_license(ctx, r),
         Requirement::Unconfirmed(r) => (Outcome::Unknown, Finding::Unconfirmed { text: &r.text }),
+        Requirement::Eligible(r) => eligible(ctx, &r.credential),
         Requirement::All(_) | Requirement::Any(_) | Requirement::AtLeast(_) => (
             Outcome::Unknown,
             Finding::Unconfirmed {
@@ -648,6 +659,24 @@ fn exam<'c>(ctx: &Ctx<'c, '_>, r: &'c ExamReq) -> (Outcome, Finding<'c>) {
         outcome
     };
     (outcome, Finding::Exam { matched, date, gap })
+}
+
+fn eligible<'c>(ctx: &Ctx<'c, '_>, id: &'c CredentialId) -> (Outcome, Finding<'c>) {
+    const MAX_DEPTH: u8 = 4;
+    let Some(credential) = ctx.catalog.credential(id.as_str()) else {
+        return (Outcome::Unknown, Finding::Unconfirmed { text: "the credential is not in the catalog" });
+    };
+    if ctx.depth >= MAX_DEPTH {
+        return (Outcome::Unknown, Finding::Unconfirmed { text: "credentials refer to each other too deeply" });
+    }
+    let inner = Ctx { depth: ctx.depth + 1, ..*ctx };
+    let status = super::evaluate_credential(&inner, credential).status;
+    let outcome = match status {
+        super::Status::Held | super::Status::Eligible => Outcome::Pass,
+        super::Status::Unknown => Outcome::Unknown,
+        super::Status::NotYet | super::Status::NoRoute => Outcome::Fail,
+    };
+    (outcome, Finding::Eligible { id, status })
 }
 
 fn citizenship<'c>(ctx: &Ctx<'c, '_>, r: &'c CitizenshipReq) -> (Outcome, Finding<'c>) {
