@@ -387,7 +387,12 @@ impl<'a, 't> Checker<'a, 't> {
         let field = format!("step[{i}]");
         let line = locate_key_value(file.text, "id", step.id.as_str(), 1);
         self.check_provenance(file, &field, &step.provenance, line);
-        self.check_provenance(file, &format!("{field}.duration"), &step.duration.provenance, line);
+        self.check_provenance(
+            file,
+            &format!("{field}.duration"),
+            &step.duration.provenance,
+            line,
+        );
         let d = &step.duration;
         if !(0.0 <= d.min_days && d.min_days <= d.likely_days && d.likely_days <= d.max_days) {
             self.report(
@@ -403,7 +408,10 @@ impl<'a, 't> Checker<'a, 't> {
         if let Some(body) = &step.body {
             self.check_ref(file, format!("{field}.body"), "body", body.as_str());
         }
-        for (key, id) in [("eligibility_for", &step.eligibility_for), ("fees_of", &step.fees_of)] {
+        for (key, id) in [
+            ("eligibility_for", &step.eligibility_for),
+            ("fees_of", &step.fees_of),
+        ] {
             if let Some(id) = id {
                 self.check_ref(file, format!("{field}.{key}"), "credential", id.as_str());
             }
@@ -412,14 +420,27 @@ impl<'a, 't> Checker<'a, 't> {
             self.check_requirement(file, &format!("{field}.requires"), r, line);
         }
         if step.grants.is_empty() {
-            self.report(file, line, format!("{field}.grants"), "a step must grant something".to_owned());
+            self.report(
+                file,
+                line,
+                format!("{field}.grants"),
+                "a step must grant something".to_owned(),
+            );
         }
         for (k, grant) in step.grants.iter().enumerate() {
             match grant {
-                Grant::Credential(id) => {
-                    self.check_ref(file, format!("{field}.grants[{k}].credential"), "credential", id.as_str())
-                }
-                Grant::Exam(id) => self.check_ref(file, format!("{field}.grants[{k}].exam"), "exam", id.as_str()),
+                Grant::Credential(id) => self.check_ref(
+                    file,
+                    format!("{field}.grants[{k}].credential"),
+                    "credential",
+                    id.as_str(),
+                ),
+                Grant::Exam(id) => self.check_ref(
+                    file,
+                    format!("{field}.grants[{k}].exam"),
+                    "exam",
+                    id.as_str(),
+                ),
                 _ => {}
             }
         }
@@ -479,7 +500,12 @@ impl<'a, 't> Checker<'a, 't> {
                 }
             }
             Requirement::Eligible(e) => {
-                self.check_ref(file, format!("{field}.eligible.credential"), "credential", e.credential.as_str());
+                self.check_ref(
+                    file,
+                    format!("{field}.eligible.credential"),
+                    "credential",
+                    e.credential.as_str(),
+                );
             }
             Requirement::Exam(e) => {
                 if e.accepted.is_empty() {

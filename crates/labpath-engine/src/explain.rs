@@ -176,7 +176,10 @@ pub fn describe_requirement(requirement: &Requirement, catalog: &Catalog) -> Str
             r.level
         ),
         Requirement::Unconfirmed(r) => format!("not encodable from the sources: {}", r.text),
-        Requirement::Eligible(r) => format!("meets the requirements of {}", credential_name(catalog, r.credential.as_str())),
+        Requirement::Eligible(r) => format!(
+            "meets the requirements of {}",
+            credential_name(catalog, r.credential.as_str())
+        ),
     }
 }
 

@@ -2,7 +2,6 @@
 //! and each is checked once at the edge: lower-case ASCII letters, digits,
 //! `-` and `_` (sources may also use upper case, as in `CA-1`).
 
-
 /// A text that cannot be an identifier.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(

@@ -18,6 +18,7 @@ pub mod eval;
 pub mod explain;
 pub mod facts;
 pub mod ids;
+pub mod plan;
 pub mod profile;
 pub mod provenance;
 pub mod requirement;

@@ -55,6 +55,19 @@ impl Date {
         Date(self.0.succ_opt().unwrap_or(NaiveDate::MAX))
     }
 
+    /// The day `days` later (earlier when negative).
+    pub fn add_days(self, days: i64) -> Self {
+        Date(
+            self.0
+                .checked_add_signed(chrono::TimeDelta::days(days))
+                .unwrap_or(if days < 0 {
+                    NaiveDate::MIN
+                } else {
+                    NaiveDate::MAX
+                }),
+        )
+    }
+
     /// The day before this one.
     pub fn pred(self) -> Self {
         Date(self.0.pred_opt().unwrap_or(NaiveDate::MIN))
@@ -211,7 +224,7 @@ pub fn write_number(f: &mut fmt::Formatter<'_>, value: f64) -> fmt::Result {
 }
 
 /// An amount of US dollars, kept in whole cents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Money {
     cents: i64,
 }
@@ -222,6 +235,11 @@ impl Money {
         Money {
             cents: dollars.saturating_mul(100),
         }
+    }
+
+    /// An amount in cents.
+    pub fn from_cents(cents: i64) -> Self {
+        Money { cents }
     }
 
     /// The amount in cents.

@@ -664,12 +664,25 @@ fn exam<'c>(ctx: &Ctx<'c, '_>, r: &'c ExamReq) -> (Outcome, Finding<'c>) {
 fn eligible<'c>(ctx: &Ctx<'c, '_>, id: &'c CredentialId) -> (Outcome, Finding<'c>) {
     const MAX_DEPTH: u8 = 4;
     let Some(credential) = ctx.catalog.credential(id.as_str()) else {
-        return (Outcome::Unknown, Finding::Unconfirmed { text: "the credential is not in the catalog" });
+        return (
+            Outcome::Unknown,
+            Finding::Unconfirmed {
+                text: "the credential is not in the catalog",
+            },
+        );
     };
     if ctx.depth >= MAX_DEPTH {
-        return (Outcome::Unknown, Finding::Unconfirmed { text: "credentials refer to each other too deeply" });
+        return (
+            Outcome::Unknown,
+            Finding::Unconfirmed {
+                text: "credentials refer to each other too deeply",
+            },
+        );
     }
-    let inner = Ctx { depth: ctx.depth + 1, ..*ctx };
+    let inner = Ctx {
+        depth: ctx.depth + 1,
+        ..*ctx
+    };
     let status = super::evaluate_credential(&inner, credential).status;
     let outcome = match status {
         super::Status::Held | super::Status::Eligible => Outcome::Pass,

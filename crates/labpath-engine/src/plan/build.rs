@@ -1,0 +1,549 @@
+//! Building candidate plans backwards from a goal.
+//!
+//! The goal is evaluated on the start day; every clause that does not pass
+//! asks which steps can make it pass (a step that grants the credential, the
+//! exam, the program, the missing hours or months), and each of those steps
+//! asks the same of its own preconditions. `any` and the choice of route or
+//! step branch into alternatives; `all` combines them. A clause no step can
+//! satisfy is recorded as a blocker with the reason, which is what an
+//! unreachable goal reports.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::apply::Gap;
+use crate::catalog::Catalog;
+use crate::eval::{Clause, Ctx, DegreeGap, Finding, Outcome, Status, evaluate_requirement};
+use crate::explain::describe_requirement;
+use crate::ids::CredentialId;
+use crate::profile::Profile;
+use crate::requirement::Requirement;
+use crate::step::{Grant, Step};
+use crate::units::Hours;
+
+/// Most alternatives kept at any point of the search; beyond it the ones
+/// with the fewest steps are kept.
+pub const MAX_ALTERNATIVES: usize = 96;
+
+/// A step in a candidate plan.
+#[derive(Debug, Clone)]
+pub struct Node<'c> {
+    /// The step.
+    pub step: &'c Step,
+    /// What it must supply, for gap steps.
+    pub gap: Option<Gap>,
+    /// Keys of the nodes that must finish first.
+    pub deps: BTreeSet<String>,
+    /// The requirement it serves, in plain words.
+    pub serves: String,
+}
+
+/// A set of steps that together meet a requirement.
+#[derive(Debug, Clone, Default)]
+pub struct Candidate<'c> {
+    /// Steps by key.
+    pub nodes: BTreeMap<String, Node<'c>>,
+    /// The nodes that directly meet the requirement (a parent depends on them).
+    pub roots: BTreeSet<String>,
+    /// Routes chosen, as `credential route`.
+    pub choices: BTreeSet<String>,
+}
+
+impl<'c> Candidate<'c> {
+    fn merge(&self, other: &Candidate<'c>) -> Candidate<'c> {
+        let mut out = self.clone();
+        for (key, node) in &other.nodes {
+            out.nodes
+                .entry(key.clone())
+                .and_modify(|n| n.deps.extend(node.deps.iter().cloned()))
+                .or_insert_with(|| node.clone());
+        }
+        out.roots.extend(other.roots.iter().cloned());
+        out.choices.extend(other.choices.iter().cloned());
+        out
+    }
+
+    fn signature(&self) -> String {
+        let keys: Vec<&str> = self.nodes.keys().map(String::as_str).collect();
+        let choices: Vec<&str> = self.choices.iter().map(String::as_str).collect();
+        format!("{}|{}", keys.join(","), choices.join(","))
+    }
+}
+
+/// A requirement no step can satisfy, and why.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Blocker {
+    /// Where it sits (credential and route).
+    pub context: String,
+    /// The requirement.
+    pub requirement: String,
+    /// Why no step helps.
+    pub reason: String,
+}
+
+/// The backward search.
+pub struct Resolver<'c, 'p> {
+    ctx: Ctx<'c, 'p>,
+    /// Requirements no step can satisfy.
+    pub blockers: BTreeSet<Blocker>,
+    context: Vec<String>,
+    visiting: Vec<String>,
+}
+
+fn product<'c>(a: Vec<Candidate<'c>>, b: Vec<Candidate<'c>>) -> Vec<Candidate<'c>> {
+    let mut out = Vec::with_capacity(a.len() * b.len());
+    for x in &a {
+        for y in &b {
+            out.push(x.merge(y));
+        }
+    }
+    prune(out)
+}
+
+/// Removes duplicates and keeps at most `MAX_ALTERNATIVES`, fewest steps first.
+fn prune(mut list: Vec<Candidate<'_>>) -> Vec<Candidate<'_>> {
+    let mut seen = BTreeSet::new();
+    list.retain(|c| seen.insert(c.signature()));
+    if list.len() > MAX_ALTERNATIVES {
+        list.sort_by_key(|c| c.nodes.len());
+        list.truncate(MAX_ALTERNATIVES);
+    }
+    list
+}
+
+fn gap_key(gap: &Gap) -> String {
+    match gap {
+        Gap::Coursework {
+            subjects,
+            hours,
+            topics,
+        } => {
+            let s: Vec<&str> = subjects.iter().map(|s| s.label()).collect();
+            let t: Vec<&str> = topics.iter().map(|t| t.label()).collect();
+            format!("{}:{hours}:{}", s.join("+"), t.join("+"))
+        }
+        Gap::Experience {
+            months,
+            disciplines,
+            ..
+        } => {
+            let d: Vec<&str> = disciplines.iter().map(|d| d.label()).collect();
+            format!("{months:.1}:{}", d.join("+"))
+        }
+    }
+}
+
+impl<'c, 'p> Resolver<'c, 'p> {
+    /// A resolver reading `ctx` (the profile on the start day).
+    pub fn new(ctx: Ctx<'c, 'p>) -> Self {
+        Resolver {
+            ctx,
+            blockers: BTreeSet::new(),
+            context: Vec::new(),
+            visiting: Vec::new(),
+        }
+    }
+
+    fn catalog(&self) -> &'c Catalog {
+        self.ctx.catalog
+    }
+
+    fn profile(&self) -> &'p Profile {
+        self.ctx.profile
+    }
+
+    fn block(&mut self, requirement: String, reason: String) {
+        let context = if self.context.is_empty() {
+            "goal".to_owned()
+        } else {
+            self.context.join(" > ")
+        };
+        self.blockers.insert(Blocker {
+            context,
+            requirement,
+            reason,
+        });
+    }
+
+    /// Alternatives that make `requirement` pass.
+    pub fn resolve(&mut self, requirement: &'c Requirement) -> Vec<Candidate<'c>> {
+        let clause = evaluate_requirement(&self.ctx, requirement);
+        self.resolve_clause(&clause)
+    }
+
+    fn resolve_clause(&mut self, clause: &Clause<'c>) -> Vec<Candidate<'c>> {
+        if clause.outcome == Outcome::Pass {
+            return vec![Candidate::default()];
+        }
+        match clause.requirement {
+            Requirement::All(_) => {
+                let mut acc = vec![Candidate::default()];
+                for child in &clause.children {
+                    let alts = self.resolve_clause(child);
+                    acc = product(acc, alts);
+                    if acc.is_empty() {
+                        break;
+                    }
+                }
+                acc
+            }
+            Requirement::Any(_) => {
+                let mut all = Vec::new();
+                for child in &clause.children {
+                    all.extend(self.resolve_clause(child));
+                }
+                prune(all)
+            }
+            Requirement::AtLeast(a) => self.resolve_at_least(clause, a.n as usize),
+            _ => self.resolve_leaf(clause),
+        }
+    }
+
+    fn resolve_at_least(&mut self, clause: &Clause<'c>, n: usize) -> Vec<Candidate<'c>> {
+        let passing = clause
+            .children
+            .iter()
+            .filter(|c| c.outcome == Outcome::Pass)
+            .count();
+        let others: Vec<Vec<Candidate<'c>>> = clause
+            .children
+            .iter()
+            .filter(|c| c.outcome != Outcome::Pass)
+            .map(|c| self.resolve_clause(c))
+            .collect();
+        let more = n.saturating_sub(passing);
+        let mut out = Vec::new();
+        // Every way of choosing `more` of the failing children.
+        let count = others.len();
+        let mut pick: Vec<usize> = (0..more.min(count)).collect();
+        if more > count {
+            return Vec::new();
+        }
+        loop {
+            let mut acc = vec![Candidate::default()];
+            for &i in &pick {
+                acc = product(acc, others[i].clone());
+            }
+            out.extend(acc);
+            // next combination
+            let mut i = pick.len();
+            while i > 0 && pick[i - 1] == count - pick.len() + i - 1 {
+                i -= 1;
+            }
+            if i == 0 {
+                break;
+            }
+            pick[i - 1] += 1;
+            for j in i..pick.len() {
+                pick[j] = pick[j - 1] + 1;
+            }
+        }
+        prune(out)
+    }
+
+    fn steps_granting(&self, wanted: impl Fn(&Grant) -> bool) -> Vec<&'c Step> {
+        self.catalog()
+            .steps()
+            .iter()
+            .filter(|s| s.grants.iter().any(&wanted))
+            .collect()
+    }
+
+    fn resolve_leaf(&mut self, clause: &Clause<'c>) -> Vec<Candidate<'c>> {
+        let requirement = clause.requirement;
+        let need = describe_requirement(requirement, self.catalog());
+        let (alternatives, reason) = match (requirement, &clause.finding) {
+            (Requirement::Credential(r), _) => {
+                let alts: Vec<_> = r.any_of.iter().flat_map(|id| self.obtain(id)).collect();
+                (alts, "no step in the catalog grants it")
+            }
+            (Requirement::WorkStateLicense(r), _) => {
+                let license = self
+                    .profile()
+                    .person
+                    .work_state
+                    .and_then(|s| self.catalog().jurisdiction(s))
+                    .and_then(|j| j.license_for(r.level).cloned());
+                match license {
+                    Some(id) => match self.catalog().credential(id.as_str()) {
+                        Some(c) => (
+                            self.obtain(&c.id),
+                            "no step in the catalog grants that state's license",
+                        ),
+                        None => (Vec::new(), "the state's license is not in the catalog"),
+                    },
+                    None => (
+                        Vec::new(),
+                        "the work state is not given or has no license at this level",
+                    ),
+                }
+            }
+            (Requirement::Eligible(r), _) => {
+                let mut alts = self.eligibility(&r.credential);
+                alts.extend(self.obtain(&r.credential));
+                (
+                    prune(alts),
+                    "none of its routes can be met by steps in the catalog",
+                )
+            }
+            (Requirement::Exam(r), _) => {
+                let from = self.ctx.as_of;
+                let steps: Vec<&'c Step> = r
+                    .accepted
+                    .iter()
+                    .filter(|a| a.until.is_none_or(|u| from < u))
+                    .flat_map(|a| {
+                        self.steps_granting(|g| matches!(g, Grant::Exam(e) if e == &a.exam))
+                    })
+                    .collect();
+                let alts = steps
+                    .into_iter()
+                    .flat_map(|s| self.step_node(s, None, &need))
+                    .collect();
+                (
+                    alts,
+                    "no step in the catalog gives an accepted exam that is still accepted",
+                )
+            }
+            (
+                Requirement::Coursework(r),
+                Finding::Hours {
+                    have,
+                    need: want,
+                    missing,
+                    ..
+                },
+            ) => {
+                let short =
+                    Hours::semester((want.value() - have.value()).max(0.0)).unwrap_or(Hours::ZERO);
+                let gap = Gap::Coursework {
+                    subjects: r.subjects.clone(),
+                    hours: short,
+                    topics: missing
+                        .iter()
+                        .filter_map(|alts| alts.first().copied())
+                        .collect(),
+                };
+                let steps = self.steps_granting(|g| matches!(g, Grant::CourseworkGap));
+                let alts = steps
+                    .into_iter()
+                    .flat_map(|s| self.step_node(s, Some(gap.clone()), &need))
+                    .collect();
+                (alts, "no coursework step in the catalog")
+            }
+            (Requirement::Program(r), _) => {
+                let steps =
+                    self.steps_granting(|g| matches!(g, Grant::Program(k) if r.kinds.contains(k)));
+                let alts = steps
+                    .into_iter()
+                    .flat_map(|s| self.step_node(s, None, &need))
+                    .collect();
+                (alts, "no step in the catalog completes such a program")
+            }
+            (
+                Requirement::Experience(r),
+                Finding::Months {
+                    have,
+                    need: want,
+                    short,
+                    ..
+                },
+            ) => {
+                let each = short
+                    .iter()
+                    .map(|s| f64::from(s.need) - s.have)
+                    .fold(0.0, f64::max);
+                let months = (f64::from(*want) - have).max(each).max(0.0);
+                let mut disciplines = r.disciplines.clone();
+                for d in &r.each_of {
+                    if !disciplines.contains(d) {
+                        disciplines.push(*d);
+                    }
+                }
+                let gap = Gap::Experience {
+                    months,
+                    disciplines,
+                    accreditations: r.accreditations.clone(),
+                    countries: r.countries.clone(),
+                };
+                let steps = self.steps_granting(|g| matches!(g, Grant::ExperienceGap));
+                let alts = steps
+                    .into_iter()
+                    .flat_map(|s| self.step_node(s, Some(gap.clone()), &need))
+                    .collect();
+                (alts, "no experience step in the catalog")
+            }
+            (
+                Requirement::Degree(_),
+                Finding::Degree {
+                    gap: DegreeGap::NeedsEvaluation,
+                    ..
+                },
+            ) => {
+                let steps = self.steps_granting(|g| matches!(g, Grant::Evaluation));
+                let alts = steps
+                    .into_iter()
+                    .flat_map(|s| self.step_node(s, None, &need))
+                    .collect();
+                (alts, "no evaluation step in the catalog")
+            }
+            (Requirement::Degree(_), _) => (
+                Vec::new(),
+                "a degree is not something a plan of steps can give",
+            ),
+            (Requirement::Declared(r), _) => {
+                let steps =
+                    self.steps_granting(|g| matches!(g, Grant::Declaration(k) if k == &r.key));
+                let alts = steps
+                    .into_iter()
+                    .flat_map(|s| self.step_node(s, None, &need))
+                    .collect();
+                (alts, "only you can state this")
+            }
+            (Requirement::English(r), _) => {
+                let steps = self.steps_granting(|g| match g {
+                    Grant::EnglishTest(t) => r.tests.iter().any(|m| {
+                        m.test == t.test
+                            && t.overall + 1e-9 >= m.overall
+                            && m.speaking
+                                .is_none_or(|s| t.speaking.is_some_and(|h| h + 1e-9 >= s))
+                    }),
+                    _ => false,
+                });
+                let alts = steps
+                    .into_iter()
+                    .flat_map(|s| self.step_node(s, None, &need))
+                    .collect();
+                (alts, "no English test step reaches the minimum scores")
+            }
+            (Requirement::Citizenship(_), _) => {
+                (Vec::new(), "it needs a citizenship you do not have")
+            }
+            (Requirement::Residence(_), _) => {
+                (Vec::new(), "it needs residence the plan cannot give")
+            }
+            (Requirement::Credits(_), _) => (
+                Vec::new(),
+                "it needs more college credit than a plan of steps can give",
+            ),
+            (Requirement::Unconfirmed(_), _) => {
+                (Vec::new(), "it relies on a rule the catalog cannot check")
+            }
+            _ => (Vec::new(), "no step in the catalog can satisfy it"),
+        };
+        let alternatives = prune(alternatives);
+        if alternatives.is_empty() {
+            self.block(need, reason.to_owned());
+        }
+        alternatives
+    }
+
+    /// Alternatives that give the person credential `id`: held already, or
+    /// a step that grants it (directly or through its exam).
+    pub fn obtain(&mut self, id: &CredentialId) -> Vec<Candidate<'c>> {
+        let as_of = self.ctx.as_of;
+        if self
+            .profile()
+            .credentials
+            .iter()
+            .any(|h| &h.id == id && h.current_on(as_of))
+        {
+            return vec![Candidate::default()];
+        }
+        let catalog = self.catalog();
+        let steps = self.steps_granting(|g| match g {
+            Grant::Credential(c) => c == id,
+            Grant::Exam(e) => catalog.exam(e.as_str()).and_then(|x| x.confers.as_ref()) == Some(id),
+            _ => false,
+        });
+        let name = catalog
+            .credential(id.as_str())
+            .map_or(id.to_string(), |c| c.abbreviation.clone());
+        steps
+            .into_iter()
+            .flat_map(|s| self.step_node(s, None, &name))
+            .collect()
+    }
+
+    /// Alternatives that meet one of the routes of credential `id`.
+    pub fn eligibility(&mut self, id: &CredentialId) -> Vec<Candidate<'c>> {
+        let Some(credential) = self.catalog().credential(id.as_str()) else {
+            return Vec::new();
+        };
+        let as_of = self.ctx.as_of;
+        if self
+            .profile()
+            .credentials
+            .iter()
+            .any(|h| &h.id == id && h.current_on(as_of))
+        {
+            return vec![Candidate::default()];
+        }
+        let guard = format!("eligible:{id}");
+        if self.visiting.contains(&guard) {
+            return Vec::new();
+        }
+        self.visiting.push(guard);
+        let mut all = Vec::new();
+        for route in credential
+            .routes
+            .iter()
+            .filter(|r| r.in_force.contains(as_of))
+        {
+            self.context
+                .push(format!("{} {}", credential.abbreviation, route.name));
+            let choice = format!("{} {}", credential.abbreviation, route.name);
+            for mut alt in self.resolve(&route.requires) {
+                alt.choices.insert(choice.clone());
+                all.push(alt);
+            }
+            self.context.pop();
+        }
+        self.visiting.pop();
+        prune(all)
+    }
+
+    /// Alternatives that run `step` (after whatever its preconditions need).
+    fn step_node(&mut self, step: &'c Step, gap: Option<Gap>, serves: &str) -> Vec<Candidate<'c>> {
+        let key = match &gap {
+            Some(g) => format!("{}#{}", step.id, gap_key(g)),
+            None => step.id.to_string(),
+        };
+        let guard = format!("step:{}", step.id);
+        if self.visiting.contains(&guard) {
+            return Vec::new();
+        }
+        self.visiting.push(guard);
+        self.context.push(step.name.clone());
+        let mut pre = vec![Candidate::default()];
+        if let Some(c) = &step.eligibility_for {
+            pre = product(pre, self.eligibility(c));
+        }
+        if let Some(r) = &step.requires {
+            let more = self.resolve(r);
+            pre = product(pre, more);
+        }
+        self.context.pop();
+        self.visiting.pop();
+        pre.into_iter()
+            .map(|mut alt| {
+                let deps = std::mem::take(&mut alt.roots);
+                alt.nodes.insert(
+                    key.clone(),
+                    Node {
+                        step,
+                        gap: gap.clone(),
+                        deps,
+                        serves: serves.to_owned(),
+                    },
+                );
+                alt.roots.insert(key.clone());
+                alt
+            })
+            .collect()
+    }
+}
+
+/// Whether a credential counts as obtained for planning (held or eligible).
+pub fn obtained(status: Status) -> bool {
+    matches!(status, Status::Held | Status::Eligible)
+}
