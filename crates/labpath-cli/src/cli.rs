@@ -33,6 +33,9 @@ pub enum Command {
     /// Evaluate a profile against the catalog: eligible, not yet or unknown,
     /// with every clause's have/need and its sources.
     Check(crate::command::check::Args),
+    /// Plan the best path to a goal: steps, order, documents, fees, and
+    /// percentile dates from a simulation.
+    Plan(crate::command::plan::Args),
     /// Explain a credential's routes (or a state's licensing) in plain
     /// language, with sources and confidence.
     Explain(crate::command::explain::Args),

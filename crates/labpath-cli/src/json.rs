@@ -253,3 +253,177 @@ pub fn evaluation<'a>(
             .collect(),
     }
 }
+
+/// The planner's answer.
+#[derive(Serialize)]
+pub struct PlanView<'a> {
+    /// Who.
+    pub person: &'a str,
+    /// The goal.
+    pub goal: &'a str,
+    /// First day.
+    pub from: Date,
+    /// Whether nothing is needed.
+    pub already_met: bool,
+    /// Index of the chosen plan in `plans`.
+    pub chosen: usize,
+    /// Plans on the time/cost frontier, fastest first.
+    pub plans: Vec<KeptView<'a>>,
+    /// Candidates not kept.
+    pub rejected: &'a [labpath_engine::plan::Rejected],
+    /// Requirements no step can satisfy.
+    pub blockers: &'a [labpath_engine::plan::build::Blocker],
+    /// Candidates considered.
+    pub considered: usize,
+}
+
+/// One kept plan.
+#[derive(Serialize)]
+pub struct KeptView<'a> {
+    /// Fastest on the frontier.
+    pub fastest: bool,
+    /// Cheapest on the frontier.
+    pub cheapest: bool,
+    /// Routes chosen.
+    pub routes: &'a [String],
+    /// Median schedule length in days.
+    pub median_days: f64,
+    /// Completion dates at the 50th, 80th and 90th percentile.
+    pub p50: Option<Date>,
+    /// 80th percentile.
+    pub p80: Option<Date>,
+    /// 90th percentile.
+    pub p90: Option<Date>,
+    /// The simulation.
+    pub simulation: &'a labpath_engine::plan::simulate::Simulation,
+    /// Known fees in dollars.
+    pub fees_known: labpath_engine::units::Money,
+    /// Fees with no amount.
+    pub fees_unknown: usize,
+    /// Fees with uncertain or disputed amounts.
+    pub fees_uncertain: usize,
+    /// Every fee line.
+    pub fees: Vec<FeeLineView<'a>>,
+    /// Step numbers (1-based) on the critical path.
+    pub critical_path: Vec<usize>,
+    /// Steps in order.
+    pub steps: Vec<StepView<'a>>,
+}
+
+/// A fee of a step.
+#[derive(Serialize)]
+pub struct FeeLineView<'a> {
+    /// Step number (1-based).
+    pub step: usize,
+    /// The fee.
+    pub fee: &'a Fee,
+}
+
+/// A scheduled step.
+#[derive(Serialize)]
+pub struct StepView<'a> {
+    /// Number (1-based).
+    pub number: usize,
+    /// Catalog id.
+    pub id: &'a str,
+    /// Name.
+    pub name: &'a str,
+    /// Kind.
+    pub kind: labpath_engine::step::StepKind,
+    /// What a gap step supplies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub supplies: Option<String>,
+    /// What it serves.
+    pub serves: &'a str,
+    /// Step numbers it waits for.
+    pub after: Vec<usize>,
+    /// Start (median schedule).
+    pub start: Date,
+    /// Finish (median schedule).
+    pub finish: Date,
+    /// Median days.
+    pub days: f64,
+    /// Last start day that keeps its route open.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_by: Option<Date>,
+    /// The duration distribution and its provenance.
+    pub duration: &'a labpath_engine::step::Duration,
+    /// Documents and who sends them.
+    pub documents: &'a [labpath_engine::step::Document],
+    /// Retake rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retake: Option<&'a labpath_engine::step::Retake>,
+    /// Sources of the step itself.
+    pub provenance: ProvenanceView<'a>,
+}
+
+/// The planner's answer as JSON.
+pub fn plan<'a>(
+    catalog: &'a Catalog,
+    profile: &'a Profile,
+    goal: &'a str,
+    report: &'a labpath_engine::plan::PlanReport<'a>,
+) -> PlanView<'a> {
+    let from = report.from;
+    let day = |d: f64| from.add_days(d.round() as i64);
+    let plans = report
+        .kept
+        .iter()
+        .map(|k| {
+            let s = &k.schedule;
+            KeptView {
+                fastest: k.fastest,
+                cheapest: k.cheapest,
+                routes: &s.choices,
+                median_days: s.days.round(),
+                p50: k.simulation.p50.map(day),
+                p80: k.simulation.p80.map(day),
+                p90: k.simulation.p90.map(day),
+                simulation: &k.simulation,
+                fees_known: s.cost.known,
+                fees_unknown: s.cost.unknown,
+                fees_uncertain: s.cost.uncertain,
+                fees: s
+                    .cost
+                    .lines
+                    .iter()
+                    .map(|(i, fee)| FeeLineView { step: i + 1, fee })
+                    .collect(),
+                critical_path: s.critical_path().iter().map(|i| i + 1).collect(),
+                steps: s
+                    .steps
+                    .iter()
+                    .enumerate()
+                    .map(|(i, st)| StepView {
+                        number: i + 1,
+                        id: st.step.id.as_str(),
+                        name: &st.step.name,
+                        kind: st.step.kind,
+                        supplies: st.gap.as_ref().map(|g| g.describe()),
+                        serves: &st.serves,
+                        after: st.after.iter().map(|a| a + 1).collect(),
+                        start: day(st.start),
+                        finish: day(st.finish),
+                        days: st.days.round(),
+                        start_by: st.deadline.map(day),
+                        duration: &st.step.duration,
+                        documents: &st.step.documents,
+                        retake: st.step.retake.as_ref(),
+                        provenance: provenance(&st.step.provenance, catalog),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    PlanView {
+        person: &profile.person.name,
+        goal,
+        from,
+        already_met: report.already_met,
+        chosen: report.chosen,
+        plans,
+        rejected: &report.rejected,
+        blockers: &report.blockers,
+        considered: report.considered,
+    }
+}

@@ -6,7 +6,7 @@
 //! | code | meaning |
 //! |---|---|
 //! | 0 | done (for `check --credential`: every named credential is held or eligible) |
-//! | 1 | a domain "no": `check --credential` found a named credential not eligible (not yet, unknown or no route) |
+//! | 1 | a domain "no": `check --credential` found a named credential not eligible (not yet, unknown or no route); `plan` found no plan that reaches the goal |
 //! | 2 | bad input or usage: unreadable or invalid file, unknown id, bad flag, invalid catalog |
 //! | 3 | an internal failure (for example, writing the output failed) |
 
@@ -14,6 +14,7 @@ pub mod cli;
 pub mod command;
 pub mod json;
 pub mod render;
+pub mod svg;
 
 use std::ffi::OsString;
 use std::fmt;
@@ -37,6 +38,8 @@ pub enum Exit {
 pub enum Failure {
     /// Bad input or usage (exit 2); the text says where and what.
     BadInput(String),
+    /// A domain "no" that ends the command (exit 1): no plan reaches the goal.
+    Unreachable(String),
     /// Something outside the user's input failed (exit 3).
     Internal(anyhow::Error),
 }
@@ -46,6 +49,7 @@ impl Failure {
     pub fn exit_code(&self) -> i32 {
         match self {
             Failure::BadInput(_) => 2,
+            Failure::Unreachable(_) => 1,
             Failure::Internal(_) => 3,
         }
     }
@@ -54,7 +58,7 @@ impl Failure {
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Failure::BadInput(text) => write!(f, "{text}"),
+            Failure::BadInput(text) | Failure::Unreachable(text) => write!(f, "{text}"),
             Failure::Internal(e) => write!(f, "error: {e:#}"),
         }
     }

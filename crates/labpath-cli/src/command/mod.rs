@@ -6,6 +6,7 @@ pub mod check;
 pub mod credentials;
 pub mod explain;
 pub mod parse;
+pub mod plan;
 
 use std::io::Write;
 
@@ -27,6 +28,7 @@ pub fn dispatch(cli: &Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
         Command::Explain(args) => explain::run(&catalog, args, out),
         Command::Credentials(args) => credentials::run(&catalog, args, out),
         Command::Parse(args) => parse::run(&catalog, args, out),
+        Command::Plan(args) => plan::run(&catalog, args, out),
         Command::Catalog(_) => Ok(Exit::Ok),
     }
 }

@@ -62,10 +62,21 @@ impl<'c> Candidate<'c> {
         out
     }
 
+    /// The steps and their dependencies: two candidates with the same
+    /// signature schedule identically, whatever routes they name.
     fn signature(&self) -> String {
-        let keys: Vec<&str> = self.nodes.keys().map(String::as_str).collect();
-        let choices: Vec<&str> = self.choices.iter().map(String::as_str).collect();
-        format!("{}|{}", keys.join(","), choices.join(","))
+        let nodes: Vec<String> = self
+            .nodes
+            .iter()
+            .map(|(k, n)| {
+                format!(
+                    "{k}<{}",
+                    n.deps.iter().cloned().collect::<Vec<_>>().join("+")
+                )
+            })
+            .collect();
+        let roots: Vec<&str> = self.roots.iter().map(String::as_str).collect();
+        format!("{}|{}", nodes.join(","), roots.join(","))
     }
 }
 
@@ -89,25 +100,102 @@ pub struct Resolver<'c, 'p> {
     visiting: Vec<String>,
 }
 
-fn product<'c>(a: Vec<Candidate<'c>>, b: Vec<Candidate<'c>>) -> Vec<Candidate<'c>> {
+fn product<'c>(
+    a: Vec<Candidate<'c>>,
+    b: Vec<Candidate<'c>>,
+    catalog: &Catalog,
+) -> Vec<Candidate<'c>> {
     let mut out = Vec::with_capacity(a.len() * b.len());
     for x in &a {
         for y in &b {
             out.push(x.merge(y));
         }
     }
-    prune(out)
+    prune(out, catalog)
 }
 
-/// Removes duplicates and keeps at most `MAX_ALTERNATIVES`, fewest steps first.
-fn prune(mut list: Vec<Candidate<'_>>) -> Vec<Candidate<'_>> {
+/// Removes candidates with the same steps and dependencies, and keeps at
+/// most `MAX_ALTERNATIVES`: first those on the frontier of estimated median
+/// finish and known fees, then the fastest, then the cheapest.
+fn prune<'c>(mut list: Vec<Candidate<'c>>, catalog: &Catalog) -> Vec<Candidate<'c>> {
     let mut seen = BTreeSet::new();
     list.retain(|c| seen.insert(c.signature()));
-    if list.len() > MAX_ALTERNATIVES {
-        list.sort_by_key(|c| c.nodes.len());
-        list.truncate(MAX_ALTERNATIVES);
+    if list.len() <= MAX_ALTERNATIVES {
+        return list;
     }
-    list
+    let estimates: Vec<(f64, i64)> = list.iter().map(|c| estimate(c, catalog)).collect();
+    let dominated = |i: usize| {
+        estimates.iter().enumerate().any(|(j, e)| {
+            j != i
+                && e.0 <= estimates[i].0
+                && e.1 <= estimates[i].1
+                && (e.0 < estimates[i].0 || e.1 < estimates[i].1)
+        })
+    };
+    let mut order: Vec<usize> = (0..list.len()).filter(|&i| !dominated(i)).collect();
+    let mut by_time: Vec<usize> = (0..list.len()).collect();
+    by_time.sort_by(|&a, &b| estimates[a].0.total_cmp(&estimates[b].0));
+    let mut by_cost: Vec<usize> = (0..list.len()).collect();
+    by_cost.sort_by_key(|&a| estimates[a].1);
+    for (t, c) in by_time.into_iter().zip(by_cost) {
+        order.push(t);
+        order.push(c);
+    }
+    let mut kept = BTreeSet::new();
+    let chosen: Vec<usize> = order
+        .into_iter()
+        .filter(|i| kept.insert(*i))
+        .take(MAX_ALTERNATIVES)
+        .collect();
+    let mut slots: Vec<Option<Candidate<'c>>> = list.into_iter().map(Some).collect();
+    chosen.into_iter().filter_map(|i| slots[i].take()).collect()
+}
+
+/// Median finish (longest dependency path) and known fees of a candidate,
+/// without checking preconditions: the ranking used to prune.
+pub fn estimate(c: &Candidate<'_>, catalog: &Catalog) -> (f64, i64) {
+    fn finish(key: &str, c: &Candidate<'_>, memo: &mut BTreeMap<String, f64>, depth: usize) -> f64 {
+        if let Some(f) = memo.get(key) {
+            return *f;
+        }
+        let Some(node) = c.nodes.get(key) else {
+            return 0.0;
+        };
+        let start = if depth > 64 {
+            0.0
+        } else {
+            node.deps
+                .iter()
+                .map(|d| finish(d, c, memo, depth + 1))
+                .fold(0.0, f64::max)
+        };
+        let f = start + super::schedule::duration_of(node.step, node.gap.as_ref()).0;
+        memo.insert(key.to_owned(), f);
+        f
+    }
+    let mut memo = BTreeMap::new();
+    let days = c
+        .nodes
+        .keys()
+        .map(|k| finish(k, c, &mut memo, 0))
+        .fold(0.0, f64::max);
+    let cents = c
+        .nodes
+        .values()
+        .flat_map(|n| {
+            let of = n
+                .step
+                .fees_of
+                .as_ref()
+                .and_then(|id| catalog.credential(id.as_str()))
+                .map(|x| x.fees.as_slice())
+                .unwrap_or(&[]);
+            n.step.fees.iter().chain(of.iter())
+        })
+        .filter_map(|f| f.amount)
+        .map(|a| a.cents())
+        .sum();
+    (days, cents)
 }
 
 fn gap_key(gap: &Gap) -> String {
@@ -179,7 +267,7 @@ impl<'c, 'p> Resolver<'c, 'p> {
                 let mut acc = vec![Candidate::default()];
                 for child in &clause.children {
                     let alts = self.resolve_clause(child);
-                    acc = product(acc, alts);
+                    acc = product(acc, alts, self.catalog());
                     if acc.is_empty() {
                         break;
                     }
@@ -191,7 +279,7 @@ impl<'c, 'p> Resolver<'c, 'p> {
                 for child in &clause.children {
                     all.extend(self.resolve_clause(child));
                 }
-                prune(all)
+                prune(all, self.catalog())
             }
             Requirement::AtLeast(a) => self.resolve_at_least(clause, a.n as usize),
             _ => self.resolve_leaf(clause),
@@ -221,7 +309,7 @@ impl<'c, 'p> Resolver<'c, 'p> {
         loop {
             let mut acc = vec![Candidate::default()];
             for &i in &pick {
-                acc = product(acc, others[i].clone());
+                acc = product(acc, others[i].clone(), self.catalog());
             }
             out.extend(acc);
             // next combination
@@ -237,7 +325,7 @@ impl<'c, 'p> Resolver<'c, 'p> {
                 pick[j] = pick[j - 1] + 1;
             }
         }
-        prune(out)
+        prune(out, self.catalog())
     }
 
     fn steps_granting(&self, wanted: impl Fn(&Grant) -> bool) -> Vec<&'c Step> {
@@ -281,7 +369,7 @@ impl<'c, 'p> Resolver<'c, 'p> {
                 let mut alts = self.eligibility(&r.credential);
                 alts.extend(self.obtain(&r.credential));
                 (
-                    prune(alts),
+                    prune(alts, self.catalog()),
                     "none of its routes can be met by steps in the catalog",
                 )
             }
@@ -430,7 +518,7 @@ impl<'c, 'p> Resolver<'c, 'p> {
             }
             _ => (Vec::new(), "no step in the catalog can satisfy it"),
         };
-        let alternatives = prune(alternatives);
+        let alternatives = prune(alternatives, self.catalog());
         if alternatives.is_empty() {
             self.block(need, reason.to_owned());
         }
@@ -499,7 +587,7 @@ impl<'c, 'p> Resolver<'c, 'p> {
             self.context.pop();
         }
         self.visiting.pop();
-        prune(all)
+        prune(all, self.catalog())
     }
 
     /// Alternatives that run `step` (after whatever its preconditions need).
@@ -516,11 +604,11 @@ impl<'c, 'p> Resolver<'c, 'p> {
         self.context.push(step.name.clone());
         let mut pre = vec![Candidate::default()];
         if let Some(c) = &step.eligibility_for {
-            pre = product(pre, self.eligibility(c));
+            pre = product(pre, self.eligibility(c), self.catalog());
         }
         if let Some(r) = &step.requires {
             let more = self.resolve(r);
-            pre = product(pre, more);
+            pre = product(pre, more, self.catalog());
         }
         self.context.pop();
         self.visiting.pop();

@@ -68,7 +68,8 @@ pub struct Schedule<'c> {
     pub infeasible: Option<String>,
 }
 
-fn duration_of(step: &Step, gap: Option<&Gap>) -> (f64, (f64, f64, f64)) {
+/// Median days and the (min, likely, max) spread of a step.
+pub fn duration_of(step: &Step, gap: Option<&Gap>) -> (f64, (f64, f64, f64)) {
     if step.duration.basis == DurationBasis::Computed {
         if let Some(Gap::Experience { months, .. }) = gap {
             let d = months * DAYS_PER_MONTH;

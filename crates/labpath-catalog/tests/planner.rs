@@ -1,0 +1,428 @@
+//! The planner against a brute-force oracle, and its invariants.
+//!
+//! Small random catalogs: a few credentials, each with one or two routes
+//! that need lower credentials and declared facts, and one or two steps per
+//! credential or fact, with random durations and fees. The oracle tries
+//! every subset of steps, starts each step at the earliest moment its
+//! preconditions hold given the others, and keeps the subsets that reach the
+//! goal: its fastest time and lowest cost must equal the planner's.
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a test stops at a broken fixture"
+)]
+
+use labpath_engine::catalog::{Body, Catalog, CatalogParts, Credential, Fee, Route};
+use labpath_engine::ids::{BodyId, CredentialId, RouteId, SourceId};
+use labpath_engine::plan::apply::apply_grants;
+use labpath_engine::plan::schedule::requirement_holds;
+use labpath_engine::plan::{Optimize, Options, plan};
+use labpath_engine::profile::{HeldCredential, Person, Profile};
+use labpath_engine::provenance::{Confidence, Provenance, Source};
+use labpath_engine::requirement::{CredentialReq, DeclaredReq, Requirement};
+use labpath_engine::step::{Duration, DurationBasis, Grant, Step, StepId, StepKind};
+use labpath_engine::units::{Date, Money};
+use labpath_engine::vocab::{CredentialKind, Level};
+use proptest::prelude::*;
+
+fn day() -> Date {
+    Date::from_ymd(2026, 11, 21).unwrap()
+}
+
+fn provenance() -> Provenance {
+    Provenance {
+        sources: vec![SourceId::new("s").unwrap()],
+        as_of: day(),
+        confidence: Confidence::Official,
+        note: None,
+    }
+}
+
+fn cred_id(i: usize) -> CredentialId {
+    CredentialId::new(&format!("c{i}")).unwrap()
+}
+
+fn held(i: usize) -> Requirement {
+    Requirement::Credential(CredentialReq {
+        any_of: vec![cred_id(i)],
+        current: false,
+    })
+}
+
+fn declared(k: usize) -> Requirement {
+    Requirement::Declared(DeclaredReq {
+        key: format!("d{k}"),
+        ask: format!("fact {k}?"),
+    })
+}
+
+/// A random small world: routes per credential (each a list of needs), and
+/// steps as (grant, days, fee).
+#[derive(Debug, Clone)]
+struct World {
+    routes: Vec<Vec<Vec<Need>>>,
+    steps: Vec<(Need, u32, u32)>,
+    held: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Need {
+    Credential(usize),
+    Fact(usize),
+}
+
+fn world() -> impl Strategy<Value = World> {
+    (2usize..=3, 1usize..=3).prop_flat_map(|(n, facts)| {
+        let routes = (0..n)
+            .map(|i| {
+                let needs: Vec<Need> = (0..i)
+                    .map(Need::Credential)
+                    .chain((0..facts).map(Need::Fact))
+                    .collect();
+                let least = usize::from(!needs.is_empty());
+                prop::collection::vec(
+                    proptest::sample::subsequence(needs.clone(), least..=needs.len().min(2)),
+                    1..=3,
+                )
+            })
+            .collect::<Vec<_>>();
+        let grantable: Vec<Need> = (0..n)
+            .map(Need::Credential)
+            .chain((0..facts).map(Need::Fact))
+            .collect();
+        let steps = prop::collection::vec(
+            (proptest::sample::select(grantable), 1u32..200, 0u32..500),
+            3..=9,
+        );
+        let held = proptest::sample::subsequence((0..n).collect::<Vec<_>>(), 0..=1);
+        (routes, steps, held).prop_map(|(routes, steps, held)| World {
+            routes,
+            steps,
+            held,
+        })
+    })
+}
+
+fn requirement_of(needs: &[Need]) -> Requirement {
+    Requirement::All(
+        needs
+            .iter()
+            .map(|n| match n {
+                Need::Credential(i) => held(*i),
+                Need::Fact(k) => declared(*k),
+            })
+            .collect(),
+    )
+}
+
+fn build(world: &World) -> (Catalog, Profile) {
+    let body = BodyId::new("b").unwrap();
+    let credentials = world
+        .routes
+        .iter()
+        .enumerate()
+        .map(|(i, routes)| Credential {
+            id: cred_id(i),
+            name: format!("credential {i}"),
+            abbreviation: format!("C{i}"),
+            body: body.clone(),
+            kind: CredentialKind::Certification,
+            level: Level::Technologist,
+            jurisdiction: None,
+            aliases: Vec::new(),
+            former_names: Vec::new(),
+            exam: None,
+            summary: String::new(),
+            routes: routes
+                .iter()
+                .enumerate()
+                .map(|(r, needs)| Route {
+                    id: RouteId::new(&format!("r{r}")).unwrap(),
+                    name: format!("Route {r}"),
+                    summary: String::new(),
+                    in_force: Default::default(),
+                    requires: if needs.is_empty() {
+                        Requirement::All(Vec::new())
+                    } else {
+                        requirement_of(needs)
+                    },
+                    provenance: provenance(),
+                })
+                .collect(),
+            fees: Vec::new(),
+            renewal: None,
+            notes: Vec::new(),
+            provenance: provenance(),
+        })
+        .collect();
+    let steps = world
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, (need, days, fee))| Step {
+            id: StepId::new(&format!("s{i}")).unwrap(),
+            name: format!("step {i}"),
+            kind: StepKind::Other,
+            body: None,
+            summary: String::new(),
+            eligibility_for: match need {
+                Need::Credential(c) => Some(cred_id(*c)),
+                Need::Fact(_) => None,
+            },
+            requires: None,
+            grants: vec![match need {
+                Need::Credential(c) => Grant::Credential(cred_id(*c)),
+                Need::Fact(k) => Grant::Declaration(format!("d{k}")),
+            }],
+            fees: vec![Fee {
+                label: "fee".to_owned(),
+                amount: Some(Money::dollars(i64::from(*fee))),
+                provenance: provenance(),
+                disputed: Vec::new(),
+            }],
+            fees_of: None,
+            duration: Duration {
+                min_days: f64::from(*days),
+                likely_days: f64::from(*days),
+                max_days: f64::from(*days),
+                basis: DurationBasis::Agency,
+                reports: None,
+                provenance: provenance(),
+            },
+            documents: Vec::new(),
+            retake: None,
+            provenance: provenance(),
+        })
+        .collect();
+    let parts = CatalogParts {
+        sources: vec![Source {
+            id: SourceId::new("s").unwrap(),
+            url: "https://example.org".to_owned(),
+            title: "t".to_owned(),
+            dated: None,
+            read_on: day(),
+        }],
+        bodies: vec![Body {
+            id: body,
+            name: "b".to_owned(),
+            short_name: None,
+            url: None,
+            jurisdiction: None,
+            provenance: provenance(),
+        }],
+        credentials,
+        steps,
+        ..CatalogParts::default()
+    };
+    let profile = Profile {
+        person: Person {
+            name: "p".to_owned(),
+            ..Person::default()
+        },
+        credentials: world
+            .held
+            .iter()
+            .map(|&i| HeldCredential {
+                id: cred_id(i),
+                earned: Some(day()),
+                expires: None,
+            })
+            .collect(),
+        ..Profile::default()
+    };
+    (Catalog::from_checked_parts(parts), profile)
+}
+
+fn preconditions_hold(catalog: &Catalog, profile: &Profile, step: &Step, at: Date) -> bool {
+    step.eligibility_for.as_ref().is_none_or(|c| {
+        let eligible = Requirement::Eligible(labpath_engine::requirement::EligibleReq {
+            credential: c.clone(),
+        });
+        requirement_holds(catalog, profile, &eligible, at)
+    }) && step
+        .requires
+        .as_ref()
+        .is_none_or(|r| requirement_holds(catalog, profile, r, at))
+}
+
+/// The oracle: (fastest days, lowest cost) over every subset of steps.
+fn brute_force(catalog: &Catalog, base: &Profile, goal: &Requirement) -> Option<(f64, i64)> {
+    let steps = catalog.steps();
+    let mut fastest: Option<f64> = None;
+    let mut cheapest: Option<i64> = None;
+    for mask in 1u32..(1 << steps.len()) {
+        let chosen: Vec<&Step> = (0..steps.len())
+            .filter(|i| mask & (1 << i) != 0)
+            .map(|i| &steps[i])
+            .collect();
+        // Earliest start of each step, by repeated relaxation over event times.
+        let mut finish: Vec<Option<f64>> = vec![None; chosen.len()];
+        loop {
+            let mut changed = false;
+            for (i, s) in chosen.iter().enumerate() {
+                let mut events: Vec<f64> = std::iter::once(0.0)
+                    .chain(finish.iter().flatten().copied())
+                    .collect();
+                events.sort_by(f64::total_cmp);
+                for t in events {
+                    let mut p = base.clone();
+                    for (j, other) in chosen.iter().enumerate() {
+                        if j != i && finish[j].is_some_and(|f| f <= t) {
+                            apply_grants(&mut p, catalog, other, None, day(), day());
+                        }
+                    }
+                    if preconditions_hold(catalog, &p, s, day()) {
+                        let f = t + s.duration.likely_days;
+                        if finish[i].is_none_or(|old| f + 1e-9 < old) {
+                            finish[i] = Some(f);
+                            changed = true;
+                        }
+                        break;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        if finish.iter().any(Option::is_none) {
+            continue;
+        }
+        let mut end_profile = base.clone();
+        for s in &chosen {
+            apply_grants(&mut end_profile, catalog, s, None, day(), day());
+        }
+        if !requirement_holds(catalog, &end_profile, goal, day()) {
+            continue;
+        }
+        let end = finish.iter().flatten().fold(0.0, |a: f64, b| a.max(*b));
+        let cost: i64 = chosen
+            .iter()
+            .flat_map(|s| &s.fees)
+            .filter_map(|f| f.amount)
+            .map(|a| a.cents())
+            .sum();
+        fastest = Some(fastest.map_or(end, |d| d.min(end)));
+        cheapest = Some(cheapest.map_or(cost, |c| c.min(cost)));
+    }
+    fastest.zip(cheapest)
+}
+
+fn options(optimize: Optimize, seed: u64) -> Options {
+    Options {
+        from: day(),
+        optimize,
+        samples: 200,
+        seed,
+    }
+}
+
+#[test]
+fn the_planner_takes_the_faster_of_two_routes() {
+    // c1 by route 0 needs c0 (slow, 300 days) and by route 1 needs fact d0
+    // (10 days): the fastest plan uses route 1; the cheapest may not.
+    let w = World {
+        routes: vec![
+            vec![vec![]],
+            vec![vec![Need::Credential(0)], vec![Need::Fact(0)]],
+        ],
+        steps: vec![
+            (Need::Credential(0), 300, 0),
+            (Need::Fact(0), 10, 400),
+            (Need::Credential(1), 20, 100),
+        ],
+        held: vec![],
+    };
+    let (catalog, profile) = build(&w);
+    let goal = held(1);
+    let r = plan(&catalog, &profile, &goal, options(Optimize::Time, 1)).unwrap();
+    let fastest = r.kept.iter().find(|k| k.fastest).unwrap();
+    let cheapest = r.kept.iter().find(|k| k.cheapest).unwrap();
+    assert_eq!(fastest.schedule.days, 30.0);
+    assert_eq!(cheapest.schedule.cost.known, Money::dollars(100));
+    assert_eq!(cheapest.schedule.days, 320.0);
+    assert_eq!(brute_force(&catalog, &profile, &goal), Some((30.0, 10_000)));
+    assert_eq!(r.kept.len(), 2, "both are on the time/cost frontier");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn fastest_and_cheapest_equal_brute_force(w in world()) {
+        let (catalog, profile) = build(&w);
+        let top = w.routes.len() - 1;
+        let goal = held(top);
+        let oracle = brute_force(&catalog, &profile, &goal);
+        let planned = plan(&catalog, &profile, &goal, options(Optimize::Time, 1));
+        match (oracle, planned) {
+            (None, Err(_)) => {}
+            (None, Ok(r)) => prop_assert!(r.already_met, "planner found a plan the oracle did not: {w:?}"),
+            (Some(_), Err(e)) => prop_assert!(false, "oracle found a plan, the planner did not ({e:?}): {w:?}"),
+            (Some((days, cost)), Ok(r)) => {
+                if r.already_met {
+                    prop_assert!(w.held.contains(&top));
+                } else {
+                    let fastest = r.kept.iter().find(|k| k.fastest).unwrap();
+                    let cheapest = r.kept.iter().find(|k| k.cheapest).unwrap();
+                    prop_assert!((fastest.schedule.days - days).abs() < 1e-6, "fastest {} vs oracle {days}: {w:?}", fastest.schedule.days);
+                    prop_assert_eq!(cheapest.schedule.cost.known.cents(), cost, "cheapest vs oracle: {:?}", w);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn holding_an_extra_credential_never_makes_the_best_plan_worse(w in world(), extra in 0usize..3) {
+        let (catalog, profile) = build(&w);
+        let top = w.routes.len() - 1;
+        let goal = held(top);
+        let extra = extra % w.routes.len();
+        let mut more = profile.clone();
+        more.credentials.push(HeldCredential { id: cred_id(extra), earned: Some(day()), expires: None });
+        let before = plan(&catalog, &profile, &goal, options(Optimize::Time, 1));
+        let after = plan(&catalog, &more, &goal, options(Optimize::Time, 1));
+        if let Ok(b) = before {
+            let a = after.expect("still reachable with more held");
+            if !a.already_met {
+                prop_assert!(!b.already_met);
+                let (bf, af) = (b.kept.iter().find(|k| k.fastest).unwrap(), a.kept.iter().find(|k| k.fastest).unwrap());
+                let (bc, ac) = (b.kept.iter().find(|k| k.cheapest).unwrap(), a.kept.iter().find(|k| k.cheapest).unwrap());
+                prop_assert!(af.schedule.days <= bf.schedule.days + 1e-9);
+                prop_assert!(ac.schedule.cost.known <= bc.schedule.cost.known);
+            }
+        }
+    }
+
+    #[test]
+    fn every_step_starts_with_its_preconditions_met(w in world()) {
+        let (catalog, profile) = build(&w);
+        let goal = held(w.routes.len() - 1);
+        if let Ok(r) = plan(&catalog, &profile, &goal, options(Optimize::Cost, 3)) {
+            for k in &r.kept {
+                for st in &k.schedule.steps {
+                    let p = labpath_engine::plan::schedule::profile_at(&profile, &catalog, &k.schedule.steps, day(), st.start);
+                    prop_assert!(preconditions_hold(&catalog, &p, st.step, day().add_days(st.start.round() as i64)), "{} starts unmet", st.step.id);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_dates(w in world(), seed in any::<u64>()) {
+        let (catalog, profile) = build(&w);
+        let goal = held(w.routes.len() - 1);
+        let a = plan(&catalog, &profile, &goal, options(Optimize::Time, seed));
+        let b = plan(&catalog, &profile, &goal, options(Optimize::Time, seed));
+        match (a, b) {
+            (Ok(a), Ok(b)) => {
+                let sims = |r: &labpath_engine::plan::PlanReport<'_>| r.kept.iter().map(|k| k.simulation.clone()).collect::<Vec<_>>();
+                prop_assert_eq!(sims(&a), sims(&b));
+            }
+            (Err(a), Err(b)) => prop_assert_eq!(a, b),
+            _ => prop_assert!(false, "same input, different answers"),
+        }
+    }
+}

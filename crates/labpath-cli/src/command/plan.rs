@@ -1,0 +1,480 @@
+//! `labpath plan PROFILE --goal GOAL`: the best path to a goal, step by step,
+//! with dates at the 50th, 80th and 90th percentile, documents and who sends
+//! them, fees, and every alternative with the reason it was not chosen.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use labpath_catalog::diag::suggest;
+use labpath_engine::catalog::Catalog;
+use labpath_engine::ids::CredentialId;
+use labpath_engine::plan::schedule::Schedule;
+use labpath_engine::plan::{Kept, Optimize, Options, PlanReport, plan};
+use labpath_engine::profile::Profile;
+use labpath_engine::requirement::{CredentialReq, EligibleReq, Requirement};
+use labpath_engine::step::Grant;
+use labpath_engine::units::{Code, Date};
+
+use super::as_of;
+use crate::cli::Format;
+use crate::render::table;
+use crate::{Exit, Failure};
+
+/// Arguments of `labpath plan`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The profile file (TOML, or JSON when it ends in `.json`).
+    pub profile: PathBuf,
+    /// A named goal (`labpath plan --list-goals`), or credential ids joined
+    /// by commas ("ny-clt-license,visascreen-mt").
+    #[arg(long, value_name = "GOAL")]
+    pub goal: String,
+    /// The first day of the plan (YYYY-MM-DD); default today.
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Choose the plan by earliest completion or lowest fees.
+    #[arg(long, value_enum, default_value_t = OptimizeArg::Time)]
+    pub optimize: OptimizeArg,
+    /// Simulation runs per plan.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub samples: u32,
+    /// Simulation seed; the same seed gives the same dates.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Also write the chosen plan as an SVG Gantt chart to this file.
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
+}
+
+/// `--optimize` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OptimizeArg {
+    /// Earliest median completion.
+    Time,
+    /// Lowest known fees.
+    Cost,
+}
+
+/// A goal as the user named it.
+pub struct ResolvedGoal {
+    /// Plain words.
+    pub name: String,
+    /// What must hold.
+    pub requires: Requirement,
+    /// The work state it implies.
+    pub work_state: Option<Code>,
+}
+
+fn normalize(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Reads `--goal`: a named goal (by id or alias) or credential ids.
+pub fn resolve_goal(catalog: &Catalog, text: &str) -> Result<ResolvedGoal, Failure> {
+    let wanted = normalize(text);
+    let named = catalog.goals().iter().find(|g| {
+        normalize(g.id.as_str()) == wanted
+            || normalize(&g.name) == wanted
+            || g.aliases.iter().any(|a| normalize(a) == wanted)
+    });
+    if let Some(g) = named {
+        return Ok(ResolvedGoal {
+            name: g.name.clone(),
+            requires: g.requires.clone(),
+            work_state: g.work_state,
+        });
+    }
+    let ids: Vec<&str> = text
+        .split([',', '+'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    let mut parts = Vec::new();
+    let mut names = Vec::new();
+    for id in &ids {
+        let Some(credential) = catalog.credential(id) else {
+            let candidates = catalog
+                .goals()
+                .iter()
+                .map(|g| g.id.as_str())
+                .chain(catalog.credentials().iter().map(|c| c.id.as_str()));
+            let hint = match suggest(id, candidates) {
+                Some(s) => format!(" (did you mean `{s}`?)"),
+                None => {
+                    let goals: Vec<&str> = catalog.goals().iter().map(|g| g.id.as_str()).collect();
+                    format!(
+                        " (named goals: {}; or credential ids from `labpath credentials`)",
+                        goals.join(", ")
+                    )
+                }
+            };
+            return Err(Failure::BadInput(format!(
+                "error: --goal: unknown goal or credential `{id}`{hint}"
+            )));
+        };
+        let issued = catalog.steps().iter().any(|s| {
+            s.grants
+                .iter()
+                .any(|g| matches!(g, Grant::Credential(c) if c == &credential.id))
+        }) || catalog
+            .exams()
+            .iter()
+            .any(|e| e.confers.as_ref() == Some(&credential.id));
+        let id =
+            CredentialId::new(credential.id.as_str()).map_err(|e| Failure::Internal(e.into()))?;
+        // A credential someone issues must be held; a status (H-1B
+        // prerequisites, a CLIA role) is reached by meeting its routes.
+        parts.push(if issued {
+            Requirement::Credential(CredentialReq {
+                any_of: vec![id],
+                current: true,
+            })
+        } else {
+            Requirement::Eligible(EligibleReq { credential: id })
+        });
+        names.push(credential.abbreviation.clone());
+    }
+    if parts.is_empty() {
+        return Err(Failure::BadInput("error: --goal is empty".to_owned()));
+    }
+    Ok(ResolvedGoal {
+        name: names.join(" and "),
+        requires: Requirement::All(parts),
+        work_state: None,
+    })
+}
+
+/// Runs `labpath plan`.
+pub fn run(catalog: &Catalog, args: &Args, out: &mut dyn Write) -> Result<Exit, Failure> {
+    let from = as_of(args.from.as_deref()).map_err(|_| {
+        Failure::BadInput(format!(
+            "error: --from: `{}` is not a date: expected YYYY-MM-DD",
+            args.from.as_deref().unwrap_or("")
+        ))
+    })?;
+    let mut profile = labpath_catalog::profile::load(&args.profile, catalog)?;
+    let goal = resolve_goal(catalog, &args.goal)?;
+    if profile.person.work_state.is_none() {
+        profile.person.work_state = goal.work_state;
+    }
+    let options = Options {
+        from,
+        optimize: match args.optimize {
+            OptimizeArg::Time => Optimize::Time,
+            OptimizeArg::Cost => Optimize::Cost,
+        },
+        samples: args.samples,
+        seed: args.seed,
+    };
+    let report = match plan(catalog, &profile, &goal.requires, options) {
+        Ok(r) => r,
+        Err(unreachable) => {
+            let mut text = format!("error: no plan reaches `{}` from {from}.", goal.name);
+            if !unreachable.blockers.is_empty() {
+                text.push_str("\nThese requirements cannot be met by any step in the catalog:");
+                for b in &unreachable.blockers {
+                    text.push_str(&format!(
+                        "\n  - {}: {}: {}",
+                        b.context, b.requirement, b.reason
+                    ));
+                }
+            }
+            for r in unreachable.rejected.iter().take(10) {
+                text.push_str(&format!("\n  - {}: {}", r.plan, r.reason));
+            }
+            return Err(Failure::Unreachable(text));
+        }
+    };
+    if let Some(path) = &args.svg {
+        if let Some(kept) = report.kept.get(report.chosen) {
+            let svg = crate::svg::gantt(&goal.name, report.from, kept);
+            std::fs::write(path, svg).map_err(|e| {
+                Failure::BadInput(format!(
+                    "error: --svg: cannot write `{}`: {e}",
+                    path.display()
+                ))
+            })?;
+        }
+    }
+    match args.format {
+        Format::Json => crate::json::write(
+            out,
+            &crate::json::plan(catalog, &profile, &goal.name, &report),
+        )?,
+        Format::Human => write_human(catalog, &profile, &goal.name, &report, out)?,
+    }
+    Ok(Exit::Ok)
+}
+
+fn date(from: Date, days: f64) -> Date {
+    from.add_days(days.round() as i64)
+}
+
+fn fees_of_step(s: &Schedule<'_>, i: usize) -> String {
+    let lines: Vec<String> = s
+        .cost
+        .lines
+        .iter()
+        .filter(|(k, _)| *k == i)
+        .map(|(_, f)| match f.amount {
+            Some(a)
+                if !f.disputed.is_empty()
+                    || f.provenance.confidence
+                        >= labpath_engine::provenance::Confidence::ApplicantReport =>
+            {
+                format!("{a}?")
+            }
+            Some(a) => a.to_string(),
+            None => "unknown".to_owned(),
+        })
+        .collect();
+    if lines.is_empty() {
+        "-".to_owned()
+    } else {
+        lines.join(" + ")
+    }
+}
+
+fn write_kept(
+    catalog: &Catalog,
+    from: Date,
+    k: &Kept<'_>,
+    title: &str,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let s = &k.schedule;
+    writeln!(
+        out,
+        "{title}: {}",
+        if s.choices.is_empty() {
+            "no route choice".to_owned()
+        } else {
+            s.choices.join("; ")
+        }
+    )?;
+    let sim = &k.simulation;
+    match (sim.p50, sim.p80, sim.p90) {
+        (Some(a), Some(b), Some(c)) => writeln!(
+            out,
+            "  done by {} (50%), {} (80%), {} (90%); {} simulated runs, seed {}",
+            date(from, a),
+            date(from, b),
+            date(from, c),
+            sim.runs,
+            sim.seed
+        )?,
+        _ => writeln!(out, "  every simulated run missed a closing window")?,
+    }
+    if sim.missed_window > 0.0 {
+        writeln!(
+            out,
+            "  in {:.0}% of runs a step starts after its route closes",
+            sim.missed_window * 100.0
+        )?;
+    }
+    let mut fees = format!("  fees: {} known", s.cost.known);
+    if s.cost.unknown > 0 {
+        fees.push_str(&format!(", {} with no published amount", s.cost.unknown));
+    }
+    if s.cost.uncertain > 0 {
+        fees.push_str(&format!(
+            ", {} uncertain or disputed (marked ?)",
+            s.cost.uncertain
+        ));
+    }
+    writeln!(out, "{fees}\n")?;
+    let rows: Vec<Vec<String>> = s
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, st)| {
+            let after = if st.after.is_empty() {
+                "-".to_owned()
+            } else {
+                st.after
+                    .iter()
+                    .map(|a| (a + 1).to_string())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            };
+            let name = match &st.gap {
+                Some(g) => format!("{}: {}", st.step.name, g.describe()),
+                None => st.step.name.clone(),
+            };
+            vec![
+                (i + 1).to_string(),
+                name,
+                after,
+                date(from, st.start).to_string(),
+                date(from, st.finish).to_string(),
+                format!("{:.0}", st.days),
+                duration_source(st),
+                fees_of_step(s, i),
+            ]
+        })
+        .collect();
+    for line in table(
+        &[
+            "#",
+            "STEP",
+            "AFTER",
+            "START",
+            "FINISH",
+            "DAYS",
+            "DURATION FROM",
+            "FEES",
+        ],
+        &rows,
+    )
+    .lines()
+    {
+        writeln!(out, "  {line}")?;
+    }
+    let path: Vec<String> = s
+        .critical_path()
+        .iter()
+        .map(|i| (i + 1).to_string())
+        .collect();
+    writeln!(out, "  critical path: {}", path.join(" -> "))?;
+    writeln!(out, "\n  Timeline (median durations)")?;
+    write!(out, "{}", crate::svg::text_timeline(from, s, sim))?;
+    writeln!(out, "\n  Documents")?;
+    for (i, st) in s.steps.iter().enumerate() {
+        for d in &st.step.documents {
+            let note = d
+                .note
+                .as_deref()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "  {}. {}: sent by {}{note}",
+                i + 1,
+                d.name,
+                d.sender.label()
+            )?;
+        }
+        if let Some(r) = &st.step.retake {
+            writeln!(out, "  {}. retakes: {}", i + 1, r.summary)?;
+        }
+    }
+    writeln!(out, "\n  Where each duration comes from")?;
+    for (i, st) in s.steps.iter().enumerate() {
+        let p = &st.step.duration.provenance;
+        let sources: Vec<String> = p
+            .sources
+            .iter()
+            .map(|id| {
+                catalog
+                    .source(id.as_str())
+                    .map_or(id.to_string(), |src| src.url.clone())
+            })
+            .collect();
+        let note = p
+            .note
+            .as_deref()
+            .map(|n| format!("; {n}"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "  {}. {} ({}, as of {}): {}{note}",
+            i + 1,
+            duration_source(st),
+            p.confidence,
+            p.as_of,
+            sources.join(", ")
+        )?;
+    }
+    writeln!(out)
+}
+
+fn duration_source(st: &labpath_engine::plan::schedule::ScheduledStep<'_>) -> String {
+    match (st.basis, st.step.duration.reports) {
+        (labpath_engine::step::DurationBasis::ApplicantReports, Some(n)) => {
+            format!("{n} applicant reports")
+        }
+        (basis, _) => basis.label().to_owned(),
+    }
+}
+
+fn write_human(
+    catalog: &Catalog,
+    profile: &Profile,
+    goal: &str,
+    report: &PlanReport<'_>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{}: plan for \"{goal}\" from {}\n",
+        profile.person.name, report.from
+    )?;
+    if report.already_met {
+        return writeln!(out, "The goal already holds: nothing to do.");
+    }
+    for (i, k) in report.kept.iter().enumerate() {
+        let mut labels = Vec::new();
+        if i == report.chosen {
+            labels.push("chosen");
+        }
+        if k.fastest {
+            labels.push("fastest");
+        }
+        if k.cheapest {
+            labels.push("cheapest");
+        }
+        let title = if labels.is_empty() {
+            "Alternative on the time/cost frontier".to_owned()
+        } else {
+            format!("Plan ({})", labels.join(", "))
+        };
+        if i == report.chosen || k.fastest || k.cheapest {
+            write_kept(catalog, report.from, k, &title, out)?;
+        } else {
+            writeln!(
+                out,
+                "{title}: {} (median {} days, fees {} known)\n",
+                k.schedule.choices.join("; "),
+                k.schedule.days.round(),
+                k.schedule.cost.known
+            )?;
+        }
+    }
+    if !report.rejected.is_empty() {
+        writeln!(
+            out,
+            "Alternatives not chosen ({} plans considered)",
+            report.considered
+        )?;
+        for r in report.rejected.iter().take(12) {
+            writeln!(out, "  - {}: {}", r.plan, r.reason)?;
+        }
+        if report.rejected.len() > 12 {
+            writeln!(
+                out,
+                "  ... and {} more (--format json lists all)",
+                report.rejected.len() - 12
+            )?;
+        }
+    }
+    if !report.blockers.is_empty() {
+        writeln!(out, "\nRoutes no step can open")?;
+        for b in report.blockers.iter().take(12) {
+            writeln!(out, "  - {}: {}: {}", b.context, b.requirement, b.reason)?;
+        }
+        if report.blockers.len() > 12 {
+            writeln!(
+                out,
+                "  ... and {} more (--format json lists all)",
+                report.blockers.len() - 12
+            )?;
+        }
+    }
+    Ok(())
+}
