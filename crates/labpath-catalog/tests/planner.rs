@@ -55,6 +55,7 @@ fn declared(k: usize) -> Requirement {
     Requirement::Declared(DeclaredReq {
         key: format!("d{k}"),
         ask: format!("fact {k}?"),
+        assumable: false,
     })
 }
 

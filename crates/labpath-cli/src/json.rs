@@ -304,6 +304,8 @@ pub struct KeptView<'a> {
     pub fees_uncertain: usize,
     /// Every fee line.
     pub fees: Vec<FeeLineView<'a>>,
+    /// Attestations the plan assumes: (declaration key, question).
+    pub assumptions: &'a [(String, String)],
     /// Step numbers (1-based) on the critical path.
     pub critical_path: Vec<usize>,
     /// Steps in order.
@@ -389,6 +391,7 @@ pub fn plan<'a>(
                     .iter()
                     .map(|(i, fee)| FeeLineView { step: i + 1, fee })
                     .collect(),
+                assumptions: &s.assumptions,
                 critical_path: s.critical_path().iter().map(|i| i + 1).collect(),
                 steps: s
                     .steps

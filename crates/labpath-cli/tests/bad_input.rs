@@ -102,7 +102,7 @@ fn unknown_field_is_named_with_the_expected_ones() {
     assert_bad_input(
         &check(&p),
         &[
-            "p.toml:3",
+            "p.toml:8",
             "experience[0]",
             "unknown field `disciplnes`",
             "disciplines",
@@ -120,7 +120,7 @@ fn negative_hours_are_refused() {
     assert_bad_input(
         &check(&p),
         &[
-            "p.toml:3",
+            "p.toml:4",
             "coursework[0]",
             "hours must be zero or more, got `-4`",
         ],
@@ -133,7 +133,12 @@ fn negative_hours_in_json_are_refused() {
     let p = s.file("p.json", "{\n \"person\": {\"name\": \"x\"},\n \"coursework\": [\n  {\"subject\": \"biology\", \"hours\": -4}\n ]\n}\n");
     assert_bad_input(
         &check(&p),
-        &["p.json:4", "coursework[0]", "hours must be zero or more"],
+        &[
+            "p.json:",
+            "coursework[0]",
+            "field `hours`",
+            "hours must be zero or more",
+        ],
     );
 }
 
@@ -144,7 +149,7 @@ fn an_end_date_before_its_start_is_refused() {
     assert_bad_input(
         &check(&p),
         &[
-            "p.toml:3",
+            "p.toml:4",
             "experience[0]",
             "ends on 2021-06-30, before it starts on 2022-01-01",
         ],
@@ -160,7 +165,7 @@ fn an_impossible_date_is_refused() {
     );
     assert_bad_input(
         &check(&p),
-        &["p.toml:5", "program[0].completed", "expected YYYY-MM-DD"],
+        &["p.toml:6", "program[0].completed", "expected YYYY-MM-DD"],
     );
 }
 
@@ -314,4 +319,74 @@ fn a_catalog_fact_without_provenance_is_refused() {
         &out,
         &["one.toml:7", "body[0]", "missing field `provenance`"],
     );
+}
+
+#[test]
+fn an_unknown_goal_gets_did_you_mean() {
+    let out = labpath(&[
+        "plan",
+        "../../examples/profiles/ph-medtech-graduate.toml",
+        "--goal",
+        "work-mls-nyc",
+    ]);
+    assert_bad_input(
+        &out,
+        &[
+            "--goal",
+            "unknown goal or credential `work-mls-nyc`",
+            "did you mean `work-mls-ny`?",
+        ],
+    );
+}
+
+#[test]
+fn an_unreachable_goal_names_the_requirement_no_step_can_meet() {
+    // A Philippine citizen cannot hold TN status: it needs Canadian or Mexican citizenship.
+    let out = labpath(&[
+        "plan",
+        "../../examples/profiles/ph-medtech-graduate.toml",
+        "--goal",
+        "tn-medical-technologist",
+        "--from",
+        "2026-11-21",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("no plan reaches"), "{stderr}");
+    assert!(
+        stderr.contains("citizen of CA or MX: it needs a citizenship you do not have"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn plan_flags_are_checked() {
+    let profile = "../../examples/profiles/ph-medtech-graduate.toml";
+    assert_bad_input(
+        &labpath(&[
+            "plan",
+            profile,
+            "--goal",
+            "work-mls-ny",
+            "--from",
+            "2026-13-01",
+        ]),
+        &["--from", "not a date"],
+    );
+    assert_bad_input(
+        &labpath(&["plan", profile, "--goal", "work-mls-ny", "--samples", "0"]),
+        &["--samples"],
+    );
+    assert_bad_input(
+        &labpath(&[
+            "plan",
+            profile,
+            "--goal",
+            "work-mls-ny",
+            "--optimize",
+            "speed",
+        ]),
+        &["--optimize", "speed"],
+    );
+    assert_bad_input(&labpath(&["plan", profile, "--goal", ""]), &["--goal"]);
 }

@@ -244,6 +244,12 @@ pub struct DeclaredReq {
     pub key: String,
     /// The question to ask, in plain words.
     pub ask: String,
+    /// Whether a plan may assume it (a personal attestation most applicants
+    /// can make, such as good moral character); the plan then lists it as
+    /// an assumption to confirm. Substantive facts (work authorization, an
+    /// employer's offer) are never assumable.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub assumable: bool,
 }
 
 /// The work state's license at a level.

@@ -288,7 +288,11 @@ fn write_kept(
             s.cost.uncertain
         ));
     }
-    writeln!(out, "{fees}\n")?;
+    writeln!(out, "{fees}")?;
+    for (key, ask) in &s.assumptions {
+        writeln!(out, "  assumes: {ask} (declaration `{key}`)")?;
+    }
+    writeln!(out)?;
     let rows: Vec<Vec<String>> = s
         .steps
         .iter()
@@ -394,6 +398,20 @@ fn write_kept(
     writeln!(out)
 }
 
+/// Each blocked requirement once, under the route it blocks (the last part
+/// of its context), rather than once per path that reaches it.
+fn distinct_blockers(blockers: &[labpath_engine::plan::build::Blocker]) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    blockers
+        .iter()
+        .map(|b| {
+            let route = b.context.rsplit(" > ").next().unwrap_or(&b.context);
+            format!("{route}: {}: {}", b.requirement, b.reason)
+        })
+        .filter(|line| seen.insert(line.clone()))
+        .collect()
+}
+
 fn duration_source(st: &labpath_engine::plan::schedule::ScheduledStep<'_>) -> String {
     match (st.basis, st.step.duration.reports) {
         (labpath_engine::step::DurationBasis::ApplicantReports, Some(n)) => {
@@ -463,16 +481,17 @@ fn write_human(
             )?;
         }
     }
-    if !report.blockers.is_empty() {
+    let blockers = distinct_blockers(&report.blockers);
+    if !blockers.is_empty() {
         writeln!(out, "\nRoutes no step can open")?;
-        for b in report.blockers.iter().take(12) {
-            writeln!(out, "  - {}: {}: {}", b.context, b.requirement, b.reason)?;
+        for b in blockers.iter().take(15) {
+            writeln!(out, "  - {b}")?;
         }
-        if report.blockers.len() > 12 {
+        if blockers.len() > 15 {
             writeln!(
                 out,
-                "  ... and {} more (--format json lists all)",
-                report.blockers.len() - 12
+                "  ... and {} more (--format json lists all, with the path to each)",
+                blockers.len() - 15
             )?;
         }
     }

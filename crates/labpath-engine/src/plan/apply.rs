@@ -46,14 +46,14 @@ impl Gap {
                 topics,
             } => {
                 let subject = subjects.first().map_or("science", |s| s.label());
-                if topics.is_empty() {
-                    format!("{hours} semester hours of {subject}")
-                } else {
-                    let t: Vec<&str> = topics.iter().map(|t| t.label()).collect();
-                    format!(
+                let t: Vec<&str> = topics.iter().map(|t| t.label()).collect();
+                match (hours.value() > 0.0, t.is_empty()) {
+                    (true, true) => format!("{hours} semester hours of {subject}"),
+                    (true, false) => format!(
                         "{hours} semester hours of {subject}, including {}",
                         t.join(", ")
-                    )
+                    ),
+                    (false, _) => format!("a {subject} course covering {}", t.join(", ")),
                 }
             }
             Gap::Experience {

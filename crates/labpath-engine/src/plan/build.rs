@@ -46,6 +46,8 @@ pub struct Candidate<'c> {
     pub roots: BTreeSet<String>,
     /// Routes chosen, as `credential route`.
     pub choices: BTreeSet<String>,
+    /// Attestations the plan assumes the person can make: key -> question.
+    pub assumptions: BTreeMap<String, String>,
 }
 
 impl<'c> Candidate<'c> {
@@ -59,6 +61,12 @@ impl<'c> Candidate<'c> {
         }
         out.roots.extend(other.roots.iter().cloned());
         out.choices.extend(other.choices.iter().cloned());
+        out.assumptions.extend(
+            other
+                .assumptions
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone())),
+        );
         out
     }
 
@@ -76,7 +84,13 @@ impl<'c> Candidate<'c> {
             })
             .collect();
         let roots: Vec<&str> = self.roots.iter().map(String::as_str).collect();
-        format!("{}|{}", nodes.join(","), roots.join(","))
+        let assumed: Vec<&str> = self.assumptions.keys().map(String::as_str).collect();
+        format!(
+            "{}|{}|{}",
+            nodes.join(","),
+            roots.join(","),
+            assumed.join(",")
+        )
     }
 }
 
@@ -481,10 +495,15 @@ impl<'c, 'p> Resolver<'c, 'p> {
             (Requirement::Declared(r), _) => {
                 let steps =
                     self.steps_granting(|g| matches!(g, Grant::Declaration(k) if k == &r.key));
-                let alts = steps
+                let mut alts: Vec<Candidate<'c>> = steps
                     .into_iter()
                     .flat_map(|s| self.step_node(s, None, &need))
                     .collect();
+                if alts.is_empty() && r.assumable {
+                    let mut assumed = Candidate::default();
+                    assumed.assumptions.insert(r.key.clone(), r.ask.clone());
+                    alts.push(assumed);
+                }
                 (alts, "only you can state this")
             }
             (Requirement::English(r), _) => {

@@ -66,6 +66,8 @@ pub struct Schedule<'c> {
     pub cost: Cost<'c>,
     /// Why it cannot work, if it cannot.
     pub infeasible: Option<String>,
+    /// Attestations the plan assumes: (key, question).
+    pub assumptions: Vec<(String, String)>,
 }
 
 /// Median days and the (min, likely, max) spread of a step.
@@ -224,6 +226,14 @@ pub fn schedule<'c>(
     goal: &Requirement,
     from: Date,
 ) -> Schedule<'c> {
+    // The plan is checked as if the person makes the attestations it assumes.
+    let mut assumed = base.clone();
+    for key in candidate.assumptions.keys() {
+        if !assumed.declarations.contains(key) {
+            assumed.declarations.push(key.clone());
+        }
+    }
+    let base = &assumed;
     let order = topological(candidate);
     let index: std::collections::BTreeMap<&str, usize> = order
         .iter()
@@ -281,6 +291,11 @@ pub fn schedule<'c>(
         days,
         cost,
         infeasible,
+        assumptions: candidate
+            .assumptions
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
     }
 }
 
