@@ -257,6 +257,18 @@ impl<'a, 't> Checker<'a, 't> {
         for (i, b) in d.body.iter().enumerate() {
             let line = locate_key_value(file.text, "id", b.id.as_str(), 1);
             self.check_provenance(file, &format!("body[{i}]"), &b.provenance, line);
+            for (k, step) in b.escalation.iter().enumerate() {
+                let field = format!("body[{i}].escalation[{k}]");
+                self.check_provenance(file, &field, &step.provenance, line);
+                if step.action.trim().is_empty() {
+                    self.report(
+                        file,
+                        line,
+                        format!("{field}.action"),
+                        "an escalation step needs an `action`".to_owned(),
+                    );
+                }
+            }
         }
         for (i, e) in d.exam.iter().enumerate() {
             let field = format!("exam[{i}]");
@@ -449,6 +461,18 @@ impl<'a, 't> Checker<'a, 't> {
         }
         if let Some(r) = &step.retake {
             self.check_provenance(file, &format!("{field}.retake"), &r.provenance, line);
+        }
+        for (k, deadline) in step.deadlines.iter().enumerate() {
+            let dfield = format!("{field}.deadline[{k}]");
+            self.check_provenance(file, &dfield, &deadline.provenance, line);
+            if deadline.after_days == 0 {
+                self.report(
+                    file,
+                    line,
+                    format!("{dfield}.after_days"),
+                    "a deadline needs `after_days` above 0".to_owned(),
+                );
+            }
         }
     }
 

@@ -194,6 +194,7 @@ fn build(world: &World) -> (Catalog, Profile) {
             },
             documents: Vec::new(),
             retake: None,
+            deadlines: Vec::new(),
             provenance: provenance(),
         })
         .collect();
@@ -211,6 +212,7 @@ fn build(world: &World) -> (Catalog, Profile) {
             short_name: None,
             url: None,
             jurisdiction: None,
+            escalation: Vec::new(),
             provenance: provenance(),
         }],
         credentials,

@@ -31,7 +31,28 @@ pub struct Body {
     /// The state or country it belongs to, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jurisdiction: Option<Code>,
+    /// What to do, in order, when an application to this body stalls
+    /// (`[[body.escalation]]`); empty when the catalog knows no playbook.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub escalation: Vec<EscalationStep>,
     /// Where these facts come from.
+    pub provenance: Provenance,
+}
+
+/// One step of a body's escalation playbook: an action an applicant takes
+/// when an application has waited too long, and how.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationStep {
+    /// Days to wait before this action: for the first step, days since the
+    /// application was submitted; for each later one, days since the step
+    /// before it was taken.
+    pub after_days: u32,
+    /// The action, as an instruction ("send a written status request").
+    pub action: String,
+    /// How to do it: where to look, whom to write to, what to say.
+    pub how: String,
+    /// Where the advice comes from (an agency page, or applicants' reports).
     pub provenance: Provenance,
 }
 

@@ -218,6 +218,46 @@ pub struct Retake {
     pub provenance: Provenance,
 }
 
+/// The event a step deadline counts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineAnchor {
+    /// The day the application was submitted. Such a deadline concerns a
+    /// pending application and lapses once it is decided.
+    #[default]
+    Submitted,
+    /// The day the application was approved (for an exam: the day the
+    /// admission notice came). It holds after the decision.
+    Approved,
+}
+
+impl DeadlineAnchor {
+    /// Plain words.
+    pub fn label(self) -> &'static str {
+        match self {
+            DeadlineAnchor::Submitted => "submission",
+            DeadlineAnchor::Approved => "approval",
+        }
+    }
+}
+
+/// A deadline a body sets, counted from a day in the application's life:
+/// California abandons an incomplete application 150 days after it was
+/// filed; ASCP's exam must be sat within 3 months of the admission notice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepDeadline {
+    /// Days after the anchor day.
+    pub after_days: u32,
+    /// The day it counts from (default: submission).
+    #[serde(default)]
+    pub from: DeadlineAnchor,
+    /// What must be done by then, and what happens otherwise.
+    pub what: String,
+    /// Where the rule comes from.
+    pub provenance: Provenance,
+}
+
 /// One action in the catalog.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -256,6 +296,9 @@ pub struct Step {
     /// Retake rules, for exams.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retake: Option<Retake>,
+    /// Deadlines the body sets once the step is under way (`[[step.deadline]]`).
+    #[serde(default, rename = "deadline", skip_serializing_if = "Vec::is_empty")]
+    pub deadlines: Vec<StepDeadline>,
     /// Sources of the step's own facts.
     pub provenance: Provenance,
 }
