@@ -14,7 +14,7 @@
     reason = "a test stops at a broken fixture"
 )]
 
-use labpath_engine::catalog::{Body, Catalog, CatalogParts, Credential, Fee, Route};
+use labpath_engine::catalog::{Body, Catalog, CatalogParts, Credential, Fee, FeeKind, Route};
 use labpath_engine::ids::{BodyId, CredentialId, RouteId, SourceId};
 use labpath_engine::plan::apply::apply_grants;
 use labpath_engine::plan::schedule::requirement_holds;
@@ -179,6 +179,7 @@ fn build(world: &World) -> (Catalog, Profile) {
             }],
             fees: vec![Fee {
                 label: "fee".to_owned(),
+                kind: FeeKind::Initial,
                 amount: Some(Money::dollars(i64::from(*fee))),
                 provenance: provenance(),
                 disputed: Vec::new(),

@@ -25,7 +25,7 @@ pub fn text_timeline(from: Date, s: &Schedule<'_>, sim: &Simulation) -> String {
     };
     let mut text = String::new();
     for (i, st) in s.steps.iter().enumerate() {
-        let mut row = vec![' '; WIDTH];
+        let mut row = [' '; WIDTH];
         for c in row
             .iter_mut()
             .take(col(st.finish).max(col(st.start)) + 1)
@@ -35,7 +35,7 @@ pub fn text_timeline(from: Date, s: &Schedule<'_>, sim: &Simulation) -> String {
         }
         let _ = writeln!(text, "  {:>2} |{}|", i + 1, row.iter().collect::<String>());
     }
-    let mut marks = vec![' '; WIDTH];
+    let mut marks = [' '; WIDTH];
     for (p, ch) in [(sim.p50, '5'), (sim.p80, '8'), (sim.p90, '9')] {
         if let Some(d) = p {
             marks[col(d)] = ch;

@@ -25,12 +25,12 @@ fn run(args: &[&str]) -> String {
     text
 }
 
+/// The path as a user in this crate's folder would type it (cargo runs
+/// tests there), so no snapshot depends on where the checkout lives.
 fn profile(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../examples/profiles")
-        .join(name)
-        .display()
-        .to_string()
+    let relative = format!("../../examples/profiles/{name}");
+    assert!(Path::new(&relative).exists(), "missing example {relative}");
+    relative
 }
 
 /// (profile file, as-of day, credentials it is about)
@@ -106,4 +106,71 @@ fn explain_and_list() {
         run(&["parse", "MLS (ASCP)CM, NYS licensed"])
     );
     insta::assert_snapshot!("parse-mt-ascp", run(&["parse", "MT(ASCP)"]));
+}
+
+/// Plans a reader can check against the sources: the Philippine graduate to
+/// "work as MLS in New York", the California applicant missing physics to the
+/// California CLS license, the MLT(ASCP) holder to MLS(ASCP).
+#[test]
+fn example_plans() {
+    let cases = [
+        ("ph-medtech-graduate.toml", "work-mls-ny"),
+        ("ca-applicant-missing-physics.toml", "ca-cls-license"),
+        ("mlt-ascp-bachelor.toml", "ascp-mls"),
+        ("canadian-mlt-diploma.toml", "tn-medical-technologist"),
+    ];
+    for (file, goal) in cases {
+        let path = profile(file);
+        let stem = file.trim_end_matches(".toml");
+        let args = [
+            "plan",
+            path.as_str(),
+            "--goal",
+            goal,
+            "--from",
+            "2026-11-21",
+            "--seed",
+            "7",
+            "--samples",
+            "2000",
+        ];
+        insta::assert_snapshot!(format!("plan-{stem}-{goal}"), run(&args));
+        let mut json = args.to_vec();
+        json.extend(["--format", "json"]);
+        insta::assert_snapshot!(format!("plan-{stem}-{goal}.json"), run(&json));
+    }
+}
+
+#[test]
+fn the_svg_chart_is_well_formed_and_escaped() {
+    let dir = std::env::temp_dir().join(format!("labpath-svg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let svg_path = dir.join("plan.svg");
+    let path = profile("ca-applicant-missing-physics.toml");
+    let out = run(&[
+        "plan",
+        &path,
+        "--goal",
+        "ca-cls-license",
+        "--from",
+        "2026-11-21",
+        "--svg",
+        svg_path.to_str().unwrap(),
+    ]);
+    assert!(out.contains("[exit 0]"), "{out}");
+    let svg = std::fs::read_to_string(&svg_path).unwrap();
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(svg.trim_end().ends_with("</svg>"));
+    // Every bar is a step of the plan, and the percentile lines are drawn.
+    assert_eq!(
+        svg.matches("<rect x=").count(),
+        svg.matches(". ")
+            .count()
+            .min(svg.matches("<rect x=").count())
+    );
+    for label in ["50% ", "80% ", "90% "] {
+        assert!(svg.contains(label), "missing {label}");
+    }
+    assert!(!svg.contains("& "), "unescaped ampersand");
+    std::fs::remove_dir_all(&dir).unwrap();
 }

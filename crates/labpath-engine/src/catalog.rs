@@ -79,12 +79,28 @@ pub struct Exam {
     pub provenance: Provenance,
 }
 
+/// When a fee is paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeeKind {
+    /// Paid to obtain the credential (application, exam, first license).
+    Initial,
+    /// Paid to keep it (renewal, annual fee).
+    Renewal,
+    /// Paid only if chosen (expedited review, paper forms, verification).
+    Optional,
+    /// Paid only in some cases (endorsement, late renewal, reactivation).
+    Conditional,
+}
+
 /// A fee, with the values sources disagree on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fee {
     /// What it pays for.
     pub label: String,
+    /// When it is paid; plans count only initial fees.
+    pub kind: FeeKind,
     /// The amount the catalog uses; absent when no source gives one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<Money>,

@@ -142,8 +142,11 @@ fn write_human(catalog: &Catalog, c: &Credential, out: &mut dyn Write) -> std::i
                 .map_or_else(|| "amount unknown".to_owned(), |a| a.to_string());
             writeln!(
                 out,
-                "    {}: {amount} ({}, as of {})",
-                fee.label, fee.provenance.confidence, fee.provenance.as_of
+                "    {} [{}]: {amount} ({}, as of {})",
+                fee.label,
+                fee_kind(fee.kind),
+                fee.provenance.confidence,
+                fee.provenance.as_of
             )?;
             if let Some(note) = &fee.provenance.note {
                 writeln!(out, "      note: {note}")?;
@@ -168,4 +171,14 @@ fn write_human(catalog: &Catalog, c: &Credential, out: &mut dyn Write) -> std::i
         }
     }
     Ok(())
+}
+
+fn fee_kind(kind: labpath_engine::catalog::FeeKind) -> &'static str {
+    use labpath_engine::catalog::FeeKind;
+    match kind {
+        FeeKind::Initial => "to obtain",
+        FeeKind::Renewal => "to renew",
+        FeeKind::Optional => "optional",
+        FeeKind::Conditional => "in some cases",
+    }
 }

@@ -206,6 +206,7 @@ pub fn estimate(c: &Candidate<'_>, catalog: &Catalog) -> (f64, i64) {
                 .unwrap_or(&[]);
             n.step.fees.iter().chain(of.iter())
         })
+        .filter(|f| f.kind == crate::catalog::FeeKind::Initial)
         .filter_map(|f| f.amount)
         .map(|a| a.cents())
         .sum();
@@ -539,7 +540,16 @@ impl<'c, 'p> Resolver<'c, 'p> {
         };
         let alternatives = prune(alternatives, self.catalog());
         if alternatives.is_empty() {
-            self.block(need, reason.to_owned());
+            let reason = match requirement {
+                Requirement::Declared(r) => {
+                    format!(
+                        "{reason}: if it is true, add `{}` to your profile's declarations",
+                        r.key
+                    )
+                }
+                _ => reason.to_owned(),
+            };
+            self.block(need, reason);
         }
         alternatives
     }

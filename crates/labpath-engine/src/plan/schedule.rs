@@ -201,7 +201,10 @@ fn cost<'c>(catalog: &'c Catalog, steps: &[ScheduledStep<'c>]) -> Cost<'c> {
             .map(|c| c.fees.iter())
             .into_iter()
             .flatten();
-        for fee in own.chain(of) {
+        for fee in own
+            .chain(of)
+            .filter(|f| f.kind == crate::catalog::FeeKind::Initial)
+        {
             cost.lines.push((i, fee));
             match fee.amount {
                 Some(a) => cost.known = Money::from_cents(cost.known.cents() + a.cents()),

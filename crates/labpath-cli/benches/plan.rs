@@ -1,0 +1,50 @@
+//! Benchmark of the planner: one example profile to a real goal, with the
+//! 10,000-run simulation of every kept plan (the engine alone).
+
+#![allow(
+    clippy::expect_used,
+    reason = "a benchmark without its fixtures has nothing to measure"
+)]
+
+use std::hint::black_box;
+use std::path::PathBuf;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use labpath_engine::plan::{Optimize, Options, plan};
+use labpath_engine::units::Date;
+
+fn example(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/profiles")
+        .join(name)
+}
+
+fn planner(c: &mut Criterion) {
+    let catalog = labpath_catalog::catalog::embedded().expect("valid catalog");
+    let options = Options {
+        from: Date::parse("2026-11-21").expect("date"),
+        optimize: Optimize::Time,
+        samples: 10_000,
+        seed: 42,
+    };
+    for (file, goal_id) in [
+        ("ph-medtech-graduate.toml", "work-mls-ny"),
+        ("ca-applicant-missing-physics.toml", "work-mls-ca-h1b"),
+    ] {
+        let mut profile =
+            labpath_catalog::profile::load(&example(file), &catalog).expect("valid profile");
+        let goal = catalog.goal(goal_id).expect("goal exists");
+        profile.person.work_state = profile.person.work_state.or(goal.work_state);
+        c.bench_function(&format!("plan+10k-simulation/{goal_id}"), |b| {
+            b.iter(|| {
+                black_box(
+                    plan(&catalog, black_box(&profile), &goal.requires, options)
+                        .map(|r| r.kept.len()),
+                )
+            })
+        });
+    }
+}
+
+criterion_group!(benches, planner);
+criterion_main!(benches);
