@@ -1,0 +1,393 @@
+//! The SQLite implementation of labpath's tracker store.
+//!
+//! A data directory holds `labpath.db` (with its `-wal` and `-shm` files
+//! while open) and `attachments/`, where files are kept by content hash. The
+//! database runs in WAL mode with `synchronous = FULL`, so a write that
+//! returned `Ok` survives a crash of the process and of the machine; writers
+//! take the write lock up front (`BEGIN IMMEDIATE`) and wait for each other
+//! (`busy_timeout`), so two processes can write at once without losing or
+//! corrupting anything.
+//!
+//! Opening refuses, and leaves untouched, a file that is not an SQLite
+//! database or is an SQLite database of another program.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), labpath_store::StoreError> {
+//! let store = labpath_store_sqlite::SqliteStore::open(std::path::Path::new("/tmp/labpath-data")).await?;
+//! let person = labpath_store::ops::add_person(&store, "me", "Maria Santos").await?;
+//! assert_eq!(person.name, "Maria Santos");
+//! # Ok(()) }
+//! ```
+
+mod files;
+mod read;
+mod write;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use labpath_store::attachment::CheckedFile;
+use labpath_store::event::{Event, Pending};
+use labpath_store::ids::{ApplicationId, EventId, PersonId};
+use labpath_store::model::{
+    AppFilter, Application, ApplicationState, Attachment, ChecklistItem, Contact, Counts,
+    EventQuery, Person, ProfileVersion, Reminder,
+};
+use labpath_store::store::{Store, StoredFile};
+use labpath_store::time::Timestamp;
+use labpath_store::{StoreError, state};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+/// The database file's name inside the data directory.
+pub const DB_FILE: &str = "labpath.db";
+
+/// How long a writer waits for another to finish before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The embedded migrations (`migrations/`, applied in order, never edited).
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// A tracker store in a data directory.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+    dir: PathBuf,
+}
+
+/// Maps a driver error to a store error, naming what was being done.
+pub(crate) fn db_error(doing: &str, e: sqlx::Error) -> StoreError {
+    if let sqlx::Error::Database(db) = &e {
+        let code = db.code().and_then(|c| c.parse::<i32>().ok()).unwrap_or(0);
+        // SQLITE_CORRUPT (11) and SQLITE_NOTADB (26), with their extended codes.
+        if matches!(code & 0xff, 11 | 26) {
+            return StoreError::Corrupt(format!(
+                "the database is damaged ({}) while {doing}: nothing was changed; restore it from a backup (`labpath backup` makes one) or an export",
+                db.message()
+            ));
+        }
+    }
+    StoreError::Other(format!("database error while {doing}: {e}"))
+}
+
+impl SqliteStore {
+    /// Opens (creating when missing) the store in `dir`.
+    pub async fn open(dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            StoreError::Invalid(format!(
+                "cannot create the data directory `{}`: {e}",
+                dir.display()
+            ))
+        })?;
+        let path = dir.join(DB_FILE);
+        check_header(&path)?;
+        let options = SqliteConnectOptions::from_str("sqlite:")
+            .map_err(|e| db_error("reading the connection options", e))?
+            .filename(&path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: each commit syncs the WAL, so an acknowledged write also
+            // survives a power cut. NORMAL would survive a process crash but
+            // could lose the last commits on power loss, and nothing the
+            // user records may be lost; writes are few and small.
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(BUSY_TIMEOUT)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(|e| db_error(&format!("opening `{}`", path.display()), e))?;
+        check_is_labpath(&pool, &path).await?;
+        migrate(&pool).await?;
+        Ok(SqliteStore {
+            pool,
+            dir: dir.to_owned(),
+        })
+    }
+
+    /// The data directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The database file.
+    pub fn db_path(&self) -> PathBuf {
+        self.dir.join(DB_FILE)
+    }
+
+    /// Runs SQLite's full integrity check; `Ok` when it answers `ok`.
+    pub async fn integrity_check(&self) -> Result<(), StoreError> {
+        let rows: Vec<(String,)> = sqlx::query_as("PRAGMA integrity_check")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| db_error("checking integrity", e))?;
+        match rows.as_slice() {
+            [(ok,)] if ok == "ok" => Ok(()),
+            _ => Err(StoreError::Corrupt(format!(
+                "the integrity check found problems: {}",
+                rows.iter()
+                    .map(|r| r.0.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ))),
+        }
+    }
+
+    /// Writes a consistent copy of the database to `target` (`VACUUM INTO`),
+    /// refusing to overwrite an existing file.
+    pub async fn backup(&self, target: &Path) -> Result<(), StoreError> {
+        if target.exists() {
+            return Err(StoreError::Invalid(format!(
+                "`{}` already exists: a backup never overwrites a file; choose a new name",
+                target.display()
+            )));
+        }
+        let name = target.to_str().ok_or_else(|| {
+            StoreError::Invalid(format!("`{}` is not a UTF-8 path", target.display()))
+        })?;
+        sqlx::query("VACUUM INTO ?")
+            .bind(name)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| db_error(&format!("writing the backup `{name}`"), e))?;
+        Ok(())
+    }
+
+    /// Closes the pool, checkpointing the WAL.
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
+}
+
+/// An existing, non-empty file must start with SQLite's header; anything
+/// else is refused before SQLite touches it.
+fn check_header(path: &Path) -> Result<(), StoreError> {
+    use std::io::Read;
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => {
+            return Err(StoreError::Invalid(format!(
+                "cannot read `{}`: {e}",
+                path.display()
+            )));
+        }
+    };
+    let mut header = [0u8; 16];
+    let mut read = 0;
+    while read < header.len() {
+        match file.read(&mut header[read..]) {
+            Ok(0) => break,
+            Ok(n) => read += n,
+            Err(e) => {
+                return Err(StoreError::Invalid(format!(
+                    "cannot read `{}`: {e}",
+                    path.display()
+                )));
+            }
+        }
+    }
+    if read == 0 || &header[..read] == b"SQLite format 3\0" {
+        return Ok(());
+    }
+    Err(StoreError::Corrupt(format!(
+        "`{}` is not a labpath database (it does not start with SQLite's header): it was left untouched; restore it from a backup, or use another data directory (--data-dir)",
+        path.display()
+    )))
+}
+
+/// A database with tables but no migration history belongs to something else.
+async fn check_is_labpath(pool: &SqlitePool, path: &Path) -> Result<(), StoreError> {
+    let names: Vec<(String,)> =
+        sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table'")
+            .fetch_all(pool)
+            .await
+            .map_err(|e| db_error(&format!("reading `{}`", path.display()), e))?;
+    if names.is_empty() || names.iter().any(|(n,)| n == "_sqlx_migrations") {
+        return Ok(());
+    }
+    Err(StoreError::Corrupt(format!(
+        "`{}` is an SQLite database but not labpath's: it was left untouched; use another data directory (--data-dir)",
+        path.display()
+    )))
+}
+
+/// Applies the embedded migrations. Two processes opening a new database at
+/// once may race to apply the first one; the loser finds it applied when it
+/// tries again.
+async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
+    let mut last = None;
+    for attempt in 0..5u64 {
+        match MIGRATOR.run(pool).await {
+            Ok(()) => return Ok(()),
+            Err(sqlx::migrate::MigrateError::VersionMissing(v)) => {
+                return Err(StoreError::Invalid(format!(
+                    "the database was written by a newer labpath (migration {v} is unknown to this one): upgrade labpath"
+                )));
+            }
+            Err(e) => last = Some(e),
+        }
+        // A blocking pause: this retry is rare and brief, and a runtime timer
+        // would tie the store to one runtime's features.
+        std::thread::sleep(Duration::from_millis(50 * (attempt + 1)));
+    }
+    Err(StoreError::Other(format!(
+        "cannot prepare the database: {}",
+        last.map(|e| e.to_string()).unwrap_or_default()
+    )))
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn append(&self, pending: Pending) -> Result<Event, StoreError> {
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(|e| db_error("starting a write", e))?;
+        let event = write::append(&mut tx, pending, Timestamp::now()).await?;
+        tx.commit()
+            .await
+            .map_err(|e| db_error("committing a write", e))?;
+        Ok(event)
+    }
+
+    async fn put_file(&self, file: &CheckedFile) -> Result<(), StoreError> {
+        files::put(&self.dir, file)?;
+        sqlx::query("INSERT OR IGNORE INTO files (hash, size, stored_at) VALUES (?, ?, ?)")
+            .bind(&file.hash)
+            .bind(file.bytes.len() as i64)
+            .bind(Timestamp::now().to_string())
+            .execute(&self.pool)
+            .await
+            .map_err(|e| db_error("recording a file", e))?;
+        Ok(())
+    }
+
+    async fn file(&self, hash: &str) -> Result<Vec<u8>, StoreError> {
+        files::get(&self.dir, hash)
+    }
+
+    async fn import(&self, events: &[Event], stored: &[StoredFile]) -> Result<Counts, StoreError> {
+        state::replay(events)?;
+        for f in stored {
+            files::put_bytes(&self.dir, &f.hash, &f.bytes)?;
+        }
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(|e| db_error("starting the import", e))?;
+        let held: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM events")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| db_error("counting events", e))?;
+        if held.0 > 0 {
+            return Err(StoreError::Invalid(format!(
+                "the store already holds {} events: import only into an empty data directory (nothing was changed)",
+                held.0
+            )));
+        }
+        for f in stored {
+            sqlx::query("INSERT OR IGNORE INTO files (hash, size, stored_at) VALUES (?, ?, ?)")
+                .bind(&f.hash)
+                .bind(f.bytes.len() as i64)
+                .bind(Timestamp::now().to_string())
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| db_error("recording a file", e))?;
+        }
+        for event in events {
+            write::record(&mut tx, event).await?;
+        }
+        tx.commit()
+            .await
+            .map_err(|e| db_error("committing the import", e))?;
+        self.counts().await
+    }
+
+    async fn person(&self, id: PersonId) -> Result<Person, StoreError> {
+        read::person(&self.pool, id)
+            .await?
+            .ok_or_else(|| StoreError::not_found("person", id))
+    }
+
+    async fn people(&self) -> Result<Vec<Person>, StoreError> {
+        read::people(&self.pool).await
+    }
+
+    async fn profile(
+        &self,
+        person: PersonId,
+        version: Option<u32>,
+    ) -> Result<Option<ProfileVersion>, StoreError> {
+        self.person(person).await?;
+        read::profile(&self.pool, person, version).await
+    }
+
+    async fn application(&self, id: ApplicationId) -> Result<ApplicationState, StoreError> {
+        let mut conn = self
+            .pool
+            .acquire()
+            .await
+            .map_err(|e| db_error("reading an application", e))?;
+        read::application_state(&mut conn, id)
+            .await?
+            .ok_or_else(|| StoreError::not_found("application", id))
+    }
+
+    async fn applications(&self, filter: &AppFilter) -> Result<Vec<Application>, StoreError> {
+        read::applications(&self.pool, filter).await
+    }
+
+    async fn checklists(&self, filter: &AppFilter) -> Result<Vec<ChecklistItem>, StoreError> {
+        read::checklists(&self.pool, filter).await
+    }
+
+    async fn contacts(&self, application: ApplicationId) -> Result<Vec<Contact>, StoreError> {
+        self.application(application).await?;
+        read::contacts(&self.pool, application).await
+    }
+
+    async fn attachments(&self, application: ApplicationId) -> Result<Vec<Attachment>, StoreError> {
+        self.application(application).await?;
+        read::attachments(&self.pool, application).await
+    }
+
+    async fn reminders(&self, person: Option<PersonId>) -> Result<Vec<Reminder>, StoreError> {
+        read::reminders(&self.pool, person).await
+    }
+
+    async fn events(&self, query: &EventQuery) -> Result<Vec<Event>, StoreError> {
+        read::events(&self.pool, query).await
+    }
+
+    async fn last_event(&self) -> Result<Option<EventId>, StoreError> {
+        let row: (Option<i64>,) = sqlx::query_as("SELECT MAX(id) FROM events")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|e| db_error("reading the log", e))?;
+        Ok(row.0.map(EventId::from_raw))
+    }
+
+    async fn counts(&self) -> Result<Counts, StoreError> {
+        let row: (i64, i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM people), (SELECT COUNT(*) FROM applications), \
+             (SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM files)",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| db_error("counting", e))?;
+        let n = |v: i64| u64::try_from(v).unwrap_or(0);
+        Ok(Counts {
+            people: n(row.0),
+            applications: n(row.1),
+            events: n(row.2),
+            files: n(row.3),
+        })
+    }
+}

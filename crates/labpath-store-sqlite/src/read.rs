@@ -1,0 +1,371 @@
+//! Reading records: one query per question, rows mapped to the store's
+//! models. A value that does not parse (a date, a status, a JSON payload)
+//! means the file was damaged or written by something else: `Corrupt`.
+
+use labpath_engine::step::Sender;
+use labpath_engine::units::Date;
+use labpath_store::StoreError;
+use labpath_store::event::{AttachmentRef, Change, ContactEntry, Event};
+use labpath_store::ids::{ApplicationId, EventId, PersonId};
+use labpath_store::model::{
+    AppFilter, Application, ApplicationState, Attachment, ChecklistItem, Contact, EventQuery,
+    Person, ProfileVersion, Reminder,
+};
+use labpath_store::time::Timestamp;
+use serde::de::DeserializeOwned;
+use sqlx::sqlite::{SqliteConnection, SqlitePool, SqliteRow};
+use sqlx::{QueryBuilder, Row, Sqlite};
+
+use crate::db_error;
+
+fn bad(column: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!(
+        "the database holds `{value}` in `{column}`, which labpath cannot read: it may be damaged"
+    ))
+}
+
+fn text(row: &SqliteRow, column: &str) -> Result<String, StoreError> {
+    row.try_get::<String, _>(column)
+        .map_err(|e| db_error(&format!("reading `{column}`"), e))
+}
+
+fn opt_text(row: &SqliteRow, column: &str) -> Result<Option<String>, StoreError> {
+    row.try_get::<Option<String>, _>(column)
+        .map_err(|e| db_error(&format!("reading `{column}`"), e))
+}
+
+fn int(row: &SqliteRow, column: &str) -> Result<i64, StoreError> {
+    row.try_get::<i64, _>(column)
+        .map_err(|e| db_error(&format!("reading `{column}`"), e))
+}
+
+fn date(row: &SqliteRow, column: &str) -> Result<Date, StoreError> {
+    let t = text(row, column)?;
+    Date::parse(&t).map_err(|_| bad(column, &t))
+}
+
+fn opt_date(row: &SqliteRow, column: &str) -> Result<Option<Date>, StoreError> {
+    opt_text(row, column)?
+        .map(|t| Date::parse(&t).map_err(|_| bad(column, &t)))
+        .transpose()
+}
+
+fn time(row: &SqliteRow, column: &str) -> Result<Timestamp, StoreError> {
+    let t = text(row, column)?;
+    Timestamp::parse(&t).map_err(|_| bad(column, &t))
+}
+
+fn parsed<T: std::str::FromStr>(row: &SqliteRow, column: &str) -> Result<T, StoreError> {
+    let t = text(row, column)?;
+    t.parse().map_err(|_| bad(column, &t))
+}
+
+fn json<T: DeserializeOwned>(row: &SqliteRow, column: &str) -> Result<T, StoreError> {
+    let t = text(row, column)?;
+    serde_json::from_str(&t).map_err(|_| bad(column, &t))
+}
+
+fn count(row: &SqliteRow, column: &str) -> Result<u32, StoreError> {
+    let n = int(row, column)?;
+    u32::try_from(n).map_err(|_| bad(column, &n.to_string()))
+}
+
+fn sender(row: &SqliteRow) -> Result<Sender, StoreError> {
+    let t = text(row, "sender")?;
+    serde_json::from_value(serde_json::Value::String(t.clone())).map_err(|_| bad("sender", &t))
+}
+
+fn person_row(row: &SqliteRow) -> Result<Person, StoreError> {
+    Ok(Person {
+        id: PersonId::from_raw(int(row, "id")?),
+        name: text(row, "name")?,
+        created_at: time(row, "created_at")?,
+        profile_version: count(row, "profile_version")?,
+    })
+}
+
+pub(crate) fn application_row(row: &SqliteRow) -> Result<Application, StoreError> {
+    Ok(Application {
+        id: ApplicationId::from_raw(int(row, "id")?),
+        person: PersonId::from_raw(int(row, "person_id")?),
+        step: text(row, "step")?,
+        title: text(row, "title")?,
+        body: opt_text(row, "body")?,
+        reference: opt_text(row, "reference")?,
+        status: parsed(row, "status")?,
+        status_on: date(row, "status_on")?,
+        waiting_since: opt_date(row, "waiting_since")?,
+        submitted_on: opt_date(row, "submitted_on")?,
+        approved_on: opt_date(row, "approved_on")?,
+        contacts_since_waiting: count(row, "contacts_since_waiting")?,
+        last_contact_on: opt_date(row, "last_contact_on")?,
+        promised: opt_date(row, "promised")?,
+        created_at: time(row, "created_at")?,
+        last_event: EventId::from_raw(int(row, "last_event")?),
+    })
+}
+
+fn item_row(row: &SqliteRow) -> Result<ChecklistItem, StoreError> {
+    Ok(ChecklistItem {
+        application: ApplicationId::from_raw(int(row, "application_id")?),
+        position: count(row, "position")?,
+        key: text(row, "key")?,
+        name: text(row, "name")?,
+        sender: sender(row)?,
+        status: parsed(row, "status")?,
+        status_on: opt_date(row, "status_on")?,
+        requested_from: opt_text(row, "requested_from")?,
+        method: opt_text(row, "method")?,
+        tracking: opt_text(row, "tracking")?,
+        reason: opt_text(row, "reason")?,
+        note: opt_text(row, "note")?,
+    })
+}
+
+pub(crate) fn event_row(row: &SqliteRow) -> Result<Event, StoreError> {
+    let change: Change = json(row, "data")?;
+    Ok(Event {
+        id: EventId::from_raw(int(row, "id")?),
+        at: time(row, "at")?,
+        actor: text(row, "actor")?,
+        person: PersonId::from_raw(int(row, "person_id")?),
+        application: row
+            .try_get::<Option<i64>, _>("application_id")
+            .map_err(|e| db_error("reading `application_id`", e))?
+            .map(ApplicationId::from_raw),
+        change,
+    })
+}
+
+fn reminder_row(row: &SqliteRow) -> Result<Reminder, StoreError> {
+    Ok(Reminder {
+        id: EventId::from_raw(int(row, "event_id")?),
+        person: PersonId::from_raw(int(row, "person_id")?),
+        application: row
+            .try_get::<Option<i64>, _>("application_id")
+            .map_err(|e| db_error("reading `application_id`", e))?
+            .map(ApplicationId::from_raw),
+        due: date(row, "due")?,
+        what: text(row, "what")?,
+        done_on: opt_date(row, "done_on")?,
+    })
+}
+
+fn all<T>(
+    rows: Vec<SqliteRow>,
+    map: fn(&SqliteRow) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    rows.iter().map(map).collect()
+}
+
+pub(crate) async fn person_in(
+    conn: &mut SqliteConnection,
+    id: PersonId,
+) -> Result<Option<Person>, StoreError> {
+    let row = sqlx::query("SELECT * FROM people WHERE id = ?")
+        .bind(id.get())
+        .fetch_optional(conn)
+        .await
+        .map_err(|e| db_error("reading a person", e))?;
+    row.as_ref().map(person_row).transpose()
+}
+
+pub(crate) async fn person(pool: &SqlitePool, id: PersonId) -> Result<Option<Person>, StoreError> {
+    let mut conn = pool
+        .acquire()
+        .await
+        .map_err(|e| db_error("reading a person", e))?;
+    person_in(&mut conn, id).await
+}
+
+pub(crate) async fn people(pool: &SqlitePool) -> Result<Vec<Person>, StoreError> {
+    let rows = sqlx::query("SELECT * FROM people ORDER BY id")
+        .fetch_all(pool)
+        .await
+        .map_err(|e| db_error("reading people", e))?;
+    all(rows, person_row)
+}
+
+pub(crate) async fn profile(
+    pool: &SqlitePool,
+    person: PersonId,
+    version: Option<u32>,
+) -> Result<Option<ProfileVersion>, StoreError> {
+    let row = sqlx::query(
+        "SELECT * FROM profiles WHERE person_id = ? AND (? IS NULL OR version = ?) \
+         ORDER BY version DESC LIMIT 1",
+    )
+    .bind(person.get())
+    .bind(version)
+    .bind(version)
+    .fetch_optional(pool)
+    .await
+    .map_err(|e| db_error("reading a profile", e))?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    Ok(Some(ProfileVersion {
+        person,
+        version: count(&row, "version")?,
+        event: EventId::from_raw(int(&row, "event_id")?),
+        recorded_at: time(&row, "recorded_at")?,
+        profile: json(&row, "profile")?,
+    }))
+}
+
+pub(crate) async fn application_state(
+    conn: &mut SqliteConnection,
+    id: ApplicationId,
+) -> Result<Option<ApplicationState>, StoreError> {
+    let row = sqlx::query("SELECT * FROM applications WHERE id = ?")
+        .bind(id.get())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(|e| db_error("reading an application", e))?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let items = sqlx::query("SELECT * FROM checklist WHERE application_id = ? ORDER BY position")
+        .bind(id.get())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| db_error("reading a checklist", e))?;
+    Ok(Some(ApplicationState {
+        application: application_row(&row)?,
+        checklist: all(items, item_row)?,
+    }))
+}
+
+/// `WHERE` clauses for an application filter on the table aliased `a`.
+fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, filter: &AppFilter) {
+    q.push(" WHERE 1 = 1");
+    if let Some(p) = filter.person {
+        q.push(" AND a.person_id = ").push_bind(p.get());
+    }
+    if filter.open_only {
+        q.push(" AND a.status IN ('draft', 'submitted', 'under_review')");
+    }
+}
+
+pub(crate) async fn applications(
+    pool: &SqlitePool,
+    filter: &AppFilter,
+) -> Result<Vec<Application>, StoreError> {
+    let mut q = QueryBuilder::new("SELECT a.* FROM applications a");
+    push_filter(&mut q, filter);
+    q.push(" ORDER BY a.id");
+    let rows = q
+        .build()
+        .fetch_all(pool)
+        .await
+        .map_err(|e| db_error("reading applications", e))?;
+    all(rows, application_row)
+}
+
+pub(crate) async fn checklists(
+    pool: &SqlitePool,
+    filter: &AppFilter,
+) -> Result<Vec<ChecklistItem>, StoreError> {
+    let mut q = QueryBuilder::new(
+        "SELECT c.* FROM checklist c JOIN applications a ON a.id = c.application_id",
+    );
+    push_filter(&mut q, filter);
+    q.push(" ORDER BY c.application_id, c.position");
+    let rows = q
+        .build()
+        .fetch_all(pool)
+        .await
+        .map_err(|e| db_error("reading checklists", e))?;
+    all(rows, item_row)
+}
+
+pub(crate) async fn contacts(
+    pool: &SqlitePool,
+    app: ApplicationId,
+) -> Result<Vec<Contact>, StoreError> {
+    let rows = sqlx::query("SELECT * FROM contacts WHERE application_id = ? ORDER BY event_id")
+        .bind(app.get())
+        .fetch_all(pool)
+        .await
+        .map_err(|e| db_error("reading contacts", e))?;
+    all(rows, |row| {
+        Ok(Contact {
+            id: EventId::from_raw(int(row, "event_id")?),
+            application: ApplicationId::from_raw(int(row, "application_id")?),
+            recorded_at: time(row, "recorded_at")?,
+            entry: json::<ContactEntry>(row, "entry")?,
+        })
+    })
+}
+
+pub(crate) async fn attachments(
+    pool: &SqlitePool,
+    app: ApplicationId,
+) -> Result<Vec<Attachment>, StoreError> {
+    let rows = sqlx::query("SELECT * FROM attachments WHERE application_id = ? ORDER BY event_id")
+        .bind(app.get())
+        .fetch_all(pool)
+        .await
+        .map_err(|e| db_error("reading attachments", e))?;
+    all(rows, |row| {
+        Ok(Attachment {
+            id: EventId::from_raw(int(row, "event_id")?),
+            application: ApplicationId::from_raw(int(row, "application_id")?),
+            recorded_at: time(row, "recorded_at")?,
+            file: json::<AttachmentRef>(row, "file")?,
+        })
+    })
+}
+
+pub(crate) async fn reminders(
+    pool: &SqlitePool,
+    person: Option<PersonId>,
+) -> Result<Vec<Reminder>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT * FROM reminders WHERE (? IS NULL OR person_id = ?) ORDER BY due, event_id",
+    )
+    .bind(person.map(PersonId::get))
+    .bind(person.map(PersonId::get))
+    .fetch_all(pool)
+    .await
+    .map_err(|e| db_error("reading reminders", e))?;
+    all(rows, reminder_row)
+}
+
+pub(crate) async fn reminder_in(
+    conn: &mut SqliteConnection,
+    id: EventId,
+) -> Result<Option<Reminder>, StoreError> {
+    let row = sqlx::query("SELECT * FROM reminders WHERE event_id = ?")
+        .bind(id.get())
+        .fetch_optional(conn)
+        .await
+        .map_err(|e| db_error("reading a reminder", e))?;
+    row.as_ref().map(reminder_row).transpose()
+}
+
+pub(crate) async fn events(
+    pool: &SqlitePool,
+    query: &EventQuery,
+) -> Result<Vec<Event>, StoreError> {
+    let mut q = QueryBuilder::new("SELECT * FROM events WHERE 1 = 1");
+    if let Some(p) = query.person {
+        q.push(" AND person_id = ").push_bind(p.get());
+    }
+    if let Some(a) = query.application {
+        q.push(" AND application_id = ").push_bind(a.get());
+    }
+    if let Some(after) = query.after {
+        q.push(" AND id > ").push_bind(after.get());
+    }
+    q.push(" ORDER BY id");
+    if let Some(limit) = query.limit {
+        q.push(" LIMIT ").push_bind(i64::from(limit));
+    }
+    let rows = q
+        .build()
+        .fetch_all(pool)
+        .await
+        .map_err(|e| db_error("reading the log", e))?;
+    all(rows, event_row)
+}

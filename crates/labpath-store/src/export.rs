@@ -1,0 +1,105 @@
+//! The export format: the whole event log and every attached file, as one
+//! JSON document. Importing it into an empty store rebuilds everything with
+//! the same ids; exporting again gives the same document (but for
+//! `exported_at`).
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde::{Deserialize, Serialize};
+
+use crate::attachment::{hash, is_hash};
+use crate::error::StoreError;
+use crate::event::{Change, Event};
+use crate::model::EventQuery;
+use crate::store::{Store, StoredFile};
+use crate::time::Timestamp;
+
+/// The value of `format` in every export.
+pub const FORMAT: &str = "labpath-tracker-export";
+
+/// The version of the export format.
+pub const VERSION: u32 = 1;
+
+/// A whole export.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Export {
+    /// Always `labpath-tracker-export`.
+    pub format: String,
+    /// The format version.
+    pub version: u32,
+    /// When it was made.
+    pub exported_at: Timestamp,
+    /// The log, oldest first.
+    pub events: Vec<Event>,
+    /// Every attached file.
+    pub files: Vec<ExportedFile>,
+}
+
+/// A file in an export.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportedFile {
+    /// SHA-256, lower-case hex.
+    pub hash: String,
+    /// The content, base64.
+    pub base64: String,
+}
+
+/// Reads everything from a store.
+pub async fn export(store: &dyn Store) -> Result<Export, StoreError> {
+    let events = store.events(&EventQuery::default()).await?;
+    let mut hashes: Vec<&str> = events
+        .iter()
+        .filter_map(|e| match &e.change {
+            Change::AttachmentAdded(a) => Some(a.hash.as_str()),
+            _ => None,
+        })
+        .collect();
+    hashes.sort_unstable();
+    hashes.dedup();
+    let mut files = Vec::with_capacity(hashes.len());
+    for h in hashes {
+        files.push(ExportedFile {
+            hash: h.to_owned(),
+            base64: STANDARD.encode(store.file(h).await?),
+        });
+    }
+    Ok(Export {
+        format: FORMAT.to_owned(),
+        version: VERSION,
+        exported_at: Timestamp::now(),
+        events,
+        files,
+    })
+}
+
+impl Export {
+    /// Checks the header and decodes the files, verifying each hash.
+    pub fn files(&self) -> Result<Vec<StoredFile>, StoreError> {
+        if self.format != FORMAT || self.version != VERSION {
+            return Err(StoreError::Invalid(format!(
+                "this is not a labpath tracker export of version {VERSION} (format `{}`, version {})",
+                self.format, self.version
+            )));
+        }
+        self.files
+            .iter()
+            .map(|f| {
+                let bytes = STANDARD.decode(&f.base64).map_err(|e| {
+                    StoreError::Invalid(format!("file `{}` is not valid base64: {e}", f.hash))
+                })?;
+                if !is_hash(&f.hash) || hash(&bytes) != f.hash {
+                    return Err(StoreError::Invalid(format!(
+                        "file `{}` does not match its hash: the export is damaged",
+                        f.hash
+                    )));
+                }
+                Ok(StoredFile {
+                    hash: f.hash.clone(),
+                    bytes,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,33 @@
+//! labpath's tracker store: the interface (`Store`), the records it keeps,
+//! and the pure logic around them. Every change is an append-only `Event`
+//! (who, when, what); the current state is derived from the events by the
+//! functions in `state`, which every backend runs inside the transaction
+//! that appends; stall warnings, escalation and deadlines (`stall`,
+//! `agenda`) read the catalog and need no I/O.
+//!
+//! Backends live in their own crates (`labpath-store-sqlite`); the contract
+//! suite every backend must pass is `crates/tests-store`.
+//!
+//! ```
+//! use labpath_store::status::AppStatus;
+//!
+//! let why = AppStatus::Approved.check_move(AppStatus::Draft).unwrap_err();
+//! assert_eq!(why, "a decided application can only be reopened as under_review");
+//! ```
+
+pub mod agenda;
+pub mod attachment;
+pub mod error;
+pub mod event;
+pub mod export;
+pub mod ids;
+pub mod model;
+pub mod ops;
+pub mod stall;
+pub mod state;
+pub mod status;
+pub mod store;
+pub mod time;
+
+pub use error::StoreError;
+pub use store::Store;

@@ -1,0 +1,201 @@
+//! The records the tracker shows, each derived from the event log: people
+//! with their versioned profiles, applications with their checklists,
+//! contacts, attachments and reminders.
+
+use labpath_engine::step::Sender;
+use labpath_engine::units::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::event::{AttachmentRef, ContactEntry};
+use crate::ids::{ApplicationId, EventId, PersonId};
+use crate::status::{AppStatus, DocStatus};
+use crate::time::Timestamp;
+
+/// A person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Person {
+    /// Id.
+    pub id: PersonId,
+    /// Name or label.
+    pub name: String,
+    /// When the person was added.
+    pub created_at: Timestamp,
+    /// The latest profile version; 0 when no profile was recorded.
+    pub profile_version: u32,
+}
+
+/// One version of a person's profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProfileVersion {
+    /// Whose.
+    pub person: PersonId,
+    /// 1, 2, 3, ...
+    pub version: u32,
+    /// The event that recorded it.
+    pub event: EventId,
+    /// When.
+    pub recorded_at: Timestamp,
+    /// The profile (documented profile format, as JSON).
+    pub profile: serde_json::Value,
+}
+
+/// An application: one catalog step under way for a person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Application {
+    /// Id.
+    pub id: ApplicationId,
+    /// Whose.
+    pub person: PersonId,
+    /// The catalog step.
+    pub step: String,
+    /// The step's name when created.
+    pub title: String,
+    /// The body applied to.
+    pub body: Option<String>,
+    /// The body's reference number.
+    pub reference: Option<String>,
+    /// Status.
+    pub status: AppStatus,
+    /// The day the status was entered (for a draft: the day it was created).
+    pub status_on: Date,
+    /// The day the stall clock started: submission, or the reopening of a
+    /// decided application. `None` unless the application waits on the body.
+    pub waiting_since: Option<Date>,
+    /// The first day it was submitted.
+    pub submitted_on: Option<Date>,
+    /// The latest day it was approved.
+    pub approved_on: Option<Date>,
+    /// Contacts logged on or after `waiting_since`: the escalation steps taken.
+    pub contacts_since_waiting: u32,
+    /// The latest contact day.
+    pub last_contact_on: Option<Date>,
+    /// The latest date the body promised something by.
+    pub promised: Option<Date>,
+    /// When it was created.
+    pub created_at: Timestamp,
+    /// The latest event that changed it.
+    pub last_event: EventId,
+}
+
+/// One document of an application's checklist.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChecklistItem {
+    /// The application.
+    pub application: ApplicationId,
+    /// Order in the checklist.
+    pub position: u32,
+    /// Key within the step (`form-2`).
+    pub key: String,
+    /// What it is.
+    pub name: String,
+    /// Who sends it.
+    pub sender: Sender,
+    /// Status.
+    pub status: DocStatus,
+    /// The day the status was entered (`None` while still needed from the start).
+    pub status_on: Option<Date>,
+    /// Of whom it was requested.
+    pub requested_from: Option<String>,
+    /// How it was sent.
+    pub method: Option<String>,
+    /// Tracking number.
+    pub tracking: Option<String>,
+    /// Why it was rejected.
+    pub reason: Option<String>,
+    /// The latest note.
+    pub note: Option<String>,
+}
+
+/// An application with its checklist: what a write is checked against.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApplicationState {
+    /// The application.
+    pub application: Application,
+    /// Its checklist, in order.
+    pub checklist: Vec<ChecklistItem>,
+}
+
+/// A logged contact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Contact {
+    /// The event that logged it.
+    pub id: EventId,
+    /// The application.
+    pub application: ApplicationId,
+    /// When it was recorded.
+    pub recorded_at: Timestamp,
+    /// The entry.
+    pub entry: ContactEntry,
+}
+
+/// An attachment of an application.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attachment {
+    /// The event that attached it.
+    pub id: EventId,
+    /// The application.
+    pub application: ApplicationId,
+    /// When it was attached.
+    pub recorded_at: Timestamp,
+    /// The file.
+    pub file: AttachmentRef,
+}
+
+/// A reminder the user set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reminder {
+    /// The event that set it.
+    pub id: EventId,
+    /// Whose.
+    pub person: PersonId,
+    /// The application, if any.
+    pub application: Option<ApplicationId>,
+    /// The day.
+    pub due: Date,
+    /// What to do.
+    pub what: String,
+    /// The day it was done, if it was.
+    pub done_on: Option<Date>,
+}
+
+/// Which applications to read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AppFilter {
+    /// Only this person's.
+    pub person: Option<PersonId>,
+    /// Only those not decided.
+    pub open_only: bool,
+}
+
+/// Which events to read, oldest first.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EventQuery {
+    /// Only this person's.
+    pub person: Option<PersonId>,
+    /// Only this application's.
+    pub application: Option<ApplicationId>,
+    /// Only events after this one.
+    pub after: Option<EventId>,
+    /// At most this many (`None`: all).
+    pub limit: Option<u32>,
+}
+
+/// How much a store holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    /// People.
+    pub people: u64,
+    /// Applications.
+    pub applications: u64,
+    /// Events.
+    pub events: u64,
+    /// Distinct attached files.
+    pub files: u64,
+}
+
+impl Counts {
+    /// Whether the store holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.events == 0
+    }
+}

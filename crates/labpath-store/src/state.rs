@@ -1,0 +1,441 @@
+//! The current state, derived from events. Every backend calls these same
+//! functions inside the transaction that appends an event: `check_*` decides
+//! whether the change may be recorded (against the state as it is and the
+//! day it is recorded), `apply_*` computes the state after it. `replay`
+//! folds a whole log, which is how an import is checked and how the contract
+//! suite proves that a backend's tables equal the log.
+
+use std::collections::BTreeMap;
+
+use labpath_engine::units::Date;
+
+use crate::error::StoreError;
+use crate::event::{Change, DocumentChange, Event};
+use crate::ids::{ApplicationId, EventId, PersonId};
+use crate::model::{Application, ApplicationState, ChecklistItem, Person, Reminder};
+use crate::status::{AppStatus, DocStatus};
+
+/// A day may be recorded up to one day ahead of the recording day (UTC), so
+/// that a person east of Greenwich can record "today".
+fn check_not_future(on: Date, today: Date, what: &str) -> Result<(), StoreError> {
+    if on > today.succ() {
+        return Err(StoreError::Invalid(format!(
+            "{what} `{on}` is in the future: record things once they have happened (today is {today})"
+        )));
+    }
+    Ok(())
+}
+
+fn check_text(text: &str, what: &str) -> Result<(), StoreError> {
+    if text.trim().is_empty() {
+        return Err(StoreError::Invalid(format!("{what} must not be empty")));
+    }
+    Ok(())
+}
+
+/// Checks a person-level change: adding, renaming, a new profile version.
+pub fn check_person(person: Option<&Person>, change: &Change) -> Result<(), StoreError> {
+    match (person, change) {
+        (None, Change::PersonAdded { name }) => check_text(name, "a person's name"),
+        (Some(_), Change::PersonRenamed { name }) => check_text(name, "a person's name"),
+        (Some(p), Change::ProfileRecorded { version, profile }) => {
+            if *version != p.profile_version + 1 {
+                return Err(StoreError::Conflict(format!(
+                    "person {} now has profile version {}: read it again before recording version {version}",
+                    p.id, p.profile_version
+                )));
+            }
+            if !profile.is_object() {
+                return Err(StoreError::Invalid(
+                    "a profile must be a document (an object)".to_owned(),
+                ));
+            }
+            Ok(())
+        }
+        (Some(_), Change::ReminderSet { due: _, what }) => check_text(what, "a reminder"),
+        (Some(_), Change::ApplicationCreated(data)) => {
+            check_text(&data.step, "an application's step")?;
+            let mut keys = std::collections::HashSet::new();
+            for item in &data.checklist {
+                if !keys.insert(item.key.as_str()) {
+                    return Err(StoreError::Invalid(format!(
+                        "the checklist names document `{}` twice",
+                        item.key
+                    )));
+                }
+            }
+            Ok(())
+        }
+        (None, _) => Err(StoreError::Invalid(format!(
+            "a `{}` change needs a person",
+            change.kind()
+        ))),
+        (Some(p), _) => Err(StoreError::Invalid(format!(
+            "a `{}` change for person {} needs an application",
+            change.kind(),
+            p.id
+        ))),
+    }
+}
+
+/// The person after a person-level change (or a new one, for `PersonAdded`).
+pub fn apply_person(person: Option<Person>, event: &Event) -> Option<Person> {
+    match (&event.change, person) {
+        (Change::PersonAdded { name }, _) => Some(Person {
+            id: event.person,
+            name: name.clone(),
+            created_at: event.at,
+            profile_version: 0,
+        }),
+        (Change::PersonRenamed { name }, Some(mut p)) => {
+            p.name = name.clone();
+            Some(p)
+        }
+        (Change::ProfileRecorded { version, .. }, Some(mut p)) => {
+            p.profile_version = *version;
+            Some(p)
+        }
+        (_, p) => p,
+    }
+}
+
+/// Checks that a reminder may be marked done.
+pub fn check_reminder_done(reminder: &Reminder, on: Date, today: Date) -> Result<(), StoreError> {
+    if let Some(done) = reminder.done_on {
+        return Err(StoreError::Conflict(format!(
+            "reminder {} was already done on {done}",
+            reminder.id
+        )));
+    }
+    check_not_future(on, today, "the day")
+}
+
+/// A new application's state, from its `ApplicationCreated` event.
+pub fn created(event: &Event, id: ApplicationId) -> Option<ApplicationState> {
+    let Change::ApplicationCreated(data) = &event.change else {
+        return None;
+    };
+    let checklist = data
+        .checklist
+        .iter()
+        .enumerate()
+        .map(|(i, seed)| ChecklistItem {
+            application: id,
+            position: u32::try_from(i).unwrap_or(u32::MAX),
+            key: seed.key.clone(),
+            name: seed.name.clone(),
+            sender: seed.sender,
+            status: DocStatus::Needed,
+            status_on: None,
+            requested_from: None,
+            method: None,
+            tracking: None,
+            reason: None,
+            note: None,
+        })
+        .collect();
+    Some(ApplicationState {
+        application: Application {
+            id,
+            person: event.person,
+            step: data.step.clone(),
+            title: data.title.clone(),
+            body: data.body.clone(),
+            reference: None,
+            status: AppStatus::Draft,
+            status_on: event.at.date(),
+            waiting_since: None,
+            submitted_on: None,
+            approved_on: None,
+            contacts_since_waiting: 0,
+            last_contact_on: None,
+            promised: None,
+            created_at: event.at,
+            last_event: event.id,
+        },
+        checklist,
+    })
+}
+
+impl ApplicationState {
+    /// The checklist item with this key.
+    pub fn item(&self, key: &str) -> Option<&ChecklistItem> {
+        self.checklist.iter().find(|i| i.key == key)
+    }
+
+    fn item_or_not_found(&self, key: &str) -> Result<&ChecklistItem, StoreError> {
+        self.item(key).ok_or_else(|| {
+            let keys: Vec<&str> = self.checklist.iter().map(|i| i.key.as_str()).collect();
+            StoreError::Invalid(format!(
+                "application {} has no document `{key}`: its checklist has {}",
+                self.application.id,
+                if keys.is_empty() {
+                    "no documents".to_owned()
+                } else {
+                    keys.join(", ")
+                }
+            ))
+        })
+    }
+
+    /// Whether `change` may be recorded on `today` (the recording day).
+    pub fn check(&self, change: &Change, today: Date) -> Result<(), StoreError> {
+        let app = &self.application;
+        match change {
+            Change::StatusChanged { from, to, on, .. } => {
+                if *from != app.status {
+                    return Err(StoreError::Conflict(format!(
+                        "application {} is now {}, not {from}: it changed meanwhile; look again with `labpath app show {}`",
+                        app.id, app.status, app.id
+                    )));
+                }
+                from.check_move(*to).map_err(|why| {
+                    StoreError::InvalidTransition(format!(
+                        "cannot change application {} from {from} to {to}: {why}",
+                        app.id
+                    ))
+                })?;
+                check_not_future(*on, today, "the day")?;
+                // A draft's day is the day it was recorded, and the
+                // application may well have been submitted before that.
+                if app.status != AppStatus::Draft && *on < app.status_on {
+                    return Err(StoreError::Invalid(format!(
+                        "cannot date the change {on}: application {} became {} on {}",
+                        app.id, app.status, app.status_on
+                    )));
+                }
+                Ok(())
+            }
+            Change::ReferenceSet { reference } => check_text(reference, "a reference number"),
+            Change::DocumentChanged(doc) => self.check_document(doc, today),
+            Change::ContactLogged(entry) => {
+                check_text(&entry.summary, "a contact's summary")?;
+                check_not_future(entry.on, today, "the contact day")
+            }
+            Change::AttachmentAdded(file) => match &file.document {
+                Some(key) => self.item_or_not_found(key).map(|_| ()),
+                None => Ok(()),
+            },
+            Change::ReminderSet { what, .. } => check_text(what, "a reminder"),
+            other => Err(StoreError::Invalid(format!(
+                "a `{}` change does not apply to an application",
+                other.kind()
+            ))),
+        }
+    }
+
+    fn check_document(&self, doc: &DocumentChange, today: Date) -> Result<(), StoreError> {
+        let app = self.application.id;
+        let item = self.item_or_not_found(&doc.key)?;
+        if item.status != doc.from {
+            return Err(StoreError::Conflict(format!(
+                "document `{}` of application {app} is now {}, not {}: it changed meanwhile",
+                doc.key, item.status, doc.from
+            )));
+        }
+        doc.from.check_move(doc.to).map_err(|why| {
+            StoreError::InvalidTransition(format!(
+                "cannot change document `{}` of application {app} from {} to {}: {why}",
+                doc.key, doc.from, doc.to
+            ))
+        })?;
+        check_not_future(doc.on, today, "the day")?;
+        if let Some(since) = item.status_on {
+            if doc.on < since {
+                return Err(StoreError::Invalid(format!(
+                    "cannot date the change {}: document `{}` became {} on {since}",
+                    doc.on, doc.key, item.status
+                )));
+            }
+        }
+        if doc.to == DocStatus::Rejected
+            && doc.reason.as_deref().is_none_or(|r| r.trim().is_empty())
+        {
+            return Err(StoreError::Invalid(format!(
+                "a rejected document needs the reason the body gave (--reason) for `{}`",
+                doc.key
+            )));
+        }
+        Ok(())
+    }
+
+    /// The state after `event` (already checked).
+    pub fn apply(&mut self, event: &Event) {
+        let app = &mut self.application;
+        app.last_event = event.id;
+        match &event.change {
+            Change::StatusChanged { to, on, .. } => {
+                let reopened = app.status.is_decided();
+                app.status = *to;
+                app.status_on = *on;
+                if to.is_waiting() && (app.waiting_since.is_none() || reopened) {
+                    app.waiting_since = Some(*on);
+                    app.contacts_since_waiting = 0;
+                    app.promised = None;
+                }
+                if !to.is_waiting() {
+                    app.waiting_since = None;
+                }
+                if *to == AppStatus::Submitted && app.submitted_on.is_none() {
+                    app.submitted_on = Some(*on);
+                }
+                if *to == AppStatus::Approved {
+                    app.approved_on = Some(*on);
+                }
+            }
+            Change::ReferenceSet { reference } => app.reference = Some(reference.clone()),
+            Change::ContactLogged(entry) => {
+                if app.waiting_since.is_some_and(|since| entry.on >= since) {
+                    app.contacts_since_waiting += 1;
+                }
+                app.last_contact_on = app.last_contact_on.max(Some(entry.on));
+                if entry.promised.is_some() {
+                    app.promised = entry.promised;
+                }
+            }
+            Change::DocumentChanged(doc) => {
+                if let Some(item) = self.checklist.iter_mut().find(|i| i.key == doc.key) {
+                    apply_document(item, doc);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn apply_document(item: &mut ChecklistItem, doc: &DocumentChange) {
+    item.status = doc.to;
+    item.status_on = Some(doc.on);
+    if doc.requested_from.is_some() {
+        item.requested_from = doc.requested_from.clone();
+    }
+    if doc.to == DocStatus::Sent {
+        item.method = doc.method.clone();
+        item.tracking = doc.tracking.clone();
+    }
+    item.reason = if doc.to == DocStatus::Rejected {
+        doc.reason.clone()
+    } else {
+        None
+    };
+    if doc.note.is_some() {
+        item.note = doc.note.clone();
+    }
+}
+
+/// Everything a log derives to.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Derived {
+    /// People by id.
+    pub people: BTreeMap<PersonId, Person>,
+    /// Applications by id.
+    pub applications: BTreeMap<ApplicationId, ApplicationState>,
+    /// Reminders by id.
+    pub reminders: BTreeMap<EventId, Reminder>,
+}
+
+/// Folds a whole log, checking every event as a backend would have when it
+/// was recorded (each against the day it was recorded). Fails at the first
+/// event that could not have been recorded, naming it.
+pub fn replay<'e>(events: impl IntoIterator<Item = &'e Event>) -> Result<Derived, StoreError> {
+    let mut d = Derived::default();
+    let mut last: Option<EventId> = None;
+    for event in events {
+        if last.is_some_and(|l| event.id <= l) {
+            return Err(StoreError::Invalid(format!(
+                "event {} comes after event {}: a log is in increasing order",
+                event.id,
+                last.map(EventId::get).unwrap_or_default()
+            )));
+        }
+        last = Some(event.id);
+        step(&mut d, event).map_err(|e| match e {
+            StoreError::Invalid(m) => StoreError::Invalid(format!("event {}: {m}", event.id)),
+            StoreError::InvalidTransition(m) => {
+                StoreError::InvalidTransition(format!("event {}: {m}", event.id))
+            }
+            StoreError::Conflict(m) => StoreError::Invalid(format!("event {}: {m}", event.id)),
+            other => other,
+        })?;
+    }
+    Ok(d)
+}
+
+fn step(d: &mut Derived, event: &Event) -> Result<(), StoreError> {
+    let today = event.at.date();
+    let person = d.people.get(&event.person).cloned();
+    if let Change::PersonAdded { .. } = event.change {
+        if person.is_some() {
+            return Err(StoreError::Invalid(format!(
+                "person {} is added twice",
+                event.person
+            )));
+        }
+    } else if person.is_none() {
+        return Err(StoreError::not_found("person", event.person));
+    }
+    match (&event.change, event.application) {
+        (Change::ApplicationCreated(_), Some(id)) => {
+            check_person(person.as_ref(), &event.change)?;
+            if d.applications.contains_key(&id) {
+                return Err(StoreError::Invalid(format!(
+                    "application {id} is created twice"
+                )));
+            }
+            if let Some(state) = created(event, id) {
+                d.applications.insert(id, state);
+            }
+        }
+        (Change::ReminderDone { reminder, on }, _) => {
+            let r = d
+                .reminders
+                .get_mut(reminder)
+                .ok_or_else(|| StoreError::not_found("reminder", reminder))?;
+            check_reminder_done(r, *on, today)?;
+            r.done_on = Some(*on);
+        }
+        (Change::ReminderSet { due, what }, app) => {
+            if let Some(id) = app {
+                let state = d
+                    .applications
+                    .get(&id)
+                    .ok_or_else(|| StoreError::not_found("application", id))?;
+                state.check(&event.change, today)?;
+            } else {
+                check_person(person.as_ref(), &event.change)?;
+            }
+            d.reminders.insert(
+                event.id,
+                Reminder {
+                    id: event.id,
+                    person: event.person,
+                    application: app,
+                    due: *due,
+                    what: what.clone(),
+                    done_on: None,
+                },
+            );
+        }
+        (_, Some(id)) => {
+            let state = d
+                .applications
+                .get_mut(&id)
+                .ok_or_else(|| StoreError::not_found("application", id))?;
+            if state.application.person != event.person {
+                return Err(StoreError::Invalid(format!(
+                    "application {id} belongs to person {}, not {}",
+                    state.application.person, event.person
+                )));
+            }
+            state.check(&event.change, today)?;
+            state.apply(event);
+        }
+        (_, None) => {
+            check_person(person.as_ref(), &event.change)?;
+            if let Some(p) = apply_person(person, event) {
+                d.people.insert(p.id, p);
+            }
+        }
+    }
+    Ok(())
+}

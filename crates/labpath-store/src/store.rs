@@ -1,0 +1,94 @@
+//! The store interface every backend implements (SQLite now, PostgreSQL
+//! later). It is object-safe, so a server can choose its backend at run
+//! time and hold a `Box<dyn Store>`.
+//!
+//! There is one write: `append`, which checks a change against the current
+//! state with the pure functions of `state`, then appends the event and
+//! updates the derived records in one transaction. Either all of that is
+//! durable when it returns `Ok`, or none of it happened. Files are stored by
+//! content hash with `put_file` before the event that attaches them.
+//!
+//! The contract suite (`crates/tests-store`) states what every backend must do.
+
+use async_trait::async_trait;
+
+use crate::attachment::CheckedFile;
+use crate::error::StoreError;
+use crate::event::{Event, Pending};
+use crate::ids::{ApplicationId, EventId, PersonId};
+use crate::model::{
+    AppFilter, Application, ApplicationState, Attachment, ChecklistItem, Contact, Counts,
+    EventQuery, Person, ProfileVersion, Reminder,
+};
+
+/// A file an export carries: its hash and content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredFile {
+    /// SHA-256, lower-case hex.
+    pub hash: String,
+    /// The content.
+    pub bytes: Vec<u8>,
+}
+
+/// A tracker store.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Checks and records one change; returns the event as recorded (with
+    /// its id, time and any new person or application id).
+    async fn append(&self, pending: Pending) -> Result<Event, StoreError>;
+
+    /// Stores a checked file under its hash (a no-op when it is already
+    /// there); an `AttachmentAdded` event may then refer to it.
+    async fn put_file(&self, file: &CheckedFile) -> Result<(), StoreError>;
+
+    /// A stored file's content.
+    async fn file(&self, hash: &str) -> Result<Vec<u8>, StoreError>;
+
+    /// Loads a whole log (and the files it refers to) into an empty store,
+    /// keeping every id and time, in one transaction: all or nothing. Refuses
+    /// (`Invalid`) when the store already holds data, or when the log could
+    /// not have been recorded.
+    async fn import(&self, events: &[Event], files: &[StoredFile]) -> Result<Counts, StoreError>;
+
+    /// A person.
+    async fn person(&self, id: PersonId) -> Result<Person, StoreError>;
+
+    /// Every person, by id.
+    async fn people(&self) -> Result<Vec<Person>, StoreError>;
+
+    /// A person's profile: the latest version, or the one asked for; `None`
+    /// when no profile was recorded.
+    async fn profile(
+        &self,
+        person: PersonId,
+        version: Option<u32>,
+    ) -> Result<Option<ProfileVersion>, StoreError>;
+
+    /// An application with its checklist.
+    async fn application(&self, id: ApplicationId) -> Result<ApplicationState, StoreError>;
+
+    /// Applications, by id.
+    async fn applications(&self, filter: &AppFilter) -> Result<Vec<Application>, StoreError>;
+
+    /// The checklist items of the applications the filter selects, by
+    /// application then position.
+    async fn checklists(&self, filter: &AppFilter) -> Result<Vec<ChecklistItem>, StoreError>;
+
+    /// An application's contact log, oldest first.
+    async fn contacts(&self, application: ApplicationId) -> Result<Vec<Contact>, StoreError>;
+
+    /// An application's attachments, oldest first.
+    async fn attachments(&self, application: ApplicationId) -> Result<Vec<Attachment>, StoreError>;
+
+    /// Reminders (of one person, or everyone's), by due day.
+    async fn reminders(&self, person: Option<PersonId>) -> Result<Vec<Reminder>, StoreError>;
+
+    /// Events, oldest first.
+    async fn events(&self, query: &EventQuery) -> Result<Vec<Event>, StoreError>;
+
+    /// The newest event's id, if any.
+    async fn last_event(&self) -> Result<Option<EventId>, StoreError>;
+
+    /// How much the store holds.
+    async fn counts(&self) -> Result<Counts, StoreError>;
+}

@@ -1,0 +1,3 @@
+//! The tracker benchmark (written below).
+
+fn main() {}

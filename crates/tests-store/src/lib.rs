@@ -1,0 +1,72 @@
+//! The contract every labpath store backend must meet, written once.
+//!
+//! `contract` holds one async function per behaviour, each taking fresh
+//! stores as `&dyn Store`. A backend runs the whole suite with one macro in
+//! one small test file (see `tests/sqlite.rs`):
+//!
+//! ```ignore
+//! async fn fresh() -> (tempfile::TempDir, SqliteStore) { ... }
+//! tests_store::contract_suite!(fresh);
+//! ```
+//!
+//! `fresh` returns a guard (kept alive for the test) and an empty store.
+//! The crate also holds the crash-test writer (`src/bin/crash-writer.rs`),
+//! the crash and concurrency tests and the tracker benchmark.
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test support: a failed assumption is a failed test"
+)]
+
+pub mod contract;
+pub mod support;
+
+/// Runs every contract behaviour against the backend `fresh` opens.
+#[macro_export]
+macro_rules! contract_suite {
+    ($fresh:path) => {
+        $crate::contract_suite!(@one $fresh;
+            people_are_added_renamed_and_listed,
+            profiles_keep_every_version,
+            an_application_starts_as_a_draft_with_the_steps_checklist,
+            status_changes_follow_the_state_machine,
+            a_refused_change_leaves_no_trace,
+            a_stale_change_is_a_conflict,
+            status_days_cannot_go_back_or_into_the_future,
+            documents_are_requested_sent_received_and_rejected,
+            contacts_are_logged_and_count_as_escalation_steps,
+            attachments_are_stored_by_content_hash,
+            reminders_are_set_and_done,
+            unknown_ids_are_not_found,
+            the_tables_equal_a_replay_of_the_log,
+            history_is_filtered_and_paged,
+            writers_at_once_lose_nothing,
+            an_overdue_application_gets_the_next_playbook_step
+        );
+        $crate::contract_suite!(@two $fresh;
+            an_export_imports_into_an_empty_store_unchanged,
+            an_import_never_overwrites_data
+        );
+    };
+    (@one $fresh:path; $($name:ident),+) => {
+        $(
+            #[tokio::test]
+            async fn $name() {
+                let (_guard, store) = $fresh().await;
+                $crate::contract::$name(&store).await;
+            }
+        )+
+    };
+    (@two $fresh:path; $($name:ident),+) => {
+        $(
+            #[tokio::test]
+            async fn $name() {
+                let (_guard_a, a) = $fresh().await;
+                let (_guard_b, b) = $fresh().await;
+                $crate::contract::$name(&a, &b).await;
+            }
+        )+
+    };
+}
