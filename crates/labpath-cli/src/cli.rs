@@ -12,6 +12,10 @@ pub struct Cli {
     /// Use the catalog in this folder instead of the one built in.
     #[arg(long, global = true, value_name = "DIR")]
     pub catalog: Option<PathBuf>,
+    /// The tracker's data directory (default: $LABPATH_DATA_DIR, else the
+    /// platform's data directory + `labpath`).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
     /// The subcommand.
     #[command(subcommand)]
     pub command: Command,
@@ -47,4 +51,29 @@ pub enum Command {
     /// Turn a credential string such as "MLS (ASCP)CM, NYS licensed" into
     /// catalog credentials.
     Parse(crate::command::parse::Args),
+    /// Tracker: people and their profiles (every version kept).
+    #[command(subcommand)]
+    Person(crate::command::person::PersonCommand),
+    /// Tracker: applications, their status and history.
+    #[command(subcommand)]
+    App(crate::command::app::AppCommand),
+    /// Tracker: an application's checklist documents.
+    #[command(subcommand)]
+    Doc(crate::command::doc::DocCommand),
+    /// Tracker: the contact log (calls, emails, letters, portal messages).
+    #[command(subcommand)]
+    Contact(crate::command::contact::ContactCommand),
+    /// Tracker: reminders you set.
+    #[command(subcommand)]
+    Reminder(crate::command::reminder::ReminderCommand),
+    /// Tracker: what is overdue, what is due soon and what to do, most urgent first.
+    Status(crate::command::status::Args),
+    /// Tracker: deadlines and reminders as an ICS calendar file.
+    Calendar(crate::command::calendar::Args),
+    /// Tracker: write all data as JSON.
+    Export(crate::command::data::ExportArgs),
+    /// Tracker: load a JSON export into an empty data directory.
+    Import(crate::command::data::ImportArgs),
+    /// Tracker: write a consistent copy of the database.
+    Backup(crate::command::data::BackupArgs),
 }

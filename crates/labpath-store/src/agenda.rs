@@ -287,9 +287,10 @@ pub fn alerts(catalog: &Catalog, records: &Records, today: Date) -> Vec<Alert> {
             person: d.person,
             application: d.application,
             document: None,
-            subject: match d.source {
-                DeadlineSource::Reminder { id } => format!("reminder {id}"),
-                _ => "deadline".to_owned(),
+            subject: match (&d.source, d.application) {
+                (DeadlineSource::Reminder { id }, _) => format!("reminder {id}"),
+                (_, Some(app)) => format!("application {app}: deadline"),
+                (_, None) => "deadline".to_owned(),
             },
             what: format!("{}: due {when}", d.what),
             due: d.due,
@@ -411,7 +412,13 @@ fn item_alert(
             application: Some(app.id),
             document: Some(item.key.clone()),
             subject: subject.to_owned(),
-            what: format!("`{}` is {} ({})", item.key, item.status, item.name),
+            what: format!(
+                "`{}` {}, from {}: {}",
+                item.key,
+                item.status,
+                item.sender.label(),
+                item.name
+            ),
             due: since,
             wait: None,
             next: Some(document_action(item, body_name, today)),

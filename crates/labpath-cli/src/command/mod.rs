@@ -1,12 +1,21 @@
 //! One module per subcommand, and what they share: loading the catalog and
 //! reading dates and ids given on the command line.
 
+pub mod app;
+pub mod calendar;
 pub mod catalog;
 pub mod check;
+pub mod contact;
 pub mod credentials;
+pub mod data;
+pub mod doc;
 pub mod explain;
 pub mod parse;
+pub mod person;
 pub mod plan;
+pub mod reminder;
+pub mod status;
+pub mod store;
 
 use std::io::Write;
 
@@ -19,8 +28,15 @@ use crate::{Exit, Failure};
 
 /// Runs the parsed command.
 pub fn dispatch(cli: &Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
-    if let Command::Catalog(sub) = &cli.command {
-        return catalog::run(cli, sub, out);
+    match &cli.command {
+        Command::Catalog(sub) => return catalog::run(cli, sub, out),
+        Command::Export(args) => return data::export(cli, args, out),
+        Command::Import(args) => return data::import(cli, args, out),
+        Command::Backup(args) => return data::backup(cli, args, out),
+        Command::Contact(sub) => return contact::run(cli, sub, out),
+        Command::Doc(sub) => return doc::run(cli, sub, out),
+        Command::Reminder(sub) => return reminder::run(cli, sub, out),
+        _ => {}
     }
     let catalog = load_catalog(cli)?;
     match &cli.command {
@@ -29,7 +45,17 @@ pub fn dispatch(cli: &Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
         Command::Credentials(args) => credentials::run(&catalog, args, out),
         Command::Parse(args) => parse::run(&catalog, args, out),
         Command::Plan(args) => plan::run(&catalog, args, out),
-        Command::Catalog(_) => Ok(Exit::Ok),
+        Command::Person(sub) => person::run(cli, &catalog, sub, out),
+        Command::App(sub) => app::run(cli, &catalog, sub, out),
+        Command::Status(args) => status::run(cli, &catalog, args, out),
+        Command::Calendar(args) => calendar::run(cli, &catalog, args, out),
+        Command::Catalog(_)
+        | Command::Export(_)
+        | Command::Import(_)
+        | Command::Backup(_)
+        | Command::Contact(_)
+        | Command::Doc(_)
+        | Command::Reminder(_) => Ok(Exit::Ok),
     }
 }
 

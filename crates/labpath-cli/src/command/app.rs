@@ -1,0 +1,458 @@
+//! `labpath app new|list|show|update|history`: applications created from a
+//! catalog step, their status (draft, submitted, under review, decided),
+//! the body's reference number, and the whole story from the event log.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use labpath_catalog::diag::suggest;
+use labpath_engine::catalog::Catalog;
+use labpath_store::Store;
+use labpath_store::event::{Change, Event};
+use labpath_store::ids::{ApplicationId, PersonId};
+use labpath_store::model::{AppFilter, EventQuery};
+use labpath_store::ops;
+use labpath_store::status::AppStatus;
+
+use super::store::{actor, day, failure, id, text, with_store};
+use crate::cli::{Cli, Format};
+use crate::render::table;
+use crate::{Exit, Failure};
+
+/// Application subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum AppCommand {
+    /// Create an application from a catalog step, with the step's documents as its checklist.
+    New {
+        /// The person's id.
+        #[arg(long)]
+        person: String,
+        /// The catalog step, e.g. ny-clt-apply.
+        #[arg(long)]
+        step: String,
+        /// The body's reference number, if you have one.
+        #[arg(long)]
+        reference: Option<String>,
+    },
+    /// List applications.
+    List {
+        /// Only this person's.
+        #[arg(long)]
+        person: Option<String>,
+        /// Only those not decided.
+        #[arg(long)]
+        open: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Show an application: status, checklist, contacts, attachments.
+    Show {
+        /// The application's id.
+        id: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Change an application's status or reference, or attach files.
+    Update {
+        /// The application's id.
+        id: String,
+        /// The new status: draft, submitted, under_review, approved, denied, withdrawn, abandoned.
+        #[arg(long)]
+        status: Option<String>,
+        /// The day it happened (YYYY-MM-DD; default today).
+        #[arg(long, value_name = "DATE")]
+        on: Option<String>,
+        /// A note on the change.
+        #[arg(long)]
+        note: Option<String>,
+        /// The body's reference number.
+        #[arg(long)]
+        reference: Option<String>,
+        /// A file to attach (receipt, letter, certificate); repeatable.
+        #[arg(long, value_name = "FILE")]
+        attach: Vec<PathBuf>,
+    },
+    /// The whole story of an application: every change, who made it and when.
+    History {
+        /// The application's id.
+        id: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+}
+
+/// Runs an application subcommand.
+pub fn run(
+    cli: &Cli,
+    catalog: &Catalog,
+    sub: &AppCommand,
+    out: &mut dyn Write,
+) -> Result<Exit, Failure> {
+    match sub {
+        AppCommand::New {
+            person,
+            step,
+            reference,
+        } => {
+            let person: PersonId = id("--person", person)?;
+            let step = catalog.step(step).ok_or_else(|| {
+                let hint = match suggest(step, catalog.steps().iter().map(|s| s.id.as_str())) {
+                    Some(s) => format!(" (did you mean `{s}`?)"),
+                    None => " (`labpath plan` lists the steps of a goal)".to_owned(),
+                };
+                Failure::BadInput(format!("error: --step: unknown step `{step}`{hint}"))
+            })?;
+            with_store(cli, async |store| {
+                let state = ops::new_application(store, &actor(), person, step)
+                    .await
+                    .map_err(failure)?;
+                let app = state.application.id;
+                if let Some(r) = text(reference.as_ref()) {
+                    ops::set_reference(store, &actor(), app, &r)
+                        .await
+                        .map_err(failure)?;
+                }
+                writeln!(
+                    out,
+                    "created application {app}: {} ({} documents on the checklist)",
+                    step.name,
+                    state.checklist.len()
+                )?;
+                writeln!(
+                    out,
+                    "next: labpath app update {app} --status submitted --on YYYY-MM-DD"
+                )?;
+                Ok(Exit::Ok)
+            })
+        }
+        AppCommand::List {
+            person,
+            open,
+            format,
+        } => {
+            let person: Option<PersonId> =
+                person.as_deref().map(|p| id("--person", p)).transpose()?;
+            with_store(cli, async |store| {
+                list(store, person, *open, *format, out).await
+            })
+        }
+        AppCommand::Show { id: app, format } => {
+            let app: ApplicationId = id("app", app)?;
+            with_store(cli, async |store| {
+                show(store, catalog, app, *format, out).await
+            })
+        }
+        AppCommand::Update {
+            id: app,
+            status,
+            on,
+            note,
+            reference,
+            attach,
+        } => {
+            let app: ApplicationId = id("app", app)?;
+            let status: Option<AppStatus> = status
+                .as_deref()
+                .map(|s| {
+                    s.parse()
+                        .map_err(|e| Failure::BadInput(format!("error: --status: {e}")))
+                })
+                .transpose()?;
+            let on = day("--on", on.as_deref())?;
+            let files = super::doc::read_files(attach)?;
+            if status.is_none() && reference.is_none() && files.is_empty() {
+                return Err(Failure::BadInput(
+                    "error: nothing to change: give --status, --reference and/or --attach"
+                        .to_owned(),
+                ));
+            }
+            with_store(cli, async |store| {
+                store.application(app).await.map_err(failure)?;
+                if let Some(to) = status {
+                    let s = ops::change_status(store, &actor(), app, to, on, text(note.as_ref()))
+                        .await
+                        .map_err(failure)?;
+                    writeln!(
+                        out,
+                        "application {app} is now {} (since {})",
+                        s.application.status, s.application.status_on
+                    )?;
+                }
+                if let Some(r) = text(reference.as_ref()) {
+                    ops::set_reference(store, &actor(), app, &r)
+                        .await
+                        .map_err(failure)?;
+                    writeln!(out, "application {app} reference: {r}")?;
+                }
+                for f in &files {
+                    let a = ops::attach(store, &actor(), app, f, None, None)
+                        .await
+                        .map_err(failure)?;
+                    writeln!(
+                        out,
+                        "attached {} ({}, {} bytes)",
+                        a.file.name, a.file.media_type, a.file.size
+                    )?;
+                }
+                Ok(Exit::Ok)
+            })
+        }
+        AppCommand::History { id: app, format } => {
+            let app: ApplicationId = id("app", app)?;
+            with_store(cli, async |store| history(store, app, *format, out).await)
+        }
+    }
+}
+
+async fn list(
+    store: &dyn Store,
+    person: Option<PersonId>,
+    open_only: bool,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<Exit, Failure> {
+    if let Some(p) = person {
+        store.person(p).await.map_err(failure)?;
+    }
+    let apps = store
+        .applications(&AppFilter { person, open_only })
+        .await
+        .map_err(failure)?;
+    if format == Format::Json {
+        crate::json::write(out, &apps)?;
+        return Ok(Exit::Ok);
+    }
+    let rows: Vec<Vec<String>> = apps
+        .iter()
+        .map(|a| {
+            vec![
+                a.id.to_string(),
+                a.person.to_string(),
+                a.step.clone(),
+                a.status.to_string(),
+                a.status_on.to_string(),
+                a.reference.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    write!(
+        out,
+        "{}",
+        table(
+            &["ID", "PERSON", "STEP", "STATUS", "SINCE", "REFERENCE"],
+            &rows
+        )
+    )?;
+    Ok(Exit::Ok)
+}
+
+async fn show(
+    store: &dyn Store,
+    catalog: &Catalog,
+    app: ApplicationId,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<Exit, Failure> {
+    let state = store.application(app).await.map_err(failure)?;
+    let contacts = store.contacts(app).await.map_err(failure)?;
+    let attachments = store.attachments(app).await.map_err(failure)?;
+    if format == Format::Json {
+        crate::json::write(
+            out,
+            &serde_json::json!({
+                "application": state.application,
+                "checklist": state.checklist,
+                "contacts": contacts,
+                "attachments": attachments,
+            }),
+        )?;
+        return Ok(Exit::Ok);
+    }
+    let a = &state.application;
+    writeln!(out, "application {}: {}", a.id, a.title)?;
+    writeln!(out, "person {}, step {}", a.person, a.step)?;
+    if let Some(body) = a.body.as_deref().and_then(|b| catalog.body(b)) {
+        writeln!(out, "body: {}", body.name)?;
+    }
+    writeln!(out, "status: {} since {}", a.status, a.status_on)?;
+    if let Some(r) = &a.reference {
+        writeln!(out, "reference: {r}")?;
+    }
+    if let Some(s) = a.waiting_since {
+        writeln!(
+            out,
+            "waiting since {s} ({} contacts since)",
+            a.contacts_since_waiting
+        )?;
+    }
+    writeln!(out, "\nchecklist:")?;
+    let rows: Vec<Vec<String>> = state
+        .checklist
+        .iter()
+        .map(|i| {
+            let detail = [
+                i.requested_from.as_ref().map(|w| format!("from {w}")),
+                i.method.as_ref().map(|m| format!("by {m}")),
+                i.tracking.as_ref().map(|t| format!("tracking {t}")),
+                i.reason.as_ref().map(|r| format!("reason: {r}")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ");
+            vec![
+                i.key.clone(),
+                i.status.to_string(),
+                i.status_on.map(|d| d.to_string()).unwrap_or_default(),
+                i.sender.label().to_owned(),
+                if detail.is_empty() {
+                    i.name.clone()
+                } else {
+                    format!("{} ({detail})", i.name)
+                },
+            ]
+        })
+        .collect();
+    write!(
+        out,
+        "{}",
+        table(&["DOCUMENT", "STATUS", "SINCE", "SENT BY", "WHAT"], &rows)
+    )?;
+    if !contacts.is_empty() {
+        writeln!(out, "\ncontacts:")?;
+        for c in &contacts {
+            let e = &c.entry;
+            writeln!(
+                out,
+                "  {} {} {}: {}{}",
+                e.on,
+                e.channel.as_str(),
+                e.with.as_deref().unwrap_or(""),
+                e.summary,
+                e.promised
+                    .map(|p| format!(" (promised by {p})"))
+                    .unwrap_or_default()
+            )?;
+        }
+    }
+    if !attachments.is_empty() {
+        writeln!(out, "\nattachments:")?;
+        for f in &attachments {
+            writeln!(
+                out,
+                "  {} {} ({}, {} bytes){}",
+                f.recorded_at.date(),
+                f.file.name,
+                f.file.media_type,
+                f.file.size,
+                f.file
+                    .document
+                    .as_ref()
+                    .map(|d| format!(" for `{d}`"))
+                    .unwrap_or_default()
+            )?;
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+/// One line of history in plain words.
+pub fn describe(event: &Event) -> String {
+    match &event.change {
+        Change::PersonAdded { name } => format!("person added: {name}"),
+        Change::PersonRenamed { name } => format!("renamed to {name}"),
+        Change::ProfileRecorded { version, .. } => format!("profile version {version} recorded"),
+        Change::ApplicationCreated(d) => format!(
+            "created from step {} ({} documents)",
+            d.step,
+            d.checklist.len()
+        ),
+        Change::StatusChanged { from, to, on, note } => format!(
+            "status {from} -> {to} on {on}{}",
+            note.as_ref().map(|n| format!(": {n}")).unwrap_or_default()
+        ),
+        Change::ReferenceSet { reference } => format!("reference set to {reference}"),
+        Change::DocumentChanged(d) => {
+            let extra = [
+                d.requested_from.as_ref().map(|w| format!("from {w}")),
+                d.method.as_ref().map(|m| format!("by {m}")),
+                d.tracking.as_ref().map(|t| format!("tracking {t}")),
+                d.reason.as_ref().map(|r| format!("reason: {r}")),
+                d.note.clone(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>();
+            format!(
+                "document `{}` {} -> {} on {}{}",
+                d.key,
+                d.from,
+                d.to,
+                d.on,
+                if extra.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", extra.join(", "))
+                }
+            )
+        }
+        Change::ContactLogged(c) => format!(
+            "{} {} on {}{}: {}",
+            c.channel.as_str(),
+            c.with
+                .as_deref()
+                .map(|w| format!("with {w}"))
+                .unwrap_or_else(|| "logged".to_owned()),
+            c.on,
+            c.promised
+                .map(|p| format!(", promised by {p}"))
+                .unwrap_or_default(),
+            c.summary
+        ),
+        Change::AttachmentAdded(a) => {
+            format!("attached {} ({}, {} bytes)", a.name, a.media_type, a.size)
+        }
+        Change::ReminderSet { due, what } => format!("reminder for {due}: {what}"),
+        Change::ReminderDone { reminder, on } => format!("reminder {reminder} done on {on}"),
+    }
+}
+
+async fn history(
+    store: &dyn Store,
+    app: ApplicationId,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<Exit, Failure> {
+    store.application(app).await.map_err(failure)?;
+    let events = store
+        .events(&EventQuery {
+            application: Some(app),
+            ..EventQuery::default()
+        })
+        .await
+        .map_err(failure)?;
+    if format == Format::Json {
+        crate::json::write(out, &events)?;
+        return Ok(Exit::Ok);
+    }
+    let rows: Vec<Vec<String>> = events
+        .iter()
+        .map(|e| {
+            vec![
+                e.id.to_string(),
+                e.at.to_string(),
+                e.actor.clone(),
+                describe(e),
+            ]
+        })
+        .collect();
+    write!(
+        out,
+        "{}",
+        table(&["EVENT", "RECORDED", "BY", "WHAT"], &rows)
+    )?;
+    Ok(Exit::Ok)
+}

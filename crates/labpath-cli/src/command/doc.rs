@@ -1,0 +1,128 @@
+//! `labpath doc update APP KEY --status S`: one checklist document moves
+//! (requested of whom, sent how with which tracking number, received,
+//! accepted, rejected with the reason), with files attached as proof.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use labpath_store::attachment::{self, CheckedFile};
+use labpath_store::ids::ApplicationId;
+use labpath_store::ops::{self, DocUpdate};
+use labpath_store::status::DocStatus;
+
+use super::store::{actor, day, failure, id, text, with_store};
+use crate::cli::Cli;
+use crate::{Exit, Failure};
+
+/// Document subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum DocCommand {
+    /// Record what happened to one checklist document.
+    Update {
+        /// The application's id.
+        app: String,
+        /// The document's key (`labpath app show APP` lists them).
+        key: String,
+        /// needed, not_needed, requested, sent, received, accepted or rejected.
+        #[arg(long)]
+        status: String,
+        /// The day it happened (YYYY-MM-DD; default today).
+        #[arg(long, value_name = "DATE")]
+        on: Option<String>,
+        /// Requested: of whom (registrar, employer, ASCP).
+        #[arg(long, value_name = "WHO")]
+        from: Option<String>,
+        /// Sent: how (mail, courier, email, portal).
+        #[arg(long)]
+        method: Option<String>,
+        /// Sent: the tracking number.
+        #[arg(long)]
+        tracking: Option<String>,
+        /// Rejected: the reason the body gave.
+        #[arg(long)]
+        reason: Option<String>,
+        /// A note.
+        #[arg(long)]
+        note: Option<String>,
+        /// A file to attach as proof (receipt, scan); repeatable.
+        #[arg(long, value_name = "FILE")]
+        attach: Vec<PathBuf>,
+    },
+}
+
+/// Reads and checks files to attach, before anything is written.
+pub fn read_files(paths: &[PathBuf]) -> Result<Vec<CheckedFile>, Failure> {
+    paths
+        .iter()
+        .map(|path| {
+            let name = path.display().to_string();
+            let size = std::fs::metadata(path)
+                .map_err(|e| {
+                    Failure::BadInput(format!("error: --attach: cannot read `{name}`: {e}"))
+                })?
+                .len();
+            if size > attachment::MAX_BYTES as u64 {
+                // Refuse before reading a huge file into memory.
+                return attachment::check(&name, vec![0; attachment::MAX_BYTES + 1])
+                    .map_err(|e| Failure::BadInput(format!("error: --attach: {e}")));
+            }
+            let bytes = std::fs::read(path).map_err(|e| {
+                Failure::BadInput(format!("error: --attach: cannot read `{name}`: {e}"))
+            })?;
+            attachment::check(&name, bytes)
+                .map_err(|e| Failure::BadInput(format!("error: --attach: {e}")))
+        })
+        .collect()
+}
+
+/// Runs a document subcommand.
+pub fn run(cli: &Cli, sub: &DocCommand, out: &mut dyn Write) -> Result<Exit, Failure> {
+    let DocCommand::Update {
+        app,
+        key,
+        status,
+        on,
+        from,
+        method,
+        tracking,
+        reason,
+        note,
+        attach,
+    } = sub;
+    let app: ApplicationId = id("app", app)?;
+    let to: DocStatus = status
+        .parse()
+        .map_err(|e| Failure::BadInput(format!("error: --status: {e}")))?;
+    let update = DocUpdate {
+        key: key.trim().to_owned(),
+        to,
+        on: day("--on", on.as_deref())?,
+        requested_from: text(from.as_ref()),
+        method: text(method.as_ref()),
+        tracking: text(tracking.as_ref()),
+        reason: text(reason.as_ref()),
+        note: text(note.as_ref()),
+    };
+    let files = read_files(attach)?;
+    with_store(cli, async |store| {
+        let item = ops::update_document(store, &actor(), app, update)
+            .await
+            .map_err(failure)?;
+        writeln!(
+            out,
+            "application {app}: `{}` is now {}{}",
+            item.key,
+            item.status,
+            item.status_on
+                .map(|d| format!(" (since {d})"))
+                .unwrap_or_default()
+        )?;
+        for f in &files {
+            let a = ops::attach(store, &actor(), app, f, Some(item.key.clone()), None)
+                .await
+                .map_err(failure)?;
+            writeln!(out, "attached {} to `{}`", a.file.name, item.key)?;
+        }
+        Ok(Exit::Ok)
+    })
+}

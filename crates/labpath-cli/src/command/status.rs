@@ -1,0 +1,121 @@
+//! `labpath status`: for one person or everyone, what is overdue, what is
+//! due soon and what to do, most urgent first, each with the numbers behind
+//! it and the next escalation step with its source.
+
+use std::io::Write;
+
+use labpath_engine::catalog::Catalog;
+use labpath_store::Store;
+use labpath_store::agenda::{self, Alert};
+use labpath_store::ids::PersonId;
+use labpath_store::stall::Urgency;
+
+use super::store::{failure, id, with_store};
+use crate::cli::{Cli, Format};
+use crate::render::provenance_lines;
+use crate::{Exit, Failure};
+
+/// Arguments of `labpath status`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only this person (default: everyone).
+    #[arg(long)]
+    pub person: Option<String>,
+    /// Judge as of this day (YYYY-MM-DD; default today).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// Runs `labpath status`.
+pub fn run(
+    cli: &Cli,
+    catalog: &Catalog,
+    args: &Args,
+    out: &mut dyn Write,
+) -> Result<Exit, Failure> {
+    let person: Option<PersonId> = args
+        .person
+        .as_deref()
+        .map(|p| id("--person", p))
+        .transpose()?;
+    let today = super::as_of(args.as_of.as_deref())?;
+    with_store(cli, async |store| {
+        if let Some(p) = person {
+            store.person(p).await.map_err(failure)?;
+        }
+        let records = agenda::load(store, person).await.map_err(failure)?;
+        let alerts = agenda::alerts(catalog, &records, today);
+        if args.format == Format::Json {
+            crate::json::write(
+                out,
+                &serde_json::json!({ "as_of": today, "alerts": alerts }),
+            )?;
+            return Ok(Exit::Ok);
+        }
+        let open = records
+            .applications
+            .iter()
+            .filter(|a| !a.status.is_decided())
+            .count();
+        if alerts.is_empty() {
+            writeln!(
+                out,
+                "as of {today}: nothing overdue, nothing due soon ({open} open applications on track)"
+            )?;
+            return Ok(Exit::Ok);
+        }
+        writeln!(out, "as of {today}: {open} open applications")?;
+        for urgency in [Urgency::Overdue, Urgency::DueSoon, Urgency::ToDo] {
+            let group: Vec<&Alert> = alerts.iter().filter(|a| a.urgency == urgency).collect();
+            if group.is_empty() {
+                continue;
+            }
+            writeln!(
+                out,
+                "\n{} ({})",
+                urgency.label().to_uppercase(),
+                group.len()
+            )?;
+            for alert in group {
+                write_alert(catalog, alert, out)?;
+            }
+        }
+        if alerts
+            .iter()
+            .any(|a| a.urgency == Urgency::ToDo && a.document.is_some())
+        {
+            writeln!(
+                out,
+                "\na document that does not apply to you: labpath doc update APP KEY --status not_needed"
+            )?;
+        }
+        Ok(Exit::Ok)
+    })
+}
+
+fn write_alert(catalog: &Catalog, alert: &Alert, out: &mut dyn Write) -> Result<(), Failure> {
+    if alert.urgency == Urgency::ToDo {
+        // One line each: the document says what to get, from whom.
+        writeln!(
+            out,
+            "- person {}, {}: {}",
+            alert.person, alert.subject, alert.what
+        )?;
+        return Ok(());
+    }
+    writeln!(out, "- person {}, {}", alert.person, alert.subject)?;
+    writeln!(out, "  {}", alert.what)?;
+    if let Some(next) = &alert.next {
+        writeln!(out, "  next (due {}): {}", next.due, next.action)?;
+        if let Some(how) = &next.how {
+            writeln!(out, "    how: {how}")?;
+        }
+        if let Some(p) = &next.provenance {
+            write!(out, "{}", provenance_lines(p, catalog, "    "))?;
+        }
+    }
+    Ok(())
+}
