@@ -49,11 +49,20 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
         && matches!(&bytes[8..12], b"heic" | b"heix" | b"mif1" | b"heif")
     {
         Some("image/heic")
-    } else if !bytes.contains(&0) && std::str::from_utf8(bytes).is_ok() {
+    } else if is_text(bytes) {
         Some("text/plain")
     } else {
         None
     }
+}
+
+/// UTF-8 without control characters other than tabs, line and page breaks:
+/// a saved email or a note, not a binary file that happens to decode.
+fn is_text(bytes: &[u8]) -> bool {
+    std::str::from_utf8(bytes).is_ok_and(|t| {
+        t.chars()
+            .all(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r' | '\x0c'))
+    })
 }
 
 /// Checks a file's size and type and hashes it. `name` may be a path; only
