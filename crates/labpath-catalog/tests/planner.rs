@@ -430,3 +430,68 @@ proptest! {
         }
     }
 }
+
+/// On the shipped catalog, for every example profile and several goals,
+/// every step of every kept plan finds its preconditions met on its start
+/// day (re-checked here from the schedule, with the plan's assumptions).
+#[test]
+fn real_plans_start_every_step_with_its_preconditions_met() {
+    let catalog = labpath_catalog::catalog::embedded().unwrap();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/profiles");
+    let goals = [
+        "work-mls-ny",
+        "work-mls-ca-h1b",
+        "work-mls-no-license-state",
+        "ca-cls-license",
+        "ascp-mls",
+        "ascpi-mls",
+    ];
+    let mut plans = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let base = labpath_catalog::profile::load(&path, &catalog).unwrap();
+        for goal_id in goals {
+            let (requirement, state) = match catalog.goal(goal_id) {
+                Some(g) => (g.requires.clone(), g.work_state),
+                None => (held_id(goal_id), None),
+            };
+            let mut profile = base.clone();
+            profile.person.work_state = profile.person.work_state.or(state);
+            let Ok(report) = plan(&catalog, &profile, &requirement, options(Optimize::Time, 5))
+            else {
+                continue;
+            };
+            for kept in &report.kept {
+                plans += 1;
+                let mut assumed = profile.clone();
+                assumed
+                    .declarations
+                    .extend(kept.schedule.assumptions.iter().map(|(k, _)| k.clone()));
+                for st in &kept.schedule.steps {
+                    let at = day().add_days(st.start.round() as i64);
+                    let p = labpath_engine::plan::schedule::profile_at(
+                        &assumed,
+                        &catalog,
+                        &kept.schedule.steps,
+                        day(),
+                        st.start,
+                    );
+                    assert!(
+                        preconditions_hold(&catalog, &p, st.step, at),
+                        "{}: goal {goal_id}: step {} starts on {at} with its preconditions unmet",
+                        path.display(),
+                        st.step.id
+                    );
+                }
+            }
+        }
+    }
+    assert!(plans >= 10, "only {plans} plans were checked");
+}
+
+fn held_id(id: &str) -> Requirement {
+    Requirement::Credential(CredentialReq {
+        any_of: vec![CredentialId::new(id).unwrap()],
+        current: true,
+    })
+}
