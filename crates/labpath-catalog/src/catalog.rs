@@ -9,6 +9,7 @@ use std::path::Path;
 use labpath_engine::catalog::{
     Body, Catalog, CatalogParts, Credential, Exam, GlossaryTerm, Jurisdiction,
 };
+use labpath_engine::maintenance::RuleSet;
 use labpath_engine::provenance::{Provenance, Source};
 use labpath_engine::requirement::Requirement;
 use labpath_engine::step::{Goal, Grant, Step};
@@ -37,6 +38,8 @@ struct CatalogFile {
     step: Vec<Step>,
     #[serde(default)]
     goal: Vec<Goal>,
+    #[serde(default)]
+    maintenance: Vec<RuleSet>,
 }
 
 /// A parsed file with its name and text, for locating later problems.
@@ -130,6 +133,7 @@ pub fn from_files(
         parts.glossary.extend(p.doc.term);
         parts.steps.extend(p.doc.step);
         parts.goals.extend(p.doc.goal);
+        parts.maintenance.extend(p.doc.maintenance);
     }
     Ok(Catalog::from_checked_parts(parts))
 }
@@ -195,6 +199,13 @@ impl<'a, 't> Checker<'a, 't> {
                     d.jurisdiction
                         .iter()
                         .map(|x| ("jurisdiction", x.code.to_string())),
+                )
+                .chain(d.step.iter().map(|x| ("step", x.id.to_string())))
+                .chain(d.goal.iter().map(|x| ("goal", x.id.to_string())))
+                .chain(
+                    d.maintenance
+                        .iter()
+                        .map(|x| ("maintenance", x.id.to_string())),
                 );
             for (kind, id) in ids {
                 if let Some(first) = seen.insert((kind, id.clone()), &file.name) {
@@ -298,6 +309,9 @@ impl<'a, 't> Checker<'a, 't> {
         for (i, step) in d.step.iter().enumerate() {
             self.check_step(file, i, step);
         }
+        for (i, rules) in d.maintenance.iter().enumerate() {
+            self.check_rule_set(file, i, rules);
+        }
         for (i, goal) in d.goal.iter().enumerate() {
             let field = format!("goal[{i}]");
             let line = locate_key_value(file.text, "id", goal.id.as_str(), 1);
@@ -392,6 +406,77 @@ impl<'a, 't> Checker<'a, 't> {
                 }
             }
             self.check_requirement(file, &format!("{rfield}.requires"), &route.requires, line);
+        }
+    }
+
+    fn check_rule_set(&mut self, file: &Parsed<'_>, i: usize, rules: &RuleSet) {
+        let field = format!("maintenance[{i}]");
+        let line = locate_key_value(file.text, "id", rules.id.as_str(), 1);
+        self.check_provenance(file, &field, &rules.provenance, line);
+        if rules.credentials.is_empty() {
+            self.report(
+                file,
+                line,
+                format!("{field}.credentials"),
+                "a rule set must name the credentials it keeps alive".to_owned(),
+            );
+        }
+        for (k, id) in rules.credentials.iter().enumerate() {
+            self.check_ref(
+                file,
+                format!("{field}.credentials[{k}]"),
+                "credential",
+                id.as_str(),
+            );
+        }
+        if rules.cycle_years == 0 {
+            self.report(
+                file,
+                line,
+                format!("{field}.cycle_years"),
+                "a cycle lasts at least one year".to_owned(),
+            );
+        }
+        let mut seen = HashSet::new();
+        for (k, c) in rules.categories.iter().enumerate() {
+            if !seen.insert(c.category.as_str()) {
+                self.report(
+                    file,
+                    line,
+                    format!("{field}.category[{k}]"),
+                    format!("category `{}` is listed twice", c.category),
+                );
+            }
+            if !(c.min.is_finite() && c.min >= 0.0) {
+                self.report(
+                    file,
+                    line,
+                    format!("{field}.category[{k}].min"),
+                    format!("a minimum must be zero or more, got `{}`", c.min),
+                );
+            }
+            if let Some(p) = &c.provenance {
+                self.check_provenance(file, &format!("{field}.category[{k}]"), p, line);
+            }
+        }
+        let sum: f64 = rules.categories.iter().map(|c| c.min).sum();
+        if let Some(total) = rules.total {
+            if sum > total + 1e-9 {
+                self.report(
+                    file,
+                    line,
+                    format!("{field}.category"),
+                    format!("the category minimums add up to {sum}, more than the total {total}"),
+                );
+            }
+        }
+        if let Some(w) = rules.declaration_window {
+            if w.opens_days_before <= w.closes_days_before {
+                self.report(file, line, format!("{field}.declaration_window"), "the window must open before it closes (`opens_days_before` > `closes_days_before`)".to_owned());
+            }
+        }
+        for (k, fee) in rules.fees.iter().enumerate() {
+            self.check_provenance(file, &format!("{field}.fee[{k}]"), &fee.provenance, line);
         }
     }
 

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{BodyId, CredentialId, ExamId, RouteId};
+use crate::maintenance::RuleSet;
 use crate::provenance::{Provenance, Source};
 use crate::requirement::Requirement;
 use crate::step::{Goal, Step};
@@ -297,6 +298,7 @@ pub struct Catalog {
     glossary: Vec<GlossaryTerm>,
     steps: Vec<Step>,
     goals: Vec<Goal>,
+    maintenance: Vec<RuleSet>,
     credential_index: HashMap<CredentialId, usize>,
     exam_index: HashMap<ExamId, usize>,
 }
@@ -320,6 +322,8 @@ pub struct CatalogParts {
     pub steps: Vec<Step>,
     /// Goals.
     pub goals: Vec<Goal>,
+    /// Maintenance rule sets.
+    pub maintenance: Vec<RuleSet>,
 }
 
 impl Catalog {
@@ -347,6 +351,7 @@ impl Catalog {
             glossary: parts.glossary,
             steps: parts.steps,
             goals: parts.goals,
+            maintenance: parts.maintenance,
             credential_index,
             exam_index,
         }
@@ -415,6 +420,18 @@ impl Catalog {
     /// A step by id.
     pub fn step(&self, id: &str) -> Option<&Step> {
         self.steps.iter().find(|s| s.id.as_str() == id)
+    }
+
+    /// Every maintenance rule set.
+    pub fn maintenance(&self) -> &[RuleSet] {
+        &self.maintenance
+    }
+
+    /// The rule sets that keep credential `id` alive.
+    pub fn maintenance_of<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a RuleSet> + 'a {
+        self.maintenance
+            .iter()
+            .filter(move |r| r.credentials.iter().any(|c| c.as_str() == id))
     }
 
     /// Every named goal.

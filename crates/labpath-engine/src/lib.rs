@@ -14,10 +14,12 @@
 
 pub mod aliases;
 pub mod catalog;
+pub mod compliance;
 pub mod eval;
 pub mod explain;
 pub mod facts;
 pub mod ids;
+pub mod maintenance;
 pub mod plan;
 pub mod profile;
 pub mod provenance;
