@@ -247,19 +247,145 @@ fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, filter: &AppFilter) {
     }
 }
 
+/// The columns of `applications`, in the order the bulk readers use.
+const APP_COLUMNS: &str = "a.id, a.person_id, a.step, a.title, a.body, a.reference, a.status, \
+     a.status_on, a.waiting_since, a.submitted_on, a.approved_on, a.contacts_since_waiting, \
+     a.last_contact_on, a.promised, a.created_at, a.last_event";
+
+/// An application row as the bulk reader receives it.
+type AppTuple = (
+    i64,
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    u32,
+    Option<String>,
+    Option<String>,
+    String,
+    i64,
+);
+
+/// A checklist row as the bulk reader receives it.
+type ItemTuple = (
+    i64,
+    u32,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// Reads a stored `YYYY-MM-DD` day. The bulk readers parse hundreds of
+/// thousands, so the fixed layout is read directly; the calendar check is
+/// `Date::from_ymd`'s.
+fn parse_day(column: &str, text: &str) -> Result<Date, StoreError> {
+    let b = text.as_bytes();
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        b.get(r)?.iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let day = (b.len() == 10 && b[4] == b'-' && b[7] == b'-')
+        .then(|| Some((digits(0..4)?, digits(5..7)?, digits(8..10)?)))
+        .flatten()
+        .and_then(|(y, m, d)| Date::from_ymd(i32::try_from(y).ok()?, m, d));
+    day.ok_or_else(|| bad(column, text))
+}
+
+fn parse_opt_day(column: &str, text: Option<String>) -> Result<Option<Date>, StoreError> {
+    text.map(|t| parse_day(column, &t)).transpose()
+}
+
+fn parse_word<T: std::str::FromStr>(column: &str, text: &str) -> Result<T, StoreError> {
+    text.parse().map_err(|_| bad(column, text))
+}
+
+fn app_from_tuple(t: AppTuple) -> Result<Application, StoreError> {
+    Ok(Application {
+        id: ApplicationId::from_raw(t.0),
+        person: PersonId::from_raw(t.1),
+        step: t.2,
+        title: t.3,
+        body: t.4,
+        reference: t.5,
+        status: parse_word("status", &t.6)?,
+        status_on: parse_day("status_on", &t.7)?,
+        waiting_since: parse_opt_day("waiting_since", t.8)?,
+        submitted_on: parse_opt_day("submitted_on", t.9)?,
+        approved_on: parse_opt_day("approved_on", t.10)?,
+        contacts_since_waiting: t.11,
+        last_contact_on: parse_opt_day("last_contact_on", t.12)?,
+        promised: parse_opt_day("promised", t.13)?,
+        created_at: Timestamp::parse(&t.14).map_err(|_| bad("created_at", &t.14))?,
+        last_event: EventId::from_raw(t.15),
+    })
+}
+
+fn item_from_tuple(t: ItemTuple) -> Result<ChecklistItem, StoreError> {
+    Ok(ChecklistItem {
+        application: ApplicationId::from_raw(t.0),
+        position: t.1,
+        key: t.2,
+        name: t.3,
+        sender: serde_json::from_value(serde_json::Value::String(t.4.clone()))
+            .map_err(|_| bad("sender", &t.4))?,
+        status: parse_word("status", &t.5)?,
+        status_on: parse_opt_day("status_on", t.6)?,
+        requested_from: t.7,
+        method: t.8,
+        tracking: t.9,
+        reason: t.10,
+        note: t.11,
+    })
+}
+
+/// Reads many rows as one: SQLite packs them into a JSON array, which
+/// crosses from the database thread once instead of row by row (ten times
+/// faster for the overdue scan's hundreds of thousands of rows).
+async fn bulk<T: DeserializeOwned>(
+    pool: &SqlitePool,
+    mut q: QueryBuilder<'_, Sqlite>,
+    doing: &str,
+) -> Result<Vec<T>, StoreError> {
+    let row = q
+        .build()
+        .fetch_one(pool)
+        .await
+        .map_err(|e| db_error(doing, e))?;
+    let packed: Option<String> = row.try_get(0).map_err(|e| db_error(doing, e))?;
+    match packed {
+        None => Ok(Vec::new()),
+        Some(text) => serde_json::from_str(&text).map_err(|_| {
+            StoreError::Corrupt(format!(
+                "the database returned rows labpath cannot read while {doing}"
+            ))
+        }),
+    }
+}
+
 pub(crate) async fn applications(
     pool: &SqlitePool,
     filter: &AppFilter,
 ) -> Result<Vec<Application>, StoreError> {
-    let mut q = QueryBuilder::new("SELECT a.* FROM applications a");
+    let mut q = QueryBuilder::new(format!(
+        "SELECT json_group_array(json_array({APP_COLUMNS}) ORDER BY a.id) FROM applications a"
+    ));
     push_filter(&mut q, filter);
-    q.push(" ORDER BY a.id");
-    let rows = q
-        .build()
-        .fetch_all(pool)
-        .await
-        .map_err(|e| db_error("reading applications", e))?;
-    all(rows, application_row)
+    let rows: Vec<AppTuple> = bulk(pool, q, "reading applications").await?;
+    rows.into_iter().map(app_from_tuple).collect()
 }
 
 pub(crate) async fn checklists(
@@ -267,16 +393,14 @@ pub(crate) async fn checklists(
     filter: &AppFilter,
 ) -> Result<Vec<ChecklistItem>, StoreError> {
     let mut q = QueryBuilder::new(
-        "SELECT c.* FROM checklist c JOIN applications a ON a.id = c.application_id",
+        "SELECT json_group_array(json_array(c.application_id, c.position, c.key, c.name, \
+         c.sender, c.status, c.status_on, c.requested_from, c.method, c.tracking, c.reason, c.note) \
+         ORDER BY c.application_id, c.position) \
+         FROM checklist c JOIN applications a ON a.id = c.application_id",
     );
     push_filter(&mut q, filter);
-    q.push(" ORDER BY c.application_id, c.position");
-    let rows = q
-        .build()
-        .fetch_all(pool)
-        .await
-        .map_err(|e| db_error("reading checklists", e))?;
-    all(rows, item_row)
+    let rows: Vec<ItemTuple> = bulk(pool, q, "reading checklists").await?;
+    rows.into_iter().map(item_from_tuple).collect()
 }
 
 pub(crate) async fn contacts(

@@ -48,7 +48,13 @@ pub async fn load(store: &dyn Store, person: Option<PersonId>) -> Result<Records
         open_only: false,
     };
     let applications = store.applications(&filter).await?;
-    let items = store.checklists(&filter).await?;
+    // Only open applications' documents can be late or still to do.
+    let items = store
+        .checklists(&AppFilter {
+            person,
+            open_only: true,
+        })
+        .await?;
     let reminders = store.reminders(person).await?;
     let mut profiles = HashMap::new();
     let mut with_drafts: Vec<PersonId> = applications
@@ -391,6 +397,35 @@ fn application_alerts(
             out.push(alert);
         }
     }
+    let to_do: Vec<&&ChecklistItem> = items.iter().filter(|i| i.status.is_to_do()).collect();
+    if !to_do.is_empty() {
+        let list = to_do
+            .iter()
+            .map(|i| match &i.reason {
+                Some(r) => format!("`{}` again (rejected: {r})", i.key),
+                None => format!("`{}` from {}", i.key, i.sender.label()),
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.push(Alert {
+            urgency: Urgency::ToDo,
+            person: app.person,
+            application: Some(app.id),
+            document: None,
+            subject,
+            what: format!(
+                "{} documents still to get to {body_name}: {list}",
+                to_do.len()
+            ),
+            due: to_do
+                .iter()
+                .filter_map(|i| i.status_on)
+                .min()
+                .unwrap_or(app.status_on),
+            wait: None,
+            next: None,
+        });
+    }
 }
 
 fn item_alert(
@@ -405,25 +440,6 @@ fn item_alert(
         .status_on
         .or(app.waiting_since)
         .unwrap_or(app.status_on);
-    if item.status.is_to_do() {
-        return Some(Alert {
-            urgency: Urgency::ToDo,
-            person: app.person,
-            application: Some(app.id),
-            document: Some(item.key.clone()),
-            subject: subject.to_owned(),
-            what: format!(
-                "`{}` {}, from {}: {}",
-                item.key,
-                item.status,
-                item.sender.label(),
-                item.name
-            ),
-            due: since,
-            wait: None,
-            next: Some(document_action(item, body_name, today)),
-        });
-    }
     if !item.status.is_waiting() {
         return None;
     }

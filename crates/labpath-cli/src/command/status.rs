@@ -83,10 +83,7 @@ pub fn run(
                 write_alert(catalog, alert, out)?;
             }
         }
-        if alerts
-            .iter()
-            .any(|a| a.urgency == Urgency::ToDo && a.document.is_some())
-        {
+        if alerts.iter().any(|a| a.urgency == Urgency::ToDo) {
             writeln!(
                 out,
                 "\na document that does not apply to you: labpath doc update APP KEY --status not_needed"
