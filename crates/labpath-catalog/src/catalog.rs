@@ -477,6 +477,14 @@ impl<'a, 't> Checker<'a, 't> {
         }
         for (k, fee) in rules.fees.iter().enumerate() {
             self.check_provenance(file, &format!("{field}.fee[{k}]"), &fee.provenance, line);
+            for (n, other) in fee.disputed.iter().enumerate() {
+                self.check_provenance(
+                    file,
+                    &format!("{field}.fee[{k}].disputed[{n}]"),
+                    &other.provenance,
+                    line,
+                );
+            }
         }
     }
 
@@ -639,5 +647,78 @@ impl<'a, 't> Checker<'a, 't> {
             };
             self.check_requirement(file, &child_field, child, line);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::from_files;
+
+    const SOURCE: &str = r#"
+[[source]]
+id = "S-1"
+url = "https://example.org"
+title = "t"
+read_on = 2026-11-21
+"#;
+
+    #[test]
+    fn escalation_steps_and_deadlines_need_known_sources() {
+        let body = r#"
+[[body]]
+id = "b"
+name = "B"
+provenance = { sources = ["S-1"], as_of = 2026-11-21, confidence = "official" }
+
+[[body.escalation]]
+after_days = 42
+action = "Send a status request"
+how = "In writing."
+provenance = { sources = ["S-9"], as_of = 2026-11-21, confidence = "official" }
+
+[[step]]
+id = "apply"
+name = "Apply"
+kind = "apply"
+body = "b"
+summary = "s"
+grants = [ "evaluation" ]
+provenance = { sources = ["S-1"], as_of = 2026-11-21, confidence = "official" }
+duration = { min_days = 1, likely_days = 2, max_days = 3, basis = "agency", provenance = { sources = ["S-1"], as_of = 2026-11-21, confidence = "official" } }
+
+[[step.deadline]]
+after_days = 0
+what = "Finish"
+provenance = { sources = ["S-8"], as_of = 2026-11-21, confidence = "official" }
+"#;
+        let text = format!("{SOURCE}{body}");
+        let problems = from_files([("c.toml".to_owned(), text)])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            problems.contains("body[0].escalation[0].provenance.sources[0]"),
+            "{problems}"
+        );
+        assert!(problems.contains("unknown source `S-9`"), "{problems}");
+        assert!(
+            problems.contains("step[0].deadline[0].provenance.sources[0]"),
+            "{problems}"
+        );
+        assert!(
+            problems.contains("a deadline needs `after_days` above 0"),
+            "{problems}"
+        );
+    }
+
+    #[test]
+    fn the_shipped_playbooks_and_deadlines_load() {
+        let catalog = crate::catalog::embedded().unwrap();
+        let ny = catalog.body("nysed-op").unwrap();
+        assert_eq!(ny.escalation.len(), 3);
+        assert_eq!(ny.escalation[0].after_days, 42);
+        assert_eq!(catalog.body("cdph-lfs").unwrap().escalation.len(), 2);
+        let ca = catalog.step("ca-cls-apply").unwrap();
+        assert_eq!(ca.deadlines[0].after_days, 150);
+        assert_eq!(catalog.step("ascp-mls-sit").unwrap().deadlines.len(), 1);
     }
 }
