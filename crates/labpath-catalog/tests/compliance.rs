@@ -144,7 +144,7 @@ fn rules(mins: &[u32], total: u32) -> RuleSet {
             })
             .collect(),
         points: PointValues {
-            contact_hour: 1.0,
+            contact_hour: Some(1.0),
             semester_hour: Some(15.0),
             quarter_hour: Some(10.0),
         },

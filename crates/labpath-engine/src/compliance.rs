@@ -22,7 +22,8 @@ pub enum Exclusion {
     BeforeCycle,
     /// Completed after the cycle ended.
     AfterCycle,
-    /// The rules give academic credit of this kind no point value.
+    /// The catalog gives this kind of credit no point value under these
+    /// rules (the rules do not accept it, or no source says what it is worth).
     CreditNotAccepted,
     /// The rules require an accreditation the activity does not have.
     AccreditationNotAccepted,
@@ -116,7 +117,11 @@ pub fn points_of(rules: &RuleSet, activity: &Activity) -> Result<f64, Exclusion>
         }
     }
     match activity.credit {
-        Credit::ContactHours(h) => Ok(h * rules.points.contact_hour),
+        Credit::ContactHours(h) => rules
+            .points
+            .contact_hour
+            .map(|p| h * p)
+            .ok_or(Exclusion::CreditNotAccepted),
         Credit::SemesterHours(h) => rules
             .points
             .semester_hour

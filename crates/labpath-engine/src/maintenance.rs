@@ -27,8 +27,10 @@ crate::ids::id_type!(
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PointValues {
-    /// Points per contact hour (50-60 minutes).
-    pub contact_hour: f64,
+    /// Points per contact hour (50-60 minutes); absent when no source
+    /// gives it (then contact hours are not counted, and the notes say why).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_hour: Option<f64>,
     /// Points per academic semester hour, where academic credit counts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub semester_hour: Option<f64>,

@@ -164,6 +164,9 @@ fn write_human(catalog: &Catalog, c: &Credential, out: &mut dyn Write) -> std::i
         writeln!(out, "\n  Renewal: {}", r.summary)?;
         write!(out, "{}", provenance_lines(&r.provenance, catalog, "    "))?;
     }
+    for rules in catalog.maintenance_of(c.id.as_str()) {
+        write_maintenance(catalog, rules, out)?;
+    }
     if !c.notes.is_empty() {
         writeln!(out, "\n  Open questions")?;
         for note in &c.notes {
@@ -181,4 +184,65 @@ fn fee_kind(kind: labpath_engine::catalog::FeeKind) -> &'static str {
         FeeKind::Optional => "optional",
         FeeKind::Conditional => "in some cases",
     }
+}
+
+fn write_maintenance(
+    catalog: &Catalog,
+    rules: &labpath_engine::maintenance::RuleSet,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let total = rules.total.map_or_else(
+        || "total not known".to_owned(),
+        |t| format!("{t} {}", rules.unit),
+    );
+    writeln!(
+        out,
+        "\n  Keeping it: {} ({total} every {} years)",
+        rules.name, rules.cycle_years
+    )?;
+    for c in &rules.categories {
+        writeln!(out, "    at least {} in {}", c.min, c.name)?;
+    }
+    let p = &rules.points;
+    let mut values = match p.contact_hour {
+        Some(v) => format!("    1 contact hour = {v} point(s)"),
+        None => "    contact hours: no point value in the catalog (not published)".to_owned(),
+    };
+    if let Some(v) = p.semester_hour {
+        values.push_str(&format!("; 1 semester hour = {v}"));
+    }
+    if let Some(v) = p.quarter_hour {
+        values.push_str(&format!("; 1 quarter hour = {v}"));
+    }
+    writeln!(out, "{values}")?;
+    if let Some(w) = rules.declaration_window {
+        writeln!(
+            out,
+            "    declare between {} and {} days before expiry",
+            w.opens_days_before, w.closes_days_before
+        )?;
+    }
+    for fee in &rules.fees {
+        let amount = fee
+            .amount
+            .map_or_else(|| "amount unknown".to_owned(), |a| a.to_string());
+        writeln!(
+            out,
+            "    {} [{}]: {amount} ({})",
+            fee.label,
+            fee_kind(fee.kind),
+            fee.provenance.confidence
+        )?;
+    }
+    if let Some(lapse) = &rules.lapse {
+        writeln!(out, "    if it lapses: {lapse}")?;
+    }
+    for note in &rules.notes {
+        writeln!(out, "    note: {note}")?;
+    }
+    write!(
+        out,
+        "{}",
+        provenance_lines(&rules.provenance, catalog, "    ")
+    )
 }
