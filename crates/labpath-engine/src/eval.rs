@@ -200,13 +200,7 @@ pub fn evaluate_only<'c>(
     credentials: impl IntoIterator<Item = &'c Credential>,
 ) -> Evaluation<'c> {
     let facts = Facts::derive(profile, catalog);
-    let ctx = leaves::Ctx {
-        catalog,
-        profile,
-        facts: &facts,
-        as_of,
-        depth: 0,
-    };
+    let ctx = leaves::Ctx::new(catalog, profile, &facts, as_of);
     let credentials = credentials
         .into_iter()
         .map(|credential| evaluate_credential(&ctx, credential))
@@ -223,11 +217,7 @@ pub(crate) fn evaluate_credential<'c>(
         .iter()
         .map(|route| evaluate_route(ctx, route))
         .collect();
-    let held = ctx
-        .profile
-        .credentials
-        .iter()
-        .any(|h| h.id == credential.id && h.current_on(ctx.as_of));
+    let held = ctx.profile.holds(credential.id.as_str(), ctx.as_of);
     // A route the sources do not let the catalog encode at all ("a sixth
     // route exists") is shown, but does not decide the status unless it is
     // the only route in force: otherwise every "not yet" would read "unknown".

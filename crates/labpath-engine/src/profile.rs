@@ -53,6 +53,15 @@ pub struct Profile {
     pub declarations: Vec<String>,
 }
 
+impl Profile {
+    /// Whether the person holds credential `id`, current on `day`.
+    pub fn holds(&self, id: &str, day: Date) -> bool {
+        self.credentials
+            .iter()
+            .any(|h| h.id.as_str() == id && h.current_on(day))
+    }
+}
+
 /// Identity and place.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -17,6 +17,24 @@ use crate::vocab::{
     DegreeLevel, Discipline, EnglishTestKind, FieldArea, ProgramKind, SchoolAccreditation, Topic,
 };
 
+impl<'c, 'p> Ctx<'c, 'p> {
+    /// A context at the top level (no `eligible` nesting yet).
+    pub fn new(
+        catalog: &'c Catalog,
+        profile: &'p Profile,
+        facts: &'p Facts<'p>,
+        as_of: Date,
+    ) -> Self {
+        Ctx {
+            catalog,
+            profile,
+            facts,
+            as_of,
+            depth: 0,
+        }
+    }
+}
+
 /// What an evaluation reads: the catalog, the profile, its facts and the day.
 #[derive(Debug, Clone, Copy)]
 pub struct Ctx<'c, 'p> {
@@ -825,12 +843,7 @@ fn work_state_license<'c>(ctx: &Ctx<'c, '_>, r: &'c WorkStateLicenseReq) -> (Out
         );
     }
     let license = j.license_for(r.level);
-    let held = license.is_some_and(|id| {
-        ctx.profile
-            .credentials
-            .iter()
-            .any(|h| &h.id == id && h.current_on(ctx.as_of))
-    });
+    let held = license.is_some_and(|id| ctx.profile.holds(id.as_str(), ctx.as_of));
     let outcome = match (license, held) {
         (_, true) => Outcome::Pass,
         (Some(_), false) => Outcome::Fail,

@@ -165,11 +165,7 @@ pub fn apply_grants(
 }
 
 fn add_credential(profile: &mut Profile, id: &CredentialId, on: Date) {
-    if !profile
-        .credentials
-        .iter()
-        .any(|h| &h.id == id && h.current_on(on))
-    {
+    if !profile.holds(id.as_str(), on) {
         profile.credentials.push(HeldCredential {
             id: id.clone(),
             earned: Some(on),

@@ -558,12 +558,7 @@ impl<'c, 'p> Resolver<'c, 'p> {
     /// a step that grants it (directly or through its exam).
     pub fn obtain(&mut self, id: &CredentialId) -> Vec<Candidate<'c>> {
         let as_of = self.ctx.as_of;
-        if self
-            .profile()
-            .credentials
-            .iter()
-            .any(|h| &h.id == id && h.current_on(as_of))
-        {
+        if self.profile().holds(id.as_str(), as_of) {
             return vec![Candidate::default()];
         }
         let catalog = self.catalog();
@@ -587,12 +582,7 @@ impl<'c, 'p> Resolver<'c, 'p> {
             return Vec::new();
         };
         let as_of = self.ctx.as_of;
-        if self
-            .profile()
-            .credentials
-            .iter()
-            .any(|h| &h.id == id && h.current_on(as_of))
-        {
+        if self.profile().holds(id.as_str(), as_of) {
             return vec![Candidate::default()];
         }
         let guard = format!("eligible:{id}");

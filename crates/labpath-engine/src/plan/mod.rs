@@ -158,13 +158,7 @@ pub fn plan<'c>(
         });
     }
     let facts = Facts::derive(profile, catalog);
-    let ctx = Ctx {
-        catalog,
-        profile,
-        facts: &facts,
-        as_of: from,
-        depth: 0,
-    };
+    let ctx = Ctx::new(catalog, profile, &facts, from);
     let mut resolver = Resolver::new(ctx);
     let candidates = resolver.resolve(goal);
     let blockers: Vec<Blocker> = resolver.blockers.into_iter().collect();

@@ -179,13 +179,7 @@ pub fn requirement_holds(
     day: Date,
 ) -> bool {
     let facts = Facts::derive(profile, catalog);
-    let ctx = Ctx {
-        catalog,
-        profile,
-        facts: &facts,
-        as_of: day,
-        depth: 0,
-    };
+    let ctx = Ctx::new(catalog, profile, &facts, day);
     evaluate_requirement(&ctx, requirement).outcome == Outcome::Pass
 }
 
