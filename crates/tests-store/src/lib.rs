@@ -9,7 +9,9 @@
 //! tests_store::contract_suite!(fresh);
 //! ```
 //!
-//! `fresh` returns a guard (kept alive for the test) and an empty store.
+//! `fresh` returns a guard (kept alive for the test) and an empty store;
+//! `tests/postgres.rs` runs the same suite on PostgreSQL, one new database
+//! per store.
 //! The crate also holds the crash-test writer (`src/bin/crash-writer.rs`),
 //! the crash and concurrency tests and the tracker benchmark.
 
@@ -24,10 +26,20 @@ pub mod contract;
 pub mod support;
 
 /// Runs every contract behaviour against the backend `fresh` opens.
+/// `contract_suite!(optional fresh)` is for a backend on a server that may
+/// be absent: `fresh` returns `Option<(guard, store)>`, and `None` skips the
+/// test (its helper decides when that is allowed, see
+/// `labpath_store_postgres::testing`).
 #[macro_export]
 macro_rules! contract_suite {
+    (optional $fresh:path) => {
+        $crate::contract_suite!(@all $fresh, optional);
+    };
     ($fresh:path) => {
-        $crate::contract_suite!(@one $fresh;
+        $crate::contract_suite!(@all $fresh, required);
+    };
+    (@all $fresh:path, $mode:ident) => {
+        $crate::contract_suite!(@one $fresh, $mode;
             people_are_added_renamed_and_listed,
             profiles_keep_every_version,
             an_application_starts_as_a_draft_with_the_steps_checklist,
@@ -45,28 +57,40 @@ macro_rules! contract_suite {
             writers_at_once_lose_nothing,
             an_overdue_application_gets_the_next_playbook_step
         );
-        $crate::contract_suite!(@two $fresh;
+        $crate::contract_suite!(@two $fresh, $mode;
             an_export_imports_into_an_empty_store_unchanged,
             an_import_never_overwrites_data
         );
     };
-    (@one $fresh:path; $($name:ident),+) => {
+    (@one $fresh:path, $mode:ident; $($name:ident),+) => {
         $(
             #[tokio::test]
             async fn $name() {
-                let (_guard, store) = $fresh().await;
+                let Some((_guard, store)) = $crate::contract_suite!(@open $mode $fresh) else {
+                    return;
+                };
                 $crate::contract::$name(&store).await;
             }
         )+
     };
-    (@two $fresh:path; $($name:ident),+) => {
+    (@two $fresh:path, $mode:ident; $($name:ident),+) => {
         $(
             #[tokio::test]
             async fn $name() {
-                let (_guard_a, a) = $fresh().await;
-                let (_guard_b, b) = $fresh().await;
+                let Some((_guard_a, a)) = $crate::contract_suite!(@open $mode $fresh) else {
+                    return;
+                };
+                let Some((_guard_b, b)) = $crate::contract_suite!(@open $mode $fresh) else {
+                    return;
+                };
                 $crate::contract::$name(&a, &b).await;
             }
         )+
+    };
+    (@open required $fresh:path) => {
+        Some($fresh().await)
+    };
+    (@open optional $fresh:path) => {
+        $fresh().await
     };
 }
