@@ -5,9 +5,10 @@
 //! (the contract suite in `crates/tests-store` runs on both): every write is
 //! one transaction that checks the change with `labpath_store::state`,
 //! appends the event and updates the derived tables. Writers take one
-//! advisory lock, so they run one at a time across replicas and event ids
-//! grow in commit order (see `write`). Attached files are kept in the
-//! database, where every replica finds them.
+//! advisory lock, so they run one at a time across replicas, and event ids
+//! and times (the database server's clock) grow in commit order (see
+//! `write`). Attached files are kept in the database, where every replica
+//! finds them.
 //!
 //! Connecting applies the embedded migrations (`migrations/`, in order,
 //! never edited), and refuses a database that holds another program's
@@ -165,7 +166,8 @@ async fn insert_file<'e>(
 impl Store for PgStore {
     async fn append(&self, pending: Pending) -> Result<Event, StoreError> {
         let mut tx = self.begin_write("starting a write").await?;
-        let event = write::append(&mut tx, pending, Timestamp::now()).await?;
+        let now = write::now(&mut tx).await?;
+        let event = write::append(&mut tx, pending, now).await?;
         tx.commit()
             .await
             .map_err(|e| db_error("committing a write", e))?;

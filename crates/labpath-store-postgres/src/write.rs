@@ -12,6 +12,7 @@
 //! few small statements, so one at a time is far above what an agency
 //! records.
 
+use chrono::{DateTime, Utc};
 use labpath_store::StoreError;
 use labpath_store::event::{Change, Event, Pending};
 use labpath_store::ids::{ApplicationId, EventId, PersonId};
@@ -22,7 +23,7 @@ use sqlx::postgres::PgConnection;
 use sqlx::types::Json;
 use sqlx::{Postgres, Transaction};
 
-use crate::convert::{db_error, int, pg_date, pg_opt_date, pg_time};
+use crate::convert::{db_error, int, pg_date, pg_opt_date, pg_time, time};
 use crate::read::{application_state, person as person_in, reminder as reminder_in};
 
 type Tx<'c> = Transaction<'c, Postgres>;
@@ -40,6 +41,17 @@ pub(crate) async fn lock(tx: &mut Tx<'_>) -> Result<(), StoreError> {
         .await
         .map_err(|e| db_error("waiting for the write lock", e))?;
     Ok(())
+}
+
+/// The database server's clock, read once the lock is held: the time an
+/// event is recorded at. One clock for every replica, so event times grow
+/// with event ids whichever replica records a change.
+pub(crate) async fn now(tx: &mut Tx<'_>) -> Result<Timestamp, StoreError> {
+    let row: (DateTime<Utc>,) = sqlx::query_as("SELECT clock_timestamp()")
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(|e| db_error("reading the time", e))?;
+    time("clock_timestamp", row.0)
 }
 
 /// Appends a new change: assigns the ids, records the event, derives.

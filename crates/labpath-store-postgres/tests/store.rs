@@ -163,7 +163,7 @@ async fn writers_on_two_replicas_get_gapless_ids_in_commit_order() {
     let events = b.events(&EventQuery::default()).await.unwrap();
     let ids: Vec<i64> = events.iter().map(|e| e.id.get()).collect();
     assert_eq!(ids, (1..=32).collect::<Vec<i64>>());
-    // Commit order is id order: each event is at least as late as the one before.
+    // Commit order is id order, and the times (the server's clock) follow it.
     assert!(events.windows(2).all(|w| w[0].at <= w[1].at));
     let people: Vec<PersonId> = a.people().await.unwrap().iter().map(|p| p.id).collect();
     assert_eq!(people.len(), 1 + 16);
