@@ -70,6 +70,10 @@ pub enum Command {
     Status(crate::command::status::Args),
     /// Tracker: deadlines and reminders as an ICS calendar file.
     Calendar(crate::command::calendar::Args),
+    /// Continuing education: log activities with their certificates, see
+    /// compliance for every held credential, write an audit pack.
+    #[command(subcommand)]
+    Ce(crate::command::ce::CeCommand),
     /// Tracker: write all data as JSON.
     Export(crate::command::data::ExportArgs),
     /// Tracker: load a JSON export into an empty data directory.

@@ -95,6 +95,17 @@ pub enum Change {
         /// The day.
         on: Date,
     },
+    /// A continuing-education activity was logged (with the content hash of
+    /// its certificate, when one was stored).
+    CeActivityLogged(labpath_engine::maintenance::Activity),
+    /// A logged activity was withdrawn (entered by mistake); the event that
+    /// logged it stays in the history.
+    CeActivityRemoved {
+        /// The activity (the id of the event that logged it).
+        activity: EventId,
+        /// Why.
+        reason: String,
+    },
 }
 
 impl Change {
@@ -112,6 +123,8 @@ impl Change {
             Change::AttachmentAdded(_) => "attachment_added",
             Change::ReminderSet { .. } => "reminder_set",
             Change::ReminderDone { .. } => "reminder_done",
+            Change::CeActivityLogged(_) => "ce_activity_logged",
+            Change::CeActivityRemoved { .. } => "ce_activity_removed",
         }
     }
 }

@@ -17,6 +17,7 @@
 
 pub mod agenda;
 pub mod attachment;
+pub mod ce;
 pub mod error;
 pub mod event;
 pub mod export;

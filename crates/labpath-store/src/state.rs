@@ -33,8 +33,84 @@ fn check_text(text: &str, what: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Every text a change carries (the profile document aside).
+fn texts(change: &Change) -> Vec<&str> {
+    fn opt(o: &Option<String>) -> Option<&str> {
+        o.as_deref()
+    }
+    match change {
+        Change::PersonAdded { name } | Change::PersonRenamed { name } => vec![name],
+        Change::ProfileRecorded { .. } | Change::ReminderDone { .. } => vec![],
+        Change::ApplicationCreated(d) => {
+            let mut t: Vec<&str> = vec![&d.step, &d.title];
+            t.extend(opt(&d.body));
+            for item in &d.checklist {
+                t.extend([item.key.as_str(), item.name.as_str()]);
+            }
+            t
+        }
+        Change::StatusChanged { note, .. } => opt(note).into_iter().collect(),
+        Change::ReferenceSet { reference } => vec![reference],
+        Change::DocumentChanged(d) => [
+            Some(d.key.as_str()),
+            opt(&d.requested_from),
+            opt(&d.method),
+            opt(&d.tracking),
+            opt(&d.reason),
+            opt(&d.note),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+        Change::ContactLogged(c) => [Some(c.summary.as_str()), opt(&c.with)]
+            .into_iter()
+            .flatten()
+            .collect(),
+        Change::AttachmentAdded(a) => [
+            Some(a.hash.as_str()),
+            Some(a.name.as_str()),
+            Some(a.media_type.as_str()),
+            opt(&a.document),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+        Change::ReminderSet { what, .. } => vec![what],
+        Change::CeActivityLogged(a) => [
+            Some(a.title.as_str()),
+            opt(&a.provider),
+            opt(&a.accreditation),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+        Change::CeActivityRemoved { reason, .. } => vec![reason],
+        // Changes kept in tables of their own, never packed by a bulk read.
+        _ => Vec::new(),
+    }
+}
+
+/// Text may hold tabs and line breaks but no other control characters: they
+/// are paste accidents, invisible in every listing (and backends may use
+/// them as separators).
+fn check_no_control(change: &Change) -> Result<(), StoreError> {
+    for text in texts(change) {
+        if text
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        {
+            return Err(StoreError::Invalid(format!(
+                "{:?} holds a control character: retype it without one",
+                text.chars().take(60).collect::<String>()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Checks a person-level change: adding, renaming, a new profile version.
 pub fn check_person(person: Option<&Person>, change: &Change) -> Result<(), StoreError> {
+    check_no_control(change)?;
     match (person, change) {
         (None, Change::PersonAdded { name }) => check_text(name, "a person's name"),
         (Some(_), Change::PersonRenamed { name }) => check_text(name, "a person's name"),
@@ -53,6 +129,10 @@ pub fn check_person(person: Option<&Person>, change: &Change) -> Result<(), Stor
             Ok(())
         }
         (Some(_), Change::ReminderSet { due: _, what }) => check_text(what, "a reminder"),
+        (Some(_), Change::CeActivityLogged(activity)) => crate::ce::check_activity(activity),
+        (Some(_), Change::CeActivityRemoved { reason, .. }) => {
+            check_text(reason, "the reason for withdrawing an activity")
+        }
         (Some(_), Change::ApplicationCreated(data)) => {
             check_text(&data.step, "an application's step")?;
             let mut keys = std::collections::HashSet::new();
@@ -180,6 +260,7 @@ impl ApplicationState {
 
     /// Whether `change` may be recorded on `today` (the recording day).
     pub fn check(&self, change: &Change, today: Date) -> Result<(), StoreError> {
+        check_no_control(change)?;
         let app = &self.application;
         match change {
             Change::StatusChanged { from, to, on, .. } => {

@@ -417,6 +417,10 @@ pub fn describe(event: &Event) -> String {
         }
         Change::ReminderSet { due, what } => format!("reminder for {due}: {what}"),
         Change::ReminderDone { reminder, on } => format!("reminder {reminder} done on {on}"),
+        Change::CeActivityLogged(a) => format!("CE activity logged: {} on {}", a.title, a.date),
+        Change::CeActivityRemoved { activity, reason } => {
+            format!("CE activity {activity} withdrawn: {reason}")
+        }
     }
 }
 

@@ -189,10 +189,11 @@ pub fn run(
             store.person(p).await.map_err(failure)?;
         }
         let records = agenda::load(store, person).await.map_err(failure)?;
-        Ok(ics(
-            &entries(catalog, &records, Date::today()),
-            Timestamp::now(),
-        ))
+        let today = Date::today();
+        let mut list = entries(catalog, &records, today);
+        list.extend(super::ce::calendar_entries(store, catalog, person, today).await?);
+        list.sort_by(|a, b| (a.day, &a.uid).cmp(&(b.day, &b.uid)));
+        Ok(ics(&list, Timestamp::now()))
     })?;
     match &args.output {
         Some(path) => {

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod calendar;
 pub mod catalog;
+pub mod ce;
 pub mod check;
 pub mod contact;
 pub mod credentials;
@@ -49,6 +50,7 @@ pub fn dispatch(cli: &Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
         Command::App(sub) => app::run(cli, &catalog, sub, out),
         Command::Status(args) => status::run(cli, &catalog, args, out),
         Command::Calendar(args) => calendar::run(cli, &catalog, args, out),
+        Command::Ce(sub) => ce::run(cli, &catalog, sub, out),
         Command::Catalog(_)
         | Command::Export(_)
         | Command::Import(_)

@@ -1,0 +1,881 @@
+//! `labpath ce`: the continuing-education log and compliance.
+//!
+//! - `ce add` logs one activity (with its certificate, stored by content
+//!   hash; a duplicate certificate is refused);
+//! - `ce import` logs a CSV of activities, all checked before any is stored;
+//! - `ce list` shows the log; `ce remove` withdraws an entry (the history
+//!   keeps it);
+//! - `ce status` shows every held credential's cycle: points earned, each
+//!   category minimum met or short by how much, the deadline, the
+//!   declaration window and the renewal fees;
+//! - `ce audit-pack` writes a zip with the certificates and a summary an
+//!   auditor can read.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use labpath_catalog::diag::suggest;
+use labpath_engine::catalog::Catalog;
+use labpath_engine::compliance::{Assessment, CredentialCompliance, compliance, cycle_of};
+use labpath_engine::maintenance::{Activity, CategoryId, Credit};
+use labpath_engine::profile::Profile;
+use labpath_engine::units::Date;
+use labpath_store::attachment::CheckedFile;
+use labpath_store::ce::{self, LoggedActivity};
+use labpath_store::ids::{EventId, PersonId};
+use labpath_store::store::Store;
+
+use super::doc::read_files;
+use super::store::{actor, day, failure, id, with_store};
+use crate::cli::{Cli, Format};
+use crate::render::table;
+use crate::{Exit, Failure};
+
+/// CE subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum CeCommand {
+    /// Log one activity.
+    Add(AddArgs),
+    /// Log every activity of a CSV file (header: title,provider,accreditation,date,unit,amount,categories,certificate).
+    Import {
+        /// The person's id.
+        #[arg(long)]
+        person: String,
+        /// The CSV file.
+        file: PathBuf,
+    },
+    /// List a person's activities.
+    List {
+        /// The person's id.
+        #[arg(long)]
+        person: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Withdraw an activity logged by mistake (the history keeps it).
+    Remove {
+        /// The person's id.
+        #[arg(long)]
+        person: String,
+        /// The activity's id (`labpath ce list`).
+        activity: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Compliance of every held credential that has renewal rules.
+    Status {
+        /// The person's id.
+        #[arg(long)]
+        person: String,
+        /// Assess as of this day (default today).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Write a zip with the certificates and a summary for one credential.
+    AuditPack {
+        /// The person's id.
+        #[arg(long)]
+        person: String,
+        /// The credential id.
+        credential: String,
+        /// The zip file to write.
+        file: PathBuf,
+        /// The cycle containing this day (default today).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+    },
+}
+
+/// Arguments of `labpath ce add`.
+#[derive(Debug, clap::Args)]
+#[command(allow_negative_numbers = true)]
+pub struct AddArgs {
+    /// The person's id.
+    #[arg(long)]
+    pub person: String,
+    /// Title of the activity.
+    #[arg(long)]
+    pub title: String,
+    /// Day completed (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub date: String,
+    /// Contact hours.
+    #[arg(long, group = "credit", value_name = "N")]
+    pub hours: Option<f64>,
+    /// Academic semester hours.
+    #[arg(long, group = "credit", value_name = "N")]
+    pub semester_hours: Option<f64>,
+    /// Academic quarter hours.
+    #[arg(long, group = "credit", value_name = "N")]
+    pub quarter_hours: Option<f64>,
+    /// A category it covers (repeatable): safety, blood_banking, chemistry, ...
+    #[arg(long = "category", value_name = "CATEGORY")]
+    pub categories: Vec<String>,
+    /// Provider.
+    #[arg(long)]
+    pub provider: Option<String>,
+    /// Accreditation (e.g. P.A.C.E.).
+    #[arg(long)]
+    pub accreditation: Option<String>,
+    /// The certificate file (PDF, PNG or JPEG).
+    #[arg(long, value_name = "FILE")]
+    pub certificate: Option<PathBuf>,
+}
+
+/// Runs a CE subcommand.
+pub fn run(
+    cli: &Cli,
+    catalog: &Catalog,
+    sub: &CeCommand,
+    out: &mut dyn Write,
+) -> Result<Exit, Failure> {
+    match sub {
+        CeCommand::Add(args) => add(cli, catalog, args, out),
+        CeCommand::Import { person, file } => import(cli, catalog, person, file, out),
+        CeCommand::List { person, format } => list(cli, person, *format, out),
+        CeCommand::Remove {
+            person,
+            activity,
+            reason,
+        } => {
+            let person: PersonId = id("person", person)?;
+            let activity: EventId = id("activity", activity)?;
+            with_store(cli, async |store| {
+                ce::remove_activity(store, &actor(), person, activity, reason)
+                    .await
+                    .map_err(failure)?;
+                writeln!(out, "withdrew activity {activity} (the history keeps it)")?;
+                Ok(Exit::Ok)
+            })
+        }
+        CeCommand::Status {
+            person,
+            as_of,
+            format,
+        } => status(cli, catalog, person, as_of.as_deref(), *format, out),
+        CeCommand::AuditPack {
+            person,
+            credential,
+            file,
+            as_of,
+        } => audit_pack(
+            cli,
+            catalog,
+            person,
+            credential,
+            file,
+            as_of.as_deref(),
+            out,
+        ),
+    }
+}
+
+/// Every category any rule set names: the vocabulary activities use.
+fn known_categories(catalog: &Catalog) -> Vec<&str> {
+    let mut all: Vec<&str> = catalog
+        .maintenance()
+        .iter()
+        .flat_map(|r| r.categories.iter().map(|c| c.category.as_str()))
+        .chain([
+            "general",
+            "management",
+            "education",
+            "immunology",
+            "molecular",
+            "urinalysis",
+            "ethics",
+        ])
+        .collect();
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
+fn categories(catalog: &Catalog, names: &[String], flag: &str) -> Result<Vec<CategoryId>, Failure> {
+    let known = known_categories(catalog);
+    names
+        .iter()
+        .map(|n| {
+            let n = n.trim();
+            if !known.contains(&n) {
+                let hint = suggest(n, known.iter().copied())
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_else(|| format!(" (known: {})", known.join(", ")));
+                return Err(Failure::BadInput(format!(
+                    "error: {flag}: unknown category `{n}`{hint}"
+                )));
+            }
+            CategoryId::new(n).map_err(|e| Failure::BadInput(format!("error: {flag}: {e}")))
+        })
+        .collect()
+}
+
+fn credit(
+    hours: Option<f64>,
+    semester: Option<f64>,
+    quarter: Option<f64>,
+    place: &str,
+) -> Result<Credit, Failure> {
+    let c = match (hours, semester, quarter) {
+        (Some(h), None, None) => Credit::ContactHours(h),
+        (None, Some(h), None) => Credit::SemesterHours(h),
+        (None, None, Some(h)) => Credit::QuarterHours(h),
+        _ => {
+            return Err(Failure::BadInput(format!(
+                "error: {place}: give the credit as one of --hours, --semester-hours or --quarter-hours"
+            )));
+        }
+    };
+    if !(c.amount().is_finite() && c.amount() > 0.0) {
+        return Err(Failure::BadInput(format!(
+            "error: {place}: hours must be more than zero, got `{}`",
+            c.amount()
+        )));
+    }
+    Ok(c)
+}
+
+/// The person's latest profile, parsed and checked against the catalog.
+async fn profile_of(
+    store: &dyn Store,
+    catalog: &Catalog,
+    person: PersonId,
+) -> Result<Profile, Failure> {
+    let Some(version) = store.profile(person, None).await.map_err(failure)? else {
+        return Err(Failure::BadInput(format!(
+            "error: person {person} has no profile yet: record one with the credentials they hold (`labpath person edit {person} --profile FILE`)"
+        )));
+    };
+    let text = serde_json::to_string(&version.profile).map_err(|e| Failure::Internal(e.into()))?;
+    Ok(labpath_catalog::profile::from_text(
+        &format!("person {person}, profile version {}", version.version),
+        &text,
+        labpath_catalog::parse::Format::Json,
+        catalog,
+    )?)
+}
+
+/// An activity must fall inside a cycle of a credential the person holds
+/// with renewal rules; otherwise there is nothing to count it toward.
+fn check_in_some_cycle(
+    catalog: &Catalog,
+    profile: &Profile,
+    date: Date,
+    place: &str,
+) -> Result<(), Failure> {
+    let mut cycles = Vec::new();
+    for held in &profile.credentials {
+        for rules in catalog.maintenance_of(held.id.as_str()) {
+            if let Some((start, end)) = cycle_of(rules, held, date) {
+                if start <= date && date <= end {
+                    return Ok(());
+                }
+                cycles.push(format!("{} {start} to {end}", held.id));
+            }
+        }
+    }
+    if cycles.is_empty() {
+        return Err(Failure::BadInput(format!(
+            "error: {place}: the person's profile holds no credential with renewal rules (and a known earned or expiry date): nothing to count the activity toward"
+        )));
+    }
+    Err(Failure::BadInput(format!(
+        "error: {place}: the activity on {date} falls outside every renewal cycle ({}); nothing was stored",
+        cycles.join("; ")
+    )))
+}
+
+/// Reads certificate files: the tracker's size and type checks, and a
+/// certificate must be a document or an image, not plain text.
+fn certificates(paths: &[PathBuf]) -> Result<Vec<CheckedFile>, Failure> {
+    let files = read_files(paths)?;
+    if let Some(f) = files.iter().find(|f| f.media_type == "text/plain") {
+        return Err(Failure::BadInput(format!(
+            "error: --certificate: `{}` is plain text: a certificate must be a PDF or an image (PNG, JPEG, TIFF or HEIC)",
+            f.name
+        )));
+    }
+    Ok(files)
+}
+
+fn add(cli: &Cli, catalog: &Catalog, args: &AddArgs, out: &mut dyn Write) -> Result<Exit, Failure> {
+    let person: PersonId = id("person", &args.person)?;
+    let activity = Activity {
+        title: args.title.trim().to_owned(),
+        provider: args.provider.clone(),
+        accreditation: args.accreditation.clone(),
+        date: day("--date", Some(&args.date))?,
+        credit: credit(
+            args.hours,
+            args.semester_hours,
+            args.quarter_hours,
+            "the activity",
+        )?,
+        categories: categories(catalog, &args.categories, "--category")?,
+        certificate: None,
+    };
+    let files = certificates(args.certificate.as_slice())?;
+    with_store(cli, async |store| {
+        let profile = profile_of(store, catalog, person).await?;
+        check_in_some_cycle(catalog, &profile, activity.date, "--date")?;
+        let logged = ce::log_activity(store, &actor(), person, activity, files.first())
+            .await
+            .map_err(failure)?;
+        writeln!(
+            out,
+            "logged activity {}: {} on {}",
+            logged.id, logged.activity.title, logged.activity.date
+        )?;
+        Ok(Exit::Ok)
+    })
+}
+
+/// Splits one CSV line into fields (double quotes may enclose commas; `""`
+/// is a quote inside a quoted field).
+fn csv_fields(line: &str) -> Result<Vec<String>, String> {
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', true) => quoted = false,
+            ('"', false) if field.is_empty() => quoted = true,
+            (',', false) => fields.push(std::mem::take(&mut field)),
+            (c, _) => field.push(c),
+        }
+    }
+    if quoted {
+        return Err("a quoted field is not closed".to_owned());
+    }
+    fields.push(field);
+    Ok(fields.into_iter().map(|f| f.trim().to_owned()).collect())
+}
+
+const CSV_HEADER: [&str; 8] = [
+    "title",
+    "provider",
+    "accreditation",
+    "date",
+    "unit",
+    "amount",
+    "categories",
+    "certificate",
+];
+
+fn import(
+    cli: &Cli,
+    catalog: &Catalog,
+    person: &str,
+    file: &PathBuf,
+    out: &mut dyn Write,
+) -> Result<Exit, Failure> {
+    let person: PersonId = id("person", person)?;
+    let name = file.display().to_string();
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| Failure::BadInput(format!("error: {name}: cannot read: {e}")))?;
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
+    let header = lines
+        .next()
+        .map(|(_, l)| csv_fields(l))
+        .transpose()
+        .map_err(|e| Failure::BadInput(format!("error: {name}:1: {e}")))?;
+    if header
+        .as_deref()
+        .map(|h| h.iter().map(|f| f.to_ascii_lowercase()).collect::<Vec<_>>())
+        != Some(CSV_HEADER.iter().map(|s| (*s).to_owned()).collect())
+    {
+        return Err(Failure::BadInput(format!(
+            "error: {name}:1: the header must be `{}`",
+            CSV_HEADER.join(",")
+        )));
+    }
+    let base = file.parent().map(PathBuf::from).unwrap_or_default();
+    let mut rows: Vec<(usize, Activity, Option<CheckedFile>)> = Vec::new();
+    for (i, line) in lines {
+        let at = format!("{name}:{}", i + 1);
+        let f = csv_fields(line).map_err(|e| Failure::BadInput(format!("error: {at}: {e}")))?;
+        if f.len() != CSV_HEADER.len() {
+            return Err(Failure::BadInput(format!(
+                "error: {at}: expected {} fields, found {}",
+                CSV_HEADER.len(),
+                f.len()
+            )));
+        }
+        let amount: f64 = f[5].parse().map_err(|_| {
+            Failure::BadInput(format!(
+                "error: {at}: field `amount`: `{}` is not a number",
+                f[5]
+            ))
+        })?;
+        let credit = match f[4].as_str() {
+            "contact_hours" => credit(Some(amount), None, None, &at)?,
+            "semester_hours" => credit(None, Some(amount), None, &at)?,
+            "quarter_hours" => credit(None, None, Some(amount), &at)?,
+            other => {
+                return Err(Failure::BadInput(format!(
+                    "error: {at}: field `unit`: `{other}` is not contact_hours, semester_hours or quarter_hours"
+                )));
+            }
+        };
+        let cats: Vec<String> = f[6]
+            .split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let date = Date::parse(&f[3])
+            .map_err(|e| Failure::BadInput(format!("error: {at}: field `date`: {e}")))?;
+        let certificate = if f[7].is_empty() {
+            None
+        } else {
+            let path = base.join(&f[7]);
+            certificates(std::slice::from_ref(&path))
+                .map_err(|e| Failure::BadInput(format!("error: {at}: field `certificate`: {e}")))?
+                .into_iter()
+                .next()
+        };
+        let activity = Activity {
+            title: f[0].clone(),
+            provider: Some(f[1].clone()).filter(|s| !s.is_empty()),
+            accreditation: Some(f[2].clone()).filter(|s| !s.is_empty()),
+            date,
+            credit,
+            categories: categories(catalog, &cats, &format!("{at}: field `categories`"))?,
+            certificate: None,
+        };
+        ce::check_activity(&activity)
+            .map_err(|e| Failure::BadInput(format!("error: {at}: {e}")))?;
+        if let Some(c) = &certificate {
+            if let Some((j, _, _)) = rows
+                .iter()
+                .find(|(_, _, other)| other.as_ref().is_some_and(|o| o.hash == c.hash))
+            {
+                return Err(Failure::BadInput(format!(
+                    "error: {at}: field `certificate`: the same file is the certificate of line {j} too"
+                )));
+            }
+        }
+        rows.push((i + 1, activity, certificate));
+    }
+    with_store(cli, async |store| {
+        let profile = profile_of(store, catalog, person).await?;
+        let logged = ce::log(store, person).await.map_err(failure)?;
+        for (line, activity, certificate) in &rows {
+            let at = format!("{name}:{line}");
+            check_in_some_cycle(catalog, &profile, activity.date, &at)?;
+            if let Some(c) = certificate {
+                if let Some(twin) = logged
+                    .iter()
+                    .find(|a| a.activity.certificate.as_deref() == Some(c.hash.as_str()))
+                {
+                    return Err(Failure::BadInput(format!(
+                        "error: {at}: this certificate is already attached to activity {} (`{}`); nothing was stored",
+                        twin.id, twin.activity.title
+                    )));
+                }
+            }
+        }
+        // Every row is valid: store them.
+        for (_, activity, certificate) in rows {
+            ce::log_activity(store, &actor(), person, activity, certificate.as_ref())
+                .await
+                .map_err(failure)?;
+        }
+        writeln!(
+            out,
+            "logged {} activities for person {person}",
+            logged_count(store, person).await? - logged.len()
+        )?;
+        Ok(Exit::Ok)
+    })
+}
+
+async fn logged_count(store: &dyn Store, person: PersonId) -> Result<usize, Failure> {
+    Ok(ce::log(store, person).await.map_err(failure)?.len())
+}
+
+fn credit_text(c: Credit) -> String {
+    match c {
+        Credit::ContactHours(h) => format!("{h} contact h"),
+        Credit::SemesterHours(h) => format!("{h} semester h"),
+        Credit::QuarterHours(h) => format!("{h} quarter h"),
+    }
+}
+
+fn list(cli: &Cli, person: &str, format: Format, out: &mut dyn Write) -> Result<Exit, Failure> {
+    let person: PersonId = id("person", person)?;
+    with_store(cli, async |store| {
+        let log = ce::log(store, person).await.map_err(failure)?;
+        if format == Format::Json {
+            crate::json::write(out, &log)?;
+            return Ok(Exit::Ok);
+        }
+        let rows: Vec<Vec<String>> = log
+            .iter()
+            .map(|a: &LoggedActivity| {
+                let x = &a.activity;
+                vec![
+                    a.id.to_string(),
+                    x.date.to_string(),
+                    credit_text(x.credit),
+                    x.categories
+                        .iter()
+                        .map(CategoryId::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if x.certificate.is_some() { "yes" } else { "no" }.to_owned(),
+                    x.title.clone(),
+                ]
+            })
+            .collect();
+        write!(
+            out,
+            "{}",
+            table(
+                &["ID", "DATE", "CREDIT", "CATEGORIES", "CERTIFICATE", "TITLE"],
+                &rows
+            )
+        )?;
+        writeln!(out, "\n{} activities", log.len())?;
+        Ok(Exit::Ok)
+    })
+}
+
+fn write_assessment(
+    c: &CredentialCompliance<'_>,
+    log: &[LoggedActivity],
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{} ({}) under {}",
+        c.credential.abbreviation, c.credential.id, c.rules.name
+    )?;
+    let Some(a) = &c.assessment else {
+        return writeln!(out, "  {}", c.unknown.unwrap_or("unknown cycle"));
+    };
+    write_cycle(c, a, log, out)
+}
+
+fn write_cycle(
+    c: &CredentialCompliance<'_>,
+    a: &Assessment,
+    log: &[LoggedActivity],
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let total = a.total.map_or_else(
+        || "total not known".to_owned(),
+        |t| format!("{t} {}", c.rules.unit),
+    );
+    writeln!(
+        out,
+        "  cycle {} to {}: {} of {total}",
+        a.start, a.end, a.earned
+    )?;
+    if a.met {
+        writeln!(out, "  met")?;
+    } else {
+        writeln!(out, "  missing {} {}", a.missing, c.rules.unit)?;
+    }
+    for cat in &a.categories {
+        let state = if cat.missing > 1e-9 {
+            format!("{} short", cat.missing)
+        } else {
+            "met".to_owned()
+        };
+        writeln!(
+            out,
+            "    {}: {} of {} ({state})",
+            cat.name, cat.allocated, cat.min
+        )?;
+    }
+    for al in &a.allocation {
+        if let Some(x) = log.get(al.activity) {
+            writeln!(
+                out,
+                "    split: {} gives {} to {}",
+                x.activity.title, al.points, al.category
+            )?;
+        }
+    }
+    for (i, why) in &a.excluded {
+        if let Some(x) = log.get(*i) {
+            writeln!(
+                out,
+                "    not counted: {} ({}): {}",
+                x.activity.title,
+                x.activity.date,
+                why.label()
+            )?;
+        }
+    }
+    writeln!(out, "  deadline: {}", a.end)?;
+    if let Some((opens, closes)) = a.window {
+        writeln!(out, "  declare between {opens} and {closes}")?;
+    }
+    for fee in &c.rules.fees {
+        let amount = fee
+            .amount
+            .map_or_else(|| "amount unknown".to_owned(), |m| m.to_string());
+        writeln!(
+            out,
+            "  fee: {}: {amount} ({})",
+            fee.label, fee.provenance.confidence
+        )?;
+    }
+    if let Some(l) = &c.rules.lapse {
+        writeln!(out, "  if it lapses: {l}")?;
+    }
+    Ok(())
+}
+
+fn status(
+    cli: &Cli,
+    catalog: &Catalog,
+    person: &str,
+    as_of: Option<&str>,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<Exit, Failure> {
+    let person: PersonId = id("person", person)?;
+    let as_of = super::as_of(as_of)?;
+    with_store(cli, async |store| {
+        let profile = profile_of(store, catalog, person).await?;
+        let log = ce::log(store, person).await.map_err(failure)?;
+        let activities: Vec<Activity> = log.iter().map(|a| a.activity.clone()).collect();
+        let result = compliance(catalog, &profile, &activities, as_of);
+        if format == Format::Json {
+            crate::json::write(
+                out,
+                &serde_json::json!({ "as_of": as_of, "activities": log, "credentials": result }),
+            )?;
+            return Ok(Exit::Ok);
+        }
+        if result.is_empty() {
+            writeln!(
+                out,
+                "person {person} holds no credential with renewal rules in the catalog"
+            )?;
+        }
+        for c in &result {
+            write_assessment(c, &log, out)?;
+            writeln!(out)?;
+        }
+        Ok(Exit::Ok)
+    })
+}
+
+fn audit_pack(
+    cli: &Cli,
+    catalog: &Catalog,
+    person: &str,
+    credential: &str,
+    file: &PathBuf,
+    as_of: Option<&str>,
+    out: &mut dyn Write,
+) -> Result<Exit, Failure> {
+    let person: PersonId = id("person", person)?;
+    let credential = super::find_credential(catalog, credential, "CREDENTIAL")?;
+    let as_of = super::as_of(as_of)?;
+    with_store(cli, async |store| {
+        let profile = profile_of(store, catalog, person).await?;
+        if !profile.credentials.iter().any(|h| h.id == credential.id) {
+            return Err(Failure::BadInput(format!(
+                "error: person {person}'s profile does not hold `{}`",
+                credential.id
+            )));
+        }
+        let log = ce::log(store, person).await.map_err(failure)?;
+        let activities: Vec<Activity> = log.iter().map(|a| a.activity.clone()).collect();
+        let result: Vec<CredentialCompliance<'_>> =
+            compliance(catalog, &profile, &activities, as_of)
+                .into_iter()
+                .filter(|c| c.credential.id == credential.id)
+                .collect();
+        if result.is_empty() {
+            return Err(Failure::BadInput(format!(
+                "error: the catalog has no renewal rules for `{}`",
+                credential.id
+            )));
+        }
+        let mut summary = Vec::new();
+        writeln!(
+            summary,
+            "Continuing-education audit pack: person {person} ({}), {}",
+            profile.person.name, credential.name
+        )?;
+        writeln!(summary, "Prepared by labpath on {as_of}.\n")?;
+        let mut files = Vec::new();
+        for c in &result {
+            write_assessment(c, &log, &mut summary)?;
+            writeln!(summary)?;
+            if let Some(a) = &c.assessment {
+                writeln!(summary, "Activities in the cycle:")?;
+                for (i, x) in log.iter().enumerate() {
+                    if a.points[i] <= 0.0 {
+                        continue;
+                    }
+                    let cert = match &x.activity.certificate {
+                        Some(hash) => {
+                            let bytes = store.file(hash).await.map_err(failure)?;
+                            let name = format!(
+                                "certificates/{}-{}{}",
+                                x.id,
+                                &hash[..12.min(hash.len())],
+                                extension(&bytes)
+                            );
+                            files.push((name.clone(), bytes));
+                            name
+                        }
+                        None => "no certificate on file".to_owned(),
+                    };
+                    writeln!(
+                        summary,
+                        "  {} {} | {} | {} points | {} | {}",
+                        x.id,
+                        x.activity.date,
+                        x.activity.title,
+                        a.points[i],
+                        x.activity
+                            .provider
+                            .as_deref()
+                            .unwrap_or("provider not recorded"),
+                        cert
+                    )?;
+                }
+            }
+        }
+        let json = serde_json::to_vec_pretty(&serde_json::json!({ "person": person, "credential": credential.id, "as_of": as_of, "activities": log, "compliance": result }))
+            .map_err(|e| Failure::Internal(e.into()))?;
+        write_zip(file, &summary, &json, &files)?;
+        writeln!(
+            out,
+            "wrote {} ({} certificates)",
+            file.display(),
+            files.len()
+        )?;
+        Ok(Exit::Ok)
+    })
+}
+
+fn extension(bytes: &[u8]) -> &'static str {
+    match labpath_store::attachment::sniff(bytes) {
+        Some("application/pdf") => ".pdf",
+        Some("image/png") => ".png",
+        Some("image/jpeg") => ".jpg",
+        _ => "",
+    }
+}
+
+fn write_zip(
+    path: &PathBuf,
+    summary: &[u8],
+    json: &[u8],
+    files: &[(String, Vec<u8>)],
+) -> Result<(), Failure> {
+    let bad = |e: &dyn std::fmt::Display| {
+        Failure::BadInput(format!("error: cannot write `{}`: {e}", path.display()))
+    };
+    let file = std::fs::File::create(path).map_err(|e| bad(&e))?;
+    let mut zip = zip::ZipWriter::new(file);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let mut put = |name: &str, bytes: &[u8]| -> Result<(), Failure> {
+        zip.start_file(name, options).map_err(|e| bad(&e))?;
+        zip.write_all(bytes).map_err(|e| bad(&e))
+    };
+    put("summary.txt", summary)?;
+    put("summary.json", json)?;
+    for (name, bytes) in files {
+        put(name, bytes)?;
+    }
+    zip.finish().map_err(|e| bad(&e))?;
+    Ok(())
+}
+
+/// Calendar entries for renewals: the opening and closing of each
+/// declaration window and each cycle's deadline, with what is still missing.
+pub async fn calendar_entries(
+    store: &dyn Store,
+    catalog: &Catalog,
+    person: Option<PersonId>,
+    today: Date,
+) -> Result<Vec<super::calendar::Entry>, Failure> {
+    let people: Vec<PersonId> = match person {
+        Some(p) => vec![p],
+        None => store
+            .people()
+            .await
+            .map_err(failure)?
+            .into_iter()
+            .map(|p| p.id)
+            .collect(),
+    };
+    let mut out = Vec::new();
+    for p in people {
+        if store.profile(p, None).await.map_err(failure)?.is_none() {
+            continue;
+        }
+        let profile = profile_of(store, catalog, p).await?;
+        let log = ce::log(store, p).await.map_err(failure)?;
+        let activities: Vec<Activity> = log.iter().map(|a| a.activity.clone()).collect();
+        for c in compliance(catalog, &profile, &activities, today) {
+            let Some(a) = &c.assessment else { continue };
+            let standing = if a.met {
+                "continuing education complete".to_owned()
+            } else {
+                format!("{} {} still missing", a.missing, c.rules.unit)
+            };
+            let uid = format!("person{p}-ce-{}-{}-{}", c.credential.id, c.rules.id, a.end);
+            if let Some((opens, closes)) = a.window {
+                out.push(super::calendar::Entry {
+                    uid: format!("{uid}-window-opens"),
+                    day: opens,
+                    summary: format!(
+                        "labpath: {} renewal declaration opens",
+                        c.credential.abbreviation
+                    ),
+                    description: format!(
+                        "{}: declare between {opens} and {closes}; {standing}.",
+                        c.rules.name
+                    ),
+                });
+                out.push(super::calendar::Entry {
+                    uid: format!("{uid}-window-closes"),
+                    day: closes,
+                    summary: format!(
+                        "labpath: {} renewal declaration closes",
+                        c.credential.abbreviation
+                    ),
+                    description: format!(
+                        "{}: last day of the declaration window; {standing}.",
+                        c.rules.name
+                    ),
+                });
+            }
+            out.push(super::calendar::Entry {
+                uid: format!("{uid}-expires"),
+                day: a.end,
+                summary: format!("labpath: {} expires", c.credential.abbreviation),
+                description: format!(
+                    "{}: end of the cycle {} to {}; {standing}.",
+                    c.rules.name, a.start, a.end
+                ),
+            });
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,159 @@
+//! The continuing-education log: activities are events on the person
+//! (`CeActivityLogged`, `CeActivityRemoved`), so every backend keeps them in
+//! its append-only history with no table of its own, and the current log is
+//! derived from those events. Nothing entered is lost: a withdrawn activity
+//! stays in the history.
+
+use labpath_engine::maintenance::{Activity, Credit};
+
+use crate::error::StoreError;
+use crate::event::{Change, Event};
+use crate::ids::EventId;
+
+/// A logged activity and the event that logged it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct LoggedActivity {
+    /// The id of the event that logged it (the activity's id).
+    pub id: EventId,
+    /// The activity.
+    pub activity: Activity,
+}
+
+/// Checks an activity before it is logged.
+pub fn check_activity(activity: &Activity) -> Result<(), StoreError> {
+    if activity.title.trim().is_empty() {
+        return Err(StoreError::Invalid("an activity needs a title".to_owned()));
+    }
+    let amount = activity.credit.amount();
+    if !(amount.is_finite() && amount > 0.0) {
+        let unit = match activity.credit {
+            Credit::ContactHours(_) => "contact hours",
+            Credit::SemesterHours(_) => "semester hours",
+            Credit::QuarterHours(_) => "quarter hours",
+        };
+        return Err(StoreError::Invalid(format!(
+            "an activity's {unit} must be more than zero, got `{amount}`"
+        )));
+    }
+    Ok(())
+}
+
+/// The current log from a person's events, oldest first.
+pub fn activities(events: &[Event]) -> Vec<LoggedActivity> {
+    let mut log: Vec<LoggedActivity> = Vec::new();
+    for event in events {
+        match &event.change {
+            Change::CeActivityLogged(activity) => log.push(LoggedActivity {
+                id: event.id,
+                activity: activity.clone(),
+            }),
+            Change::CeActivityRemoved { activity, .. } => log.retain(|a| a.id != *activity),
+            _ => {}
+        }
+    }
+    log
+}
+
+/// Logs an activity for a person, storing its certificate (by content hash)
+/// first. A certificate already attached to another activity in the log is
+/// refused as a duplicate.
+pub async fn log_activity(
+    store: &dyn crate::store::Store,
+    actor: &str,
+    person: crate::ids::PersonId,
+    mut activity: Activity,
+    certificate: Option<&crate::attachment::CheckedFile>,
+) -> Result<LoggedActivity, StoreError> {
+    store.person(person).await?;
+    check_activity(&activity)?;
+    if let Some(file) = certificate {
+        let current = log(store, person).await?;
+        if let Some(twin) = current
+            .iter()
+            .find(|a| a.activity.certificate.as_deref() == Some(file.hash.as_str()))
+        {
+            return Err(StoreError::Conflict(format!(
+                "this certificate is already attached to activity {} (`{}`, {}): the same file cannot prove two activities",
+                twin.id, twin.activity.title, twin.activity.date
+            )));
+        }
+        store.put_file(file).await?;
+        activity.certificate = Some(file.hash.clone());
+    }
+    let event = store
+        .append(crate::event::Pending {
+            actor: actor.to_owned(),
+            person: Some(person),
+            application: None,
+            change: Change::CeActivityLogged(activity.clone()),
+        })
+        .await?;
+    Ok(LoggedActivity {
+        id: event.id,
+        activity,
+    })
+}
+
+/// Withdraws an activity logged by mistake; the history keeps both events.
+pub async fn remove_activity(
+    store: &dyn crate::store::Store,
+    actor: &str,
+    person: crate::ids::PersonId,
+    activity: EventId,
+    reason: &str,
+) -> Result<(), StoreError> {
+    if !log(store, person).await?.iter().any(|a| a.id == activity) {
+        return Err(StoreError::not_found("activity", activity));
+    }
+    store
+        .append(crate::event::Pending {
+            actor: actor.to_owned(),
+            person: Some(person),
+            application: None,
+            change: Change::CeActivityRemoved {
+                activity,
+                reason: reason.trim().to_owned(),
+            },
+        })
+        .await?;
+    Ok(())
+}
+
+/// A person's current log.
+pub async fn log(
+    store: &dyn crate::store::Store,
+    person: crate::ids::PersonId,
+) -> Result<Vec<LoggedActivity>, StoreError> {
+    let query = crate::model::EventQuery {
+        person: Some(person),
+        ..Default::default()
+    };
+    Ok(activities(&store.events(&query).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use labpath_engine::units::Date;
+
+    fn activity(hours: f64) -> Activity {
+        Activity {
+            title: "Hemostasis update".to_owned(),
+            provider: None,
+            accreditation: None,
+            date: Date::parse("2025-05-01").unwrap(),
+            credit: Credit::ContactHours(hours),
+            categories: Vec::new(),
+            certificate: None,
+        }
+    }
+
+    #[test]
+    fn zero_or_negative_hours_are_refused() {
+        assert!(check_activity(&activity(2.0)).is_ok());
+        let e = check_activity(&activity(-1.0)).unwrap_err().to_string();
+        assert!(e.contains("more than zero, got `-1`"), "{e}");
+        assert!(check_activity(&activity(0.0)).is_err());
+        assert!(check_activity(&activity(f64::NAN)).is_err());
+    }
+}
