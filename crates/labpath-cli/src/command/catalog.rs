@@ -34,9 +34,12 @@ pub fn run(cli: &Cli, sub: &CatalogCommand, out: &mut dyn Write) -> Result<Exit,
     let routes: usize = catalog.credentials().iter().map(|c| c.routes.len()).sum();
     writeln!(
         out,
-        "{name}: ok: {} credentials, {routes} routes, {} exams, {} bodies, {} jurisdictions, {} glossary terms, {} sources",
+        "{name}: ok: {} credentials, {routes} routes, {} exams, {} steps, {} goals, {} maintenance rule sets, {} bodies, {} jurisdictions, {} glossary terms, {} sources",
         catalog.credentials().len(),
         catalog.exams().len(),
+        catalog.steps().len(),
+        catalog.goals().len(),
+        catalog.maintenance().len(),
         catalog.bodies().len(),
         catalog.jurisdictions().len(),
         catalog.glossary().len(),
