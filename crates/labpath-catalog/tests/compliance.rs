@@ -186,7 +186,10 @@ fn brute_shortfall(mins: &[u32], activities: &[(u32, Vec<usize>)]) -> u32 {
             return;
         }
         // every way of spreading `points` over `cats`
-        #[allow(clippy::too_many_arguments, reason = "a recursive enumeration in a test oracle, clearer with its state spelled out")]
+        #[allow(
+            clippy::too_many_arguments,
+            reason = "a recursive enumeration in a test oracle, clearer with its state spelled out"
+        )]
         fn spread(
             k: usize,
             left: u32,
