@@ -85,8 +85,6 @@ fn texts(change: &Change) -> Vec<&str> {
         .flatten()
         .collect(),
         Change::CeActivityRemoved { reason, .. } => vec![reason],
-        // Changes kept in tables of their own, never packed by a bulk read.
-        _ => Vec::new(),
     }
 }
 
