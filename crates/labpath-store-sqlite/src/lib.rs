@@ -95,7 +95,12 @@ impl SqliteStore {
             // user records may be lost; writes are few and small.
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(BUSY_TIMEOUT)
-            .foreign_keys(true);
+            .foreign_keys(true)
+            // Reads of a large store (an agency's overdue scan) go through
+            // memory-mapped pages and a 64 MiB cache rather than a system
+            // call per page. Writes are unaffected: WAL still syncs them.
+            .pragma("mmap_size", "268435456")
+            .pragma("cache_size", "-65536");
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)

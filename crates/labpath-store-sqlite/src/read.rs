@@ -39,14 +39,30 @@ fn int(row: &SqliteRow, column: &str) -> Result<i64, StoreError> {
         .map_err(|e| db_error(&format!("reading `{column}`"), e))
 }
 
+/// Reads a stored `YYYY-MM-DD` day. An overdue scan reads hundreds of
+/// thousands, so the fixed layout is read directly; the calendar check is
+/// `Date::from_ymd`'s.
+fn parse_day(column: &str, text: &str) -> Result<Date, StoreError> {
+    let b = text.as_bytes();
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        b.get(r)?.iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let day = (b.len() == 10 && b[4] == b'-' && b[7] == b'-')
+        .then(|| Some((digits(0..4)?, digits(5..7)?, digits(8..10)?)))
+        .flatten()
+        .and_then(|(y, m, d)| Date::from_ymd(i32::try_from(y).ok()?, m, d));
+    day.ok_or_else(|| bad(column, text))
+}
+
 fn date(row: &SqliteRow, column: &str) -> Result<Date, StoreError> {
-    let t = text(row, column)?;
-    Date::parse(&t).map_err(|_| bad(column, &t))
+    parse_day(column, &text(row, column)?)
 }
 
 fn opt_date(row: &SqliteRow, column: &str) -> Result<Option<Date>, StoreError> {
     opt_text(row, column)?
-        .map(|t| Date::parse(&t).map_err(|_| bad(column, &t)))
+        .map(|t| parse_day(column, &t))
         .transpose()
 }
 
@@ -247,133 +263,167 @@ fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, filter: &AppFilter) {
     }
 }
 
-/// The columns of `applications`, in the order the bulk readers use.
-const APP_COLUMNS: &str = "a.id, a.person_id, a.step, a.title, a.body, a.reference, a.status, \
-     a.status_on, a.waiting_since, a.submitted_on, a.approved_on, a.contacts_since_waiting, \
-     a.last_contact_on, a.promised, a.created_at, a.last_event";
+/// The columns of `applications`, in the order `packed_app` reads them.
+const APP_COLUMNS: [&str; 16] = [
+    "id",
+    "person_id",
+    "step",
+    "title",
+    "body",
+    "reference",
+    "status",
+    "status_on",
+    "waiting_since",
+    "submitted_on",
+    "approved_on",
+    "contacts_since_waiting",
+    "last_contact_on",
+    "promised",
+    "created_at",
+    "last_event",
+];
 
-/// An application row as the bulk reader receives it.
-type AppTuple = (
-    i64,
-    i64,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    u32,
-    Option<String>,
-    Option<String>,
-    String,
-    i64,
-);
+/// The columns of `checklist`, in the order `packed_item` reads them.
+const ITEM_COLUMNS: [&str; 12] = [
+    "application_id",
+    "position",
+    "key",
+    "name",
+    "sender",
+    "status",
+    "status_on",
+    "requested_from",
+    "method",
+    "tracking",
+    "reason",
+    "note",
+];
 
-/// A checklist row as the bulk reader receives it.
-type ItemTuple = (
-    i64,
-    u32,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
+/// Separates fields, rows, and stands for NULL in packed text. The store
+/// refuses control characters in every text (`labpath_store::state`), so
+/// none of these can occur inside a value.
+const FIELD: char = '\u{1f}';
+const ROW: char = '\u{1e}';
+const NULL: &str = "\u{15}";
 
-/// Reads a stored `YYYY-MM-DD` day. The bulk readers parse hundreds of
-/// thousands, so the fixed layout is read directly; the calendar check is
-/// `Date::from_ymd`'s.
-fn parse_day(column: &str, text: &str) -> Result<Date, StoreError> {
-    let b = text.as_bytes();
-    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
-        b.get(r)?.iter().try_fold(0u32, |n, c| {
-            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
-        })
-    };
-    let day = (b.len() == 10 && b[4] == b'-' && b[7] == b'-')
-        .then(|| Some((digits(0..4)?, digits(5..7)?, digits(8..10)?)))
-        .flatten()
-        .and_then(|(y, m, d)| Date::from_ymd(i32::try_from(y).ok()?, m, d));
-    day.ok_or_else(|| bad(column, text))
+/// An SQL expression that packs the columns of one row of `table` (an
+/// alias) into one text. Bulk reads aggregate these into a single value,
+/// which crosses from SQLite's thread once instead of row by row: an
+/// agency's overdue scan reads hundreds of thousands of rows, and decoding
+/// them one by one would dominate it.
+fn packed(table: &str, columns: &[&str]) -> String {
+    columns
+        .iter()
+        .map(|c| format!("ifnull({table}.{c}, char(21))"))
+        .collect::<Vec<_>>()
+        .join(" || char(31) || ")
 }
 
-fn parse_opt_day(column: &str, text: Option<String>) -> Result<Option<Date>, StoreError> {
-    text.map(|t| parse_day(column, &t)).transpose()
+/// Reads the fields of one packed row, in order.
+struct Unpack<'t> {
+    fields: std::str::Split<'t, char>,
 }
 
-fn parse_word<T: std::str::FromStr>(column: &str, text: &str) -> Result<T, StoreError> {
-    text.parse().map_err(|_| bad(column, text))
+impl<'t> Unpack<'t> {
+    fn field(&mut self) -> Result<Option<&'t str>, StoreError> {
+        let value = self.fields.next().ok_or_else(|| {
+            StoreError::Corrupt("a bulk read returned text labpath cannot read".to_owned())
+        })?;
+        Ok((value != NULL).then_some(value))
+    }
+
+    fn text(&mut self, column: &str) -> Result<String, StoreError> {
+        self.field()?
+            .map(str::to_owned)
+            .ok_or_else(|| bad(column, "NULL"))
+    }
+
+    fn opt_text(&mut self) -> Result<Option<String>, StoreError> {
+        Ok(self.field()?.map(str::to_owned))
+    }
+
+    fn parsed<T: std::str::FromStr>(&mut self, column: &str) -> Result<T, StoreError> {
+        let t = self.field()?.ok_or_else(|| bad(column, "NULL"))?;
+        t.parse().map_err(|_| bad(column, t))
+    }
+
+    fn day(&mut self, column: &str) -> Result<Date, StoreError> {
+        parse_day(column, self.field()?.ok_or_else(|| bad(column, "NULL"))?)
+    }
+
+    fn opt_day(&mut self, column: &str) -> Result<Option<Date>, StoreError> {
+        self.field()?.map(|t| parse_day(column, t)).transpose()
+    }
 }
 
-fn app_from_tuple(t: AppTuple) -> Result<Application, StoreError> {
+fn packed_app(u: &mut Unpack<'_>) -> Result<Application, StoreError> {
     Ok(Application {
-        id: ApplicationId::from_raw(t.0),
-        person: PersonId::from_raw(t.1),
-        step: t.2,
-        title: t.3,
-        body: t.4,
-        reference: t.5,
-        status: parse_word("status", &t.6)?,
-        status_on: parse_day("status_on", &t.7)?,
-        waiting_since: parse_opt_day("waiting_since", t.8)?,
-        submitted_on: parse_opt_day("submitted_on", t.9)?,
-        approved_on: parse_opt_day("approved_on", t.10)?,
-        contacts_since_waiting: t.11,
-        last_contact_on: parse_opt_day("last_contact_on", t.12)?,
-        promised: parse_opt_day("promised", t.13)?,
-        created_at: Timestamp::parse(&t.14).map_err(|_| bad("created_at", &t.14))?,
-        last_event: EventId::from_raw(t.15),
+        id: ApplicationId::from_raw(u.parsed("id")?),
+        person: PersonId::from_raw(u.parsed("person_id")?),
+        step: u.text("step")?,
+        title: u.text("title")?,
+        body: u.opt_text()?,
+        reference: u.opt_text()?,
+        status: u.parsed("status")?,
+        status_on: u.day("status_on")?,
+        waiting_since: u.opt_day("waiting_since")?,
+        submitted_on: u.opt_day("submitted_on")?,
+        approved_on: u.opt_day("approved_on")?,
+        contacts_since_waiting: u.parsed("contacts_since_waiting")?,
+        last_contact_on: u.opt_day("last_contact_on")?,
+        promised: u.opt_day("promised")?,
+        created_at: {
+            let t = u.text("created_at")?;
+            Timestamp::parse(&t).map_err(|_| bad("created_at", &t))?
+        },
+        last_event: EventId::from_raw(u.parsed("last_event")?),
     })
 }
 
-fn item_from_tuple(t: ItemTuple) -> Result<ChecklistItem, StoreError> {
+fn packed_item(u: &mut Unpack<'_>) -> Result<ChecklistItem, StoreError> {
     Ok(ChecklistItem {
-        application: ApplicationId::from_raw(t.0),
-        position: t.1,
-        key: t.2,
-        name: t.3,
-        sender: serde_json::from_value(serde_json::Value::String(t.4.clone()))
-            .map_err(|_| bad("sender", &t.4))?,
-        status: parse_word("status", &t.5)?,
-        status_on: parse_opt_day("status_on", t.6)?,
-        requested_from: t.7,
-        method: t.8,
-        tracking: t.9,
-        reason: t.10,
-        note: t.11,
+        application: ApplicationId::from_raw(u.parsed("application_id")?),
+        position: u.parsed("position")?,
+        key: u.text("key")?,
+        name: u.text("name")?,
+        sender: {
+            let t = u.text("sender")?;
+            serde_json::from_value(serde_json::Value::String(t.clone()))
+                .map_err(|_| bad("sender", &t))?
+        },
+        status: u.parsed("status")?,
+        status_on: u.opt_day("status_on")?,
+        requested_from: u.opt_text()?,
+        method: u.opt_text()?,
+        tracking: u.opt_text()?,
+        reason: u.opt_text()?,
+        note: u.opt_text()?,
     })
 }
 
-/// Reads many rows as one: SQLite packs them into a JSON array, which
-/// crosses from the database thread once instead of row by row (ten times
-/// faster for the overdue scan's hundreds of thousands of rows).
-async fn bulk<T: DeserializeOwned>(
+/// Runs a bulk query whose one value is the packed rows, and unpacks them.
+async fn bulk<T>(
     pool: &SqlitePool,
     mut q: QueryBuilder<'_, Sqlite>,
     doing: &str,
+    read: fn(&mut Unpack<'_>) -> Result<T, StoreError>,
 ) -> Result<Vec<T>, StoreError> {
     let row = q
         .build()
         .fetch_one(pool)
         .await
         .map_err(|e| db_error(doing, e))?;
-    let packed: Option<String> = row.try_get(0).map_err(|e| db_error(doing, e))?;
-    match packed {
-        None => Ok(Vec::new()),
-        Some(text) => serde_json::from_str(&text).map_err(|_| {
-            StoreError::Corrupt(format!(
-                "the database returned rows labpath cannot read while {doing}"
-            ))
-        }),
-    }
+    let text: Option<String> = row.try_get(0).map_err(|e| db_error(doing, e))?;
+    let Some(text) = text.filter(|t| !t.is_empty()) else {
+        return Ok(Vec::new());
+    };
+    text.split(ROW)
+        .map(|r| {
+            read(&mut Unpack {
+                fields: r.split(FIELD),
+            })
+        })
+        .collect()
 }
 
 pub(crate) async fn applications(
@@ -381,26 +431,27 @@ pub(crate) async fn applications(
     filter: &AppFilter,
 ) -> Result<Vec<Application>, StoreError> {
     let mut q = QueryBuilder::new(format!(
-        "SELECT json_group_array(json_array({APP_COLUMNS}) ORDER BY a.id) FROM applications a"
+        "SELECT group_concat({}, char(30) ORDER BY a.id) FROM applications a",
+        packed("a", &APP_COLUMNS)
     ));
     push_filter(&mut q, filter);
-    let rows: Vec<AppTuple> = bulk(pool, q, "reading applications").await?;
-    rows.into_iter().map(app_from_tuple).collect()
+    bulk(pool, q, "reading applications", packed_app).await
 }
 
 pub(crate) async fn checklists(
     pool: &SqlitePool,
     filter: &AppFilter,
 ) -> Result<Vec<ChecklistItem>, StoreError> {
-    let mut q = QueryBuilder::new(
-        "SELECT json_group_array(json_array(c.application_id, c.position, c.key, c.name, \
-         c.sender, c.status, c.status_on, c.requested_from, c.method, c.tracking, c.reason, c.note) \
-         ORDER BY c.application_id, c.position) \
-         FROM checklist c JOIN applications a ON a.id = c.application_id",
-    );
+    // `IN (subquery)`, not a join: SQLite builds the set of ids once and
+    // reads the checklist in key order, instead of one lookup per row.
+    let mut q = QueryBuilder::new(format!(
+        "SELECT group_concat({}, char(30) ORDER BY c.application_id, c.position) FROM checklist c \
+         WHERE c.application_id IN (SELECT a.id FROM applications a",
+        packed("c", &ITEM_COLUMNS)
+    ));
     push_filter(&mut q, filter);
-    let rows: Vec<ItemTuple> = bulk(pool, q, "reading checklists").await?;
-    rows.into_iter().map(item_from_tuple).collect()
+    q.push(")");
+    bulk(pool, q, "reading checklists", packed_item).await
 }
 
 pub(crate) async fn contacts(

@@ -7,6 +7,8 @@
 //! the catalog and today's date.
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::task::Poll;
 
 use labpath_engine::catalog::Catalog;
 use labpath_engine::eval::{Outcome, evaluate_only};
@@ -47,14 +49,14 @@ pub async fn load(store: &dyn Store, person: Option<PersonId>) -> Result<Records
         person,
         open_only: false,
     };
-    let applications = store.applications(&filter).await?;
-    // Only open applications' documents can be late or still to do.
-    let items = store
-        .checklists(&AppFilter {
-            person,
-            open_only: true,
-        })
-        .await?;
+    // Only open applications' documents can be late or still to do. The two
+    // reads run at once: a backend may serve them on two connections.
+    let open = AppFilter {
+        person,
+        open_only: true,
+    };
+    let (applications, items) = both(store.applications(&filter), store.checklists(&open)).await;
+    let (applications, items) = (applications?, items?);
     let reminders = store.reminders(person).await?;
     let mut profiles = HashMap::new();
     let mut with_drafts: Vec<PersonId> = applications
@@ -77,6 +79,33 @@ pub async fn load(store: &dyn Store, person: Option<PersonId>) -> Result<Records
         reminders,
         profiles,
     })
+}
+
+/// Awaits two futures at once (the store crate depends on no runtime).
+async fn both<A, B>(a: impl Future<Output = A>, b: impl Future<Output = B>) -> (A, B) {
+    let (mut a, mut b) = (Box::pin(a), Box::pin(b));
+    let (mut ra, mut rb) = (None, None);
+    std::future::poll_fn(move |cx| {
+        if ra.is_none() {
+            if let Poll::Ready(v) = a.as_mut().poll(cx) {
+                ra = Some(v);
+            }
+        }
+        if rb.is_none() {
+            if let Poll::Ready(v) = b.as_mut().poll(cx) {
+                rb = Some(v);
+            }
+        }
+        match (ra.take(), rb.take()) {
+            (Some(x), Some(y)) => Poll::Ready((x, y)),
+            (x, y) => {
+                ra = x;
+                rb = y;
+                Poll::Pending
+            }
+        }
+    })
+    .await
 }
 
 /// Where a deadline comes from.
@@ -138,12 +167,26 @@ impl Deadline {
 
 /// Every deadline of the records, by day.
 pub fn deadlines(catalog: &Catalog, records: &Records, today: Date) -> Vec<Deadline> {
+    deadlines_where(catalog, records, today, |_, _| true)
+}
+
+/// The deadlines `keep(due, stays_overdue)` accepts, by day; the test runs
+/// before any text is written, so a scan over many applications stays cheap.
+fn deadlines_where(
+    catalog: &Catalog,
+    records: &Records,
+    today: Date,
+    keep: impl Fn(Date, bool) -> bool + Copy,
+) -> Vec<Deadline> {
     let mut out = Vec::new();
     for app in &records.applications {
+        if app.status.is_decided() && app.status != AppStatus::Approved {
+            continue;
+        }
         let Some(step) = catalog.step(&app.step) else {
             continue;
         };
-        out.extend(step_deadlines(app, step));
+        out.extend(step_deadlines(app, step, keep));
         if app.status == AppStatus::Draft {
             if let Some(profile) = records.profiles.get(&app.person) {
                 out.extend(route_closes(catalog, app, step, profile, today));
@@ -164,15 +207,23 @@ pub fn deadlines(catalog: &Catalog, records: &Records, today: Date) -> Vec<Deadl
     out
 }
 
-fn step_deadlines<'s>(app: &'s Application, step: &'s Step) -> impl Iterator<Item = Deadline> + 's {
+fn step_deadlines<'s>(
+    app: &'s Application,
+    step: &'s Step,
+    keep: impl Fn(Date, bool) -> bool + 's,
+) -> impl Iterator<Item = Deadline> + 's {
     step.deadlines.iter().filter_map(move |d| {
         let anchor = match d.from {
             DeadlineAnchor::Submitted if !app.status.is_decided() => app.submitted_on?,
             DeadlineAnchor::Approved if app.status == AppStatus::Approved => app.approved_on?,
             _ => return None,
         };
+        let due = anchor.add_days(i64::from(d.after_days));
+        if !keep(due, d.from == DeadlineAnchor::Submitted) {
+            return None;
+        }
         Some(Deadline {
-            due: anchor.add_days(i64::from(d.after_days)),
+            due,
             what: format!(
                 "{} ({} days after {} on {anchor})",
                 d.what,
@@ -273,7 +324,11 @@ pub fn alerts(catalog: &Catalog, records: &Records, today: Date) -> Vec<Alert> {
         let items = items_of.get(&app.id).map(Vec::as_slice).unwrap_or(&[]);
         application_alerts(catalog, app, step, items, today, &mut out);
     }
-    for d in deadlines(catalog, records, today) {
+    let shown = move |due: Date, stays_overdue: bool| {
+        let left = today.days_until(due);
+        left <= DUE_SOON_DAYS && (left >= 0 || stays_overdue)
+    };
+    for d in deadlines_where(catalog, records, today, shown) {
         let left = today.days_until(d.due);
         let urgency = if left < 0 && d.stays_overdue {
             Urgency::Overdue
@@ -392,11 +447,7 @@ fn application_alerts(
         });
         return;
     }
-    for item in items {
-        if let Some(alert) = item_alert(item, app, step, &subject, &body_name, today) {
-            out.push(alert);
-        }
-    }
+    document_alerts(items, app, step, &subject, &body_name, today, out);
     let to_do: Vec<&&ChecklistItem> = items.iter().filter(|i| i.status.is_to_do()).collect();
     if !to_do.is_empty() {
         let list = to_do
@@ -428,43 +479,68 @@ fn application_alerts(
     }
 }
 
-fn item_alert(
-    item: &ChecklistItem,
+/// The documents of an application that have waited longer than most, one
+/// alert per urgency (each document named with its wait and what to ask).
+fn document_alerts(
+    items: &[&ChecklistItem],
     app: &Application,
     step: &Step,
     subject: &str,
     body_name: &str,
     today: Date,
-) -> Option<Alert> {
-    let since = item
-        .status_on
-        .or(app.waiting_since)
-        .unwrap_or(app.status_on);
-    if !item.status.is_waiting() {
-        return None;
+    out: &mut Vec<Alert>,
+) {
+    let mut late: Vec<(Urgency, &ChecklistItem, Wait)> = items
+        .iter()
+        .filter(|i| i.status.is_waiting())
+        .filter_map(|i| {
+            let since = i.status_on.or(app.waiting_since).unwrap_or(app.status_on);
+            let wait = measure(since, step, today);
+            Some((wait.urgency?, *i, wait))
+        })
+        .collect();
+    late.sort_by_key(|(u, _, w)| (*u, w.since));
+    for urgency in [Urgency::Overdue, Urgency::DueSoon] {
+        let group: Vec<&(Urgency, &ChecklistItem, Wait)> =
+            late.iter().filter(|(u, _, _)| *u == urgency).collect();
+        let Some((_, first, longest)) = group.first() else {
+            continue;
+        };
+        let due = if urgency == Urgency::Overdue {
+            longest.overdue_on
+        } else {
+            today
+        };
+        let what = group
+            .iter()
+            .map(|(_, i, w)| {
+                format!(
+                    "`{}` {} {} days (since {})",
+                    i.key, i.status, w.days, w.since
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        let action = group
+            .iter()
+            .map(|(_, i, _)| document_action(i, body_name, due).action)
+            .collect::<Vec<_>>()
+            .join("; ");
+        out.push(Alert {
+            urgency,
+            person: app.person,
+            application: Some(app.id),
+            document: (group.len() == 1).then(|| first.key.clone()),
+            subject: subject.to_owned(),
+            what: format!("documents waiting longer than most: {what}"),
+            due: longest.overdue_on,
+            next: Some(Action {
+                action,
+                how: None,
+                due,
+                provenance: None,
+            }),
+            wait: Some(longest.clone()),
+        });
     }
-    let wait = measure(since, step, today);
-    let urgency = wait.urgency?;
-    Some(Alert {
-        urgency,
-        person: app.person,
-        application: Some(app.id),
-        document: Some(item.key.clone()),
-        subject: subject.to_owned(),
-        what: format!(
-            "`{}` {} {} days since {since} ({})",
-            item.key, item.status, wait.days, item.name
-        ),
-        due: wait.overdue_on,
-        next: Some(document_action(
-            item,
-            body_name,
-            if urgency == Urgency::Overdue {
-                wait.overdue_on
-            } else {
-                today
-            },
-        )),
-        wait: Some(wait),
-    })
 }
