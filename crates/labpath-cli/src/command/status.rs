@@ -63,11 +63,16 @@ pub fn run(
         if alerts.is_empty() {
             writeln!(
                 out,
-                "as of {today}: nothing overdue, nothing due soon ({open} open applications on track)"
+                "as of {today}: nothing overdue, nothing due soon ({open} open application{} on track)",
+                plural(open)
             )?;
             return Ok(Exit::Ok);
         }
-        writeln!(out, "as of {today}: {open} open applications")?;
+        writeln!(
+            out,
+            "as of {today}: {open} open application{}",
+            plural(open)
+        )?;
         for urgency in [Urgency::Overdue, Urgency::DueSoon, Urgency::ToDo] {
             let group: Vec<&Alert> = alerts.iter().filter(|a| a.urgency == urgency).collect();
             if group.is_empty() {
@@ -91,6 +96,10 @@ pub fn run(
         }
         Ok(Exit::Ok)
     })
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 fn write_alert(catalog: &Catalog, alert: &Alert, out: &mut dyn Write) -> Result<(), Failure> {
