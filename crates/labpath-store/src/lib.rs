@@ -5,7 +5,7 @@
 //! that appends; stall warnings, escalation and deadlines (`stall`,
 //! `agenda`) read the catalog and need no I/O.
 //!
-//! Backends live in their own crates (`labpath-store-sqlite`); the contract
+//! Backends live in their own crates (`labpath-store-sqlite`, `labpath-store-postgres`); the contract
 //! suite every backend must pass is `crates/tests-store`.
 //!
 //! ```

@@ -1,5 +1,5 @@
-//! The store interface every backend implements (SQLite now, PostgreSQL
-//! later). It is object-safe, so a server can choose its backend at run
+//! The store interface every backend implements (SQLite and PostgreSQL).
+//! It is object-safe, so a server can choose its backend at run
 //! time and hold a `Box<dyn Store>`.
 //!
 //! There is one write: `append`, which checks a change against the current
