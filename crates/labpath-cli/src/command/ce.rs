@@ -489,22 +489,41 @@ fn import(
             }
         }
         // Every row is valid: store them.
+        let stored = rows.len();
         for (_, activity, certificate) in rows {
             ce::log_activity(store, &actor(), person, activity, certificate.as_ref())
                 .await
                 .map_err(failure)?;
         }
-        writeln!(
-            out,
-            "logged {} activities for person {person}",
-            logged_count(store, person).await? - logged.len()
-        )?;
+        writeln!(out, "logged {stored} activities for person {person}")?;
         Ok(Exit::Ok)
     })
 }
 
-async fn logged_count(store: &dyn Store, person: PersonId) -> Result<usize, Failure> {
-    Ok(ce::log(store, person).await.map_err(failure)?.len())
+/// Where a person stands on a day: their profile, their CE log and the
+/// compliance of every held credential that has renewal rules. `ce status`,
+/// the audit pack and the calendar all start from it.
+struct Standing<'c> {
+    profile: Profile,
+    log: Vec<LoggedActivity>,
+    credentials: Vec<CredentialCompliance<'c>>,
+}
+
+async fn standing<'c>(
+    store: &dyn Store,
+    catalog: &'c Catalog,
+    person: PersonId,
+    as_of: Date,
+) -> Result<Standing<'c>, Failure> {
+    let profile = profile_of(store, catalog, person).await?;
+    let log = ce::log(store, person).await.map_err(failure)?;
+    let activities: Vec<Activity> = log.iter().map(|a| a.activity.clone()).collect();
+    let credentials = compliance(catalog, &profile, &activities, as_of);
+    Ok(Standing {
+        profile,
+        log,
+        credentials,
+    })
 }
 
 fn credit_text(c: Credit) -> String {
@@ -653,10 +672,11 @@ fn status(
     let person: PersonId = id("person", person)?;
     let as_of = super::as_of(as_of)?;
     with_store(cli, async |store| {
-        let profile = profile_of(store, catalog, person).await?;
-        let log = ce::log(store, person).await.map_err(failure)?;
-        let activities: Vec<Activity> = log.iter().map(|a| a.activity.clone()).collect();
-        let result = compliance(catalog, &profile, &activities, as_of);
+        let Standing {
+            log,
+            credentials: result,
+            ..
+        } = standing(store, catalog, person, as_of).await?;
         if format == Format::Json {
             crate::json::write(
                 out,
@@ -691,20 +711,21 @@ fn audit_pack(
     let credential = super::find_credential(catalog, credential, "CREDENTIAL")?;
     let as_of = super::as_of(as_of)?;
     with_store(cli, async |store| {
-        let profile = profile_of(store, catalog, person).await?;
+        let Standing {
+            profile,
+            log,
+            credentials,
+        } = standing(store, catalog, person, as_of).await?;
         if !profile.credentials.iter().any(|h| h.id == credential.id) {
             return Err(Failure::BadInput(format!(
                 "error: person {person}'s profile does not hold `{}`",
                 credential.id
             )));
         }
-        let log = ce::log(store, person).await.map_err(failure)?;
-        let activities: Vec<Activity> = log.iter().map(|a| a.activity.clone()).collect();
-        let result: Vec<CredentialCompliance<'_>> =
-            compliance(catalog, &profile, &activities, as_of)
-                .into_iter()
-                .filter(|c| c.credential.id == credential.id)
-                .collect();
+        let result: Vec<CredentialCompliance<'_>> = credentials
+            .into_iter()
+            .filter(|c| c.credential.id == credential.id)
+            .collect();
         if result.is_empty() {
             return Err(Failure::BadInput(format!(
                 "error: the catalog has no renewal rules for `{}`",
@@ -829,10 +850,7 @@ pub async fn calendar_entries(
         if store.profile(p, None).await.map_err(failure)?.is_none() {
             continue;
         }
-        let profile = profile_of(store, catalog, p).await?;
-        let log = ce::log(store, p).await.map_err(failure)?;
-        let activities: Vec<Activity> = log.iter().map(|a| a.activity.clone()).collect();
-        for c in compliance(catalog, &profile, &activities, today) {
+        for c in standing(store, catalog, p, today).await?.credentials {
             let Some(a) = &c.assessment else { continue };
             let standing = if a.met {
                 "continuing education complete".to_owned()
