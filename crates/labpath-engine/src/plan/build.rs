@@ -196,17 +196,7 @@ pub fn estimate(c: &Candidate<'_>, catalog: &Catalog) -> (f64, i64) {
     let cents = c
         .nodes
         .values()
-        .flat_map(|n| {
-            let of = n
-                .step
-                .fees_of
-                .as_ref()
-                .and_then(|id| catalog.credential(id.as_str()))
-                .map(|x| x.fees.as_slice())
-                .unwrap_or(&[]);
-            n.step.fees.iter().chain(of.iter())
-        })
-        .filter(|f| f.kind == crate::catalog::FeeKind::Initial)
+        .flat_map(|n| super::schedule::initial_fees(n.step, catalog))
         .filter_map(|f| f.amount)
         .map(|a| a.cents())
         .sum();

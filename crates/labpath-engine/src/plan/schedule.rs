@@ -183,22 +183,25 @@ pub fn requirement_holds(
     evaluate_requirement(&ctx, requirement).outcome == Outcome::Pass
 }
 
+/// The one-time fees a step pays: its own and those of the credential named
+/// in `fees_of`, of kind `initial` (renewal, optional and conditional fees
+/// are not part of reaching a goal).
+pub fn initial_fees<'c>(step: &'c Step, catalog: &'c Catalog) -> impl Iterator<Item = &'c Fee> {
+    let of = step
+        .fees_of
+        .as_ref()
+        .and_then(|id| catalog.credential(id.as_str()))
+        .map_or(&[][..], |c| c.fees.as_slice());
+    step.fees
+        .iter()
+        .chain(of)
+        .filter(|f| f.kind == crate::catalog::FeeKind::Initial)
+}
+
 fn cost<'c>(catalog: &'c Catalog, steps: &[ScheduledStep<'c>]) -> Cost<'c> {
     let mut cost = Cost::default();
     for (i, s) in steps.iter().enumerate() {
-        let own = s.step.fees.iter();
-        let of = s
-            .step
-            .fees_of
-            .as_ref()
-            .and_then(|id| catalog.credential(id.as_str()))
-            .map(|c| c.fees.iter())
-            .into_iter()
-            .flatten();
-        for fee in own
-            .chain(of)
-            .filter(|f| f.kind == crate::catalog::FeeKind::Initial)
-        {
+        for fee in initial_fees(s.step, catalog) {
             cost.lines.push((i, fee));
             match fee.amount {
                 Some(a) => cost.known = Money::from_cents(cost.known.cents() + a.cents()),
