@@ -66,6 +66,14 @@ number_id!(
     /// attachment or reminder that event recorded.
     EventId, "an event"
 );
+number_id!(
+    /// An organization (an agency or a lab, in server mode).
+    OrgId, "an organization"
+);
+number_id!(
+    /// A user account (in server mode).
+    UserId, "a user"
+);
 
 #[cfg(test)]
 mod tests {

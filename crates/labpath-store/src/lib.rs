@@ -15,6 +15,7 @@
 //! assert_eq!(why, "a decided application can only be reopened as under_review");
 //! ```
 
+pub mod accounts;
 pub mod agenda;
 pub mod attachment;
 pub mod ce;
@@ -30,5 +31,6 @@ pub mod status;
 pub mod store;
 pub mod time;
 
+pub use accounts::Accounts;
 pub use error::StoreError;
 pub use store::Store;
