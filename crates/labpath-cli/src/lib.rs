@@ -14,7 +14,6 @@ pub mod cli;
 pub mod command;
 pub mod json;
 pub mod render;
-pub mod svg;
 
 use std::ffi::OsString;
 use std::fmt;

@@ -5,15 +5,13 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use labpath_catalog::diag::suggest;
 use labpath_engine::catalog::Catalog;
-use labpath_engine::ids::CredentialId;
 use labpath_engine::plan::schedule::Schedule;
 use labpath_engine::plan::{Kept, Optimize, Options, PlanReport, plan};
 use labpath_engine::profile::Profile;
-use labpath_engine::requirement::{CredentialReq, EligibleReq, Requirement};
-use labpath_engine::step::Grant;
-use labpath_engine::units::{Code, Date};
+use labpath_engine::units::Date;
+
+pub use labpath_views::goal::ResolvedGoal;
 
 use super::as_of;
 use crate::cli::Format;
@@ -58,96 +56,10 @@ pub enum OptimizeArg {
     Cost,
 }
 
-/// A goal as the user named it.
-pub struct ResolvedGoal {
-    /// Plain words.
-    pub name: String,
-    /// What must hold.
-    pub requires: Requirement,
-    /// The work state it implies.
-    pub work_state: Option<Code>,
-}
-
-fn normalize(text: &str) -> String {
-    text.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
 /// Reads `--goal`: a named goal (by id or alias) or credential ids.
 pub fn resolve_goal(catalog: &Catalog, text: &str) -> Result<ResolvedGoal, Failure> {
-    let wanted = normalize(text);
-    let named = catalog.goals().iter().find(|g| {
-        normalize(g.id.as_str()) == wanted
-            || normalize(&g.name) == wanted
-            || g.aliases.iter().any(|a| normalize(a) == wanted)
-    });
-    if let Some(g) = named {
-        return Ok(ResolvedGoal {
-            name: g.name.clone(),
-            requires: g.requires.clone(),
-            work_state: g.work_state,
-        });
-    }
-    let ids: Vec<&str> = text
-        .split([',', '+'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
-    let mut parts = Vec::new();
-    let mut names = Vec::new();
-    for id in &ids {
-        let Some(credential) = catalog.credential(id) else {
-            let candidates = catalog
-                .goals()
-                .iter()
-                .map(|g| g.id.as_str())
-                .chain(catalog.credentials().iter().map(|c| c.id.as_str()));
-            let hint = match suggest(id, candidates) {
-                Some(s) => format!(" (did you mean `{s}`?)"),
-                None => {
-                    let goals: Vec<&str> = catalog.goals().iter().map(|g| g.id.as_str()).collect();
-                    format!(
-                        " (named goals: {}; or credential ids from `labpath credentials`)",
-                        goals.join(", ")
-                    )
-                }
-            };
-            return Err(Failure::BadInput(format!(
-                "error: --goal: unknown goal or credential `{id}`{hint}"
-            )));
-        };
-        let issued = catalog.steps().iter().any(|s| {
-            s.grants
-                .iter()
-                .any(|g| matches!(g, Grant::Credential(c) if c == &credential.id))
-        }) || catalog
-            .exams()
-            .iter()
-            .any(|e| e.confers.as_ref() == Some(&credential.id));
-        let id =
-            CredentialId::new(credential.id.as_str()).map_err(|e| Failure::Internal(e.into()))?;
-        // A credential someone issues must be held; a status (H-1B
-        // prerequisites, a CLIA role) is reached by meeting its routes.
-        parts.push(if issued {
-            Requirement::Credential(CredentialReq {
-                any_of: vec![id],
-                current: true,
-            })
-        } else {
-            Requirement::Eligible(EligibleReq { credential: id })
-        });
-        names.push(credential.abbreviation.clone());
-    }
-    if parts.is_empty() {
-        return Err(Failure::BadInput("error: --goal is empty".to_owned()));
-    }
-    Ok(ResolvedGoal {
-        name: names.join(" and "),
-        requires: Requirement::All(parts),
-        work_state: None,
-    })
+    labpath_views::goal::resolve(catalog, text)
+        .map_err(|why| Failure::BadInput(format!("error: --goal: {why}")))
 }
 
 /// Runs `labpath plan`.
@@ -193,7 +105,7 @@ pub fn run(catalog: &Catalog, args: &Args, out: &mut dyn Write) -> Result<Exit, 
     };
     if let Some(path) = &args.svg {
         if let Some(kept) = report.kept.get(report.chosen) {
-            let svg = crate::svg::gantt(&goal.name, report.from, kept);
+            let svg = labpath_views::svg::gantt(&goal.name, report.from, kept);
             std::fs::write(path, svg).map_err(|e| {
                 Failure::BadInput(format!(
                     "error: --svg: cannot write `{}`: {e}",
@@ -347,7 +259,7 @@ fn write_kept(
         .collect();
     writeln!(out, "  critical path: {}", path.join(" -> "))?;
     writeln!(out, "\n  Timeline (median durations)")?;
-    write!(out, "{}", crate::svg::text_timeline(from, s, sim))?;
+    write!(out, "{}", labpath_views::svg::text_timeline(from, s, sim))?;
     writeln!(out, "\n  Documents")?;
     for (i, st) in s.steps.iter().enumerate() {
         for d in &st.step.documents {

@@ -1,0 +1,415 @@
+//! JSON views of an evaluation: everything the human output shows and the
+//! data behind it (quantities, ids, provenance with source URLs), in a shape
+//! that stays stable for programs.
+
+use labpath_engine::catalog::{Catalog, Credential, Fee, InForce, Renewal};
+use labpath_engine::eval::{
+    Clause, CredentialOutcome, Evaluation, Finding, Outcome, RouteOutcome, Status,
+};
+use labpath_engine::explain::{describe_finding, describe_requirement};
+use labpath_engine::profile::Profile;
+use labpath_engine::provenance::{Confidence, Provenance};
+use labpath_engine::requirement::Requirement;
+use labpath_engine::units::Date;
+use serde::Serialize;
+
+/// The whole evaluation.
+#[derive(Serialize)]
+pub struct EvaluationView<'a> {
+    /// Who.
+    pub person: &'a str,
+    /// As of.
+    pub as_of: Date,
+    /// Per credential.
+    pub credentials: Vec<CredentialView<'a>>,
+}
+
+/// One credential's answer.
+#[derive(Serialize)]
+pub struct CredentialView<'a> {
+    /// Id.
+    pub id: &'a str,
+    /// Abbreviation.
+    pub abbreviation: &'a str,
+    /// Name.
+    pub name: &'a str,
+    /// Kind.
+    pub kind: labpath_engine::vocab::CredentialKind,
+    /// Level.
+    pub level: labpath_engine::vocab::Level,
+    /// Jurisdiction.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jurisdiction: Option<String>,
+    /// Status.
+    pub status: Status,
+    /// The nearest route's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub best_route: Option<&'a str>,
+    /// Routes.
+    pub routes: Vec<RouteView<'a>>,
+    /// Fees.
+    pub fees: &'a [Fee],
+    /// Renewal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renewal: Option<&'a Renewal>,
+    /// Notes.
+    pub notes: &'a [String],
+    /// Provenance of the credential's own facts.
+    pub provenance: ProvenanceView<'a>,
+}
+
+/// One route's answer.
+#[derive(Serialize)]
+pub struct RouteView<'a> {
+    /// Id.
+    pub id: &'a str,
+    /// Name.
+    pub name: &'a str,
+    /// Summary.
+    pub summary: &'a str,
+    /// When it is in force.
+    pub in_force_period: InForce,
+    /// Whether it is in force on the as-of day.
+    pub in_force: bool,
+    /// Outcome (fail when not in force).
+    pub outcome: Outcome,
+    /// Last day it keeps passing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open_until: Option<Date>,
+    /// Clauses, parents before children.
+    pub clauses: Vec<ClauseView<'a>>,
+    /// Sources.
+    pub provenance: ProvenanceView<'a>,
+}
+
+/// One clause.
+#[derive(Serialize)]
+pub struct ClauseView<'a> {
+    /// Depth in the tree.
+    pub depth: usize,
+    /// Outcome.
+    pub outcome: Outcome,
+    /// What it needs.
+    pub need: String,
+    /// What the person has.
+    pub have: String,
+    /// The rule node (leaves only; combinators give their kind).
+    pub rule: RuleView<'a>,
+    /// The quantities.
+    pub finding: &'a Finding<'a>,
+}
+
+/// A rule node.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum RuleView<'a> {
+    /// A leaf, with its parameters.
+    Leaf(&'a Requirement),
+    /// A combinator's kind.
+    Combinator {
+        /// `all`, `any` or `at_least`.
+        combinator: &'static str,
+    },
+}
+
+/// Provenance with resolved sources.
+#[derive(Serialize)]
+pub struct ProvenanceView<'a> {
+    /// Confidence.
+    pub confidence: Confidence,
+    /// As of.
+    pub as_of: Date,
+    /// Note.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<&'a str>,
+    /// Sources.
+    pub sources: Vec<SourceView<'a>>,
+}
+
+/// A source.
+#[derive(Serialize)]
+pub struct SourceView<'a> {
+    /// Id.
+    pub id: &'a str,
+    /// Title.
+    pub title: &'a str,
+    /// URL.
+    pub url: &'a str,
+}
+
+/// Provenance with its sources looked up.
+pub fn provenance<'a>(p: &'a Provenance, catalog: &'a Catalog) -> ProvenanceView<'a> {
+    ProvenanceView {
+        confidence: p.confidence,
+        as_of: p.as_of,
+        note: p.note.as_deref(),
+        sources: p
+            .sources
+            .iter()
+            .filter_map(|id| catalog.source(id.as_str()))
+            .map(|s| SourceView {
+                id: s.id.as_str(),
+                title: &s.title,
+                url: &s.url,
+            })
+            .collect(),
+    }
+}
+
+fn clauses<'a>(
+    clause: &'a Clause<'a>,
+    catalog: &Catalog,
+    depth: usize,
+    out: &mut Vec<ClauseView<'a>>,
+) {
+    let rule = if clause.children.is_empty() {
+        RuleView::Leaf(clause.requirement)
+    } else {
+        RuleView::Combinator {
+            combinator: clause.requirement.kind(),
+        }
+    };
+    out.push(ClauseView {
+        depth,
+        outcome: clause.outcome,
+        need: describe_requirement(clause.requirement, catalog),
+        have: describe_finding(clause, catalog),
+        rule,
+        finding: &clause.finding,
+    });
+    for child in &clause.children {
+        clauses(child, catalog, depth + 1, out);
+    }
+}
+
+fn route<'a>(r: &'a RouteOutcome<'a>, catalog: &'a Catalog) -> RouteView<'a> {
+    let mut list = Vec::new();
+    if let Some(c) = &r.clause {
+        clauses(c, catalog, 0, &mut list);
+    }
+    RouteView {
+        id: r.route.id.as_str(),
+        name: &r.route.name,
+        summary: &r.route.summary,
+        in_force_period: r.route.in_force,
+        in_force: r.in_force,
+        outcome: r.outcome,
+        open_until: r.open_until,
+        clauses: list,
+        provenance: provenance(&r.route.provenance, catalog),
+    }
+}
+
+/// A credential's answer.
+pub fn credential<'a>(c: &'a CredentialOutcome<'a>, catalog: &'a Catalog) -> CredentialView<'a> {
+    let cred: &Credential = c.credential;
+    CredentialView {
+        id: cred.id.as_str(),
+        abbreviation: &cred.abbreviation,
+        name: &cred.name,
+        kind: cred.kind,
+        level: cred.level,
+        jurisdiction: cred.jurisdiction.map(|j| j.to_string()),
+        status: c.status,
+        best_route: c.best_route().map(|r| r.route.id.as_str()),
+        routes: c.routes.iter().map(|r| route(r, catalog)).collect(),
+        fees: &cred.fees,
+        renewal: cred.renewal.as_ref(),
+        notes: &cred.notes,
+        provenance: provenance(&cred.provenance, catalog),
+    }
+}
+
+/// The whole evaluation.
+pub fn evaluation<'a>(
+    catalog: &'a Catalog,
+    profile: &'a Profile,
+    e: &'a Evaluation<'a>,
+) -> EvaluationView<'a> {
+    EvaluationView {
+        person: &profile.person.name,
+        as_of: e.as_of,
+        credentials: e
+            .credentials
+            .iter()
+            .map(|c| credential(c, catalog))
+            .collect(),
+    }
+}
+
+/// The planner's answer.
+#[derive(Serialize)]
+pub struct PlanView<'a> {
+    /// Who.
+    pub person: &'a str,
+    /// The goal.
+    pub goal: &'a str,
+    /// First day.
+    pub from: Date,
+    /// Whether nothing is needed.
+    pub already_met: bool,
+    /// Index of the chosen plan in `plans`.
+    pub chosen: usize,
+    /// Plans on the time/cost frontier, fastest first.
+    pub plans: Vec<KeptView<'a>>,
+    /// Candidates not kept.
+    pub rejected: &'a [labpath_engine::plan::Rejected],
+    /// Requirements no step can satisfy.
+    pub blockers: &'a [labpath_engine::plan::build::Blocker],
+    /// Candidates considered.
+    pub considered: usize,
+}
+
+/// One kept plan.
+#[derive(Serialize)]
+pub struct KeptView<'a> {
+    /// Fastest on the frontier.
+    pub fastest: bool,
+    /// Cheapest on the frontier.
+    pub cheapest: bool,
+    /// Routes chosen.
+    pub routes: &'a [String],
+    /// Median schedule length in days.
+    pub median_days: f64,
+    /// Completion dates at the 50th, 80th and 90th percentile.
+    pub p50: Option<Date>,
+    /// 80th percentile.
+    pub p80: Option<Date>,
+    /// 90th percentile.
+    pub p90: Option<Date>,
+    /// The simulation.
+    pub simulation: &'a labpath_engine::plan::simulate::Simulation,
+    /// Known fees in dollars.
+    pub fees_known: labpath_engine::units::Money,
+    /// Fees with no amount.
+    pub fees_unknown: usize,
+    /// Fees with uncertain or disputed amounts.
+    pub fees_uncertain: usize,
+    /// Every fee line.
+    pub fees: Vec<FeeLineView<'a>>,
+    /// Attestations the plan assumes: (declaration key, question).
+    pub assumptions: &'a [(String, String)],
+    /// Step numbers (1-based) on the critical path.
+    pub critical_path: Vec<usize>,
+    /// Steps in order.
+    pub steps: Vec<StepView<'a>>,
+}
+
+/// A fee of a step.
+#[derive(Serialize)]
+pub struct FeeLineView<'a> {
+    /// Step number (1-based).
+    pub step: usize,
+    /// The fee.
+    pub fee: &'a Fee,
+}
+
+/// A scheduled step.
+#[derive(Serialize)]
+pub struct StepView<'a> {
+    /// Number (1-based).
+    pub number: usize,
+    /// Catalog id.
+    pub id: &'a str,
+    /// Name.
+    pub name: &'a str,
+    /// Kind.
+    pub kind: labpath_engine::step::StepKind,
+    /// What a gap step supplies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub supplies: Option<String>,
+    /// What it serves.
+    pub serves: &'a str,
+    /// Step numbers it waits for.
+    pub after: Vec<usize>,
+    /// Start (median schedule).
+    pub start: Date,
+    /// Finish (median schedule).
+    pub finish: Date,
+    /// Median days.
+    pub days: f64,
+    /// Last start day that keeps its route open.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_by: Option<Date>,
+    /// The duration distribution and its provenance.
+    pub duration: &'a labpath_engine::step::Duration,
+    /// Documents and who sends them.
+    pub documents: &'a [labpath_engine::step::Document],
+    /// Retake rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retake: Option<&'a labpath_engine::step::Retake>,
+    /// Sources of the step itself.
+    pub provenance: ProvenanceView<'a>,
+}
+
+/// The planner's answer as JSON.
+pub fn plan<'a>(
+    catalog: &'a Catalog,
+    profile: &'a Profile,
+    goal: &'a str,
+    report: &'a labpath_engine::plan::PlanReport<'a>,
+) -> PlanView<'a> {
+    let from = report.from;
+    let day = |d: f64| from.add_days(d.round() as i64);
+    let plans = report
+        .kept
+        .iter()
+        .map(|k| {
+            let s = &k.schedule;
+            KeptView {
+                fastest: k.fastest,
+                cheapest: k.cheapest,
+                routes: &s.choices,
+                median_days: s.days.round(),
+                p50: k.simulation.p50.map(day),
+                p80: k.simulation.p80.map(day),
+                p90: k.simulation.p90.map(day),
+                simulation: &k.simulation,
+                fees_known: s.cost.known,
+                fees_unknown: s.cost.unknown,
+                fees_uncertain: s.cost.uncertain,
+                fees: s
+                    .cost
+                    .lines
+                    .iter()
+                    .map(|(i, fee)| FeeLineView { step: i + 1, fee })
+                    .collect(),
+                assumptions: &s.assumptions,
+                critical_path: s.critical_path().iter().map(|i| i + 1).collect(),
+                steps: s
+                    .steps
+                    .iter()
+                    .enumerate()
+                    .map(|(i, st)| StepView {
+                        number: i + 1,
+                        id: st.step.id.as_str(),
+                        name: &st.step.name,
+                        kind: st.step.kind,
+                        supplies: st.gap.as_ref().map(|g| g.describe()),
+                        serves: &st.serves,
+                        after: st.after.iter().map(|a| a + 1).collect(),
+                        start: day(st.start),
+                        finish: day(st.finish),
+                        days: st.days.round(),
+                        start_by: st.deadline.map(day),
+                        duration: &st.step.duration,
+                        documents: &st.step.documents,
+                        retake: st.step.retake.as_ref(),
+                        provenance: provenance(&st.step.provenance, catalog),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    PlanView {
+        person: &profile.person.name,
+        goal,
+        from,
+        already_met: report.already_met,
+        chosen: report.chosen,
+        plans,
+        rejected: &report.rejected,
+        blockers: &report.blockers,
+        considered: report.considered,
+    }
+}
