@@ -11,7 +11,9 @@
 
 use serde::Serialize;
 
+use crate::catalog::Catalog;
 use crate::maintenance::{Activity, CategoryId, Credit, RuleSet};
+use crate::profile::Profile;
 use crate::units::Date;
 
 /// Why an activity does not count in a cycle.
@@ -387,4 +389,48 @@ pub fn compliance<'c>(
         }
     }
     out
+}
+
+/// Every category any rule set names: the vocabulary activities use.
+pub fn known_categories(catalog: &Catalog) -> Vec<&str> {
+    let mut all: Vec<&str> = catalog
+        .maintenance()
+        .iter()
+        .flat_map(|r| r.categories.iter().map(|c| c.category.as_str()))
+        .chain([
+            "general",
+            "management",
+            "education",
+            "immunology",
+            "molecular",
+            "urinalysis",
+            "ethics",
+        ])
+        .collect();
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
+/// An activity must fall inside a cycle of a credential the person holds
+/// with renewal rules; otherwise there is nothing to count it toward.
+pub fn check_in_some_cycle(catalog: &Catalog, profile: &Profile, date: Date) -> Result<(), String> {
+    let mut cycles = Vec::new();
+    for held in &profile.credentials {
+        for rules in catalog.maintenance_of(held.id.as_str()) {
+            if let Some((start, end)) = cycle_of(rules, held, date) {
+                if start <= date && date <= end {
+                    return Ok(());
+                }
+                cycles.push(format!("{} {start} to {end}", held.id));
+            }
+        }
+    }
+    if cycles.is_empty() {
+        return Err("the person's profile holds no credential with renewal rules (and a known earned or expiry date): nothing to count the activity toward".to_owned());
+    }
+    Err(format!(
+        "the activity on {date} falls outside every renewal cycle ({}); nothing was stored",
+        cycles.join("; ")
+    ))
 }

@@ -36,6 +36,15 @@ impl Timestamp {
             .map_err(|_| TimestampError(text.to_owned()))
     }
 
+    /// This instant moved by whole seconds (back when negative); saturates
+    /// at the ends of the representable range.
+    pub fn plus_seconds(self, seconds: i64) -> Self {
+        match chrono::TimeDelta::try_seconds(seconds).and_then(|d| self.0.checked_add_signed(d)) {
+            Some(t) => Timestamp(t),
+            None => self,
+        }
+    }
+
     /// The UTC calendar day.
     pub fn date(self) -> Date {
         let d = self.0.date_naive();

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 
 use labpath_catalog::diag::suggest;
 use labpath_engine::catalog::Catalog;
-use labpath_engine::compliance::{Assessment, CredentialCompliance, compliance, cycle_of};
+use labpath_engine::compliance::{Assessment, CredentialCompliance, compliance};
 use labpath_engine::maintenance::{Activity, CategoryId, Credit};
 use labpath_engine::profile::Profile;
 use labpath_engine::units::Date;
@@ -175,29 +175,8 @@ pub fn run(
     }
 }
 
-/// Every category any rule set names: the vocabulary activities use.
-fn known_categories(catalog: &Catalog) -> Vec<&str> {
-    let mut all: Vec<&str> = catalog
-        .maintenance()
-        .iter()
-        .flat_map(|r| r.categories.iter().map(|c| c.category.as_str()))
-        .chain([
-            "general",
-            "management",
-            "education",
-            "immunology",
-            "molecular",
-            "urinalysis",
-            "ethics",
-        ])
-        .collect();
-    all.sort_unstable();
-    all.dedup();
-    all
-}
-
 fn categories(catalog: &Catalog, names: &[String], flag: &str) -> Result<Vec<CategoryId>, Failure> {
-    let known = known_categories(catalog);
+    let known = labpath_engine::compliance::known_categories(catalog);
     names
         .iter()
         .map(|n| {
@@ -268,26 +247,8 @@ fn check_in_some_cycle(
     date: Date,
     place: &str,
 ) -> Result<(), Failure> {
-    let mut cycles = Vec::new();
-    for held in &profile.credentials {
-        for rules in catalog.maintenance_of(held.id.as_str()) {
-            if let Some((start, end)) = cycle_of(rules, held, date) {
-                if start <= date && date <= end {
-                    return Ok(());
-                }
-                cycles.push(format!("{} {start} to {end}", held.id));
-            }
-        }
-    }
-    if cycles.is_empty() {
-        return Err(Failure::BadInput(format!(
-            "error: {place}: the person's profile holds no credential with renewal rules (and a known earned or expiry date): nothing to count the activity toward"
-        )));
-    }
-    Err(Failure::BadInput(format!(
-        "error: {place}: the activity on {date} falls outside every renewal cycle ({}); nothing was stored",
-        cycles.join("; ")
-    )))
+    labpath_engine::compliance::check_in_some_cycle(catalog, profile, date)
+        .map_err(|why| Failure::BadInput(format!("error: {place}: {why}")))
 }
 
 /// Reads certificate files: the tracker's size and type checks, and a
