@@ -788,14 +788,13 @@ fn write_zip(
     Ok(())
 }
 
-/// Calendar entries for renewals: the opening and closing of each
-/// declaration window and each cycle's deadline, with what is still missing.
+/// Calendar entries for renewals of one person or everyone.
 pub async fn calendar_entries(
     store: &dyn Store,
     catalog: &Catalog,
     person: Option<PersonId>,
     today: Date,
-) -> Result<Vec<super::calendar::Entry>, Failure> {
+) -> Result<Vec<labpath_store::calendar::Entry>, Failure> {
     let people: Vec<PersonId> = match person {
         Some(p) => vec![p],
         None => store
@@ -808,53 +807,11 @@ pub async fn calendar_entries(
     };
     let mut out = Vec::new();
     for p in people {
-        if store.profile(p, None).await.map_err(failure)?.is_none() {
-            continue;
-        }
-        for c in standing(store, catalog, p, today).await?.credentials {
-            let Some(a) = &c.assessment else { continue };
-            let standing = if a.met {
-                "continuing education complete".to_owned()
-            } else {
-                format!("{} {} still missing", a.missing, c.rules.unit)
-            };
-            let uid = format!("person{p}-ce-{}-{}-{}", c.credential.id, c.rules.id, a.end);
-            if let Some((opens, closes)) = a.window {
-                out.push(super::calendar::Entry {
-                    uid: format!("{uid}-window-opens"),
-                    day: opens,
-                    summary: format!(
-                        "labpath: {} renewal declaration opens",
-                        c.credential.abbreviation
-                    ),
-                    description: format!(
-                        "{}: declare between {opens} and {closes}; {standing}.",
-                        c.rules.name
-                    ),
-                });
-                out.push(super::calendar::Entry {
-                    uid: format!("{uid}-window-closes"),
-                    day: closes,
-                    summary: format!(
-                        "labpath: {} renewal declaration closes",
-                        c.credential.abbreviation
-                    ),
-                    description: format!(
-                        "{}: last day of the declaration window; {standing}.",
-                        c.rules.name
-                    ),
-                });
-            }
-            out.push(super::calendar::Entry {
-                uid: format!("{uid}-expires"),
-                day: a.end,
-                summary: format!("labpath: {} expires", c.credential.abbreviation),
-                description: format!(
-                    "{}: end of the cycle {} to {}; {standing}.",
-                    c.rules.name, a.start, a.end
-                ),
-            });
-        }
+        out.extend(
+            labpath_store::calendar::ce_entries(store, catalog, p, today)
+                .await
+                .map_err(failure)?,
+        );
     }
     Ok(out)
 }
