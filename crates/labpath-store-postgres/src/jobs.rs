@@ -7,7 +7,8 @@
 //!   transaction it selects them `FOR UPDATE SKIP LOCKED` (two workers never
 //!   wait for or take the same row) and marks them locked by the worker
 //!   until the lease ends. A worker that dies lets its lease run out, and
-//!   the job is claimed again.
+//!   the job is claimed again. `claim_kind` claims jobs of one kind only,
+//!   so each kind of worker takes only the work it knows how to do.
 //! - `complete` and `fail` finish a claim. A failed job is retried after an
 //!   exponential backoff until `max_attempts` claims have been made, then
 //!   given up (`failed_at`, with the last error). Both refuse (`Conflict`)
@@ -264,6 +265,28 @@ impl JobQueue {
         limit: u32,
         lease: Duration,
     ) -> Result<Vec<Job>, StoreError> {
+        self.claim_where(None, worker, limit, lease).await
+    }
+
+    /// Like `claim`, of one kind only: a worker that knows how to send
+    /// reminder emails leaves the other kinds to their own workers.
+    pub async fn claim_kind(
+        &self,
+        kind: &str,
+        worker: &str,
+        limit: u32,
+        lease: Duration,
+    ) -> Result<Vec<Job>, StoreError> {
+        self.claim_where(Some(kind), worker, limit, lease).await
+    }
+
+    async fn claim_where(
+        &self,
+        kind: Option<&str>,
+        worker: &str,
+        limit: u32,
+        lease: Duration,
+    ) -> Result<Vec<Job>, StoreError> {
         if worker.trim().is_empty() {
             return Err(StoreError::Invalid("a worker needs a name".to_owned()));
         }
@@ -278,10 +301,12 @@ impl JobQueue {
              WHERE done_at IS NULL AND failed_at IS NULL AND run_at <= now() \
                AND attempts < max_attempts \
                AND (locked_until IS NULL OR locked_until <= now()) \
+               AND ($2::text IS NULL OR kind = $2) \
              ORDER BY run_at, id LIMIT $1 \
              FOR UPDATE SKIP LOCKED",
         )
         .bind(i64::from(limit))
+        .bind(kind)
         .fetch_all(&mut *tx)
         .await
         .map_err(|e| db_error("claiming jobs", e))?;

@@ -279,3 +279,33 @@ async fn a_job_is_not_claimed_before_it_is_due() {
     assert_eq!(claimed.iter().map(|j| j.id).collect::<Vec<_>>(), [now.id]);
     assert_eq!(claimed[0].kind, "overdue-scan");
 }
+
+#[tokio::test]
+async fn a_worker_of_one_kind_leaves_the_other_kinds_alone() {
+    let Some((_db, store)) = database().await else {
+        return;
+    };
+    let queue = store.jobs();
+    let scan = queue
+        .enqueue(&NewJob::new("overdue-scan", json!({})))
+        .await
+        .unwrap();
+    let email = queue
+        .enqueue(&NewJob::new("reminder-email", json!({})))
+        .await
+        .unwrap();
+    let claimed = queue
+        .claim_kind("reminder-email", "mailer", 10, LEASE)
+        .await
+        .unwrap();
+    assert_eq!(claimed.iter().map(|j| j.id).collect::<Vec<_>>(), [email.id]);
+    assert!(
+        queue
+            .claim_kind("reminder-email", "mailer", 10, LEASE)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let rest = queue.claim("any", 10, LEASE).await.unwrap();
+    assert_eq!(rest.iter().map(|j| j.id).collect::<Vec<_>>(), [scan.id]);
+}
