@@ -12,8 +12,9 @@
 //!
 //! Connecting applies the embedded migrations (`migrations/`, in order,
 //! never edited), and refuses a database that holds another program's
-//! tables. The same database holds the job queue (`jobs`) for background
-//! work.
+//! tables. The same database holds server mode's accounts (`Accounts`:
+//! organizations, users, sessions, login throttling, the audit log) and the
+//! job queue (`jobs`) for background work.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), labpath_store::StoreError> {
@@ -21,11 +22,12 @@
 //!
 //! let config = PgConfig::from_url("postgres://labpath@127.0.0.1:5432/labpath")?;
 //! let store = PgStore::connect(&config).await?;
-//! let person = labpath_store::ops::add_person(&store, "me", "Maria Santos").await?;
+//! let person = labpath_store::ops::add_person(&store, "me", "Maria Santos", None).await?;
 //! assert_eq!(person.name, "Maria Santos");
 //! # Ok(()) }
 //! ```
 
+mod accounts;
 mod config;
 mod convert;
 pub mod jobs;
@@ -36,7 +38,7 @@ mod write;
 use async_trait::async_trait;
 use labpath_store::attachment::{CheckedFile, hash, is_hash};
 use labpath_store::event::{Event, Pending};
-use labpath_store::ids::{ApplicationId, EventId, PersonId};
+use labpath_store::ids::{ApplicationId, EventId, OrgId, PersonId};
 use labpath_store::model::{
     AppFilter, Application, ApplicationState, Attachment, ChecklistItem, Contact, Counts,
     EventQuery, Person, ProfileVersion, Reminder,
@@ -213,6 +215,11 @@ impl Store for PgStore {
                 held.0
             )));
         }
+        for org in state::organizations(events) {
+            if accounts::organization(&mut *tx, org).await?.is_none() {
+                return Err(state::missing_organization(org));
+            }
+        }
         for f in stored {
             insert_file(&mut *tx, &f.hash, &f.bytes).await?;
         }
@@ -231,8 +238,8 @@ impl Store for PgStore {
             .ok_or_else(|| StoreError::not_found("person", id))
     }
 
-    async fn people(&self) -> Result<Vec<Person>, StoreError> {
-        read::people(&self.pool).await
+    async fn people(&self, org: Option<OrgId>) -> Result<Vec<Person>, StoreError> {
+        read::people(&self.pool, org).await
     }
 
     async fn profile(

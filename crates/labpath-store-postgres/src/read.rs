@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use labpath_engine::step::Sender;
 use labpath_store::StoreError;
 use labpath_store::event::{AttachmentRef, Change, ContactEntry, Event};
-use labpath_store::ids::{ApplicationId, EventId, PersonId};
+use labpath_store::ids::{ApplicationId, EventId, OrgId, PersonId};
 use labpath_store::model::{
     AppFilter, Application, ApplicationState, Attachment, ChecklistItem, Contact, EventQuery,
     Person, ProfileVersion, Reminder,
@@ -17,7 +17,7 @@ use sqlx::{Decode, Postgres, QueryBuilder, Row, Type};
 
 use crate::convert::{bad, count, date, db_error, int, opt_date, time};
 
-fn get<'r, T>(row: &'r PgRow, column: &str) -> Result<T, StoreError>
+pub(crate) fn get<'r, T>(row: &'r PgRow, column: &str) -> Result<T, StoreError>
 where
     T: Decode<'r, Postgres> + Type<Postgres>,
 {
@@ -33,7 +33,10 @@ fn opt_day(row: &PgRow, column: &str) -> Result<Option<labpath_engine::units::Da
     opt_date(column, get::<Option<NaiveDate>>(row, column)?)
 }
 
-fn instant(row: &PgRow, column: &str) -> Result<labpath_store::time::Timestamp, StoreError> {
+pub(crate) fn instant(
+    row: &PgRow,
+    column: &str,
+) -> Result<labpath_store::time::Timestamp, StoreError> {
     time(column, get::<DateTime<Utc>>(row, column)?)
 }
 
@@ -66,6 +69,7 @@ fn person_row(row: &PgRow) -> Result<Person, StoreError> {
         name: get(row, "name")?,
         created_at: instant(row, "created_at")?,
         profile_version: small(row, "profile_version")?,
+        organization: get::<Option<i64>>(row, "organization_id")?.map(OrgId::from_raw),
     })
 }
 
@@ -166,8 +170,14 @@ pub(crate) async fn person<'e>(
     row.as_ref().map(person_row).transpose()
 }
 
-pub(crate) async fn people(pool: &PgPool) -> Result<Vec<Person>, StoreError> {
-    let rows = sqlx::query("SELECT * FROM people ORDER BY id")
+pub(crate) async fn people(pool: &PgPool, org: Option<OrgId>) -> Result<Vec<Person>, StoreError> {
+    let mut q = QueryBuilder::<Postgres>::new("SELECT * FROM people");
+    if let Some(o) = org {
+        q.push(" WHERE organization_id = ").push_bind(o.get());
+    }
+    q.push(" ORDER BY id");
+    let rows = q
+        .build()
         .fetch_all(pool)
         .await
         .map_err(|e| db_error("reading people", e))?;
@@ -230,6 +240,11 @@ fn push_filter(q: &mut QueryBuilder<'_, Postgres>, filter: &AppFilter) {
     q.push(" WHERE TRUE");
     if let Some(p) = filter.person {
         q.push(" AND a.person_id = ").push_bind(p.get());
+    }
+    if let Some(o) = filter.organization {
+        q.push(" AND a.person_id IN (SELECT id FROM people WHERE organization_id = ")
+            .push_bind(o.get())
+            .push(")");
     }
     if filter.open_only {
         q.push(" AND a.status IN ('draft', 'submitted', 'under_review')");

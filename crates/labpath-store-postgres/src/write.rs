@@ -15,14 +15,17 @@
 use chrono::{DateTime, Utc};
 use labpath_store::StoreError;
 use labpath_store::event::{Change, Event, Pending};
-use labpath_store::ids::{ApplicationId, EventId, PersonId};
+use labpath_store::ids::{ApplicationId, EventId, OrgId, PersonId};
 use labpath_store::model::{ApplicationState, ChecklistItem, Person};
-use labpath_store::state::{apply_person, check_person, check_reminder_done, created};
+use labpath_store::state::{
+    apply_person, check_person, check_reminder_done, created, organization_of,
+};
 use labpath_store::time::Timestamp;
 use sqlx::postgres::PgConnection;
 use sqlx::types::Json;
 use sqlx::{Postgres, Transaction};
 
+use crate::accounts::existing_organization;
 use crate::convert::{db_error, int, pg_date, pg_opt_date, pg_time, time};
 use crate::read::{application_state, person as person_in, reminder as reminder_in};
 
@@ -169,6 +172,9 @@ async fn derive(tx: &mut Tx<'_>, event: &Event) -> Result<(), StoreError> {
                 )));
             }
             check_person(None, &event.change)?;
+            if let Some(org) = organization_of(&event.change) {
+                existing_organization(&mut **tx, org).await?;
+            }
             if let Some(p) = apply_person(None, event) {
                 insert_person(tx, &p).await?;
             }
@@ -299,12 +305,14 @@ async fn check_links(
 
 async fn insert_person(tx: &mut Tx<'_>, p: &Person) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO people (id, name, created_at, profile_version) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO people (id, name, created_at, profile_version, organization_id) \
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(p.id.get())
     .bind(&p.name)
     .bind(pg_time(p.created_at))
     .bind(int("profile version", p.profile_version)?)
+    .bind(p.organization.map(OrgId::get))
     .execute(&mut **tx)
     .await
     .map_err(|e| db_error("adding a person", e))?;

@@ -11,14 +11,19 @@
 //! Opening refuses, and leaves untouched, a file that is not an SQLite
 //! database or is an SQLite database of another program.
 //!
+//! The same database holds server mode's accounts (`Accounts`:
+//! organizations, users, sessions, login throttling, the audit log), with
+//! the same behaviour as PostgreSQL's (the contract suite runs on both).
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), labpath_store::StoreError> {
 //! let store = labpath_store_sqlite::SqliteStore::open(std::path::Path::new("/tmp/labpath-data")).await?;
-//! let person = labpath_store::ops::add_person(&store, "me", "Maria Santos").await?;
+//! let person = labpath_store::ops::add_person(&store, "me", "Maria Santos", None).await?;
 //! assert_eq!(person.name, "Maria Santos");
 //! # Ok(()) }
 //! ```
 
+mod accounts;
 mod files;
 mod read;
 mod write;
@@ -30,7 +35,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use labpath_store::attachment::CheckedFile;
 use labpath_store::event::{Event, Pending};
-use labpath_store::ids::{ApplicationId, EventId, PersonId};
+use labpath_store::ids::{ApplicationId, EventId, OrgId, PersonId};
 use labpath_store::model::{
     AppFilter, Application, ApplicationState, Attachment, ChecklistItem, Contact, Counts,
     EventQuery, Person, ProfileVersion, Reminder,
@@ -303,6 +308,11 @@ impl Store for SqliteStore {
                 held.0
             )));
         }
+        for org in state::organizations(events) {
+            if accounts::organization_in(&mut tx, org).await?.is_none() {
+                return Err(state::missing_organization(org));
+            }
+        }
         for f in stored {
             sqlx::query("INSERT OR IGNORE INTO files (hash, size, stored_at) VALUES (?, ?, ?)")
                 .bind(&f.hash)
@@ -327,8 +337,8 @@ impl Store for SqliteStore {
             .ok_or_else(|| StoreError::not_found("person", id))
     }
 
-    async fn people(&self) -> Result<Vec<Person>, StoreError> {
-        read::people(&self.pool).await
+    async fn people(&self, org: Option<OrgId>) -> Result<Vec<Person>, StoreError> {
+        read::people(&self.pool, org).await
     }
 
     async fn profile(

@@ -6,7 +6,7 @@ use labpath_engine::step::Sender;
 use labpath_engine::units::Date;
 use labpath_store::StoreError;
 use labpath_store::event::{AttachmentRef, Change, ContactEntry, Event};
-use labpath_store::ids::{ApplicationId, EventId, PersonId};
+use labpath_store::ids::{ApplicationId, EventId, OrgId, PersonId};
 use labpath_store::model::{
     AppFilter, Application, ApplicationState, Attachment, ChecklistItem, Contact, EventQuery,
     Person, ProfileVersion, Reminder,
@@ -18,23 +18,23 @@ use sqlx::{QueryBuilder, Row, Sqlite};
 
 use crate::db_error;
 
-fn bad(column: &str, value: &str) -> StoreError {
+pub(crate) fn bad(column: &str, value: &str) -> StoreError {
     StoreError::Corrupt(format!(
         "the database holds `{value}` in `{column}`, which labpath cannot read: it may be damaged"
     ))
 }
 
-fn text(row: &SqliteRow, column: &str) -> Result<String, StoreError> {
+pub(crate) fn text(row: &SqliteRow, column: &str) -> Result<String, StoreError> {
     row.try_get::<String, _>(column)
         .map_err(|e| db_error(&format!("reading `{column}`"), e))
 }
 
-fn opt_text(row: &SqliteRow, column: &str) -> Result<Option<String>, StoreError> {
+pub(crate) fn opt_text(row: &SqliteRow, column: &str) -> Result<Option<String>, StoreError> {
     row.try_get::<Option<String>, _>(column)
         .map_err(|e| db_error(&format!("reading `{column}`"), e))
 }
 
-fn int(row: &SqliteRow, column: &str) -> Result<i64, StoreError> {
+pub(crate) fn int(row: &SqliteRow, column: &str) -> Result<i64, StoreError> {
     row.try_get::<i64, _>(column)
         .map_err(|e| db_error(&format!("reading `{column}`"), e))
 }
@@ -66,7 +66,7 @@ fn opt_date(row: &SqliteRow, column: &str) -> Result<Option<Date>, StoreError> {
         .transpose()
 }
 
-fn time(row: &SqliteRow, column: &str) -> Result<Timestamp, StoreError> {
+pub(crate) fn time(row: &SqliteRow, column: &str) -> Result<Timestamp, StoreError> {
     let t = text(row, column)?;
     Timestamp::parse(&t).map_err(|_| bad(column, &t))
 }
@@ -97,6 +97,10 @@ fn person_row(row: &SqliteRow) -> Result<Person, StoreError> {
         name: text(row, "name")?,
         created_at: time(row, "created_at")?,
         profile_version: count(row, "profile_version")?,
+        organization: row
+            .try_get::<Option<i64>, _>("organization_id")
+            .map_err(|e| db_error("reading `organization_id`", e))?
+            .map(OrgId::from_raw),
     })
 }
 
@@ -194,8 +198,19 @@ pub(crate) async fn person(pool: &SqlitePool, id: PersonId) -> Result<Option<Per
     person_in(&mut conn, id).await
 }
 
-pub(crate) async fn people(pool: &SqlitePool) -> Result<Vec<Person>, StoreError> {
-    let rows = sqlx::query("SELECT * FROM people ORDER BY id")
+pub(crate) async fn people(
+    pool: &SqlitePool,
+    org: Option<OrgId>,
+) -> Result<Vec<Person>, StoreError> {
+    // Two statements rather than `? IS NULL OR ...`, so that an
+    // organization's people are read through its index.
+    let mut q = QueryBuilder::<Sqlite>::new("SELECT * FROM people");
+    if let Some(o) = org {
+        q.push(" WHERE organization_id = ").push_bind(o.get());
+    }
+    q.push(" ORDER BY id");
+    let rows = q
+        .build()
         .fetch_all(pool)
         .await
         .map_err(|e| db_error("reading people", e))?;
@@ -257,6 +272,11 @@ fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, filter: &AppFilter) {
     q.push(" WHERE 1 = 1");
     if let Some(p) = filter.person {
         q.push(" AND a.person_id = ").push_bind(p.get());
+    }
+    if let Some(o) = filter.organization {
+        q.push(" AND a.person_id IN (SELECT id FROM people WHERE organization_id = ")
+            .push_bind(o.get())
+            .push(")");
     }
     if filter.open_only {
         q.push(" AND a.status IN ('draft', 'submitted', 'under_review')");

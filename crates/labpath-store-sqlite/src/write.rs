@@ -5,12 +5,15 @@
 
 use labpath_store::StoreError;
 use labpath_store::event::{Change, Event, Pending};
-use labpath_store::ids::{ApplicationId, EventId, PersonId};
+use labpath_store::ids::{ApplicationId, EventId, OrgId, PersonId};
 use labpath_store::model::{ApplicationState, ChecklistItem, Person};
-use labpath_store::state::{apply_person, check_person, check_reminder_done, created};
+use labpath_store::state::{
+    apply_person, check_person, check_reminder_done, created, organization_of,
+};
 use labpath_store::time::Timestamp;
 use sqlx::{Sqlite, SqliteConnection, Transaction};
 
+use crate::accounts::existing_organization;
 use crate::db_error;
 use crate::read::{application_state, person_in, reminder_in};
 
@@ -126,6 +129,9 @@ async fn derive(tx: &mut Tx<'_>, event: &Event) -> Result<(), StoreError> {
                 )));
             }
             check_person(None, &event.change)?;
+            if let Some(org) = organization_of(&event.change) {
+                existing_organization(tx, org).await?;
+            }
             if let Some(p) = apply_person(None, event) {
                 insert_person(tx, &p).await?;
             }
@@ -246,14 +252,18 @@ async fn check_links(
 }
 
 async fn insert_person(tx: &mut Tx<'_>, p: &Person) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO people (id, name, created_at, profile_version) VALUES (?, ?, ?, ?)")
-        .bind(p.id.get())
-        .bind(&p.name)
-        .bind(p.created_at.to_string())
-        .bind(p.profile_version)
-        .execute(&mut **tx)
-        .await
-        .map_err(|e| db_error("adding a person", e))?;
+    sqlx::query(
+        "INSERT INTO people (id, name, created_at, profile_version, organization_id) \
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(p.id.get())
+    .bind(&p.name)
+    .bind(p.created_at.to_string())
+    .bind(p.profile_version)
+    .bind(p.organization.map(OrgId::get))
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| db_error("adding a person", e))?;
     Ok(())
 }
 

@@ -155,6 +155,80 @@ pub struct NewAudit {
     pub status: u16,
 }
 
+/// A login name as stored and compared: trimmed and lower-case, so
+/// `Maria@Agency.example ` and `maria@agency.example` are one account.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// Checks an organization's name; returns it trimmed.
+pub fn check_organization_name(name: &str) -> Result<String, StoreError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(StoreError::Invalid(
+            "an organization's name must not be empty".to_owned(),
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// The checks on a user to create that need no database (every backend runs
+/// them first): a non-empty email, name and password hash, and a person
+/// for a candidate. Returns the user as stored: email normalized, name
+/// trimmed. The backend then checks the organization and the person.
+pub fn check_new_user(user: &NewUser) -> Result<NewUser, StoreError> {
+    let email = normalize_email(&user.email);
+    let name = user.name.trim();
+    if email.is_empty() {
+        return Err(StoreError::Invalid(
+            "a user's email must not be empty".to_owned(),
+        ));
+    }
+    if name.is_empty() {
+        return Err(StoreError::Invalid(format!(
+            "the name of user `{email}` must not be empty"
+        )));
+    }
+    check_password_hash(&user.password_hash)?;
+    if user.role == Role::Candidate && user.person.is_none() {
+        return Err(StoreError::Invalid(format!(
+            "candidate `{email}` needs their own record: add the person first and give their id"
+        )));
+    }
+    Ok(NewUser {
+        email,
+        name: name.to_owned(),
+        ..user.clone()
+    })
+}
+
+/// A password hash must be there (the store never sees a password).
+pub fn check_password_hash(hash: &str) -> Result<(), StoreError> {
+    if hash.trim().is_empty() {
+        return Err(StoreError::Invalid(
+            "a password hash must not be empty".to_owned(),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a session to start: a token hash and a CSRF token, and an end
+/// after its start.
+pub fn check_session(session: &Session) -> Result<(), StoreError> {
+    if session.token_hash.is_empty() || session.csrf.is_empty() {
+        return Err(StoreError::Invalid(
+            "a session needs a token hash and a CSRF token".to_owned(),
+        ));
+    }
+    if session.expires_at <= session.created_at {
+        return Err(StoreError::Invalid(format!(
+            "a session must end after it starts (it starts at {} and ends at {})",
+            session.created_at, session.expires_at
+        )));
+    }
+    Ok(())
+}
+
 /// Accounts, sessions and the audit log. Implemented by both backends; the
 /// contract suite (`crates/tests-store`) checks both.
 #[async_trait]
@@ -170,7 +244,8 @@ pub trait Accounts: Send + Sync {
 
     /// Creates a user. `Conflict` when the email is taken (in any case);
     /// `Invalid` for an empty email or name, a candidate without a person,
-    /// or a person of another organization; `NotFound` for an unknown org.
+    /// or a person of another organization; `NotFound` for an unknown org
+    /// (or person).
     async fn create_user(&self, user: &NewUser) -> Result<User, StoreError>;
 
     /// A user; `NotFound` when there is none.
@@ -218,4 +293,43 @@ pub trait Accounts: Send + Sync {
         before: Option<i64>,
         limit: u32,
     ) -> Result<Vec<AuditEntry>, StoreError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn new_user(email: &str, role: Role, person: Option<PersonId>) -> NewUser {
+        NewUser {
+            org: OrgId::from_raw(1),
+            email: email.to_owned(),
+            name: " Maria ".to_owned(),
+            role,
+            person,
+            password_hash: "$argon2id$v=19$...".to_owned(),
+        }
+    }
+
+    #[test]
+    fn emails_are_stored_trimmed_and_lower_case() {
+        assert_eq!(
+            normalize_email(" Maria@Agency.EXAMPLE "),
+            "maria@agency.example"
+        );
+        let checked = check_new_user(&new_user(" Jun@X.example", Role::Staff, None)).unwrap();
+        assert_eq!(checked.email, "jun@x.example");
+        assert_eq!(checked.name, "Maria");
+    }
+
+    #[test]
+    fn a_candidate_needs_a_person_and_every_user_an_email() {
+        let e = check_new_user(&new_user("c@x.example", Role::Candidate, None)).unwrap_err();
+        assert!(e.to_string().contains("needs their own record"), "{e}");
+        let ok = new_user("c@x.example", Role::Candidate, Some(PersonId::from_raw(2)));
+        assert!(check_new_user(&ok).is_ok());
+        let e = check_new_user(&new_user("  ", Role::Admin, None)).unwrap_err();
+        assert!(matches!(e, StoreError::Invalid(_)), "{e}");
+        assert!(check_organization_name(" \t").is_err());
+        assert_eq!(check_organization_name(" Lab ").unwrap(), "Lab");
+    }
 }

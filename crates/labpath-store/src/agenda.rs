@@ -47,13 +47,14 @@ pub struct Records {
 pub async fn load(store: &dyn Store, person: Option<PersonId>) -> Result<Records, StoreError> {
     let filter = AppFilter {
         person,
-        open_only: false,
+        ..AppFilter::default()
     };
     // Only open applications' documents can be late or still to do. The two
     // reads run at once: a backend may serve them on two connections.
     let open = AppFilter {
         person,
         open_only: true,
+        ..AppFilter::default()
     };
     let (applications, items) = both(store.applications(&filter), store.checklists(&open)).await;
     let (applications, items) = (applications?, items?);

@@ -12,7 +12,7 @@ use labpath_engine::step::Sender;
 use labpath_engine::units::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{ApplicationId, EventId, PersonId};
+use crate::ids::{ApplicationId, EventId, OrgId, PersonId};
 use crate::status::{AppStatus, DocStatus};
 use crate::time::Timestamp;
 
@@ -43,6 +43,10 @@ pub enum Change {
     PersonAdded {
         /// Name or label.
         name: String,
+        /// In server mode, the organization the person belongs to, for good
+        /// (`None`: local mode, or nobody's). Absent from older logs.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        organization: Option<OrgId>,
     },
     /// A person's name changed.
     PersonRenamed {
@@ -289,4 +293,34 @@ pub struct Pending {
     pub application: Option<ApplicationId>,
     /// What changes.
     pub change: Change,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_person_added_before_organizations_still_reads() {
+        let old = r#"{"type":"person_added","name":"Maria"}"#;
+        let change: Change = serde_json::from_str(old).unwrap();
+        assert_eq!(
+            change,
+            Change::PersonAdded {
+                name: "Maria".to_owned(),
+                organization: None
+            }
+        );
+        // Local mode writes what it always wrote.
+        assert_eq!(serde_json::to_string(&change).unwrap(), old);
+        let scoped = Change::PersonAdded {
+            name: "Jun".to_owned(),
+            organization: Some(OrgId::from_raw(3)),
+        };
+        let text = serde_json::to_string(&scoped).unwrap();
+        assert_eq!(
+            text,
+            r#"{"type":"person_added","name":"Jun","organization":3}"#
+        );
+        assert_eq!(serde_json::from_str::<Change>(&text).unwrap(), scoped);
+    }
 }

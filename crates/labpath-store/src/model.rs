@@ -7,7 +7,7 @@ use labpath_engine::units::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::event::{AttachmentRef, ContactEntry};
-use crate::ids::{ApplicationId, EventId, PersonId};
+use crate::ids::{ApplicationId, EventId, OrgId, PersonId};
 use crate::status::{AppStatus, DocStatus};
 use crate::time::Timestamp;
 
@@ -22,6 +22,10 @@ pub struct Person {
     pub created_at: Timestamp,
     /// The latest profile version; 0 when no profile was recorded.
     pub profile_version: u32,
+    /// The organization the person belongs to (server mode); `None` in
+    /// local mode. Left out of JSON when `None`, so local output is as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<OrgId>,
 }
 
 /// One version of a person's profile.
@@ -163,6 +167,8 @@ pub struct Reminder {
 pub struct AppFilter {
     /// Only this person's.
     pub person: Option<PersonId>,
+    /// Only those of this organization's people.
+    pub organization: Option<OrgId>,
     /// Only those not decided.
     pub open_only: bool,
 }

@@ -11,7 +11,7 @@ use crate::error::StoreError;
 use crate::event::{
     AttachmentRef, Change, ChecklistSeed, ContactEntry, DocumentChange, NewApplicationData, Pending,
 };
-use crate::ids::{ApplicationId, EventId, PersonId};
+use crate::ids::{ApplicationId, EventId, OrgId, PersonId};
 use crate::model::{
     ApplicationState, Attachment, ChecklistItem, Contact, Person, ProfileVersion, Reminder,
 };
@@ -32,10 +32,16 @@ fn pending(
     }
 }
 
-/// Adds a person.
-pub async fn add_person(store: &dyn Store, actor: &str, name: &str) -> Result<Person, StoreError> {
+/// Adds a person, in server mode to an organization (which must exist).
+pub async fn add_person(
+    store: &dyn Store,
+    actor: &str,
+    name: &str,
+    organization: Option<OrgId>,
+) -> Result<Person, StoreError> {
     let change = Change::PersonAdded {
         name: name.trim().to_owned(),
+        organization,
     };
     let event = store.append(pending(actor, None, None, change)).await?;
     store.person(event.person).await

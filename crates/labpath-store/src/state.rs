@@ -4,14 +4,19 @@
 //! day it is recorded), `apply_*` computes the state after it. `replay`
 //! folds a whole log, which is how an import is checked and how the contract
 //! suite proves that a backend's tables equal the log.
+//!
+//! Organizations are accounts (`crate::accounts`), kept outside the log, so
+//! these functions cannot see them: a backend finds the organization a change
+//! names (`organization_of`) in the same transaction, and an import finds
+//! every one its log names (`organizations`) before it records anything.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use labpath_engine::units::Date;
 
 use crate::error::StoreError;
 use crate::event::{Change, DocumentChange, Event};
-use crate::ids::{ApplicationId, EventId, PersonId};
+use crate::ids::{ApplicationId, EventId, OrgId, PersonId};
 use crate::model::{Application, ApplicationState, ChecklistItem, Person, Reminder};
 use crate::status::{AppStatus, DocStatus};
 
@@ -39,7 +44,7 @@ fn texts(change: &Change) -> Vec<&str> {
         o.as_deref()
     }
     match change {
-        Change::PersonAdded { name } | Change::PersonRenamed { name } => vec![name],
+        Change::PersonAdded { name, .. } | Change::PersonRenamed { name } => vec![name],
         Change::ProfileRecorded { .. } | Change::ReminderDone { .. } => vec![],
         Change::ApplicationCreated(d) => {
             let mut t: Vec<&str> = vec![&d.step, &d.title];
@@ -110,7 +115,7 @@ fn check_no_control(change: &Change) -> Result<(), StoreError> {
 pub fn check_person(person: Option<&Person>, change: &Change) -> Result<(), StoreError> {
     check_no_control(change)?;
     match (person, change) {
-        (None, Change::PersonAdded { name }) => check_text(name, "a person's name"),
+        (None, Change::PersonAdded { name, .. }) => check_text(name, "a person's name"),
         (Some(_), Change::PersonRenamed { name }) => check_text(name, "a person's name"),
         (Some(p), Change::ProfileRecorded { version, profile }) => {
             if *version != p.profile_version + 1 {
@@ -159,11 +164,12 @@ pub fn check_person(person: Option<&Person>, change: &Change) -> Result<(), Stor
 /// The person after a person-level change (or a new one, for `PersonAdded`).
 pub fn apply_person(person: Option<Person>, event: &Event) -> Option<Person> {
     match (&event.change, person) {
-        (Change::PersonAdded { name }, _) => Some(Person {
+        (Change::PersonAdded { name, organization }, _) => Some(Person {
             id: event.person,
             name: name.clone(),
             created_at: event.at,
             profile_version: 0,
+            organization: *organization,
         }),
         (Change::PersonRenamed { name }, Some(mut p)) => {
             p.name = name.clone();
@@ -175,6 +181,34 @@ pub fn apply_person(person: Option<Person>, event: &Event) -> Option<Person> {
         }
         (_, p) => p,
     }
+}
+
+/// The organization a change puts its person in, which the backend must
+/// find before recording it (an unknown one is `NotFound`). Only
+/// `PersonAdded` names one: a person never changes organization.
+pub fn organization_of(change: &Change) -> Option<OrgId> {
+    match change {
+        Change::PersonAdded { organization, .. } => *organization,
+        _ => None,
+    }
+}
+
+/// Every organization a log puts people in, in id order: what a store must
+/// hold before it imports the log.
+pub fn organizations<'e>(events: impl IntoIterator<Item = &'e Event>) -> BTreeSet<OrgId> {
+    events
+        .into_iter()
+        .filter_map(|e| organization_of(&e.change))
+        .collect()
+}
+
+/// An import's refusal of a log that puts people in an organization the
+/// store does not have. An export carries the log, not the accounts, so the
+/// organizations must be created first, with the same ids.
+pub fn missing_organization(org: OrgId) -> StoreError {
+    StoreError::Invalid(format!(
+        "the log puts people in organization `{org}`, which this store does not have: an export does not carry organizations, so create them first (with the same ids); nothing was imported"
+    ))
 }
 
 /// Checks that a reminder may be marked done.

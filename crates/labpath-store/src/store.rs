@@ -15,7 +15,7 @@ use async_trait::async_trait;
 use crate::attachment::CheckedFile;
 use crate::error::StoreError;
 use crate::event::{Event, Pending};
-use crate::ids::{ApplicationId, EventId, PersonId};
+use crate::ids::{ApplicationId, EventId, OrgId, PersonId};
 use crate::model::{
     AppFilter, Application, ApplicationState, Attachment, ChecklistItem, Contact, Counts,
     EventQuery, Person, ProfileVersion, Reminder,
@@ -47,14 +47,17 @@ pub trait Store: Send + Sync {
     /// Loads a whole log (and the files it refers to) into an empty store,
     /// keeping every id and time, in one transaction: all or nothing. Refuses
     /// (`Invalid`) when the store already holds data, or when the log could
-    /// not have been recorded.
+    /// not have been recorded. A log that puts people in organizations
+    /// imports only into a store that already has those organizations, with
+    /// the same ids (an export carries the log, not the accounts): otherwise
+    /// `Invalid`, naming the first one missing.
     async fn import(&self, events: &[Event], files: &[StoredFile]) -> Result<Counts, StoreError>;
 
     /// A person.
     async fn person(&self, id: PersonId) -> Result<Person, StoreError>;
 
-    /// Every person, by id.
-    async fn people(&self) -> Result<Vec<Person>, StoreError>;
+    /// Every person (`None`), or an organization's people, by id.
+    async fn people(&self, org: Option<OrgId>) -> Result<Vec<Person>, StoreError>;
 
     /// A person's profile: the latest version, or the one asked for; `None`
     /// when no profile was recorded.

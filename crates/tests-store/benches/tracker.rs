@@ -176,6 +176,7 @@ fn build(apps: usize) -> Vec<Event> {
             None,
             Change::PersonAdded {
                 name: format!("person {p}"),
+                organization: None,
             },
         );
         for _ in 0..APPS_PER_PERSON {

@@ -62,10 +62,10 @@ pub async fn people_are_added_renamed_and_listed(store: &dyn Store) {
         .await
         .unwrap();
     assert_eq!(renamed.name, "Maria S. Cruz");
-    let people = store.people().await.unwrap();
+    let people = store.people(None).await.unwrap();
     let names: Vec<&str> = people.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["Maria S. Cruz", "Jun Reyes"]);
-    let e = ops::add_person(store, ACTOR, "  ").await.unwrap_err();
+    let e = ops::add_person(store, ACTOR, "  ", None).await.unwrap_err();
     assert!(matches!(e, StoreError::Invalid(_)), "{e}");
 }
 
@@ -119,6 +119,7 @@ pub async fn an_application_starts_as_a_draft_with_the_steps_checklist(store: &d
         .applications(&AppFilter {
             person: Some(p),
             open_only: true,
+            ..AppFilter::default()
         })
         .await
         .unwrap();
@@ -526,7 +527,7 @@ pub async fn the_tables_equal_a_replay_of_the_log(store: &dyn Store) {
     story(store).await;
     let events = store.events(&EventQuery::default()).await.unwrap();
     let derived = replay(&events).unwrap();
-    let people = store.people().await.unwrap();
+    let people = store.people(None).await.unwrap();
     assert_eq!(people, derived.people.values().cloned().collect::<Vec<_>>());
     for (id, state) in &derived.applications {
         assert_eq!(&store.application(*id).await.unwrap(), state);

@@ -1,17 +1,21 @@
 //! The contract every labpath store backend must meet, written once.
 //!
-//! `contract` holds one async function per behaviour, each taking fresh
-//! stores as `&dyn Store`. A backend runs the whole suite with one macro in
-//! one small test file (see `tests/sqlite.rs`):
+//! `contract` holds one async function per behaviour of the tracker, each
+//! taking fresh stores as `&dyn Store`; `contract_accounts` does the same for
+//! server mode's accounts, taking `&dyn AccountsStore` (a store that is
+//! also `Accounts`). A backend runs the whole suite with one macro in one
+//! small test file (see `tests/sqlite.rs`):
 //!
 //! ```ignore
 //! async fn fresh() -> (tempfile::TempDir, SqliteStore) { ... }
-//! tests_store::contract_suite!(fresh);
+//! async fn sql(guard: &tempfile::TempDir, store: &SqliteStore) -> impl RawSql { ... }
+//! tests_store::contract_suite!(fresh, sql);
 //! ```
 //!
 //! `fresh` returns a guard (kept alive for the test) and an empty store;
-//! `tests/postgres.rs` runs the same suite on PostgreSQL, one new database
-//! per store.
+//! `sql` gives the few tests of what the database itself refuses a way to
+//! run SQL on that store's database. `tests/postgres.rs` runs the same
+//! suite on PostgreSQL, one new database per store.
 //! The crate also holds the crash-test writer (`src/bin/crash-writer.rs`),
 //! the crash and concurrency tests and the tracker benchmark.
 
@@ -23,23 +27,25 @@
 )]
 
 pub mod contract;
+pub mod contract_accounts;
 pub mod support;
 
-/// Runs every contract behaviour against the backend `fresh` opens.
-/// `contract_suite!(optional fresh)` is for a backend on a server that may
-/// be absent: `fresh` returns `Option<(guard, store)>`, and `None` skips the
-/// test (its helper decides when that is allowed, see
+/// Runs every contract behaviour against the backend `fresh` opens; `sql`
+/// runs SQL on a store's database (`contract_accounts::RawSql`).
+/// `contract_suite!(optional fresh, sql)` is for a backend on a server that
+/// may be absent: `fresh` returns `Option<(guard, store)>`, and `None` skips
+/// the test (its helper decides when that is allowed, see
 /// `labpath_store_postgres::testing`).
 #[macro_export]
 macro_rules! contract_suite {
-    (optional $fresh:path) => {
-        $crate::contract_suite!(@all $fresh, optional);
+    (optional $fresh:path, $sql:path) => {
+        $crate::contract_suite!(@all $fresh, $sql, optional);
     };
-    ($fresh:path) => {
-        $crate::contract_suite!(@all $fresh, required);
+    ($fresh:path, $sql:path) => {
+        $crate::contract_suite!(@all $fresh, $sql, required);
     };
-    (@all $fresh:path, $mode:ident) => {
-        $crate::contract_suite!(@one $fresh, $mode;
+    (@all $fresh:path, $sql:path, $mode:ident) => {
+        $crate::contract_suite!(@one $fresh, $mode, contract;
             people_are_added_renamed_and_listed,
             profiles_keep_every_version,
             an_application_starts_as_a_draft_with_the_steps_checklist,
@@ -57,23 +63,40 @@ macro_rules! contract_suite {
             writers_at_once_lose_nothing,
             an_overdue_application_gets_the_next_playbook_step
         );
-        $crate::contract_suite!(@two $fresh, $mode;
+        $crate::contract_suite!(@two $fresh, $mode, contract;
             an_export_imports_into_an_empty_store_unchanged,
             an_import_never_overwrites_data
         );
+        $crate::contract_suite!(@one $fresh, $mode, contract_accounts;
+            organizations_have_users_with_roles,
+            an_email_is_taken_in_any_case,
+            a_candidate_needs_a_person_of_their_own_organization,
+            sessions_expire_and_are_deleted,
+            a_new_password_ends_every_session,
+            failed_logins_are_counted_in_a_window,
+            the_audit_log_pages_newest_first_per_organization,
+            an_organizations_records_stay_its_own,
+            a_person_in_an_unknown_organization_is_refused_and_leaves_no_trace
+        );
+        $crate::contract_suite!(@two $fresh, $mode, contract_accounts;
+            an_import_keeps_each_persons_organization
+        );
+        $crate::contract_suite!(@sql $fresh, $sql, $mode;
+            audit_lines_cannot_be_changed
+        );
     };
-    (@one $fresh:path, $mode:ident; $($name:ident),+) => {
+    (@one $fresh:path, $mode:ident, $module:ident; $($name:ident),+) => {
         $(
             #[tokio::test]
             async fn $name() {
                 let Some((_guard, store)) = $crate::contract_suite!(@open $mode $fresh) else {
                     return;
                 };
-                $crate::contract::$name(&store).await;
+                $crate::$module::$name(&store).await;
             }
         )+
     };
-    (@two $fresh:path, $mode:ident; $($name:ident),+) => {
+    (@two $fresh:path, $mode:ident, $module:ident; $($name:ident),+) => {
         $(
             #[tokio::test]
             async fn $name() {
@@ -83,7 +106,19 @@ macro_rules! contract_suite {
                 let Some((_guard_b, b)) = $crate::contract_suite!(@open $mode $fresh) else {
                     return;
                 };
-                $crate::contract::$name(&a, &b).await;
+                $crate::$module::$name(&a, &b).await;
+            }
+        )+
+    };
+    (@sql $fresh:path, $sql:path, $mode:ident; $($name:ident),+) => {
+        $(
+            #[tokio::test]
+            async fn $name() {
+                let Some((guard, store)) = $crate::contract_suite!(@open $mode $fresh) else {
+                    return;
+                };
+                let sql = $sql(&guard, &store).await;
+                $crate::contract_accounts::$name(&store, &sql).await;
             }
         )+
     };

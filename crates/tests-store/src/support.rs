@@ -36,7 +36,7 @@ pub fn day(text: &str) -> Date {
 
 /// Adds a person named `name`.
 pub async fn person(store: &dyn Store, name: &str) -> PersonId {
-    match ops::add_person(store, ACTOR, name).await {
+    match ops::add_person(store, ACTOR, name, None).await {
         Ok(p) => p.id,
         Err(e) => panic!("adding {name}: {e}"),
     }

@@ -71,7 +71,10 @@ async fn verify(dir: &Path, acked: &BTreeSet<i64>) -> usize {
     let lost: Vec<_> = acked.difference(&present).collect();
     assert!(lost.is_empty(), "acknowledged writes lost: {lost:?}");
     let derived = replay(&events).expect("the log replays");
-    assert_eq!(store.people().await.unwrap().len(), derived.people.len());
+    assert_eq!(
+        store.people(None).await.unwrap().len(),
+        derived.people.len()
+    );
     assert_eq!(
         store.reminders(None).await.unwrap().len(),
         derived.reminders.len()

@@ -11,6 +11,8 @@
 
 use labpath_store_postgres::PgStore;
 use labpath_store_postgres::testing::TestDatabase;
+use sqlx::postgres::PgPool;
+use tests_store::contract_accounts::RawSql;
 
 async fn fresh() -> Option<(TestDatabase, PgStore)> {
     let db = TestDatabase::create()
@@ -20,4 +22,22 @@ async fn fresh() -> Option<(TestDatabase, PgStore)> {
     Some((db, store))
 }
 
-tests_store::contract_suite!(optional fresh);
+/// The store's own pool, used past the store.
+struct Sql(PgPool);
+
+#[async_trait::async_trait]
+impl RawSql for Sql {
+    async fn execute(&self, sql: &str) -> Result<u64, String> {
+        sqlx::query(sql)
+            .execute(&self.0)
+            .await
+            .map(|done| done.rows_affected())
+            .map_err(|e| e.to_string())
+    }
+}
+
+async fn sql(_db: &TestDatabase, store: &PgStore) -> Sql {
+    Sql(store.pool().clone())
+}
+
+tests_store::contract_suite!(optional fresh, sql);

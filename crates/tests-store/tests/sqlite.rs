@@ -8,7 +8,9 @@
     reason = "a test stops at a broken fixture"
 )]
 
-use labpath_store_sqlite::SqliteStore;
+use labpath_store_sqlite::{DB_FILE, SqliteStore};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
+use tests_store::contract_accounts::RawSql;
 
 async fn fresh() -> (tempfile::TempDir, SqliteStore) {
     let dir = tempfile::tempdir().expect("a temporary directory");
@@ -16,4 +18,25 @@ async fn fresh() -> (tempfile::TempDir, SqliteStore) {
     (dir, store)
 }
 
-tests_store::contract_suite!(fresh);
+/// A second connection to the store's file, which the store does not lend.
+struct Sql(SqlitePool);
+
+#[async_trait::async_trait]
+impl RawSql for Sql {
+    async fn execute(&self, sql: &str) -> Result<u64, String> {
+        sqlx::query(sql)
+            .execute(&self.0)
+            .await
+            .map(|done| done.rows_affected())
+            .map_err(|e| e.to_string())
+    }
+}
+
+async fn sql(dir: &tempfile::TempDir, _store: &SqliteStore) -> Sql {
+    let options = SqliteConnectOptions::new().filename(dir.path().join(DB_FILE));
+    Sql(SqlitePool::connect_with(options)
+        .await
+        .expect("a second connection"))
+}
+
+tests_store::contract_suite!(fresh, sql);

@@ -36,6 +36,7 @@ async fn a_damaged_database_is_reported_and_not_written_to() {
             &store,
             "t",
             &format!("person {i} with a long enough name to fill pages"),
+            None,
         )
         .await
         .unwrap();
@@ -50,7 +51,7 @@ async fn a_damaged_database_is_reported_and_not_written_to() {
     std::fs::write(&path, &bytes).unwrap();
     let result = async {
         let store = SqliteStore::open(dir.path()).await?;
-        store.people().await?;
+        store.people(None).await?;
         store.integrity_check().await
     }
     .await;
@@ -86,7 +87,7 @@ async fn another_programs_database_is_refused() {
 async fn a_backup_is_a_consistent_copy_and_never_overwrites() {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(dir.path()).await.unwrap();
-    ops::add_person(&store, "t", "Maria").await.unwrap();
+    ops::add_person(&store, "t", "Maria", None).await.unwrap();
     let target = dir.path().join("copy.db");
     store.backup(&target).await.unwrap();
     let e = store.backup(&target).await.unwrap_err();
@@ -95,14 +96,17 @@ async fn a_backup_is_a_consistent_copy_and_never_overwrites() {
     std::fs::copy(&target, restored.path().join(DB_FILE)).unwrap();
     let copy = SqliteStore::open(restored.path()).await.unwrap();
     copy.integrity_check().await.unwrap();
-    assert_eq!(copy.people().await.unwrap(), store.people().await.unwrap());
+    assert_eq!(
+        copy.people(None).await.unwrap(),
+        store.people(None).await.unwrap()
+    );
 }
 
 #[tokio::test]
 async fn the_log_cannot_be_edited_even_with_sql() {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(dir.path()).await.unwrap();
-    ops::add_person(&store, "t", "Maria").await.unwrap();
+    ops::add_person(&store, "t", "Maria", None).await.unwrap();
     store.close().await;
     let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", dir.path().join(DB_FILE).display()))
         .await

@@ -218,7 +218,11 @@ async fn list(
         store.person(p).await.map_err(failure)?;
     }
     let apps = store
-        .applications(&AppFilter { person, open_only })
+        .applications(&AppFilter {
+            person,
+            open_only,
+            ..AppFilter::default()
+        })
         .await
         .map_err(failure)?;
     if format == Format::Json {
@@ -362,7 +366,7 @@ async fn show(
 /// One line of history in plain words.
 pub fn describe(event: &Event) -> String {
     match &event.change {
-        Change::PersonAdded { name } => format!("person added: {name}"),
+        Change::PersonAdded { name, .. } => format!("person added: {name}"),
         Change::PersonRenamed { name } => format!("renamed to {name}"),
         Change::ProfileRecorded { version, .. } => format!("profile version {version} recorded"),
         Change::ApplicationCreated(d) => format!(

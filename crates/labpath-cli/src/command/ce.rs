@@ -798,7 +798,7 @@ pub async fn calendar_entries(
     let people: Vec<PersonId> = match person {
         Some(p) => vec![p],
         None => store
-            .people()
+            .people(None)
             .await
             .map_err(failure)?
             .into_iter()

@@ -76,7 +76,7 @@ pub fn run(
                 .map(|p| profile_json(p, catalog))
                 .transpose()?;
             with_store(cli, async |store| {
-                let person = ops::add_person(store, &actor(), name)
+                let person = ops::add_person(store, &actor(), name, None)
                     .await
                     .map_err(failure)?;
                 writeln!(out, "added person {}: {}", person.id, person.name)?;
@@ -136,7 +136,7 @@ pub fn run(
             })
         }
         PersonCommand::List { format } => with_store(cli, async |store| {
-            let people = store.people().await.map_err(failure)?;
+            let people = store.people(None).await.map_err(failure)?;
             if *format == Format::Json {
                 crate::json::write(out, &people)?;
                 return Ok(Exit::Ok);

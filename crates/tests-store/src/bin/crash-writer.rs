@@ -63,6 +63,7 @@ async fn write(dir: PathBuf, count: u32, label: &str) -> Result<(), labpath_stor
                     application: None,
                     change: Change::PersonAdded {
                         name: format!("{label} {i}"),
+                        organization: None,
                     },
                 };
                 let event = store.append(pending).await?;

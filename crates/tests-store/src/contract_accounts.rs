@@ -1,0 +1,539 @@
+//! The accounts half of the contract (`labpath_store::accounts`): one
+//! function per behaviour, each taking fresh stores that keep both the
+//! tracker and the accounts (`AccountsStore`), and panicking when the
+//! backend misbehaves. What the database itself must refuse (an edit of the
+//! audit log) is tried with SQL run past the store (`RawSql`).
+
+use async_trait::async_trait;
+use labpath_store::accounts::{Accounts, NewAudit, NewUser, Organization, Role, Session, User};
+use labpath_store::export;
+use labpath_store::ids::{OrgId, PersonId, UserId};
+use labpath_store::model::{AppFilter, EventQuery};
+use labpath_store::ops;
+use labpath_store::time::Timestamp;
+use labpath_store::{Store, StoreError};
+
+use crate::support::{ACTOR, step};
+
+/// A store with accounts, as server mode uses one.
+pub trait AccountsStore: Store + Accounts {
+    /// The same store as a tracker store (`ops` takes `&dyn Store`).
+    fn tracker(&self) -> &dyn Store;
+}
+
+impl<T: Store + Accounts> AccountsStore for T {
+    fn tracker(&self) -> &dyn Store {
+        self
+    }
+}
+
+/// SQL run on a store's database directly, past the store's checks.
+#[async_trait]
+pub trait RawSql: Send + Sync {
+    /// Runs one statement; the rows it changed, or the database's refusal.
+    async fn execute(&self, sql: &str) -> Result<u64, String>;
+}
+
+/// An instant, from RFC 3339 text.
+fn at(text: &str) -> Timestamp {
+    Timestamp::parse(text).unwrap_or_else(|e| panic!("{e}"))
+}
+
+async fn org(store: &dyn AccountsStore, name: &str) -> Organization {
+    store.create_organization(name).await.unwrap()
+}
+
+fn new_user(org: OrgId, email: &str, role: Role, person: Option<PersonId>) -> NewUser {
+    NewUser {
+        org,
+        email: email.to_owned(),
+        name: email.split('@').next().unwrap_or(email).to_owned(),
+        role,
+        person,
+        password_hash: format!("$argon2id$v=19$m=19456,t=2,p=1$hash-of-{email}"),
+    }
+}
+
+async fn user(store: &dyn AccountsStore, org: OrgId, email: &str, role: Role) -> User {
+    store
+        .create_user(&new_user(org, email, role, None))
+        .await
+        .unwrap()
+}
+
+async fn member(store: &dyn AccountsStore, org: OrgId, name: &str) -> PersonId {
+    ops::add_person(store.tracker(), ACTOR, name, Some(org))
+        .await
+        .unwrap()
+        .id
+}
+
+fn session(token: &str, user: UserId, from: &str, until: &str) -> Session {
+    Session {
+        token_hash: format!("{token:0>64}"),
+        user,
+        csrf: format!("csrf-{token}"),
+        created_at: at(from),
+        expires_at: at(until),
+    }
+}
+
+fn audit_line(org: Option<OrgId>, action: &str) -> NewAudit {
+    NewAudit {
+        org,
+        user: None,
+        action: action.to_owned(),
+        target: Some("person 7".to_owned()),
+        from: "203.0.113.9".to_owned(),
+        status: 200,
+    }
+}
+
+/// Organizations are listed by id; each has its own users, with their
+/// roles, found by id or by email in any case.
+pub async fn organizations_have_users_with_roles(store: &dyn AccountsStore) {
+    let agency = org(store, "  Agency A ").await;
+    let lab = org(store, "Lab B").await;
+    assert_eq!(agency.name, "Agency A");
+    assert_eq!(
+        store.organizations().await.unwrap(),
+        [agency.clone(), lab.clone()]
+    );
+    assert_eq!(store.organization(lab.id).await.unwrap(), lab);
+    let e = store.organization(OrgId::from_raw(99)).await.unwrap_err();
+    assert_eq!(e.to_string(), "organization `99` does not exist");
+    let e = store.create_organization(" ").await.unwrap_err();
+    assert!(matches!(e, StoreError::Invalid(_)), "{e}");
+
+    let admin = user(store, agency.id, " Admin@Agency.example", Role::Admin).await;
+    let staff = user(store, agency.id, "staff@agency.example", Role::Staff).await;
+    assert_eq!(admin.email, "admin@agency.example");
+    assert_eq!((admin.org, admin.role), (agency.id, Role::Admin));
+    assert_eq!(staff.role, Role::Staff);
+    assert_eq!(
+        store.users(agency.id).await.unwrap(),
+        [admin.clone(), staff]
+    );
+    assert_eq!(store.users(lab.id).await.unwrap(), []);
+    assert_eq!(store.user(admin.id).await.unwrap(), admin);
+    let (found, hash) = store
+        .user_by_email("ADMIN@agency.EXAMPLE ")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found, admin);
+    assert_eq!(
+        hash,
+        new_user(agency.id, " Admin@Agency.example", Role::Admin, None).password_hash
+    );
+    assert_eq!(
+        store.user_by_email("nobody@agency.example").await.unwrap(),
+        None
+    );
+    let e = store.user(UserId::from_raw(99)).await.unwrap_err();
+    assert_eq!(e.to_string(), "user `99` does not exist");
+}
+
+/// An email is one account whatever its case, across organizations; a
+/// user needs an email, a name and an organization that exists.
+pub async fn an_email_is_taken_in_any_case(store: &dyn AccountsStore) {
+    let a = org(store, "Agency A").await;
+    let b = org(store, "Lab B").await;
+    user(store, a.id, "maria@agency.example", Role::Staff).await;
+    let e = store
+        .create_user(&new_user(b.id, "MARIA@Agency.example", Role::Admin, None))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{e}");
+    assert!(e.to_string().contains("`maria@agency.example`"), "{e}");
+    let e = store
+        .create_user(&new_user(a.id, "  ", Role::Staff, None))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Invalid(_)), "{e}");
+    let mut nameless = new_user(a.id, "jun@agency.example", Role::Staff, None);
+    nameless.name = " ".to_owned();
+    let e = store.create_user(&nameless).await.unwrap_err();
+    assert!(matches!(e, StoreError::Invalid(_)), "{e}");
+    let e = store
+        .create_user(&new_user(
+            OrgId::from_raw(99),
+            "x@y.example",
+            Role::Staff,
+            None,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(e.to_string(), "organization `99` does not exist");
+    assert_eq!(store.users(a.id).await.unwrap().len(), 1);
+    assert_eq!(store.users(b.id).await.unwrap().len(), 0);
+}
+
+/// A candidate's account is linked to their own record, which must be one
+/// of their organization's people.
+pub async fn a_candidate_needs_a_person_of_their_own_organization(store: &dyn AccountsStore) {
+    let a = org(store, "Agency A").await;
+    let b = org(store, "Lab B").await;
+    let own = member(store, a.id, "Maria").await;
+    let other = member(store, b.id, "Jun").await;
+    let local = crate::support::person(store.tracker(), "Ana").await;
+    let candidate = |person| new_user(a.id, "maria@agency.example", Role::Candidate, person);
+    for person in [None, Some(other), Some(local)] {
+        let e = store.create_user(&candidate(person)).await.unwrap_err();
+        assert!(matches!(e, StoreError::Invalid(_)), "{person:?}: {e}");
+    }
+    let e = store
+        .create_user(&candidate(Some(PersonId::from_raw(99))))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::NotFound { .. }), "{e}");
+    assert_eq!(store.users(a.id).await.unwrap(), []);
+    let created = store.create_user(&candidate(Some(own))).await.unwrap();
+    assert_eq!((created.role, created.person), (Role::Candidate, Some(own)));
+}
+
+/// A session is found by its token hash until it expires; an expired one
+/// is not, is removed when a later session starts, and a deleted one is gone.
+pub async fn sessions_expire_and_are_deleted(store: &dyn AccountsStore) {
+    let a = org(store, "Agency A").await;
+    let maria = user(store, a.id, "maria@agency.example", Role::Staff).await;
+    let first = session(
+        "a1",
+        maria.id,
+        "2026-03-01T10:00:00.000Z",
+        "2026-03-01T11:00:00.000Z",
+    );
+    store.create_session(&first).await.unwrap();
+    let (found, who) = store
+        .session(&first.token_hash, at("2026-03-01T10:59:59.999Z"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((found, who), (first.clone(), maria.clone()));
+    for later in ["2026-03-01T11:00:00.000Z", "2026-03-02T09:00:00.000Z"] {
+        assert_eq!(
+            store.session(&first.token_hash, at(later)).await.unwrap(),
+            None
+        );
+    }
+    assert_eq!(
+        store
+            .session(&"f".repeat(64), at("2026-03-01T10:30:00.000Z"))
+            .await
+            .unwrap(),
+        None
+    );
+
+    let second = session(
+        "b2",
+        maria.id,
+        "2026-03-01T12:00:00.000Z",
+        "2026-03-01T20:00:00.000Z",
+    );
+    store.create_session(&second).await.unwrap();
+    // The first had expired by then, so it was removed: not even a
+    // clock set back finds it.
+    let early = at("2026-03-01T10:30:00.000Z");
+    assert_eq!(store.session(&first.token_hash, early).await.unwrap(), None);
+    store.delete_session(&second.token_hash).await.unwrap();
+    assert_eq!(
+        store.session(&second.token_hash, early).await.unwrap(),
+        None
+    );
+    store.delete_session(&second.token_hash).await.unwrap();
+
+    let e = store
+        .create_session(&session(
+            "c3",
+            UserId::from_raw(99),
+            "2026-03-01T12:00:00.000Z",
+            "2026-03-01T13:00:00.000Z",
+        ))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::NotFound { .. }), "{e}");
+    let e = store
+        .create_session(&session(
+            "d4",
+            maria.id,
+            "2026-03-01T12:00:00.000Z",
+            "2026-03-01T12:00:00.000Z",
+        ))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Invalid(_)), "{e}");
+}
+
+/// A new password ends every session of that user, and only theirs.
+pub async fn a_new_password_ends_every_session(store: &dyn AccountsStore) {
+    let a = org(store, "Agency A").await;
+    let maria = user(store, a.id, "maria@agency.example", Role::Staff).await;
+    let jun = user(store, a.id, "jun@agency.example", Role::Staff).await;
+    let (from, until) = ("2026-03-01T10:00:00.000Z", "2026-03-01T18:00:00.000Z");
+    let phone = session("m1", maria.id, from, until);
+    let laptop = session("m2", maria.id, from, until);
+    let juns = session("j1", jun.id, from, until);
+    for s in [&phone, &laptop, &juns] {
+        store.create_session(s).await.unwrap();
+    }
+    store.set_password(maria.id, "$argon2id$new").await.unwrap();
+    let noon = at("2026-03-01T12:00:00.000Z");
+    assert_eq!(store.session(&phone.token_hash, noon).await.unwrap(), None);
+    assert_eq!(store.session(&laptop.token_hash, noon).await.unwrap(), None);
+    assert!(
+        store
+            .session(&juns.token_hash, noon)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let (_, hash) = store.user_by_email(&maria.email).await.unwrap().unwrap();
+    assert_eq!(hash, "$argon2id$new");
+    let e = store
+        .set_password(UserId::from_raw(99), "$argon2id$x")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::NotFound { .. }), "{e}");
+    let e = store.set_password(jun.id, " ").await.unwrap_err();
+    assert!(matches!(e, StoreError::Invalid(_)), "{e}");
+}
+
+/// Failed logins are counted per key from a time on (that instant included).
+pub async fn failed_logins_are_counted_in_a_window(store: &dyn AccountsStore) {
+    let key = "maria@agency.example 203.0.113.9";
+    for t in ["10:00", "10:05", "10:10"] {
+        store
+            .record_login_failure(key, at(&format!("2026-03-01T{t}:00.000Z")))
+            .await
+            .unwrap();
+    }
+    store
+        .record_login_failure(
+            "jun@agency.example 203.0.113.9",
+            at("2026-03-01T10:06:00.000Z"),
+        )
+        .await
+        .unwrap();
+    let since = |t: &str| at(&format!("2026-03-01T{t}:00.000Z"));
+    assert_eq!(
+        store
+            .login_failures_since(key, since("09:00"))
+            .await
+            .unwrap(),
+        3
+    );
+    assert_eq!(
+        store
+            .login_failures_since(key, since("10:05"))
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        store
+            .login_failures_since(key, since("10:11"))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store
+            .login_failures_since("nobody", since("09:00"))
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+/// The audit log gives an organization's lines (or those of none), newest
+/// first, a page at a time, each as it was appended.
+pub async fn the_audit_log_pages_newest_first_per_organization(store: &dyn AccountsStore) {
+    let a = org(store, "Agency A").await;
+    let b = org(store, "Lab B").await;
+    let mut written = Vec::new();
+    for i in 0..5 {
+        written.push(
+            store
+                .audit(&audit_line(Some(a.id), &format!("a{i}")))
+                .await
+                .unwrap(),
+        );
+        store
+            .audit(&audit_line(Some(b.id), &format!("b{i}")))
+            .await
+            .unwrap();
+    }
+    let failed = store
+        .audit(&audit_line(None, "login-failed"))
+        .await
+        .unwrap();
+    assert_eq!((failed.org, failed.user, failed.status), (None, None, 200));
+    assert!(
+        written
+            .windows(2)
+            .all(|w| w[0].id < w[1].id && w[0].at <= w[1].at)
+    );
+
+    let mut pages = Vec::new();
+    let mut before = None;
+    loop {
+        let page = store.audit_log(Some(a.id), before, 2).await.unwrap();
+        let Some(last) = page.last() else { break };
+        before = Some(last.id);
+        pages.push(page);
+    }
+    assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [2, 2, 1]);
+    let read: Vec<_> = pages.concat();
+    written.reverse();
+    assert_eq!(read, written);
+    assert_eq!(store.audit_log(None, None, 10).await.unwrap(), [failed]);
+    let bs = store.audit_log(Some(b.id), None, 10).await.unwrap();
+    assert!(
+        bs.iter()
+            .all(|l| l.org == Some(b.id) && l.action.starts_with('b'))
+    );
+    assert_eq!(bs.len(), 5);
+}
+
+/// The database itself refuses to change or remove an audit line.
+pub async fn audit_lines_cannot_be_changed(store: &dyn AccountsStore, sql: &dyn RawSql) {
+    let a = org(store, "Agency A").await;
+    let line = store.audit(&audit_line(Some(a.id), "login")).await.unwrap();
+    for statement in [
+        "UPDATE audit_log SET action = 'nothing happened'",
+        "DELETE FROM audit_log",
+    ] {
+        let e = sql.execute(statement).await.unwrap_err();
+        assert!(e.contains("append-only"), "{statement}: {e}");
+    }
+    assert_eq!(store.audit_log(Some(a.id), None, 10).await.unwrap(), [line]);
+}
+
+/// An organization's people, applications and checklists never include
+/// another organization's (or anyone's outside an organization).
+pub async fn an_organizations_records_stay_its_own(store: &dyn AccountsStore) {
+    let tracker = store.tracker();
+    let a = org(store, "Agency A").await;
+    let b = org(store, "Lab B").await;
+    let maria = member(store, a.id, "Maria").await;
+    let jun = member(store, b.id, "Jun").await;
+    let ana = crate::support::person(tracker, "Ana").await;
+    let leo = member(store, a.id, "Leo").await;
+    let mut apps = Vec::new();
+    for who in [maria, jun, ana, leo] {
+        let state = ops::new_application(tracker, ACTOR, who, step("ny-clt-apply"))
+            .await
+            .unwrap();
+        apps.push(state.application.id);
+    }
+    let ids = |people: Vec<labpath_store::model::Person>| -> Vec<PersonId> {
+        people.iter().map(|p| p.id).collect()
+    };
+    assert_eq!(ids(store.people(Some(a.id)).await.unwrap()), [maria, leo]);
+    assert_eq!(ids(store.people(Some(b.id)).await.unwrap()), [jun]);
+    assert_eq!(
+        ids(store.people(None).await.unwrap()),
+        [maria, jun, ana, leo]
+    );
+    assert_eq!(store.person(maria).await.unwrap().organization, Some(a.id));
+    assert_eq!(store.person(ana).await.unwrap().organization, None);
+
+    let of_a = AppFilter {
+        organization: Some(a.id),
+        ..AppFilter::default()
+    };
+    let listed: Vec<_> = store
+        .applications(&of_a)
+        .await
+        .unwrap()
+        .iter()
+        .map(|x| x.id)
+        .collect();
+    assert_eq!(listed, [apps[0], apps[3]]);
+    let items = store.checklists(&of_a).await.unwrap();
+    assert!(!items.is_empty());
+    assert!(
+        items
+            .iter()
+            .all(|i| i.application == apps[0] || i.application == apps[3])
+    );
+    let open_of_b = AppFilter {
+        organization: Some(b.id),
+        open_only: true,
+        ..AppFilter::default()
+    };
+    let listed: Vec<_> = store
+        .applications(&open_of_b)
+        .await
+        .unwrap()
+        .iter()
+        .map(|x| x.id)
+        .collect();
+    assert_eq!(listed, [apps[1]]);
+    // Someone else's person under this organization's filter: nothing.
+    let crossed = AppFilter {
+        person: Some(jun),
+        organization: Some(a.id),
+        ..AppFilter::default()
+    };
+    assert_eq!(store.applications(&crossed).await.unwrap(), []);
+    assert_eq!(store.checklists(&crossed).await.unwrap(), []);
+}
+
+/// A person added to an organization that does not exist is refused
+/// (`NotFound`), and nothing is recorded: no event, no person, no id used.
+pub async fn a_person_in_an_unknown_organization_is_refused_and_leaves_no_trace(
+    store: &dyn AccountsStore,
+) {
+    let tracker = store.tracker();
+    let e = ops::add_person(tracker, ACTOR, "Maria", Some(OrgId::from_raw(99)))
+        .await
+        .unwrap_err();
+    assert_eq!(e.to_string(), "organization `99` does not exist");
+    assert!(store.counts().await.unwrap().is_empty());
+    assert_eq!(store.events(&EventQuery::default()).await.unwrap(), []);
+    assert_eq!(store.people(None).await.unwrap(), []);
+    let a = org(store, "Agency A").await;
+    let maria = member(store, a.id, "Maria").await;
+    assert_eq!(maria, PersonId::from_raw(1));
+    let events = store.events(&EventQuery::default()).await.unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].id.get(), 1);
+}
+
+/// An export keeps each person's organization. It does not carry the
+/// organizations themselves: an import into a store without them is
+/// refused, naming the first, and changes nothing; once they exist with
+/// the same ids, the import keeps every person in theirs.
+pub async fn an_import_keeps_each_persons_organization(
+    a: &dyn AccountsStore,
+    b: &dyn AccountsStore,
+) {
+    let agency = org(a, "Agency A").await;
+    let maria = member(a, agency.id, "Maria").await;
+    let ana = crate::support::person(a.tracker(), "Ana").await;
+    ops::new_application(a.tracker(), ACTOR, maria, step("ny-clt-apply"))
+        .await
+        .unwrap();
+    let exported = export::export(a.tracker()).await.unwrap();
+    let files = exported.files().unwrap();
+
+    let e = b.import(&exported.events, &files).await.unwrap_err();
+    assert!(matches!(e, StoreError::Invalid(_)), "{e}");
+    assert!(
+        e.to_string()
+            .contains(&format!("organization `{}`", agency.id)),
+        "{e}"
+    );
+    assert!(b.counts().await.unwrap().is_empty());
+
+    let again = org(b, "Agency A").await;
+    assert_eq!(again.id, agency.id);
+    b.import(&exported.events, &files).await.unwrap();
+    assert_eq!(b.person(maria).await.unwrap().organization, Some(agency.id));
+    assert_eq!(b.person(ana).await.unwrap().organization, None);
+    assert_eq!(
+        b.people(Some(agency.id)).await.unwrap(),
+        a.people(Some(agency.id)).await.unwrap()
+    );
+}
