@@ -80,4 +80,10 @@ pub enum Command {
     Import(crate::command::data::ImportArgs),
     /// Tracker: write a consistent copy of the database.
     Backup(crate::command::data::BackupArgs),
+    /// The web app: local mode (no arguments: 127.0.0.1, your data, no
+    /// login) or server mode for an organization (--database-url).
+    Serve(crate::command::serve::Args),
+    /// Server mode: organizations and their first admin.
+    #[command(subcommand)]
+    Org(crate::command::serve::OrgCommand),
 }

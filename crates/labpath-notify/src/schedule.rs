@@ -67,7 +67,7 @@ pub async fn schedule(
     recipients: &dyn Recipients,
 ) -> Result<u32, StoreError> {
     let records = agenda::load(store, None).await?;
-    let people = store.people().await?;
+    let people = store.people(None).await?;
     let renewals = renewals(store, catalog, &people, today).await?;
     let names: HashMap<PersonId, String> = people.into_iter().map(|p| (p.id, p.name)).collect();
     let mut addresses: HashMap<PersonId, Vec<String>> = HashMap::new();

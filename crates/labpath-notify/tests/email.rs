@@ -64,7 +64,7 @@ fn mailer(addr: SocketAddr) -> Mailer {
 }
 
 async fn person(store: &PgStore, name: &str) -> PersonId {
-    ops::add_person(store, ACTOR, name).await.unwrap().id
+    ops::add_person(store, ACTOR, name, None).await.unwrap().id
 }
 
 /// A reminder due `days` from today (negative: in the past).

@@ -15,6 +15,7 @@ pub mod parse;
 pub mod person;
 pub mod plan;
 pub mod reminder;
+pub mod serve;
 pub mod status;
 pub mod store;
 
@@ -37,6 +38,7 @@ pub fn dispatch(cli: &Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
         Command::Contact(sub) => return contact::run(cli, sub, out),
         Command::Doc(sub) => return doc::run(cli, sub, out),
         Command::Reminder(sub) => return reminder::run(cli, sub, out),
+        Command::Org(sub) => return serve::run_org(cli, sub, out),
         _ => {}
     }
     let catalog = load_catalog(cli)?;
@@ -51,13 +53,15 @@ pub fn dispatch(cli: &Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
         Command::Status(args) => status::run(cli, &catalog, args, out),
         Command::Calendar(args) => calendar::run(cli, &catalog, args, out),
         Command::Ce(sub) => ce::run(cli, &catalog, sub, out),
+        Command::Serve(args) => serve::run(cli, catalog, args),
         Command::Catalog(_)
         | Command::Export(_)
         | Command::Import(_)
         | Command::Backup(_)
         | Command::Contact(_)
         | Command::Doc(_)
-        | Command::Reminder(_) => Ok(Exit::Ok),
+        | Command::Reminder(_)
+        | Command::Org(_) => Ok(Exit::Ok),
     }
 }
 

@@ -1,0 +1,285 @@
+//! The catalog's answers for any profile: credentials, goals, eligibility
+//! and plans. They read no stored record; the profile comes in the body.
+
+use axum::Json;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use labpath_engine::eval::evaluate_only;
+use labpath_engine::plan::{Optimize, Options, plan as make_plan};
+use labpath_engine::profile::Profile;
+use labpath_engine::units::Date;
+use serde::Deserialize;
+
+use super::{Page, PageQuery, day, read_profile};
+use crate::auth::Api;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{JsonBody, JsonText, QueryParams};
+use crate::state::AppState;
+
+/// `GET /api/credentials` query.
+#[derive(Debug, Deserialize)]
+pub struct CredentialQuery {
+    #[serde(flatten)]
+    page: PageQuery,
+    /// Only this issuing body.
+    body: Option<String>,
+    /// Only this jurisdiction (`NY`).
+    state: Option<String>,
+}
+
+/// `GET /api/credentials`: the catalog's credentials with their sources.
+pub async fn credentials(
+    State(state): State<AppState>,
+    _: Api,
+    QueryParams(q): QueryParams<CredentialQuery>,
+) -> ApiResult<Json<Page<serde_json::Value>>> {
+    let catalog = &state.catalog;
+    let wanted_state = q.state.as_deref().map(str::to_uppercase);
+    let list: Vec<serde_json::Value> = catalog
+        .credentials()
+        .iter()
+        .filter(|c| q.body.as_deref().is_none_or(|b| c.body.as_str() == b))
+        .filter(|c| {
+            wanted_state
+                .as_deref()
+                .is_none_or(|s| c.jurisdiction.as_ref().is_some_and(|j| j.as_str() == s))
+        })
+        .map(|c| {
+            serde_json::json!({
+                "id": c.id.as_str(),
+                "abbreviation": c.abbreviation,
+                "name": c.name,
+                "kind": c.kind,
+                "level": c.level,
+                "body": c.body.as_str(),
+                "jurisdiction": c.jurisdiction.as_ref().map(|j| j.as_str()),
+                "routes": c.routes.len(),
+                "provenance": labpath_views::json::provenance(&c.provenance, catalog),
+            })
+        })
+        .collect();
+    Ok(Json(q.page.cut(list)?))
+}
+
+/// `GET /api/goals`: the named goals a plan can aim at.
+pub async fn goals(
+    State(state): State<AppState>,
+    _: Api,
+    QueryParams(q): QueryParams<PageQuery>,
+) -> ApiResult<Json<Page<serde_json::Value>>> {
+    let catalog = &state.catalog;
+    let list: Vec<serde_json::Value> = catalog
+        .goals()
+        .iter()
+        .map(|g| {
+            serde_json::json!({
+                "id": g.id.as_str(),
+                "name": g.name,
+                "aliases": g.aliases,
+                "work_state": g.work_state.map(|c| c.to_string()),
+                "provenance": labpath_views::json::provenance(&g.provenance, catalog),
+            })
+        })
+        .collect();
+    Ok(Json(q.cut(list)?))
+}
+
+/// `POST /api/eligibility` query.
+#[derive(Debug, Default, Deserialize)]
+pub struct EligibilityQuery {
+    /// The day to judge on (default today).
+    pub as_of: Option<String>,
+    /// Only these credentials (comma-separated ids).
+    pub credential: Option<String>,
+}
+
+/// Evaluates a profile and answers with the full evaluation view.
+pub fn evaluation_response(
+    state: &AppState,
+    profile: &Profile,
+    q: &EligibilityQuery,
+) -> ApiResult<Response> {
+    let as_of = day(q.as_of.as_deref(), "as_of")?;
+    let catalog = &state.catalog;
+    let chosen = match q
+        .credential
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => catalog.credentials().iter().collect::<Vec<_>>(),
+        Some(list) => list
+            .split(',')
+            .map(|id| {
+                catalog.credential(id.trim()).ok_or_else(|| {
+                    let hint = labpath_catalog::diag::suggest(
+                        id.trim(),
+                        catalog.credentials().iter().map(|c| c.id.as_str()),
+                    )
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                    ApiError::not_found(format!("unknown credential `{}`{hint}", id.trim()))
+                        .at("credential")
+                })
+            })
+            .collect::<ApiResult<Vec<_>>>()?,
+    };
+    let evaluation = evaluate_only(catalog, profile, as_of, chosen);
+    let view = labpath_views::json::evaluation(catalog, profile, &evaluation);
+    Ok(Json(view).into_response())
+}
+
+/// `POST /api/eligibility`: a profile (the documented profile format, as
+/// JSON) in the body; every credential's status, routes and clauses, each
+/// with have/need and sources.
+pub async fn eligibility(
+    State(state): State<AppState>,
+    _: Api,
+    QueryParams(q): QueryParams<EligibilityQuery>,
+    JsonText(text): JsonText,
+) -> ApiResult<Response> {
+    let profile = read_profile(&state, &text)?;
+    evaluation_response(&state, &profile, &q)
+}
+
+/// A plan request.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanRequest {
+    /// The profile (documented profile format).
+    pub profile: serde_json::Value,
+    /// A named goal or credential ids joined by commas.
+    pub goal: String,
+    /// The first day (default today).
+    pub from: Option<String>,
+    /// `time` (default) or `cost`.
+    pub optimize: Option<String>,
+    /// Simulation runs (1 to 100,000; default 10,000).
+    pub samples: Option<u32>,
+    /// Simulation seed (default 42).
+    pub seed: Option<u64>,
+}
+
+/// Plan options as the API and pages take them.
+pub struct PlanInput<'a> {
+    /// The goal as written.
+    pub goal: &'a str,
+    /// First day.
+    pub from: Option<&'a str>,
+    /// `time` or `cost`.
+    pub optimize: Option<&'a str>,
+    /// Simulation runs.
+    pub samples: Option<u32>,
+    /// Seed.
+    pub seed: Option<u64>,
+}
+
+/// A computed plan as JSON, and the chosen plan's SVG chart.
+pub struct PlanAnswer {
+    /// The plan view, as JSON.
+    pub json: serde_json::Value,
+    /// The chosen plan's chart, when there is one.
+    pub svg: Option<String>,
+}
+
+/// Runs the planner (on a blocking thread: a plan with its simulation takes
+/// milliseconds of CPU).
+pub async fn compute_plan(
+    state: &AppState,
+    mut profile: Profile,
+    input: PlanInput<'_>,
+) -> ApiResult<PlanAnswer> {
+    let goal = labpath_views::goal::resolve(&state.catalog, input.goal)
+        .map_err(|why| ApiError::invalid(why).at("goal"))?;
+    let from = day(input.from, "from")?;
+    let optimize = match input.optimize.map(str::trim) {
+        None | Some("") | Some("time") => Optimize::Time,
+        Some("cost") => Optimize::Cost,
+        Some(other) => {
+            return Err(ApiError::invalid(format!(
+                "`optimize` is `time` or `cost`, got `{other}`"
+            ))
+            .at("optimize"));
+        }
+    };
+    let samples = input.samples.unwrap_or(10_000);
+    if !(1..=100_000).contains(&samples) {
+        return Err(ApiError::invalid(format!(
+            "`samples` must be from 1 to 100000, got {samples}"
+        ))
+        .at("samples"));
+    }
+    if profile.person.work_state.is_none() {
+        profile.person.work_state = goal.work_state;
+    }
+    let options = Options {
+        from,
+        optimize,
+        samples,
+        seed: input.seed.unwrap_or(42),
+    };
+    let shared = state.clone();
+    tokio::task::spawn_blocking(move || plan_blocking(&shared, &profile, &goal, options, from))
+        .await
+        .map_err(ApiError::internal)?
+}
+
+fn plan_blocking(
+    state: &AppState,
+    profile: &Profile,
+    goal: &labpath_views::goal::ResolvedGoal,
+    options: Options,
+    from: Date,
+) -> ApiResult<PlanAnswer> {
+    let catalog = &state.catalog;
+    match make_plan(catalog, profile, &goal.requires, options) {
+        Ok(report) => {
+            let view = labpath_views::json::plan(catalog, profile, &goal.name, &report);
+            let json = serde_json::to_value(&view).map_err(ApiError::internal)?;
+            let svg = report
+                .kept
+                .get(report.chosen)
+                .map(|kept| labpath_views::svg::gantt(&goal.name, report.from, kept));
+            Ok(PlanAnswer { json, svg })
+        }
+        Err(unreachable) => {
+            let mut message = format!("no plan reaches `{}` from {from}", goal.name);
+            for b in unreachable.blockers.iter().take(5) {
+                message.push_str(&format!("; {}: {}: {}", b.context, b.requirement, b.reason));
+            }
+            let mut error = ApiError::invalid(message).at("goal");
+            error.code = "unreachable";
+            Err(error)
+        }
+    }
+}
+
+/// `POST /api/plan`: the best plan to a goal, its alternatives, and the
+/// simulation's percentile dates.
+pub async fn plan(
+    State(state): State<AppState>,
+    _: Api,
+    JsonBody(request): JsonBody<PlanRequest>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let text = serde_json::to_string(&request.profile).map_err(ApiError::internal)?;
+    let profile = read_profile(&state, &text).map_err(|mut e| {
+        e.field = Some(match e.field.take() {
+            Some(f) => format!("profile.{f}"),
+            None => "profile".to_owned(),
+        });
+        e
+    })?;
+    let answer = compute_plan(
+        &state,
+        profile,
+        PlanInput {
+            goal: &request.goal,
+            from: request.from.as_deref(),
+            optimize: request.optimize.as_deref(),
+            samples: request.samples,
+            seed: request.seed,
+        },
+    )
+    .await?;
+    Ok(Json(answer.json))
+}

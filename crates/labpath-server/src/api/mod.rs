@@ -1,0 +1,239 @@
+//! The JSON API: everything the CLI does, under `/api`. Every error is the
+//! shape in `crate::error`; every list is paged (`page`, `per_page`); the
+//! OpenAPI document at `/api/openapi.json` describes each route here (a
+//! test checks the two agree).
+
+pub mod account;
+pub mod catalog;
+pub mod people;
+pub mod tracker;
+
+use axum::Router;
+use axum::routing::{get, patch, post};
+use labpath_engine::profile::Profile;
+use labpath_engine::units::Date;
+use labpath_store::ids::{ApplicationId, PersonId};
+use labpath_store::model::{ApplicationState, Person};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Principal;
+use crate::error::{ApiError, ApiResult};
+use crate::extract;
+use crate::state::AppState;
+
+/// The API's routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/health", get(account::health))
+        .route("/api/session", get(account::session))
+        .route("/api/login", post(account::login))
+        .route("/api/logout", post(account::logout))
+        .route("/api/users", get(account::users).post(account::create_user))
+        .route("/api/audit", get(account::audit))
+        .route("/api/calendar-feed", get(account::calendar_feed))
+        .route("/api/openapi.json", get(crate::openapi::document))
+        .route("/api/credentials", get(catalog::credentials))
+        .route("/api/goals", get(catalog::goals))
+        .route("/api/eligibility", post(catalog::eligibility))
+        .route("/api/plan", post(catalog::plan))
+        .route("/api/people", get(people::list).post(people::create))
+        .route(
+            "/api/people/{person}",
+            get(people::show).patch(people::rename),
+        )
+        .route(
+            "/api/people/{person}/profile",
+            get(people::profile).put(people::record_profile),
+        )
+        .route("/api/people/{person}/eligibility", get(people::eligibility))
+        .route("/api/people/{person}/plan", get(people::plan))
+        .route("/api/people/{person}/status", get(tracker::person_status))
+        .route(
+            "/api/people/{person}/applications",
+            get(tracker::person_applications).post(tracker::create_application),
+        )
+        .route(
+            "/api/people/{person}/reminders",
+            get(tracker::reminders).post(tracker::add_reminder),
+        )
+        .route(
+            "/api/people/{person}/calendar.ics",
+            get(tracker::person_calendar),
+        )
+        .route(
+            "/api/people/{person}/ce",
+            get(people::ce_log).post(people::ce_add),
+        )
+        .route("/api/people/{person}/ce/status", get(people::ce_status))
+        .route("/api/applications", get(tracker::applications))
+        .route(
+            "/api/applications/{app}",
+            get(tracker::application).patch(tracker::update_application),
+        )
+        .route("/api/applications/{app}/history", get(tracker::history))
+        .route(
+            "/api/applications/{app}/documents/{key}",
+            patch(tracker::update_document),
+        )
+        .route(
+            "/api/applications/{app}/contacts",
+            get(tracker::contacts).post(tracker::add_contact),
+        )
+        .route(
+            "/api/reminders/{reminder}/done",
+            post(tracker::reminder_done),
+        )
+        .route("/api/dashboard", get(tracker::dashboard))
+        .route("/feed/{user}/{token}", get(account::feed))
+}
+
+/// `page` and `per_page` from a query string.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PageQuery {
+    /// 1-based page number.
+    pub page: Option<String>,
+    /// Items per page (1 to 200; default 50).
+    pub per_page: Option<String>,
+}
+
+/// The default page size.
+pub const PER_PAGE: usize = 50;
+/// The largest page size.
+pub const MAX_PER_PAGE: usize = 200;
+
+/// A page of a list.
+#[derive(Debug, Serialize)]
+pub struct Page<T> {
+    /// The items.
+    pub items: Vec<T>,
+    /// This page (1-based).
+    pub page: usize,
+    /// Items per page.
+    pub per_page: usize,
+    /// Items in the whole list.
+    pub total: usize,
+    /// Whether a later page exists.
+    pub has_more: bool,
+}
+
+impl PageQuery {
+    /// The page and size asked for, checked.
+    pub fn bounds(&self) -> ApiResult<(usize, usize)> {
+        let number = |text: &Option<String>, name: &str, default: usize, max: usize| match text
+            .as_deref()
+            .map(str::trim)
+        {
+            None | Some("") => Ok(default),
+            Some(t) => match t.parse::<usize>() {
+                Ok(n) if n >= 1 && n <= max => Ok(n),
+                _ => Err(ApiError::bad_request(format!(
+                    "query: `{name}` must be a whole number from 1 to {max}, got `{t}`"
+                ))
+                .at(name)),
+            },
+        };
+        Ok((
+            number(&self.page, "page", 1, usize::MAX / MAX_PER_PAGE)?,
+            number(&self.per_page, "per_page", PER_PAGE, MAX_PER_PAGE)?,
+        ))
+    }
+
+    /// Cuts one page out of a whole list.
+    pub fn cut<T>(&self, all: Vec<T>) -> ApiResult<Page<T>> {
+        let (page, per_page) = self.bounds()?;
+        let total = all.len();
+        let start = (page - 1).saturating_mul(per_page).min(total);
+        let items: Vec<T> = all.into_iter().skip(start).take(per_page).collect();
+        Ok(Page {
+            has_more: start + items.len() < total,
+            items,
+            page,
+            per_page,
+            total,
+        })
+    }
+}
+
+/// A person the principal may see; 404 otherwise.
+pub async fn visible_person(
+    state: &AppState,
+    principal: &Principal,
+    text: &str,
+) -> ApiResult<Person> {
+    let id: PersonId = extract::id(text)?;
+    let person = state.store().person(id).await?;
+    if principal.can_see(&person) {
+        Ok(person)
+    } else {
+        Err(ApiError::not_found(format!("person `{id}` does not exist")))
+    }
+}
+
+/// An application the principal may see (through its person); 404 otherwise.
+pub async fn visible_application(
+    state: &AppState,
+    principal: &Principal,
+    text: &str,
+) -> ApiResult<ApplicationState> {
+    let id: ApplicationId = extract::id(text)?;
+    let app = state.store().application(id).await?;
+    let person = state.store().person(app.application.person).await?;
+    if principal.can_see(&person) {
+        Ok(app)
+    } else {
+        Err(ApiError::not_found(format!(
+            "application `{id}` does not exist"
+        )))
+    }
+}
+
+/// The person's latest profile, read with the catalog; `None` when no
+/// profile was recorded.
+pub async fn stored_profile(state: &AppState, person: PersonId) -> ApiResult<Option<Profile>> {
+    let Some(version) = state.store().profile(person, None).await? else {
+        return Ok(None);
+    };
+    let text = serde_json::to_string(&version.profile).map_err(ApiError::internal)?;
+    labpath_catalog::profile::from_text(
+        &format!("person {person}, profile version {}", version.version),
+        &text,
+        labpath_catalog::parse::Format::Json,
+        &state.catalog,
+    )
+    .map(Some)
+    .map_err(|d| {
+        ApiError::invalid(format!(
+            "the stored profile no longer reads against the catalog: {d}; record a corrected one"
+        ))
+    })
+}
+
+/// The person's profile, or 422 saying how to record one.
+pub async fn require_profile(state: &AppState, person: PersonId) -> ApiResult<Profile> {
+    stored_profile(state, person).await?.ok_or_else(|| {
+        ApiError::invalid(format!(
+            "person {person} has no profile yet: PUT /api/people/{person}/profile with the profile"
+        ))
+    })
+}
+
+/// Reads a profile from JSON text with the catalog; every problem is listed.
+pub fn read_profile(state: &AppState, text: &str) -> ApiResult<Profile> {
+    labpath_catalog::profile::from_text(
+        "profile",
+        text,
+        labpath_catalog::parse::Format::Json,
+        &state.catalog,
+    )
+    .map_err(crate::error::from_diagnostics)
+}
+
+/// Reads an optional `as_of`/`on` day from a query or body field.
+pub fn day(text: Option<&str>, field: &str) -> ApiResult<Date> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(Date::today()),
+        Some(t) => {
+            Date::parse(t).map_err(|e| ApiError::invalid(format!("`{field}`: {e}")).at(field))
+        }
+    }
+}

@@ -1,0 +1,339 @@
+//! People (candidates), their versioned profiles, their eligibility and
+//! plans, and their continuing-education log.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use labpath_engine::compliance::{check_in_some_cycle, compliance, known_categories};
+use labpath_engine::maintenance::{Activity, CategoryId};
+use labpath_store::ce;
+use labpath_store::model::{Person, ProfileVersion};
+use labpath_store::ops;
+use serde::Deserialize;
+
+use super::catalog::{EligibilityQuery, PlanInput, compute_plan, evaluation_response};
+use super::{Page, PageQuery, day, read_profile, require_profile, visible_person};
+use crate::auth::{Api, Scope};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{JsonBody, JsonText, PathParams, QueryParams};
+use crate::state::AppState;
+
+/// The people a principal sees, by id.
+pub async fn visible_people(state: &AppState, scope: Scope) -> ApiResult<Vec<Person>> {
+    Ok(match scope {
+        Scope::Local => state
+            .store()
+            .people(None)
+            .await?
+            .into_iter()
+            .filter(|p| p.organization.is_none())
+            .collect(),
+        Scope::Org(org) => state.store().people(Some(org)).await?,
+        Scope::Own(_, Some(own)) => vec![state.store().person(own).await?],
+        Scope::Own(_, None) => Vec::new(),
+    })
+}
+
+/// `GET /api/people` query.
+#[derive(Debug, Deserialize)]
+pub struct PeopleQuery {
+    #[serde(flatten)]
+    page: PageQuery,
+    /// Only names containing this (any case).
+    q: Option<String>,
+}
+
+/// `GET /api/people`: the people the caller sees, by id.
+pub async fn list(
+    State(state): State<AppState>,
+    Api(me): Api,
+    QueryParams(q): QueryParams<PeopleQuery>,
+) -> ApiResult<Json<Page<Person>>> {
+    let mut people = visible_people(&state, me.scope()).await?;
+    if let Some(text) = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let text = text.to_lowercase();
+        people.retain(|p| p.name.to_lowercase().contains(&text));
+    }
+    Ok(Json(q.page.cut(people)?))
+}
+
+/// A new person.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewPerson {
+    /// Name or label.
+    pub name: String,
+    /// Their profile (documented format), optional.
+    pub profile: Option<serde_json::Value>,
+}
+
+/// `POST /api/people`: adds a person to the caller's organization (staff
+/// and admins; in local mode, the owner), with a first profile if given.
+pub async fn create(
+    State(state): State<AppState>,
+    Api(me): Api,
+    JsonBody(body): JsonBody<NewPerson>,
+) -> ApiResult<Response> {
+    me.require_staff()?;
+    if body.name.trim().is_empty() {
+        return Err(ApiError::invalid("a person needs a name").at("name"));
+    }
+    // Check the profile before anything is stored, so a bad profile adds
+    // no person.
+    let profile = match &body.profile {
+        Some(p) => {
+            let text = serde_json::to_string(p).map_err(ApiError::internal)?;
+            read_profile(&state, &text).map_err(|e| prefix(e, "profile"))?;
+            Some(p.clone())
+        }
+        None => None,
+    };
+    let person = ops::add_person(state.store(), &me.actor(), &body.name, me.org()).await?;
+    if let Some(p) = profile {
+        ops::record_profile(state.store(), &me.actor(), person.id, p).await?;
+    }
+    let person = state.store().person(person.id).await?;
+    Ok((StatusCode::CREATED, Json(person)).into_response())
+}
+
+fn prefix(mut e: ApiError, at: &str) -> ApiError {
+    e.field = Some(match e.field.take() {
+        Some(f) => format!("{at}.{f}"),
+        None => at.to_owned(),
+    });
+    e
+}
+
+/// `GET /api/people/{person}`.
+pub async fn show(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PathParams(id): PathParams<String>,
+) -> ApiResult<Json<Person>> {
+    Ok(Json(visible_person(&state, &me, &id).await?))
+}
+
+/// A rename.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rename {
+    /// The new name.
+    pub name: String,
+}
+
+/// `PATCH /api/people/{person}`: renames.
+pub async fn rename(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PathParams(id): PathParams<String>,
+    JsonBody(body): JsonBody<Rename>,
+) -> ApiResult<Json<Person>> {
+    let person = visible_person(&state, &me, &id).await?;
+    if body.name.trim().is_empty() {
+        return Err(ApiError::invalid("a person needs a name").at("name"));
+    }
+    Ok(Json(
+        ops::rename_person(state.store(), &me.actor(), person.id, &body.name).await?,
+    ))
+}
+
+/// `GET /api/people/{person}/profile` query.
+#[derive(Debug, Deserialize)]
+pub struct VersionQuery {
+    /// A version number (default: the latest).
+    version: Option<String>,
+}
+
+/// `GET /api/people/{person}/profile`: the latest profile, or a version.
+pub async fn profile(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PathParams(id): PathParams<String>,
+    QueryParams(q): QueryParams<VersionQuery>,
+) -> ApiResult<Json<ProfileVersion>> {
+    let person = visible_person(&state, &me, &id).await?;
+    let version = match q.version.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(v) => Some(v.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "query: `version` must be a whole number from 1, got `{v}`"
+            ))
+            .at("version")
+        })?),
+    };
+    state
+        .store()
+        .profile(person.id, version)
+        .await?
+        .map(Json)
+        .ok_or_else(|| match version {
+            Some(v) => ApiError::not_found(format!("profile version `{v}` does not exist")),
+            None => ApiError::not_found(format!("person {} has no profile yet", person.id)),
+        })
+}
+
+/// `PUT /api/people/{person}/profile`: records a new version (the old ones
+/// are kept). The body is the profile; every problem is listed with its
+/// field, and nothing is stored unless it is valid.
+pub async fn record_profile(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PathParams(id): PathParams<String>,
+    JsonText(text): JsonText,
+) -> ApiResult<Json<ProfileVersion>> {
+    let person = visible_person(&state, &me, &id).await?;
+    read_profile(&state, &text)?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(ApiError::internal)?;
+    Ok(Json(
+        ops::record_profile(state.store(), &me.actor(), person.id, value).await?,
+    ))
+}
+
+/// `GET /api/people/{person}/eligibility`: the stored profile's evaluation.
+pub async fn eligibility(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PathParams(id): PathParams<String>,
+    QueryParams(q): QueryParams<EligibilityQuery>,
+) -> ApiResult<Response> {
+    let person = visible_person(&state, &me, &id).await?;
+    let profile = require_profile(&state, person.id).await?;
+    evaluation_response(&state, &profile, &q)
+}
+
+/// `GET /api/people/{person}/plan` query.
+#[derive(Debug, Deserialize)]
+pub struct PlanQuery {
+    /// A named goal or credential ids.
+    goal: Option<String>,
+    /// First day.
+    from: Option<String>,
+    /// `time` or `cost`.
+    optimize: Option<String>,
+    /// Simulation runs.
+    samples: Option<String>,
+    /// Seed.
+    seed: Option<String>,
+}
+
+/// `GET /api/people/{person}/plan?goal=...`: a plan from the stored profile.
+pub async fn plan(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PathParams(id): PathParams<String>,
+    QueryParams(q): QueryParams<PlanQuery>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let person = visible_person(&state, &me, &id).await?;
+    let profile = require_profile(&state, person.id).await?;
+    let goal = q
+        .goal
+        .as_deref()
+        .filter(|g| !g.trim().is_empty())
+        .ok_or_else(|| ApiError::bad_request("query: `goal` is required").at("goal"))?;
+    let number = |text: &Option<String>, name: &str| -> ApiResult<Option<u64>> {
+        text.as_deref()
+            .map(|t| {
+                t.trim().parse::<u64>().map_err(|_| {
+                    ApiError::bad_request(format!(
+                        "query: `{name}` must be a whole number, got `{t}`"
+                    ))
+                    .at(name)
+                })
+            })
+            .transpose()
+    };
+    let samples = number(&q.samples, "samples")?.map(|n| u32::try_from(n).unwrap_or(u32::MAX));
+    let answer = compute_plan(
+        &state,
+        profile,
+        PlanInput {
+            goal,
+            from: q.from.as_deref(),
+            optimize: q.optimize.as_deref(),
+            samples,
+            seed: number(&q.seed, "seed")?,
+        },
+    )
+    .await?;
+    Ok(Json(answer.json))
+}
+
+/// `GET /api/people/{person}/ce`: the continuing-education log.
+pub async fn ce_log(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PathParams(id): PathParams<String>,
+    QueryParams(q): QueryParams<PageQuery>,
+) -> ApiResult<Json<Page<ce::LoggedActivity>>> {
+    let person = visible_person(&state, &me, &id).await?;
+    Ok(Json(q.cut(ce::log(state.store(), person.id).await?)?))
+}
+
+/// Checks an activity's categories against the catalog's vocabulary.
+pub fn check_categories(state: &AppState, categories: &[CategoryId]) -> ApiResult<()> {
+    let known = known_categories(&state.catalog);
+    for (i, c) in categories.iter().enumerate() {
+        if !known.contains(&c.as_str()) {
+            let hint = labpath_catalog::diag::suggest(c.as_str(), known.iter().copied())
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_else(|| format!(" (known: {})", known.join(", ")));
+            return Err(ApiError::invalid(format!("unknown category `{c}`{hint}"))
+                .at(format!("categories[{i}]")));
+        }
+    }
+    Ok(())
+}
+
+/// `POST /api/people/{person}/ce`: logs an activity. It must fall inside a
+/// renewal cycle of a credential the person holds.
+pub async fn ce_add(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PathParams(id): PathParams<String>,
+    JsonBody(activity): JsonBody<Activity>,
+) -> ApiResult<Response> {
+    let person = visible_person(&state, &me, &id).await?;
+    if activity.certificate.is_some() {
+        return Err(ApiError::invalid(
+            "a certificate is attached as a file (`labpath ce add --certificate`), not named in the body",
+        )
+        .at("certificate"));
+    }
+    check_categories(&state, &activity.categories)?;
+    ce::check_activity(&activity).map_err(|e| ApiError::from(e).at("credit"))?;
+    let profile = require_profile(&state, person.id).await?;
+    check_in_some_cycle(&state.catalog, &profile, activity.date)
+        .map_err(|why| ApiError::invalid(why).at("date"))?;
+    let logged = ce::log_activity(state.store(), &me.actor(), person.id, activity, None).await?;
+    Ok((StatusCode::CREATED, Json(logged)).into_response())
+}
+
+/// `GET /api/people/{person}/ce/status` query.
+#[derive(Debug, Deserialize)]
+pub struct AsOfQuery {
+    /// The day (default today).
+    pub as_of: Option<String>,
+}
+
+/// `GET /api/people/{person}/ce/status`: compliance of every held
+/// credential with renewal rules: cycle, points, categories, deadline,
+/// declaration window, fees.
+pub async fn ce_status(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PathParams(id): PathParams<String>,
+    QueryParams(q): QueryParams<AsOfQuery>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let person = visible_person(&state, &me, &id).await?;
+    let as_of = day(q.as_of.as_deref(), "as_of")?;
+    let profile = require_profile(&state, person.id).await?;
+    let log = ce::log(state.store(), person.id).await?;
+    let activities: Vec<Activity> = log.iter().map(|a| a.activity.clone()).collect();
+    let result = compliance(&state.catalog, &profile, &activities, as_of);
+    Ok(Json(serde_json::json!({
+        "as_of": as_of,
+        "activities": log,
+        "credentials": result,
+    })))
+}

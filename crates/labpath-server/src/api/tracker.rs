@@ -1,0 +1,745 @@
+//! The tracker through the API: applications with their checklists,
+//! history and contact log, reminders, the calendar, status alerts and the
+//! agency dashboard.
+
+use std::collections::{HashMap, HashSet};
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use labpath_engine::profile::Profile;
+use labpath_engine::units::Date;
+use labpath_store::agenda::{self, Alert, Deadline, Records};
+use labpath_store::event::{Channel, ContactEntry, Event};
+use labpath_store::ids::{EventId, PersonId};
+use labpath_store::model::{
+    AppFilter, Application, ApplicationState, Contact, EventQuery, Person, Reminder,
+};
+use labpath_store::ops::{self, DocUpdate};
+use labpath_store::stall::Urgency;
+use labpath_store::status::{AppStatus, DocStatus};
+use labpath_store::time::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use super::people::visible_people;
+use super::{Page, PageQuery, day, visible_application, visible_person};
+use crate::auth::{Api, Principal, Scope};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{self, JsonBody, PathParams, QueryParams};
+use crate::state::AppState;
+
+/// The agenda records of the people a principal sees (or of one person).
+pub async fn records(
+    state: &AppState,
+    me: &Principal,
+    person: Option<PersonId>,
+) -> ApiResult<(Vec<Person>, Records)> {
+    let people: Vec<Person> = match person {
+        Some(p) => vec![state.store().person(p).await?],
+        None => visible_people(state, me.scope()).await?,
+    };
+    let organization = match (person, me.scope()) {
+        (None, Scope::Org(org)) => Some(org),
+        _ => None,
+    };
+    let filter = AppFilter {
+        person,
+        organization,
+        open_only: false,
+    };
+    let open = AppFilter {
+        open_only: true,
+        ..filter
+    };
+    let ids: HashSet<PersonId> = people.iter().map(|p| p.id).collect();
+    let mut applications = state.store().applications(&filter).await?;
+    applications.retain(|a| ids.contains(&a.person));
+    let apps: HashSet<_> = applications.iter().map(|a| a.id).collect();
+    let mut items = state.store().checklists(&open).await?;
+    items.retain(|i| apps.contains(&i.application));
+    let mut reminders = state.store().reminders(person).await?;
+    reminders.retain(|r| ids.contains(&r.person));
+    let mut profiles = HashMap::new();
+    let mut with_drafts: Vec<PersonId> = applications
+        .iter()
+        .filter(|a| a.status == AppStatus::Draft)
+        .map(|a| a.person)
+        .collect();
+    with_drafts.sort();
+    with_drafts.dedup();
+    for p in with_drafts {
+        if let Some(version) = state.store().profile(p, None).await? {
+            if let Ok(profile) = serde_json::from_value::<Profile>(version.profile) {
+                profiles.insert(p, profile);
+            }
+        }
+    }
+    Ok((
+        people,
+        Records {
+            applications,
+            items,
+            reminders,
+            profiles,
+        },
+    ))
+}
+
+/// Alerts, most urgent first.
+#[derive(Debug, Serialize)]
+pub struct StatusView {
+    /// The day.
+    pub as_of: Date,
+    /// Overdue, due soon and to do, most urgent first, each with what to do.
+    pub alerts: Vec<Alert>,
+    /// Deadlines from the catalog, closing routes and reminders.
+    pub deadlines: Vec<Deadline>,
+}
+
+/// `GET /api/people/{person}/status`: what is overdue, due soon and to do.
+pub async fn person_status(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PathParams(id): PathParams<String>,
+) -> ApiResult<Json<StatusView>> {
+    let person = visible_person(&state, &me, &id).await?;
+    let (_, records) = records(&state, &me, Some(person.id)).await?;
+    let today = Date::today();
+    Ok(Json(StatusView {
+        as_of: today,
+        alerts: agenda::alerts(&state.catalog, &records, today),
+        deadlines: agenda::deadlines(&state.catalog, &records, today),
+    }))
+}
+
+/// `GET /api/people/{person}/applications`.
+pub async fn person_applications(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PathParams(id): PathParams<String>,
+    QueryParams(q): QueryParams<PageQuery>,
+) -> ApiResult<Json<Page<Application>>> {
+    let person = visible_person(&state, &me, &id).await?;
+    let filter = AppFilter {
+        person: Some(person.id),
+        ..AppFilter::default()
+    };
+    Ok(Json(q.cut(state.store().applications(&filter).await?)?))
+}
+
+/// A new application.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewApplication {
+    /// The catalog step (`nysed-clt-license`).
+    pub step: String,
+    /// The body's reference number, if already known.
+    pub reference: Option<String>,
+}
+
+/// `POST /api/people/{person}/applications`: opens an application from a
+/// catalog step, with the step's documents as its checklist.
+pub async fn create_application(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PathParams(id): PathParams<String>,
+    JsonBody(body): JsonBody<NewApplication>,
+) -> ApiResult<Response> {
+    let person = visible_person(&state, &me, &id).await?;
+    let step = find_step(&state, &body.step)?;
+    let mut app = ops::new_application(state.store(), &me.actor(), person.id, step).await?;
+    if let Some(reference) = body.reference.as_deref().filter(|r| !r.trim().is_empty()) {
+        app = ops::set_reference(state.store(), &me.actor(), app.application.id, reference).await?;
+    }
+    Ok((StatusCode::CREATED, Json(app)).into_response())
+}
+
+/// A catalog step by id, or 422 with a suggestion.
+pub fn find_step<'c>(state: &'c AppState, id: &str) -> ApiResult<&'c labpath_engine::step::Step> {
+    state.catalog.step(id.trim()).ok_or_else(|| {
+        let hint = labpath_catalog::diag::suggest(
+            id.trim(),
+            state.catalog.steps().iter().map(|s| s.id.as_str()),
+        )
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default();
+        ApiError::invalid(format!("unknown catalog step `{}`{hint}", id.trim())).at("step")
+    })
+}
+
+/// `GET /api/applications` query.
+#[derive(Debug, Deserialize)]
+pub struct ApplicationsQuery {
+    #[serde(flatten)]
+    page: PageQuery,
+    /// Only this status.
+    status: Option<String>,
+    /// Only those not decided (`true`).
+    open: Option<String>,
+}
+
+/// `GET /api/applications`: every application the caller sees.
+pub async fn applications(
+    State(state): State<AppState>,
+    Api(me): Api,
+    QueryParams(q): QueryParams<ApplicationsQuery>,
+) -> ApiResult<Json<Page<Application>>> {
+    let status = match q.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(
+            serde_json::from_value::<AppStatus>(serde_json::Value::String(s.to_owned()))
+                .map_err(|e| ApiError::bad_request(format!("query: `status`: {e}")).at("status"))?,
+        ),
+    };
+    let open_only = match q.open.as_deref().map(str::trim) {
+        None | Some("") | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            return Err(ApiError::bad_request(format!(
+                "query: `open` is `true` or `false`, got `{other}`"
+            ))
+            .at("open"));
+        }
+    };
+    let (_, mut records) = records(&state, &me, None).await?;
+    records
+        .applications
+        .retain(|a| status.is_none_or(|s| a.status == s) && !(open_only && a.status.is_decided()));
+    Ok(Json(q.page.cut(records.applications)?))
+}
+
+/// `GET /api/applications/{app}`: the application with its checklist.
+pub async fn application(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PathParams(id): PathParams<String>,
+) -> ApiResult<Json<ApplicationState>> {
+    Ok(Json(visible_application(&state, &me, &id).await?))
+}
+
+/// A change to an application.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationUpdate {
+    /// A new status.
+    pub status: Option<AppStatus>,
+    /// The day of the change (default today).
+    pub on: Option<String>,
+    /// A note on the change.
+    pub note: Option<String>,
+    /// The body's reference number.
+    pub reference: Option<String>,
+}
+
+/// `PATCH /api/applications/{app}`: a status change (checked against the
+/// state machine) and/or the reference number.
+pub async fn update_application(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PathParams(id): PathParams<String>,
+    JsonBody(body): JsonBody<ApplicationUpdate>,
+) -> ApiResult<Json<ApplicationState>> {
+    let app = visible_application(&state, &me, &id).await?;
+    let id = app.application.id;
+    if body.status.is_none() && body.reference.is_none() {
+        return Err(ApiError::invalid(
+            "give a `status` or a `reference` to change",
+        ));
+    }
+    let on = day(body.on.as_deref(), "on")?;
+    let mut current = app;
+    if let Some(reference) = &body.reference {
+        if reference.trim().is_empty() {
+            return Err(ApiError::invalid("a reference number cannot be empty").at("reference"));
+        }
+        current = ops::set_reference(state.store(), &me.actor(), id, reference).await?;
+    }
+    if let Some(to) = body.status {
+        current = ops::change_status(state.store(), &me.actor(), id, to, on, body.note.clone())
+            .await
+            .map_err(|e| ApiError::from(e).at("status"))?;
+    }
+    Ok(Json(current))
+}
+
+/// `GET /api/applications/{app}/history` query.
+#[derive(Debug, Deserialize)]
+pub struct HistoryQuery {
+    /// Only events after this id.
+    after: Option<String>,
+    /// At most this many (default 200).
+    limit: Option<String>,
+}
+
+/// `GET /api/applications/{app}/history`: every event, oldest first.
+pub async fn history(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PathParams(id): PathParams<String>,
+    QueryParams(q): QueryParams<HistoryQuery>,
+) -> ApiResult<Json<Vec<Event>>> {
+    let app = visible_application(&state, &me, &id).await?;
+    let after = match q.after.as_deref().filter(|t| !t.trim().is_empty()) {
+        Some(t) => Some(
+            t.parse::<EventId>()
+                .map_err(|e| ApiError::bad_request(format!("query: `after`: {e}")).at("after"))?,
+        ),
+        None => None,
+    };
+    let limit = match q.limit.as_deref().filter(|t| !t.trim().is_empty()) {
+        Some(t) => t
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=1000).contains(n))
+            .ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "query: `limit` must be a whole number from 1 to 1000, got `{t}`"
+                ))
+                .at("limit")
+            })?,
+        None => 200,
+    };
+    let query = EventQuery {
+        person: None,
+        application: Some(app.application.id),
+        after,
+        limit: Some(limit),
+    };
+    Ok(Json(state.store().events(&query).await?))
+}
+
+/// A change to a checklist document.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentUpdate {
+    /// The new status.
+    pub status: DocStatus,
+    /// The day (default today).
+    pub on: Option<String>,
+    /// Requested: of whom.
+    pub requested_from: Option<String>,
+    /// Sent: how (mail, courier, portal, email).
+    pub method: Option<String>,
+    /// Sent: tracking number.
+    pub tracking: Option<String>,
+    /// Rejected: why.
+    pub reason: Option<String>,
+    /// A note.
+    pub note: Option<String>,
+}
+
+/// `PATCH /api/applications/{app}/documents/{key}`: a document requested,
+/// sent, received, accepted or rejected.
+pub async fn update_document(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PathParams((app_id, key)): PathParams<(String, String)>,
+    JsonBody(body): JsonBody<DocumentUpdate>,
+) -> ApiResult<Json<ApplicationState>> {
+    let app = visible_application(&state, &me, &app_id).await?;
+    if !app.checklist.iter().any(|i| i.key == key) {
+        let hint =
+            labpath_catalog::diag::suggest(&key, app.checklist.iter().map(|i| i.key.as_str()))
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+        return Err(ApiError::not_found(format!(
+            "application {} has no document `{key}`{hint}",
+            app.application.id
+        )));
+    }
+    let on = day(body.on.as_deref(), "on")?;
+    let update = DocUpdate {
+        key,
+        to: body.status,
+        on,
+        requested_from: body.requested_from,
+        method: body.method,
+        tracking: body.tracking,
+        reason: body.reason,
+        note: body.note,
+    };
+    ops::update_document(state.store(), &me.actor(), app.application.id, update)
+        .await
+        .map_err(|e| ApiError::from(e).at("status"))?;
+    Ok(Json(state.store().application(app.application.id).await?))
+}
+
+/// `GET /api/applications/{app}/contacts`: the contact log, oldest first.
+pub async fn contacts(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PathParams(id): PathParams<String>,
+    QueryParams(q): QueryParams<PageQuery>,
+) -> ApiResult<Json<Page<Contact>>> {
+    let app = visible_application(&state, &me, &id).await?;
+    Ok(Json(
+        q.cut(state.store().contacts(app.application.id).await?)?,
+    ))
+}
+
+/// A contact to log.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewContact {
+    /// The day (default today).
+    pub on: Option<String>,
+    /// How: call, email, letter, portal, in_person.
+    pub channel: Channel,
+    /// Whom you reached.
+    pub with: Option<String>,
+    /// What was said.
+    pub summary: String,
+    /// A date they promised something by.
+    pub promised: Option<String>,
+}
+
+/// `POST /api/applications/{app}/contacts`: logs a call, email, letter or
+/// portal message.
+pub async fn add_contact(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PathParams(id): PathParams<String>,
+    JsonBody(body): JsonBody<NewContact>,
+) -> ApiResult<Response> {
+    let app = visible_application(&state, &me, &id).await?;
+    if body.summary.trim().is_empty() {
+        return Err(ApiError::invalid("say what was said: `summary` is empty").at("summary"));
+    }
+    let promised = match body.promised.as_deref().filter(|t| !t.trim().is_empty()) {
+        Some(t) => Some(
+            Date::parse(t.trim())
+                .map_err(|e| ApiError::invalid(format!("`promised`: {e}")).at("promised"))?,
+        ),
+        None => None,
+    };
+    let entry = ContactEntry {
+        on: day(body.on.as_deref(), "on")?,
+        channel: body.channel,
+        with: body.with.filter(|w| !w.trim().is_empty()),
+        summary: body.summary,
+        promised,
+    };
+    let contact = ops::add_contact(state.store(), &me.actor(), app.application.id, entry).await?;
+    Ok((StatusCode::CREATED, Json(contact)).into_response())
+}
+
+/// `GET /api/people/{person}/reminders`.
+pub async fn reminders(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PathParams(id): PathParams<String>,
+    QueryParams(q): QueryParams<PageQuery>,
+) -> ApiResult<Json<Page<Reminder>>> {
+    let person = visible_person(&state, &me, &id).await?;
+    Ok(Json(
+        q.cut(state.store().reminders(Some(person.id)).await?)?,
+    ))
+}
+
+/// A reminder to set.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewReminder {
+    /// The day.
+    pub due: String,
+    /// What to do.
+    pub what: String,
+    /// The application it concerns, if any.
+    pub application: Option<String>,
+}
+
+/// `POST /api/people/{person}/reminders`.
+pub async fn add_reminder(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PathParams(id): PathParams<String>,
+    JsonBody(body): JsonBody<NewReminder>,
+) -> ApiResult<Response> {
+    let person = visible_person(&state, &me, &id).await?;
+    let due = Date::parse(body.due.trim())
+        .map_err(|e| ApiError::invalid(format!("`due`: {e}")).at("due"))?;
+    if body.what.trim().is_empty() {
+        return Err(ApiError::invalid("say what to do: `what` is empty").at("what"));
+    }
+    let app = match body.application.as_deref().filter(|t| !t.trim().is_empty()) {
+        Some(text) => {
+            let app = visible_application(&state, &me, text).await?;
+            if app.application.person != person.id {
+                return Err(ApiError::invalid(format!(
+                    "application {} is not person {}'s",
+                    app.application.id, person.id
+                ))
+                .at("application"));
+            }
+            Some(app.application.id)
+        }
+        None => None,
+    };
+    let reminder =
+        ops::add_reminder(state.store(), &me.actor(), person.id, app, due, &body.what).await?;
+    Ok((StatusCode::CREATED, Json(reminder)).into_response())
+}
+
+/// `POST /api/reminders/{reminder}/done` body.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Done {
+    /// The day it was done (default today).
+    pub on: Option<String>,
+}
+
+/// `POST /api/reminders/{reminder}/done`.
+pub async fn reminder_done(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PathParams(id): PathParams<String>,
+    JsonBody(body): JsonBody<Done>,
+) -> ApiResult<Json<Reminder>> {
+    let reminder: EventId = extract::id(&id)?;
+    let not_found = || ApiError::not_found(format!("reminder `{reminder}` does not exist"));
+    // Find it among the reminders of the people the caller sees.
+    let people = visible_people(&state, me.scope()).await?;
+    let ids: HashSet<PersonId> = people.iter().map(|p| p.id).collect();
+    let all = match me.scope() {
+        Scope::Own(_, Some(own)) => state.store().reminders(Some(own)).await?,
+        _ => state.store().reminders(None).await?,
+    };
+    let found = all
+        .into_iter()
+        .find(|r| r.id == reminder && ids.contains(&r.person))
+        .ok_or_else(not_found)?;
+    let on = day(body.on.as_deref(), "on")?;
+    Ok(Json(
+        ops::complete_reminder(state.store(), &me.actor(), found.id, on).await?,
+    ))
+}
+
+/// The calendar of a set of records and the CE renewals of its people.
+pub async fn calendar_text(
+    state: &AppState,
+    people: &[Person],
+    records: &Records,
+) -> ApiResult<String> {
+    let today = Date::today();
+    let mut entries = labpath_store::calendar::entries(&state.catalog, records, today);
+    for p in people {
+        entries.extend(
+            labpath_store::calendar::ce_entries(state.store(), &state.catalog, p.id, today).await?,
+        );
+    }
+    entries.sort_by(|a, b| (a.day, &a.uid).cmp(&(b.day, &b.uid)));
+    Ok(labpath_store::calendar::ics(&entries, Timestamp::now()))
+}
+
+/// An iCalendar response.
+pub fn ics_response(text: String) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
+        text,
+    )
+        .into_response()
+}
+
+/// `GET /api/people/{person}/calendar.ics`: deadlines, reminders, next
+/// escalation steps and renewals as iCalendar.
+pub async fn person_calendar(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PathParams(id): PathParams<String>,
+) -> ApiResult<Response> {
+    let person = visible_person(&state, &me, &id).await?;
+    let (people, records) = records(&state, &me, Some(person.id)).await?;
+    Ok(ics_response(
+        calendar_text(&state, &people, &records).await?,
+    ))
+}
+
+/// `GET /api/dashboard` query.
+#[derive(Debug, Deserialize)]
+pub struct DashboardQuery {
+    /// The page.
+    #[serde(flatten)]
+    pub page: PageQuery,
+    /// Only candidates at this stage.
+    pub stage: Option<String>,
+    /// Only candidates whose name contains this.
+    pub q: Option<String>,
+    /// Only candidates with something overdue (`true`).
+    pub overdue: Option<String>,
+}
+
+/// One candidate's line on the dashboard.
+#[derive(Debug, Clone, Serialize)]
+pub struct CandidateLine {
+    /// The person.
+    pub person: Person,
+    /// Where they are: `no_profile`, `planning` (no application yet),
+    /// an open application's status (the least advanced), or `done`.
+    pub stage: String,
+    /// Open applications.
+    pub open_applications: usize,
+    /// Overdue alerts.
+    pub overdue: usize,
+    /// Due-soon alerts.
+    pub due_soon: usize,
+    /// The most urgent alert's text.
+    pub top_alert: Option<String>,
+    /// The next deadline.
+    pub next_deadline: Option<Date>,
+}
+
+/// The dashboard.
+#[derive(Debug, Serialize)]
+pub struct Dashboard {
+    /// The day.
+    pub as_of: Date,
+    /// Candidates per stage.
+    pub stages: Vec<(String, usize)>,
+    /// Overdue items across all candidates, most urgent first (at most 20).
+    pub overdue: Vec<Alert>,
+    /// Deadlines in the next 30 days (at most 20).
+    pub upcoming: Vec<Deadline>,
+    /// Candidates, those with overdue items first.
+    pub candidates: Page<CandidateLine>,
+}
+
+/// The stages in the order a candidate moves through them.
+pub const STAGES: [&str; 6] = [
+    "no_profile",
+    "planning",
+    "draft",
+    "submitted",
+    "under_review",
+    "done",
+];
+
+/// Builds the dashboard for a principal.
+pub async fn dashboard_of(
+    state: &AppState,
+    me: &Principal,
+    q: &DashboardQuery,
+) -> ApiResult<Dashboard> {
+    let (people, records) = records(state, me, None).await?;
+    let today = Date::today();
+    let alerts = agenda::alerts(&state.catalog, &records, today);
+    let deadlines = agenda::deadlines(&state.catalog, &records, today);
+    let mut lines: Vec<CandidateLine> = people
+        .iter()
+        .map(|p| {
+            let apps: Vec<&Application> = records
+                .applications
+                .iter()
+                .filter(|a| a.person == p.id)
+                .collect();
+            let open: Vec<&&Application> = apps.iter().filter(|a| !a.status.is_decided()).collect();
+            let stage = if p.profile_version == 0 {
+                "no_profile"
+            } else if apps.is_empty() {
+                "planning"
+            } else if let Some(least) = open.iter().map(|a| a.status).min_by_key(|s| stage_rank(*s))
+            {
+                least.as_str()
+            } else {
+                "done"
+            };
+            let mine: Vec<&Alert> = alerts.iter().filter(|a| a.person == p.id).collect();
+            CandidateLine {
+                person: p.clone(),
+                stage: stage.to_owned(),
+                open_applications: open.len(),
+                overdue: mine
+                    .iter()
+                    .filter(|a| a.urgency == Urgency::Overdue)
+                    .count(),
+                due_soon: mine
+                    .iter()
+                    .filter(|a| a.urgency == Urgency::DueSoon)
+                    .count(),
+                top_alert: mine.first().map(|a| format!("{}: {}", a.subject, a.what)),
+                next_deadline: deadlines
+                    .iter()
+                    .filter(|d| d.person == p.id && d.due >= today)
+                    .map(|d| d.due)
+                    .min(),
+            }
+        })
+        .collect();
+    let mut stages: Vec<(String, usize)> = STAGES
+        .iter()
+        .map(|s| {
+            (
+                (*s).to_owned(),
+                lines.iter().filter(|l| l.stage == *s).count(),
+            )
+        })
+        .collect();
+    stages.retain(|(_, n)| *n > 0);
+    if let Some(stage) = q.stage.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        if !STAGES.contains(&stage) {
+            return Err(ApiError::bad_request(format!(
+                "query: `stage` is one of {}, got `{stage}`",
+                STAGES.join(", ")
+            ))
+            .at("stage"));
+        }
+        lines.retain(|l| l.stage == stage);
+    }
+    if let Some(text) = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let text = text.to_lowercase();
+        lines.retain(|l| l.person.name.to_lowercase().contains(&text));
+    }
+    match q.overdue.as_deref().map(str::trim) {
+        None | Some("") | Some("false") => {}
+        Some("true") => lines.retain(|l| l.overdue > 0),
+        Some(other) => {
+            return Err(ApiError::bad_request(format!(
+                "query: `overdue` is `true` or `false`, got `{other}`"
+            ))
+            .at("overdue"));
+        }
+    }
+    lines.sort_by(|a, b| {
+        b.overdue
+            .cmp(&a.overdue)
+            .then(b.due_soon.cmp(&a.due_soon))
+            .then(a.next_deadline.is_none().cmp(&b.next_deadline.is_none()))
+            .then(a.next_deadline.cmp(&b.next_deadline))
+            .then(a.person.id.cmp(&b.person.id))
+    });
+    let horizon = today.add_days(30);
+    Ok(Dashboard {
+        as_of: today,
+        stages,
+        overdue: alerts
+            .into_iter()
+            .filter(|a| a.urgency == Urgency::Overdue)
+            .take(20)
+            .collect(),
+        upcoming: deadlines
+            .into_iter()
+            .filter(|d| d.due >= today && d.due <= horizon)
+            .take(20)
+            .collect(),
+        candidates: q.page.cut(lines)?,
+    })
+}
+
+fn stage_rank(s: AppStatus) -> usize {
+    STAGES
+        .iter()
+        .position(|x| *x == s.as_str())
+        .unwrap_or(STAGES.len())
+}
+
+/// `GET /api/dashboard`: candidates by stage, overdue items first, upcoming
+/// deadlines; filters `stage`, `q`, `overdue`; paged.
+pub async fn dashboard(
+    State(state): State<AppState>,
+    Api(me): Api,
+    QueryParams(q): QueryParams<DashboardQuery>,
+) -> ApiResult<Json<Dashboard>> {
+    me.require_staff()?;
+    Ok(Json(dashboard_of(&state, &me, &q).await?))
+}

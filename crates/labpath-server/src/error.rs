@@ -1,0 +1,211 @@
+//! The one error shape every API endpoint answers with:
+//!
+//! ```json
+//! { "error": { "status": 404, "code": "not_found",
+//!              "message": "application `7` does not exist" } }
+//! ```
+//!
+//! plus `"field"` (a JSON path or form field) when one input is at fault.
+//! A 500 never carries internals: its message points at the server log,
+//! where the detail is written.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use labpath_store::StoreError;
+use serde::Serialize;
+
+/// An error an API request ends with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// A stable word programs can match on.
+    pub code: &'static str,
+    /// What went wrong and, where it helps, what to do.
+    pub message: String,
+    /// The input at fault: a JSON path (`person.born`) or a form field.
+    pub field: Option<String>,
+    /// Seconds to wait before retrying (rate limits).
+    pub retry_after: Option<u64>,
+    /// Every problem, when one input has several (a profile).
+    pub details: Vec<Detail>,
+}
+
+/// One problem of an input with several.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Detail {
+    /// The field (`education[0].degree`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// The line of the submitted text, when it has lines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// A profile's (or catalog's) diagnostics as one 422 listing each problem.
+pub fn from_diagnostics(d: labpath_catalog::diag::Diagnostics) -> ApiError {
+    let details: Vec<Detail> =
+        d.0.into_iter()
+            .map(|p| Detail {
+                field: p.field,
+                line: p.line,
+                message: p.message,
+            })
+            .collect();
+    let first = details.first().cloned();
+    let mut error = ApiError::invalid(match (&first, details.len()) {
+        (Some(f), 1) => f.message.clone(),
+        (Some(f), n) => format!("{} (and {} more problems: see `details`)", f.message, n - 1),
+        (None, _) => "the input is not valid".to_owned(),
+    });
+    error.field = first.and_then(|f| f.field);
+    error.details = details;
+    error
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            field: None,
+            retry_after: None,
+            details: Vec::new(),
+        }
+    }
+
+    /// 400: the request could not be read (malformed JSON, a bad query).
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+
+    /// 422: the request was read, but a value is not acceptable.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
+    }
+
+    /// 404: no such record (or one the caller may not see: the two are
+    /// indistinguishable on purpose).
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+
+    /// 409: the record changed meanwhile, or the value is taken.
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "conflict", message)
+    }
+
+    /// 401: no session, or it expired.
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+    }
+
+    /// 403: logged in, but the role does not allow it.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    /// 403: an unsafe request without the session's CSRF token.
+    pub fn csrf() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "csrf",
+            "this request needs the session's CSRF token (the `x-csrf-token` header, or the form's `csrf` field); GET /api/session gives it",
+        )
+    }
+
+    /// 413: the body is larger than the limit.
+    pub fn too_large(limit: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("the request body is over the limit of {limit} bytes"),
+        )
+    }
+
+    /// 415: the body is not of the type the endpoint reads.
+    pub fn media_type(expected: &str) -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!("send the body as {expected} (with that Content-Type)"),
+        )
+    }
+
+    /// 429: too many attempts.
+    pub fn rate_limited(message: impl Into<String>, retry_after: u64) -> Self {
+        let mut e = Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", message);
+        e.retry_after = Some(retry_after);
+        e
+    }
+
+    /// 500: logs `detail` and answers without it.
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        eprintln!("labpath serve: internal error: {detail}");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the server failed to answer; the detail is in its log",
+        )
+    }
+
+    /// The same error, naming the input at fault.
+    pub fn at(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound { .. } => ApiError::not_found(e.to_string()),
+            StoreError::Conflict(m) => ApiError::conflict(m),
+            StoreError::InvalidTransition(m) | StoreError::Invalid(m) => ApiError::invalid(m),
+            StoreError::Corrupt(m) | StoreError::Other(m) => ApiError::internal(m),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    error: Inner<'a>,
+}
+
+#[derive(Serialize)]
+struct Inner<'a> {
+    status: u16,
+    code: &'a str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[Detail]>::is_empty")]
+    details: &'a [Detail],
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = Body {
+            error: Inner {
+                status: self.status.as_u16(),
+                code: self.code,
+                message: &self.message,
+                field: self.field.as_deref(),
+                details: &self.details,
+            },
+        };
+        let mut response = (self.status, axum::Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
+}
+
+/// An API handler's result.
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,238 @@
+//! Reading requests into typed values, every failure in the one error
+//! shape: a JSON body (with the path of the field at fault), path segments,
+//! query strings and HTML form bodies.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+/// The largest request body the server reads (1 MiB): a profile, a plan
+/// request or a form is a few kilobytes.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+fn body_error(rejection: BytesRejection) -> ApiError {
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::too_large(BODY_LIMIT)
+    } else {
+        ApiError::bad_request("the request body could not be read")
+    }
+}
+
+fn content_type_is(req: &Request, expected: &str) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case(expected))
+}
+
+/// Reads JSON into `T`, naming the field at fault.
+pub fn from_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let result = serde_path_to_error::deserialize::<_, T>(&mut de);
+    if result.is_ok() {
+        if let Err(e) = de.end() {
+            return Err(ApiError::bad_request(format!(
+                "the body is not valid JSON: {e} (line {}, column {})",
+                e.line(),
+                e.column()
+            )));
+        }
+    }
+    match result {
+        Ok(v) => Ok(v),
+        Err(e) => {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let message = match inner.classify() {
+                serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+                    format!(
+                        "the body is not valid JSON: {inner} (line {}, column {})",
+                        inner.line(),
+                        inner.column()
+                    )
+                }
+                _ => clean(&inner.to_string()),
+            };
+            let error = match inner.classify() {
+                serde_json::error::Category::Data => ApiError::invalid(message),
+                _ => ApiError::bad_request(message),
+            };
+            Err(if path == "." || path.is_empty() {
+                error
+            } else {
+                error.at(path)
+            })
+        }
+    }
+}
+
+/// serde's messages end with " at line 1 column 40": the field path says
+/// where, so the position is dropped.
+fn clean(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// A JSON body (`Content-Type: application/json`).
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if !content_type_is(&req, "application/json") {
+            return Err(ApiError::media_type("application/json"));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(body_error)?;
+        from_json(&bytes).map(JsonBody)
+    }
+}
+
+/// An HTML form body (`application/x-www-form-urlencoded`), as the list of
+/// its fields: pages read it with their own validation, field by field, so
+/// every message can name its field and the form can be shown again with
+/// what was entered.
+pub struct FormBody(pub Vec<(String, String)>);
+
+impl FormBody {
+    /// The first value of a field, trimmed; `None` when absent or empty.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// Every value of a field (checkboxes, repeated fields).
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for FormBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if !content_type_is(&req, "application/x-www-form-urlencoded") {
+            return Err(ApiError::media_type("application/x-www-form-urlencoded"));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(body_error)?;
+        let fields: Vec<(String, String)> = serde_urlencoded_pairs(&bytes)?;
+        Ok(FormBody(fields))
+    }
+}
+
+fn serde_urlencoded_pairs(bytes: &[u8]) -> Result<Vec<(String, String)>, ApiError> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| ApiError::bad_request("the form body is not UTF-8"))?;
+    let mut out = Vec::new();
+    for pair in text.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        out.push((decode(k)?, decode(v)?));
+    }
+    Ok(out)
+}
+
+/// Decodes one `application/x-www-form-urlencoded` component.
+fn decode(text: &str) -> Result<String, ApiError> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = bytes
+                    .get(i + 1..i + 3)
+                    .and_then(|h| std::str::from_utf8(h).ok())
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+                    .ok_or_else(|| ApiError::bad_request("the form body has a bad %-escape"))?;
+                out.push(hex);
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).map_err(|_| ApiError::bad_request("the form body is not UTF-8"))
+}
+
+/// Path segments, e.g. `Path<(String, String)>`; ids are parsed by the
+/// handler so the message can say which kind of id was expected.
+pub struct PathParams<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PathParams<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| PathParams(p.0))
+            .map_err(|e| ApiError::bad_request(format!("the path is not valid: {e}")))
+    }
+}
+
+/// A query string read into `T`.
+pub struct QueryParams<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or("");
+        let pairs = serde_urlencoded_pairs(query.as_bytes())?;
+        // Re-encode as a JSON object of strings, then read `T` from it with
+        // field paths; numbers are parsed by `T`'s own helpers.
+        let object: serde_json::Map<String, serde_json::Value> = pairs
+            .into_iter()
+            .map(|(k, v)| (k, serde_json::Value::String(v)))
+            .collect();
+        let text = serde_json::Value::Object(object).to_string();
+        from_json(text.as_bytes())
+            .map(QueryParams)
+            .map_err(|mut e| {
+                e.message = format!("query: {}", e.message);
+                e
+            })
+    }
+}
+
+/// Parses an id from a path segment or field; a malformed id is a 404 for
+/// the kind of record asked for (it cannot exist).
+pub fn id<T: std::str::FromStr<Err = labpath_store::ids::IdParseError>>(
+    text: &str,
+) -> Result<T, ApiError> {
+    text.parse::<T>()
+        .map_err(|e| ApiError::not_found(e.to_string()))
+}
+
+/// A JSON body kept as text (`Content-Type: application/json`), for inputs
+/// read by their own parser (a profile, read against the catalog).
+pub struct JsonText(pub String);
+
+impl<S: Send + Sync> FromRequest<S> for JsonText {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if !content_type_is(&req, "application/json") {
+            return Err(ApiError::media_type("application/json"));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(body_error)?;
+        String::from_utf8(bytes.to_vec())
+            .map(JsonText)
+            .map_err(|_| ApiError::bad_request("the body is not UTF-8 text"))
+    }
+}

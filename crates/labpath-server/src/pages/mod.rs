@@ -1,0 +1,285 @@
+//! The web UI: pages rendered on the server from the template files in
+//! `templates/`, with plain HTML forms, so every main flow works without
+//! JavaScript. Each page reads the same data and views as the API.
+//!
+//! Forms post back to the page; a refused form is shown again with what
+//! was entered and a message next to each field at fault (nothing typed is
+//! lost). Every form carries the CSRF token.
+
+mod handlers;
+
+use std::collections::BTreeMap;
+
+use axum::Router;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use labpath_engine::catalog::Catalog;
+use minijinja::{Environment, Value};
+use serde::Serialize;
+
+use crate::auth::{NoPrincipal, Principal, authenticate, same_token};
+use crate::error::ApiError;
+use crate::extract::FormBody;
+use crate::state::{AppState, Mode};
+
+/// The template files, compiled into the binary.
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("error.html", include_str!("../../templates/error.html")),
+    ("login.html", include_str!("../../templates/login.html")),
+    ("people.html", include_str!("../../templates/people.html")),
+    ("person.html", include_str!("../../templates/person.html")),
+    ("profile.html", include_str!("../../templates/profile.html")),
+    (
+        "eligibility.html",
+        include_str!("../../templates/eligibility.html"),
+    ),
+    ("plan.html", include_str!("../../templates/plan.html")),
+    (
+        "application.html",
+        include_str!("../../templates/application.html"),
+    ),
+    (
+        "dashboard.html",
+        include_str!("../../templates/dashboard.html"),
+    ),
+    ("ce.html", include_str!("../../templates/ce.html")),
+    ("macros.html", include_str!("../../templates/macros.html")),
+];
+
+/// The style sheet.
+const STYLE: &str = include_str!("../../static/style.css");
+
+/// The page templates.
+pub struct Templates {
+    env: Environment<'static>,
+}
+
+impl Templates {
+    /// Loads every template; a template that does not parse is a build
+    /// defect, caught by the tests that render each page.
+    pub fn new(catalog: &Catalog) -> Self {
+        let mut env = Environment::new();
+        for (name, text) in TEMPLATES {
+            if let Err(e) = env.add_template(name, text) {
+                eprintln!("labpath serve: template {name} does not parse: {e}");
+            }
+        }
+        let sources: BTreeMap<String, (String, String)> = catalog
+            .sources()
+            .iter()
+            .map(|s| (s.id.as_str().to_owned(), (s.title.clone(), s.url.clone())))
+            .collect();
+        env.add_function("source", move |id: String| -> Value {
+            match sources.get(&id) {
+                Some((title, url)) => Value::from_serialize(serde_json::json!({
+                    "id": id, "title": title, "url": url,
+                })),
+                None => {
+                    Value::from_serialize(serde_json::json!({ "id": id, "title": id, "url": "" }))
+                }
+            }
+        });
+        Templates { env }
+    }
+
+    /// Renders a template with a context.
+    pub fn render<S: Serialize>(&self, name: &str, context: S) -> Result<String, ApiError> {
+        let template = self.env.get_template(name).map_err(ApiError::internal)?;
+        template
+            .render(Value::from_serialize(&context))
+            .map_err(|e| ApiError::internal(format!("rendering {name}: {e:#}")))
+    }
+}
+
+/// What every page's layout needs.
+#[derive(Debug, Serialize)]
+pub struct Frame {
+    /// `local` or `server`.
+    pub mode: &'static str,
+    /// The user's name and role, when logged in.
+    pub user: Option<(String, String)>,
+    /// Whether the user sees the agency dashboard.
+    pub staff: bool,
+    /// The CSRF token for the page's forms.
+    pub csrf: String,
+}
+
+impl Frame {
+    /// The frame of a principal's page.
+    pub fn of(state: &AppState, me: &Principal) -> Frame {
+        Frame {
+            mode: match state.mode {
+                Mode::Local => "local",
+                Mode::Server => "server",
+            },
+            user: me
+                .user
+                .as_ref()
+                .map(|u| (u.name.clone(), u.role.as_str().to_owned())),
+            staff: me.require_staff().is_ok() && state.mode == Mode::Server,
+            csrf: me.csrf.clone(),
+        }
+    }
+}
+
+/// A page's failure: an HTML error page, or a redirect to the login.
+#[derive(Debug)]
+pub enum PageError {
+    /// Log in first, then come back to this path.
+    Login(String),
+    /// An error page.
+    Api(ApiError),
+}
+
+impl From<ApiError> for PageError {
+    fn from(e: ApiError) -> Self {
+        PageError::Api(e)
+    }
+}
+
+impl From<labpath_store::StoreError> for PageError {
+    fn from(e: labpath_store::StoreError) -> Self {
+        PageError::Api(e.into())
+    }
+}
+
+/// A page handler's result.
+pub type PageResult = Result<Response, PageError>;
+
+/// Renders the error page; falls back to plain text when even that fails.
+pub fn error_page(state: &AppState, e: &ApiError) -> Response {
+    let body = state
+        .templates
+        .render(
+            "error.html",
+            serde_json::json!({
+                "title": format!("{} {}", e.status.as_u16(), e.status.canonical_reason().unwrap_or("")),
+                "message": e.message,
+                "frame": { "mode": "", "user": null, "staff": false, "csrf": "" },
+            }),
+        )
+        .unwrap_or_else(|_| e.message.clone());
+    (e.status, Html(body)).into_response()
+}
+
+/// Turns a page result into a response.
+pub fn respond(state: &AppState, result: PageResult) -> Response {
+    match result {
+        Ok(r) => r,
+        Err(PageError::Login(next)) => {
+            Redirect::to(&format!("/login?next={}", encode(&next))).into_response()
+        }
+        Err(PageError::Api(e)) => error_page(state, &e),
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn encode(text: &str) -> String {
+    let mut out = String::new();
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// The principal of a page request, or a redirect to the login.
+pub async fn page_principal(
+    state: &AppState,
+    headers: &HeaderMap,
+    path: &str,
+) -> Result<Principal, PageError> {
+    match authenticate(state, headers).await? {
+        Ok(p) => Ok(p),
+        Err(NoPrincipal::NotLoggedIn | NoPrincipal::Expired) => {
+            Err(PageError::Login(path.to_owned()))
+        }
+    }
+}
+
+/// Checks a form's CSRF token.
+pub fn check_csrf(me: &Principal, form: &FormBody) -> Result<(), PageError> {
+    if same_token(form.get("csrf").unwrap_or(""), &me.csrf) {
+        Ok(())
+    } else {
+        Err(PageError::Api(ApiError::csrf()))
+    }
+}
+
+/// Renders a page.
+pub fn html<S: Serialize>(state: &AppState, name: &str, context: S) -> PageResult {
+    let body = state.templates.render(name, context)?;
+    Ok(Html(body).into_response())
+}
+
+/// Renders a form page again with a status (a refused form: 422).
+pub fn html_status<S: Serialize>(
+    state: &AppState,
+    status: StatusCode,
+    name: &str,
+    context: S,
+) -> PageResult {
+    let body = state.templates.render(name, context)?;
+    Ok((status, Html(body)).into_response())
+}
+
+/// A redirect after a successful form (303, so a reload does not post again).
+pub fn see_other(path: &str) -> PageResult {
+    Ok(Redirect::to(path).into_response())
+}
+
+/// The style sheet.
+async fn style() -> Response {
+    let mut r = STYLE.into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/css; charset=utf-8"),
+    );
+    r
+}
+
+/// 404 for an unknown path: JSON under `/api`, a page elsewhere.
+pub async fn not_found(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    uri: axum::http::Uri,
+) -> Response {
+    let e = ApiError::not_found(format!("there is nothing at `{}`", uri.path()));
+    if uri.path().starts_with("/api/") || uri.path() == "/api" {
+        e.into_response()
+    } else {
+        error_page(&state, &e)
+    }
+}
+
+/// The pages' routes.
+pub fn routes() -> Router<AppState> {
+    use handlers as h;
+    Router::new()
+        .route("/", get(h::home))
+        .route("/static/style.css", get(style))
+        .route("/login", get(h::login_form).post(h::login))
+        .route("/logout", post(h::logout))
+        .route("/people", get(h::people).post(h::add_person))
+        .route("/people/{person}", get(h::person))
+        .route(
+            "/people/{person}/profile",
+            get(h::profile_form).post(h::save_profile),
+        )
+        .route("/people/{person}/eligibility", get(h::eligibility))
+        .route("/people/{person}/plan", get(h::plan))
+        .route("/people/{person}/applications", post(h::open_application))
+        .route("/people/{person}/ce", get(h::ce).post(h::ce_add))
+        .route("/people/{person}/reminders", post(h::add_reminder))
+        .route("/applications/{app}", get(h::application))
+        .route("/applications/{app}/status", post(h::application_status))
+        .route("/applications/{app}/documents/{key}", post(h::document))
+        .route("/applications/{app}/contacts", post(h::contact))
+        .route("/dashboard", get(h::dashboard))
+        .route("/users", post(h::add_user))
+}

@@ -1,0 +1,70 @@
+//! What every request handler shares: the database (tracker and accounts),
+//! the catalog, the page templates and the mode. None of it is per-user
+//! state: sessions and throttling live in the database, so any number of
+//! replicas can serve one organization.
+
+use std::sync::Arc;
+
+use labpath_engine::catalog::Catalog;
+use labpath_store::{Accounts, Store};
+
+use crate::pages::Templates;
+
+/// A database holding both the tracker and the accounts.
+pub trait Db: Store + Accounts {}
+
+impl<T: Store + Accounts> Db for T {}
+
+/// How the server runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// One person on their own machine: loopback only, no login, the
+    /// records of people who belong to no organization.
+    Local,
+    /// An organization's server: every request but the login needs a
+    /// session; each user sees their organization's records (a candidate,
+    /// only their own).
+    Server,
+}
+
+/// The shared state (cheap to clone).
+#[derive(Clone)]
+pub struct AppState(pub Arc<Shared>);
+
+/// What `AppState` points to.
+pub struct Shared {
+    /// Tracker and accounts.
+    pub db: Arc<dyn Db>,
+    /// The catalog every answer comes from.
+    pub catalog: Catalog,
+    /// Local or server.
+    pub mode: Mode,
+    /// Whether cookies carry `Secure` (the server is reached over TLS).
+    pub secure_cookies: bool,
+    /// Local mode's CSRF token: random per process (local mode is one
+    /// process by construction). Server mode keeps each session's token in
+    /// the database instead.
+    pub local_csrf: String,
+    /// The page templates.
+    pub templates: Templates,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+impl AppState {
+    /// The tracker.
+    pub fn store(&self) -> &dyn Store {
+        &*self.0.db
+    }
+
+    /// The accounts.
+    pub fn accounts(&self) -> &dyn Accounts {
+        &*self.0.db
+    }
+}
