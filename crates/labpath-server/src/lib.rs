@@ -22,5 +22,7 @@ pub mod openapi;
 pub mod pages;
 pub mod serve;
 pub mod state;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use serve::{Config, Database, run};

@@ -1,0 +1,105 @@
+//! Local mode end to end over HTTP: a person, a profile, eligibility, an
+//! application and a document sent, through the JSON API of a real server
+//! on a real SQLite data directory.
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "tests: a failed assumption is a failed test"
+)]
+
+use labpath_server::serve::Database;
+use labpath_server::testing::start;
+use serde_json::{Value, json};
+
+fn profile() -> Value {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/profiles/ph-medtech-graduate.toml"
+    ))
+    .unwrap();
+    let value: toml::Value = toml::from_str(&text).unwrap();
+    serde_json::to_value(value).unwrap()
+}
+
+#[tokio::test]
+async fn local_mode_tracks_a_person_from_profile_to_a_sent_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(Database::Local(dir.path().to_path_buf())).await;
+    let http = reqwest::Client::new();
+    let session: Value = http
+        .get(server.url("/api/session"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(session["mode"], "local");
+    let csrf = session["csrf"].as_str().unwrap().to_owned();
+
+    let created = http
+        .post(server.url("/api/people"))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({ "name": "Ana", "profile": profile() }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let person: Value = created.json().await.unwrap();
+    assert_eq!(person["profile_version"], 1);
+    let id = person["id"].as_i64().unwrap();
+
+    let eligibility: Value = http
+        .get(server.url(&format!(
+            "/api/people/{id}/eligibility?credential=ascp-mls,ascpi-mls"
+        )))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let credentials = eligibility["credentials"].as_array().unwrap();
+    assert_eq!(credentials.len(), 2);
+    assert!(
+        credentials
+            .iter()
+            .all(|c| !c["routes"].as_array().unwrap().is_empty())
+    );
+
+    let app: Value = http
+        .post(server.url(&format!("/api/people/{id}/applications")))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({ "step": "ny-clt-apply" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let app_id = app["application"]["id"].as_i64().unwrap();
+    let key = app["checklist"][0]["key"].as_str().unwrap().to_owned();
+    let sent = http
+        .patch(server.url(&format!("/api/applications/{app_id}/documents/{key}")))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({ "status": "sent", "tracking": "EE123" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), 200);
+    let state: Value = sent.json().await.unwrap();
+    assert_eq!(state["checklist"][0]["status"], "sent");
+    assert_eq!(state["checklist"][0]["tracking"], "EE123");
+
+    let history: Value = http
+        .get(server.url(&format!("/api/applications/{app_id}/history")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(history.as_array().unwrap().len(), 2, "{history}");
+}
