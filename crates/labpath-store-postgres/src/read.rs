@@ -111,7 +111,7 @@ fn item_row(row: &PgRow) -> Result<ChecklistItem, StoreError> {
     })
 }
 
-fn event_row(row: &PgRow) -> Result<Event, StoreError> {
+pub(crate) fn event_row(row: &PgRow) -> Result<Event, StoreError> {
     Ok(Event {
         id: EventId::from_raw(get(row, "id")?),
         at: instant(row, "at")?,

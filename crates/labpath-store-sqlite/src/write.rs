@@ -187,6 +187,7 @@ async fn derive(tx: &mut Tx<'_>, event: &Event) -> Result<(), StoreError> {
         (_, None) => {
             let person = existing_person(tx, event.person).await?;
             check_person(Some(&person), &event.change)?;
+            check_ce(tx, event).await?;
             if let Some(p) = apply_person(Some(person), event) {
                 sqlx::query("UPDATE people SET name = ?, profile_version = ? WHERE id = ?")
                     .bind(&p.name)
@@ -212,6 +213,30 @@ async fn derive(tx: &mut Tx<'_>, event: &Event) -> Result<(), StoreError> {
         }
     }
     Ok(())
+}
+
+/// A CE change is checked against the person's log as it stands in this
+/// transaction (writes are serialized by `BEGIN IMMEDIATE`).
+async fn check_ce(tx: &mut Tx<'_>, event: &Event) -> Result<(), StoreError> {
+    if !labpath_store::ce::LOG_KINDS.contains(&event.change.kind()) {
+        return Ok(());
+    }
+    let rows = sqlx::query(
+        "SELECT id, at, actor, person_id, application_id, kind, data FROM events \
+         WHERE person_id = ? AND kind IN (?, ?) AND id < ? ORDER BY id",
+    )
+    .bind(event.person.get())
+    .bind(labpath_store::ce::LOG_KINDS[0])
+    .bind(labpath_store::ce::LOG_KINDS[1])
+    .bind(event.id.get())
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(|e| db_error("reading the CE log", e))?;
+    let events = rows
+        .iter()
+        .map(crate::read::event_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    labpath_store::ce::check_against_log(&labpath_store::ce::activities(&events), &event.change)
 }
 
 /// An attachment refers to a stored file, and to a contact of the same

@@ -54,9 +54,44 @@ pub fn activities(events: &[Event]) -> Vec<LoggedActivity> {
     log
 }
 
+/// The event kinds that make up a CE log.
+pub const LOG_KINDS: [&str; 2] = ["ce_activity_logged", "ce_activity_removed"];
+
+/// Checks a CE change against the person's current log. Backends call it
+/// inside the write's transaction, with the log read in that transaction,
+/// so two replicas cannot both attach one certificate or both remove one
+/// activity.
+pub fn check_against_log(log: &[LoggedActivity], change: &Change) -> Result<(), StoreError> {
+    match change {
+        Change::CeActivityLogged(activity) => {
+            if let Some(hash) = activity.certificate.as_deref() {
+                if let Some(twin) = log
+                    .iter()
+                    .find(|a| a.activity.certificate.as_deref() == Some(hash))
+                {
+                    return Err(StoreError::Conflict(format!(
+                        "this certificate is already attached to activity {} (`{}`, {}): the same file cannot prove two activities",
+                        twin.id, twin.activity.title, twin.activity.date
+                    )));
+                }
+            }
+            Ok(())
+        }
+        Change::CeActivityRemoved { activity, .. } => {
+            if log.iter().any(|a| a.id == *activity) {
+                Ok(())
+            } else {
+                Err(StoreError::not_found("activity", activity))
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Logs an activity for a person, storing its certificate (by content hash)
 /// first. A certificate already attached to another activity in the log is
-/// refused as a duplicate.
+/// refused as a duplicate (`Conflict`), by the store, inside the write's
+/// transaction; the stored file is then the one already there.
 pub async fn log_activity(
     store: &dyn crate::store::Store,
     actor: &str,
@@ -67,16 +102,6 @@ pub async fn log_activity(
     store.person(person).await?;
     check_activity(&activity)?;
     if let Some(file) = certificate {
-        let current = log(store, person).await?;
-        if let Some(twin) = current
-            .iter()
-            .find(|a| a.activity.certificate.as_deref() == Some(file.hash.as_str()))
-        {
-            return Err(StoreError::Conflict(format!(
-                "this certificate is already attached to activity {} (`{}`, {}): the same file cannot prove two activities",
-                twin.id, twin.activity.title, twin.activity.date
-            )));
-        }
         store.put_file(file).await?;
         activity.certificate = Some(file.hash.clone());
     }
@@ -102,9 +127,6 @@ pub async fn remove_activity(
     activity: EventId,
     reason: &str,
 ) -> Result<(), StoreError> {
-    if !log(store, person).await?.iter().any(|a| a.id == activity) {
-        return Err(StoreError::not_found("activity", activity));
-    }
     store
         .append(crate::event::Pending {
             actor: actor.to_owned(),

@@ -673,3 +673,41 @@ pub async fn an_import_never_overwrites_data(a: &dyn Store, b: &dyn Store) {
     assert!(e.to_string().contains("already holds"), "{e}");
     assert_eq!(b.counts().await.unwrap(), before);
 }
+
+/// Two writers attaching one certificate to two activities at once: the
+/// store lets exactly one through (the check runs inside the write), and
+/// removing an activity twice at once removes it once.
+pub async fn one_certificate_proves_one_activity_even_when_raced(store: &dyn Store) {
+    use labpath_engine::maintenance::{Activity, Credit};
+    use labpath_store::ce;
+    let p = person(store, "Maria").await;
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    pdf.extend_from_slice(b"certificate of completion, hemostasis update\n%%EOF\n");
+    let file = attachment::check("cert.pdf", pdf).unwrap();
+    let activity = |title: &str| Activity {
+        title: title.to_owned(),
+        provider: None,
+        accreditation: None,
+        date: day("2025-05-01"),
+        credit: Credit::ContactHours(2.0),
+        categories: Vec::new(),
+        certificate: None,
+    };
+    let (a, b) = tokio::join!(
+        ce::log_activity(store, ACTOR, p, activity("first"), Some(&file)),
+        ce::log_activity(store, ACTOR, p, activity("second"), Some(&file)),
+    );
+    let outcomes = [a.is_ok(), b.is_ok()];
+    assert_eq!(outcomes.iter().filter(|ok| **ok).count(), 1, "{a:?} {b:?}");
+    let refused = if a.is_ok() { b } else { a }.unwrap_err();
+    assert!(matches!(refused, StoreError::Conflict(_)), "{refused}");
+    let log = ce::log(store, p).await.unwrap();
+    assert_eq!(log.len(), 1);
+    let id = log[0].id;
+    let (x, y) = tokio::join!(
+        ce::remove_activity(store, ACTOR, p, id, "entered twice"),
+        ce::remove_activity(store, ACTOR, p, id, "entered twice"),
+    );
+    assert_eq!([x.is_ok(), y.is_ok()].iter().filter(|ok| **ok).count(), 1);
+    assert!(ce::log(store, p).await.unwrap().is_empty());
+}

@@ -61,7 +61,8 @@ macro_rules! contract_suite {
             the_tables_equal_a_replay_of_the_log,
             history_is_filtered_and_paged,
             writers_at_once_lose_nothing,
-            an_overdue_application_gets_the_next_playbook_step
+            an_overdue_application_gets_the_next_playbook_step,
+            one_certificate_proves_one_activity_even_when_raced
         );
         $crate::contract_suite!(@two $fresh, $mode, contract;
             an_export_imports_into_an_empty_store_unchanged,
