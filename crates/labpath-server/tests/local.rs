@@ -103,3 +103,70 @@ async fn local_mode_tracks_a_person_from_profile_to_a_sent_document() {
         .unwrap();
     assert_eq!(history.as_array().unwrap().len(), 2, "{history}");
 }
+
+/// Every page renders (templates are checked when rendered, so a page no
+/// test opens could fail only in front of a user).
+#[tokio::test]
+async fn every_page_renders_for_a_person_with_a_plan_and_an_application() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(Database::Local(dir.path().to_path_buf())).await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let session: Value = http
+        .get(server.url("/api/session"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let csrf = session["csrf"].as_str().unwrap().to_owned();
+    let person: Value = http
+        .post(server.url("/api/people"))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({ "name": "Ana", "profile": profile() }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = person["id"].as_i64().unwrap();
+    let app: Value = http
+        .post(server.url(&format!("/api/people/{id}/applications")))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({ "step": "ny-clt-apply" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let app_id = app["application"]["id"].as_i64().unwrap();
+    for path in [
+        "/people".to_owned(),
+        format!("/people/{id}"),
+        format!("/people/{id}/profile"),
+        format!("/people/{id}/eligibility"),
+        format!("/people/{id}/eligibility?credential=ny-clt-license"),
+        format!("/people/{id}/plan"),
+        format!("/people/{id}/plan?goal=work-mls-ny"),
+        format!("/people/{id}/plan?goal=work-mls-ny&optimize=cost"),
+        format!("/people/{id}/ce"),
+        format!("/applications/{app_id}"),
+        "/dashboard".to_owned(),
+        "/static/style.css".to_owned(),
+    ] {
+        let response = http.get(server.url(&path)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        let body = response.text().await.unwrap();
+        assert!(!body.contains("the server failed"), "{path}");
+    }
+    let home = http.get(server.url("/")).send().await.unwrap();
+    assert_eq!(home.status(), 303);
+    assert_eq!(home.headers()["location"], format!("/people/{id}"));
+    let missing = http.get(server.url("/nowhere")).send().await.unwrap();
+    assert_eq!(missing.status(), 404);
+}

@@ -81,6 +81,11 @@ impl Templates {
                 }
             }
         });
+        // Dollars with cents; an absent amount reads "unknown", never $0.
+        env.add_filter("money", |amount: Value| match f64::try_from(amount) {
+            Ok(dollars) => format!("${dollars:.2}"),
+            Err(_) => "unknown".to_owned(),
+        });
         Templates { env }
     }
 
