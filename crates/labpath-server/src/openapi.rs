@@ -564,7 +564,6 @@ pub fn build() -> Value {
         let entry = paths.entry(op.path.to_owned()).or_insert_with(|| json!({}));
         entry[op.method] = operation;
     }
-    let any_object = json!({ "type": "object" });
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -609,7 +608,7 @@ pub fn build() -> Value {
                 "Contact": { "type": "object", "required": ["id", "application", "recorded_at", "entry"] },
                 "Reminder": { "type": "object", "required": ["id", "person", "due", "what"] },
                 "Event": { "type": "object", "required": ["id", "at", "actor", "change"] },
-                "Activity": { "type": "object", "required": ["title", "date", "credit"], "properties": { "title": { "type": "string" }, "provider": { "type": "string" }, "accreditation": { "type": "string" }, "date": { "type": "string" }, "credit": any_object, "categories": { "type": "array", "items": { "type": "string" } } } },
+                "Activity": { "type": "object", "required": ["title", "date", "credit"], "properties": { "title": { "type": "string" }, "provider": { "type": "string" }, "accreditation": { "type": "string" }, "date": { "type": "string" }, "credit": { "type": "object", "required": ["unit", "amount"], "properties": { "unit": { "enum": ["contact_hours", "semester_hours", "quarter_hours"] }, "amount": { "type": "number", "exclusiveMinimum": 0 } } }, "categories": { "type": "array", "items": { "type": "string" } } } },
                 "CeActivity": { "type": "object", "required": ["id", "activity"] },
             }
         },

@@ -334,6 +334,40 @@ pub async fn ce_status(
     Ok(Json(serde_json::json!({
         "as_of": as_of,
         "activities": log,
-        "credentials": result,
+        "credentials": compliance_view(&state, &result),
     })))
+}
+
+/// Each credential's compliance with its credential and rules spelled out
+/// (names, unit, fees, what a lapse means, sources), for the API and pages.
+pub fn compliance_view(
+    state: &AppState,
+    result: &[labpath_engine::compliance::CredentialCompliance<'_>],
+) -> Vec<serde_json::Value> {
+    let catalog = &state.catalog;
+    result
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "credential": {
+                    "id": c.credential.id.as_str(),
+                    "abbreviation": c.credential.abbreviation,
+                    "name": c.credential.name,
+                },
+                "rules": {
+                    "id": c.rules.id.as_str(),
+                    "name": c.rules.name,
+                    "cycle_years": c.rules.cycle_years,
+                    "total": c.rules.total,
+                    "unit": c.rules.unit,
+                    "fees": c.rules.fees,
+                    "lapse": c.rules.lapse,
+                    "notes": c.rules.notes,
+                    "provenance": labpath_views::json::provenance(&c.rules.provenance, catalog),
+                },
+                "assessment": c.assessment,
+                "unknown": c.unknown,
+            })
+        })
+        .collect()
 }

@@ -860,7 +860,7 @@ async fn ce_page(
         json!({
             "frame": Frame::of(state, me),
             "person": person,
-            "credentials": result,
+            "credentials": crate::api::people::compliance_view(state, &result),
             "log": log,
             "categories": labpath_engine::compliance::known_categories(&state.catalog),
             "entered": entered,
