@@ -1,6 +1,6 @@
 //! Starting a real server for tests: the whole router on a loopback port,
-//! on a real SQLite data directory or a real PostgreSQL database, with a
-//! cookie-keeping HTTP client. Compiled with the `testing` feature only.
+//! on a real SQLite data directory or a real PostgreSQL database.
+//! Compiled with the `testing` feature only.
 
 #![allow(
     clippy::panic,
