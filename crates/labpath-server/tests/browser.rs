@@ -537,6 +537,19 @@ async fn see_one_credential_in_detail(c: &Client) {
     summary.click().await.unwrap();
     assert!(link.is_displayed().await.unwrap(), "sources not shown open");
     assert!(link.attr("href").await.unwrap().is_some());
+    // Its fees: an amount in dollars, or said to be unknown.
+    let fees = c
+        .find_all(Locator::XPath("//h3[.='Fees']/following-sibling::ul[1]/li"))
+        .await
+        .unwrap();
+    assert!(!fees.is_empty(), "no fees listed");
+    for fee in fees {
+        let text = fee.prop("textContent").await.unwrap().unwrap();
+        let shown = text.split("Sources (").next().unwrap();
+        if !shown.contains("amount unknown") {
+            assert_dollars(shown);
+        }
+    }
     assert_labelled_or_no_controls(c).await;
 }
 
@@ -579,7 +592,50 @@ async fn make_a_plan(c: &Client) {
         let text = d.text().await.unwrap();
         assert!(is_day(&text), "a percentile reads `{text}`");
     }
+    let fees = c
+        .find(Locator::XPath(
+            "//p[starts-with(normalize-space(), 'Known fees: $')]",
+        ))
+        .await
+        .expect("the plan's known fees");
+    assert_dollars(&fees.text().await.unwrap());
+    let amounts = c
+        .find_all(Locator::XPath(
+            "//h3[.='Fees']/following-sibling::table[1]/tbody/tr/td[3]",
+        ))
+        .await
+        .unwrap();
+    assert!(!amounts.is_empty(), "no fee table");
+    for amount in amounts {
+        let text = amount.text().await.unwrap();
+        if !text.starts_with("unknown") {
+            assert_dollars(&text);
+        }
+    }
     assert_labelled(c).await;
+}
+
+/// Every amount in `text` reads as dollars: `$1995` or `$12.50`, never
+/// `$1995.0`.
+fn assert_dollars(text: &str) {
+    let amounts: Vec<&str> = text
+        .split('$')
+        .skip(1)
+        .map(|rest| {
+            rest.split(|ch: char| !(ch.is_ascii_digit() || ch == '.'))
+                .next()
+                .unwrap()
+        })
+        .map(|amount| amount.trim_end_matches('.'))
+        .collect();
+    assert!(!amounts.is_empty(), "no amount in `{text}`");
+    for amount in amounts {
+        let cents = amount.split_once('.').map(|(_, c)| c);
+        assert!(
+            !amount.is_empty() && cents.is_none_or(|c| c.len() == 2),
+            "`${amount}` in `{text}`"
+        );
+    }
 }
 
 fn is_day(text: &str) -> bool {

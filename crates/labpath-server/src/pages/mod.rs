@@ -81,6 +81,11 @@ impl Templates {
                 }
             }
         });
+        // Money comes as a number of dollars (`1995.0`); it is shown as
+        // the CLI prints it (`$1995`, `$12.50`).
+        env.add_filter("dollars", |amount: f64| {
+            labpath_engine::units::Money::from_cents((amount * 100.0).round() as i64).to_string()
+        });
         Templates { env }
     }
 
