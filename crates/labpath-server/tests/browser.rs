@@ -691,7 +691,7 @@ async fn see_the_dashboard(c: &Client) {
         assert!(count.parse::<u32>().is_ok(), "a count reads `{count}`");
     }
     let caption = find(c, "table caption").await.text().await.unwrap();
-    assert!(caption.starts_with("1 candidates"), "{caption}");
+    assert!(caption.starts_with("1 candidate,"), "{caption}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
