@@ -746,7 +746,7 @@ async fn refused(c: &Client, name: &str, text: &str) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn server_mode_asks_for_a_login_and_refuses_a_wrong_password() {
+async fn server_mode_asks_for_a_login_refuses_a_wrong_password_and_logs_out() {
     let dir = tempfile::tempdir().unwrap();
     let server = server_mode(&dir).await;
     let base = server.url("");
@@ -773,6 +773,12 @@ async fn server_mode_asks_for_a_login_and_refuses_a_wrong_password() {
         wait_page(&c, "People").await;
         assert_eq!(path(&c).await, "/people");
         wait_text(&c, "header .who", "(admin)").await;
+
+        click_button(&c, "Log out").await;
+        wait_page(&c, "Log in").await;
+        c.goto(&format!("{base}/people")).await.unwrap();
+        wait_page(&c, "Log in").await;
+        assert_eq!(path(&c).await, "/login?next=/people", "still logged in");
     })
     .await;
     drop(server);
