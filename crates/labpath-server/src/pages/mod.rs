@@ -81,10 +81,10 @@ impl Templates {
                 }
             }
         });
-        // Dollars with cents; an absent amount reads "unknown", never $0.
-        env.add_filter("money", |amount: Value| match f64::try_from(amount) {
-            Ok(dollars) => format!("${dollars:.2}"),
-            Err(_) => "unknown".to_owned(),
+        // Money comes as a number of dollars (`1995.0`); it is shown as
+        // the CLI prints it (`$1995`, `$12.50`).
+        env.add_filter("dollars", |amount: f64| {
+            labpath_engine::units::Money::from_cents((amount * 100.0).round() as i64).to_string()
         });
         Templates { env }
     }

@@ -1,0 +1,811 @@
+//! The web UI in a real browser: headless Chromium (Debian's `chromium`),
+//! driven over WebDriver by Debian's `chromedriver`, against a real server
+//! on a loopback port. Each test starts its own server, data directory,
+//! chromedriver (on a port it picks itself) and browser, so they run in
+//! parallel.
+//!
+//! The tests act as a person would: they type, press Tab and Enter, choose
+//! options and click buttons and links. They read the page through
+//! WebDriver and never run a script in it.
+//!
+//! Without Chromium or chromedriver the tests say so and pass, except with
+//! `CI=true`, where they fail: CI must not pass by testing nothing
+//! (`.ci/run` installs both).
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "tests: a failed assumption is a failed test"
+)]
+
+use std::future::Future;
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::elements::Element;
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use labpath_server::serve::Database;
+use labpath_server::testing::{Running, start};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// How long a page may take to show what a step waits for.
+const PATIENCE: Duration = Duration::from_secs(30);
+
+const EMAIL: &str = "admin@lab.example";
+const PASSWORD: &str = "correct horse battery";
+
+// ---- the browser ---------------------------------------------------------
+
+/// A chromedriver process of this test's own; ended on drop (it ends its
+/// browser when the session is closed first, which `in_browser` does).
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Whether the browser is installed; without it, a notice and `false`
+/// outside CI, a failure in CI.
+fn browser_installed() -> bool {
+    let missing: Vec<&str> = [CHROMIUM, CHROMEDRIVER]
+        .into_iter()
+        .filter(|p| !Path::new(p).exists())
+        .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    let notice = format!(
+        "{} missing: install Debian's `chromium` and `chromium-driver` to run the browser tests",
+        missing.join(" and ")
+    );
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("CI=true and {notice}");
+    }
+    // Straight to stderr, past the test harness's capture, so it is seen.
+    let _ = writeln!(std::io::stderr(), "skipping a browser test: {notice}");
+    false
+}
+
+/// Starts chromedriver on a port of its choosing (`--port=0`) and reads
+/// the port from its announcement.
+fn start_driver() -> Driver {
+    let mut child = Command::new(CHROMEDRIVER)
+        .arg("--port=0")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starting chromedriver");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut port = None;
+    for line in lines.by_ref() {
+        let line = line.expect("reading chromedriver's output");
+        if let Some(rest) = line.split("started successfully on port ").nth(1) {
+            port = rest.trim_end_matches('.').trim().parse().ok();
+            break;
+        }
+    }
+    let Some(port) = port else {
+        let _ = child.kill();
+        panic!("chromedriver ended without saying its port");
+    };
+    // Keep reading so that chromedriver never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    Driver { child, port }
+}
+
+/// Runs `body` in a fresh headless Chromium, then closes the browser
+/// whether the body passed or not, and passes its panic on.
+async fn in_browser<F, Fut>(body: F)
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    if !browser_installed() {
+        return;
+    }
+    let driver = tokio::task::spawn_blocking(start_driver).await.unwrap();
+    let capabilities = serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": CHROMIUM,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-background-networking", "--window-size=1280,1000",
+            ],
+        },
+    });
+    let serde_json::Value::Object(capabilities) = capabilities else {
+        unreachable!()
+    };
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(capabilities)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("a session with chromedriver");
+    let outcome = tokio::spawn(body(client.clone())).await;
+    if outcome.is_err() {
+        keep_the_last_page(&client).await;
+    }
+    let _ = client.close().await;
+    drop(driver);
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+/// After a failure: a screenshot and the HTML of the page the browser was
+/// on, in the target directory, named after the test.
+async fn keep_the_last_page(c: &Client) {
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("browser")
+        .replace("::", "-");
+    let stem = Path::new(env!("CARGO_TARGET_TMPDIR")).join(test);
+    if let Ok(png) = c.screenshot().await {
+        let _ = std::fs::write(stem.with_extension("png"), png);
+    }
+    if let Ok(html) = c.source().await {
+        let _ = std::fs::write(stem.with_extension("html"), html);
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "the last page is in {}.png and .html",
+        stem.display()
+    );
+}
+
+// ---- what a person does ----------------------------------------------------
+
+async fn find(c: &Client, css: &str) -> Element {
+    match c.find(Locator::Css(css)).await {
+        Ok(e) => e,
+        Err(e) => panic!("{}: no `{css}`: {e}", path(c).await),
+    }
+}
+
+/// The path and query of the current page.
+async fn path(c: &Client) -> String {
+    let url = c.current_url().await.unwrap();
+    match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_owned(),
+    }
+}
+
+/// Waits until `css` exists and its text contains `needle`.
+async fn wait_text(c: &Client, css: &str, needle: &str) -> String {
+    let until = Instant::now() + PATIENCE;
+    loop {
+        let text = match c.find(Locator::Css(css)).await {
+            Ok(e) => e.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if text.contains(needle) {
+            return text;
+        }
+        if Instant::now() > until {
+            let h1 = match c.find(Locator::Css("h1")).await {
+                Ok(e) => e.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            panic!(
+                "on {} (`{h1}`): `{css}` reads `{text}`, not `{needle}`",
+                path(c).await
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Waits for the page whose heading is `title`.
+async fn wait_page(c: &Client, title: &str) {
+    let until = Instant::now() + PATIENCE;
+    loop {
+        let h1 = match c.find(Locator::Css("h1")).await {
+            Ok(e) => e.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if h1 == title {
+            return;
+        }
+        if Instant::now() > until {
+            panic!("on {}: the page is `{h1}`, not `{title}`", path(c).await);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Does `act`, which leaves the page (a link followed, a form sent), and
+/// waits until the browser has thrown the old page away: the next page's
+/// content is not mistaken for the last one's.
+async fn leaving(c: &Client, act: impl Future<Output = ()>) {
+    let old = c.find(Locator::Css("html")).await.unwrap();
+    act.await;
+    let until = Instant::now() + PATIENCE;
+    while old.tag_name().await.is_ok() {
+        if Instant::now() > until {
+            panic!("{}: still on the same page", path(c).await);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Presses Enter in the focused field to send its form.
+async fn submit(c: &Client) {
+    leaving(c, press(c, Key::Enter)).await;
+}
+
+/// Presses a key on whatever has the focus.
+async fn press(c: &Client, key: Key) {
+    let keys = KeyActions::new("keyboard".to_owned())
+        .then(KeyAction::Down { value: key.into() })
+        .then(KeyAction::Up { value: key.into() });
+    c.perform_actions(keys).await.unwrap();
+}
+
+/// Types into whatever has the focus.
+async fn type_text(c: &Client, text: &str) {
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(text)
+        .await
+        .unwrap();
+}
+
+/// Clicks into a field, selects all it holds, and types `text` instead.
+async fn retype(c: &Client, css: &str, text: &str) {
+    let field = find(c, css).await;
+    field.click().await.unwrap();
+    field.send_keys(&(Key::Control + "a")).await.unwrap();
+    field.send_keys(&Key::Backspace).await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+/// Clicks into a field and types.
+async fn type_into(c: &Client, css: &str, text: &str) {
+    let field = find(c, css).await;
+    field.click().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+/// Chooses an option of a select (by clicking it).
+async fn choose(c: &Client, css: &str, value: &str) {
+    find(c, css).await.select_by_value(value).await.unwrap();
+}
+
+/// Clicks the button whose text is `label`.
+async fn click_button(c: &Client, label: &str) {
+    let xpath = format!("//button[normalize-space()='{label}']");
+    let button = match c.find(Locator::XPath(&xpath)).await {
+        Ok(b) => b,
+        Err(e) => panic!("{}: no button `{label}`: {e}", path(c).await),
+    };
+    leaving(c, async { button.click().await.unwrap() }).await;
+}
+
+/// Follows the link whose text is `text`.
+async fn click_link(c: &Client, text: &str) {
+    let link = match c.find(Locator::LinkText(text)).await {
+        Ok(a) => a,
+        Err(e) => panic!("{}: no link `{text}`: {e}", path(c).await),
+    };
+    leaving(c, async { link.click().await.unwrap() }).await;
+}
+
+/// A short description of the focused element: `tag#id` or `tag "text"`.
+async fn focused(c: &Client) -> String {
+    let e = c.active_element().await.unwrap();
+    let tag = e.tag_name().await.unwrap().to_lowercase();
+    match e.attr("id").await.unwrap() {
+        Some(id) if !id.is_empty() => format!("{tag}#{id}"),
+        _ => format!("{tag} \"{}\"", e.text().await.unwrap_or_default().trim()),
+    }
+}
+
+/// Presses Tab from the top of the page until `target` (as `focused`
+/// describes it) has the focus; fails if it never does.
+async fn tab_to(c: &Client, target: &str) {
+    let mut seen = Vec::new();
+    for _ in 0..60 {
+        press(c, Key::Tab).await;
+        let now = focused(c).await;
+        if now == target {
+            return;
+        }
+        seen.push(now);
+    }
+    panic!(
+        "{}: Tab never reaches {target}; it goes through {seen:?}",
+        path(c).await
+    );
+}
+
+/// Every input, select and textarea is named by a `<label for>` that
+/// points at it alone, an enclosing `<label>` or an `aria-label`.
+async fn assert_labelled(c: &Client) {
+    let page = path(c).await;
+    let controls = c
+        .find_all(Locator::Css("input:not([type=hidden]), select, textarea"))
+        .await
+        .unwrap();
+    assert!(!controls.is_empty(), "{page}: no form control to check");
+    for e in controls {
+        let tag = e.tag_name().await.unwrap().to_lowercase();
+        let name = e.attr("name").await.unwrap().unwrap_or_default();
+        let aria = e.attr("aria-label").await.unwrap().unwrap_or_default();
+        if !aria.trim().is_empty() {
+            continue;
+        }
+        let enclosing = e.find_all(Locator::XPath("ancestor::label")).await.unwrap();
+        if !enclosing.is_empty() {
+            continue;
+        }
+        let id = e.attr("id").await.unwrap().unwrap_or_default();
+        assert!(
+            !id.is_empty(),
+            "{page}: the {tag} `{name}` has no id, no enclosing label and no aria-label"
+        );
+        let labels = c
+            .find_all(Locator::Css(&format!("label[for=\"{id}\"]")))
+            .await
+            .unwrap();
+        assert_eq!(
+            labels.len(),
+            1,
+            "{page}: the {tag} `{name}` (#{id}) needs one <label for=\"{id}\">"
+        );
+        let words = labels[0].prop("textContent").await.unwrap();
+        assert!(
+            words.is_some_and(|w| !w.trim().is_empty()),
+            "{page}: the label of #{id} is empty"
+        );
+        let same_id = c
+            .find_all(Locator::Css(&format!("[id=\"{id}\"]")))
+            .await
+            .unwrap();
+        assert_eq!(
+            same_id.len(),
+            1,
+            "{page}: {} elements have the id `{id}`, so its label is ambiguous",
+            same_id.len()
+        );
+    }
+}
+
+/// Logs in through the form on the login page the browser is on.
+async fn log_in(c: &Client, password: &str) {
+    wait_page(c, "Log in").await;
+    retype(c, "#email", EMAIL).await;
+    type_into(c, "#password", password).await;
+    submit(c).await;
+}
+
+fn example_profile() -> String {
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/profiles/ph-medtech-graduate.toml"
+    ))
+    .unwrap()
+}
+
+/// A server-mode server on SQLite, with an organization and its admin.
+async fn server_mode(dir: &tempfile::TempDir) -> Running {
+    let server = start(Database::Sqlite(dir.path().to_path_buf())).await;
+    server.organization("Lab Staffing", EMAIL, PASSWORD).await;
+    server
+}
+
+/// Adds a person from the people page; lands in their profile editor.
+async fn add_person(c: &Client, name: &str) -> String {
+    wait_page(c, "People").await;
+    tab_to(c, "input#name").await;
+    type_text(c, name).await;
+    submit(c).await;
+    wait_page(c, &format!("Profile of {name}")).await;
+    let at = path(c).await;
+    at.trim_start_matches("/people/")
+        .trim_end_matches("/profile")
+        .to_owned()
+}
+
+// ---- the tests -------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_walks_from_a_new_person_to_a_sent_document_on_the_dashboard() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = server_mode(&dir).await;
+    let base = server.url("");
+    in_browser(|c| async move {
+        c.goto(&format!("{base}/people")).await.unwrap();
+        assert_labelled(&c).await;
+        log_in(&c, PASSWORD).await;
+        wait_page(&c, "People").await;
+        assert_labelled(&c).await;
+
+        let id = add_person(&c, "Ana Reyes").await;
+        write_the_profile(&c).await;
+        wait_page(&c, "Ana Reyes").await;
+        assert_eq!(path(&c).await, format!("/people/{id}"));
+        assert_labelled(&c).await;
+        see_the_eligibility_table(&c).await;
+        save_the_profile_again(&c, "Ana Reyes").await;
+
+        see_one_credential_in_detail(&c).await;
+        click_link(&c, "Back to Ana Reyes").await;
+        wait_page(&c, "Ana Reyes").await;
+
+        make_a_plan(&c).await;
+        click_link(&c, "Back to Ana Reyes").await;
+        wait_page(&c, "Ana Reyes").await;
+
+        send_a_document(&c).await;
+        see_the_dashboard(&c).await;
+    })
+    .await;
+    drop(server);
+}
+
+/// In the editor: the example profile typed over the starter text, then
+/// Tab to the save button and Enter.
+async fn write_the_profile(c: &Client) {
+    assert_labelled(c).await;
+    tab_to(c, "textarea#profile").await;
+    retype(c, "#profile", &example_profile()).await;
+    press(c, Key::Tab).await;
+    assert_eq!(focused(c).await, "button \"Save profile\"");
+    submit(c).await;
+}
+
+/// Opens the editor on the saved profile and saves it unchanged: what the
+/// editor shows must read back as the same profile, as a new version.
+async fn save_the_profile_again(c: &Client, name: &str) {
+    click_link(c, "Edit profile (version 1)").await;
+    wait_page(c, &format!("Profile of {name}")).await;
+    let shown = find(c, "#profile").await.prop("value").await.unwrap();
+    assert!(
+        shown.is_some_and(|t| t.contains("[person]")),
+        "an empty editor"
+    );
+    click_button(c, "Save profile").await;
+    wait_page(c, name).await;
+    wait_text(c, ".actions", "Edit profile (version 2)").await;
+}
+
+async fn see_the_eligibility_table(c: &Client) {
+    let caption = wait_text(c, "#elig + table caption", "Every credential").await;
+    assert!(caption.contains("as of"), "{caption}");
+    let row = c
+        .find(Locator::XPath(
+            "//section[@aria-labelledby='elig']//tr[td/a[normalize-space()='MLS(ASCP)']]",
+        ))
+        .await
+        .expect("an MLS(ASCP) row in the eligibility table");
+    let cells = row.find_all(Locator::Css("td")).await.unwrap();
+    let status = cells[1].text().await.unwrap();
+    assert!(
+        ["held", "eligible", "unknown", "not yet", "no route"].contains(&status.as_str()),
+        "MLS(ASCP)'s status reads `{status}`"
+    );
+}
+
+async fn see_one_credential_in_detail(c: &Client) {
+    click_link(c, "MLS(ASCP)").await;
+    wait_page(c, "Eligibility of Ana Reyes").await;
+    assert!(path(c).await.ends_with("/eligibility?credential=ascp-mls"));
+    let heading = find(c, "section.credential h2").await.text().await.unwrap();
+    assert!(heading.starts_with("MLS(ASCP): "), "{heading}");
+    // The open route shows its clauses: what is needed and what she has.
+    let rows = c
+        .find_all(Locator::Css("section.credential details[open] tbody tr"))
+        .await
+        .unwrap();
+    let mut with_have = 0;
+    for row in &rows {
+        let cells = row.find_all(Locator::Css("td")).await.unwrap();
+        let need = cells[0].text().await.unwrap();
+        let have = cells[1].text().await.unwrap();
+        assert!(!need.is_empty(), "a clause with no need");
+        if !have.is_empty() {
+            with_have += 1;
+        }
+    }
+    assert!(
+        with_have > 0,
+        "no clause says what she has ({} rows)",
+        rows.len()
+    );
+    // The credential's sources, in a disclosure that opens on a click.
+    let sources = find(c, "section.credential > details.sources").await;
+    let summary = sources.find(Locator::Css("summary")).await.unwrap();
+    assert!(summary.text().await.unwrap().starts_with("Sources ("));
+    let link = sources.find(Locator::Css("li a")).await.unwrap();
+    assert!(!link.is_displayed().await.unwrap(), "sources shown closed");
+    summary.click().await.unwrap();
+    assert!(link.is_displayed().await.unwrap(), "sources not shown open");
+    assert!(link.attr("href").await.unwrap().is_some());
+    // Its fees: an amount in dollars, or said to be unknown.
+    let fees = c
+        .find_all(Locator::XPath("//h3[.='Fees']/following-sibling::ul[1]/li"))
+        .await
+        .unwrap();
+    assert!(!fees.is_empty(), "no fees listed");
+    for fee in fees {
+        let text = fee.prop("textContent").await.unwrap().unwrap();
+        let shown = text.split("Sources (").next().unwrap();
+        if !shown.contains("amount unknown") {
+            assert_dollars(shown);
+        }
+    }
+    assert_labelled_or_no_controls(c).await;
+}
+
+/// The eligibility page has no form; a page with controls is checked.
+async fn assert_labelled_or_no_controls(c: &Client) {
+    let controls = c
+        .find_all(Locator::Css("input:not([type=hidden]), select, textarea"))
+        .await
+        .unwrap();
+    if !controls.is_empty() {
+        assert_labelled(c).await;
+    }
+}
+
+async fn make_a_plan(c: &Client) {
+    click_link(c, "Make a plan").await;
+    wait_page(c, "Plan for Ana Reyes").await;
+    assert_labelled(c).await;
+    tab_to(c, "select#goal").await;
+    choose(c, "#goal", "work-mls-ny").await;
+    click_button(c, "Make the plan").await;
+    wait_text(
+        c,
+        "#when",
+        "When: Work as a medical laboratory scientist in New York",
+    )
+    .await;
+    assert!(path(c).await.contains("goal=work-mls-ny"));
+    let chart = find(c, "figure.chart svg").await;
+    assert!(
+        chart.is_displayed().await.unwrap(),
+        "the timeline is hidden"
+    );
+    let dates = c
+        .find_all(Locator::Css("table.percentiles tbody td"))
+        .await
+        .unwrap();
+    assert_eq!(dates.len(), 3, "P50, P80 and P90");
+    for d in dates {
+        let text = d.text().await.unwrap();
+        assert!(is_day(&text), "a percentile reads `{text}`");
+    }
+    let fees = c
+        .find(Locator::XPath(
+            "//p[starts-with(normalize-space(), 'Known fees: $')]",
+        ))
+        .await
+        .expect("the plan's known fees");
+    assert_dollars(&fees.text().await.unwrap());
+    let amounts = c
+        .find_all(Locator::XPath(
+            "//h3[.='Fees']/following-sibling::table[1]/tbody/tr/td[3]",
+        ))
+        .await
+        .unwrap();
+    assert!(!amounts.is_empty(), "no fee table");
+    for amount in amounts {
+        let text = amount.text().await.unwrap();
+        if !text.starts_with("unknown") {
+            assert_dollars(&text);
+        }
+    }
+    assert_labelled(c).await;
+}
+
+/// Every amount in `text` reads as dollars: `$1995` or `$12.50`, never
+/// `$1995.0`.
+fn assert_dollars(text: &str) {
+    let amounts: Vec<&str> = text
+        .split('$')
+        .skip(1)
+        .map(|rest| {
+            rest.split(|ch: char| !(ch.is_ascii_digit() || ch == '.'))
+                .next()
+                .unwrap()
+        })
+        .map(|amount| amount.trim_end_matches('.'))
+        .collect();
+    assert!(!amounts.is_empty(), "no amount in `{text}`");
+    for amount in amounts {
+        let cents = amount.split_once('.').map(|(_, c)| c);
+        assert!(
+            !amount.is_empty() && cents.is_none_or(|c| c.len() == 2),
+            "`${amount}` in `{text}`"
+        );
+    }
+}
+
+fn is_day(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, x)| i == 4 || i == 7 || x.is_ascii_digit())
+}
+
+async fn send_a_document(c: &Client) {
+    choose(c, "#step", "ny-clt-apply").await;
+    click_button(c, "Open application").await;
+    wait_page(
+        c,
+        "Apply to NYSED for the clinical laboratory technologist license",
+    )
+    .await;
+    assert!(path(c).await.starts_with("/applications/"));
+    assert_labelled(c).await;
+    choose(c, "#s-form-1", "sent").await;
+    tab_to(c, "input#t-form-1").await;
+    type_text(c, "EE123456789US").await;
+    submit(c).await;
+    let status = wait_text(c, "#doc-form-1 .doc-status", "sent").await;
+    assert!(status.contains("tracking EE123456789US"), "{status}");
+    let history = find(c, "ol.history").await.text().await.unwrap();
+    assert!(history.contains("document"), "{history}");
+    assert_labelled(c).await;
+}
+
+async fn see_the_dashboard(c: &Client) {
+    click_link(c, "Dashboard").await;
+    wait_page(c, "Dashboard").await;
+    assert_labelled(c).await;
+    let stages = find(c, "ul.stages").await.text().await.unwrap();
+    assert!(stages.contains("draft: 1"), "{stages}");
+    let row = c
+        .find(Locator::XPath(
+            "//table[caption]/tbody/tr[td/a[normalize-space()='Ana Reyes']]",
+        ))
+        .await
+        .expect("Ana Reyes on the dashboard");
+    let mut cells = Vec::new();
+    for cell in row.find_all(Locator::Css("td")).await.unwrap() {
+        cells.push(cell.text().await.unwrap());
+    }
+    assert_eq!(cells[1], "draft", "stage");
+    assert_eq!(cells[2], "1", "open applications");
+    for count in &cells[3..5] {
+        assert!(count.parse::<u32>().is_ok(), "a count reads `{count}`");
+    }
+    let caption = find(c, "table caption").await.text().await.unwrap();
+    assert!(caption.starts_with("1 candidate,"), "{caption}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_profile_shows_each_problem_and_keeps_the_typed_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = server_mode(&dir).await;
+    let base = server.url("");
+    in_browser(|c| async move {
+        c.goto(&format!("{base}/people")).await.unwrap();
+        log_in(&c, PASSWORD).await;
+        add_person(&c, "Bea Santos").await;
+
+        let bad_day = "[person]\nname = \"Bea Santos\"\ncitizenship = [\"PH\"]\n\n\
+[[education]]\ntitle = \"BS Medical Technology\"\nlevel = \"bachelor\"\n\
+field = \"medical_laboratory_science\"\ncountry = \"PH\"\ncompleted = 2022-13-40\n";
+        let problems = refused(&c, "Bea Santos", bad_day).await;
+        assert!(problems.contains("line 10"), "{problems}");
+
+        let fixed_day = bad_day.replace("2022-13-40", "2022-05-31");
+        let unknown =
+            format!("{fixed_day}\n[[credential]]\nid = \"ascp-mlx\"\nearned = 2023-01-10\n");
+        let problems = refused(&c, "Bea Santos", &unknown).await;
+        assert!(problems.contains("ascp-mlx"), "{problems}");
+        assert!(problems.contains("credential"), "{problems}");
+
+        retype(&c, "#profile", &fixed_day).await;
+        click_button(&c, "Save profile").await;
+        wait_page(&c, "Bea Santos").await;
+        wait_text(&c, ".actions", "Edit profile (version 1)").await;
+    })
+    .await;
+    drop(server);
+}
+
+/// Types `text` as the profile and saves it; expects the refusal, with the
+/// text still in the editor as typed. Returns the problems' text.
+async fn refused(c: &Client, name: &str, text: &str) -> String {
+    retype(c, "#profile", text).await;
+    press(c, Key::Tab).await;
+    submit(c).await;
+    let problems = wait_text(c, "#profile-problems", "was not saved").await;
+    wait_page(c, &format!("Profile of {name}")).await;
+    let kept = find(c, "#profile").await.prop("value").await.unwrap();
+    assert_eq!(kept.as_deref(), Some(text), "the typed text was not kept");
+    let editor = find(c, "#profile").await;
+    assert_eq!(
+        editor.attr("aria-invalid").await.unwrap().as_deref(),
+        Some("true")
+    );
+    assert_labelled(c).await;
+    problems
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_mode_asks_for_a_login_refuses_a_wrong_password_and_logs_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = server_mode(&dir).await;
+    let base = server.url("");
+    in_browser(|c| async move {
+        c.goto(&format!("{base}/people")).await.unwrap();
+        wait_page(&c, "Log in").await;
+        assert_eq!(path(&c).await, "/login?next=/people");
+        assert_labelled(&c).await;
+        tab_to(&c, "input#email").await;
+        press(&c, Key::Tab).await;
+        assert_eq!(focused(&c).await, "input#password");
+        press(&c, Key::Tab).await;
+        assert_eq!(focused(&c).await, "button \"Log in\"");
+
+        log_in(&c, "not the password").await;
+        let error = wait_text(&c, "#login-error", "").await;
+        assert!(!error.is_empty(), "no error shown");
+        wait_page(&c, "Log in").await;
+        let email = find(&c, "#email").await.prop("value").await.unwrap();
+        assert_eq!(email.as_deref(), Some(EMAIL), "the email was not kept");
+        assert_labelled(&c).await;
+
+        log_in(&c, PASSWORD).await;
+        wait_page(&c, "People").await;
+        assert_eq!(path(&c).await, "/people");
+        wait_text(&c, "header .who", "(admin)").await;
+
+        click_button(&c, "Log out").await;
+        wait_page(&c, "Log in").await;
+        c.goto(&format!("{base}/people")).await.unwrap();
+        wait_page(&c, "Log in").await;
+        assert_eq!(path(&c).await, "/login?next=/people", "still logged in");
+    })
+    .await;
+    drop(server);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn local_mode_opens_without_login_on_the_people_list_then_the_overview() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(Database::Local(dir.path().to_path_buf())).await;
+    let base = server.url("");
+    in_browser(|c| async move {
+        c.goto(&format!("{base}/")).await.unwrap();
+        wait_page(&c, "People").await;
+        assert_eq!(path(&c).await, "/people");
+        wait_text(&c, "header .who", "local mode").await;
+        assert_labelled(&c).await;
+        add_person(&c, "Cy Lopez").await;
+        retype(&c, "#profile", &example_profile()).await;
+        click_button(&c, "Save profile").await;
+        wait_page(&c, "Cy Lopez").await;
+
+        c.goto(&format!("{base}/")).await.unwrap();
+        wait_page(&c, "Cy Lopez").await;
+        assert!(path(&c).await.starts_with("/people/"));
+        wait_text(&c, "#elig", "Where you stand").await;
+        assert_labelled(&c).await;
+    })
+    .await;
+    drop(server);
+}
