@@ -18,13 +18,21 @@ impl Date {
         NaiveDate::from_ymd_opt(year, month, day).map(Date)
     }
 
-    /// Parses `YYYY-MM-DD`.
+    /// Parses `YYYY-MM-DD`. The year is four digits: chrono's `%Y` also
+    /// reads signed years of any length (`-5000-01-01`, `+200000-01-01`),
+    /// which no record needs and which PostgreSQL's `date` cannot hold.
     pub fn parse(text: &str) -> Result<Self, DateError> {
-        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        let text = text.trim();
+        let error = || DateError {
+            input: text.to_owned(),
+        };
+        let year = text.split('-').next().unwrap_or("");
+        if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(error());
+        }
+        NaiveDate::parse_from_str(text, "%Y-%m-%d")
             .map(Date)
-            .map_err(|_| DateError {
-                input: text.to_owned(),
-            })
+            .map_err(|_| error())
     }
 
     /// The same day `years` later (29 February falls back to 28 February).
@@ -371,6 +379,19 @@ mod tests {
     fn dates_reject_impossible_days() {
         assert!(Date::parse("2023-02-30").is_err());
         assert!(Date::parse("31/05/2022").is_err());
+    }
+
+    #[test]
+    fn dates_have_four_digit_years() {
+        assert!(Date::parse("-5000-01-01").is_err());
+        assert!(Date::parse("+200000-01-01").is_err());
+        assert!(Date::parse("20250-01-01").is_err());
+        assert!(Date::parse("225-01-01").is_err());
+        assert_eq!(
+            Date::parse(" 0001-01-01 ").unwrap().to_string(),
+            "0001-01-01"
+        );
+        assert_eq!(Date::parse("9999-12-31").unwrap().to_string(), "9999-12-31");
     }
 
     #[test]

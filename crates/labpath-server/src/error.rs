@@ -135,6 +135,16 @@ impl ApiError {
         )
     }
 
+    /// 405: the path exists, but not with this method (the `Allow` header
+    /// lists those it answers).
+    pub fn method_not_allowed(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            message,
+        )
+    }
+
     /// 429: too many attempts.
     pub fn rate_limited(message: impl Into<String>, retry_after: u64) -> Self {
         let mut e = Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", message);

@@ -32,43 +32,84 @@ fn content_type_is(req: &Request, expected: &str) -> bool {
 }
 
 /// Reads JSON into `T`, naming the field at fault.
+///
+/// Text that is not JSON is a 400; JSON that does not fit `T` (a wrong
+/// type, an unknown field, a missing one) is a 422 naming the field. The
+/// two are told apart by reading the text as JSON first: serde_json calls
+/// some wrong types syntax errors (a number where an enum's word is
+/// expected reads as "expected value").
 pub fn from_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    check_json_text(bytes)?;
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let result = serde_path_to_error::deserialize::<_, T>(&mut de);
-    if result.is_ok() {
-        if let Err(e) = de.end() {
-            return Err(ApiError::bad_request(format!(
-                "the body is not valid JSON: {e} (line {}, column {})",
-                e.line(),
-                e.column()
-            )));
+    serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let message = match inner.classify() {
+            serde_json::error::Category::Data => clean(&inner.to_string()),
+            _ => format!("`{path}` has a value of the wrong type"),
+        };
+        let error = ApiError::invalid(message);
+        if path == "." || path.is_empty() {
+            error
+        } else {
+            error.at(path)
         }
+    })
+}
+
+/// Refuses a body that is not JSON (400), and one holding a NUL character
+/// (422, naming where): PostgreSQL cannot store NUL in text or `jsonb`,
+/// and no labpath field has a use for it.
+pub fn check_json_text(bytes: &[u8]) -> Result<(), ApiError> {
+    if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+        return Err(ApiError::bad_request(format!(
+            "the body is not valid JSON: {} (line {}, column {})",
+            clean(&e.to_string()),
+            e.line(),
+            e.column()
+        )));
     }
-    match result {
-        Ok(v) => Ok(v),
-        Err(e) => {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            let message = match inner.classify() {
-                serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
-                    format!(
-                        "the body is not valid JSON: {inner} (line {}, column {})",
-                        inner.line(),
-                        inner.column()
-                    )
-                }
-                _ => clean(&inner.to_string()),
-            };
-            let error = match inner.classify() {
-                serde_json::error::Category::Data => ApiError::invalid(message),
-                _ => ApiError::bad_request(message),
-            };
-            Err(if path == "." || path.is_empty() {
+    // JSON writes NUL only as the escape `\u0000`; most bodies lack even
+    // the six bytes, so only those that have them are read whole.
+    if bytes.windows(6).any(|w| w == b"\\u0000") {
+        let value: serde_json::Value =
+            serde_json::from_slice(bytes).map_err(|e| ApiError::bad_request(e.to_string()))?;
+        if let Some(path) = nul_at(&value, String::new()) {
+            let error =
+                ApiError::invalid("text cannot hold the NUL character (`\\u0000`): remove it");
+            return Err(if path.is_empty() {
                 error
             } else {
                 error.at(path)
-            })
+            });
         }
+    }
+    Ok(())
+}
+
+/// The path of the first string (or key) holding NUL, as `a.b[2]`.
+fn nul_at(value: &serde_json::Value, path: String) -> Option<String> {
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match value {
+        serde_json::Value::String(s) => s.contains('\0').then_some(path),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| nul_at(v, format!("{path}[{i}]"))),
+        serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
+            if k.contains('\0') {
+                Some(join(k))
+            } else {
+                nul_at(v, join(k))
+            }
+        }),
+        _ => None,
     }
 }
 
@@ -220,7 +261,8 @@ pub fn id<T: std::str::FromStr<Err = labpath_store::ids::IdParseError>>(
 }
 
 /// A JSON body kept as text (`Content-Type: application/json`), for inputs
-/// read by their own parser (a profile, read against the catalog).
+/// read by their own parser (a profile, read against the catalog); it is
+/// checked to be JSON without NUL first, like every JSON body.
 pub struct JsonText(pub String);
 
 impl<S: Send + Sync> FromRequest<S> for JsonText {
@@ -231,8 +273,9 @@ impl<S: Send + Sync> FromRequest<S> for JsonText {
             return Err(ApiError::media_type("application/json"));
         }
         let bytes = Bytes::from_request(req, state).await.map_err(body_error)?;
-        String::from_utf8(bytes.to_vec())
-            .map(JsonText)
-            .map_err(|_| ApiError::bad_request("the body is not UTF-8 text"))
+        let text = String::from_utf8(bytes.to_vec())
+            .map_err(|_| ApiError::bad_request("the body is not UTF-8 text"))?;
+        check_json_text(text.as_bytes())?;
+        Ok(JsonText(text))
     }
 }

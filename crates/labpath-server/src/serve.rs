@@ -145,9 +145,31 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::audit::layer,
         ))
+        // After the routes: it applies to those already added.
+        .method_not_allowed_fallback(method_not_allowed)
         .fallback(crate::pages::not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
+}
+
+/// A path that exists asked with a method it does not answer: the API's
+/// error shape under `/api` (axum's own 405 has an empty body), the error
+/// page elsewhere. axum adds the `Allow` header.
+async fn method_not_allowed(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    method: axum::http::Method,
+    uri: axum::http::Uri,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let e = ApiError::method_not_allowed(format!(
+        "`{}` does not answer `{method}`: the `Allow` header lists the methods it does",
+        uri.path()
+    ));
+    if uri.path().starts_with("/api/") {
+        e.into_response()
+    } else {
+        crate::pages::error_page(&state, &e)
+    }
 }
 
 /// The shared state for a database.

@@ -1,0 +1,421 @@
+//! What the server's API tests share: a logged-in client that keeps its
+//! session token and CSRF token in view (so a test can replay or drop
+//! them), the checks every error answer must pass, and a world of two
+//! organizations with people, applications, reminders, CE activities and
+//! contacts, made through the API itself.
+
+#![allow(
+    dead_code,
+    reason = "each test binary uses the part of these helpers it needs"
+)]
+
+use labpath_server::testing::Running;
+use reqwest::header::HeaderMap;
+use serde_json::{Value, json};
+
+/// Every test password (at least 10 characters).
+pub const PASSWORD: &str = "correct horse battery";
+
+/// The catalog step every fixture application is opened from.
+pub const STEP: &str = "ny-clt-apply";
+
+/// A profile that holds a credential with a renewal cycle (`ascp-mlt`), so
+/// CE activities can be logged against it.
+pub fn profile() -> Value {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/profiles/mlt-ascp-bachelor.toml"
+    ))
+    .unwrap();
+    let value: toml::Value = toml::from_str(&text).unwrap();
+    serde_json::to_value(value).unwrap()
+}
+
+/// A CE activity inside `ascp-mlt`'s cycle (2025-07-31 to 2028-07-31).
+pub fn activity(title: &str) -> Value {
+    json!({
+        "title": title,
+        "date": "2026-03-01",
+        "credit": { "unit": "contact_hours", "amount": 2.0 },
+        "categories": ["chemistry"],
+    })
+}
+
+/// An answer, read whole.
+#[derive(Debug)]
+pub struct Answer {
+    /// The status code.
+    pub status: u16,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The body as text.
+    pub text: String,
+}
+
+impl Answer {
+    /// The body as JSON (panics with the body when it is not).
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text)
+            .unwrap_or_else(|e| panic!("not JSON ({e}), status {}: {}", self.status, self.text))
+    }
+
+    /// The `Content-Type` without parameters.
+    pub fn media_type(&self) -> String {
+        self.headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .unwrap_or("")
+            .trim()
+            .to_owned()
+    }
+
+    /// Asserts the status, showing the body when it differs; returns self.
+    pub fn expect(&self, status: u16, what: &str) -> &Self {
+        assert_eq!(self.status, status, "{what}: {}", self.text);
+        self
+    }
+}
+
+/// Reads a response whole.
+pub async fn answer(response: reqwest::Response) -> Answer {
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let text = response.text().await.unwrap();
+    Answer {
+        status,
+        headers,
+        text,
+    }
+}
+
+/// A caller: no cookie jar, the session token sent by hand, so a test can
+/// reuse a token after logout or send a request without the CSRF token.
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    /// The session cookie's token (`None`: no session).
+    pub token: Option<String>,
+    /// The session's CSRF token.
+    pub csrf: String,
+    /// The user (`null` without a session).
+    pub user: Value,
+}
+
+impl Client {
+    /// A caller without a session.
+    pub fn anonymous(server: &Running) -> Client {
+        Client {
+            http: reqwest::Client::new(),
+            base: server.url(""),
+            token: None,
+            csrf: String::new(),
+            user: Value::Null,
+        }
+    }
+
+    /// Logs in (panics unless the login succeeds).
+    pub async fn login(server: &Running, email: &str, password: &str) -> Client {
+        let mut client = Client::anonymous(server);
+        let a = client
+            .send(
+                "POST",
+                "/api/login",
+                Some(&json!({ "email": email, "password": password })),
+            )
+            .await;
+        a.expect(200, &format!("login as {email}"));
+        let cookie = a
+            .headers
+            .get(reqwest::header::SET_COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_else(|| panic!("login as {email} set no cookie"));
+        let token = cookie
+            .split(';')
+            .next()
+            .and_then(|pair| pair.split_once('='))
+            .map(|(_, v)| v.to_owned())
+            .unwrap();
+        let session = a.json();
+        client.token = Some(token);
+        client.csrf = session["csrf"].as_str().unwrap().to_owned();
+        client.user = session["user"].clone();
+        client
+    }
+
+    /// The user's id.
+    pub fn id(&self) -> i64 {
+        self.user["id"].as_i64().unwrap()
+    }
+
+    /// A request with the session cookie (if any) and nothing else.
+    pub fn request(&self, method: &str, path: &str) -> reqwest::RequestBuilder {
+        let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+        let mut r = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(token) = &self.token {
+            r = r.header(
+                reqwest::header::COOKIE,
+                format!("{}={token}", labpath_server::auth::COOKIE),
+            );
+        }
+        r
+    }
+
+    /// A request with the session cookie, the CSRF token and a JSON body.
+    pub async fn send(&self, method: &str, path: &str, body: Option<&Value>) -> Answer {
+        let mut r = self
+            .request(method, path)
+            .header("x-csrf-token", &self.csrf);
+        if let Some(body) = body {
+            r = r.json(body);
+        }
+        answer(r.send().await.unwrap()).await
+    }
+
+    /// `GET`, expecting 200 and JSON.
+    pub async fn get(&self, path: &str) -> Value {
+        let a = self.send("GET", path, None).await;
+        a.expect(200, &format!("GET {path}"));
+        a.json()
+    }
+
+    /// A change expected to succeed with `status`; its JSON answer.
+    pub async fn ok(&self, method: &str, path: &str, body: Value, status: u16) -> Value {
+        let a = self.send(method, path, Some(&body)).await;
+        a.expect(status, &format!("{method} {path}"));
+        a.json()
+    }
+}
+
+/// Words that give away the server's insides in an answer.
+const INTERNALS: &[&str] = &[
+    "sqlx",
+    "panicked",
+    "backtrace",
+    "stack trace",
+    "thread '",
+    ".rs:",
+    "src/",
+    "/work/",
+    "/home/",
+    "select ",
+    "insert into",
+    "where ",
+    "constraint",
+    "database error",
+    "error returned from database",
+    "postgres",
+    "sqlite",
+    "pgconnection",
+    "syntax error at",
+];
+
+/// Asserts a body says nothing of the server's insides.
+pub fn assert_no_internals(text: &str, what: &str) {
+    let lower = text.to_lowercase();
+    for word in INTERNALS {
+        assert!(
+            !lower.contains(word),
+            "{what}: the answer gives away internals (`{word}`): {text}"
+        );
+    }
+}
+
+/// Asserts the documented error shape with this status and code, and no
+/// internals; returns the inner `error` object.
+pub fn assert_error(a: &Answer, status: u16, code: &str, what: &str) -> Value {
+    assert_eq!(a.status, status, "{what}: {}", a.text);
+    assert_eq!(a.media_type(), "application/json", "{what}: {}", a.text);
+    assert_no_internals(&a.text, what);
+    let body = a.json();
+    let outer = body.as_object().unwrap_or_else(|| panic!("{what}: {body}"));
+    assert_eq!(outer.len(), 1, "{what}: only `error` at the top: {body}");
+    let inner = body["error"]
+        .as_object()
+        .unwrap_or_else(|| panic!("{what}: no `error` object: {body}"));
+    for key in inner.keys() {
+        assert!(
+            ["status", "code", "message", "field", "details"].contains(&key.as_str()),
+            "{what}: unexpected key `{key}`: {body}"
+        );
+    }
+    assert_eq!(inner["status"], status, "{what}: {body}");
+    assert_eq!(inner["code"], code, "{what}: {body}");
+    let message = inner["message"].as_str().unwrap_or("");
+    assert!(!message.trim().is_empty(), "{what}: no message: {body}");
+    if let Some(field) = inner.get("field") {
+        assert!(field.is_string(), "{what}: `field` is text: {body}");
+    }
+    if let Some(details) = inner.get("details") {
+        let list = details.as_array().unwrap();
+        assert!(
+            list.iter().all(|d| d["message"].is_string()),
+            "{what}: {body}"
+        );
+    }
+    body["error"].clone()
+}
+
+/// One person's records in the world.
+#[derive(Debug, Clone)]
+pub struct Records {
+    /// The person's id.
+    pub person: i64,
+    /// An application of theirs.
+    pub app: i64,
+    /// The key of that application's first checklist document.
+    pub key: String,
+    /// A reminder of theirs.
+    pub reminder: i64,
+}
+
+/// An organization with its three roles and two people.
+#[derive(Debug, Clone)]
+pub struct Org {
+    /// The organization's id.
+    pub id: i64,
+    /// Its admin.
+    pub admin: Client,
+    /// A staff member.
+    pub staff: Client,
+    /// A candidate, linked to `mine`.
+    pub candidate: Client,
+    /// The candidate's own records.
+    pub mine: Records,
+    /// Another person of the organization, with the same kinds of records.
+    pub other: Records,
+}
+
+/// Adds a person with a profile and one of each record; every text they
+/// carry contains `tag`, so an answer that shows them can be caught.
+pub async fn person_with_records(admin: &Client, tag: &str) -> Records {
+    let person = admin
+        .ok(
+            "POST",
+            "/api/people",
+            json!({ "name": format!("{tag} Person"), "profile": profile() }),
+            201,
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    let app = admin
+        .ok(
+            "POST",
+            &format!("/api/people/{person}/applications"),
+            json!({ "step": STEP, "reference": format!("{tag}-REF") }),
+            201,
+        )
+        .await;
+    let app_id = app["application"]["id"].as_i64().unwrap();
+    let key = app["checklist"][0]["key"].as_str().unwrap().to_owned();
+    let reminder = admin
+        .ok(
+            "POST",
+            &format!("/api/people/{person}/reminders"),
+            json!({ "due": "2030-01-15", "what": format!("{tag} reminder"), "application": app_id.to_string() }),
+            201,
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    admin
+        .ok(
+            "POST",
+            &format!("/api/people/{person}/ce"),
+            activity(&format!("{tag} course")),
+            201,
+        )
+        .await;
+    admin
+        .ok(
+            "POST",
+            &format!("/api/applications/{app_id}/contacts"),
+            json!({ "channel": "call", "with": format!("{tag} clerk"), "summary": format!("{tag} call") }),
+            201,
+        )
+        .await;
+    Records {
+        person,
+        app: app_id,
+        key,
+        reminder,
+    }
+}
+
+/// Creates an organization named after `tag` (its emails are
+/// `ROLE@TAG.example`), its staff member and candidate, the candidate's
+/// records (tagged `tag`) and another person's (tagged `other_tag`).
+pub async fn organization(server: &Running, tag: &str, other_tag: &str) -> Org {
+    let lower = tag.to_lowercase();
+    let admin_email = format!("admin@{lower}.example");
+    let (org, _) = server
+        .organization(&format!("{tag} Agency"), &admin_email, PASSWORD)
+        .await;
+    let admin = Client::login(server, &admin_email, PASSWORD).await;
+    admin
+        .ok(
+            "POST",
+            "/api/users",
+            json!({ "email": format!("staff@{lower}.example"), "name": format!("{tag} Staff"), "role": "staff", "password": PASSWORD }),
+            201,
+        )
+        .await;
+    let mine = person_with_records(&admin, tag).await;
+    let other = person_with_records(&admin, other_tag).await;
+    admin
+        .ok(
+            "POST",
+            "/api/users",
+            json!({ "email": format!("candidate@{lower}.example"), "name": format!("{tag} Candidate"), "role": "candidate", "password": PASSWORD, "person": mine.person.to_string() }),
+            201,
+        )
+        .await;
+    let staff = Client::login(server, &format!("staff@{lower}.example"), PASSWORD).await;
+    let candidate = Client::login(server, &format!("candidate@{lower}.example"), PASSWORD).await;
+    Org {
+        id: org.id.get(),
+        admin,
+        staff,
+        candidate,
+        mine,
+        other,
+    }
+}
+
+/// Everything stored about an organization's people, as its admin reads it
+/// (to compare before and after refused requests).
+pub async fn snapshot(admin: &Client) -> Value {
+    let people = admin.get("/api/people?per_page=200").await;
+    let mut out = Vec::new();
+    for p in people["items"].as_array().unwrap() {
+        let id = p["id"].as_i64().unwrap();
+        let apps = admin
+            .get(&format!("/api/people/{id}/applications?per_page=200"))
+            .await;
+        let mut states = Vec::new();
+        for a in apps["items"].as_array().unwrap() {
+            let app = a["id"].as_i64().unwrap();
+            states.push(json!({
+                "state": admin.get(&format!("/api/applications/{app}")).await,
+                "history": admin.get(&format!("/api/applications/{app}/history")).await,
+                "contacts": admin.get(&format!("/api/applications/{app}/contacts?per_page=200")).await,
+            }));
+        }
+        let profile = admin
+            .send("GET", &format!("/api/people/{id}/profile"), None)
+            .await;
+        out.push(json!({
+            "person": p,
+            "profile": profile.text,
+            "applications": states,
+            "reminders": admin.get(&format!("/api/people/{id}/reminders?per_page=200")).await,
+            "ce": admin.get(&format!("/api/people/{id}/ce?per_page=200")).await,
+        }));
+    }
+    json!({
+        "people": out,
+        "users": admin.get("/api/users?per_page=200").await,
+    })
+}
