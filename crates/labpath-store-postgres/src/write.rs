@@ -63,6 +63,9 @@ pub(crate) async fn append(
     pending: Pending,
     now: Timestamp,
 ) -> Result<Event, StoreError> {
+    // PostgreSQL text cannot hold NUL: refuse control characters before the
+    // event row is written, as the derivation would after it.
+    labpath_store::state::check_no_control(&pending.change)?;
     let person = match (&pending.change, pending.person) {
         (Change::PersonAdded { .. }, _) => PersonId::from_raw(next_id(tx, Table::People).await?),
         (_, Some(p)) => p,

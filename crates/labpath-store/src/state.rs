@@ -96,7 +96,7 @@ fn texts(change: &Change) -> Vec<&str> {
 /// Text may hold tabs and line breaks but no other control characters: they
 /// are paste accidents, invisible in every listing (and backends may use
 /// them as separators).
-fn check_no_control(change: &Change) -> Result<(), StoreError> {
+pub fn check_no_control(change: &Change) -> Result<(), StoreError> {
     for text in texts(change) {
         if text
             .chars()

@@ -711,3 +711,20 @@ pub async fn one_certificate_proves_one_activity_even_when_raced(store: &dyn Sto
     assert_eq!([x.is_ok(), y.is_ok()].iter().filter(|ok| **ok).count(), 1);
     assert!(ce::log(store, p).await.unwrap().is_empty());
 }
+
+/// A control character (a NUL pasted into a name) is refused as bad input
+/// on every backend, before anything is written.
+pub async fn control_characters_are_refused_before_anything_is_written(store: &dyn Store) {
+    let before = store.counts().await.unwrap();
+    let refused = ops::add_person(store, ACTOR, "Ana\u{0}Lopez", None)
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, StoreError::Invalid(_)), "{refused}");
+    assert_eq!(store.counts().await.unwrap(), before);
+    let p = person(store, "Maria").await;
+    let refused = ops::rename_person(store, ACTOR, p, "Maria\u{0}")
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, StoreError::Invalid(_)), "{refused}");
+    assert_eq!(store.person(p).await.unwrap().name, "Maria");
+}

@@ -62,7 +62,8 @@ macro_rules! contract_suite {
             history_is_filtered_and_paged,
             writers_at_once_lose_nothing,
             an_overdue_application_gets_the_next_playbook_step,
-            one_certificate_proves_one_activity_even_when_raced
+            one_certificate_proves_one_activity_even_when_raced,
+            control_characters_are_refused_before_anything_is_written
         );
         $crate::contract_suite!(@two $fresh, $mode, contract;
             an_export_imports_into_an_empty_store_unchanged,
