@@ -11,7 +11,7 @@ use crate::ids::{BodyId, CredentialId, ExamId, RouteId};
 use crate::maintenance::RuleSet;
 use crate::provenance::{Provenance, Source};
 use crate::requirement::Requirement;
-use crate::step::{Goal, Step};
+use crate::step::{Goal, Step, StepId};
 use crate::units::{Code, Date, Money};
 use crate::vocab::{CredentialKind, Level};
 
@@ -301,6 +301,10 @@ pub struct Catalog {
     maintenance: Vec<RuleSet>,
     credential_index: HashMap<CredentialId, usize>,
     exam_index: HashMap<ExamId, usize>,
+    // Steps and bodies are looked up once per application by the tracker's
+    // overdue scan, hundreds of thousands of times.
+    step_index: HashMap<StepId, usize>,
+    body_index: HashMap<BodyId, usize>,
 }
 
 /// The parts a catalog is built from; the loader fills it after checking it.
@@ -342,6 +346,18 @@ impl Catalog {
             .enumerate()
             .map(|(i, e)| (e.id.clone(), i))
             .collect();
+        let step_index = parts
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), i))
+            .collect();
+        let body_index = parts
+            .bodies
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (b.id.clone(), i))
+            .collect();
         Catalog {
             sources: parts.sources,
             bodies: parts.bodies,
@@ -354,6 +370,8 @@ impl Catalog {
             maintenance: parts.maintenance,
             credential_index,
             exam_index,
+            step_index,
+            body_index,
         }
     }
 
@@ -384,7 +402,7 @@ impl Catalog {
 
     /// A body by id.
     pub fn body(&self, id: &str) -> Option<&Body> {
-        self.bodies.iter().find(|b| b.id.as_str() == id)
+        self.body_index.get(id).map(|&i| &self.bodies[i])
     }
 
     /// Every cited source.
@@ -419,7 +437,7 @@ impl Catalog {
 
     /// A step by id.
     pub fn step(&self, id: &str) -> Option<&Step> {
-        self.steps.iter().find(|s| s.id.as_str() == id)
+        self.step_index.get(id).map(|&i| &self.steps[i])
     }
 
     /// Every maintenance rule set.

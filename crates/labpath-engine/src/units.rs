@@ -110,7 +110,30 @@ pub struct DateError {
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.format("%Y-%m-%d"))
+        let (year, month, day) = (self.0.year(), self.0.month(), self.0.day());
+        // Four-digit years are written digit by digit: a tracker's overdue
+        // scan writes hundreds of thousands of days, and chrono's formatter
+        // parses its pattern every time. It keeps the other years (signed).
+        let Ok(year) = u32::try_from(year) else {
+            return write!(f, "{}", self.0.format("%Y-%m-%d"));
+        };
+        if year > 9999 {
+            return write!(f, "{}", self.0.format("%Y-%m-%d"));
+        }
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        let text = [
+            digit(year / 1000),
+            digit(year / 100),
+            digit(year / 10),
+            digit(year),
+            b'-',
+            digit(month / 10),
+            digit(month),
+            b'-',
+            digit(day / 10),
+            digit(day),
+        ];
+        f.write_str(std::str::from_utf8(&text).map_err(|_| fmt::Error)?)
     }
 }
 
@@ -352,6 +375,16 @@ mod tests {
     fn five_years_after_a_leap_day_is_the_28th() {
         let d = Date::parse("2020-02-29").unwrap();
         assert_eq!(d.add_years(5).to_string(), "2025-02-28");
+    }
+
+    #[test]
+    fn a_day_is_written_as_chrono_writes_it_in_every_year() {
+        let mut day = Date::from_ymd(-3, 12, 25).unwrap();
+        let last = Date::from_ymd(10_002, 1, 10).unwrap();
+        while day <= last {
+            assert_eq!(day.to_string(), day.0.format("%Y-%m-%d").to_string());
+            day = day.add_days(17);
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! the catalog and today's date.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::future::Future;
 use std::task::Poll;
 
@@ -21,7 +22,9 @@ use serde::Serialize;
 use crate::error::StoreError;
 use crate::ids::{ApplicationId, EventId, PersonId};
 use crate::model::{AppFilter, Application, ChecklistItem, Reminder};
-use crate::stall::{Action, Urgency, Wait, document_action, measure, next_action};
+use crate::stall::{
+    Action, Urgency, Wait, catalog_body_name, measure, next_action, write_document_action,
+};
 use crate::status::AppStatus;
 use crate::store::Store;
 
@@ -280,9 +283,9 @@ fn route_closes(
     })
 }
 
-/// One line of `labpath status`.
+/// One line of `labpath status`. The catalog's text in `next` is borrowed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Alert {
+pub struct Alert<'a> {
     /// How urgent.
     pub urgency: Urgency,
     /// Whose.
@@ -304,15 +307,18 @@ pub struct Alert {
     pub wait: Option<Wait>,
     /// What to do.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub next: Option<Action>,
+    pub next: Option<Action<'a>>,
 }
 
 /// Every alert of the records, most urgent first.
-pub fn alerts(catalog: &Catalog, records: &Records, today: Date) -> Vec<Alert> {
-    let mut items_of: HashMap<ApplicationId, Vec<&ChecklistItem>> = HashMap::new();
-    for item in &records.items {
-        items_of.entry(item.application).or_default().push(item);
-    }
+pub fn alerts<'a>(catalog: &'a Catalog, records: &Records, today: Date) -> Vec<Alert<'a>> {
+    // The items of each application, in their order: sorted by application
+    // (stable, so positions keep their order; the store reads them in this
+    // order already, which the sort only checks).
+    let mut items: Vec<&ChecklistItem> = records.items.iter().collect();
+    items.sort_by_key(|i| i.application);
+    // Searched instead of `items`: the ids lie side by side in memory.
+    let ids: Vec<ApplicationId> = items.iter().map(|i| i.application).collect();
     let mut out = Vec::new();
     for app in records
         .applications
@@ -322,7 +328,9 @@ pub fn alerts(catalog: &Catalog, records: &Records, today: Date) -> Vec<Alert> {
         let Some(step) = catalog.step(&app.step) else {
             continue;
         };
-        let items = items_of.get(&app.id).map(Vec::as_slice).unwrap_or(&[]);
+        let start = ids.partition_point(|&id| id < app.id);
+        let len = ids[start..].partition_point(|&id| id == app.id);
+        let items = &items[start..start + len];
         application_alerts(catalog, app, step, items, today, &mut out);
     }
     let shown = move |due: Date, stays_overdue: bool| {
@@ -330,104 +338,85 @@ pub fn alerts(catalog: &Catalog, records: &Records, today: Date) -> Vec<Alert> {
         left <= DUE_SOON_DAYS && (left >= 0 || stays_overdue)
     };
     for d in deadlines_where(catalog, records, today, shown) {
-        let left = today.days_until(d.due);
-        let urgency = if left < 0 && d.stays_overdue {
-            Urgency::Overdue
-        } else if (0..=DUE_SOON_DAYS).contains(&left) {
-            Urgency::DueSoon
-        } else {
-            continue;
-        };
-        let when = match left {
-            0 => "today".to_owned(),
-            1 => "tomorrow".to_owned(),
-            n if n < 0 => format!("{} days ago, on {}", -n, d.due),
-            n => format!("in {n} days, on {}", d.due),
-        };
-        out.push(Alert {
-            urgency,
-            person: d.person,
-            application: d.application,
-            document: None,
-            subject: match (&d.source, d.application) {
-                (DeadlineSource::Reminder { id }, _) => format!("reminder {id}"),
-                (_, Some(app)) => format!("application {app}: deadline"),
-                (_, None) => "deadline".to_owned(),
-            },
-            what: format!("{}: due {when}", d.what),
-            due: d.due,
-            wait: None,
-            next: None,
-        });
+        out.extend(deadline_alert(d, today));
     }
-    out.sort_by(|a, b| {
-        (a.urgency, a.due, a.person, a.application, &a.document).cmp(&(
-            b.urgency,
-            b.due,
-            b.person,
-            b.application,
-            &b.document,
-        ))
-    });
-    out
+    most_urgent_first(out)
 }
 
-fn subject(app: &Application, step: &Step, catalog: &Catalog) -> String {
-    let body = step
-        .body
-        .as_ref()
-        .and_then(|b| catalog.body(b.as_str()))
-        .map(|b| b.short_name.clone().unwrap_or_else(|| b.name.clone()));
-    match body {
-        Some(b) => format!("application {} ({b}: {})", app.id, app.step),
-        None => format!("application {} ({})", app.id, app.step),
-    }
+/// The alert of a deadline that is overdue or due soon.
+fn deadline_alert(d: Deadline, today: Date) -> Option<Alert<'static>> {
+    let left = today.days_until(d.due);
+    let urgency = if left < 0 && d.stays_overdue {
+        Urgency::Overdue
+    } else if (0..=DUE_SOON_DAYS).contains(&left) {
+        Urgency::DueSoon
+    } else {
+        return None;
+    };
+    let when = match left {
+        0 => "today".to_owned(),
+        1 => "tomorrow".to_owned(),
+        n if n < 0 => format!("{} days ago, on {}", -n, d.due),
+        n => format!("in {n} days, on {}", d.due),
+    };
+    Some(Alert {
+        urgency,
+        person: d.person,
+        application: d.application,
+        document: None,
+        subject: match (&d.source, d.application) {
+            (DeadlineSource::Reminder { id }, _) => format!("reminder {id}"),
+            (_, Some(app)) => format!("application {app}: deadline"),
+            (_, None) => "deadline".to_owned(),
+        },
+        what: format!("{}: due {when}", d.what),
+        due: d.due,
+        wait: None,
+        next: None,
+    })
 }
 
-fn application_alerts(
-    catalog: &Catalog,
+/// Sorts by urgency, day, person, application and document, keeping the
+/// order alerts were made in among equals. The keys are sorted rather than
+/// the alerts themselves: an alert is large, and a scan makes many.
+fn most_urgent_first(alerts: Vec<Alert<'_>>) -> Vec<Alert<'_>> {
+    let mut keys: Vec<_> = alerts
+        .iter()
+        .enumerate()
+        .map(|(n, a)| {
+            (
+                a.urgency,
+                a.due,
+                a.person,
+                a.application,
+                a.document.as_deref(),
+                n,
+            )
+        })
+        .collect();
+    // The position breaks every tie, so an unstable sort gives the stable order.
+    keys.sort_unstable();
+    let order: Vec<usize> = keys.into_iter().map(|k| k.5).collect();
+    let mut slots: Vec<Option<Alert<'_>>> = alerts.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|n| slots[n].take()).collect()
+}
+
+fn application_alerts<'a>(
+    catalog: &'a Catalog,
     app: &Application,
     step: &Step,
     items: &[&ChecklistItem],
     today: Date,
-    out: &mut Vec<Alert>,
+    out: &mut Vec<Alert<'a>>,
 ) {
-    let subject = subject(app, step, catalog);
-    let body_name = step
-        .body
-        .as_ref()
-        .and_then(|b| catalog.body(b.as_str()))
-        .map(|b| b.short_name.clone().unwrap_or_else(|| b.name.clone()))
-        .unwrap_or_else(|| "the body".to_owned());
+    let known = catalog_body_name(step, catalog);
+    let body_name = known.unwrap_or("the body");
+    let subject = match known {
+        Some(b) => format!("application {} ({b}: {})", app.id, app.step),
+        None => format!("application {} ({})", app.id, app.step),
+    };
     if let Some(since) = app.waiting_since {
-        let wait = measure(since, step, today);
-        let next = next_action(app, step, catalog);
-        let escalation_due = next.as_ref().is_some_and(|n| n.due <= today);
-        let urgency = wait.urgency.or(escalation_due.then_some(Urgency::DueSoon));
-        if let Some(urgency) = urgency {
-            out.push(Alert {
-                urgency,
-                person: app.person,
-                application: Some(app.id),
-                document: None,
-                subject: subject.clone(),
-                what: format!(
-                    "{} {} days since {since}; half of these are decided within {:.0} days, four in five within {:.0} ({})",
-                    app.status,
-                    wait.days,
-                    wait.percentiles.p50,
-                    wait.percentiles.p80,
-                    step.duration.basis.label()
-                ),
-                due: if urgency == Urgency::Overdue {
-                    wait.overdue_on
-                } else {
-                    next.as_ref().map_or(wait.overdue_on, |n| n.due.min(wait.overdue_on))
-                },
-                wait: Some(wait),
-                next,
-            });
-        }
+        out.extend(wait_alert(catalog, app, step, since, &subject, today));
     }
     if app.status == AppStatus::Draft {
         let open = items.iter().filter(|i| i.status.is_to_do()).count();
@@ -436,7 +425,7 @@ fn application_alerts(
             person: app.person,
             application: Some(app.id),
             document: None,
-            subject: subject.clone(),
+            subject,
             what: format!(
                 "draft since {}: {open} of {} documents not yet requested or sent",
                 app.status_on,
@@ -448,36 +437,86 @@ fn application_alerts(
         });
         return;
     }
-    document_alerts(items, app, step, &subject, &body_name, today, out);
-    let to_do: Vec<&&ChecklistItem> = items.iter().filter(|i| i.status.is_to_do()).collect();
-    if !to_do.is_empty() {
-        let list = to_do
-            .iter()
-            .map(|i| match &i.reason {
-                Some(r) => format!("`{}` again (rejected: {r})", i.key),
-                None => format!("`{}` from {}", i.key, i.sender.label()),
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
-        out.push(Alert {
-            urgency: Urgency::ToDo,
-            person: app.person,
-            application: Some(app.id),
-            document: None,
-            subject,
-            what: format!(
-                "{} documents still to get to {body_name}: {list}",
-                to_do.len()
-            ),
-            due: to_do
-                .iter()
-                .filter_map(|i| i.status_on)
-                .min()
-                .unwrap_or(app.status_on),
-            wait: None,
-            next: None,
-        });
+    document_alerts(items, app, step, &subject, body_name, today, out);
+    out.extend(to_do_alert(items, app, subject, body_name));
+}
+
+/// The alert of a waiting application that is overdue, past its median or
+/// whose next escalation step has come.
+fn wait_alert<'a>(
+    catalog: &'a Catalog,
+    app: &Application,
+    step: &Step,
+    since: Date,
+    subject: &str,
+    today: Date,
+) -> Option<Alert<'a>> {
+    let wait = measure(since, step, today);
+    let next = next_action(app, step, catalog);
+    let escalation_due = next.as_ref().is_some_and(|n| n.due <= today);
+    let urgency = wait.urgency.or(escalation_due.then_some(Urgency::DueSoon))?;
+    Some(Alert {
+        urgency,
+        person: app.person,
+        application: Some(app.id),
+        document: None,
+        subject: subject.to_owned(),
+        what: format!(
+            "{} {} days since {since}; half of these are decided within {:.0} days, four in five within {:.0} ({})",
+            app.status,
+            wait.days,
+            wait.percentiles.p50,
+            wait.percentiles.p80,
+            step.duration.basis.label()
+        ),
+        due: if urgency == Urgency::Overdue {
+            wait.overdue_on
+        } else {
+            next.as_ref()
+                .map_or(wait.overdue_on, |n| n.due.min(wait.overdue_on))
+        },
+        wait: Some(wait),
+        next,
+    })
+}
+
+/// The documents of an open application still needed or rejected, as one
+/// alert.
+fn to_do_alert(
+    items: &[&ChecklistItem],
+    app: &Application,
+    subject: String,
+    body_name: &str,
+) -> Option<Alert<'static>> {
+    let mut to_do = items.iter().filter(|i| i.status.is_to_do()).peekable();
+    to_do.peek()?;
+    let (mut count, mut list, mut due) = (0, String::new(), None::<Date>);
+    for i in to_do {
+        if count > 0 {
+            list.push_str(", ");
+        }
+        count += 1;
+        // Writing to a `String` cannot fail.
+        let _ = match &i.reason {
+            Some(r) => write!(list, "`{}` again (rejected: {r})", i.key),
+            None => write!(list, "`{}` from {}", i.key, i.sender.label()),
+        };
+        due = match (due, i.status_on) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
     }
+    Some(Alert {
+        urgency: Urgency::ToDo,
+        person: app.person,
+        application: Some(app.id),
+        document: None,
+        subject,
+        what: format!("{count} documents still to get to {body_name}: {list}"),
+        due: due.unwrap_or(app.status_on),
+        wait: None,
+        next: None,
+    })
 }
 
 /// The documents of an application that have waited longer than most, one
@@ -489,7 +528,7 @@ fn document_alerts(
     subject: &str,
     body_name: &str,
     today: Date,
-    out: &mut Vec<Alert>,
+    out: &mut Vec<Alert<'_>>,
 ) {
     let mut late: Vec<(Urgency, &ChecklistItem, Wait)> = items
         .iter()
@@ -512,28 +551,30 @@ fn document_alerts(
         } else {
             today
         };
-        let what = group
-            .iter()
-            .map(|(_, i, w)| {
-                format!(
-                    "`{}` {} {} days (since {})",
-                    i.key, i.status, w.days, w.since
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("; ");
-        let action = group
-            .iter()
-            .map(|(_, i, _)| document_action(i, body_name, due).action)
-            .collect::<Vec<_>>()
-            .join("; ");
+        // Sized for the usual lengths, so the texts seldom grow.
+        let mut what = String::with_capacity(40 + 48 * group.len());
+        what.push_str("documents waiting longer than most: ");
+        let mut action = String::with_capacity(112 * group.len());
+        for (n, (_, i, w)) in group.iter().enumerate() {
+            if n > 0 {
+                what.push_str("; ");
+                action.push_str("; ");
+            }
+            // Writing to a `String` cannot fail.
+            let _ = write!(
+                what,
+                "`{}` {} {} days (since {})",
+                i.key, i.status, w.days, w.since
+            );
+            let _ = write_document_action(&mut action, i, body_name);
+        }
         out.push(Alert {
             urgency,
             person: app.person,
             application: Some(app.id),
             document: (group.len() == 1).then(|| first.key.clone()),
             subject: subject.to_owned(),
-            what: format!("documents waiting longer than most: {what}"),
+            what,
             due: longest.overdue_on,
             next: Some(Action {
                 action,

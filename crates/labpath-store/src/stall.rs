@@ -13,6 +13,9 @@
 //! contact logged since the clock started counts as one step taken. A date
 //! the body promised holds escalation back until it has passed.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
 use labpath_engine::catalog::{Catalog, EscalationStep};
 use labpath_engine::provenance::Provenance;
 use labpath_engine::step::{Step, triangular_quantile};
@@ -70,19 +73,20 @@ impl Urgency {
     }
 }
 
-/// What to do next.
+/// What to do next. The catalog's text is borrowed, not copied: an overdue
+/// scan makes one for each of tens of thousands of applications.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Action {
+pub struct Action<'a> {
     /// The action, as an instruction.
     pub action: String,
     /// How, where the catalog says.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub how: Option<String>,
+    pub how: Option<Cow<'a, str>>,
     /// The day it is due.
     pub due: Date,
     /// Where the advice comes from; `None` for labpath's general advice.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<Provenance>,
+    pub provenance: Option<&'a Provenance>,
 }
 
 /// How a waiting application stands against its step's duration.
@@ -120,15 +124,28 @@ pub fn measure(since: Date, step: &Step, today: Date) -> Wait {
     }
 }
 
+/// The name of a step's body in the catalog: its short name, else its name.
+pub fn catalog_body_name<'a>(step: &Step, catalog: &'a Catalog) -> Option<&'a str> {
+    let body = catalog.body(step.body.as_ref()?.as_str())?;
+    Some(body.short_name.as_deref().unwrap_or(&body.name))
+}
+
+/// What to call the body of a step in advice: its name, else "the body".
+pub fn body_name<'a>(step: &Step, catalog: &'a Catalog) -> &'a str {
+    catalog_body_name(step, catalog).unwrap_or("the body")
+}
+
 /// The next escalation step for a waiting application, from the playbook
 /// of the step's body, or labpath's general advice where the catalog has
 /// none (due when the wait becomes overdue).
-pub fn next_action(app: &Application, step: &Step, catalog: &Catalog) -> Option<Action> {
+pub fn next_action<'a>(
+    app: &Application,
+    step: &Step,
+    catalog: &'a Catalog,
+) -> Option<Action<'a>> {
     let since = app.waiting_since?;
     let body = step.body.as_ref().and_then(|b| catalog.body(b.as_str()));
-    let body_name = body
-        .map(|b| b.short_name.clone().unwrap_or_else(|| b.name.clone()))
-        .unwrap_or_else(|| "the body".to_owned());
+    let body_name = body_name(step, catalog);
     let playbook: &[EscalationStep] = body.map(|b| b.escalation.as_slice()).unwrap_or(&[]);
     let taken = app.contacts_since_waiting as usize;
     let reference = app
@@ -145,9 +162,9 @@ pub fn next_action(app: &Application, step: &Step, catalog: &Catalog) -> Option<
             };
             Action {
                 action: next.action.clone(),
-                how: Some(next.how.clone()),
+                how: Some(Cow::Borrowed(&next.how)),
                 due: from.add_days(i64::from(next.after_days)),
-                provenance: Some(next.provenance.clone()),
+                provenance: Some(&next.provenance),
             }
         }
         None if !playbook.is_empty() => Action {
@@ -160,9 +177,9 @@ pub fn next_action(app: &Application, step: &Step, catalog: &Catalog) -> Option<
         },
         None => Action {
             action: format!("Ask {body_name} for the status of your application{reference}"),
-            how: Some(format!(
+            how: Some(Cow::Owned(format!(
                 "labpath's general advice: the catalog has no escalation playbook for {body_name}. Ask in writing, keep a copy, and log it with `labpath contact add`."
-            )),
+            ))),
             due: measure(since, step, since).overdue_on,
             provenance: None,
         },
@@ -180,51 +197,64 @@ pub fn next_action(app: &Application, step: &Step, catalog: &Catalog) -> Option<
 }
 
 /// What to do about one waiting document.
-pub fn document_action(item: &ChecklistItem, body_name: &str, due: Date) -> Action {
-    let action = match item.status {
-        DocStatus::Requested => format!(
-            "Ask {} whether they sent `{}`{}",
-            item.requested_from
-                .clone()
-                .unwrap_or_else(|| item.sender.label().to_owned()),
-            item.key,
-            item.status_on
-                .map(|d| format!(" (requested {d})"))
-                .unwrap_or_default()
-        ),
-        DocStatus::Sent => format!(
-            "Ask {body_name} to confirm it received `{}`{}{}",
-            item.key,
-            item.method
-                .as_deref()
-                .map(|m| format!(" (sent by {m}"))
-                .unwrap_or_else(|| " (sent".to_owned()),
-            match (&item.tracking, item.status_on) {
-                (Some(t), Some(d)) => format!(" on {d}, tracking {t})"),
-                (None, Some(d)) => format!(" on {d})"),
-                (Some(t), None) => format!(", tracking {t})"),
-                (None, None) => ")".to_owned(),
-            }
-        ),
-        DocStatus::Received => format!("Ask {body_name} whether `{}` was accepted", item.key),
-        DocStatus::Rejected => format!(
-            "Send `{}` again: {body_name} rejected it ({})",
-            item.key,
-            item.reason.as_deref().unwrap_or("no reason recorded")
-        ),
-        _ => format!(
-            "Get `{}` ({}) from {} to {body_name}",
-            item.key,
-            item.name,
-            item.sender.label()
-        ),
-    };
+pub fn document_action(item: &ChecklistItem, body_name: &str, due: Date) -> Action<'static> {
+    let mut action = String::new();
+    // Writing to a `String` cannot fail.
+    let _ = write_document_action(&mut action, item, body_name);
     Action {
         action,
         how: None,
         due,
         provenance: None,
     }
+}
+
+/// Appends the instruction of `document_action` to `out` (an alert about
+/// several documents joins theirs into one text).
+pub(crate) fn write_document_action(
+    out: &mut String,
+    item: &ChecklistItem,
+    body_name: &str,
+) -> std::fmt::Result {
+    let key = &item.key;
+    match item.status {
+        DocStatus::Requested => {
+            let from = item
+                .requested_from
+                .as_deref()
+                .unwrap_or(item.sender.label());
+            write!(out, "Ask {from} whether they sent `{key}`")?;
+            if let Some(d) = item.status_on {
+                write!(out, " (requested {d})")?;
+            }
+        }
+        DocStatus::Sent => {
+            write!(out, "Ask {body_name} to confirm it received `{key}`")?;
+            match item.method.as_deref() {
+                Some(m) => write!(out, " (sent by {m}")?,
+                None => out.push_str(" (sent"),
+            }
+            match (&item.tracking, item.status_on) {
+                (Some(t), Some(d)) => write!(out, " on {d}, tracking {t})")?,
+                (None, Some(d)) => write!(out, " on {d})")?,
+                (Some(t), None) => write!(out, ", tracking {t})")?,
+                (None, None) => out.push(')'),
+            }
+        }
+        DocStatus::Received => write!(out, "Ask {body_name} whether `{key}` was accepted")?,
+        DocStatus::Rejected => write!(
+            out,
+            "Send `{key}` again: {body_name} rejected it ({})",
+            item.reason.as_deref().unwrap_or("no reason recorded")
+        )?,
+        _ => write!(
+            out,
+            "Get `{key}` ({}) from {} to {body_name}",
+            item.name,
+            item.sender.label()
+        )?,
+    }
+    Ok(())
 }
 
 #[cfg(test)]

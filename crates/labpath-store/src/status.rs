@@ -115,6 +115,10 @@ fn parse_word<T: Copy>(
     word: fn(T) -> &'static str,
     what: &'static str,
 ) -> Result<T, StatusParseError> {
+    // The exact word first: the store reads statuses by the hundred thousand.
+    if let Some(&exact) = all.iter().find(|s| word(**s) == text) {
+        return Ok(exact);
+    }
     let wanted = text.trim().to_ascii_lowercase().replace(['-', ' '], "_");
     all.iter()
         .copied()
