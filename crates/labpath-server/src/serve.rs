@@ -18,6 +18,7 @@ use labpath_store::accounts::{NewUser, Role};
 use labpath_store::ids::PersonId;
 use labpath_store_postgres::{PgConfig, PgStore};
 use labpath_store_sqlite::SqliteStore;
+use tokio::sync::watch;
 
 use crate::auth::{check_new_password, hash_password, random_token};
 use crate::error::ApiError;
@@ -248,110 +249,198 @@ impl Recipients for AccountRecipients {
     }
 }
 
-/// The reminder worker: schedules due reminder emails and sends them, every
-/// `every`, until the process stops. Replicas share the job queue, so each
-/// email goes out once.
-async fn reminder_worker(
+/// The longest pause between two rounds of the reminder worker after
+/// rounds that failed (the database or the queue is down): it doubles from
+/// `--mail-every` up to this, so an outage is retried without flooding the
+/// log, and resumes the usual pace after the first good round.
+const MAX_FAILURE_PAUSE: Duration = Duration::from_secs(300);
+
+/// Beyond the longest send, how long a stopping server waits for the
+/// worker to record its last email as sent.
+const STOP_MARGIN: Duration = Duration::from_secs(10);
+
+/// What the reminder worker needs.
+struct ReminderWorker {
     db: Arc<dyn Db>,
     jobs: labpath_store_postgres::jobs::JobQueue,
     catalog: Catalog,
     mailer: Mailer,
     every: Duration,
     worker: String,
-) {
-    let recipients = AccountRecipients(db.clone());
-    loop {
-        let today = Date::today();
-        match labpath_notify::schedule(&*db, &jobs, &catalog, today, &recipients).await {
-            Ok(_) => {}
-            Err(e) => eprintln!("labpath serve: scheduling reminder emails failed: {e}"),
-        }
+}
+
+impl ReminderWorker {
+    /// Schedules due reminder emails and sends them, every `every`, until
+    /// `stop` says so (or its sender is gone). Replicas share the job queue,
+    /// so each email goes out once. A stop is seen between two emails, never
+    /// during one: the email on its way is sent and recorded as sent, so no
+    /// other replica sends it again when its lease runs out.
+    async fn run(self, mut stop: watch::Receiver<bool>) {
+        let mut failures: u32 = 0;
         loop {
-            match labpath_notify::work(&jobs, &mailer, &worker, 20).await {
+            failures = match self.round(&stop).await {
+                true => 0,
+                false => failures.saturating_add(1),
+            };
+            if stopping(&stop) {
+                return;
+            }
+            tokio::select! {
+                _ = stop.wait_for(|s| *s) => return,
+                () = tokio::time::sleep(pause(self.every, failures)) => {}
+            }
+        }
+    }
+
+    /// One round: schedule what is due today, then send due emails one at a
+    /// time until none is left or a stop is asked. Whether all went well.
+    async fn round(&self, stop: &watch::Receiver<bool>) -> bool {
+        let recipients = AccountRecipients(self.db.clone());
+        let today = Date::today();
+        let scheduled =
+            labpath_notify::schedule(&*self.db, &self.jobs, &self.catalog, today, &recipients)
+                .await;
+        if let Err(e) = &scheduled {
+            eprintln!("labpath serve: scheduling reminder emails failed: {e}");
+        }
+        while !stopping(stop) {
+            match labpath_notify::work(&self.jobs, &self.mailer, &self.worker, 1).await {
                 Ok(0) => break,
                 Ok(_) => {}
                 Err(e) => {
                     eprintln!("labpath serve: sending reminder emails failed: {e}");
-                    break;
+                    return false;
                 }
             }
         }
-        tokio::time::sleep(every).await;
+        scheduled.is_ok()
     }
 }
 
-/// Runs the server until Ctrl-C or SIGTERM.
+/// Whether the worker was asked to stop, or nobody can ask it any more.
+fn stopping(stop: &watch::Receiver<bool>) -> bool {
+    *stop.borrow() || stop.has_changed().is_err()
+}
+
+/// The pause after a round: `every`, doubled for each failed round in a
+/// row, at most `MAX_FAILURE_PAUSE` (or `every`, when that is longer).
+fn pause(every: Duration, failures: u32) -> Duration {
+    let backoff = every.saturating_mul(1 << failures.min(16));
+    backoff.min(MAX_FAILURE_PAUSE.max(every))
+}
+
+/// Runs the server until Ctrl-C or SIGTERM, then stops cleanly: the
+/// server finishes the requests under way, and the reminder worker the
+/// email it is sending (at most `Mailer::send_limit`).
 pub async fn run(config: Config) -> Result<(), StartError> {
     let mode = config.database.mode();
-    let loopback = config.bind.ip().is_loopback();
-    if mode == Mode::Local && !loopback {
+    if mode == Mode::Local && !config.bind.ip().is_loopback() {
         return Err(StartError::Refused(format!(
             "local mode has no login, so it listens only on a loopback address (127.0.0.1 or ::1), not {}: for a team, run server mode with --database-url and accounts",
             config.bind.ip()
         )));
     }
     let opened = open(&config.database).await?;
-    if mode == Mode::Server && !loopback {
-        let mut any_user = false;
-        for org in opened.db.organizations().await? {
-            if !opened.db.users(org.id).await?.is_empty() {
-                any_user = true;
-                break;
-            }
-        }
-        if !any_user {
-            return Err(StartError::Refused(format!(
-                "server mode will not listen on {} without authentication configured: create an organization and its admin first (`labpath org add NAME --admin-email EMAIL`)",
-                config.bind.ip()
-            )));
+    if mode == Mode::Server && !config.bind.ip().is_loopback() && !any_user(&*opened.db).await? {
+        return Err(StartError::Refused(format!(
+            "server mode will not listen on {} without authentication configured: create an organization and its admin first (`labpath org add NAME --admin-email EMAIL`)",
+            config.bind.ip()
+        )));
+    }
+    let worker = reminder_worker(&config, &opened)?;
+    let state = state(
+        opened.db.clone(),
+        config.catalog,
+        mode,
+        config.secure_cookies,
+    )
+    .map_err(|e| StartError::Refused(e.message))?;
+    let listen_error = |error| StartError::Listen {
+        addr: config.bind,
+        error,
+    };
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .map_err(listen_error)?;
+    let addr = listener.local_addr().map_err(listen_error)?;
+    println!(
+        "labpath serve: {}: http://{addr}/",
+        describe(&config.database)
+    );
+    // The worker starts once the server can (a process that fails to
+    // start sends nothing), and is told to stop with the server: on the
+    // signal, or when `stop` is dropped because serving ended otherwise.
+    let (stop, stopping) = watch::channel(false);
+    let worker = worker.map(|(w, limit)| (tokio::spawn(w.run(stopping)), limit));
+    let served = axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        stopped().await;
+        stop.send_replace(true);
+    })
+    .await;
+    if let Some((task, limit)) = worker {
+        if tokio::time::timeout(limit, task).await.is_err() {
+            eprintln!(
+                "labpath serve: the reminder worker did not finish its email within {} s; its job is sent again when its lease ends",
+                limit.as_secs()
+            );
         }
     }
-    if let (Some(mail), Some(jobs)) = (&config.mail, &opened.jobs) {
-        let mailer =
-            Mailer::new(&mail.smtp).map_err(|e| StartError::Refused(format!("--smtp: {e}")))?;
-        tokio::spawn(reminder_worker(
-            opened.db.clone(),
-            jobs.clone(),
-            config.catalog.clone(),
-            mailer,
-            mail.every,
-            config.worker.clone(),
-        ));
-    } else if config.mail.is_some() {
+    served.map_err(listen_error)
+}
+
+/// Whether any organization has a user (server mode listens beyond
+/// loopback only then).
+async fn any_user(db: &dyn Db) -> Result<bool, StoreError> {
+    for org in db.organizations().await? {
+        if !db.users(org.id).await?.is_empty() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The reminder worker `config` asks for, not yet started, with how long
+/// to wait for it to stop (the longest send and time to record it); `None`
+/// without `--smtp`.
+fn reminder_worker(
+    config: &Config,
+    opened: &Opened,
+) -> Result<Option<(ReminderWorker, Duration)>, StartError> {
+    let Some(mail) = &config.mail else {
+        return Ok(None);
+    };
+    let Some(jobs) = &opened.jobs else {
         return Err(StartError::Refused(
             "reminder emails need PostgreSQL (its job queue makes each email go out once across replicas): use --database-url postgres://...".to_owned(),
         ));
-    }
-    let state = state(opened.db, config.catalog, mode, config.secure_cookies)
-        .map_err(|e| StartError::Refused(e.message))?;
-    let app = router(state);
-    let listener = tokio::net::TcpListener::bind(config.bind)
-        .await
-        .map_err(|error| StartError::Listen {
-            addr: config.bind,
-            error,
-        })?;
-    let addr = listener.local_addr().map_err(|error| StartError::Listen {
-        addr: config.bind,
-        error,
-    })?;
-    let what = match &config.database {
+    };
+    let mailer =
+        Mailer::new(&mail.smtp).map_err(|e| StartError::Refused(format!("--smtp: {e}")))?;
+    let limit = mailer.send_limit() + STOP_MARGIN;
+    Ok(Some((
+        ReminderWorker {
+            db: opened.db.clone(),
+            jobs: jobs.clone(),
+            catalog: config.catalog.clone(),
+            mailer,
+            every: mail.every,
+            worker: config.worker.clone(),
+        },
+        limit,
+    )))
+}
+
+/// What the server runs on, for its first line.
+fn describe(database: &Database) -> String {
+    match database {
         Database::Local(dir) => format!("local mode, data in {}", dir.display()),
         Database::Sqlite(dir) => format!("server mode, SQLite data in {}", dir.display()),
         Database::Postgres(_) => "server mode, PostgreSQL".to_owned(),
-    };
-    println!("labpath serve: {what}: http://{addr}/");
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(stopped())
-    .await
-    .map_err(|error| StartError::Listen {
-        addr: config.bind,
-        error,
-    })?;
-    Ok(())
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.
@@ -373,5 +462,27 @@ async fn stopped() {
     tokio::select! {
         () = ctrl_c => {},
         () = term => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failing_reminder_worker_backs_off_to_five_minutes() {
+        let every = Duration::from_secs(1);
+        assert_eq!(pause(every, 0), every);
+        assert_eq!(pause(every, 1), Duration::from_secs(2));
+        assert_eq!(pause(every, 3), Duration::from_secs(8));
+        assert_eq!(pause(every, 20), MAX_FAILURE_PAUSE);
+        assert_eq!(pause(every, u32::MAX), MAX_FAILURE_PAUSE);
+    }
+
+    #[test]
+    fn a_slow_reminder_worker_keeps_its_pace_when_failing() {
+        let hourly = Duration::from_secs(3600);
+        assert_eq!(pause(hourly, 0), hourly);
+        assert_eq!(pause(hourly, 4), hourly);
     }
 }
