@@ -454,7 +454,9 @@ fn wait_alert<'a>(
     let wait = measure(since, step, today);
     let next = next_action(app, step, catalog);
     let escalation_due = next.as_ref().is_some_and(|n| n.due <= today);
-    let urgency = wait.urgency.or(escalation_due.then_some(Urgency::DueSoon))?;
+    let urgency = wait
+        .urgency
+        .or(escalation_due.then_some(Urgency::DueSoon))?;
     Some(Alert {
         urgency,
         person: app.person,

@@ -138,11 +138,7 @@ pub fn body_name<'a>(step: &Step, catalog: &'a Catalog) -> &'a str {
 /// The next escalation step for a waiting application, from the playbook
 /// of the step's body, or labpath's general advice where the catalog has
 /// none (due when the wait becomes overdue).
-pub fn next_action<'a>(
-    app: &Application,
-    step: &Step,
-    catalog: &'a Catalog,
-) -> Option<Action<'a>> {
+pub fn next_action<'a>(app: &Application, step: &Step, catalog: &'a Catalog) -> Option<Action<'a>> {
     let since = app.waiting_since?;
     let body = step.body.as_ref().and_then(|b| catalog.body(b.as_str()));
     let body_name = body_name(step, catalog);
