@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{BodyId, CredentialId, ExamId, RouteId};
+use crate::ids::{BodyId, CredentialId, ExamId, RouteId, SourceId};
 use crate::maintenance::RuleSet;
 use crate::provenance::{Provenance, Source};
 use crate::requirement::Requirement;
@@ -301,6 +301,7 @@ pub struct Catalog {
     maintenance: Vec<RuleSet>,
     credential_index: HashMap<CredentialId, usize>,
     exam_index: HashMap<ExamId, usize>,
+    source_index: HashMap<SourceId, usize>,
 }
 
 /// The parts a catalog is built from; the loader fills it after checking it.
@@ -342,6 +343,12 @@ impl Catalog {
             .enumerate()
             .map(|(i, e)| (e.id.clone(), i))
             .collect();
+        let source_index = parts
+            .sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), i))
+            .collect();
         Catalog {
             sources: parts.sources,
             bodies: parts.bodies,
@@ -354,6 +361,7 @@ impl Catalog {
             maintenance: parts.maintenance,
             credential_index,
             exam_index,
+            source_index,
         }
     }
 
@@ -394,7 +402,7 @@ impl Catalog {
 
     /// A source by id.
     pub fn source(&self, id: &str) -> Option<&Source> {
-        self.sources.iter().find(|s| s.id.as_str() == id)
+        self.source_index.get(id).map(|&i| &self.sources[i])
     }
 
     /// Every jurisdiction.

@@ -102,7 +102,14 @@ pub struct DateError {
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.format("%Y-%m-%d"))
+        let year = self.0.year();
+        if (0..=9999).contains(&year) {
+            // What `%Y-%m-%d` prints for these years, without parsing the
+            // format each time (every answer's JSON prints many dates).
+            write!(f, "{year:04}-{:02}-{:02}", self.0.month(), self.0.day())
+        } else {
+            write!(f, "{}", self.0.format("%Y-%m-%d"))
+        }
     }
 }
 
@@ -339,6 +346,22 @@ impl<'de> Deserialize<'de> for Code {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_prints_as_chrono_formats_it() {
+        for (y, m, d) in [
+            (2026, 3, 1),
+            (1999, 12, 31),
+            (5, 1, 9),
+            (0, 1, 1),
+            (9999, 12, 31),
+            (10000, 1, 1),
+            (-1, 6, 15),
+        ] {
+            let date = Date::from_ymd(y, m, d).unwrap();
+            assert_eq!(date.to_string(), date.0.format("%Y-%m-%d").to_string());
+        }
+    }
 
     #[test]
     fn five_years_after_a_leap_day_is_the_28th() {
