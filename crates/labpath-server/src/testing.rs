@@ -2,6 +2,11 @@
 //! on a real SQLite data directory or a real PostgreSQL database, with a
 //! cookie-keeping HTTP client. Compiled with the `testing` feature only.
 
+#![allow(
+    clippy::panic,
+    reason = "test support: a server that cannot start fails the test that asked for it"
+)]
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 
