@@ -309,11 +309,16 @@ async fn two_replicas_send_each_due_reminder_exactly_once() {
     let (due, silent) = records(&*opened.db, org).await;
 
     let (sink, replicas) = replicas_and_sink(&url).await;
-    let people = CANDIDATES + 2;
+    // Both replicas answer on the same database (health shows no counts
+    // in server mode: it needs no session).
+    assert_eq!(
+        opened.db.people(Some(org)).await.unwrap().len(),
+        CANDIDATES + 2
+    );
     for replica in &replicas {
         let health = replica.health().await;
         assert!(health.starts_with("HTTP/1.1 200"), "{health}");
-        assert!(health.contains(&format!("\"people\":{people}")), "{health}");
+        assert!(health.contains("\"status\":\"ok\""), "{health}");
     }
     let logs = || {
         replicas

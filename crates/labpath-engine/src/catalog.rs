@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{BodyId, CredentialId, ExamId, RouteId};
+use crate::ids::{BodyId, CredentialId, ExamId, RouteId, SourceId};
 use crate::maintenance::RuleSet;
 use crate::provenance::{Provenance, Source};
 use crate::requirement::Requirement;
@@ -305,6 +305,7 @@ pub struct Catalog {
     // overdue scan, hundreds of thousands of times.
     step_index: HashMap<StepId, usize>,
     body_index: HashMap<BodyId, usize>,
+    source_index: HashMap<SourceId, usize>,
 }
 
 /// The parts a catalog is built from; the loader fills it after checking it.
@@ -352,6 +353,12 @@ impl Catalog {
             .enumerate()
             .map(|(i, s)| (s.id.clone(), i))
             .collect();
+        let source_index = parts
+            .sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), i))
+            .collect();
         let body_index = parts
             .bodies
             .iter()
@@ -372,6 +379,7 @@ impl Catalog {
             exam_index,
             step_index,
             body_index,
+            source_index,
         }
     }
 
@@ -412,7 +420,7 @@ impl Catalog {
 
     /// A source by id.
     pub fn source(&self, id: &str) -> Option<&Source> {
-        self.sources.iter().find(|s| s.id.as_str() == id)
+        self.source_index.get(id).map(|&i| &self.sources[i])
     }
 
     /// Every jurisdiction.

@@ -372,6 +372,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_date_prints_as_chrono_formats_it() {
+        for (y, m, d) in [
+            (2026, 3, 1),
+            (1999, 12, 31),
+            (5, 1, 9),
+            (0, 1, 1),
+            (9999, 12, 31),
+            (10000, 1, 1),
+            (-1, 6, 15),
+        ] {
+            let date = Date::from_ymd(y, m, d).unwrap();
+            assert_eq!(date.to_string(), date.0.format("%Y-%m-%d").to_string());
+        }
+    }
+
+    #[test]
     fn five_years_after_a_leap_day_is_the_28th() {
         let d = Date::parse("2020-02-29").unwrap();
         assert_eq!(d.add_years(5).to_string(), "2025-02-28");

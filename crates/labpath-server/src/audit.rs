@@ -1,7 +1,8 @@
 //! The audit log: every change anyone asks for (who, when, what, from
 //! where, and the answer's status), written after the response is made.
 //! Unsafe requests (POST, PUT, PATCH, DELETE) are logged, whether they
-//! succeeded or not; reads are not.
+//! succeeded or not; reads are not, nor the POSTs that only compute an
+//! answer from their body (`COMPUTATIONS`).
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -16,6 +17,12 @@ use labpath_store::ids::{OrgId, UserId};
 use crate::auth::{Principal, is_unsafe};
 use crate::error::ApiError;
 use crate::state::AppState;
+
+/// The routes that take POST only because their input (a profile) is too
+/// large for a query string: they read no record and change none, so like
+/// reads they are not logged (each would otherwise cost a database write,
+/// the largest part of answering them).
+const COMPUTATIONS: [&str; 2] = ["/api/eligibility", "/api/plan"];
 
 /// What a request's handlers learned for its audit line.
 #[derive(Debug, Clone, Default)]
@@ -86,12 +93,14 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
 pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let slot = Audited::default();
     req.extensions_mut().insert(slot.clone());
-    let unsafe_method = is_unsafe(req.method());
     let path = req
         .extensions()
         .get::<MatchedPath>()
         .map(|m| m.as_str().to_owned())
         .unwrap_or_else(|| req.uri().path().to_owned());
+    if !is_unsafe(req.method()) || COMPUTATIONS.contains(&path.as_str()) {
+        return next.run(req).await;
+    }
     let action = format!("{} {}", req.method(), path);
     let uri = req.uri().path().to_owned();
     let from = req
@@ -100,19 +109,17 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
         .map(|c| c.0.ip().to_string())
         .unwrap_or_else(|| "unknown".to_owned());
     let response = next.run(req).await;
-    if unsafe_method {
-        let note = slot.0.lock().map(|n| n.clone()).unwrap_or_default();
-        let line = NewAudit {
-            org: note.org,
-            user: note.user,
-            action,
-            target: note.target.or(Some(uri)),
-            from,
-            status: response.status().as_u16(),
-        };
-        if let Err(e) = state.accounts().audit(&line).await {
-            eprintln!("labpath serve: could not write the audit line {line:?}: {e}");
-        }
+    let note = slot.0.lock().map(|n| n.clone()).unwrap_or_default();
+    let line = NewAudit {
+        org: note.org,
+        user: note.user,
+        action,
+        target: note.target.or(Some(uri)),
+        from,
+        status: response.status().as_u16(),
+    };
+    if let Err(e) = state.accounts().audit(&line).await {
+        eprintln!("labpath serve: could not write the audit line {line:?}: {e}");
     }
     response
 }

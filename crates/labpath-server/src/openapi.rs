@@ -52,6 +52,14 @@ fn page_of(name: &str) -> Value {
     json!({ "allOf": [ schema("Page"), { "type": "object", "properties": { "items": { "type": "array", "items": schema(name) } } } ] })
 }
 
+/// The `view` query parameter of the eligibility routes.
+const VIEW: &str = "full (default): every route's clauses with have/need and sources; summary: each credential's status and its routes' outcomes only (`EvaluationSummary`)";
+
+/// An eligibility answer: the full view, or the summary when asked.
+fn evaluation() -> Value {
+    json!({ "oneOf": [schema("Evaluation"), schema("EvaluationSummary")] })
+}
+
 fn ops() -> Vec<Op> {
     let text = |s: &'static str| json!({ "type": "string", "description": s });
     let page_q: &'static [(&str, &str)] = &[
@@ -180,14 +188,15 @@ fn ops() -> Vec<Op> {
         Op {
             method: "post",
             path: "/api/eligibility",
-            summary: "Eligibility of the profile in the body for every credential (or those named), each clause with have/need and sources.",
+            summary: "Eligibility of the profile in the body for every credential (or those named), each clause with have/need and sources (`view=summary`: statuses and route outcomes only).",
             body: Some(schema("Profile")),
             ok: 200,
-            response: schema("Evaluation"),
+            response: evaluation(),
             errors: &[400, 401, 403, 404, 413, 415, 422],
             query: &[
                 ("as_of", "YYYY-MM-DD (default today)"),
                 ("credential", "credential ids, comma-separated"),
+                ("view", VIEW),
             ],
         },
         Op {
@@ -272,11 +281,12 @@ fn ops() -> Vec<Op> {
             summary: "The stored profile's eligibility.",
             body: None,
             ok: 200,
-            response: schema("Evaluation"),
+            response: evaluation(),
             errors: &[401, 404, 422],
             query: &[
                 ("as_of", "YYYY-MM-DD"),
                 ("credential", "credential ids, comma-separated"),
+                ("view", VIEW),
             ],
         },
         Op {
@@ -597,6 +607,7 @@ pub fn build() -> Value {
                 "CatalogEntry": { "type": "object", "required": ["id", "name", "provenance"] },
                 "Profile": { "type": "object", "required": ["person"], "description": "The documented profile format (docs/profile.md) as JSON." },
                 "Evaluation": { "type": "object", "required": ["person", "as_of", "credentials"], "properties": { "credentials": { "type": "array", "items": { "type": "object", "required": ["id", "status", "routes", "provenance"] } } } },
+                "EvaluationSummary": { "type": "object", "required": ["person", "as_of", "view", "credentials"], "properties": { "view": { "const": "summary" }, "credentials": { "type": "array", "items": { "type": "object", "required": ["id", "abbreviation", "name", "status", "routes"], "additionalProperties": false, "properties": { "id": { "type": "string" }, "abbreviation": { "type": "string" }, "name": { "type": "string" }, "kind": { "type": "string" }, "level": { "type": "string" }, "jurisdiction": { "type": "string" }, "status": { "enum": ["held", "eligible", "unknown", "not_yet", "no_route"] }, "best_route": { "type": "string" }, "routes": { "type": "array", "items": { "type": "object", "required": ["id", "name", "in_force", "outcome"], "additionalProperties": false, "properties": { "id": { "type": "string" }, "name": { "type": "string" }, "in_force": { "type": "boolean" }, "outcome": { "enum": ["pass", "unknown", "fail"] }, "open_until": { "type": "string" } } } } } } } } },
                 "PlanRequest": { "type": "object", "required": ["profile", "goal"], "additionalProperties": false, "properties": { "profile": schema("Profile"), "goal": { "type": "string" }, "from": { "type": "string" }, "optimize": { "enum": ["time", "cost"] }, "samples": { "type": "integer", "minimum": 1, "maximum": 100000 }, "seed": { "type": "integer", "minimum": 0 } } },
                 "Plan": { "type": "object", "required": ["goal", "from", "chosen", "plans"], "properties": { "plans": { "type": "array", "items": { "type": "object", "required": ["p50", "p80", "p90", "steps", "fees"] } } } },
                 "NewPerson": { "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "type": "string" }, "profile": schema("Profile") } },

@@ -170,3 +170,123 @@ async fn every_page_renders_for_a_person_with_a_plan_and_an_application() {
     let missing = http.get(server.url("/nowhere")).send().await.unwrap();
     assert_eq!(missing.status(), 404);
 }
+
+#[tokio::test]
+async fn the_eligibility_summary_has_the_full_views_statuses_and_outcomes() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(Database::Local(dir.path().to_path_buf())).await;
+    let http = reqwest::Client::new();
+    let csrf = http
+        .get(server.url("/api/session"))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["csrf"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let ask = |query: &str| {
+        http.post(server.url(&format!("/api/eligibility?as_of=2026-01-15{query}")))
+            .header("x-csrf-token", &csrf)
+            .json(&profile())
+            .send()
+    };
+    let full: Value = ask("").await.unwrap().json().await.unwrap();
+    let summary: Value = ask("&view=summary").await.unwrap().json().await.unwrap();
+    assert_eq!(summary["view"], "summary");
+    assert_eq!(summary["person"], full["person"]);
+    assert_eq!(summary["as_of"], full["as_of"]);
+    let (full, brief) = (
+        full["credentials"].as_array().unwrap(),
+        summary["credentials"].as_array().unwrap(),
+    );
+    assert_eq!(full.len(), brief.len());
+    for (f, b) in full.iter().zip(brief) {
+        for key in [
+            "id",
+            "abbreviation",
+            "name",
+            "kind",
+            "level",
+            "status",
+            "best_route",
+        ] {
+            assert_eq!(f[key], b[key], "{key} of {}", f["id"]);
+        }
+        assert!(b.get("provenance").is_none());
+        let routes = |c: &Value| {
+            c["routes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    (
+                        r["id"].clone(),
+                        r["in_force"].clone(),
+                        r["outcome"].clone(),
+                        r["open_until"].clone(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(routes(f), routes(b), "routes of {}", f["id"]);
+    }
+    assert!(
+        full.iter()
+            .any(|c| c["status"] == "not_yet" || c["status"] == "eligible")
+    );
+
+    let bad = ask("&view=brief").await.unwrap();
+    assert_eq!(bad.status(), 422);
+    let error: Value = bad.json().await.unwrap();
+    assert_eq!(error["error"]["field"], "view", "{error}");
+}
+
+#[tokio::test]
+async fn computing_eligibility_is_not_an_audited_change_but_adding_a_person_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(Database::Local(dir.path().to_path_buf())).await;
+    let http = reqwest::Client::new();
+    let session: Value = http
+        .get(server.url("/api/session"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let csrf = session["csrf"].as_str().unwrap();
+    let answered = http
+        .post(server.url("/api/eligibility?view=summary"))
+        .header("x-csrf-token", csrf)
+        .json(&profile())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answered.status(), 200);
+    let created = http
+        .post(server.url("/api/people"))
+        .header("x-csrf-token", csrf)
+        .json(&json!({ "name": "Ana" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let audit: Value = http
+        .get(server.url("/api/audit"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let actions: Vec<&str> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["POST /api/people"], "{audit}");
+}

@@ -237,6 +237,101 @@ pub fn evaluation<'a>(
     }
 }
 
+/// The evaluation in brief (`?view=summary` in the API): each credential's
+/// status and its routes' outcomes, without the clauses, fees, renewal or
+/// sources of `EvaluationView`. A few kilobytes where the full view is
+/// hundreds: for lists and dashboards that ask often.
+#[derive(Serialize)]
+pub struct EvaluationSummaryView<'a> {
+    /// Who.
+    pub person: &'a str,
+    /// As of.
+    pub as_of: Date,
+    /// Always `summary`: tells this view from the full one.
+    pub view: &'static str,
+    /// Per credential.
+    pub credentials: Vec<CredentialSummaryView<'a>>,
+}
+
+/// One credential's answer in brief.
+#[derive(Serialize)]
+pub struct CredentialSummaryView<'a> {
+    /// Id.
+    pub id: &'a str,
+    /// Abbreviation.
+    pub abbreviation: &'a str,
+    /// Name.
+    pub name: &'a str,
+    /// Kind.
+    pub kind: labpath_engine::vocab::CredentialKind,
+    /// Level.
+    pub level: labpath_engine::vocab::Level,
+    /// Jurisdiction.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jurisdiction: Option<String>,
+    /// Status.
+    pub status: Status,
+    /// The nearest route's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub best_route: Option<&'a str>,
+    /// Routes.
+    pub routes: Vec<RouteSummaryView<'a>>,
+}
+
+/// One route's answer in brief.
+#[derive(Serialize)]
+pub struct RouteSummaryView<'a> {
+    /// Id.
+    pub id: &'a str,
+    /// Name.
+    pub name: &'a str,
+    /// Whether it is in force on the as-of day.
+    pub in_force: bool,
+    /// Outcome (fail when not in force).
+    pub outcome: Outcome,
+    /// Last day it keeps passing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open_until: Option<Date>,
+}
+
+/// The evaluation in brief.
+pub fn evaluation_summary<'a>(
+    profile: &'a Profile,
+    e: &'a Evaluation<'a>,
+) -> EvaluationSummaryView<'a> {
+    EvaluationSummaryView {
+        person: &profile.person.name,
+        as_of: e.as_of,
+        view: "summary",
+        credentials: e.credentials.iter().map(credential_summary).collect(),
+    }
+}
+
+fn credential_summary<'a>(c: &'a CredentialOutcome<'a>) -> CredentialSummaryView<'a> {
+    let cred: &Credential = c.credential;
+    CredentialSummaryView {
+        id: cred.id.as_str(),
+        abbreviation: &cred.abbreviation,
+        name: &cred.name,
+        kind: cred.kind,
+        level: cred.level,
+        jurisdiction: cred.jurisdiction.map(|j| j.to_string()),
+        status: c.status,
+        best_route: c.best_route().map(|r| r.route.id.as_str()),
+        routes: c
+            .routes
+            .iter()
+            .map(|r| RouteSummaryView {
+                id: r.route.id.as_str(),
+                name: &r.route.name,
+                in_force: r.in_force,
+                outcome: r.outcome,
+                open_until: r.open_until,
+            })
+            .collect(),
+    }
+}
+
 /// The planner's answer.
 #[derive(Serialize)]
 pub struct PlanView<'a> {

@@ -3,14 +3,14 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use labpath_engine::eval::evaluate_only;
 use labpath_engine::plan::{Optimize, Options, plan as make_plan};
 use labpath_engine::profile::Profile;
 use labpath_engine::units::Date;
 use serde::Deserialize;
 
-use super::{Page, PageQuery, day, read_profile};
+use super::{Page, PageQuery, day, json_response, read_profile};
 use crate::auth::Api;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, JsonText, QueryParams};
@@ -91,15 +91,42 @@ pub struct EligibilityQuery {
     pub as_of: Option<String>,
     /// Only these credentials (comma-separated ids).
     pub credential: Option<String>,
+    /// `full` (default) or `summary`.
+    pub view: Option<String>,
 }
 
-/// Evaluates a profile and answers with the full evaluation view.
+/// Which evaluation view an answer is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// Every route's clauses with have/need and sources.
+    Full,
+    /// Each credential's status and its routes' outcomes only.
+    Summary,
+}
+
+impl View {
+    /// Reads `?view=`.
+    pub fn parse(text: Option<&str>) -> ApiResult<View> {
+        match text.map(str::trim) {
+            None | Some("") | Some("full") => Ok(View::Full),
+            Some("summary") => Ok(View::Summary),
+            Some(other) => Err(ApiError::invalid(format!(
+                "`view` is `full` or `summary`, got `{other}`"
+            ))
+            .at("view")),
+        }
+    }
+}
+
+/// Evaluates a profile and answers with the evaluation view asked for
+/// (the full one by default).
 pub fn evaluation_response(
     state: &AppState,
     profile: &Profile,
     q: &EligibilityQuery,
 ) -> ApiResult<Response> {
     let as_of = day(q.as_of.as_deref(), "as_of")?;
+    let view = View::parse(q.view.as_deref())?;
     let catalog = &state.catalog;
     let chosen = match q
         .credential
@@ -125,9 +152,24 @@ pub fn evaluation_response(
             .collect::<ApiResult<Vec<_>>>()?,
     };
     let evaluation = evaluate_only(catalog, profile, as_of, chosen);
-    let view = labpath_views::json::evaluation(catalog, profile, &evaluation);
-    Ok(Json(view).into_response())
+    let n = evaluation.credentials.len();
+    match view {
+        View::Full => json_response(
+            &labpath_views::json::evaluation(catalog, profile, &evaluation),
+            n * FULL_BYTES,
+        ),
+        View::Summary => json_response(
+            &labpath_views::json::evaluation_summary(profile, &evaluation),
+            n * SUMMARY_BYTES,
+        ),
+    }
 }
+
+/// About how many bytes of JSON one credential takes in the full view
+/// (10 KB on average with the embedded catalog) and in the summary (500
+/// bytes): the answer is written into one buffer of about its size.
+const FULL_BYTES: usize = 12 * 1024;
+const SUMMARY_BYTES: usize = 640;
 
 /// `POST /api/eligibility`: a profile (the documented profile format, as
 /// JSON) in the body; every credential's status, routes and clauses, each
