@@ -6,10 +6,6 @@
     clippy::panic,
     reason = "test support: a setup that fails is a failed test, said at once"
 )]
-#![allow(
-    clippy::panic,
-    reason = "test support: a server that cannot start fails the test that asked for it"
-)]
 
 use std::net::SocketAddr;
 use std::sync::Arc;
