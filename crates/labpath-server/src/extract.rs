@@ -153,6 +153,15 @@ impl FormBody {
             .filter(|v| !v.is_empty())
     }
 
+    /// The first value of a field exactly as sent (passwords, text areas);
+    /// empty when absent.
+    pub fn raw(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
     /// Every value of a field (checkboxes, repeated fields).
     pub fn all(&self, name: &str) -> Vec<&str> {
         self.0

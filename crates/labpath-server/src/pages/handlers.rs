@@ -100,12 +100,7 @@ pub async fn login(
     form: FormBody,
 ) -> Response {
     let email = form.get("email").unwrap_or("").to_owned();
-    let password = form
-        .0
-        .iter()
-        .find(|(k, _)| k == "password")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
+    let password = form.raw("password").to_owned();
     let next = safe_next(form.get("next"));
     let result = match auth::login(&state, &email, &password, &from).await {
         Ok(user) => match auth::start_session(&state, &user).await {
@@ -338,12 +333,7 @@ pub async fn save_profile(
         let me = page_principal(&state, &headers, uri.path()).await?;
         check_csrf(&me, &form)?;
         let person = visible_person(&state, &me, &id).await?;
-        let text = form
-            .0
-            .iter()
-            .find(|(k, _)| k == "profile")
-            .map(|(_, v)| v.replace("\r\n", "\n"))
-            .unwrap_or_default();
+        let text = form.raw("profile").replace("\r\n", "\n");
         match labpath_catalog::profile::from_text(
             "profile",
             &text,
@@ -799,12 +789,7 @@ pub async fn add_user(
             email: form.get("email").unwrap_or("").to_owned(),
             name: form.get("name").unwrap_or("").to_owned(),
             role,
-            password: form
-                .0
-                .iter()
-                .find(|(k, _)| k == "password")
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default(),
+            password: form.raw("password").to_owned(),
             person: form.get("person").map(str::to_owned),
         };
         create_user_for(&state, &me, body).await?;
