@@ -48,20 +48,34 @@ pub struct Records {
 /// profile the engine can no longer read is skipped (route closing dates are
 /// then not computed for that person) rather than failing the whole agenda.
 pub async fn load(store: &dyn Store, person: Option<PersonId>) -> Result<Records, StoreError> {
+    load_where(
+        store,
+        AppFilter {
+            person,
+            ..AppFilter::default()
+        },
+    )
+    .await
+}
+
+/// Reads what an agenda needs for the applications a filter selects (one
+/// person's, an organization's, everyone's); `open_only` is ignored, since
+/// decided applications still carry deadlines. Reminders are the person's,
+/// or everyone's when the filter names no person.
+pub async fn load_where(store: &dyn Store, filter: AppFilter) -> Result<Records, StoreError> {
     let filter = AppFilter {
-        person,
-        ..AppFilter::default()
+        open_only: false,
+        ..filter
     };
     // Only open applications' documents can be late or still to do. The two
     // reads run at once: a backend may serve them on two connections.
     let open = AppFilter {
-        person,
         open_only: true,
-        ..AppFilter::default()
+        ..filter
     };
     let (applications, items) = both(store.applications(&filter), store.checklists(&open)).await;
     let (applications, items) = (applications?, items?);
-    let reminders = store.reminders(person).await?;
+    let reminders = store.reminders(filter.person).await?;
     let mut profiles = HashMap::new();
     let mut with_drafts: Vec<PersonId> = applications
         .iter()

@@ -2,13 +2,12 @@
 //! history and contact log, reminders, the calendar, status alerts and the
 //! agency dashboard.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use labpath_engine::profile::Profile;
 use labpath_engine::units::Date;
 use labpath_store::agenda::{self, Alert, Deadline, Records};
 use labpath_store::event::{Channel, ContactEntry, Event};
@@ -43,49 +42,24 @@ pub async fn records(
         (None, Scope::Org(org)) => Some(org),
         _ => None,
     };
-    let filter = AppFilter {
-        person,
-        organization,
-        open_only: false,
-    };
-    let open = AppFilter {
-        open_only: true,
-        ..filter
-    };
-    let ids: HashSet<PersonId> = people.iter().map(|p| p.id).collect();
-    let mut applications = state.store().applications(&filter).await?;
-    applications.retain(|a| ids.contains(&a.person));
-    let apps: HashSet<_> = applications.iter().map(|a| a.id).collect();
-    let mut items = state.store().checklists(&open).await?;
-    items.retain(|i| apps.contains(&i.application));
-    let mut reminders = state.store().reminders(person).await?;
-    reminders.retain(|r| ids.contains(&r.person));
-    let mut profiles = HashMap::new();
-    let mut with_drafts: Vec<PersonId> = applications
-        .iter()
-        .filter(|a| a.status == AppStatus::Draft)
-        .map(|a| a.person)
-        .collect();
-    with_drafts.sort();
-    with_drafts.dedup();
-    for p in with_drafts {
-        if let Some(version) = state.store().profile(p, None).await? {
-            if let Ok(profile) = serde_json::from_value::<Profile>(version.profile) {
-                profiles.insert(p, profile);
-            }
-        }
-    }
-    Ok((
-        people,
-        Records {
-            applications,
-            items,
-            reminders,
-            profiles,
+    let mut records = agenda::load_where(
+        state.store(),
+        AppFilter {
+            person,
+            organization,
+            open_only: false,
         },
-    ))
+    )
+    .await?;
+    // The filter narrows the reads; visibility decides what is kept.
+    let ids: HashSet<PersonId> = people.iter().map(|p| p.id).collect();
+    records.applications.retain(|a| ids.contains(&a.person));
+    let apps: HashSet<_> = records.applications.iter().map(|a| a.id).collect();
+    records.items.retain(|i| apps.contains(&i.application));
+    records.reminders.retain(|r| ids.contains(&r.person));
+    records.profiles.retain(|p, _| ids.contains(p));
+    Ok((people, records))
 }
-
 /// Alerts, most urgent first.
 #[derive(Debug, Serialize)]
 pub struct StatusView<'c> {
