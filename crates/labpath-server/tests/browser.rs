@@ -81,7 +81,18 @@ fn browser_installed() -> bool {
 
 /// Starts chromedriver on a port of its choosing (`--port=0`) and reads
 /// the port from its announcement.
+/// Starts chromedriver, trying again when one ends before saying its port
+/// (seen once with four browsers starting at once on two busy cores).
 fn start_driver() -> Driver {
+    for _ in 0..2 {
+        if let Some(driver) = try_start_driver() {
+            return driver;
+        }
+    }
+    try_start_driver().unwrap_or_else(|| panic!("chromedriver ended without saying its port"))
+}
+
+fn try_start_driver() -> Option<Driver> {
     let mut child = Command::new(CHROMEDRIVER)
         .arg("--port=0")
         .stdin(Stdio::null())
@@ -100,11 +111,12 @@ fn start_driver() -> Driver {
     }
     let Some(port) = port else {
         let _ = child.kill();
-        panic!("chromedriver ended without saying its port");
+        let _ = child.wait();
+        return None;
     };
     // Keep reading so that chromedriver never blocks on a full pipe.
     std::thread::spawn(move || lines.for_each(drop));
-    Driver { child, port }
+    Some(Driver { child, port })
 }
 
 /// Runs `body` in a fresh headless Chromium, then closes the browser
