@@ -288,3 +288,135 @@ impl<S: Send + Sync> FromRequest<S> for JsonText {
         Ok(JsonText(text))
     }
 }
+
+/// The largest upload body: one file at the attachment limit, plus room
+/// for the form's other fields and the multipart framing.
+pub const UPLOAD_LIMIT: usize = labpath_store::attachment::MAX_BYTES + 256 * 1024;
+
+/// A file sent in a form.
+pub struct FilePart {
+    /// The form field it came in.
+    pub field: String,
+    /// The file's name as the client gave it.
+    pub name: String,
+    /// The content.
+    pub bytes: Vec<u8>,
+}
+
+/// A form that may carry files: `multipart/form-data` (text fields and
+/// files) or `application/x-www-form-urlencoded` (text fields only, for a
+/// client that has no file to send). A browser's empty file input (no name,
+/// no content) is not a file.
+pub struct Upload {
+    /// The text fields.
+    pub fields: FormBody,
+    /// The files, in the order sent.
+    pub files: Vec<FilePart>,
+}
+
+impl Upload {
+    /// Takes the one file sent in `field`: none is `Ok(None)`, two are
+    /// refused (422, naming the field).
+    pub fn take_file(&mut self, field: &str) -> Result<Option<FilePart>, ApiError> {
+        let count = self.files.iter().filter(|f| f.field == field).count();
+        if count > 1 {
+            return Err(
+                ApiError::invalid(format!("send one file in `{field}`, not {count}")).at(field),
+            );
+        }
+        Ok(self
+            .files
+            .iter()
+            .position(|f| f.field == field)
+            .map(|i| self.files.remove(i)))
+    }
+
+    /// Refuses files in fields the endpoint does not read, so that none is
+    /// dropped without a word.
+    pub fn no_other_files(&self) -> Result<(), ApiError> {
+        match self.files.first() {
+            None => Ok(()),
+            Some(f) => Err(ApiError::invalid(format!(
+                "`{}` is not a file field here: the file `{}` was not stored",
+                f.field, f.name
+            ))
+            .at(f.field.clone())),
+        }
+    }
+}
+
+fn multipart_error(status: StatusCode, text: String) -> ApiError {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::too_large(UPLOAD_LIMIT)
+    } else {
+        ApiError::bad_request(format!("the multipart body could not be read: {text}"))
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for Upload {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if content_type_is(&req, "application/x-www-form-urlencoded") {
+            let FormBody(fields) = FormBody::from_request(req, state).await?;
+            return Ok(Upload {
+                fields: FormBody(fields),
+                files: Vec::new(),
+            });
+        }
+        if !content_type_is(&req, "multipart/form-data") {
+            return Err(ApiError::media_type("multipart/form-data"));
+        }
+        let mut multipart = axum::extract::Multipart::from_request(req, state)
+            .await
+            .map_err(|e| multipart_error(e.status(), e.body_text()))?;
+        let mut fields = Vec::new();
+        let mut files = Vec::new();
+        loop {
+            let part = match multipart.next_field().await {
+                Ok(Some(part)) => part,
+                Ok(None) => break,
+                Err(e) => return Err(multipart_error(e.status(), e.body_text())),
+            };
+            let field = part.name().unwrap_or("").to_owned();
+            let file_name = part.file_name().map(str::to_owned);
+            let bytes = part
+                .bytes()
+                .await
+                .map_err(|e| multipart_error(e.status(), e.body_text()))?;
+            match file_name {
+                Some(name) if name.is_empty() && bytes.is_empty() => {}
+                Some(name) => files.push(FilePart {
+                    field,
+                    name,
+                    bytes: bytes.to_vec(),
+                }),
+                None => {
+                    let text = String::from_utf8(bytes.to_vec()).map_err(|_| {
+                        ApiError::bad_request(format!("the form field `{field}` is not UTF-8 text"))
+                            .at(field.clone())
+                    })?;
+                    fields.push((field, text));
+                }
+            }
+        }
+        Ok(Upload {
+            fields: FormBody(fields),
+            files,
+        })
+    }
+}
+
+/// Percent-encodes text for a header parameter (`filename*=UTF-8''...`,
+/// RFC 8187): letters, digits and `-._~` stay, every other byte is `%XX`.
+pub fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}

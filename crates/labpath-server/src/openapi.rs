@@ -37,8 +37,12 @@ struct Op {
     method: &'static str,
     path: &'static str,
     summary: &'static str,
+    /// The JSON body's schema; or, made by `bodies`, the request body's
+    /// `content` by media type.
     body: Option<Value>,
     ok: u16,
+    /// The answer: a JSON schema, a media type (a string), or the media
+    /// types of a file (an array).
     response: Value,
     errors: &'static [u16],
     query: &'static [(&'static str, &'static str)],
@@ -50,6 +54,32 @@ fn schema(name: &str) -> Value {
 
 fn page_of(name: &str) -> Value {
     json!({ "allOf": [ schema("Page"), { "type": "object", "properties": { "items": { "type": "array", "items": schema(name) } } } ] })
+}
+
+/// A request body read in several media types: `content` by media type.
+fn bodies(content: &[(&str, Value)]) -> Value {
+    let content: serde_json::Map<String, Value> = content
+        .iter()
+        .map(|(media, schema)| ((*media).to_owned(), json!({ "schema": schema })))
+        .collect();
+    json!({ "content": content })
+}
+
+/// A `multipart/form-data` field holding a file.
+fn file_field(about: &str) -> Value {
+    json!({ "type": "string", "contentMediaType": "application/octet-stream", "description": about })
+}
+
+/// A stored file's answer: one of the types labpath keeps.
+fn file_answer() -> Value {
+    json!([
+        "application/pdf",
+        "image/png",
+        "image/jpeg",
+        "image/tiff",
+        "image/heic",
+        "text/plain"
+    ])
 }
 
 /// The `view` query parameter of the eligibility routes.
@@ -382,11 +412,39 @@ fn ops() -> Vec<Op> {
         Op {
             method: "post",
             path: "/api/people/{person}/ce",
-            summary: "Logs a CE activity (it must fall in a renewal cycle).",
-            body: Some(schema("Activity")),
+            summary: "Logs a CE activity (it must fall in a renewal cycle); as multipart/form-data, with its certificate (a PDF or an image; a file already proving another activity is a 409).",
+            body: Some(bodies(&[
+                ("application/json", schema("Activity")),
+                (
+                    "multipart/form-data",
+                    json!({ "type": "object", "required": ["activity"], "properties": { "activity": { "type": "string", "contentMediaType": "application/json", "contentSchema": schema("Activity"), "description": "the activity as JSON" }, "certificate": file_field("the certificate: PDF, PNG, JPEG, TIFF or HEIC, at most 20 MiB") } }),
+                ),
+            ])),
             ok: 201,
             response: schema("CeActivity"),
+            errors: &[400, 401, 403, 404, 409, 413, 415, 422],
+            query: &[],
+        },
+        Op {
+            method: "post",
+            path: "/api/people/{person}/ce/{activity}/withdraw",
+            summary: "Withdraws an activity logged by mistake (the history keeps it); answers with the activity withdrawn.",
+            body: Some(
+                json!({ "type": "object", "required": ["reason"], "properties": { "reason": text("why") }, "additionalProperties": false }),
+            ),
+            ok: 200,
+            response: schema("CeActivity"),
             errors: &[400, 401, 403, 404, 409, 415, 422],
+            query: &[],
+        },
+        Op {
+            method: "get",
+            path: "/api/people/{person}/ce/{activity}/certificate",
+            summary: "The certificate of a logged activity, as stored.",
+            body: None,
+            ok: 200,
+            response: file_answer(),
+            errors: &[401, 404],
             query: &[],
         },
         Op {
@@ -448,6 +506,39 @@ fn ops() -> Vec<Op> {
                 ("after", "only events after this id"),
                 ("limit", "1 to 1000 (default 200)"),
             ],
+        },
+        Op {
+            method: "get",
+            path: "/api/applications/{app}/attachments",
+            summary: "The application's files, oldest first.",
+            body: None,
+            ok: 200,
+            response: json!({ "type": "array", "items": schema("Attachment") }),
+            errors: &[401, 404],
+            query: &[],
+        },
+        Op {
+            method: "post",
+            path: "/api/applications/{app}/attachments",
+            summary: "Attaches a file (receipt, letter, scan), to a checklist document or a logged contact if named. The type is read from the content.",
+            body: Some(bodies(&[(
+                "multipart/form-data",
+                json!({ "type": "object", "required": ["file"], "properties": { "file": file_field("PDF, PNG, JPEG, TIFF, HEIC or plain text, at most 20 MiB"), "document": text("a checklist document's key"), "contact": text("a logged contact's id") } }),
+            )])),
+            ok: 201,
+            response: schema("Attachment"),
+            errors: &[400, 401, 403, 404, 413, 415, 422],
+            query: &[],
+        },
+        Op {
+            method: "get",
+            path: "/api/applications/{app}/attachments/{attachment}",
+            summary: "An attached file, as stored (`Content-Disposition` gives its name).",
+            body: None,
+            ok: 200,
+            response: file_answer(),
+            errors: &[401, 404],
+            query: &[],
         },
         Op {
             method: "patch",
@@ -546,6 +637,14 @@ pub fn build() -> Value {
             Value::String(media) => {
                 json!({ "description": "OK.", "content": { media.as_str(): { "schema": { "type": "string" } } } })
             }
+            Value::Array(media) => {
+                let content: serde_json::Map<String, Value> = media
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(|m| (m.to_owned(), json!({ "schema": { "type": "string" } })))
+                    .collect();
+                json!({ "description": "The file.", "content": content })
+            }
             schema => {
                 json!({ "description": "OK.", "content": { "application/json": { "schema": schema } } })
             }
@@ -568,8 +667,11 @@ pub fn build() -> Value {
             "responses": responses,
         });
         if let Some(body) = op.body {
-            operation["requestBody"] =
-                json!({ "required": true, "content": { "application/json": { "schema": body } } });
+            let content = match body.get("content") {
+                Some(content) => content.clone(),
+                None => json!({ "application/json": { "schema": body } }),
+            };
+            operation["requestBody"] = json!({ "required": true, "content": content });
         }
         let entry = paths.entry(op.path.to_owned()).or_insert_with(|| json!({}));
         entry[op.method] = operation;
@@ -621,6 +723,7 @@ pub fn build() -> Value {
                 "Event": { "type": "object", "required": ["id", "at", "actor", "change"] },
                 "Activity": { "type": "object", "required": ["title", "date", "credit"], "properties": { "title": { "type": "string" }, "provider": { "type": "string" }, "accreditation": { "type": "string" }, "date": { "type": "string" }, "credit": { "type": "object", "required": ["unit", "amount"], "properties": { "unit": { "enum": ["contact_hours", "semester_hours", "quarter_hours"] }, "amount": { "type": "number", "exclusiveMinimum": 0 } } }, "categories": { "type": "array", "items": { "type": "string" } } } },
                 "CeActivity": { "type": "object", "required": ["id", "activity"] },
+                "Attachment": { "type": "object", "required": ["id", "application", "recorded_at", "file"], "properties": { "id": { "type": "integer" }, "application": { "type": "integer" }, "recorded_at": { "type": "string" }, "file": { "type": "object", "required": ["hash", "name", "media_type", "size"], "properties": { "hash": { "type": "string" }, "name": { "type": "string" }, "media_type": { "enum": ["application/pdf", "image/png", "image/jpeg", "image/tiff", "image/heic", "text/plain"] }, "size": { "type": "integer", "minimum": 1 }, "document": { "type": "string" }, "contact": { "type": "integer" } } } } },
             }
         },
         "security": [{ "session": [] }],

@@ -29,7 +29,9 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{Answer, Client, Org, PASSWORD, STEP, activity, organization, profile, snapshot};
+use common::{
+    Answer, Client, Org, PASSWORD, Part, STEP, activity, organization, pdf, profile, snapshot,
+};
 use labpath_server::serve::Database;
 use labpath_server::testing::{Running, postgres_url, start};
 use serde_json::{Value, json};
@@ -56,6 +58,8 @@ struct Case {
     /// A valid body (the request is refused for whose record it is, never
     /// for its body).
     body: fn(&Target) -> Option<Value>,
+    /// A valid `multipart/form-data` body, sent instead of `body`.
+    upload: Option<fn(&Target) -> Vec<Part>>,
     /// `Nothing`: the status each role gets (admin, staff, candidate).
     open: [u16; 3],
     /// `Record`: a candidate is refused by role (403) before any lookup.
@@ -71,6 +75,8 @@ struct Target {
     app: i64,
     key: String,
     reminder: i64,
+    activity: i64,
+    attachment: i64,
     feed_user: i64,
     feed_token: String,
 }
@@ -81,8 +87,8 @@ fn none(_: &Target) -> Option<Value> {
 
 #[rustfmt::skip]
 fn cases() -> Vec<Case> {
-    let open = |method, path, query, body, statuses| Case { method, path, query, names: Names::Nothing, body, open: statuses, staff_only: false, own_session: false };
-    let named = |method, path, query, body| Case { method, path, query, names: Names::Record, body, open: [0; 3], staff_only: false, own_session: false };
+    let open = |method, path, query, body, statuses| Case { method, path, query, names: Names::Nothing, body, upload: None, open: statuses, staff_only: false, own_session: false };
+    let named = |method, path, query, body| Case { method, path, query, names: Names::Record, body, upload: None, open: [0; 3], staff_only: false, own_session: false };
     let all_ok = [200, 200, 200];
     vec![
         open("get", "/api/health", "", none, all_ok),
@@ -118,10 +124,18 @@ fn cases() -> Vec<Case> {
         named("get", "/api/people/{person}/ce", "?per_page=200", none),
         named("post", "/api/people/{person}/ce", "", |_| Some(activity("logged by Alfa"))),
         named("get", "/api/people/{person}/ce/status", "", none),
+        named("post", "/api/people/{person}/ce/{activity}/withdraw", "", |_| Some(json!({ "reason": "withdrawn by Alfa" }))),
+        named("get", "/api/people/{person}/ce/{activity}/certificate", "", none),
         open("get", "/api/applications", "?per_page=200", none, all_ok),
         named("get", "/api/applications/{app}", "", none),
         named("patch", "/api/applications/{app}", "", |_| Some(json!({ "status": "submitted", "reference": "SET-BY-ALFA" }))),
         named("get", "/api/applications/{app}/history", "", none),
+        named("get", "/api/applications/{app}/attachments", "", none),
+        Case {
+            upload: Some(|_| vec![Part::file("file", "sent by Alfa.pdf", &pdf("sent by Alfa"))]),
+            ..named("post", "/api/applications/{app}/attachments", "", none)
+        },
+        named("get", "/api/applications/{app}/attachments/{attachment}", "", none),
         named("patch", "/api/applications/{app}/documents/{key}", "", |_| Some(json!({ "status": "requested", "requested_from": "Alfa" }))),
         named("get", "/api/applications/{app}/contacts", "?per_page=200", none),
         named("post", "/api/applications/{app}/contacts", "", |_| Some(json!({ "channel": "email", "summary": "logged by Alfa" }))),
@@ -136,6 +150,8 @@ fn fill(path: &str, t: &Target) -> String {
         .replace("{app}", &t.app.to_string())
         .replace("{key}", &t.key)
         .replace("{reminder}", &t.reminder.to_string())
+        .replace("{activity}", &t.activity.to_string())
+        .replace("{attachment}", &t.attachment.to_string())
         .replace("{user}", &t.feed_user.to_string())
         .replace("{token}", &t.feed_token)
 }
@@ -267,6 +283,8 @@ async fn denied(case: &Case, role: &Role<'_>, tally: &mut Tally) {
         app: 999_999,
         key: "no-such-document".to_owned(),
         reminder: 999_999,
+        activity: 999_999,
+        attachment: 999_999,
         feed_user: 999_999,
         feed_token: role.own.feed_token.clone(),
     };
@@ -282,18 +300,12 @@ async fn denied(case: &Case, role: &Role<'_>, tally: &mut Tally) {
             role.name,
             case.method.to_uppercase()
         );
-        let a = role
-            .client
-            .send(case.method, &path, (case.body)(target).as_ref())
-            .await;
+        let a = send(role.client, case, &path, target).await;
         let error = common::assert_error(&a, expected, error_code(expected), &what);
         role.forbidden.check(&a, &what);
         // The same request for records that do not exist answers alike.
         let path = format!("{}{}", fill(case.path, &missing), case.query);
-        let b = role
-            .client
-            .send(case.method, &path, (case.body)(&missing).as_ref())
-            .await;
+        let b = send(role.client, case, &path, &missing).await;
         assert_eq!(
             b.status, expected,
             "{what}, for a missing record: {}",
@@ -328,9 +340,7 @@ async fn open_answer(case: &Case, role: &Role<'_>, server: &Running, tally: &mut
     } else {
         role.client
     };
-    let a = client
-        .send(case.method, &path, (case.body)(&role.own).as_ref())
-        .await;
+    let a = send(client, case, &path, &role.own).await;
     let status = case.open[role.index];
     if status >= 400 {
         common::assert_error(&a, status, error_code(status), &what);
@@ -339,6 +349,18 @@ async fn open_answer(case: &Case, role: &Role<'_>, server: &Running, tally: &mut
     }
     role.forbidden.check(&a, &what);
     tally.checked_answers += 1;
+}
+
+/// Sends a case's request with its body for `target`.
+async fn send(client: &Client, case: &Case, path: &str, target: &Target) -> Answer {
+    match case.upload {
+        Some(parts) => client.upload(case.method, path, &parts(target)).await,
+        None => {
+            client
+                .send(case.method, path, (case.body)(target).as_ref())
+                .await
+        }
+    }
 }
 
 fn error_code(status: u16) -> &'static str {
@@ -379,6 +401,8 @@ fn target(r: &common::Records, feed: &(i64, String)) -> Target {
         app: r.app,
         key: r.key.clone(),
         reminder: r.reminder,
+        activity: r.activity,
+        attachment: r.attachment,
         feed_user: feed.0,
         feed_token: feed.1.clone(),
     }

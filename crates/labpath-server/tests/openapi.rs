@@ -20,7 +20,7 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::{Answer, Client, PASSWORD, STEP, activity, organization, profile};
+use common::{Answer, Client, PASSWORD, Part, STEP, activity, organization, pdf, profile};
 use labpath_server::serve::Database;
 use labpath_server::testing::start;
 use serde_json::{Value, json};
@@ -269,6 +269,19 @@ impl Flow<'_> {
         self.checker.check(method, template, &a);
         a
     }
+
+    /// As `call`, with a `multipart/form-data` body.
+    async fn upload(&mut self, template: &str, args: &[&str], parts: &[Part]) -> Answer {
+        let mut path = template.to_owned();
+        for arg in args {
+            let start = path.find('{').unwrap();
+            let end = path[start..].find('}').unwrap() + start;
+            path.replace_range(start..=end, arg);
+        }
+        let a = self.client.upload("post", &path, parts).await;
+        self.checker.check("post", template, &a);
+        a
+    }
 }
 
 #[tokio::test]
@@ -459,6 +472,59 @@ async fn every_operation_answers_a_valid_call_as_documented() {
     .await;
     f.call("get", "/api/people/{person}/ce", &[p], "", None)
         .await;
+    let with_certificate = f
+        .upload(
+            "/api/people/{person}/ce",
+            &[p],
+            &[
+                Part::text(
+                    "activity",
+                    &activity("Flow course with a certificate").to_string(),
+                ),
+                Part::file("certificate", "flow.pdf", &pdf("flow certificate")),
+            ],
+        )
+        .await
+        .json()["id"]
+        .to_string();
+    f.call(
+        "get",
+        "/api/people/{person}/ce/{activity}/certificate",
+        &[p, &with_certificate],
+        "",
+        None,
+    )
+    .await;
+    f.call(
+        "post",
+        "/api/people/{person}/ce/{activity}/withdraw",
+        &[p, &with_certificate],
+        "",
+        Some(json!({ "reason": "logged twice" })),
+    )
+    .await;
+    let attached = f
+        .upload(
+            "/api/applications/{app}/attachments",
+            &[a],
+            &[
+                Part::file("file", "receipt.pdf", &pdf("flow receipt")),
+                Part::text("document", &key),
+            ],
+        )
+        .await
+        .json()["id"]
+        .to_string();
+    f.call("get", "/api/applications/{app}/attachments", &[a], "", None)
+        .await;
+    f.call(
+        "get",
+        "/api/applications/{app}/attachments/{attachment}",
+        &[a, &attached],
+        "",
+        None,
+    )
+    .await;
     f.call(
         "get",
         "/api/people/{person}/ce/status",

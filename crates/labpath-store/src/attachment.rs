@@ -109,6 +109,20 @@ pub fn check(name: &str, bytes: Vec<u8>) -> Result<CheckedFile, StoreError> {
     })
 }
 
+/// The usual file extension of an accepted media type, with its dot
+/// (`.pdf`); empty for a type labpath does not keep.
+pub fn extension(media_type: &str) -> &'static str {
+    match media_type {
+        "application/pdf" => ".pdf",
+        "image/png" => ".png",
+        "image/jpeg" => ".jpg",
+        "image/tiff" => ".tif",
+        "image/heic" => ".heic",
+        "text/plain" => ".txt",
+        _ => "",
+    }
+}
+
 /// SHA-256 of `bytes`, lower-case hex.
 pub fn hash(bytes: &[u8]) -> String {
     Sha256::digest(bytes)

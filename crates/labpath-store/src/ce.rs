@@ -38,6 +38,18 @@ pub fn check_activity(activity: &Activity) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Checks that a file can prove an activity: a document or an image, not
+/// plain text (a note proves nothing).
+pub fn check_certificate(file: &crate::attachment::CheckedFile) -> Result<(), StoreError> {
+    if file.media_type == "text/plain" {
+        return Err(StoreError::Invalid(format!(
+            "`{}` is plain text: a certificate must be a PDF or an image (PNG, JPEG, TIFF or HEIC)",
+            file.name
+        )));
+    }
+    Ok(())
+}
+
 /// The current log from a person's events, oldest first.
 pub fn activities(events: &[Event]) -> Vec<LoggedActivity> {
     let mut log: Vec<LoggedActivity> = Vec::new();

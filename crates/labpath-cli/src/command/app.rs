@@ -162,7 +162,7 @@ pub fn run(
                 })
                 .transpose()?;
             let on = day("--on", on.as_deref())?;
-            let files = super::doc::read_files(attach)?;
+            let files = super::doc::read_files(attach, "--attach")?;
             if status.is_none() && reference.is_none() && files.is_empty() {
                 return Err(Failure::BadInput(
                     "error: nothing to change: give --status, --reference and/or --attach"

@@ -254,12 +254,10 @@ fn check_in_some_cycle(
 /// Reads certificate files: the tracker's size and type checks, and a
 /// certificate must be a document or an image, not plain text.
 fn certificates(paths: &[PathBuf]) -> Result<Vec<CheckedFile>, Failure> {
-    let files = read_files(paths)?;
-    if let Some(f) = files.iter().find(|f| f.media_type == "text/plain") {
-        return Err(Failure::BadInput(format!(
-            "error: --certificate: `{}` is plain text: a certificate must be a PDF or an image (PNG, JPEG, TIFF or HEIC)",
-            f.name
-        )));
+    let files = read_files(paths, "--certificate")?;
+    for f in &files {
+        labpath_store::ce::check_certificate(f)
+            .map_err(|e| Failure::BadInput(format!("error: --certificate: {e}")))?;
     }
     Ok(files)
 }
@@ -754,12 +752,7 @@ fn audit_pack(
 }
 
 fn extension(bytes: &[u8]) -> &'static str {
-    match labpath_store::attachment::sniff(bytes) {
-        Some("application/pdf") => ".pdf",
-        Some("image/png") => ".png",
-        Some("image/jpeg") => ".jpg",
-        _ => "",
-    }
+    labpath_store::attachment::sniff(bytes).map_or("", labpath_store::attachment::extension)
 }
 
 fn write_zip(

@@ -68,7 +68,7 @@ pub fn run(cli: &Cli, sub: &ContactCommand, out: &mut dyn Write) -> Result<Exit,
         summary: summary.trim().to_owned(),
         promised,
     };
-    let files = read_files(attach)?;
+    let files = read_files(attach, "--attach")?;
     with_store(cli, async |store| {
         let c = ops::add_contact(store, &actor(), app, entry)
             .await

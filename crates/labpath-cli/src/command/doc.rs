@@ -51,26 +51,26 @@ pub enum DocCommand {
 }
 
 /// Reads and checks files to attach, before anything is written.
-pub fn read_files(paths: &[PathBuf]) -> Result<Vec<CheckedFile>, Failure> {
+pub fn read_files(paths: &[PathBuf], flag: &str) -> Result<Vec<CheckedFile>, Failure> {
     paths
         .iter()
         .map(|path| {
             let name = path.display().to_string();
             let size = std::fs::metadata(path)
                 .map_err(|e| {
-                    Failure::BadInput(format!("error: --attach: cannot read `{name}`: {e}"))
+                    Failure::BadInput(format!("error: {flag}: cannot read `{name}`: {e}"))
                 })?
                 .len();
             if size > attachment::MAX_BYTES as u64 {
                 // Refuse before reading a huge file into memory.
                 return attachment::check(&name, vec![0; attachment::MAX_BYTES + 1])
-                    .map_err(|e| Failure::BadInput(format!("error: --attach: {e}")));
+                    .map_err(|e| Failure::BadInput(format!("error: {flag}: {e}")));
             }
             let bytes = std::fs::read(path).map_err(|e| {
-                Failure::BadInput(format!("error: --attach: cannot read `{name}`: {e}"))
+                Failure::BadInput(format!("error: {flag}: cannot read `{name}`: {e}"))
             })?;
             attachment::check(&name, bytes)
-                .map_err(|e| Failure::BadInput(format!("error: --attach: {e}")))
+                .map_err(|e| Failure::BadInput(format!("error: {flag}: {e}")))
         })
         .collect()
 }
@@ -103,7 +103,7 @@ pub fn run(cli: &Cli, sub: &DocCommand, out: &mut dyn Write) -> Result<Exit, Fai
         reason: text(reason.as_ref()),
         note: text(note.as_ref()),
     };
-    let files = read_files(attach)?;
+    let files = read_files(attach, "--attach")?;
     with_store(cli, async |store| {
         let item = ops::update_document(store, &actor(), app, update)
             .await

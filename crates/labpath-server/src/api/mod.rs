@@ -5,10 +5,12 @@
 
 pub mod account;
 pub mod catalog;
+pub mod files;
 pub mod people;
 pub mod tracker;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
@@ -64,15 +66,35 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/api/people/{person}/ce",
-            get(people::ce_log).post(people::ce_add),
+            get(people::ce_log)
+                .post(people::ce_add)
+                .layer(upload_limit()),
         )
         .route("/api/people/{person}/ce/status", get(people::ce_status))
+        .route(
+            "/api/people/{person}/ce/{activity}/withdraw",
+            post(people::ce_withdraw),
+        )
+        .route(
+            "/api/people/{person}/ce/{activity}/certificate",
+            get(files::certificate_file),
+        )
         .route("/api/applications", get(tracker::applications))
         .route(
             "/api/applications/{app}",
             get(tracker::application).patch(tracker::update_application),
         )
         .route("/api/applications/{app}/history", get(tracker::history))
+        .route(
+            "/api/applications/{app}/attachments",
+            get(files::attachments)
+                .post(files::add_attachment)
+                .layer(upload_limit()),
+        )
+        .route(
+            "/api/applications/{app}/attachments/{attachment}",
+            get(files::attachment_file),
+        )
         .route(
             "/api/applications/{app}/documents/{key}",
             patch(tracker::update_document),
@@ -87,6 +109,12 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/dashboard", get(tracker::dashboard))
         .route("/feed/{user}/{token}", get(account::feed))
+}
+
+/// The body limit of a route that takes files, in place of the server's
+/// 1 MiB.
+pub fn upload_limit() -> DefaultBodyLimit {
+    DefaultBodyLimit::max(extract::UPLOAD_LIMIT)
 }
 
 /// `page` and `per_page` from a query string.

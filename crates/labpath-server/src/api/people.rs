@@ -2,21 +2,23 @@
 //! plans, and their continuing-education log.
 
 use axum::Json;
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::{FromRequest, Request, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use labpath_engine::compliance::{check_in_some_cycle, compliance, known_categories};
 use labpath_engine::maintenance::{Activity, CategoryId};
-use labpath_store::ce;
+use labpath_store::ce::{self, LoggedActivity};
+use labpath_store::ids::EventId;
 use labpath_store::model::{Person, ProfileVersion};
 use labpath_store::ops;
 use serde::Deserialize;
 
 use super::catalog::{EligibilityQuery, PlanInput, compute_plan, evaluation_response};
+use super::files::check_file;
 use super::{Page, PageQuery, day, read_profile, require_profile, visible_person};
-use crate::auth::{Api, Scope};
+use crate::auth::{Api, Principal, Scope};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{JsonBody, JsonText, PathParams, QueryParams};
+use crate::extract::{self, FilePart, JsonBody, JsonText, PathParams, QueryParams, Upload};
 use crate::state::AppState;
 
 /// The people a principal sees, by id.
@@ -285,28 +287,160 @@ pub fn check_categories(state: &AppState, categories: &[CategoryId]) -> ApiResul
     Ok(())
 }
 
-/// `POST /api/people/{person}/ce`: logs an activity. It must fall inside a
-/// renewal cycle of a credential the person holds.
+/// An activity to log, with the certificate that proves it: a JSON body
+/// (the activity, no certificate), or `multipart/form-data` with the
+/// activity as JSON in the field `activity` and the file in `certificate`.
+pub struct ActivityUpload {
+    /// The activity.
+    pub activity: Activity,
+    /// Its certificate, if one was sent.
+    pub certificate: Option<FilePart>,
+}
+
+impl<S: Send + Sync> FromRequest<S> for ActivityUpload {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let content_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if content_type.starts_with("application/json") {
+            let JsonBody(activity) = JsonBody::<Activity>::from_request(req, state).await?;
+            return Ok(ActivityUpload {
+                activity,
+                certificate: None,
+            });
+        }
+        if !content_type.starts_with("multipart/form-data") {
+            return Err(ApiError::media_type(
+                "application/json, or multipart/form-data with the fields `activity` and `certificate`",
+            ));
+        }
+        let mut upload = Upload::from_request(req, state).await?;
+        let certificate = upload.take_file("certificate")?;
+        upload.no_other_files()?;
+        let text = upload.fields.raw("activity");
+        if text.trim().is_empty() {
+            return Err(ApiError::invalid(
+                "the form needs the field `activity`: the activity as JSON",
+            )
+            .at("activity"));
+        }
+        let activity = extract::from_json::<Activity>(text.as_bytes()).map_err(|mut e| {
+            e.field = Some(match e.field.take() {
+                Some(f) => format!("activity.{f}"),
+                None => "activity".to_owned(),
+            });
+            e
+        })?;
+        Ok(ActivityUpload {
+            activity,
+            certificate,
+        })
+    }
+}
+
+/// Logs an activity after every check: known categories, a positive
+/// credit, a certificate that is a document or an image, and a day inside
+/// a renewal cycle of a credential the person holds. Nothing is stored
+/// when a check fails.
+pub async fn log_checked(
+    state: &AppState,
+    me: &Principal,
+    person: &Person,
+    activity: Activity,
+    certificate: Option<FilePart>,
+) -> ApiResult<LoggedActivity> {
+    if activity.certificate.is_some() {
+        return Err(ApiError::invalid(
+            "a certificate is uploaded as a file (the multipart field `certificate`), not named in the activity",
+        )
+        .at("certificate"));
+    }
+    check_categories(state, &activity.categories)?;
+    ce::check_activity(&activity).map_err(|e| ApiError::from(e).at("credit"))?;
+    let certificate = certificate.map(check_file).transpose()?;
+    if let Some(file) = &certificate {
+        ce::check_certificate(file).map_err(|e| ApiError::from(e).at("certificate"))?;
+    }
+    let profile = require_profile(state, person.id).await?;
+    check_in_some_cycle(&state.catalog, &profile, activity.date)
+        .map_err(|why| ApiError::invalid(why).at("date"))?;
+    Ok(ce::log_activity(
+        state.store(),
+        &me.actor(),
+        person.id,
+        activity,
+        certificate.as_ref(),
+    )
+    .await?)
+}
+
+/// `POST /api/people/{person}/ce`: logs an activity, with its certificate
+/// when sent as `multipart/form-data`. It must fall inside a renewal cycle
+/// of a credential the person holds.
 pub async fn ce_add(
     State(state): State<AppState>,
     Api(me): Api,
     PathParams(id): PathParams<String>,
-    JsonBody(activity): JsonBody<Activity>,
+    body: ActivityUpload,
 ) -> ApiResult<Response> {
     let person = visible_person(&state, &me, &id).await?;
-    if activity.certificate.is_some() {
-        return Err(ApiError::invalid(
-            "a certificate is attached as a file (`labpath ce add --certificate`), not named in the body",
-        )
-        .at("certificate"));
-    }
-    check_categories(&state, &activity.categories)?;
-    ce::check_activity(&activity).map_err(|e| ApiError::from(e).at("credit"))?;
-    let profile = require_profile(&state, person.id).await?;
-    check_in_some_cycle(&state.catalog, &profile, activity.date)
-        .map_err(|why| ApiError::invalid(why).at("date"))?;
-    let logged = ce::log_activity(state.store(), &me.actor(), person.id, activity, None).await?;
+    let logged = log_checked(&state, &me, &person, body.activity, body.certificate).await?;
     Ok((StatusCode::CREATED, Json(logged)).into_response())
+}
+
+/// Why an activity is withdrawn.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Withdrawal {
+    /// Why (it was logged by mistake, twice, for the wrong person...).
+    pub reason: String,
+}
+
+/// Withdraws a logged activity, saying why; the history keeps it.
+pub async fn withdraw_checked(
+    state: &AppState,
+    me: &Principal,
+    person: &Person,
+    activity: &str,
+    reason: &str,
+) -> ApiResult<LoggedActivity> {
+    let missing = || {
+        ApiError::not_found(format!(
+            "person {} has no logged activity `{activity}`",
+            person.id
+        ))
+    };
+    let wanted: EventId = activity.parse().map_err(|_| missing())?;
+    let logged = ce::log(state.store(), person.id)
+        .await?
+        .into_iter()
+        .find(|a| a.id == wanted)
+        .ok_or_else(missing)?;
+    if reason.trim().is_empty() {
+        return Err(ApiError::invalid("say why the activity is withdrawn").at("reason"));
+    }
+    ce::remove_activity(state.store(), &me.actor(), person.id, wanted, reason).await?;
+    Ok(logged)
+}
+
+/// `POST /api/people/{person}/ce/{activity}/withdraw`: withdraws an
+/// activity logged by mistake (the history keeps both); answers with the
+/// activity withdrawn.
+pub async fn ce_withdraw(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PathParams((id, activity)): PathParams<(String, String)>,
+    JsonBody(body): JsonBody<Withdrawal>,
+) -> ApiResult<Json<LoggedActivity>> {
+    let person = visible_person(&state, &me, &id).await?;
+    Ok(Json(
+        withdraw_checked(&state, &me, &person, &activity, &body.reason).await?,
+    ))
 }
 
 /// `GET /api/people/{person}/ce/status` query.

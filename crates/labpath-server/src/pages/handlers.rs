@@ -3,7 +3,7 @@
 use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use labpath_engine::compliance::{check_in_some_cycle, compliance};
+use labpath_engine::compliance::compliance;
 use labpath_engine::maintenance::{Activity, CategoryId, Credit};
 use labpath_engine::units::Date;
 use labpath_store::accounts::Role;
@@ -20,13 +20,14 @@ use super::{
 };
 use crate::api::account::{NewUserBody, create_user_for};
 use crate::api::catalog::{PlanInput, compute_plan};
-use crate::api::people::{check_categories, visible_people};
+use crate::api::files::attach_upload;
+use crate::api::people::{log_checked, visible_people, withdraw_checked};
 use crate::api::tracker::{DashboardQuery, STAGES, dashboard_of, find_step, records};
 use crate::api::{stored_profile, visible_application, visible_person};
 use crate::audit::{Audited, ClientAddr};
 use crate::auth;
 use crate::error::ApiError;
-use crate::extract::{FormBody, PathParams, QueryParams};
+use crate::extract::{FormBody, PathParams, QueryParams, Upload};
 use crate::state::{AppState, Mode};
 
 type Q = QueryParams<std::collections::HashMap<String, String>>;
@@ -499,6 +500,7 @@ async fn application_page(
     let app = visible_application(state, me, id).await?;
     let person = state.store().person(app.application.person).await?;
     let contacts = state.store().contacts(app.application.id).await?;
+    let attachments = state.store().attachments(app.application.id).await?;
     let history = state
         .store()
         .events(&EventQuery {
@@ -535,6 +537,7 @@ async fn application_page(
             "app": app.application,
             "checklist": app.checklist,
             "contacts": contacts,
+            "attachments": attachments,
             "history": history,
             "statuses": statuses,
             "doc_statuses": doc_statuses,
@@ -702,6 +705,32 @@ pub async fn contact(
     respond(&state, result)
 }
 
+/// Attaches a file to the application (or to one of its documents).
+pub async fn attach(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    PathParams(id): PathParams<String>,
+    upload: Upload,
+) -> Response {
+    let result = async {
+        let me = page_principal(&state, &headers, uri.path()).await?;
+        check_csrf(&me, &upload.fields)?;
+        let app = visible_application(&state, &me, &id).await?;
+        let app_id = app.application.id;
+        match attach_upload(&state, &me, &app, upload).await {
+            Ok(_) => see_other(&format!("/applications/{app_id}#attachments")),
+            Err(e) if e.status.is_client_error() => {
+                let field = e.field.clone().unwrap_or_else(|| "file".to_owned());
+                application_page(&state, &me, &id, Some((field, e.message))).await
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+    .await;
+    respond(&state, result)
+}
+
 /// Sets a reminder for a person.
 pub async fn add_reminder(
     State(state): State<AppState>,
@@ -854,18 +883,23 @@ async fn ce_page(
     )
 }
 
-/// Logs a CE activity from the form.
+/// Logs a CE activity from the form, with its certificate if one was
+/// chosen.
 pub async fn ce_add(
     State(state): State<AppState>,
     headers: HeaderMap,
     OriginalUri(uri): OriginalUri,
     PathParams(id): PathParams<String>,
-    form: FormBody,
+    mut upload: Upload,
 ) -> Response {
     let result = async {
         let me = page_principal(&state, &headers, uri.path()).await?;
-        check_csrf(&me, &form)?;
+        check_csrf(&me, &upload.fields)?;
         let person = visible_person(&state, &me, &id).await?;
+        let certificate = upload.take_file("certificate");
+        let chose_file = matches!(certificate, Ok(Some(_)));
+        let others = upload.no_other_files();
+        let form = &upload.fields;
         let attempt = async {
             let title = form
                 .get("title")
@@ -897,7 +931,6 @@ pub async fn ce_add(
                         .map_err(|e| ApiError::invalid(e.to_string()).at("categories"))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            check_categories(&state, &categories).map_err(|e| e.at("categories"))?;
             let activity = Activity {
                 title: title.to_owned(),
                 provider: form.get("provider").map(str::to_owned),
@@ -907,18 +940,50 @@ pub async fn ce_add(
                 categories,
                 certificate: None,
             };
-            ce::check_activity(&activity).map_err(|e| ApiError::from(e).at("amount"))?;
-            let profile = crate::api::require_profile(&state, person.id).await?;
-            check_in_some_cycle(&state.catalog, &profile, date)
-                .map_err(|why| ApiError::invalid(why).at("date"))?;
-            ce::log_activity(state.store(), &me.actor(), person.id, activity, None).await?;
-            Ok(())
+            others?;
+            log_checked(&state, &me, &person, activity, certificate?)
+                .await
+                .map_err(|e| match e.field.as_deref() {
+                    Some("credit") => e.at("amount"),
+                    _ => e,
+                })
         }
         .await;
         match attempt {
-            Ok(()) => see_other(&format!("/people/{}/ce", person.id)),
-            Err(e) if e.status.is_client_error() => {
-                ce_page(&state, &me, person, Some(e), &form).await
+            Ok(_) => see_other(&format!("/people/{}/ce", person.id)),
+            Err(mut e) if e.status.is_client_error() => {
+                if chose_file {
+                    // A browser cannot fill a file input again.
+                    e.message
+                        .push_str(" (nothing was stored: choose the certificate file again)");
+                }
+                ce_page(&state, &me, person, Some(e), &upload.fields).await
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+    .await;
+    respond(&state, result)
+}
+
+/// Withdraws a CE activity logged by mistake, saying why.
+pub async fn ce_withdraw(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    PathParams((id, activity)): PathParams<(String, String)>,
+    form: FormBody,
+) -> Response {
+    let result = async {
+        let me = page_principal(&state, &headers, uri.path()).await?;
+        check_csrf(&me, &form)?;
+        let person = visible_person(&state, &me, &id).await?;
+        let reason = form.get("reason").unwrap_or("");
+        match withdraw_checked(&state, &me, &person, &activity, reason).await {
+            Ok(_) => see_other(&format!("/people/{}/ce", person.id)),
+            Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
+                let e = e.at(format!("reason-{activity}"));
+                ce_page(&state, &me, person, Some(e), &FormBody(Vec::new())).await
             }
             Err(e) => Err(e.into()),
         }

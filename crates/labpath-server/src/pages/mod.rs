@@ -279,12 +279,23 @@ pub fn routes() -> Router<AppState> {
         .route("/people/{person}/eligibility", get(h::eligibility))
         .route("/people/{person}/plan", get(h::plan))
         .route("/people/{person}/applications", post(h::open_application))
-        .route("/people/{person}/ce", get(h::ce).post(h::ce_add))
+        .route(
+            "/people/{person}/ce",
+            get(h::ce).post(h::ce_add).layer(crate::api::upload_limit()),
+        )
+        .route(
+            "/people/{person}/ce/{activity}/withdraw",
+            post(h::ce_withdraw),
+        )
         .route("/people/{person}/reminders", post(h::add_reminder))
         .route("/applications/{app}", get(h::application))
         .route("/applications/{app}/status", post(h::application_status))
         .route("/applications/{app}/documents/{key}", post(h::document))
         .route("/applications/{app}/contacts", post(h::contact))
+        .route(
+            "/applications/{app}/attachments",
+            post(h::attach).layer(crate::api::upload_limit()),
+        )
         .route("/dashboard", get(h::dashboard))
         .route("/users", post(h::add_user))
 }

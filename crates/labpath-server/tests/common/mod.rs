@@ -48,8 +48,10 @@ pub struct Answer {
     pub status: u16,
     /// The headers.
     pub headers: HeaderMap,
-    /// The body as text.
+    /// The body as text (bytes that are not UTF-8 shown as U+FFFD).
     pub text: String,
+    /// The body as sent.
+    pub bytes: Vec<u8>,
 }
 
 impl Answer {
@@ -81,11 +83,12 @@ impl Answer {
 pub async fn answer(response: reqwest::Response) -> Answer {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    let text = response.text().await.unwrap();
+    let bytes = response.bytes().await.unwrap().to_vec();
     Answer {
         status,
         headers,
-        text,
+        text: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes,
     }
 }
 
@@ -173,6 +176,18 @@ impl Client {
         answer(r.send().await.unwrap()).await
     }
 
+    /// A `multipart/form-data` request with the session cookie and the
+    /// CSRF token.
+    pub async fn upload(&self, method: &str, path: &str, parts: &[Part]) -> Answer {
+        let (content_type, body) = multipart(parts);
+        let r = self
+            .request(method, path)
+            .header("x-csrf-token", &self.csrf)
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body);
+        answer(r.send().await.unwrap()).await
+    }
+
     /// `GET`, expecting 200 and JSON.
     pub async fn get(&self, path: &str) -> Value {
         let a = self.send("GET", path, None).await;
@@ -186,6 +201,73 @@ impl Client {
         a.expect(status, &format!("{method} {path}"));
         a.json()
     }
+}
+
+/// One part of a `multipart/form-data` body.
+#[derive(Debug, Clone)]
+pub struct Part {
+    /// The form field.
+    pub field: String,
+    /// The file's name (`None`: a text field).
+    pub file: Option<String>,
+    /// The content.
+    pub bytes: Vec<u8>,
+}
+
+impl Part {
+    /// A text field.
+    pub fn text(field: &str, value: &str) -> Part {
+        Part {
+            field: field.to_owned(),
+            file: None,
+            bytes: value.as_bytes().to_vec(),
+        }
+    }
+
+    /// A file.
+    pub fn file(field: &str, name: &str, bytes: &[u8]) -> Part {
+        Part {
+            field: field.to_owned(),
+            file: Some(name.to_owned()),
+            bytes: bytes.to_vec(),
+        }
+    }
+}
+
+/// A `multipart/form-data` body, written as a browser writes one, and its
+/// `Content-Type`.
+pub fn multipart(parts: &[Part]) -> (String, Vec<u8>) {
+    let boundary = "----labpath-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for p in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        let disposition = match &p.file {
+            Some(name) => format!(
+                "Content-Disposition: form-data; name=\"{}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n",
+                p.field
+            ),
+            None => format!(
+                "Content-Disposition: form-data; name=\"{}\"\r\n\r\n",
+                p.field
+            ),
+        };
+        body.extend_from_slice(disposition.as_bytes());
+        body.extend_from_slice(&p.bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// A one-page PDF whose text is `text`, as a scanner or a CE provider's
+/// site would give (its header is what labpath reads its type from).
+pub fn pdf(text: &str) -> Vec<u8> {
+    let stream = format!("BT /F1 12 Tf 72 720 Td ({text}) Tj ET");
+    format!(
+        "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >> endobj\n4 0 obj << /Length {} >> stream\n{stream}\nendstream endobj\n5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
+        stream.len()
+    )
+    .into_bytes()
 }
 
 /// Words that give away the server's insides in an answer.
@@ -268,6 +350,10 @@ pub struct Records {
     pub key: String,
     /// A reminder of theirs.
     pub reminder: i64,
+    /// A CE activity of theirs, with a certificate.
+    pub activity: i64,
+    /// A file attached to their application.
+    pub attachment: i64,
 }
 
 /// An organization with its three roles and two people.
@@ -320,14 +406,36 @@ pub async fn person_with_records(admin: &Client, tag: &str) -> Records {
         .await["id"]
         .as_i64()
         .unwrap();
-    admin
-        .ok(
+    let logged = admin
+        .upload(
             "POST",
             &format!("/api/people/{person}/ce"),
-            activity(&format!("{tag} course")),
-            201,
+            &[
+                Part::text("activity", &activity(&format!("{tag} course")).to_string()),
+                Part::file(
+                    "certificate",
+                    &format!("{tag} certificate.pdf"),
+                    &pdf(&format!("{tag} certificate")),
+                ),
+            ],
         )
         .await;
+    logged.expect(201, "an activity with its certificate");
+    let attached = admin
+        .upload(
+            "POST",
+            &format!("/api/applications/{app_id}/attachments"),
+            &[
+                Part::file(
+                    "file",
+                    &format!("{tag} receipt.pdf"),
+                    &pdf(&format!("{tag} receipt")),
+                ),
+                Part::text("document", &key),
+            ],
+        )
+        .await;
+    attached.expect(201, "an attachment");
     admin
         .ok(
             "POST",
@@ -341,6 +449,8 @@ pub async fn person_with_records(admin: &Client, tag: &str) -> Records {
         app: app_id,
         key,
         reminder,
+        activity: logged.json()["id"].as_i64().unwrap(),
+        attachment: attached.json()["id"].as_i64().unwrap(),
     }
 }
 
@@ -401,6 +511,7 @@ pub async fn snapshot(admin: &Client) -> Value {
                 "state": admin.get(&format!("/api/applications/{app}")).await,
                 "history": admin.get(&format!("/api/applications/{app}/history")).await,
                 "contacts": admin.get(&format!("/api/applications/{app}/contacts?per_page=200")).await,
+                "attachments": admin.get(&format!("/api/applications/{app}/attachments")).await,
             }));
         }
         let profile = admin

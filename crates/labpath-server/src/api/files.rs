@@ -1,0 +1,196 @@
+//! Files through the API: attachments of applications (receipts, letters,
+//! scans) and certificates of CE activities, uploaded as
+//! `multipart/form-data` and read back with the type checked when they
+//! were stored. The pages post the same forms and link to the same
+//! downloads.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use labpath_store::attachment::{self, CheckedFile};
+use labpath_store::ids::EventId;
+use labpath_store::model::{ApplicationState, Attachment};
+use labpath_store::ops;
+
+use super::{visible_application, visible_person};
+use crate::auth::{Api, Principal};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{self, FilePart, PathParams, Upload};
+use crate::state::AppState;
+
+/// Checks an uploaded file's size and type (read from its content), the
+/// problem tied to the form field it came in.
+pub fn check_file(part: FilePart) -> ApiResult<CheckedFile> {
+    let FilePart { field, name, bytes } = part;
+    attachment::check(&name, bytes).map_err(|e| ApiError::from(e).at(field))
+}
+
+/// Attaches the form's `file` to an application: to one of its checklist
+/// documents (`document`, a key) or a logged contact (`contact`, an id) if
+/// the form names one. Everything is checked before the file is stored.
+pub async fn attach_upload(
+    state: &AppState,
+    me: &Principal,
+    app: &ApplicationState,
+    mut upload: Upload,
+) -> ApiResult<Attachment> {
+    let file = upload.take_file("file")?.ok_or_else(|| {
+        ApiError::invalid("choose a file to attach (the form field `file`)").at("file")
+    })?;
+    upload.no_other_files()?;
+    let id = app.application.id;
+    let document = match upload.fields.get("document") {
+        None => None,
+        Some(key) => match app.checklist.iter().find(|d| d.key == key) {
+            Some(d) => Some(d.key.clone()),
+            None => {
+                let keys: Vec<&str> = app.checklist.iter().map(|d| d.key.as_str()).collect();
+                return Err(ApiError::invalid(format!(
+                    "application {id} has no checklist document `{key}` (it has: {})",
+                    keys.join(", ")
+                ))
+                .at("document"));
+            }
+        },
+    };
+    let contact = match upload.fields.get("contact") {
+        None => None,
+        Some(text) => {
+            let not_logged = || {
+                ApiError::invalid(format!("application {id} has no logged contact `{text}`"))
+                    .at("contact")
+            };
+            let contact: EventId = text.parse().map_err(|_| not_logged())?;
+            if !state
+                .store()
+                .contacts(id)
+                .await?
+                .iter()
+                .any(|c| c.id == contact)
+            {
+                return Err(not_logged());
+            }
+            Some(contact)
+        }
+    };
+    let file = check_file(file)?;
+    Ok(ops::attach(state.store(), &me.actor(), id, &file, document, contact).await?)
+}
+
+/// `POST /api/applications/{app}/attachments`: attaches one file
+/// (`multipart/form-data`: `file`, and optionally `document` or `contact`).
+pub async fn add_attachment(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PathParams(id): PathParams<String>,
+    upload: Upload,
+) -> ApiResult<Response> {
+    let app = visible_application(&state, &me, &id).await?;
+    let attached = attach_upload(&state, &me, &app, upload).await?;
+    Ok((StatusCode::CREATED, Json(attached)).into_response())
+}
+
+/// `GET /api/applications/{app}/attachments`: the application's files,
+/// oldest first.
+pub async fn attachments(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PathParams(id): PathParams<String>,
+) -> ApiResult<Json<Vec<Attachment>>> {
+    let app = visible_application(&state, &me, &id).await?;
+    Ok(Json(state.store().attachments(app.application.id).await?))
+}
+
+/// `GET /api/applications/{app}/attachments/{attachment}`: the file itself.
+pub async fn attachment_file(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PathParams((id, attachment)): PathParams<(String, String)>,
+) -> ApiResult<Response> {
+    let app = visible_application(&state, &me, &id).await?;
+    let missing = || {
+        ApiError::not_found(format!(
+            "application {} has no attachment `{attachment}`",
+            app.application.id
+        ))
+    };
+    let wanted: EventId = attachment.parse().map_err(|_| missing())?;
+    let found = state
+        .store()
+        .attachments(app.application.id)
+        .await?
+        .into_iter()
+        .find(|a| a.id == wanted)
+        .ok_or_else(missing)?;
+    let bytes = state.store().file(&found.file.hash).await?;
+    download(&found.file.name, &found.file.media_type, bytes)
+}
+
+/// `GET /api/people/{person}/ce/{activity}/certificate`: the certificate
+/// of a logged activity.
+pub async fn certificate_file(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PathParams((id, activity)): PathParams<(String, String)>,
+) -> ApiResult<Response> {
+    let person = visible_person(&state, &me, &id).await?;
+    let missing = || {
+        ApiError::not_found(format!(
+            "person {} has no logged activity `{activity}` with a certificate",
+            person.id
+        ))
+    };
+    let wanted: EventId = activity.parse().map_err(|_| missing())?;
+    let hash = labpath_store::ce::log(state.store(), person.id)
+        .await?
+        .into_iter()
+        .find(|a| a.id == wanted)
+        .and_then(|a| a.activity.certificate)
+        .ok_or_else(missing)?;
+    let bytes = state.store().file(&hash).await?;
+    let media_type = attachment::sniff(&bytes).unwrap_or("application/octet-stream");
+    let name = format!("certificate-{wanted}{}", attachment::extension(media_type));
+    download(&name, media_type, bytes)
+}
+
+/// A stored file as a download: its checked type, its name in
+/// `Content-Disposition` (ASCII, and UTF-8 for the rest), never sniffed nor
+/// run by the browser.
+fn download(name: &str, media_type: &str, bytes: Vec<u8>) -> ApiResult<Response> {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let disposition = format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        extract::percent_encode(name)
+    );
+    let header_value = |text: &str| HeaderValue::from_str(text).map_err(ApiError::internal);
+    Ok((
+        [
+            (header::CONTENT_TYPE, header_value(media_type)?),
+            (header::CONTENT_DISPOSITION, header_value(&disposition)?),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static("sandbox"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
