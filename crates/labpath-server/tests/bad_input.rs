@@ -17,7 +17,8 @@
 mod common;
 
 use common::{
-    Answer, Client, Org, PASSWORD, activity, answer, assert_error, organization, profile, snapshot,
+    Answer, BOUNDARY, Client, MULTIPART, Org, PASSWORD, Part, activity, answer, assert_error,
+    multipart, organization, pdf, profile, snapshot,
 };
 use labpath_server::serve::Database;
 use labpath_server::testing::{Running, postgres_url, start};
@@ -52,6 +53,11 @@ fn json_body(v: Value) -> Body {
     Body::Text(v.to_string())
 }
 
+/// A `multipart/form-data` body.
+fn form(parts: &[Part]) -> Body {
+    Body::Raw(Some(MULTIPART), multipart(parts).1)
+}
+
 fn over_a_mebibyte() -> String {
     "x".repeat(1024 * 1024 + 10)
 }
@@ -61,6 +67,8 @@ fn refused() -> Vec<Bad> {
     use Body::{None as NoBody, Raw, Text};
     let bad = |what, method, path, body, status, code, field| Bad { what, method, path, body, status, code, field };
     let big_name = json_body(json!({ "name": over_a_mebibyte() }));
+    let mut huge_pdf = pdf("huge");
+    huge_pdf.resize(labpath_store::attachment::MAX_BYTES + 1, b' ');
     let mut big_profile = profile();
     big_profile["person"]["name"] = Value::String(over_a_mebibyte());
     vec![
@@ -154,6 +162,33 @@ fn refused() -> Vec<Bad> {
         bad("a NUL in a reminder", "POST", "/api/people/{person}/reminders", json_body(json!({ "due": "2030-01-01", "what": "call\u{0}" })), 422, "invalid", Some("what")),
         bad("a NUL in a login", "POST", "/api/login", json_body(json!({ "email": "admin@alfa.example\u{0}", "password": "x" })), 422, "invalid", Some("email")),
         bad("a NUL in a profile", "PUT", "/api/people/{person}/profile", Text(profile().to_string().replacen("MLT", "M\\u0000LT", 1)), 422, "invalid", None),
+        // Files.
+        bad("an attachment without a file", "POST", "/api/applications/{app}/attachments", form(&[Part::text("document", "x")]), 422, "invalid", Some("file")),
+        bad("an empty file", "POST", "/api/applications/{app}/attachments", form(&[Part::file("file", "empty.pdf", b"")]), 422, "invalid", Some("file")),
+        bad("a zip file", "POST", "/api/applications/{app}/attachments", form(&[Part::file("file", "scans.zip", b"PK\x03\x04\x14\x00\x00\x00\x08\x00")]), 422, "invalid", Some("file")),
+        bad("a PNG named .pdf", "POST", "/api/applications/{app}/attachments", form(&[Part::file("file", "receipt.pdf", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")]), 422, "invalid", Some("file")),
+        bad("a file over 20 MiB", "POST", "/api/applications/{app}/attachments", form(&[Part::file("file", "huge.pdf", &huge_pdf)]), 422, "invalid", Some("file")),
+        bad("a body over the upload limit", "POST", "/api/applications/{app}/attachments", form(&[Part::file("file", "huger.pdf", &[huge_pdf.as_slice(), &[b' '; 300 * 1024]].concat())]), 413, "payload_too_large", None),
+        bad("two files in one field", "POST", "/api/applications/{app}/attachments", form(&[Part::file("file", "a.pdf", &pdf("a")), Part::file("file", "b.pdf", &pdf("b"))]), 422, "invalid", Some("file")),
+        bad("a file in an unknown field", "POST", "/api/applications/{app}/attachments", form(&[Part::file("file", "a.pdf", &pdf("a")), Part::file("receipt", "b.pdf", &pdf("b"))]), 422, "invalid", Some("receipt")),
+        bad("an unknown checklist document", "POST", "/api/applications/{app}/attachments", form(&[Part::file("file", "a.pdf", &pdf("a")), Part::text("document", "no-such-document")]), 422, "invalid", Some("document")),
+        bad("an unknown contact", "POST", "/api/applications/{app}/attachments", form(&[Part::file("file", "a.pdf", &pdf("a")), Part::text("contact", "999999")]), 422, "invalid", Some("contact")),
+        bad("a file as JSON", "POST", "/api/applications/{app}/attachments", json_body(json!({ "file": "a.pdf" })), 415, "unsupported_media_type", None),
+        bad("a cut-off multipart body", "POST", "/api/applications/{app}/attachments", Raw(Some(MULTIPART), format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n%PDF-1.4").into_bytes()), 400, "bad_request", None),
+        bad("a multipart body without a boundary", "POST", "/api/applications/{app}/attachments", Raw(Some("multipart/form-data"), b"file=a".to_vec()), 400, "bad_request", None),
+        bad("a form for a person", "POST", "/api/people", form(&[Part::text("name", "Ana")]), 415, "unsupported_media_type", None),
+        bad("a CE form without the activity", "POST", "/api/people/{person}/ce", form(&[Part::file("certificate", "c.pdf", &pdf("c"))]), 422, "invalid", Some("activity")),
+        bad("a CE activity that is not JSON", "POST", "/api/people/{person}/ce", form(&[Part::text("activity", "title=x")]), 400, "bad_request", Some("activity")),
+        bad("a CE activity with text for credit", "POST", "/api/people/{person}/ce", form(&[Part::text("activity", &json!({ "title": "x", "date": "2025-03-01", "credit": "two hours" }).to_string())]), 422, "invalid", Some("activity.credit")),
+        bad("a plain-text certificate", "POST", "/api/people/{person}/ce", form(&[Part::text("activity", &activity("x").to_string()), Part::file("certificate", "note.txt", b"I attended")]), 422, "invalid", Some("certificate")),
+        bad("a certificate named in the JSON", "POST", "/api/people/{person}/ce", json_body(json!({ "title": "x", "date": "2025-03-01", "credit": { "unit": "contact_hours", "amount": 1.0 }, "certificate": "abc" })), 422, "invalid", Some("certificate")),
+        bad("a certificate that proves another activity", "POST", "/api/people/{person}/ce", form(&[Part::text("activity", &activity("again").to_string()), Part::file("certificate", "again.pdf", &pdf("Alfa certificate"))]), 409, "conflict", None),
+        bad("a CE activity as plain text", "POST", "/api/people/{person}/ce", Raw(Some("text/plain"), b"x".to_vec()), 415, "unsupported_media_type", None),
+        bad("a withdrawal without a reason", "POST", "/api/people/{person}/ce/{activity}/withdraw", json_body(json!({ "reason": "  " })), 422, "invalid", Some("reason")),
+        bad("a withdrawal of an unknown activity", "POST", "/api/people/{person}/ce/999999/withdraw", json_body(json!({ "reason": "x" })), 404, "not_found", None),
+        bad("an unknown attachment", "GET", "/api/applications/{app}/attachments/999999", NoBody, 404, "not_found", None),
+        bad("a word for an attachment", "GET", "/api/applications/{app}/attachments/receipt", NoBody, 404, "not_found", None),
+        bad("the certificate of an unknown activity", "GET", "/api/people/{person}/ce/999999/certificate", NoBody, 404, "not_found", None),
         // Routes and methods that do not exist.
         bad("an unknown API path", "GET", "/api/nothing-here", NoBody, 404, "not_found", None),
         bad("DELETE on a person", "DELETE", "/api/people/{person}", NoBody, 405, "method_not_allowed", None),
@@ -167,6 +202,7 @@ fn fill(path: &str, org: &Org) -> String {
         .replace("{app}", &org.mine.app.to_string())
         .replace("{key}", &org.mine.key)
         .replace("{reminder}", &org.mine.reminder.to_string())
+        .replace("{activity}", &org.mine.activity.to_string())
 }
 
 async fn send(client: &Client, method: &str, path: &str, body: &Body) -> Answer {

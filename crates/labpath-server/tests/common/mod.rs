@@ -234,10 +234,17 @@ impl Part {
     }
 }
 
+/// The boundary `multipart` writes.
+pub const BOUNDARY: &str = "----labpath-test-boundary-7MA4YWxkTrZu0gW";
+
+/// The `Content-Type` of a body `multipart` writes.
+pub const MULTIPART: &str =
+    "multipart/form-data; boundary=----labpath-test-boundary-7MA4YWxkTrZu0gW";
+
 /// A `multipart/form-data` body, written as a browser writes one, and its
 /// `Content-Type`.
 pub fn multipart(parts: &[Part]) -> (String, Vec<u8>) {
-    let boundary = "----labpath-test-boundary-7MA4YWxkTrZu0gW";
+    let boundary = BOUNDARY;
     let mut body = Vec::new();
     for p in parts {
         body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
@@ -256,7 +263,7 @@ pub fn multipart(parts: &[Part]) -> (String, Vec<u8>) {
         body.extend_from_slice(b"\r\n");
     }
     body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
+    (MULTIPART.to_owned(), body)
 }
 
 /// A one-page PDF whose text is `text`, as a scanner or a CE provider's
