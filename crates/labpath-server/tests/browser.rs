@@ -19,6 +19,8 @@
     reason = "tests: a failed assumption is a failed test"
 )]
 
+mod common;
+
 use std::future::Future;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -441,6 +443,8 @@ async fn an_admin_walks_from_a_new_person_to_a_sent_document_on_the_dashboard() 
     let dir = tempfile::tempdir().unwrap();
     let server = server_mode(&dir).await;
     let base = server.url("");
+    let files = tempfile::tempdir().unwrap();
+    let files = files.path().to_path_buf();
     in_browser(|c| async move {
         c.goto(&format!("{base}/people")).await.unwrap();
         assert_labelled(&c).await;
@@ -465,6 +469,7 @@ async fn an_admin_walks_from_a_new_person_to_a_sent_document_on_the_dashboard() 
         wait_page(&c, "Ana Reyes").await;
 
         send_a_document(&c).await;
+        attach_the_receipt(&c, &files).await;
         see_the_dashboard(&c).await;
     })
     .await;
@@ -678,6 +683,64 @@ async fn send_a_document(c: &Client) {
     assert!(status.contains("tracking EE123456789US"), "{status}");
     let history = find(c, "ol.history").await.text().await.unwrap();
     assert!(history.contains("document"), "{history}");
+    assert_labelled(c).await;
+}
+
+/// On the application page: a zip file is refused with a message at the
+/// file field; the receipt (a PDF) is attached to the form it paid for,
+/// listed, and its link answers the same bytes as a PDF.
+async fn attach_the_receipt(c: &Client, dir: &std::path::Path) {
+    let zip = dir.join("scans.zip");
+    std::fs::write(&zip, b"PK\x03\x04\x14\x00\x00\x00\x08\x00").unwrap();
+    find(c, "#file")
+        .await
+        .send_keys(zip.to_str().unwrap())
+        .await
+        .unwrap();
+    click_button(c, "Attach file").await;
+    let problem = wait_text(c, "#file-problem", "scans.zip").await;
+    assert!(
+        problem.contains("not a file type labpath keeps"),
+        "{problem}"
+    );
+    assert_eq!(
+        find(c, "#file").await.attr("aria-invalid").await.unwrap(),
+        Some("true".to_owned())
+    );
+
+    let receipt = dir.join("NYSED fee receipt.pdf");
+    let bytes = common::pdf("NYSED fee receipt");
+    std::fs::write(&receipt, &bytes).unwrap();
+    find(c, "#file")
+        .await
+        .send_keys(receipt.to_str().unwrap())
+        .await
+        .unwrap();
+    choose(c, "#attach-document", "form-1").await;
+    click_button(c, "Attach file").await;
+    let listed = wait_text(c, "#attachment-list", "NYSED fee receipt.pdf").await;
+    assert!(listed.contains("application/pdf"), "{listed}");
+    assert!(listed.contains("for form-1"), "{listed}");
+    assert!(
+        listed.contains(&format!("{} bytes", bytes.len())),
+        "{listed}"
+    );
+    let link = find(c, "#attachment-list a").await;
+    let href = link.attr("href").await.unwrap().unwrap();
+    let answer = c
+        .execute(
+            "return fetch(arguments[0]).then(r => r.text().then(t => [r.status, r.headers.get('content-type'), t]))",
+            vec![serde_json::json!(href)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(answer[0], 200, "{href}");
+    assert_eq!(answer[1], "application/pdf", "{href}");
+    assert_eq!(
+        answer[2].as_str().unwrap().as_bytes(),
+        bytes.as_slice(),
+        "the same bytes"
+    );
     assert_labelled(c).await;
 }
 

@@ -9,6 +9,9 @@
     reason = "tests: a failed assumption is a failed test"
 )]
 
+mod common;
+
+use common::{Client, Part, multipart, pdf};
 use labpath_server::serve::Database;
 use labpath_server::testing::start;
 use serde_json::{Value, json};
@@ -153,5 +156,137 @@ async fn activities_count_toward_the_held_credential_and_bad_ones_are_refused() 
     assert!(
         html.contains("Hemostasis update") && html.contains("2028-07-31"),
         "{html}"
+    );
+}
+
+/// The CE page's forms: an activity logged with its certificate (the file
+/// kept and served back as stored), a plain-text "certificate" refused with
+/// the typed text kept, and an activity withdrawn with a reason, after
+/// which it no longer counts.
+#[tokio::test]
+async fn the_ce_page_keeps_a_certificate_with_its_activity_and_withdraws_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(Database::Local(dir.path().to_path_buf())).await;
+    let mut client = Client::anonymous(&server);
+    client.csrf = client.get("/api/session").await["csrf"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let person = client
+        .ok(
+            "POST",
+            "/api/people",
+            json!({ "name": "Luis", "profile": profile("mlt-ascp-bachelor.toml") }),
+            201,
+        )
+        .await;
+    let id = person["id"].as_i64().unwrap();
+    let page = format!("/people/{id}/ce");
+    let form = |title: &str, certificate: Part| {
+        let csrf = client.csrf.clone();
+        let parts = vec![
+            Part::text("csrf", &csrf),
+            Part::text("title", title),
+            Part::text("provider", "ASCP"),
+            Part::text("date", "2026-03-02"),
+            Part::text("amount", "2"),
+            Part::text("unit", "contact_hours"),
+            Part::text("categories", "hematology"),
+            certificate,
+        ];
+        let (content_type, body) = multipart(&parts);
+        client
+            .request("POST", &page)
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body)
+    };
+
+    let certificate = pdf("Hemostasis update, 2.0 contact hours");
+    let sent = common::answer(
+        form(
+            "Hemostasis update",
+            Part::file("certificate", "hemostasis.pdf", &certificate),
+        )
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    sent.expect(200, "the CE page after logging");
+    let log = client.get(&format!("/api/people/{id}/ce")).await;
+    assert_eq!(log["total"], 1, "{log}");
+    let activity = log["items"][0]["id"].as_i64().unwrap();
+    let link = format!("/api/people/{id}/ce/{activity}/certificate");
+    assert!(
+        sent.text.contains(&format!("href=\"{link}\"")),
+        "the page links the certificate: {}",
+        sent.text
+    );
+    let file = client.send("GET", &link, None).await;
+    file.expect(200, "the certificate");
+    assert_eq!(file.media_type(), "application/pdf");
+    assert_eq!(file.bytes, certificate, "the stored bytes");
+    let disposition = file.headers[reqwest::header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap();
+    assert!(
+        disposition.starts_with("attachment;") && disposition.contains(".pdf"),
+        "{disposition}"
+    );
+    assert_eq!(file.headers["x-content-type-options"], "nosniff");
+
+    // A note is no certificate: refused, the typed title kept, nothing stored.
+    let refused = common::answer(
+        form(
+            "Typed title",
+            Part::file("certificate", "note.txt", b"I attended the course"),
+        )
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert!(
+        refused.text.contains("is plain text")
+            && refused.text.contains("choose the certificate file again"),
+        "{}",
+        refused.text
+    );
+    assert!(
+        refused.text.contains("value=\"Typed title\""),
+        "the typed title is kept: {}",
+        refused.text
+    );
+    assert_eq!(
+        client.get(&format!("/api/people/{id}/ce")).await["total"],
+        1
+    );
+
+    // Withdrawing needs a reason; then the activity no longer counts.
+    let withdraw = |reason: &str| {
+        client
+            .request("POST", &format!("/people/{id}/ce/{activity}/withdraw"))
+            .form(&[("csrf", client.csrf.as_str()), ("reason", reason)])
+            .send()
+    };
+    let no_reason = common::answer(withdraw(" ").await.unwrap()).await;
+    assert_eq!(no_reason.status, 422, "{}", no_reason.text);
+    assert!(no_reason.text.contains("say why"), "{}", no_reason.text);
+    let done = common::answer(withdraw("logged for the wrong person").await.unwrap()).await;
+    done.expect(200, "the CE page after withdrawing");
+    assert!(done.text.contains("No activity logged."), "{}", done.text);
+    let status = client
+        .get(&format!("/api/people/{id}/ce/status?as_of=2026-06-01"))
+        .await;
+    let earned: Vec<&Value> = status["credentials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["assessment"].get("earned"))
+        .collect();
+    assert!(
+        !earned.is_empty() && earned.iter().all(|e| e.as_f64() == Some(0.0)),
+        "a withdrawn activity counts for nothing: {status}"
     );
 }
