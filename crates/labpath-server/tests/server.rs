@@ -226,3 +226,59 @@ async fn no_listening_beyond_loopback_without_authentication() {
         "{refused}"
     );
 }
+
+/// A page asked for without a session sends to the login with the whole
+/// address (query included), and the login sends back there; a `next`
+/// that leads to another site sends to `/` instead.
+#[tokio::test]
+async fn the_login_page_sends_back_to_the_page_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(Database::Sqlite(dir.path().to_path_buf())).await;
+    server
+        .organization("Acme Staffing", "admin@acme.example", PASSWORD)
+        .await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let location = |r: &reqwest::Response| {
+        r.headers()[reqwest::header::LOCATION]
+            .to_str()
+            .unwrap()
+            .to_owned()
+    };
+    let asked = "/dashboard?stage=draft&overdue=true&page=2";
+    let r = http.get(server.url(asked)).send().await.unwrap();
+    assert!(r.status().is_redirection(), "{}", r.status());
+    let to_login = location(&r);
+    assert_eq!(
+        to_login,
+        "/login?next=/dashboard%3Fstage%3Ddraft%26overdue%3Dtrue%26page%3D2"
+    );
+    let form = http.get(server.url(&to_login)).send().await.unwrap();
+    let html = form.text().await.unwrap();
+    assert!(
+        // (minijinja writes the leading `/` as `&#x2f;`)
+        html.contains("dashboard?stage=draft&amp;overdue=true&amp;page=2\">"),
+        "the login form carries the address: {html}"
+    );
+    for (next, expected) in [
+        (asked, asked),
+        ("//elsewhere.example/x", "/"),
+        ("/\\elsewhere.example/x", "/"),
+        ("https://elsewhere.example/", "/"),
+    ] {
+        let r = http
+            .post(server.url("/login"))
+            .form(&[
+                ("email", "admin@acme.example"),
+                ("password", PASSWORD),
+                ("next", next),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_redirection(), "{next}: {}", r.status());
+        assert_eq!(location(&r), expected, "next = {next}");
+    }
+}

@@ -15,8 +15,8 @@ use labpath_store::status::{APP_STATUSES, AppStatus, DOC_STATUSES, DocStatus};
 use serde_json::json;
 
 use super::{
-    Frame, PageError, PageResult, check_csrf, encode, html, html_status, page_principal, respond,
-    see_other,
+    Frame, PageError, PageResult, check_csrf, encode, here, html, html_status, page_principal,
+    respond, see_other,
 };
 use crate::api::account::{NewUserBody, create_user_for};
 use crate::api::catalog::{PlanInput, compute_plan};
@@ -87,7 +87,10 @@ pub async fn login_form(State(state): State<AppState>, query: Q) -> Response {
 
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") => n.to_owned(),
+        // A path of this site only: `//host` and `/\host` lead elsewhere.
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
+            n.to_owned()
+        }
         _ => "/".to_owned(),
     }
 }
@@ -151,9 +154,14 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap, form: For
 }
 
 /// The people list, with the form to add one.
-pub async fn people(State(state): State<AppState>, headers: HeaderMap, query: Q) -> Response {
+pub async fn people(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    query: Q,
+) -> Response {
     let result = async {
-        let me = page_principal(&state, &headers, "/people").await?;
+        let me = page_principal(&state, &headers, here(&uri)).await?;
         let mut people = visible_people(&state, me.scope()).await?;
         if let Some(text) = q(&query, "q") {
             let text = text.to_lowercase();
@@ -224,7 +232,7 @@ pub async fn person(
     PathParams(id): PathParams<String>,
 ) -> Response {
     let result = async {
-        let me = page_principal(&state, &headers, uri.path()).await?;
+        let me = page_principal(&state, &headers, here(&uri)).await?;
         let person = visible_person(&state, &me, &id).await?;
         let profile = stored_profile(&state, person.id).await?;
         let eligibility = match &profile {
@@ -296,7 +304,7 @@ pub async fn profile_form(
     PathParams(id): PathParams<String>,
 ) -> Response {
     let result = async {
-        let me = page_principal(&state, &headers, uri.path()).await?;
+        let me = page_principal(&state, &headers, here(&uri)).await?;
         let person = visible_person(&state, &me, &id).await?;
         let text = match state.store().profile(person.id, None).await? {
             Some(v) => {
@@ -331,7 +339,7 @@ pub async fn save_profile(
     form: FormBody,
 ) -> Response {
     let result = async {
-        let me = page_principal(&state, &headers, uri.path()).await?;
+        let me = page_principal(&state, &headers, here(&uri)).await?;
         check_csrf(&me, &form)?;
         let person = visible_person(&state, &me, &id).await?;
         let text = form.raw("profile").replace("\r\n", "\n");
@@ -378,7 +386,7 @@ pub async fn eligibility(
     query: Q,
 ) -> Response {
     let result = async {
-        let me = page_principal(&state, &headers, uri.path()).await?;
+        let me = page_principal(&state, &headers, here(&uri)).await?;
         let person = visible_person(&state, &me, &id).await?;
         let profile = crate::api::require_profile(&state, person.id).await?;
         let as_of = crate::api::day(q(&query, "as_of"), "as_of")?;
@@ -418,7 +426,7 @@ pub async fn plan(
     query: Q,
 ) -> Response {
     let result = async {
-        let me = page_principal(&state, &headers, uri.path()).await?;
+        let me = page_principal(&state, &headers, here(&uri)).await?;
         let person = visible_person(&state, &me, &id).await?;
         let profile = crate::api::require_profile(&state, person.id).await?;
         let goals: Vec<serde_json::Value> = state
@@ -478,7 +486,7 @@ pub async fn open_application(
     form: FormBody,
 ) -> Response {
     let result = async {
-        let me = page_principal(&state, &headers, uri.path()).await?;
+        let me = page_principal(&state, &headers, here(&uri)).await?;
         check_csrf(&me, &form)?;
         let person = visible_person(&state, &me, &id).await?;
         let step = find_step(&state, form.get("step").unwrap_or(""))?;
@@ -556,7 +564,7 @@ pub async fn application(
     PathParams(id): PathParams<String>,
 ) -> Response {
     let result = async {
-        let me = page_principal(&state, &headers, uri.path()).await?;
+        let me = page_principal(&state, &headers, here(&uri)).await?;
         application_page(&state, &me, &id, None).await
     }
     .await;
@@ -714,7 +722,7 @@ pub async fn attach(
     upload: Upload,
 ) -> Response {
     let result = async {
-        let me = page_principal(&state, &headers, uri.path()).await?;
+        let me = page_principal(&state, &headers, here(&uri)).await?;
         check_csrf(&me, &upload.fields)?;
         let app = visible_application(&state, &me, &id).await?;
         let app_id = app.application.id;
@@ -740,7 +748,7 @@ pub async fn add_reminder(
     form: FormBody,
 ) -> Response {
     let result = async {
-        let me = page_principal(&state, &headers, uri.path()).await?;
+        let me = page_principal(&state, &headers, here(&uri)).await?;
         check_csrf(&me, &form)?;
         let person = visible_person(&state, &me, &id).await?;
         let due = form
@@ -758,9 +766,14 @@ pub async fn add_reminder(
 }
 
 /// The agency dashboard.
-pub async fn dashboard(State(state): State<AppState>, headers: HeaderMap, query: Q) -> Response {
+pub async fn dashboard(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    query: Q,
+) -> Response {
     let result = async {
-        let me = page_principal(&state, &headers, "/dashboard").await?;
+        let me = page_principal(&state, &headers, here(&uri)).await?;
         me.require_staff()?;
         let dq = DashboardQuery {
             page: crate::api::PageQuery {
@@ -837,7 +850,7 @@ pub async fn ce(
     PathParams(id): PathParams<String>,
 ) -> Response {
     let result = async {
-        let me = page_principal(&state, &headers, uri.path()).await?;
+        let me = page_principal(&state, &headers, here(&uri)).await?;
         let person = visible_person(&state, &me, &id).await?;
         ce_page(&state, &me, person, None, &FormBody(Vec::new())).await
     }
@@ -893,7 +906,7 @@ pub async fn ce_add(
     mut upload: Upload,
 ) -> Response {
     let result = async {
-        let me = page_principal(&state, &headers, uri.path()).await?;
+        let me = page_principal(&state, &headers, here(&uri)).await?;
         check_csrf(&me, &upload.fields)?;
         let person = visible_person(&state, &me, &id).await?;
         let certificate = upload.take_file("certificate");
@@ -975,7 +988,7 @@ pub async fn ce_withdraw(
     form: FormBody,
 ) -> Response {
     let result = async {
-        let me = page_principal(&state, &headers, uri.path()).await?;
+        let me = page_principal(&state, &headers, here(&uri)).await?;
         check_csrf(&me, &form)?;
         let person = visible_person(&state, &me, &id).await?;
         let reason = form.get("reason").unwrap_or("");

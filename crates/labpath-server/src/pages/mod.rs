@@ -11,7 +11,7 @@ mod handlers;
 use std::collections::BTreeMap;
 
 use axum::Router;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use labpath_engine::catalog::Catalog;
@@ -198,14 +198,20 @@ pub fn encode(text: &str) -> String {
 pub async fn page_principal(
     state: &AppState,
     headers: &HeaderMap,
-    path: &str,
+    back: &str,
 ) -> Result<Principal, PageError> {
     match authenticate(state, headers).await? {
         Ok(p) => Ok(p),
         Err(NoPrincipal::NotLoggedIn | NoPrincipal::Expired) => {
-            Err(PageError::Login(path.to_owned()))
+            Err(PageError::Login(back.to_owned()))
         }
     }
+}
+
+/// Where a login sends the user back to: the page asked for, query and all
+/// (a plan's goal, a dashboard's filters).
+pub fn here(uri: &Uri) -> &str {
+    uri.path_and_query().map_or(uri.path(), |pq| pq.as_str())
 }
 
 /// Checks a form's CSRF token.
