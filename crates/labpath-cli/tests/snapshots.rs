@@ -141,6 +141,12 @@ fn example_plans() {
     }
 }
 
+/// The value of the first `name="..."` in `tag`.
+fn attribute<'t>(tag: &'t str, name: &str) -> &'t str {
+    let start = tag.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+    &tag[start..start + tag[start..].find('"').unwrap()]
+}
+
 #[test]
 fn the_svg_chart_is_well_formed_and_escaped() {
     let dir = std::env::temp_dir().join(format!("labpath-svg-{}", std::process::id()));
@@ -168,9 +174,21 @@ fn the_svg_chart_is_well_formed_and_escaped() {
             .count()
             .min(svg.matches("<rect x=").count())
     );
+    // The percentile labels each have a line of their own (the dates are
+    // often weeks apart, too close to share one), inside the picture.
+    let width: f64 = attribute(&svg, "width").parse().unwrap();
+    let mut lines = Vec::new();
     for label in ["50% ", "80% ", "90% "] {
-        assert!(svg.contains(label), "missing {label}");
+        let at = svg
+            .find(&format!(">{label}"))
+            .unwrap_or_else(|| panic!("missing {label}"));
+        let tag = &svg[svg[..at].rfind("<text").unwrap()..at];
+        lines.push(attribute(tag, "y").to_owned());
+        let x: f64 = attribute(tag, "x").parse().unwrap();
+        assert!(x > 0.0 && x <= width, "{label} at x = {x}: {tag}");
     }
+    lines.dedup();
+    assert_eq!(lines.len(), 3, "labels share a line: {lines:?}");
     assert!(!svg.contains("& "), "unescaped ampersand");
     std::fs::remove_dir_all(&dir).unwrap();
 }

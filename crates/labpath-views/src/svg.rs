@@ -112,18 +112,27 @@ pub fn gantt(goal: &str, from: Date, kept: &Kept<'_>) -> String {
             bottom - top
         );
     }
-    for (p, label) in [(sim.p50, "50%"), (sim.p80, "80%"), (sim.p90, "90%")] {
+    // Each percentile's label on its own line under the axis: the three
+    // dates are often a few weeks apart, too close to share a line. Near
+    // the right edge a label ends at its line instead of centring on it.
+    let percentiles = [(sim.p50, "50%"), (sim.p80, "80%"), (sim.p90, "90%")];
+    for (line, (p, label)) in percentiles.into_iter().enumerate() {
         if let Some(d) = p {
             let _ = writeln!(
                 svg,
                 r##"<line x1="{0:.1}" x2="{0:.1}" y1="{top}" y2="{bottom:.1}" stroke="#b5651d" stroke-dasharray="4 3"/>"##,
                 x(d)
             );
+            let anchor = if x(d) > label_w + chart_w - 60.0 {
+                "end"
+            } else {
+                "middle"
+            };
             let _ = writeln!(
                 svg,
-                r##"<text x="{:.1}" y="{:.1}" fill="#b5651d" text-anchor="middle">{}</text>"##,
+                r##"<text x="{:.1}" y="{:.1}" fill="#b5651d" text-anchor="{anchor}">{}</text>"##,
                 x(d),
-                bottom + 16.0,
+                bottom + 16.0 + 14.0 * line as f64,
                 escape(&format!("{label} {}", from.add_days(d.round() as i64)))
             );
         }
@@ -167,10 +176,12 @@ pub fn gantt(goal: &str, from: Date, kept: &Kept<'_>) -> String {
         r##"<line x1="{label_w}" x2="{:.1}" y1="{bottom:.1}" y2="{bottom:.1}" stroke="#333"/>"##,
         label_w + chart_w
     );
+    // The start day, left of the axis's origin, clear of the labels.
     let _ = writeln!(
         svg,
-        r#"<text x="{label_w}" y="{:.1}">{from}</text>"#,
-        bottom + 34.0
+        r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{from}</text>"#,
+        label_w - 6.0,
+        bottom + 16.0
     );
     svg.push_str("</svg>\n");
     svg
