@@ -355,9 +355,10 @@ pub async fn login(
     let email = email.trim().to_lowercase();
     let key = format!("{email}|{from}");
     let now = Timestamp::now();
+    let window_start = now.plus_seconds(-FAILURE_WINDOW_SECONDS);
     let failures = state
         .accounts()
-        .login_failures_since(&key, now.plus_seconds(-FAILURE_WINDOW_SECONDS))
+        .login_failures_since(&key, window_start)
         .await?;
     if failures >= MAX_FAILURES {
         return Err(LoginError::Throttled(FAILURE_WINDOW_SECONDS as u64));
@@ -375,7 +376,10 @@ pub async fn login(
     match found {
         Some((user, _)) if ok => Ok(user),
         _ => {
-            state.accounts().record_login_failure(&key, now).await?;
+            state
+                .accounts()
+                .record_login_failure(&key, now, window_start)
+                .await?;
             Err(LoginError::Wrong)
         }
     }

@@ -301,13 +301,22 @@ impl Accounts for PgStore {
         Ok(())
     }
 
-    async fn record_login_failure(&self, key: &str, at: Timestamp) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
-            .bind(key)
-            .bind(pg_time(at))
-            .execute(&self.pool)
-            .await
-            .map_err(|e| db_error("recording a failed login", e))?;
+    async fn record_login_failure(
+        &self,
+        key: &str,
+        at: Timestamp,
+        forget_before: Timestamp,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "WITH forgotten AS (DELETE FROM login_failures WHERE at < $3) \
+             INSERT INTO login_failures (key, at) VALUES ($1, $2)",
+        )
+        .bind(key)
+        .bind(pg_time(at))
+        .bind(pg_time(forget_before))
+        .execute(&self.pool)
+        .await
+        .map_err(|e| db_error("recording a failed login", e))?;
         Ok(())
     }
 

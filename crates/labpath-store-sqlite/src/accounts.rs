@@ -306,7 +306,17 @@ impl Accounts for SqliteStore {
         Ok(())
     }
 
-    async fn record_login_failure(&self, key: &str, at: Timestamp) -> Result<(), StoreError> {
+    async fn record_login_failure(
+        &self,
+        key: &str,
+        at: Timestamp,
+        forget_before: Timestamp,
+    ) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM login_failures WHERE at < ?")
+            .bind(forget_before.to_string())
+            .execute(&self.pool)
+            .await
+            .map_err(|e| db_error("forgetting old failed logins", e))?;
         sqlx::query("INSERT INTO login_failures (key, at) VALUES (?, ?)")
             .bind(key)
             .bind(at.to_string())

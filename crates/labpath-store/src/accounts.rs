@@ -275,8 +275,15 @@ pub trait Accounts: Send + Sync {
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
 
     /// Records a failed login for `key` (the email and the client address)
-    /// at `at`.
-    async fn record_login_failure(&self, key: &str, at: Timestamp) -> Result<(), StoreError>;
+    /// at `at`, and forgets every failure (of any key) before
+    /// `forget_before`: they count no more, so the table holds one
+    /// throttling window's worth.
+    async fn record_login_failure(
+        &self,
+        key: &str,
+        at: Timestamp,
+        forget_before: Timestamp,
+    ) -> Result<(), StoreError>;
 
     /// How many failed logins `key` had at or after `since`.
     async fn login_failures_since(&self, key: &str, since: Timestamp) -> Result<u32, StoreError>;

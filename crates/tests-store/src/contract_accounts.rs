@@ -298,23 +298,25 @@ pub async fn a_new_password_ends_every_session(store: &dyn AccountsStore) {
     assert!(matches!(e, StoreError::Invalid(_)), "{e}");
 }
 
-/// Failed logins are counted per key from a time on (that instant included).
+/// Failed logins are counted per key from a time on (that instant
+/// included); recording one forgets every failure before the time given.
 pub async fn failed_logins_are_counted_in_a_window(store: &dyn AccountsStore) {
     let key = "maria@agency.example 203.0.113.9";
+    let since = |t: &str| at(&format!("2026-03-01T{t}:00.000Z"));
     for t in ["10:00", "10:05", "10:10"] {
         store
-            .record_login_failure(key, at(&format!("2026-03-01T{t}:00.000Z")))
+            .record_login_failure(key, since(t), since("09:00"))
             .await
             .unwrap();
     }
     store
         .record_login_failure(
             "jun@agency.example 203.0.113.9",
-            at("2026-03-01T10:06:00.000Z"),
+            since("10:06"),
+            since("09:00"),
         )
         .await
         .unwrap();
-    let since = |t: &str| at(&format!("2026-03-01T{t}:00.000Z"));
     assert_eq!(
         store
             .login_failures_since(key, since("09:00"))
@@ -342,6 +344,27 @@ pub async fn failed_logins_are_counted_in_a_window(store: &dyn AccountsStore) {
             .await
             .unwrap(),
         0
+    );
+    // A failure at 10:30 with a window from 10:06 forgets maria's 10:00
+    // and 10:05, of any key, and keeps jun's 10:06 (the instant included).
+    store
+        .record_login_failure(key, since("10:30"), since("10:06"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .login_failures_since(key, since("00:00"))
+            .await
+            .unwrap(),
+        2,
+        "10:10 and 10:30 are kept"
+    );
+    assert_eq!(
+        store
+            .login_failures_since("jun@agency.example 203.0.113.9", since("00:00"))
+            .await
+            .unwrap(),
+        1
     );
 }
 
