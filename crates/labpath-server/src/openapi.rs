@@ -439,6 +439,19 @@ fn ops() -> Vec<Op> {
         },
         Op {
             method: "get",
+            path: "/api/people/{person}/ce/audit-pack",
+            summary: "The audit pack of one held credential: a zip with the summary (text and JSON) and the certificates of the activities that count.",
+            body: None,
+            ok: 200,
+            response: Value::String("application/zip".to_owned()),
+            errors: &[400, 401, 404, 422],
+            query: &[
+                ("credential", "a held credential's id (required)"),
+                ("as_of", "YYYY-MM-DD"),
+            ],
+        },
+        Op {
+            method: "get",
             path: "/api/people/{person}/ce/{activity}/certificate",
             summary: "The certificate of a logged activity, as stored.",
             body: None,

@@ -188,6 +188,10 @@ fn refused() -> Vec<Bad> {
         bad("a withdrawal of an unknown activity", "POST", "/api/people/{person}/ce/999999/withdraw", json_body(json!({ "reason": "x" })), 404, "not_found", None),
         bad("an unknown attachment", "GET", "/api/applications/{app}/attachments/999999", NoBody, 404, "not_found", None),
         bad("a word for an attachment", "GET", "/api/applications/{app}/attachments/receipt", NoBody, 404, "not_found", None),
+        bad("an audit pack without a credential", "GET", "/api/people/{person}/ce/audit-pack", NoBody, 400, "bad_request", Some("credential")),
+        bad("an audit pack of an unknown credential", "GET", "/api/people/{person}/ce/audit-pack?credential=ascp-mtl", NoBody, 404, "not_found", Some("credential")),
+        bad("an audit pack of a credential not held", "GET", "/api/people/{person}/ce/audit-pack?credential=ascp-mls", NoBody, 422, "invalid", Some("credential")),
+        bad("an audit pack on a bad day", "GET", "/api/people/{person}/ce/audit-pack?credential=ascp-mlt&as_of=2026-02-30", NoBody, 422, "invalid", Some("as_of")),
         bad("the certificate of an unknown activity", "GET", "/api/people/{person}/ce/999999/certificate", NoBody, 404, "not_found", None),
         // Routes and methods that do not exist.
         bad("an unknown API path", "GET", "/api/nothing-here", NoBody, 404, "not_found", None),

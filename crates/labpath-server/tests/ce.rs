@@ -235,6 +235,41 @@ async fn the_ce_page_keeps_a_certificate_with_its_activity_and_withdraws_one() {
     );
     assert_eq!(file.headers["x-content-type-options"], "nosniff");
 
+    // The audit pack: the summary names the activity and its certificate,
+    // which is in the zip as stored.
+    assert!(
+        sent.text.contains(&format!(
+            "/api/people/{id}/ce/audit-pack?credential=ascp-mlt"
+        )),
+        "the page links the audit pack"
+    );
+    let pack = client
+        .send(
+            "GET",
+            &format!("/api/people/{id}/ce/audit-pack?credential=ascp-mlt&as_of=2026-06-01"),
+            None,
+        )
+        .await;
+    pack.expect(200, "the audit pack");
+    assert_eq!(pack.media_type(), "application/zip");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(pack.bytes.clone())).unwrap();
+    let mut summary = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("summary.txt").unwrap(), &mut summary).unwrap();
+    let named = format!("certificates/{activity}-");
+    assert!(
+        summary.contains("Hemostasis update") && summary.contains(&named),
+        "{summary}"
+    );
+    let entry = zip
+        .file_names()
+        .map(|n| n.unwrap().into_owned())
+        .find(|n| n.starts_with(&named))
+        .unwrap();
+    assert!(entry.ends_with(".pdf"), "{entry}");
+    let mut stored = Vec::new();
+    std::io::Read::read_to_end(&mut zip.by_name(&entry).unwrap(), &mut stored).unwrap();
+    assert_eq!(stored, certificate);
+
     // A note is no certificate: refused, the typed title kept, nothing stored.
     let refused = common::answer(
         form(

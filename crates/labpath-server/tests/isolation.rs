@@ -124,6 +124,7 @@ fn cases() -> Vec<Case> {
         named("get", "/api/people/{person}/ce", "?per_page=200", none),
         named("post", "/api/people/{person}/ce", "", |_| Some(activity("logged by Alfa"))),
         named("get", "/api/people/{person}/ce/status", "", none),
+        named("get", "/api/people/{person}/ce/audit-pack", "?credential=ascp-mlt", none),
         named("post", "/api/people/{person}/ce/{activity}/withdraw", "", |_| Some(json!({ "reason": "withdrawn by Alfa" }))),
         named("get", "/api/people/{person}/ce/{activity}/certificate", "", none),
         open("get", "/api/applications", "?per_page=200", none, all_ok),

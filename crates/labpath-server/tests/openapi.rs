@@ -496,6 +496,14 @@ async fn every_operation_answers_a_valid_call_as_documented() {
     )
     .await;
     f.call(
+        "get",
+        "/api/people/{person}/ce/audit-pack",
+        &[p],
+        "?credential=ascp-mlt&as_of=2026-06-01",
+        None,
+    )
+    .await;
+    f.call(
         "post",
         "/api/people/{person}/ce/{activity}/withdraw",
         &[p, &with_certificate],

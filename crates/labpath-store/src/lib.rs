@@ -18,6 +18,7 @@
 pub mod accounts;
 pub mod agenda;
 pub mod attachment;
+pub mod audit_pack;
 pub mod calendar;
 pub mod ce;
 pub mod error;

@@ -16,11 +16,12 @@ use std::path::PathBuf;
 
 use labpath_catalog::diag::suggest;
 use labpath_engine::catalog::Catalog;
-use labpath_engine::compliance::{Assessment, CredentialCompliance, compliance};
+use labpath_engine::compliance::compliance;
 use labpath_engine::maintenance::{Activity, CategoryId, Credit};
 use labpath_engine::profile::Profile;
 use labpath_engine::units::Date;
 use labpath_store::attachment::CheckedFile;
+use labpath_store::audit_pack::{self, write_assessment};
 use labpath_store::ce::{self, LoggedActivity};
 use labpath_store::ids::{EventId, PersonId};
 use labpath_store::store::Store;
@@ -459,32 +460,6 @@ fn import(
     })
 }
 
-/// Where a person stands on a day: their profile, their CE log and the
-/// compliance of every held credential that has renewal rules. `ce status`,
-/// the audit pack and the calendar all start from it.
-struct Standing<'c> {
-    profile: Profile,
-    log: Vec<LoggedActivity>,
-    credentials: Vec<CredentialCompliance<'c>>,
-}
-
-async fn standing<'c>(
-    store: &dyn Store,
-    catalog: &'c Catalog,
-    person: PersonId,
-    as_of: Date,
-) -> Result<Standing<'c>, Failure> {
-    let profile = profile_of(store, catalog, person).await?;
-    let log = ce::log(store, person).await.map_err(failure)?;
-    let activities: Vec<Activity> = log.iter().map(|a| a.activity.clone()).collect();
-    let credentials = compliance(catalog, &profile, &activities, as_of);
-    Ok(Standing {
-        profile,
-        log,
-        credentials,
-    })
-}
-
 fn credit_text(c: Credit) -> String {
     match c {
         Credit::ContactHours(h) => format!("{h} contact h"),
@@ -532,94 +507,6 @@ fn list(cli: &Cli, person: &str, format: Format, out: &mut dyn Write) -> Result<
     })
 }
 
-fn write_assessment(
-    c: &CredentialCompliance<'_>,
-    log: &[LoggedActivity],
-    out: &mut dyn Write,
-) -> std::io::Result<()> {
-    writeln!(
-        out,
-        "{} ({}) under {}",
-        c.credential.abbreviation, c.credential.id, c.rules.name
-    )?;
-    let Some(a) = &c.assessment else {
-        return writeln!(out, "  {}", c.unknown.unwrap_or("unknown cycle"));
-    };
-    write_cycle(c, a, log, out)
-}
-
-fn write_cycle(
-    c: &CredentialCompliance<'_>,
-    a: &Assessment,
-    log: &[LoggedActivity],
-    out: &mut dyn Write,
-) -> std::io::Result<()> {
-    let total = a.total.map_or_else(
-        || "total not known".to_owned(),
-        |t| format!("{t} {}", c.rules.unit),
-    );
-    writeln!(
-        out,
-        "  cycle {} to {}: {} of {total}",
-        a.start, a.end, a.earned
-    )?;
-    if a.met {
-        writeln!(out, "  met")?;
-    } else {
-        writeln!(out, "  missing {} {}", a.missing, c.rules.unit)?;
-    }
-    for cat in &a.categories {
-        let state = if cat.missing > 1e-9 {
-            format!("{} short", cat.missing)
-        } else {
-            "met".to_owned()
-        };
-        writeln!(
-            out,
-            "    {}: {} of {} ({state})",
-            cat.name, cat.allocated, cat.min
-        )?;
-    }
-    for al in &a.allocation {
-        if let Some(x) = log.get(al.activity) {
-            writeln!(
-                out,
-                "    split: {} gives {} to {}",
-                x.activity.title, al.points, al.category
-            )?;
-        }
-    }
-    for (i, why) in &a.excluded {
-        if let Some(x) = log.get(*i) {
-            writeln!(
-                out,
-                "    not counted: {} ({}): {}",
-                x.activity.title,
-                x.activity.date,
-                why.label()
-            )?;
-        }
-    }
-    writeln!(out, "  deadline: {}", a.end)?;
-    if let Some((opens, closes)) = a.window {
-        writeln!(out, "  declare between {opens} and {closes}")?;
-    }
-    for fee in &c.rules.fees {
-        let amount = fee
-            .amount
-            .map_or_else(|| "amount unknown".to_owned(), |m| m.to_string());
-        writeln!(
-            out,
-            "  fee: {}: {amount} ({})",
-            fee.label, fee.provenance.confidence
-        )?;
-    }
-    if let Some(l) = &c.rules.lapse {
-        writeln!(out, "  if it lapses: {l}")?;
-    }
-    Ok(())
-}
-
 fn status(
     cli: &Cli,
     catalog: &Catalog,
@@ -631,11 +518,10 @@ fn status(
     let person: PersonId = id("person", person)?;
     let as_of = super::as_of(as_of)?;
     with_store(cli, async |store| {
-        let Standing {
-            log,
-            credentials: result,
-            ..
-        } = standing(store, catalog, person, as_of).await?;
+        let profile = profile_of(store, catalog, person).await?;
+        let log = ce::log(store, person).await.map_err(failure)?;
+        let activities: Vec<Activity> = log.iter().map(|a| a.activity.clone()).collect();
+        let result = compliance(catalog, &profile, &activities, as_of);
         if format == Format::Json {
             crate::json::write(
                 out,
@@ -670,115 +556,21 @@ fn audit_pack(
     let credential = super::find_credential(catalog, credential, "CREDENTIAL")?;
     let as_of = super::as_of(as_of)?;
     with_store(cli, async |store| {
-        let Standing {
-            profile,
-            log,
-            credentials,
-        } = standing(store, catalog, person, as_of).await?;
-        if !profile.credentials.iter().any(|h| h.id == credential.id) {
-            return Err(Failure::BadInput(format!(
-                "error: person {person}'s profile does not hold `{}`",
-                credential.id
-            )));
-        }
-        let result: Vec<CredentialCompliance<'_>> = credentials
-            .into_iter()
-            .filter(|c| c.credential.id == credential.id)
-            .collect();
-        if result.is_empty() {
-            return Err(Failure::BadInput(format!(
-                "error: the catalog has no renewal rules for `{}`",
-                credential.id
-            )));
-        }
-        let mut summary = Vec::new();
-        writeln!(
-            summary,
-            "Continuing-education audit pack: person {person} ({}), {}",
-            profile.person.name, credential.name
-        )?;
-        writeln!(summary, "Prepared by labpath on {as_of}.\n")?;
-        let mut files = Vec::new();
-        for c in &result {
-            write_assessment(c, &log, &mut summary)?;
-            writeln!(summary)?;
-            if let Some(a) = &c.assessment {
-                writeln!(summary, "Activities in the cycle:")?;
-                for (i, x) in log.iter().enumerate() {
-                    if a.points[i] <= 0.0 {
-                        continue;
-                    }
-                    let cert = match &x.activity.certificate {
-                        Some(hash) => {
-                            let bytes = store.file(hash).await.map_err(failure)?;
-                            let name = format!(
-                                "certificates/{}-{}{}",
-                                x.id,
-                                &hash[..12.min(hash.len())],
-                                extension(&bytes)
-                            );
-                            files.push((name.clone(), bytes));
-                            name
-                        }
-                        None => "no certificate on file".to_owned(),
-                    };
-                    writeln!(
-                        summary,
-                        "  {} {} | {} | {} points | {} | {}",
-                        x.id,
-                        x.activity.date,
-                        x.activity.title,
-                        a.points[i],
-                        x.activity
-                            .provider
-                            .as_deref()
-                            .unwrap_or("provider not recorded"),
-                        cert
-                    )?;
-                }
-            }
-        }
-        let json = serde_json::to_vec_pretty(&serde_json::json!({ "person": person, "credential": credential.id, "as_of": as_of, "activities": log, "compliance": result }))
-            .map_err(|e| Failure::Internal(e.into()))?;
-        write_zip(file, &summary, &json, &files)?;
+        let profile = profile_of(store, catalog, person).await?;
+        let pack = audit_pack::build(store, catalog, person, &profile, credential, as_of)
+            .await
+            .map_err(failure)?;
+        std::fs::write(file, &pack.zip).map_err(|e| {
+            Failure::BadInput(format!("error: cannot write `{}`: {e}", file.display()))
+        })?;
         writeln!(
             out,
             "wrote {} ({} certificates)",
             file.display(),
-            files.len()
+            pack.certificates
         )?;
         Ok(Exit::Ok)
     })
-}
-
-fn extension(bytes: &[u8]) -> &'static str {
-    labpath_store::attachment::sniff(bytes).map_or("", labpath_store::attachment::extension)
-}
-
-fn write_zip(
-    path: &PathBuf,
-    summary: &[u8],
-    json: &[u8],
-    files: &[(String, Vec<u8>)],
-) -> Result<(), Failure> {
-    let bad = |e: &dyn std::fmt::Display| {
-        Failure::BadInput(format!("error: cannot write `{}`: {e}", path.display()))
-    };
-    let file = std::fs::File::create(path).map_err(|e| bad(&e))?;
-    let mut zip = zip::ZipWriter::new(file);
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    let mut put = |name: &str, bytes: &[u8]| -> Result<(), Failure> {
-        zip.start_file(name, options).map_err(|e| bad(&e))?;
-        zip.write_all(bytes).map_err(|e| bad(&e))
-    };
-    put("summary.txt", summary)?;
-    put("summary.json", json)?;
-    for (name, bytes) in files {
-        put(name, bytes)?;
-    }
-    zip.finish().map_err(|e| bad(&e))?;
-    Ok(())
 }
 
 /// Calendar entries for renewals of one person or everyone.

@@ -13,10 +13,10 @@ use labpath_store::ids::EventId;
 use labpath_store::model::{ApplicationState, Attachment};
 use labpath_store::ops;
 
-use super::{visible_application, visible_person};
+use super::{day, require_profile, visible_application, visible_person};
 use crate::auth::{Api, Principal};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{self, FilePart, PathParams, Upload};
+use crate::extract::{self, FilePart, PathParams, QueryParams, Upload};
 use crate::state::AppState;
 
 /// Checks an uploaded file's size and type (read from its content), the
@@ -152,6 +152,59 @@ pub async fn certificate_file(
     let media_type = attachment::sniff(&bytes).unwrap_or("application/octet-stream");
     let name = format!("certificate-{wanted}{}", attachment::extension(media_type));
     download(&name, media_type, bytes)
+}
+
+/// `GET /api/people/{person}/ce/audit-pack` query.
+#[derive(Debug, serde::Deserialize)]
+pub struct AuditPackQuery {
+    /// The held credential (its id).
+    pub credential: Option<String>,
+    /// The day (default today).
+    pub as_of: Option<String>,
+}
+
+/// `GET /api/people/{person}/ce/audit-pack?credential=ID`: the zip an
+/// auditor asks for: the summary (as text and JSON) and every certificate
+/// of the activities that count in the cycle.
+pub async fn audit_pack(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PathParams(id): PathParams<String>,
+    QueryParams(q): QueryParams<AuditPackQuery>,
+) -> ApiResult<Response> {
+    let person = visible_person(&state, &me, &id).await?;
+    let wanted = q
+        .credential
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| {
+            ApiError::bad_request("query: name the credential (`credential=ID`)").at("credential")
+        })?;
+    let credential = state.catalog.credential(wanted).ok_or_else(|| {
+        ApiError::not_found(format!("unknown credential `{wanted}`")).at("credential")
+    })?;
+    let as_of = day(q.as_of.as_deref(), "as_of")?;
+    let profile = require_profile(&state, person.id).await?;
+    let pack = labpath_store::audit_pack::build(
+        state.store(),
+        &state.catalog,
+        person.id,
+        &profile,
+        credential,
+        as_of,
+    )
+    .await
+    .map_err(|e| ApiError::from(e).at("credential"))?;
+    download(
+        &format!(
+            "audit-pack-person-{}-{}-{as_of}.zip",
+            person.id,
+            credential.id.as_str()
+        ),
+        "application/zip",
+        pack.zip,
+    )
 }
 
 /// A stored file as a download: its checked type, its name in

@@ -71,6 +71,7 @@ pub fn routes() -> Router<AppState> {
                 .layer(upload_limit()),
         )
         .route("/api/people/{person}/ce/status", get(people::ce_status))
+        .route("/api/people/{person}/ce/audit-pack", get(files::audit_pack))
         .route(
             "/api/people/{person}/ce/{activity}/withdraw",
             post(people::ce_withdraw),
