@@ -282,3 +282,66 @@ async fn the_login_page_sends_back_to_the_page_asked_for() {
         assert_eq!(location(&r), expected, "next = {next}");
     }
 }
+
+/// A change made through a page's form is in the audit log with who made
+/// it and for which organization, as one made through the API is; a form
+/// sent without a session goes to the login, which sends back to the page
+/// the form was on.
+#[tokio::test]
+async fn a_change_made_in_a_page_is_audited_with_its_user() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(Database::Sqlite(dir.path().to_path_buf())).await;
+    let (org, _) = server
+        .organization("Acme Staffing", "admin@acme.example", PASSWORD)
+        .await;
+    let (admin, csrf) = login(&server, "admin@acme.example").await;
+    let me: Value = admin
+        .get(server.url("/api/session"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let r = admin
+        .post(server.url("/people"))
+        .form(&[("csrf", csrf.as_str()), ("name", "Eve Santos")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "the new person's page");
+    let audit: Value = admin
+        .get(server.url("/api/audit"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let line = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["action"] == "POST /people")
+        .unwrap_or_else(|| panic!("no line for the page's form: {audit}"));
+    assert_eq!(line["user"], me["user"]["id"], "{line}");
+    assert_eq!(line["org"], org.id.get(), "{line}");
+    assert!(line["status"].as_u64().unwrap() < 400, "{line}");
+
+    let anonymous = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = anonymous
+        .post(server.url("/people"))
+        .header(reqwest::header::REFERER, server.url("/people?q=eve&page=1"))
+        .form(&[("csrf", "x"), ("name", "Nobody")])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_redirection(), "{}", r.status());
+    assert_eq!(
+        r.headers()[reqwest::header::LOCATION],
+        "/login?next=/people%3Fq%3Deve%26page%3D1"
+    );
+}

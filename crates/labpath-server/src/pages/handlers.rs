@@ -1,6 +1,6 @@
 //! One function per page or form.
 
-use axum::extract::{OriginalUri, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use labpath_engine::compliance::compliance;
@@ -15,8 +15,7 @@ use labpath_store::status::{APP_STATUSES, AppStatus, DOC_STATUSES, DocStatus};
 use serde_json::json;
 
 use super::{
-    Frame, PageError, PageResult, check_csrf, encode, here, html, html_status, page_principal,
-    respond, see_other,
+    Caller, Frame, PageError, PageResult, Posted, encode, html, html_status, respond, see_other,
 };
 use crate::api::account::{NewUserBody, create_user_for};
 use crate::api::catalog::{PlanInput, compute_plan};
@@ -42,9 +41,8 @@ fn q<'a>(query: &'a Q, name: &str) -> Option<&'a str> {
 
 /// `/`: local mode opens on the person's overview (or the people list);
 /// server mode on the dashboard (staff) or the candidate's own page.
-pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn home(State(state): State<AppState>, Caller(me): Caller) -> Response {
     let result = async {
-        let me = page_principal(&state, &headers, "/").await?;
         match me.user.as_ref().map(|u| (u.role, u.person)) {
             Some((Role::Candidate, Some(p))) => see_other(&format!("/people/{p}")),
             Some((Role::Candidate, None)) => Err(ApiError::forbidden(
@@ -138,10 +136,12 @@ pub async fn login(
 }
 
 /// Logs out.
-pub async fn logout(State(state): State<AppState>, headers: HeaderMap, form: FormBody) -> Response {
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    _: Posted<FormBody>,
+) -> Response {
     let result = async {
-        let me = page_principal(&state, &headers, "/").await?;
-        check_csrf(&me, &form)?;
         auth::end_session(&state, &headers).await?;
         Ok((
             [(header::SET_COOKIE, auth::clear_cookie(&state))],
@@ -154,14 +154,8 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap, form: For
 }
 
 /// The people list, with the form to add one.
-pub async fn people(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    query: Q,
-) -> Response {
+pub async fn people(State(state): State<AppState>, Caller(me): Caller, query: Q) -> Response {
     let result = async {
-        let me = page_principal(&state, &headers, here(&uri)).await?;
         let mut people = visible_people(&state, me.scope()).await?;
         if let Some(text) = q(&query, "q") {
             let text = text.to_lowercase();
@@ -192,12 +186,9 @@ pub async fn people(
 /// Adds a person and opens their profile editor.
 pub async fn add_person(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    form: FormBody,
+    Posted { me, form }: Posted<FormBody>,
 ) -> Response {
     let result = async {
-        let me = page_principal(&state, &headers, "/people").await?;
-        check_csrf(&me, &form)?;
         me.require_staff()?;
         let name = form.get("name").unwrap_or("");
         if name.is_empty() {
@@ -227,12 +218,10 @@ pub async fn add_person(
 /// A person's overview: their situation at a glance.
 pub async fn person(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
+    Caller(me): Caller,
     PathParams(id): PathParams<String>,
 ) -> Response {
     let result = async {
-        let me = page_principal(&state, &headers, here(&uri)).await?;
         let person = visible_person(&state, &me, &id).await?;
         let profile = stored_profile(&state, person.id).await?;
         let eligibility = match &profile {
@@ -299,12 +288,10 @@ fn toml_string(text: &str) -> String {
 /// The profile editor.
 pub async fn profile_form(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
+    Caller(me): Caller,
     PathParams(id): PathParams<String>,
 ) -> Response {
     let result = async {
-        let me = page_principal(&state, &headers, here(&uri)).await?;
         let person = visible_person(&state, &me, &id).await?;
         let text = match state.store().profile(person.id, None).await? {
             Some(v) => {
@@ -333,14 +320,10 @@ pub async fn profile_form(
 /// problem's field and line.
 pub async fn save_profile(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
     PathParams(id): PathParams<String>,
-    form: FormBody,
+    Posted { me, form }: Posted<FormBody>,
 ) -> Response {
     let result = async {
-        let me = page_principal(&state, &headers, here(&uri)).await?;
-        check_csrf(&me, &form)?;
         let person = visible_person(&state, &me, &id).await?;
         let text = form.raw("profile").replace("\r\n", "\n");
         match labpath_catalog::profile::from_text(
@@ -380,13 +363,11 @@ pub async fn save_profile(
 /// Eligibility per credential, each clause with have/need and sources.
 pub async fn eligibility(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
+    Caller(me): Caller,
     PathParams(id): PathParams<String>,
     query: Q,
 ) -> Response {
     let result = async {
-        let me = page_principal(&state, &headers, here(&uri)).await?;
         let person = visible_person(&state, &me, &id).await?;
         let profile = crate::api::require_profile(&state, person.id).await?;
         let as_of = crate::api::day(q(&query, "as_of"), "as_of")?;
@@ -420,13 +401,11 @@ pub async fn eligibility(
 /// documents, fees and duration sources, and the alternatives.
 pub async fn plan(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
+    Caller(me): Caller,
     PathParams(id): PathParams<String>,
     query: Q,
 ) -> Response {
     let result = async {
-        let me = page_principal(&state, &headers, here(&uri)).await?;
         let person = visible_person(&state, &me, &id).await?;
         let profile = crate::api::require_profile(&state, person.id).await?;
         let goals: Vec<serde_json::Value> = state
@@ -480,14 +459,10 @@ pub async fn plan(
 /// Opens an application from a catalog step.
 pub async fn open_application(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
     PathParams(id): PathParams<String>,
-    form: FormBody,
+    Posted { me, form }: Posted<FormBody>,
 ) -> Response {
     let result = async {
-        let me = page_principal(&state, &headers, here(&uri)).await?;
-        check_csrf(&me, &form)?;
         let person = visible_person(&state, &me, &id).await?;
         let step = find_step(&state, form.get("step").unwrap_or(""))?;
         let app = ops::new_application(state.store(), &me.actor(), person.id, step).await?;
@@ -559,15 +534,10 @@ async fn application_page(
 /// The application page.
 pub async fn application(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
+    Caller(me): Caller,
     PathParams(id): PathParams<String>,
 ) -> Response {
-    let result = async {
-        let me = page_principal(&state, &headers, here(&uri)).await?;
-        application_page(&state, &me, &id, None).await
-    }
-    .await;
+    let result = async { application_page(&state, &me, &id, None).await }.await;
     respond(&state, result)
 }
 
@@ -582,21 +552,14 @@ fn form_day(form: &FormBody, field: &str) -> Result<Date, (String, String)> {
 /// refusal tied to a field is shown on the application page.
 async fn app_form(
     state: &AppState,
-    headers: &HeaderMap,
-    path: &str,
+    me: &crate::auth::Principal,
     id: &str,
-    form: &FormBody,
-    act: impl AsyncFnOnce(
-        &crate::auth::Principal,
-        labpath_store::ids::ApplicationId,
-    ) -> Result<(), (String, String)>,
+    act: impl AsyncFnOnce(labpath_store::ids::ApplicationId) -> Result<(), (String, String)>,
 ) -> PageResult {
-    let me = page_principal(state, headers, path).await?;
-    check_csrf(&me, form)?;
-    let app = visible_application(state, &me, id).await?;
-    match act(&me, app.application.id).await {
+    let app = visible_application(state, me, id).await?;
+    match act(app.application.id).await {
         Ok(()) => see_other(&format!("/applications/{}", app.application.id)),
-        Err(problem) => application_page(state, &me, id, Some(problem)).await,
+        Err(problem) => application_page(state, me, id, Some(problem)).await,
     }
 }
 
@@ -607,12 +570,10 @@ fn refused(field: &str, e: labpath_store::StoreError) -> (String, String) {
 /// Changes an application's status.
 pub async fn application_status(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
     PathParams(id): PathParams<String>,
-    form: FormBody,
+    Posted { me, form }: Posted<FormBody>,
 ) -> Response {
-    let result = app_form(&state, &headers, uri.path(), &id, &form, async |me, app| {
+    let result = app_form(&state, &me, &id, async |app| {
         let to: AppStatus = serde_json::from_value(json!(form.get("status").unwrap_or("")))
             .map_err(|_| ("status".to_owned(), "choose a status".to_owned()))?;
         let on = form_day(&form, "on")?;
@@ -640,12 +601,10 @@ pub async fn application_status(
 /// Updates one checklist document.
 pub async fn document(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
     PathParams((id, key)): PathParams<(String, String)>,
-    form: FormBody,
+    Posted { me, form }: Posted<FormBody>,
 ) -> Response {
-    let result = app_form(&state, &headers, uri.path(), &id, &form, async |me, app| {
+    let result = app_form(&state, &me, &id, async |app| {
         let field = format!("doc-{key}");
         let to: DocStatus = serde_json::from_value(json!(form.get("status").unwrap_or("")))
             .map_err(|_| (field.clone(), "choose a status".to_owned()))?;
@@ -677,12 +636,10 @@ pub async fn document(
 /// Logs a contact.
 pub async fn contact(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
     PathParams(id): PathParams<String>,
-    form: FormBody,
+    Posted { me, form }: Posted<FormBody>,
 ) -> Response {
-    let result = app_form(&state, &headers, uri.path(), &id, &form, async |me, app| {
+    let result = app_form(&state, &me, &id, async |app| {
         let channel: Channel = serde_json::from_value(json!(form.get("channel").unwrap_or("")))
             .map_err(|_| {
                 (
@@ -716,14 +673,10 @@ pub async fn contact(
 /// Attaches a file to the application (or to one of its documents).
 pub async fn attach(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
     PathParams(id): PathParams<String>,
-    upload: Upload,
+    Posted { me, form: upload }: Posted<Upload>,
 ) -> Response {
     let result = async {
-        let me = page_principal(&state, &headers, here(&uri)).await?;
-        check_csrf(&me, &upload.fields)?;
         let app = visible_application(&state, &me, &id).await?;
         let app_id = app.application.id;
         match attach_upload(&state, &me, &app, upload).await {
@@ -742,14 +695,10 @@ pub async fn attach(
 /// Sets a reminder for a person.
 pub async fn add_reminder(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
     PathParams(id): PathParams<String>,
-    form: FormBody,
+    Posted { me, form }: Posted<FormBody>,
 ) -> Response {
     let result = async {
-        let me = page_principal(&state, &headers, here(&uri)).await?;
-        check_csrf(&me, &form)?;
         let person = visible_person(&state, &me, &id).await?;
         let due = form
             .get("due")
@@ -766,14 +715,8 @@ pub async fn add_reminder(
 }
 
 /// The agency dashboard.
-pub async fn dashboard(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    query: Q,
-) -> Response {
+pub async fn dashboard(State(state): State<AppState>, Caller(me): Caller, query: Q) -> Response {
     let result = async {
-        let me = page_principal(&state, &headers, here(&uri)).await?;
         me.require_staff()?;
         let dq = DashboardQuery {
             page: crate::api::PageQuery {
@@ -819,12 +762,9 @@ pub async fn dashboard(
 /// Creates a user (admins; staff may invite candidates).
 pub async fn add_user(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    form: FormBody,
+    Posted { me, form }: Posted<FormBody>,
 ) -> Response {
     let result = async {
-        let me = page_principal(&state, &headers, "/dashboard").await?;
-        check_csrf(&me, &form)?;
         let role: Role = serde_json::from_value(json!(form.get("role").unwrap_or("")))
             .map_err(|_| ApiError::invalid("choose a role").at("role"))?;
         let body = NewUserBody {
@@ -845,12 +785,10 @@ pub async fn add_user(
 /// an activity.
 pub async fn ce(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
+    Caller(me): Caller,
     PathParams(id): PathParams<String>,
 ) -> Response {
     let result = async {
-        let me = page_principal(&state, &headers, here(&uri)).await?;
         let person = visible_person(&state, &me, &id).await?;
         ce_page(&state, &me, person, None, &FormBody(Vec::new())).await
     }
@@ -900,14 +838,13 @@ async fn ce_page(
 /// chosen.
 pub async fn ce_add(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
     PathParams(id): PathParams<String>,
-    mut upload: Upload,
+    Posted {
+        me,
+        form: mut upload,
+    }: Posted<Upload>,
 ) -> Response {
     let result = async {
-        let me = page_principal(&state, &headers, here(&uri)).await?;
-        check_csrf(&me, &upload.fields)?;
         let person = visible_person(&state, &me, &id).await?;
         let certificate = upload.take_file("certificate");
         let chose_file = matches!(certificate, Ok(Some(_)));
@@ -982,14 +919,10 @@ pub async fn ce_add(
 /// Withdraws a CE activity logged by mistake, saying why.
 pub async fn ce_withdraw(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
     PathParams((id, activity)): PathParams<(String, String)>,
-    form: FormBody,
+    Posted { me, form }: Posted<FormBody>,
 ) -> Response {
     let result = async {
-        let me = page_principal(&state, &headers, here(&uri)).await?;
-        check_csrf(&me, &form)?;
         let person = visible_person(&state, &me, &id).await?;
         let reason = form.get("reason").unwrap_or("");
         match withdraw_checked(&state, &me, &person, &activity, reason).await {

@@ -11,16 +11,19 @@ mod handlers;
 use std::collections::BTreeMap;
 
 use axum::Router;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use labpath_engine::catalog::Catalog;
 use minijinja::{Environment, Value};
 use serde::Serialize;
 
+use crate::audit::Audited;
 use crate::auth::{NoPrincipal, Principal, authenticate, same_token};
 use crate::error::ApiError;
-use crate::extract::FormBody;
+use crate::extract::{FormBody, Upload};
 use crate::state::{AppState, Mode};
 
 /// The template files, compiled into the binary.
@@ -194,18 +197,43 @@ pub fn encode(text: &str) -> String {
     out
 }
 
-/// The principal of a page request, or a redirect to the login.
-pub async fn page_principal(
-    state: &AppState,
-    headers: &HeaderMap,
-    back: &str,
-) -> Result<Principal, PageError> {
-    match authenticate(state, headers).await? {
-        Ok(p) => Ok(p),
-        Err(NoPrincipal::NotLoggedIn | NoPrincipal::Expired) => {
-            Err(PageError::Login(back.to_owned()))
+/// The caller of a page: their principal, noted for the request's audit
+/// line. Without a session the answer is the login, which sends back to
+/// the page asked for (for a form, to the page it was sent from).
+pub struct Caller(pub Principal);
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let me = match authenticate(state, &parts.headers).await {
+            Ok(Ok(me)) => me,
+            Ok(Err(NoPrincipal::NotLoggedIn | NoPrincipal::Expired)) => {
+                let back = if parts.method == Method::GET {
+                    here(&parts.uri).to_owned()
+                } else {
+                    referring_page(&parts.headers)
+                };
+                return Err(respond(state, Err(PageError::Login(back))));
+            }
+            Err(e) => return Err(error_page(state, &e)),
+        };
+        if let Some(slot) = parts.extensions.get::<Audited>() {
+            slot.principal(&me);
         }
+        Ok(Caller(me))
     }
+}
+
+/// The path (and query) of the page a form was sent from, from `Referer`;
+/// `/` when there is none.
+fn referring_page(headers: &HeaderMap) -> String {
+    headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.split_once("://"))
+        .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_owned()))
+        .unwrap_or_else(|| "/".to_owned())
 }
 
 /// Where a login sends the user back to: the page asked for, query and all
@@ -214,8 +242,52 @@ pub fn here(uri: &Uri) -> &str {
     uri.path_and_query().map_or(uri.path(), |pq| pq.as_str())
 }
 
+/// A form: its text fields, whether it came with files or not.
+pub trait Fields {
+    /// The text fields.
+    fn fields(&self) -> &FormBody;
+}
+
+impl Fields for FormBody {
+    fn fields(&self) -> &FormBody {
+        self
+    }
+}
+
+impl Fields for Upload {
+    fn fields(&self) -> &FormBody {
+        &self.fields
+    }
+}
+
+/// A form sent by a page's caller, read and its CSRF token checked; a form
+/// that cannot be read answers an error page.
+pub struct Posted<F> {
+    /// The caller.
+    pub me: Principal,
+    /// The form.
+    pub form: F,
+}
+
+impl<F> FromRequest<AppState> for Posted<F>
+where
+    F: Fields + FromRequest<AppState, Rejection = ApiError>,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let Caller(me) = Caller::from_request_parts(&mut parts, state).await?;
+        let form = F::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(|e| error_page(state, &e))?;
+        check_csrf(&me, form.fields()).map_err(|e| respond(state, Err(e)))?;
+        Ok(Posted { me, form })
+    }
+}
+
 /// Checks a form's CSRF token.
-pub fn check_csrf(me: &Principal, form: &FormBody) -> Result<(), PageError> {
+fn check_csrf(me: &Principal, form: &FormBody) -> Result<(), PageError> {
     if same_token(form.get("csrf").unwrap_or(""), &me.csrf) {
         Ok(())
     } else {
