@@ -8,7 +8,7 @@ use labpath_store::event::{Change, Event, Pending};
 use labpath_store::ids::{ApplicationId, EventId, OrgId, PersonId};
 use labpath_store::model::{ApplicationState, ChecklistItem, Person};
 use labpath_store::state::{
-    apply_person, check_person, check_reminder_done, created, organization_of,
+    apply_person, check_ids, check_person, check_reminder_done, created, organization_of,
 };
 use labpath_store::time::Timestamp;
 use sqlx::{Sqlite, SqliteConnection, Transaction};
@@ -119,6 +119,7 @@ async fn existing_application(
 
 /// Checks the event against the current state and writes what it changes.
 async fn derive(tx: &mut Tx<'_>, event: &Event) -> Result<(), StoreError> {
+    check_ids(event)?;
     let today = event.at.date();
     match (&event.change, event.application) {
         (Change::PersonAdded { .. }, _) => {
@@ -147,7 +148,7 @@ async fn derive(tx: &mut Tx<'_>, event: &Event) -> Result<(), StoreError> {
             let r = reminder_in(tx, *reminder)
                 .await?
                 .ok_or_else(|| StoreError::not_found("reminder", reminder))?;
-            check_reminder_done(&r, *on, today)?;
+            check_reminder_done(&r, event, *on)?;
             sqlx::query("UPDATE reminders SET done_on = ? WHERE event_id = ?")
                 .bind(on.to_string())
                 .bind(reminder.get())

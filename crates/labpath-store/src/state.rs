@@ -212,7 +212,20 @@ pub fn missing_organization(org: OrgId) -> StoreError {
 }
 
 /// Checks that a reminder may be marked done.
-pub fn check_reminder_done(reminder: &Reminder, on: Date, today: Date) -> Result<(), StoreError> {
+pub fn check_reminder_done(reminder: &Reminder, event: &Event, on: Date) -> Result<(), StoreError> {
+    if reminder.person != event.person || reminder.application != event.application {
+        let of = |person: PersonId, app: Option<ApplicationId>| match app {
+            Some(app) => format!("person {person}, application {app}"),
+            None => format!("person {person}"),
+        };
+        return Err(StoreError::Invalid(format!(
+            "reminder {} is for {}, not {}",
+            reminder.id,
+            of(reminder.person, reminder.application),
+            of(event.person, event.application)
+        )));
+    }
+    let today = event.at.date();
     if let Some(done) = reminder.done_on {
         return Err(StoreError::Conflict(format!(
             "reminder {} was already done on {done}",
@@ -220,6 +233,18 @@ pub fn check_reminder_done(reminder: &Reminder, on: Date, today: Date) -> Result
         )));
     }
     check_not_future(on, today, "the day")
+}
+
+/// Checks that an event names the records its change needs: an
+/// application's creation names the application it creates (without it,
+/// the application would be lost from every table while its event stays).
+pub fn check_ids(event: &Event) -> Result<(), StoreError> {
+    if matches!(event.change, Change::ApplicationCreated(_)) && event.application.is_none() {
+        return Err(StoreError::Invalid(
+            "an `application_created` event needs the id of the application it creates".to_owned(),
+        ));
+    }
+    Ok(())
 }
 
 /// A new application's state, from its `ApplicationCreated` event.
@@ -475,6 +500,7 @@ pub fn replay<'e>(events: impl IntoIterator<Item = &'e Event>) -> Result<Derived
 }
 
 fn step(d: &mut Derived, event: &Event) -> Result<(), StoreError> {
+    check_ids(event)?;
     let today = event.at.date();
     let person = d.people.get(&event.person).cloned();
     if let Change::PersonAdded { .. } = event.change {
@@ -504,7 +530,7 @@ fn step(d: &mut Derived, event: &Event) -> Result<(), StoreError> {
                 .reminders
                 .get_mut(reminder)
                 .ok_or_else(|| StoreError::not_found("reminder", reminder))?;
-            check_reminder_done(r, *on, today)?;
+            check_reminder_done(r, event, *on)?;
             r.done_on = Some(*on);
         }
         (Change::ReminderSet { due, what }, app) => {

@@ -430,6 +430,24 @@ pub async fn reminders_are_set_and_done(store: &dyn Store) {
         .await
         .unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)), "{e}");
+    // Done by an event of another person, or without the reminder's
+    // application: refused; by the reminder's own person, done.
+    let other = person(store, "Jun").await;
+    let done_by = |who: PersonId, app: Option<ApplicationId>, reminder: EventId| Pending {
+        actor: ACTOR.to_owned(),
+        person: Some(who),
+        application: app,
+        change: Change::ReminderDone {
+            reminder,
+            on: day("2025-05-02"),
+        },
+    };
+    for wrong in [done_by(other, None, r1.id), done_by(p, None, r2.id)] {
+        let e = store.append(wrong).await.unwrap_err();
+        assert!(e.to_string().contains("is for person"), "{e}");
+    }
+    assert_eq!(store.reminders(Some(p)).await.unwrap()[1].done_on, None);
+    store.append(done_by(p, None, r1.id)).await.unwrap();
 }
 
 /// Unknown people, applications and reminders are `NotFound`, with the id.
@@ -666,6 +684,34 @@ pub async fn an_import_never_overwrites_data(a: &dyn Store, b: &dyn Store) {
         matches!(e, StoreError::NotFound { .. } | StoreError::Invalid(_)),
         "{e}"
     );
+    assert!(b.counts().await.unwrap().is_empty());
+    // An application created without its id, and a reminder done by an
+    // event of another person: neither could have been written.
+    let mut no_id = exported.events.clone();
+    let created = no_id
+        .iter_mut()
+        .find(|e| matches!(e.change, Change::ApplicationCreated(_)))
+        .expect("the story creates an application");
+    created.application = None;
+    let e = b.import(&no_id, &files).await.unwrap_err();
+    assert!(e.to_string().contains("needs the id"), "{e}");
+    let people: Vec<PersonId> = exported
+        .events
+        .iter()
+        .filter(|e| matches!(e.change, Change::PersonAdded { .. }))
+        .map(|e| e.person)
+        .collect();
+    let mut elsewhere = exported.events.clone();
+    let done = elsewhere
+        .iter_mut()
+        .find(|e| matches!(e.change, Change::ReminderDone { .. }))
+        .expect("the story completes a reminder");
+    done.person = *people
+        .iter()
+        .find(|p| **p != done.person)
+        .expect("the story has two people");
+    let e = b.import(&elsewhere, &files).await.unwrap_err();
+    assert!(e.to_string().contains("is for person"), "{e}");
     assert!(b.counts().await.unwrap().is_empty());
     person(b, "already here").await;
     let before = b.counts().await.unwrap();
