@@ -122,6 +122,9 @@ fn refused() -> Vec<Bad> {
         bad("an unknown candidate person", "POST", "/api/users", json_body(json!({ "email": "c2@alfa.example", "name": "C", "role": "candidate", "password": PASSWORD, "person": "999999" })), 404, "not_found", Some("person")),
         bad("an unknown feed user", "GET", "/feed/999999/abc", NoBody, 404, "not_found", None),
         bad("an unknown catalog step", "POST", "/api/people/{person}/applications", json_body(json!({ "step": "no-such-step" })), 422, "invalid", Some("step")),
+        bad("an unknown credential to explain", "GET", "/api/credentials/ascp-mlss", NoBody, 404, "not_found", Some("credential")),
+        bad("an unknown jurisdiction", "GET", "/api/jurisdictions/QQ", NoBody, 404, "not_found", None),
+        bad("a parse without text", "GET", "/api/parse?text=%20", NoBody, 400, "bad_request", Some("text")),
         bad("an unknown credential", "GET", "/api/people/{person}/eligibility?credential=no-such-credential", NoBody, 404, "not_found", Some("credential")),
         // Malformed ids.
         bad("a word for a person id", "GET", "/api/people/ana", NoBody, 404, "not_found", None),

@@ -104,6 +104,9 @@ fn cases() -> Vec<Case> {
         open("get", "/api/calendar-feed", "", none, all_ok),
         open("get", "/api/openapi.json", "", none, all_ok),
         open("get", "/api/credentials", "?per_page=200", none, all_ok),
+        open("get", "/api/credentials/{credential}", "", none, all_ok),
+        open("get", "/api/jurisdictions/{code}", "", none, all_ok),
+        open("get", "/api/parse", "?text=MLS%20(ASCP)CM%2C%20NYS%20licensed", none, all_ok),
         open("get", "/api/goals", "?per_page=200", none, all_ok),
         open("post", "/api/eligibility", "?credential=ascp-mls", |_| Some(profile()), all_ok),
         open("post", "/api/plan", "", |_| Some(json!({ "profile": profile(), "goal": "ascp-mls", "samples": 20 })), all_ok),
@@ -152,6 +155,9 @@ fn fill(path: &str, t: &Target) -> String {
         .replace("{key}", &t.key)
         .replace("{reminder}", &t.reminder.to_string())
         .replace("{activity}", &t.activity.to_string())
+        // The catalog's, the same for every organization.
+        .replace("{credential}", "ascp-mls")
+        .replace("{code}", "ny")
         .replace("{attachment}", &t.attachment.to_string())
         .replace("{user}", &t.feed_user.to_string())
         .replace("{token}", &t.feed_token)
@@ -331,7 +337,7 @@ async fn own_answer(case: &Case, role: &Role<'_>, tally: &mut Tally) {
 }
 
 async fn open_answer(case: &Case, role: &Role<'_>, server: &Running, tally: &mut Tally) {
-    let path = format!("{}{}", case.path, case.query);
+    let path = format!("{}{}", fill(case.path, &role.own), case.query);
     let what = format!("{} {} {path}", role.name, case.method.to_uppercase());
     let fresh;
     let client = if case.own_session {

@@ -320,6 +320,51 @@ async fn every_operation_answers_a_valid_call_as_documented() {
     f.call("get", "/api/credentials", &[], "?per_page=5&state=NY", None)
         .await;
     f.call("get", "/api/goals", &[], "", None).await;
+    let explained = f
+        .call(
+            "get",
+            "/api/credentials/{credential}",
+            &["ny-clt-license"],
+            "",
+            None,
+        )
+        .await
+        .json();
+    assert!(
+        explained["routes"][0]["requirements"][0]["text"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty()),
+        "{explained}"
+    );
+    f.call(
+        "get",
+        "/api/credentials/{credential}",
+        &["ny-clt-licence"],
+        "",
+        None,
+    )
+    .await;
+    f.call("get", "/api/jurisdictions/{code}", &["TX"], "", None)
+        .await;
+    f.call("get", "/api/jurisdictions/{code}", &["ZZ"], "", None)
+        .await;
+    let parsed = f
+        .call(
+            "get",
+            "/api/parse",
+            &[],
+            "?text=MLS%20(ASCP)CM%2C%20NYS%20licensed",
+            None,
+        )
+        .await
+        .json();
+    assert!(
+        parsed["parts"][0]["matches"].as_array().is_some_and(|m| m
+            .iter()
+            .any(|m| m["credential"] == "ascp-mls" || m["credential"]["id"] == "ascp-mls")),
+        "{parsed}"
+    );
+    f.call("get", "/api/parse", &[], "", None).await;
     let eligibility = Some(profile());
     f.call(
         "post",

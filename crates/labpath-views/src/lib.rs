@@ -4,6 +4,7 @@
 //! CLI prints them; the server answers with them and renders its pages
 //! from them.
 
+pub mod explain;
 pub mod goal;
 pub mod json;
 pub mod svg;

@@ -11,7 +11,7 @@ use labpath_engine::units::Code;
 use super::find_credential;
 use crate::cli::Format;
 use crate::render::provenance_lines;
-use crate::{Exit, Failure, json};
+use crate::{Exit, Failure};
 
 /// Arguments of `labpath explain`.
 #[derive(Debug, clap::Args)]
@@ -54,16 +54,10 @@ pub fn run(catalog: &Catalog, args: &Args, out: &mut dyn Write) -> Result<Exit, 
     let credential = find_credential(catalog, &args.id, "ID")?;
     match args.format {
         Format::Json => {
-            #[derive(serde::Serialize)]
-            struct View<'a> {
-                credential: &'a Credential,
-                provenance: json::ProvenanceView<'a>,
-            }
-            let view = View {
-                credential,
-                provenance: json::provenance(&credential.provenance, catalog),
-            };
-            crate::json::write(out, &view)?;
+            crate::json::write(
+                out,
+                &labpath_views::explain::credential(catalog, credential),
+            )?;
         }
         Format::Human => write_human(catalog, credential, out)?,
     }

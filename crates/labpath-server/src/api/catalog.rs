@@ -4,16 +4,17 @@
 use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
+use labpath_engine::catalog::{Catalog, Credential};
 use labpath_engine::eval::evaluate_only;
 use labpath_engine::plan::{Optimize, Options, plan as make_plan};
 use labpath_engine::profile::Profile;
-use labpath_engine::units::Date;
+use labpath_engine::units::{Code, Date};
 use serde::Deserialize;
 
 use super::{Page, PageQuery, day, json_response, read_profile};
 use crate::auth::Api;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{JsonBody, JsonText, QueryParams};
+use crate::extract::{JsonBody, JsonText, PathParams, QueryParams};
 use crate::state::AppState;
 
 /// `GET /api/credentials` query.
@@ -59,6 +60,91 @@ pub async fn credentials(
         })
         .collect();
     Ok(Json(q.page.cut(list)?))
+}
+
+/// The catalog's credential `id`, or 404 naming `field` and the nearest
+/// known id.
+pub fn find_credential<'c>(
+    catalog: &'c Catalog,
+    id: &str,
+    field: &str,
+) -> ApiResult<&'c Credential> {
+    let id = id.trim();
+    catalog.credential(id).ok_or_else(|| {
+        let hint =
+            labpath_catalog::diag::suggest(id, catalog.credentials().iter().map(|c| c.id.as_str()))
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+        ApiError::not_found(format!("unknown credential `{id}`{hint}")).at(field)
+    })
+}
+
+/// `GET /api/credentials/{credential}`: a credential explained: its body,
+/// each route's requirements in plain language, fees, renewal and the
+/// rules for keeping it, with the sources of each.
+pub async fn credential(
+    State(state): State<AppState>,
+    _: Api,
+    PathParams(id): PathParams<String>,
+) -> ApiResult<Response> {
+    let catalog = &state.catalog;
+    let c = find_credential(catalog, &id, "credential")?;
+    json_response(&labpath_views::explain::credential(catalog, c), 16 * 1024)
+}
+
+/// `GET /api/jurisdictions/{code}`: whether a state licenses laboratory
+/// personnel, and which credentials are its licenses, with sources.
+pub async fn jurisdiction(
+    State(state): State<AppState>,
+    _: Api,
+    PathParams(code): PathParams<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let catalog = &state.catalog;
+    let unknown = || {
+        let known: Vec<String> = catalog
+            .jurisdictions()
+            .iter()
+            .map(|j| j.code.to_string())
+            .collect();
+        ApiError::not_found(format!(
+            "the catalog has no jurisdiction `{code}` (it has: {})",
+            known.join(", ")
+        ))
+    };
+    let j = Code::parse(&code.to_uppercase())
+        .ok()
+        .and_then(|c| catalog.jurisdiction(c))
+        .ok_or_else(unknown)?;
+    Ok(Json(serde_json::json!({
+        "jurisdiction": j,
+        "provenance": labpath_views::json::provenance(&j.provenance, catalog),
+    })))
+}
+
+/// `GET /api/parse` query.
+#[derive(Debug, Deserialize)]
+pub struct ParseQuery {
+    /// The credential string, as written after a name.
+    text: Option<String>,
+}
+
+/// `GET /api/parse?text=MLS (ASCP)CM, NYS licensed`: which catalog
+/// credentials each part of a credential string names (a part that names
+/// none is listed with no matches).
+pub async fn parse(
+    State(state): State<AppState>,
+    _: Api,
+    QueryParams(q): QueryParams<ParseQuery>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let text = q.text.as_deref().map(str::trim).unwrap_or("");
+    if text.is_empty() {
+        return Err(ApiError::bad_request(
+            "query: give the credential string in `text`, such as `MLS (ASCP)CM, NYS licensed`",
+        )
+        .at("text"));
+    }
+    let parts = labpath_engine::aliases::parse(&state.catalog, text);
+    Ok(Json(serde_json::json!({ "text": text, "parts": parts })))
 }
 
 /// `GET /api/goals`: the named goals a plan can aim at.
@@ -137,18 +223,7 @@ pub fn evaluation_response(
         None => catalog.credentials().iter().collect::<Vec<_>>(),
         Some(list) => list
             .split(',')
-            .map(|id| {
-                catalog.credential(id.trim()).ok_or_else(|| {
-                    let hint = labpath_catalog::diag::suggest(
-                        id.trim(),
-                        catalog.credentials().iter().map(|c| c.id.as_str()),
-                    )
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default();
-                    ApiError::not_found(format!("unknown credential `{}`{hint}", id.trim()))
-                        .at("credential")
-                })
-            })
+            .map(|id| find_credential(catalog, id, "credential"))
             .collect::<ApiResult<Vec<_>>>()?,
     };
     let evaluation = evaluate_only(catalog, profile, as_of, chosen);

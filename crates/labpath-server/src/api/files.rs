@@ -181,9 +181,7 @@ pub async fn audit_pack(
         .ok_or_else(|| {
             ApiError::bad_request("query: name the credential (`credential=ID`)").at("credential")
         })?;
-    let credential = state.catalog.credential(wanted).ok_or_else(|| {
-        ApiError::not_found(format!("unknown credential `{wanted}`")).at("credential")
-    })?;
+    let credential = super::catalog::find_credential(&state.catalog, wanted, "credential")?;
     let as_of = day(q.as_of.as_deref(), "as_of")?;
     let profile = require_profile(&state, person.id).await?;
     let pack = labpath_store::audit_pack::build(
