@@ -266,7 +266,13 @@ async fn the_login_page_sends_back_to_the_page_asked_for() {
         (asked, asked),
         ("//elsewhere.example/x", "/"),
         ("/\\elsewhere.example/x", "/"),
+        ("/\t/elsewhere.example/x", "/"),
+        ("/\n/elsewhere.example/x", "/"),
+        ("/\t\\elsewhere.example/x", "/"),
+        ("/people/\\..\\/elsewhere.example", "/"),
+        ("/ /elsewhere.example", "/"),
         ("https://elsewhere.example/", "/"),
+        ("elsewhere.example", "/"),
     ] {
         let r = http
             .post(server.url("/login"))

@@ -123,6 +123,24 @@ pub fn extension(media_type: &str) -> &'static str {
     }
 }
 
+/// The name to give a stored file when it is handed back: its own name when
+/// that ends in an extension of its type, else with the type's extension
+/// added (`receipt.hta`, kept as plain text, comes back as
+/// `receipt.hta.txt`), so that no file opens as something it is not.
+pub fn download_name(name: &str, media_type: &str) -> String {
+    let matches = name.rsplit_once('.').is_some_and(|(_, ext)| {
+        let ext = ext.to_ascii_lowercase();
+        TYPES
+            .iter()
+            .any(|(t, exts)| *t == media_type && exts.contains(&ext.as_str()))
+    });
+    if matches {
+        name.to_owned()
+    } else {
+        format!("{name}{}", extension(media_type))
+    }
+}
+
 /// SHA-256 of `bytes`, lower-case hex.
 pub fn hash(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
@@ -138,6 +156,25 @@ pub fn is_hash(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_download_is_named_for_its_type() {
+        assert_eq!(
+            super::download_name("receipt.PDF", "application/pdf"),
+            "receipt.PDF"
+        );
+        assert_eq!(super::download_name("scan.jpeg", "image/jpeg"), "scan.jpeg");
+        assert_eq!(
+            super::download_name("receipt.hta", "text/plain"),
+            "receipt.hta.txt"
+        );
+        assert_eq!(super::download_name("notes", "text/plain"), "notes.txt");
+        assert_eq!(
+            super::download_name("letter.html", "text/plain"),
+            "letter.html.txt"
+        );
+        assert_eq!(super::download_name("mail.eml", "text/plain"), "mail.eml");
+    }
+
     use super::*;
 
     #[test]

@@ -209,6 +209,7 @@ pub async fn audit_pack(
 /// `Content-Disposition` (ASCII, and UTF-8 for the rest), never sniffed nor
 /// run by the browser.
 fn download(name: &str, media_type: &str, bytes: Vec<u8>) -> ApiResult<Response> {
+    let name = attachment::download_name(name, media_type);
     let ascii: String = name
         .chars()
         .map(|c| {
@@ -221,7 +222,7 @@ fn download(name: &str, media_type: &str, bytes: Vec<u8>) -> ApiResult<Response>
         .collect();
     let disposition = format!(
         "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
-        extract::percent_encode(name)
+        extract::percent_encode(&name)
     );
     let header_value = |text: &str| HeaderValue::from_str(text).map_err(ApiError::internal);
     Ok((

@@ -83,10 +83,18 @@ pub async fn login_form(State(state): State<AppState>, query: Q) -> Response {
     respond(&state, result)
 }
 
+/// Where a login may send back to: a path of this site, or `/`. Browsers
+/// drop tabs and line breaks from an address and read `\` as `/`, so
+/// `/<tab>/host` or `/\host` would leave the site as `//host` does: only
+/// visible ASCII without a backslash is kept, and the second character
+/// must not start another slash.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        // A path of this site only: `//host` and `/\host` lead elsewhere.
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
+        Some(n)
+            if n.starts_with('/')
+                && !n[1..].starts_with('/')
+                && n.bytes().all(|b| b.is_ascii_graphic() && b != b'\\') =>
+        {
             n.to_owned()
         }
         _ => "/".to_owned(),

@@ -209,7 +209,7 @@ impl FromRequestParts<AppState> for Caller {
         let me = match authenticate(state, &parts.headers).await {
             Ok(Ok(me)) => me,
             Ok(Err(NoPrincipal::NotLoggedIn | NoPrincipal::Expired)) => {
-                let back = if parts.method == Method::GET {
+                let back = if parts.method == Method::GET || parts.method == Method::HEAD {
                     here(&parts.uri).to_owned()
                 } else {
                     referring_page(&parts.headers)
