@@ -31,7 +31,8 @@ pub struct AuditPack {
 
 /// Builds the audit pack of `credential` for a person on `as_of`. The
 /// profile must hold the credential and the catalog must have its renewal
-/// rules (`Invalid` otherwise, saying which).
+/// rules (`Invalid` otherwise, saying which). The certificates may come to
+/// at most `max_bytes` (the pack is built in memory; `Invalid` past it).
 pub async fn build(
     store: &dyn Store,
     catalog: &Catalog,
@@ -39,6 +40,7 @@ pub async fn build(
     profile: &Profile,
     credential: &Credential,
     as_of: Date,
+    max_bytes: usize,
 ) -> Result<AuditPack, StoreError> {
     if !profile.credentials.iter().any(|h| h.id == credential.id) {
         return Err(StoreError::Invalid(format!(
@@ -62,6 +64,7 @@ pub async fn build(
     // named once in the zip.
     let mut names: HashMap<EventId, String> = HashMap::new();
     let mut files = Vec::new();
+    let mut total = 0usize;
     for c in &result {
         let Some(a) = &c.assessment else { continue };
         for (i, x) in log.iter().enumerate() {
@@ -72,6 +75,13 @@ pub async fn build(
                 continue;
             }
             let bytes = store.file(hash).await?;
+            total += bytes.len();
+            if total > max_bytes {
+                return Err(StoreError::Invalid(format!(
+                    "the certificates of this cycle come to more than {} MiB, the most one download holds: `labpath ce audit-pack` writes the whole pack to a file",
+                    max_bytes / 1_048_576
+                )));
+            }
             let extension = attachment::sniff(&bytes).map_or("", attachment::extension);
             let name = format!(
                 "certificates/{}-{}{extension}",

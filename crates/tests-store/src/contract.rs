@@ -720,6 +720,72 @@ pub async fn an_import_never_overwrites_data(a: &dyn Store, b: &dyn Store) {
     assert_eq!(b.counts().await.unwrap(), before);
 }
 
+/// The audit pack holds the summary and the certificate of each activity
+/// that counts in the cycle, as stored; certificates past the limit the
+/// caller sets are refused, saying so.
+pub async fn the_audit_pack_holds_the_counted_certificates_up_to_its_limit(store: &dyn Store) {
+    use labpath_engine::maintenance::{Activity, Credit};
+    use labpath_store::{audit_pack, ce};
+    let catalog = crate::support::catalog();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/profiles/mlt-ascp-bachelor.toml"
+    ))
+    .unwrap();
+    let profile = labpath_catalog::profile::from_text(
+        "mlt-ascp-bachelor.toml",
+        &text,
+        labpath_catalog::parse::Format::Toml,
+        catalog,
+    )
+    .unwrap();
+    let credential = catalog.credential("ascp-mlt").unwrap();
+    let p = person(store, "Luis").await;
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    pdf.extend_from_slice(b"hemostasis update, 2 contact hours\n%%EOF\n");
+    let file = attachment::check("hemostasis.pdf", pdf.clone()).unwrap();
+    let activity = Activity {
+        title: "Hemostasis update".to_owned(),
+        provider: Some("ASCP".to_owned()),
+        accreditation: None,
+        date: day("2026-03-02"),
+        credit: Credit::ContactHours(2.0),
+        categories: Vec::new(),
+        certificate: None,
+    };
+    let logged = ce::log_activity(store, ACTOR, p, activity, Some(&file))
+        .await
+        .unwrap();
+    let as_of = day("2026-06-01");
+    let pack = audit_pack::build(store, catalog, p, &profile, credential, as_of, usize::MAX)
+        .await
+        .unwrap();
+    assert_eq!(pack.certificates, 1);
+    let text = String::from_utf8_lossy(&pack.zip);
+    let name = format!("certificates/{}-{}.pdf", logged.id, &file.hash[..12]);
+    assert!(text.contains(&name), "the zip names {name}");
+    let e = audit_pack::build(
+        store,
+        catalog,
+        p,
+        &profile,
+        credential,
+        as_of,
+        pdf.len() - 1,
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&e, StoreError::Invalid(m) if m.contains("the most one download holds")),
+        "{e}"
+    );
+    let other = catalog.credential("ascp-mls").unwrap();
+    let e = audit_pack::build(store, catalog, p, &profile, other, as_of, usize::MAX)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("does not hold `ascp-mls`"), "{e}");
+}
+
 /// Two writers attaching one certificate to two activities at once: the
 /// store lets exactly one through (the check runs inside the write), and
 /// removing an activity twice at once removes it once.

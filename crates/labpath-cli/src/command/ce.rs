@@ -557,9 +557,17 @@ fn audit_pack(
     let as_of = super::as_of(as_of)?;
     with_store(cli, async |store| {
         let profile = profile_of(store, catalog, person).await?;
-        let pack = audit_pack::build(store, catalog, person, &profile, credential, as_of)
-            .await
-            .map_err(failure)?;
+        let pack = audit_pack::build(
+            store,
+            catalog,
+            person,
+            &profile,
+            credential,
+            as_of,
+            usize::MAX,
+        )
+        .await
+        .map_err(failure)?;
         std::fs::write(file, &pack.zip).map_err(|e| {
             Failure::BadInput(format!("error: cannot write `{}`: {e}", file.display()))
         })?;

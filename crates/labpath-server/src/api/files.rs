@@ -154,6 +154,11 @@ pub async fn certificate_file(
     download(&name, media_type, bytes)
 }
 
+/// The most certificate bytes one audit-pack download holds (it is built
+/// in memory): ten certificates at the attachment limit, far more than a
+/// cycle's scanned certificates usually come to.
+pub const AUDIT_PACK_LIMIT: usize = 10 * attachment::MAX_BYTES;
+
 /// `GET /api/people/{person}/ce/audit-pack` query.
 #[derive(Debug, serde::Deserialize)]
 pub struct AuditPackQuery {
@@ -191,6 +196,7 @@ pub async fn audit_pack(
         &profile,
         credential,
         as_of,
+        AUDIT_PACK_LIMIT,
     )
     .await
     .map_err(|e| ApiError::from(e).at("credential"))?;
