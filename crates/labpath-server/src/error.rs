@@ -126,6 +126,11 @@ impl ApiError {
         )
     }
 
+    /// 421: the request names a host this server does not answer for.
+    pub fn misdirected(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::MISDIRECTED_REQUEST, "misdirected", message)
+    }
+
     /// 415: the body is not of the type the endpoint reads.
     pub fn media_type(expected: &str) -> Self {
         Self::new(

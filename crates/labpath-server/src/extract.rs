@@ -132,9 +132,20 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         if !content_type_is(&req, "application/json") {
             return Err(ApiError::media_type("application/json"));
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(body_error)?;
+        let bytes = small_body(req, state).await?;
         from_json(&bytes).map(JsonBody)
     }
+}
+
+/// The body, at most `BODY_LIMIT` long even on a route whose limit is
+/// raised for files (a JSON body or a form without files is small there
+/// too).
+async fn small_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
+    let bytes = Bytes::from_request(req, state).await.map_err(body_error)?;
+    if bytes.len() > BODY_LIMIT {
+        return Err(ApiError::too_large(BODY_LIMIT));
+    }
+    Ok(bytes)
 }
 
 /// An HTML form body (`application/x-www-form-urlencoded`), as the list of
@@ -179,7 +190,7 @@ impl<S: Send + Sync> FromRequest<S> for FormBody {
         if !content_type_is(&req, "application/x-www-form-urlencoded") {
             return Err(ApiError::media_type("application/x-www-form-urlencoded"));
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(body_error)?;
+        let bytes = small_body(req, state).await?;
         let fields: Vec<(String, String)> = serde_urlencoded_pairs(&bytes)?;
         Ok(FormBody(fields))
     }
@@ -281,7 +292,7 @@ impl<S: Send + Sync> FromRequest<S> for JsonText {
         if !content_type_is(&req, "application/json") {
             return Err(ApiError::media_type("application/json"));
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(body_error)?;
+        let bytes = small_body(req, state).await?;
         let text = String::from_utf8(bytes.to_vec())
             .map_err(|_| ApiError::bad_request("the body is not UTF-8 text"))?;
         check_json_text(text.as_bytes())?;

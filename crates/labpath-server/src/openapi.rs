@@ -736,7 +736,7 @@ pub fn build() -> Value {
                         "type": "object", "required": ["status", "code", "message"], "additionalProperties": false,
                         "properties": {
                             "status": { "type": "integer" },
-                            "code": { "type": "string", "enum": ["bad_request", "invalid", "not_found", "conflict", "unauthorized", "forbidden", "csrf", "payload_too_large", "unsupported_media_type", "method_not_allowed", "rate_limited", "internal", "unreachable"] },
+                            "code": { "type": "string", "enum": ["bad_request", "invalid", "not_found", "conflict", "unauthorized", "forbidden", "csrf", "payload_too_large", "unsupported_media_type", "method_not_allowed", "misdirected", "rate_limited", "internal", "unreachable"] },
                             "message": { "type": "string" },
                             "field": { "type": "string" },
                             "details": { "type": "array", "items": { "type": "object", "required": ["message"], "properties": { "field": { "type": "string" }, "line": { "type": "integer" }, "message": { "type": "string" } } } }

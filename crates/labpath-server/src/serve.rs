@@ -150,7 +150,53 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(crate::pages::not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            loopback_host,
+        ))
         .with_state(state)
+}
+
+/// Local mode answers only requests addressed to the loopback host
+/// (`127.0.0.1`, `localhost`, `[::1]`). It has no login, so a web page
+/// whose own name was made to point at 127.0.0.1 (DNS rebinding) must not
+/// be able to read it: such a request names that page's host and gets 421.
+async fn loopback_host(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if state.mode == crate::state::Mode::Local {
+        let host = req
+            .headers()
+            .get(axum::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("");
+        if !is_loopback_host(host) {
+            let e = ApiError::misdirected(format!(
+                "local mode answers only requests to 127.0.0.1, localhost or [::1], not `{host}`"
+            ));
+            return if req.uri().path().starts_with("/api/") {
+                e.into_response()
+            } else {
+                crate::pages::error_page(&state, &e)
+            };
+        }
+    }
+    next.run(req).await
+}
+
+/// Whether a `Host` header names the loopback host (any port).
+fn is_loopback_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().map(|h| format!("[{h}]")),
+        None => host.split(':').next().map(str::to_owned),
+    };
+    matches!(
+        name.as_deref().map(str::to_ascii_lowercase).as_deref(),
+        Some("127.0.0.1" | "localhost" | "[::1]")
+    )
 }
 
 /// A path that exists asked with a method it does not answer: the API's

@@ -103,6 +103,8 @@ fn refused() -> Vec<Bad> {
         bad("an oversized profile", "PUT", "/api/people/{person}/profile", json_body(big_profile.clone()), 413, "payload_too_large", None),
         bad("an oversized eligibility request", "POST", "/api/eligibility", json_body(big_profile), 413, "payload_too_large", None),
         bad("an oversized contact", "POST", "/api/applications/{app}/contacts", json_body(json!({ "channel": "call", "summary": over_a_mebibyte() })), 413, "payload_too_large", None),
+        bad("an oversized CE activity on a route that takes files", "POST", "/api/people/{person}/ce", json_body(json!({ "title": over_a_mebibyte(), "date": "2026-03-01", "credit": { "unit": "contact_hours", "amount": 1.0 } })), 413, "payload_too_large", None),
+        bad("an oversized form without files on a route that takes files", "POST", "/api/applications/{app}/attachments", Raw(Some("application/x-www-form-urlencoded"), format!("document={}", over_a_mebibyte()).into_bytes()), 413, "payload_too_large", None),
         bad("an oversized login", "POST", "/api/login", json_body(json!({ "email": "a@b.c", "password": over_a_mebibyte() })), 413, "payload_too_large", None),
         // Wrong content type.
         bad("plain text", "POST", "/api/people", Raw(Some("text/plain"), b"{\"name\":\"Ana\"}".to_vec()), 415, "unsupported_media_type", None),
@@ -185,7 +187,7 @@ fn refused() -> Vec<Bad> {
         bad("a CE activity with text for credit", "POST", "/api/people/{person}/ce", form(&[Part::text("activity", &json!({ "title": "x", "date": "2025-03-01", "credit": "two hours" }).to_string())]), 422, "invalid", Some("activity.credit")),
         bad("a plain-text certificate", "POST", "/api/people/{person}/ce", form(&[Part::text("activity", &activity("x").to_string()), Part::file("certificate", "note.txt", b"I attended")]), 422, "invalid", Some("certificate")),
         bad("a certificate named in the JSON", "POST", "/api/people/{person}/ce", json_body(json!({ "title": "x", "date": "2025-03-01", "credit": { "unit": "contact_hours", "amount": 1.0 }, "certificate": "abc" })), 422, "invalid", Some("certificate")),
-        bad("a certificate that proves another activity", "POST", "/api/people/{person}/ce", form(&[Part::text("activity", &activity("again").to_string()), Part::file("certificate", "again.pdf", &pdf("Alfa certificate"))]), 409, "conflict", None),
+        bad("a certificate that proves another activity", "POST", "/api/people/{person}/ce", form(&[Part::text("activity", &activity("again").to_string()), Part::file("certificate", "again.pdf", &pdf("Alfa certificate"))]), 409, "conflict", Some("certificate")),
         bad("a CE activity as plain text", "POST", "/api/people/{person}/ce", Raw(Some("text/plain"), b"x".to_vec()), 415, "unsupported_media_type", None),
         bad("a withdrawal without a reason", "POST", "/api/people/{person}/ce/{activity}/withdraw", json_body(json!({ "reason": "  " })), 422, "invalid", Some("reason")),
         bad("a withdrawal of an unknown activity", "POST", "/api/people/{person}/ce/999999/withdraw", json_body(json!({ "reason": "x" })), 404, "not_found", None),

@@ -290,3 +290,63 @@ async fn computing_eligibility_is_not_an_audited_change_but_adding_a_person_is()
         .collect();
     assert_eq!(actions, ["POST /api/people"], "{audit}");
 }
+
+/// Local mode has no login: it answers only requests addressed to the
+/// loopback host, so a page whose name was pointed at 127.0.0.1 (DNS
+/// rebinding) cannot read it. Server mode, which has logins, answers any
+/// host.
+#[tokio::test]
+async fn local_mode_answers_only_requests_to_the_loopback_host() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(Database::Local(dir.path().to_path_buf())).await;
+    let port = server
+        .url("")
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .trim_end_matches('/')
+        .to_owned();
+    let http = reqwest::Client::new();
+    let with_host = |host: String, path: &str| {
+        http.get(server.url(path))
+            .header(reqwest::header::HOST, host)
+            .send()
+    };
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("LOCALHOST:{port}"),
+        format!("[::1]:{port}"),
+        "localhost".to_owned(),
+    ] {
+        let r = with_host(host.clone(), "/api/session").await.unwrap();
+        assert_eq!(r.status(), 200, "{host}");
+    }
+    for host in [
+        format!("evil.example:{port}"),
+        "evil.example".to_owned(),
+        format!("127.0.0.1.evil.example:{port}"),
+        format!("localhost.evil.example:{port}"),
+    ] {
+        let r = with_host(host.clone(), "/api/people").await.unwrap();
+        assert_eq!(r.status(), 421, "{host}");
+        let e: Value = r.json().await.unwrap();
+        assert_eq!(e["error"]["code"], "misdirected", "{host}: {e}");
+        let page = with_host(host.clone(), "/people").await.unwrap();
+        assert_eq!(page.status(), 421, "{host}");
+        assert!(
+            !page.text().await.unwrap().contains("csrf"),
+            "{host}: the error page carries no token"
+        );
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(Database::Sqlite(dir.path().to_path_buf())).await;
+    let r = reqwest::Client::new()
+        .get(server.url("/api/health"))
+        .header(reqwest::header::HOST, "labpath.agency.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "server mode answers its own name");
+}

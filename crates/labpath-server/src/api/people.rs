@@ -7,6 +7,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use labpath_engine::compliance::{check_in_some_cycle, compliance, known_categories};
 use labpath_engine::maintenance::{Activity, CategoryId};
+use labpath_store::StoreError;
 use labpath_store::ce::{self, LoggedActivity};
 use labpath_store::ids::EventId;
 use labpath_store::model::{Person, ProfileVersion};
@@ -369,14 +370,20 @@ pub async fn log_checked(
     let profile = require_profile(state, person.id).await?;
     check_in_some_cycle(&state.catalog, &profile, activity.date)
         .map_err(|why| ApiError::invalid(why).at("date"))?;
-    Ok(ce::log_activity(
+    ce::log_activity(
         state.store(),
         &me.actor(),
         person.id,
         activity,
         certificate.as_ref(),
     )
-    .await?)
+    .await
+    .map_err(|e| match e {
+        // The one conflict an activity meets: its certificate already
+        // proves another.
+        StoreError::Conflict(_) if certificate.is_some() => ApiError::from(e).at("certificate"),
+        e => e.into(),
+    })
 }
 
 /// `POST /api/people/{person}/ce`: logs an activity, with its certificate

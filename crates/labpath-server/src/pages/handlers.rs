@@ -898,11 +898,13 @@ pub async fn ce_add(
                 categories,
                 certificate: None,
             };
+            let certificate = certificate?;
             others?;
-            log_checked(&state, &me, &person, activity, certificate?)
+            log_checked(&state, &me, &person, activity, certificate)
                 .await
                 .map_err(|e| match e.field.as_deref() {
                     Some("credit") => e.at("amount"),
+                    Some(f) if f.starts_with("categories") => e.at("categories"),
                     _ => e,
                 })
         }
