@@ -880,7 +880,37 @@ async fn local_mode_opens_without_login_on_the_people_list_then_the_overview() {
         assert!(path(&c).await.starts_with("/people/"));
         wait_text(&c, "#elig", "Where you stand").await;
         assert_labelled(&c).await;
+
+        read_a_credential_string(&c).await;
     })
     .await;
     drop(server);
+}
+
+/// From the menu to the credentials page: a credential string typed and
+/// read (a former name is recognised), then the credential's own page with
+/// its routes in plain language.
+async fn read_a_credential_string(c: &Client) {
+    click_link(c, "Credentials").await;
+    wait_page(c, "Credentials").await;
+    assert_labelled(c).await;
+    type_into(c, "#text", "MT(ASCP)").await;
+    click_button(c, "Read it").await;
+    let read = wait_text(c, "#parts", "MLS(ASCP)").await;
+    assert!(read.contains("former name"), "{read}");
+    click_link(c, "MLS(ASCP)").await;
+    wait_page(c, "MLS(ASCP): Medical Laboratory Scientist (ASCP)").await;
+    assert_eq!(path(c).await, "/credentials/ascp-mls");
+    let routes = find(c, "#routes").await;
+    assert!(routes.is_displayed().await.unwrap());
+    let requirements = c
+        .find_all(Locator::Css("ul.requirements li"))
+        .await
+        .unwrap();
+    assert!(
+        requirements.len() > 3,
+        "{} requirement lines",
+        requirements.len()
+    );
+    assert_labelled_or_no_controls(c).await;
 }

@@ -157,6 +157,8 @@ async fn every_page_renders_for_a_person_with_a_plan_and_an_application() {
         format!("/people/{id}/ce"),
         format!("/applications/{app_id}"),
         "/dashboard".to_owned(),
+        "/credentials".to_owned(),
+        "/credentials?text=MT(ASCP)%2C%20MLS(ASCP)CM".to_owned(),
         "/static/style.css".to_owned(),
     ] {
         let response = http.get(server.url(&path)).send().await.unwrap();
@@ -349,4 +351,65 @@ async fn local_mode_answers_only_requests_to_the_loopback_host() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200, "server mode answers its own name");
+}
+
+/// Every credential of the catalog has a page that explains it: each route
+/// with its requirements in plain language and its sources; a credential
+/// string is read into the catalog's credentials.
+#[tokio::test]
+async fn every_credential_is_explained_on_its_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(Database::Local(dir.path().to_path_buf())).await;
+    let http = reqwest::Client::new();
+    let catalog = labpath_catalog::catalog::embedded().unwrap();
+    for c in catalog.credentials() {
+        let path = format!("/credentials/{}", c.id.as_str());
+        let response = http.get(server.url(&path)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        let html = response.text().await.unwrap();
+        for route in &c.routes {
+            let heading = format!("id=\"route-{}\"", route.id.as_str());
+            assert!(
+                html.contains(&heading),
+                "{path}: route {}",
+                route.id.as_str()
+            );
+        }
+        match c.routes.first() {
+            Some(route) => {
+                let first =
+                    labpath_engine::explain::describe_requirement(&route.requires, &catalog);
+                assert!(
+                    html.contains(&first.replace('\'', "&#x27;")) || html.contains(&first),
+                    "{path}: the first requirement in words ({first})"
+                );
+            }
+            None => assert!(html.contains("records no route"), "{path}"),
+        }
+        assert!(html.contains("Sources ("), "{path}: sources");
+    }
+    let missing = http
+        .get(server.url("/credentials/ascp-mlss"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    assert!(
+        missing
+            .text()
+            .await
+            .unwrap()
+            .contains("did you mean `ascp-mls`")
+    );
+
+    let read = http
+        .get(server.url("/credentials?text=MT(ASCP)%2C%20Nowhere%20Cert"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(read.contains("href=\"/credentials/ascp-mls\""), "{read}");
+    assert!(read.contains("not recognised"), "{read}");
 }

@@ -48,6 +48,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/dashboard.html"),
     ),
     ("ce.html", include_str!("../../templates/ce.html")),
+    (
+        "credential.html",
+        include_str!("../../templates/credential.html"),
+    ),
+    (
+        "credentials.html",
+        include_str!("../../templates/credentials.html"),
+    ),
     ("macros.html", include_str!("../../templates/macros.html")),
 ];
 
@@ -375,5 +383,7 @@ pub fn routes() -> Router<AppState> {
             post(h::attach).layer(crate::api::upload_limit()),
         )
         .route("/dashboard", get(h::dashboard))
+        .route("/credentials", get(h::credentials))
+        .route("/credentials/{credential}", get(h::credential))
         .route("/users", post(h::add_user))
 }
