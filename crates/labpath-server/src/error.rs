@@ -167,6 +167,12 @@ impl ApiError {
         )
     }
 
+    /// The same error, listing every problem of the input.
+    pub fn with_details(mut self, details: Vec<Detail>) -> Self {
+        self.details = details;
+        self
+    }
+
     /// The same error, naming the input at fault.
     pub fn at(mut self, field: impl Into<String>) -> Self {
         self.field = Some(field.into());

@@ -304,6 +304,10 @@ impl<S: Send + Sync> FromRequest<S> for JsonText {
 /// for the form's other fields and the multipart framing.
 pub const UPLOAD_LIMIT: usize = labpath_store::attachment::MAX_BYTES + 256 * 1024;
 
+/// The largest CE import body: a CSV and the certificates its lines name,
+/// a few attachments' worth.
+pub const IMPORT_LIMIT: usize = 4 * UPLOAD_LIMIT;
+
 /// A file sent in a form.
 pub struct FilePart {
     /// The form field it came in.
@@ -358,7 +362,12 @@ impl Upload {
 
 fn multipart_error(status: StatusCode, text: String) -> ApiError {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::too_large(UPLOAD_LIMIT)
+        let mut e = ApiError::too_large(UPLOAD_LIMIT);
+        e.message = format!(
+            "the files sent are over this form's limit ({} MiB for one file; the API document gives each route's)",
+            labpath_store::attachment::MAX_BYTES / 1_048_576
+        );
+        e
     } else {
         ApiError::bad_request(format!("the multipart body could not be read: {text}"))
     }

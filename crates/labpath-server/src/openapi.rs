@@ -457,6 +457,19 @@ fn ops() -> Vec<Op> {
         },
         Op {
             method: "post",
+            path: "/api/people/{person}/ce/import",
+            summary: "Logs every activity of a CSV (header `title,provider,accreditation,date,unit,amount,categories,certificate`) with the certificates its lines name, or none: every problem is listed in `details` with its line.",
+            body: Some(bodies(&[(
+                "multipart/form-data",
+                json!({ "type": "object", "required": ["activities"], "properties": { "activities": file_field("the CSV, UTF-8"), "certificates": { "type": "array", "items": file_field("a certificate named in a line's `certificate` column") } } }),
+            )])),
+            ok: 201,
+            response: json!({ "type": "object", "required": ["logged"], "properties": { "logged": { "type": "array", "items": schema("CeActivity") } } }),
+            errors: &[400, 401, 403, 404, 413, 415, 422],
+            query: &[],
+        },
+        Op {
+            method: "post",
             path: "/api/people/{person}/ce/{activity}/withdraw",
             summary: "Withdraws an activity logged by mistake (the history keeps it); answers with the activity withdrawn.",
             body: Some(

@@ -53,6 +53,9 @@ fn json_body(v: Value) -> Body {
     Body::Text(v.to_string())
 }
 
+/// The header of a CE CSV.
+const CSV_HEAD: &str = "title,provider,accreditation,date,unit,amount,categories,certificate\n";
+
 /// A `multipart/form-data` body.
 fn form(parts: &[Part]) -> Body {
     Body::Raw(Some(MULTIPART), multipart(parts).1)
@@ -193,6 +196,15 @@ fn refused() -> Vec<Bad> {
         bad("a withdrawal of an unknown activity", "POST", "/api/people/{person}/ce/999999/withdraw", json_body(json!({ "reason": "x" })), 404, "not_found", None),
         bad("an unknown attachment", "GET", "/api/applications/{app}/attachments/999999", NoBody, 404, "not_found", None),
         bad("a word for an attachment", "GET", "/api/applications/{app}/attachments/receipt", NoBody, 404, "not_found", None),
+        bad("an import without its CSV", "POST", "/api/people/{person}/ce/import", form(&[Part::file("certificates", "c.pdf", &pdf("c"))]), 422, "invalid", Some("activities")),
+        bad("an import whose CSV has a wrong header", "POST", "/api/people/{person}/ce/import", form(&[Part::file("activities", "ce.csv", b"name,date\nx,2026-01-01\n")]), 422, "invalid", Some("activities")),
+        bad("an import with bad lines", "POST", "/api/people/{person}/ce/import", form(&[Part::file("activities", "ce.csv", format!("{CSV_HEAD}Good,,,2026-03-01,contact_hours,1,,\nBad,,,2026-02-30,contact_hours,x,,\n").as_bytes())]), 422, "invalid", Some("activities")),
+        bad("an import naming a certificate not sent", "POST", "/api/people/{person}/ce/import", form(&[Part::file("activities", "ce.csv", format!("{CSV_HEAD}A,,,2026-03-01,contact_hours,1,,missing.pdf\n").as_bytes())]), 422, "invalid", Some("activities")),
+        bad("an import with a certificate no line names", "POST", "/api/people/{person}/ce/import", form(&[Part::file("activities", "ce.csv", format!("{CSV_HEAD}A,,,2026-03-01,contact_hours,1,,\n").as_bytes()), Part::file("certificates", "extra.pdf", &pdf("extra"))]), 422, "invalid", Some("activities")),
+        bad("an import with an unknown category", "POST", "/api/people/{person}/ce/import", form(&[Part::file("activities", "ce.csv", format!("{CSV_HEAD}A,,,2026-03-01,contact_hours,1,chemstry,\n").as_bytes())]), 422, "invalid", Some("activities")),
+        bad("an import outside every cycle", "POST", "/api/people/{person}/ce/import", form(&[Part::file("activities", "ce.csv", format!("{CSV_HEAD}A,,,2010-03-01,contact_hours,1,,\n").as_bytes())]), 422, "invalid", Some("activities")),
+        bad("an import whose CSV is not UTF-8", "POST", "/api/people/{person}/ce/import", form(&[Part::file("activities", "ce.csv", b"title\xff\n")]), 422, "invalid", Some("activities")),
+        bad("an import as JSON", "POST", "/api/people/{person}/ce/import", json_body(json!({ "activities": [] })), 415, "unsupported_media_type", None),
         bad("an audit pack without a credential", "GET", "/api/people/{person}/ce/audit-pack", NoBody, 400, "bad_request", Some("credential")),
         bad("an audit pack of an unknown credential", "GET", "/api/people/{person}/ce/audit-pack?credential=ascp-mtl", NoBody, 404, "not_found", Some("credential")),
         bad("an audit pack of a credential not held", "GET", "/api/people/{person}/ce/audit-pack?credential=ascp-mls", NoBody, 422, "invalid", Some("credential")),

@@ -325,3 +325,143 @@ async fn the_ce_page_keeps_a_certificate_with_its_activity_and_withdraws_one() {
         "a withdrawn activity counts for nothing: {status}"
     );
 }
+
+/// A CSV of activities with their certificates: all logged, each with the
+/// certificate its line names; a CSV with problems lists each with its
+/// line, through the API and on the CE page, and logs nothing.
+#[tokio::test]
+async fn a_csv_of_activities_is_logged_whole_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(Database::Local(dir.path().to_path_buf())).await;
+    let mut client = Client::anonymous(&server);
+    client.csrf = client.get("/api/session").await["csrf"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let person = client
+        .ok(
+            "POST",
+            "/api/people",
+            json!({ "name": "Luis", "profile": profile("mlt-ascp-bachelor.toml") }),
+            201,
+        )
+        .await;
+    let id = person["id"].as_i64().unwrap();
+    let head = "title,provider,accreditation,date,unit,amount,categories,certificate\n";
+    let good = format!(
+        "{head}\"Hemostasis, an update\",ASCP,P.A.C.E.,2026-03-02,contact_hours,2,hematology,hemo.pdf\nLab safety,,,2026-04-01,contact_hours,1,,\n"
+    );
+    let certificate = pdf("Hemostasis, an update");
+    let imported = client
+        .upload(
+            "POST",
+            &format!("/api/people/{id}/ce/import"),
+            &[
+                Part::file("activities", "ce.csv", good.as_bytes()),
+                Part::file("certificates", "hemo.pdf", &certificate),
+            ],
+        )
+        .await;
+    imported.expect(201, "the import");
+    let logged = imported.json()["logged"].as_array().unwrap().clone();
+    assert_eq!(logged.len(), 2);
+    assert_eq!(logged[0]["activity"]["title"], "Hemostasis, an update");
+    assert!(logged[0]["activity"]["certificate"].is_string());
+    assert!(logged[1]["activity"]["certificate"].is_null());
+    let file = client
+        .send(
+            "GET",
+            &format!("/api/people/{id}/ce/{}/certificate", logged[0]["id"]),
+            None,
+        )
+        .await;
+    assert_eq!(file.bytes, certificate);
+
+    // Three problems on two lines, and the same certificate again: all
+    // listed, nothing logged.
+    let bad = format!(
+        "{head}Again,,,2026-05-01,contact_hours,1,,hemo.pdf\nWrong,,,2026-02-30,contact_hours,x,hematolgy,\n"
+    );
+    let parts = [
+        Part::file("activities", "bad.csv", bad.as_bytes()),
+        Part::file("certificates", "hemo.pdf", &certificate),
+    ];
+    let refused = client
+        .upload("POST", &format!("/api/people/{id}/ce/import"), &parts)
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    let details = refused.json()["error"]["details"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let lines: Vec<(i64, &str)> = details
+        .iter()
+        .map(|d| (d["line"].as_i64().unwrap(), d["field"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        lines,
+        [(3, "date"), (3, "amount")],
+        "the CSV's own problems first: {details:#?}"
+    );
+    let bad_categories = format!("{head}Wrong,,,2026-05-01,contact_hours,1,hematolgy,hemo.pdf\n");
+    let refused = client
+        .upload(
+            "POST",
+            &format!("/api/people/{id}/ce/import"),
+            &[
+                Part::file("activities", "bad.csv", bad_categories.as_bytes()),
+                Part::file("certificates", "hemo.pdf", &certificate),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    let messages: Vec<String> = refused.json()["error"]["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(messages.len(), 2, "{messages:#?}");
+    assert!(
+        messages[0].contains("did you mean `hematology`"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[1].contains("already proves activity"),
+        "{messages:?}"
+    );
+    assert_eq!(
+        client.get(&format!("/api/people/{id}/ce")).await["total"],
+        2
+    );
+
+    // The page lists the problems the same way.
+    let (content_type, body) = multipart(&[
+        Part::text("csrf", &client.csrf.clone()),
+        Part::file("activities", "bad.csv", bad_categories.as_bytes()),
+        Part::file("certificates", "hemo.pdf", &certificate),
+    ]);
+    let page = common::answer(
+        client
+            .request("POST", &format!("/people/{id}/ce/import"))
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(page.status, 422, "{}", page.text);
+    assert!(
+        page.text.contains("line 2: field `categories`")
+            && page
+                .text
+                .contains("choose the CSV and its certificates again"),
+        "{}",
+        page.text
+    );
+    assert_eq!(
+        client.get(&format!("/api/people/{id}/ce")).await["total"],
+        2
+    );
+}

@@ -128,6 +128,10 @@ fn cases() -> Vec<Case> {
         named("post", "/api/people/{person}/ce", "", |_| Some(activity("logged by Alfa"))),
         named("get", "/api/people/{person}/ce/status", "", none),
         named("get", "/api/people/{person}/ce/audit-pack", "?credential=ascp-mlt", none),
+        Case {
+            upload: Some(|_| vec![Part::file("activities", "alfa.csv", b"title,provider,accreditation,date,unit,amount,categories,certificate\nImported by Alfa,,,2026-03-01,contact_hours,1,,\n")]),
+            ..named("post", "/api/people/{person}/ce/import", "", none)
+        },
         named("post", "/api/people/{person}/ce/{activity}/withdraw", "", |_| Some(json!({ "reason": "withdrawn by Alfa" }))),
         named("get", "/api/people/{person}/ce/{activity}/certificate", "", none),
         open("get", "/api/applications", "?per_page=200", none, all_ok),

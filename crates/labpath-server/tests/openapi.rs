@@ -556,6 +556,22 @@ async fn every_operation_answers_a_valid_call_as_documented() {
         Some(json!({ "reason": "logged twice" })),
     )
     .await;
+    let csv = "title,provider,accreditation,date,unit,amount,categories,certificate\nImported course,ASCP,,2026-04-01,contact_hours,1.5,chemistry,imported.pdf\n";
+    f.upload(
+        "/api/people/{person}/ce/import",
+        &[p],
+        &[
+            Part::file("activities", "ce.csv", csv.as_bytes()),
+            Part::file("certificates", "imported.pdf", &pdf("imported")),
+        ],
+    )
+    .await;
+    f.upload(
+        "/api/people/{person}/ce/import",
+        &[p],
+        &[Part::file("activities", "ce.csv", b"title,date\n")],
+    )
+    .await;
     let attached = f
         .upload(
             "/api/applications/{app}/attachments",

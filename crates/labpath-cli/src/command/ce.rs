@@ -23,6 +23,7 @@ use labpath_engine::units::Date;
 use labpath_store::attachment::CheckedFile;
 use labpath_store::audit_pack::{self, write_assessment};
 use labpath_store::ce::{self, LoggedActivity};
+use labpath_store::ce_csv;
 use labpath_store::ids::{EventId, PersonId};
 use labpath_store::store::Store;
 
@@ -295,43 +296,6 @@ fn add(cli: &Cli, catalog: &Catalog, args: &AddArgs, out: &mut dyn Write) -> Res
     })
 }
 
-/// Splits one CSV line into fields (double quotes may enclose commas; `""`
-/// is a quote inside a quoted field).
-fn csv_fields(line: &str) -> Result<Vec<String>, String> {
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            ('"', true) => quoted = false,
-            ('"', false) if field.is_empty() => quoted = true,
-            (',', false) => fields.push(std::mem::take(&mut field)),
-            (c, _) => field.push(c),
-        }
-    }
-    if quoted {
-        return Err("a quoted field is not closed".to_owned());
-    }
-    fields.push(field);
-    Ok(fields.into_iter().map(|f| f.trim().to_owned()).collect())
-}
-
-const CSV_HEADER: [&str; 8] = [
-    "title",
-    "provider",
-    "accreditation",
-    "date",
-    "unit",
-    "amount",
-    "categories",
-    "certificate",
-];
-
 fn import(
     cli: &Cli,
     catalog: &Catalog,
@@ -343,81 +307,41 @@ fn import(
     let name = file.display().to_string();
     let text = std::fs::read_to_string(file)
         .map_err(|e| Failure::BadInput(format!("error: {name}: cannot read: {e}")))?;
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty());
-    let header = lines
-        .next()
-        .map(|(_, l)| csv_fields(l))
-        .transpose()
-        .map_err(|e| Failure::BadInput(format!("error: {name}:1: {e}")))?;
-    if header
-        .as_deref()
-        .map(|h| h.iter().map(|f| f.to_ascii_lowercase()).collect::<Vec<_>>())
-        != Some(CSV_HEADER.iter().map(|s| (*s).to_owned()).collect())
-    {
-        return Err(Failure::BadInput(format!(
-            "error: {name}:1: the header must be `{}`",
-            CSV_HEADER.join(",")
-        )));
-    }
+    let read = ce_csv::read(&text).map_err(|problems| {
+        Failure::BadInput(
+            problems
+                .iter()
+                .map(|p| match p.field {
+                    Some(field) => {
+                        format!("error: {name}:{}: field `{field}`: {}", p.line, p.message)
+                    }
+                    None => format!("error: {name}:{}: {}", p.line, p.message),
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    })?;
     let base = file.parent().map(PathBuf::from).unwrap_or_default();
     let mut rows: Vec<(usize, Activity, Option<CheckedFile>)> = Vec::new();
-    for (i, line) in lines {
-        let at = format!("{name}:{}", i + 1);
-        let f = csv_fields(line).map_err(|e| Failure::BadInput(format!("error: {at}: {e}")))?;
-        if f.len() != CSV_HEADER.len() {
-            return Err(Failure::BadInput(format!(
-                "error: {at}: expected {} fields, found {}",
-                CSV_HEADER.len(),
-                f.len()
-            )));
-        }
-        let amount: f64 = f[5].parse().map_err(|_| {
-            Failure::BadInput(format!(
-                "error: {at}: field `amount`: `{}` is not a number",
-                f[5]
-            ))
-        })?;
-        let credit = match f[4].as_str() {
-            "contact_hours" => credit(Some(amount), None, None, &at)?,
-            "semester_hours" => credit(None, Some(amount), None, &at)?,
-            "quarter_hours" => credit(None, None, Some(amount), &at)?,
-            other => {
-                return Err(Failure::BadInput(format!(
-                    "error: {at}: field `unit`: `{other}` is not contact_hours, semester_hours or quarter_hours"
-                )));
-            }
-        };
-        let cats: Vec<String> = f[6]
-            .split(';')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect();
-        let date = Date::parse(&f[3])
-            .map_err(|e| Failure::BadInput(format!("error: {at}: field `date`: {e}")))?;
-        let certificate = if f[7].is_empty() {
-            None
-        } else {
-            let path = base.join(&f[7]);
-            certificates(std::slice::from_ref(&path))
+    for row in read {
+        let at = format!("{name}:{}", row.line);
+        let certificate = match &row.certificate {
+            None => None,
+            Some(named) => certificates(std::slice::from_ref(&base.join(named)))
                 .map_err(|e| Failure::BadInput(format!("error: {at}: field `certificate`: {e}")))?
                 .into_iter()
-                .next()
+                .next(),
         };
+        let names: Vec<String> = row
+            .activity
+            .categories
+            .iter()
+            .map(|c| c.as_str().to_owned())
+            .collect();
         let activity = Activity {
-            title: f[0].clone(),
-            provider: Some(f[1].clone()).filter(|s| !s.is_empty()),
-            accreditation: Some(f[2].clone()).filter(|s| !s.is_empty()),
-            date,
-            credit,
-            categories: categories(catalog, &cats, &format!("{at}: field `categories`"))?,
-            certificate: None,
+            categories: categories(catalog, &names, &format!("{at}: field `categories`"))?,
+            ..row.activity
         };
-        ce::check_activity(&activity)
-            .map_err(|e| Failure::BadInput(format!("error: {at}: {e}")))?;
         if let Some(c) = &certificate {
             if let Some((j, _, _)) = rows
                 .iter()
@@ -428,7 +352,7 @@ fn import(
                 )));
             }
         }
-        rows.push((i + 1, activity, certificate));
+        rows.push((row.line, activity, certificate));
     }
     with_store(cli, async |store| {
         let profile = profile_of(store, catalog, person).await?;

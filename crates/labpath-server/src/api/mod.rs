@@ -76,6 +76,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/people/{person}/ce/status", get(people::ce_status))
         .route("/api/people/{person}/ce/audit-pack", get(files::audit_pack))
         .route(
+            "/api/people/{person}/ce/import",
+            post(people::ce_import).layer(DefaultBodyLimit::max(extract::IMPORT_LIMIT)),
+        )
+        .route(
             "/api/people/{person}/ce/{activity}/withdraw",
             post(people::ce_withdraw),
         )

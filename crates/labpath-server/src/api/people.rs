@@ -8,17 +8,19 @@ use axum::response::{IntoResponse, Response};
 use labpath_engine::compliance::{check_in_some_cycle, compliance, known_categories};
 use labpath_engine::maintenance::{Activity, CategoryId};
 use labpath_store::StoreError;
+use labpath_store::attachment::CheckedFile;
 use labpath_store::ce::{self, LoggedActivity};
 use labpath_store::ids::EventId;
 use labpath_store::model::{Person, ProfileVersion};
 use labpath_store::ops;
 use serde::Deserialize;
+use serde_json::json;
 
 use super::catalog::{EligibilityQuery, PlanInput, compute_plan, evaluation_response};
 use super::files::check_file;
 use super::{Page, PageQuery, day, read_profile, require_profile, visible_person};
 use crate::auth::{Api, Principal, Scope};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Detail};
 use crate::extract::{self, FilePart, JsonBody, JsonText, PathParams, QueryParams, Upload};
 use crate::state::AppState;
 
@@ -398,6 +400,175 @@ pub async fn ce_add(
     let person = visible_person(&state, &me, &id).await?;
     let logged = log_checked(&state, &me, &person, body.activity, body.certificate).await?;
     Ok((StatusCode::CREATED, Json(logged)).into_response())
+}
+
+/// Imports a CE CSV (`activities`) with the certificates its lines name
+/// (`certificates`, by file name). Every line is checked (the CSV itself,
+/// known categories, a renewal cycle, each certificate's type, a
+/// certificate proving one activity only) and every problem listed, with
+/// its line, before any activity is logged; a certificate no line names is
+/// refused rather than dropped.
+pub async fn import_checked(
+    state: &AppState,
+    me: &Principal,
+    person: &Person,
+    mut upload: Upload,
+) -> ApiResult<Vec<LoggedActivity>> {
+    let csv = upload.take_file("activities")?.ok_or_else(|| {
+        ApiError::invalid("send the CSV of activities in the field `activities`").at("activities")
+    })?;
+    let (sent, others): (Vec<FilePart>, Vec<FilePart>) = std::mem::take(&mut upload.files)
+        .into_iter()
+        .partition(|f| f.field == "certificates");
+    upload.files = others;
+    upload.no_other_files()?;
+    let text = String::from_utf8(csv.bytes).map_err(|_| {
+        ApiError::invalid(format!(
+            "`{}` is not UTF-8 text: save it as CSV (UTF-8)",
+            csv.name
+        ))
+        .at("activities")
+    })?;
+    let rows = labpath_store::ce_csv::read(&text).map_err(|problems| {
+        let details = problems
+            .iter()
+            .map(|p| Detail {
+                field: p.field.map(str::to_owned),
+                line: Some(p.line),
+                message: p.to_string(),
+            })
+            .collect();
+        import_error(&csv.name, details)
+    })?;
+    let profile = require_profile(state, person.id).await?;
+    let log = ce::log(state.store(), person.id).await?;
+    let known = known_categories(&state.catalog);
+    let mut details = Vec::new();
+    let mut named = vec![false; sent.len()];
+    let mut ready = Vec::new();
+    for row in rows {
+        let line = row.line;
+        let mut problem = |field: &str, message: String| {
+            details.push(Detail {
+                field: Some(field.to_owned()),
+                line: Some(line),
+                message: format!("line {line}: field `{field}`: {message}"),
+            });
+        };
+        for c in &row.activity.categories {
+            if !known.contains(&c.as_str()) {
+                let hint = labpath_catalog::diag::suggest(c.as_str(), known.iter().copied())
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                problem("categories", format!("unknown category `{c}`{hint}"));
+            }
+        }
+        if let Err(why) = check_in_some_cycle(&state.catalog, &profile, row.activity.date) {
+            problem("date", why);
+        }
+        let mut certificate = None;
+        if let Some(name) = &row.certificate {
+            match sent.iter().position(|f| &f.name == name) {
+                None => problem(
+                    "certificate",
+                    format!("`{name}` was not sent: add it to `certificates`"),
+                ),
+                Some(i) => {
+                    named[i] = true;
+                    let file = &sent[i];
+                    match labpath_store::attachment::check(&file.name, file.bytes.clone())
+                        .and_then(|f| ce::check_certificate(&f).map(|()| f))
+                    {
+                        Err(e) => problem("certificate", e.to_string()),
+                        Ok(f) => {
+                            let twin_in_log = log.iter().find(|a| {
+                                a.activity.certificate.as_deref() == Some(f.hash.as_str())
+                            });
+                            let twin_here = ready.iter().find_map(
+                                |(l, _, c): &(usize, Activity, Option<CheckedFile>)| {
+                                    c.as_ref().filter(|c| c.hash == f.hash).map(|_| *l)
+                                },
+                            );
+                            if let Some(twin) = twin_in_log {
+                                problem(
+                                    "certificate",
+                                    format!(
+                                        "this certificate already proves activity {} (`{}`)",
+                                        twin.id, twin.activity.title
+                                    ),
+                                );
+                            } else if let Some(l) = twin_here {
+                                problem(
+                                    "certificate",
+                                    format!("the same file is the certificate of line {l} too"),
+                                );
+                            } else {
+                                certificate = Some(f);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        ready.push((line, row.activity, certificate));
+    }
+    for (i, file) in sent.iter().enumerate() {
+        if !named[i] {
+            details.push(Detail {
+                field: Some("certificates".to_owned()),
+                line: None,
+                message: format!("`{}` is the certificate of no line: name it in a line's `certificate` column, or leave it out", file.name),
+            });
+        }
+    }
+    if !details.is_empty() {
+        return Err(import_error(&csv.name, details));
+    }
+    let mut logged = Vec::with_capacity(ready.len());
+    for (_, activity, certificate) in ready {
+        logged.push(
+            ce::log_activity(
+                state.store(),
+                &me.actor(),
+                person.id,
+                activity,
+                certificate.as_ref(),
+            )
+            .await?,
+        );
+    }
+    Ok(logged)
+}
+
+/// The refusal of an import: every problem in `details`, the first in the
+/// message; nothing was logged.
+fn import_error(file: &str, details: Vec<Detail>) -> ApiError {
+    let message = match (details.first(), details.len()) {
+        (Some(d), 1) => format!("`{file}`: {}; nothing was logged", d.message),
+        (Some(d), n) => format!(
+            "`{file}`: {} (and {} more problems: see `details`); nothing was logged",
+            d.message,
+            n - 1
+        ),
+        (None, _) => format!("`{file}` could not be read; nothing was logged"),
+    };
+    ApiError::invalid(message)
+        .at("activities")
+        .with_details(details)
+}
+
+/// `POST /api/people/{person}/ce/import`: logs every activity of a CSV
+/// (`multipart/form-data`: `activities`, and the `certificates` its lines
+/// name), or none.
+pub async fn ce_import(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PathParams(id): PathParams<String>,
+    upload: Upload,
+) -> ApiResult<Response> {
+    let person = visible_person(&state, &me, &id).await?;
+    let logged = import_checked(&state, &me, &person, upload).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "logged": logged }))).into_response())
 }
 
 /// Why an activity is withdrawn.

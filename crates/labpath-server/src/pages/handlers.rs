@@ -20,7 +20,7 @@ use super::{
 use crate::api::account::{NewUserBody, create_user_for};
 use crate::api::catalog::{PlanInput, compute_plan};
 use crate::api::files::attach_upload;
-use crate::api::people::{log_checked, visible_people, withdraw_checked};
+use crate::api::people::{import_checked, log_checked, visible_people, withdraw_checked};
 use crate::api::tracker::{DashboardQuery, STAGES, dashboard_of, find_step, records};
 use crate::api::{stored_profile, visible_application, visible_person};
 use crate::audit::{Audited, ClientAddr};
@@ -912,9 +912,32 @@ async fn ce_page(
             "log": log,
             "categories": labpath_engine::compliance::known_categories(&state.catalog),
             "entered": entered,
-            "problem": problem.map(|e| json!({ "field": e.field, "message": e.message })),
+            "problem": problem.map(|e| json!({ "field": e.field, "message": e.message, "details": e.details })),
         }),
     )
+}
+
+/// Imports a CSV of CE activities with their certificates: all or none.
+pub async fn ce_import(
+    State(state): State<AppState>,
+    PathParams(id): PathParams<String>,
+    Posted { me, form: upload }: Posted<Upload>,
+) -> Response {
+    let result = async {
+        let person = visible_person(&state, &me, &id).await?;
+        match import_checked(&state, &me, &person, upload).await {
+            Ok(_) => see_other(&format!("/people/{}/ce#log", person.id)),
+            Err(mut e) if e.status.is_client_error() => {
+                // A browser cannot fill a file input again.
+                e.message
+                    .push_str(" (choose the CSV and its certificates again)");
+                ce_page(&state, &me, person, Some(e), &FormBody(Vec::new())).await
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+    .await;
+    respond(&state, result)
 }
 
 /// Logs a CE activity from the form, with its certificate if one was

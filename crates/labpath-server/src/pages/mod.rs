@@ -370,6 +370,12 @@ pub fn routes() -> Router<AppState> {
             get(h::ce).post(h::ce_add).layer(crate::api::upload_limit()),
         )
         .route(
+            "/people/{person}/ce/import",
+            post(h::ce_import).layer(axum::extract::DefaultBodyLimit::max(
+                crate::extract::IMPORT_LIMIT,
+            )),
+        )
+        .route(
             "/people/{person}/ce/{activity}/withdraw",
             post(h::ce_withdraw),
         )
