@@ -204,6 +204,7 @@ impl Store for PgStore {
 
     async fn import(&self, events: &[Event], stored: &[StoredFile]) -> Result<Counts, StoreError> {
         state::replay(events)?;
+        labpath_store::export::check_complete(events, stored)?;
         let mut tx = self.begin_write("starting the import").await?;
         let held: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM events")
             .fetch_one(&mut *tx)

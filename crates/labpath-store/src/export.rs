@@ -46,18 +46,46 @@ pub struct ExportedFile {
     pub base64: String,
 }
 
-/// Reads everything from a store.
-pub async fn export(store: &dyn Store) -> Result<Export, StoreError> {
-    let events = store.events(&EventQuery::default()).await?;
+/// The files a log refers to, by hash, each once, in order: attachments
+/// and CE certificates.
+pub fn referenced(events: &[Event]) -> Vec<&str> {
     let mut hashes: Vec<&str> = events
         .iter()
         .filter_map(|e| match &e.change {
             Change::AttachmentAdded(a) => Some(a.hash.as_str()),
+            Change::CeActivityLogged(a) => a.certificate.as_deref(),
             _ => None,
         })
         .collect();
     hashes.sort_unstable();
     hashes.dedup();
+    hashes
+}
+
+/// Checks that an import brings every file its log refers to: a log whose
+/// attachment or certificate has no file would lose it.
+pub fn check_complete(events: &[Event], files: &[StoredFile]) -> Result<(), StoreError> {
+    let missing: Vec<&str> = referenced(events)
+        .into_iter()
+        .filter(|h| !files.iter().any(|f| f.hash == *h))
+        .collect();
+    match missing.first() {
+        None => Ok(()),
+        Some(first) => Err(StoreError::Invalid(format!(
+            "the export lacks the file `{first}`{} that its events refer to: it is incomplete, so nothing was imported",
+            if missing.len() > 1 {
+                format!(" and {} more", missing.len() - 1)
+            } else {
+                String::new()
+            }
+        ))),
+    }
+}
+
+/// Reads everything from a store.
+pub async fn export(store: &dyn Store) -> Result<Export, StoreError> {
+    let events = store.events(&EventQuery::default()).await?;
+    let hashes = referenced(&events);
     let mut files = Vec::with_capacity(hashes.len());
     for h in hashes {
         files.push(ExportedFile {

@@ -649,6 +649,7 @@ pub async fn an_overdue_application_gets_the_next_playbook_step(store: &dyn Stor
 /// exporting again gives the same log and files.
 pub async fn an_export_imports_into_an_empty_store_unchanged(a: &dyn Store, b: &dyn Store) {
     let (maria, ny) = story(a).await;
+    let certificate = ce_with_certificate(a, maria).await;
     let exported = export::export(a).await.unwrap();
     let json = serde_json::to_string(&exported).unwrap();
     let read: export::Export = serde_json::from_str(&json).unwrap();
@@ -666,17 +667,55 @@ pub async fn an_export_imports_into_an_empty_store_unchanged(a: &dyn Store, b: &
         b.profile(maria, None).await.unwrap(),
         a.profile(maria, None).await.unwrap()
     );
+    // The CE certificate came along with its activity.
+    assert_eq!(b.file(&certificate.hash).await.unwrap(), certificate.bytes);
     // New writes continue the numbering.
     let next = person(b, "after import").await;
     assert!(next.get() > maria.get() + 1);
 }
 
+/// Logs a CE activity with a certificate for `who`; the certificate.
+async fn ce_with_certificate(store: &dyn Store, who: PersonId) -> attachment::CheckedFile {
+    use labpath_engine::maintenance::{Activity, Credit};
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    pdf.extend_from_slice(b"certificate: coagulation update, 1 contact hour\n%%EOF\n");
+    let file = attachment::check("coagulation.pdf", pdf).unwrap();
+    let activity = Activity {
+        title: "Coagulation update".to_owned(),
+        provider: None,
+        accreditation: None,
+        date: day("2025-05-01"),
+        credit: Credit::ContactHours(1.0),
+        categories: Vec::new(),
+        certificate: None,
+    };
+    labpath_store::ce::log_activity(store, ACTOR, who, activity, Some(&file))
+        .await
+        .unwrap();
+    file
+}
+
 /// An import of a log that could not have been written, or into a store
 /// that holds data, is refused and changes nothing.
 pub async fn an_import_never_overwrites_data(a: &dyn Store, b: &dyn Store) {
-    story(a).await;
+    let (maria, _) = story(a).await;
+    let certificate = ce_with_certificate(a, maria).await;
     let exported = export::export(a).await.unwrap();
     let files = exported.files().unwrap();
+    // An export without the certificate's file would lose it.
+    let without: Vec<_> = files
+        .iter()
+        .filter(|f| f.hash != certificate.hash)
+        .cloned()
+        .collect();
+    assert_eq!(
+        without.len() + 1,
+        files.len(),
+        "the export holds the certificate"
+    );
+    let e = b.import(&exported.events, &without).await.unwrap_err();
+    assert!(e.to_string().contains("lacks the file"), "{e}");
+    assert!(b.counts().await.unwrap().is_empty());
     let mut broken = exported.events.clone();
     broken.remove(0); // the first person is never added
     let e = b.import(&broken, &files).await.unwrap_err();
