@@ -149,6 +149,7 @@ fn cases() -> Vec<Case> {
         named("post", "/api/applications/{app}/contacts", "", |_| Some(json!({ "channel": "email", "summary": "logged by Alfa" }))),
         named("post", "/api/reminders/{reminder}/done", "", |_| Some(json!({ "on": "2026-01-02" }))),
         open("get", "/api/dashboard", "?per_page=200", none, [200, 200, 403]),
+        open("get", "/api/export", "", none, [200, 403, 200]),
         named("get", "/feed/{user}/{token}", "", none),
     ]
 }

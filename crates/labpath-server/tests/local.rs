@@ -9,6 +9,8 @@
     reason = "tests: a failed assumption is a failed test"
 )]
 
+mod common;
+
 use labpath_server::serve::Database;
 use labpath_server::testing::start;
 use serde_json::{Value, json};
@@ -412,4 +414,88 @@ async fn every_credential_is_explained_on_its_page() {
         .unwrap();
     assert!(read.contains("href=\"/credentials/ascp-mls\""), "{read}");
     assert!(read.contains("not recognised"), "{read}");
+}
+
+/// The export link gives every record with its files, attachments and CE
+/// certificates included, as one JSON document that imports whole into an
+/// empty data directory.
+#[tokio::test]
+async fn the_export_download_imports_whole_into_an_empty_data_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(Database::Local(dir.path().to_path_buf())).await;
+    let mut client = common::Client::anonymous(&server);
+    client.csrf = client.get("/api/session").await["csrf"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let ana = client
+        .ok(
+            "POST",
+            "/api/people",
+            json!({ "name": "Ana", "profile": common::profile() }),
+            201,
+        )
+        .await;
+    let id = ana["id"].as_i64().unwrap();
+    let app = client
+        .ok(
+            "POST",
+            &format!("/api/people/{id}/applications"),
+            json!({ "step": "ny-clt-apply" }),
+            201,
+        )
+        .await;
+    let app_id = app["application"]["id"].as_i64().unwrap();
+    let receipt = common::pdf("receipt of the NYSED fee");
+    client
+        .upload(
+            "POST",
+            &format!("/api/applications/{app_id}/attachments"),
+            &[common::Part::file("file", "receipt.pdf", &receipt)],
+        )
+        .await
+        .expect(201, "the receipt");
+    let certificate = common::pdf("certificate");
+    client
+        .upload(
+            "POST",
+            &format!("/api/people/{id}/ce"),
+            &[
+                common::Part::text("activity", &common::activity("A course").to_string()),
+                common::Part::file("certificate", "course.pdf", &certificate),
+            ],
+        )
+        .await
+        .expect(201, "the activity");
+
+    let people = client.send("GET", "/people", None).await;
+    assert!(
+        people.text.contains("href=\"/api/export\""),
+        "the people page links the export"
+    );
+    let download = client.send("GET", "/api/export", None).await;
+    download.expect(200, "the export");
+    let disposition = download.headers[reqwest::header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap();
+    assert!(disposition.contains("labpath-export-"), "{disposition}");
+    let exported: labpath_store::export::Export = serde_json::from_slice(&download.bytes).unwrap();
+    let files = exported.files().unwrap();
+    let mut contents: Vec<Vec<u8>> = files.iter().map(|f| f.bytes.clone()).collect();
+    contents.sort();
+    let mut expected = vec![receipt, certificate];
+    expected.sort();
+    assert_eq!(contents, expected, "the receipt and the certificate");
+
+    let elsewhere = tempfile::tempdir().unwrap();
+    let store = labpath_store_sqlite::SqliteStore::open(elsewhere.path())
+        .await
+        .unwrap();
+    let counts = labpath_store::store::Store::import(&store, &exported.events, &files)
+        .await
+        .unwrap();
+    assert_eq!(
+        (counts.people, counts.applications, counts.files),
+        (1, 1, 2)
+    );
 }

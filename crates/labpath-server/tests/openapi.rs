@@ -637,6 +637,7 @@ async fn every_operation_answers_a_valid_call_as_documented() {
     f.call("get", "/api/dashboard", &[], "?overdue=false", None)
         .await;
     f.call("get", "/api/audit", &[], "?limit=20", None).await;
+    f.call("get", "/api/export", &[], "", None).await;
     let feed = f
         .call("get", "/api/calendar-feed", &[], "", None)
         .await

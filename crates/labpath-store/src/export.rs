@@ -85,6 +85,25 @@ pub fn check_complete(events: &[Event], files: &[StoredFile]) -> Result<(), Stor
 /// Reads everything from a store.
 pub async fn export(store: &dyn Store) -> Result<Export, StoreError> {
     let events = store.events(&EventQuery::default()).await?;
+    of_events(store, events).await
+}
+
+/// Reads the records of some people: every event about them and the files
+/// those refer to. It imports into an empty store like a whole export.
+pub async fn export_people(
+    store: &dyn Store,
+    people: &std::collections::BTreeSet<crate::ids::PersonId>,
+) -> Result<Export, StoreError> {
+    let events = store
+        .events(&EventQuery::default())
+        .await?
+        .into_iter()
+        .filter(|e| people.contains(&e.person))
+        .collect();
+    of_events(store, events).await
+}
+
+async fn of_events(store: &dyn Store, events: Vec<Event>) -> Result<Export, StoreError> {
     let hashes = referenced(&events);
     let mut files = Vec::with_capacity(hashes.len());
     for h in hashes {

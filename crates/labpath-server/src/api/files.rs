@@ -211,6 +211,34 @@ pub async fn audit_pack(
     )
 }
 
+/// `GET /api/export`: every record the caller may take away, as the JSON
+/// document `labpath import` reads (files included): in local mode
+/// everything, for an organization admin the organization's people, for a
+/// candidate their own record. Staff cannot take the organization's
+/// records away.
+pub async fn export(State(state): State<AppState>, Api(me): Api) -> ApiResult<Response> {
+    if me.role() == Some(labpath_store::accounts::Role::Staff) {
+        return Err(ApiError::forbidden(
+            "only an organization admin may export its records (a candidate may export their own)",
+        ));
+    }
+    let people: std::collections::BTreeSet<_> = super::people::visible_people(&state, me.scope())
+        .await?
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    let exported = labpath_store::export::export_people(state.store(), &people).await?;
+    let bytes = serde_json::to_vec_pretty(&exported).map_err(ApiError::internal)?;
+    download(
+        &format!(
+            "labpath-export-{}.json",
+            labpath_engine::units::Date::today()
+        ),
+        "application/json",
+        bytes,
+    )
+}
+
 /// A stored file as a download: its checked type, its name in
 /// `Content-Disposition` (ASCII, and UTF-8 for the rest), never sniffed nor
 /// run by the browser.

@@ -116,6 +116,7 @@ pub fn routes() -> Router<AppState> {
             post(tracker::reminder_done),
         )
         .route("/api/dashboard", get(tracker::dashboard))
+        .route("/api/export", get(files::export))
         .route("/feed/{user}/{token}", get(account::feed))
 }
 
