@@ -29,85 +29,68 @@ fn profile(name: &str) -> Value {
 async fn activities_count_toward_the_held_credential_and_bad_ones_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(Database::Local(dir.path().to_path_buf())).await;
-    let http = reqwest::Client::new();
-    let session: Value = http
-        .get(server.url("/api/session"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let csrf = session["csrf"].as_str().unwrap().to_owned();
+    let client = Client::local(&server).await;
     // MLT(ASCP) earned 2019-07-02, expiring 2028-07-31: the current cycle
     // runs to 2028-07-31.
-    let person: Value = http
-        .post(server.url("/api/people"))
-        .header("x-csrf-token", &csrf)
-        .json(&json!({ "name": "Luis", "profile": profile("mlt-ascp-bachelor.toml") }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let person = client
+        .ok(
+            "POST",
+            "/api/people",
+            json!({ "name": "Luis", "profile": profile("mlt-ascp-bachelor.toml") }),
+            201,
+        )
+        .await;
     let id = person["id"].as_i64().unwrap();
-    let post = |body: Value| {
-        http.post(server.url(&format!("/api/people/{id}/ce")))
-            .header("x-csrf-token", &csrf)
-            .json(&body)
-            .send()
-    };
-    let added = post(json!({
-        "title": "Hemostasis update", "date": "2026-03-02",
-        "credit": { "unit": "contact_hours", "amount": 2.0 }, "categories": ["hematology"]
-    }))
-    .await
-    .unwrap();
-    assert_eq!(added.status(), 201, "{}", added.text().await.unwrap());
+    let log_path = format!("/api/people/{id}/ce");
+    client
+        .ok(
+            "POST",
+            &log_path,
+            json!({
+                "title": "Hemostasis update", "date": "2026-03-02",
+                "credit": { "unit": "contact_hours", "amount": 2.0 }, "categories": ["hematology"]
+            }),
+            201,
+        )
+        .await;
 
-    for (body, field, status) in [
+    for (body, field) in [
         (
             json!({ "title": "Old", "date": "2001-01-01", "credit": { "unit": "contact_hours", "amount": 1.0 } }),
-            "date",
-            422,
+            Some("date"),
         ),
         (
             json!({ "title": "Negative", "date": "2026-03-02", "credit": { "unit": "contact_hours", "amount": -1.0 } }),
-            "credit",
-            422,
+            Some("credit"),
         ),
         (
             json!({ "title": "Typo", "date": "2026-03-02", "credit": { "unit": "contact_hours", "amount": 1.0 }, "categories": ["hematolgy"] }),
-            "categories[0]",
-            422,
+            Some("categories[0]"),
         ),
         (
             json!({ "title": "Named file", "date": "2026-03-02", "credit": { "unit": "contact_hours", "amount": 1.0 }, "certificate": "abc" }),
-            "certificate",
-            422,
+            Some("certificate"),
         ),
         (
             json!({ "title": "No date", "credit": { "unit": "contact_hours", "amount": 1.0 } }),
-            "",
-            422,
+            None,
         ),
     ] {
-        let r = post(body.clone()).await.unwrap();
-        assert_eq!(r.status().as_u16(), status, "{body}");
-        let e: Value = r.json().await.unwrap();
-        assert_eq!(e["error"]["status"], status);
-        if !field.is_empty() {
-            assert_eq!(e["error"]["field"], field, "{e}");
+        let refused = client.send("POST", &log_path, Some(&body)).await;
+        let e = common::assert_error(&refused, 422, "invalid", &body.to_string());
+        if let Some(field) = field {
+            assert_eq!(e["field"], field, "{e}");
         }
-        assert!(e["error"]["message"].as_str().unwrap().len() > 10);
+        assert!(e["message"].as_str().unwrap().len() > 10);
     }
-    let hint: Value = post(json!({ "title": "Typo", "date": "2026-03-02", "credit": { "unit": "contact_hours", "amount": 1.0 }, "categories": ["hematolgy"] }))
+    let hint = client
+        .send(
+            "POST",
+            &log_path,
+            Some(&json!({ "title": "Typo", "date": "2026-03-02", "credit": { "unit": "contact_hours", "amount": 1.0 }, "categories": ["hematolgy"] })),
+        )
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json();
     assert!(
         hint["error"]["message"]
             .as_str()
@@ -116,24 +99,12 @@ async fn activities_count_toward_the_held_credential_and_bad_ones_are_refused() 
         "{hint}"
     );
 
-    let log: Value = http
-        .get(server.url(&format!("/api/people/{id}/ce")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log = client.get(&log_path).await;
     assert_eq!(log["total"], 1, "refused activities are not stored: {log}");
 
-    let status: Value = http
-        .get(server.url(&format!("/api/people/{id}/ce/status?as_of=2026-06-01")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let status = client
+        .get(&format!("/api/people/{id}/ce/status?as_of=2026-06-01"))
+        .await;
     let mlt = status["credentials"]
         .as_array()
         .unwrap()
@@ -146,16 +117,12 @@ async fn activities_count_toward_the_held_credential_and_bad_ones_are_refused() 
     assert_eq!(a["met"], false);
 
     // The CE page shows the same cycle.
-    let page = http
-        .get(server.url(&format!("/people/{id}/ce")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(page.status(), 200);
-    let html = page.text().await.unwrap();
+    let page = client.send("GET", &format!("/people/{id}/ce"), None).await;
+    page.expect(200, "the CE page");
     assert!(
-        html.contains("Hemostasis update") && html.contains("2028-07-31"),
-        "{html}"
+        page.text.contains("Hemostasis update") && page.text.contains("2028-07-31"),
+        "{}",
+        page.text
     );
 }
 
@@ -167,11 +134,7 @@ async fn activities_count_toward_the_held_credential_and_bad_ones_are_refused() 
 async fn the_ce_page_keeps_a_certificate_with_its_activity_and_withdraws_one() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(Database::Local(dir.path().to_path_buf())).await;
-    let mut client = Client::anonymous(&server);
-    client.csrf = client.get("/api/session").await["csrf"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let client = Client::local(&server).await;
     let person = client
         .ok(
             "POST",
@@ -333,11 +296,7 @@ async fn the_ce_page_keeps_a_certificate_with_its_activity_and_withdraws_one() {
 async fn a_csv_of_activities_is_logged_whole_or_not_at_all() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(Database::Local(dir.path().to_path_buf())).await;
-    let mut client = Client::anonymous(&server);
-    client.csrf = client.get("/api/session").await["csrf"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let client = Client::local(&server).await;
     let person = client
         .ok(
             "POST",

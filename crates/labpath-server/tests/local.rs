@@ -11,6 +11,7 @@
 
 mod common;
 
+use common::Client;
 use labpath_server::serve::Database;
 use labpath_server::testing::start;
 use serde_json::{Value, json};
@@ -29,40 +30,23 @@ fn profile() -> Value {
 async fn local_mode_tracks_a_person_from_profile_to_a_sent_document() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(Database::Local(dir.path().to_path_buf())).await;
-    let http = reqwest::Client::new();
-    let session: Value = http
-        .get(server.url("/api/session"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(session["mode"], "local");
-    let csrf = session["csrf"].as_str().unwrap().to_owned();
-
-    let created = http
-        .post(server.url("/api/people"))
-        .header("x-csrf-token", &csrf)
-        .json(&json!({ "name": "Ana", "profile": profile() }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status(), 201);
-    let person: Value = created.json().await.unwrap();
+    let client = Client::local(&server).await;
+    let person = client
+        .ok(
+            "POST",
+            "/api/people",
+            json!({ "name": "Ana", "profile": profile() }),
+            201,
+        )
+        .await;
     assert_eq!(person["profile_version"], 1);
     let id = person["id"].as_i64().unwrap();
 
-    let eligibility: Value = http
-        .get(server.url(&format!(
+    let eligibility = client
+        .get(&format!(
             "/api/people/{id}/eligibility?credential=ascp-mls,ascpi-mls"
-        )))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        ))
+        .await;
     let credentials = eligibility["credentials"].as_array().unwrap();
     assert_eq!(credentials.len(), 2);
     assert!(
@@ -71,38 +55,30 @@ async fn local_mode_tracks_a_person_from_profile_to_a_sent_document() {
             .all(|c| !c["routes"].as_array().unwrap().is_empty())
     );
 
-    let app: Value = http
-        .post(server.url(&format!("/api/people/{id}/applications")))
-        .header("x-csrf-token", &csrf)
-        .json(&json!({ "step": "ny-clt-apply" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let app = client
+        .ok(
+            "POST",
+            &format!("/api/people/{id}/applications"),
+            json!({ "step": "ny-clt-apply" }),
+            201,
+        )
+        .await;
     let app_id = app["application"]["id"].as_i64().unwrap();
     let key = app["checklist"][0]["key"].as_str().unwrap().to_owned();
-    let sent = http
-        .patch(server.url(&format!("/api/applications/{app_id}/documents/{key}")))
-        .header("x-csrf-token", &csrf)
-        .json(&json!({ "status": "sent", "tracking": "EE123" }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(sent.status(), 200);
-    let state: Value = sent.json().await.unwrap();
+    let state = client
+        .ok(
+            "PATCH",
+            &format!("/api/applications/{app_id}/documents/{key}"),
+            json!({ "status": "sent", "tracking": "EE123" }),
+            200,
+        )
+        .await;
     assert_eq!(state["checklist"][0]["status"], "sent");
     assert_eq!(state["checklist"][0]["tracking"], "EE123");
 
-    let history: Value = http
-        .get(server.url(&format!("/api/applications/{app_id}/history")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let history = client
+        .get(&format!("/api/applications/{app_id}/history"))
+        .await;
     assert_eq!(history.as_array().unwrap().len(), 2, "{history}");
 }
 
@@ -179,26 +155,13 @@ async fn every_page_renders_for_a_person_with_a_plan_and_an_application() {
 async fn the_eligibility_summary_has_the_full_views_statuses_and_outcomes() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(Database::Local(dir.path().to_path_buf())).await;
-    let http = reqwest::Client::new();
-    let csrf = http
-        .get(server.url("/api/session"))
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap()["csrf"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let ask = |query: &str| {
-        http.post(server.url(&format!("/api/eligibility?as_of=2026-01-15{query}")))
-            .header("x-csrf-token", &csrf)
-            .json(&profile())
-            .send()
+    let client = Client::local(&server).await;
+    let ask = async |query: &str| {
+        let path = format!("/api/eligibility?as_of=2026-01-15{query}");
+        client.ok("POST", &path, profile(), 200).await
     };
-    let full: Value = ask("").await.unwrap().json().await.unwrap();
-    let summary: Value = ask("&view=summary").await.unwrap().json().await.unwrap();
+    let full = ask("").await;
+    let summary = ask("&view=summary").await;
     assert_eq!(summary["view"], "summary");
     assert_eq!(summary["person"], full["person"]);
     assert_eq!(summary["as_of"], full["as_of"]);
@@ -242,50 +205,29 @@ async fn the_eligibility_summary_has_the_full_views_statuses_and_outcomes() {
             .any(|c| c["status"] == "not_yet" || c["status"] == "eligible")
     );
 
-    let bad = ask("&view=brief").await.unwrap();
-    assert_eq!(bad.status(), 422);
-    let error: Value = bad.json().await.unwrap();
-    assert_eq!(error["error"]["field"], "view", "{error}");
+    let bad = client
+        .send(
+            "POST",
+            "/api/eligibility?as_of=2026-01-15&view=brief",
+            Some(&profile()),
+        )
+        .await;
+    let error = common::assert_error(&bad, 422, "invalid", "view=brief");
+    assert_eq!(error["field"], "view", "{error}");
 }
 
 #[tokio::test]
 async fn computing_eligibility_is_not_an_audited_change_but_adding_a_person_is() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(Database::Local(dir.path().to_path_buf())).await;
-    let http = reqwest::Client::new();
-    let session: Value = http
-        .get(server.url("/api/session"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let csrf = session["csrf"].as_str().unwrap();
-    let answered = http
-        .post(server.url("/api/eligibility?view=summary"))
-        .header("x-csrf-token", csrf)
-        .json(&profile())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(answered.status(), 200);
-    let created = http
-        .post(server.url("/api/people"))
-        .header("x-csrf-token", csrf)
-        .json(&json!({ "name": "Ana" }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status(), 201);
-    let audit: Value = http
-        .get(server.url("/api/audit"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let client = Client::local(&server).await;
+    client
+        .ok("POST", "/api/eligibility?view=summary", profile(), 200)
+        .await;
+    client
+        .ok("POST", "/api/people", json!({ "name": "Ana" }), 201)
+        .await;
+    let audit = client.get("/api/audit").await;
     let actions: Vec<&str> = audit
         .as_array()
         .unwrap()
@@ -423,11 +365,7 @@ async fn every_credential_is_explained_on_its_page() {
 async fn the_export_download_imports_whole_into_an_empty_data_directory() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(Database::Local(dir.path().to_path_buf())).await;
-    let mut client = common::Client::anonymous(&server);
-    client.csrf = client.get("/api/session").await["csrf"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let client = Client::local(&server).await;
     let ana = client
         .ok(
             "POST",

@@ -152,6 +152,15 @@ impl Client {
         self.user["id"].as_i64().unwrap()
     }
 
+    /// A caller of a local-mode server (no login), with its CSRF token.
+    pub async fn local(server: &Running) -> Client {
+        let mut client = Client::anonymous(server);
+        let session = client.get("/api/session").await;
+        assert_eq!(session["mode"], "local", "{session}");
+        client.csrf = session["csrf"].as_str().unwrap().to_owned();
+        client
+    }
+
     /// A request with the session cookie (if any) and nothing else.
     pub fn request(&self, method: &str, path: &str) -> reqwest::RequestBuilder {
         let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
