@@ -465,7 +465,7 @@ fn ops() -> Vec<Op> {
             )])),
             ok: 201,
             response: json!({ "type": "object", "required": ["logged"], "properties": { "logged": { "type": "array", "items": schema("CeActivity") } } }),
-            errors: &[400, 401, 403, 404, 413, 415, 422],
+            errors: &[400, 401, 403, 404, 409, 413, 415, 422],
             query: &[],
         },
         Op {
@@ -665,7 +665,7 @@ fn ops() -> Vec<Op> {
             body: None,
             ok: 200,
             response: schema("Export"),
-            errors: &[401, 403],
+            errors: &[401, 403, 422],
             query: &[],
         },
         Op {
@@ -791,7 +791,7 @@ pub fn build() -> Value {
                 "Event": { "type": "object", "required": ["id", "at", "actor", "change"] },
                 "Activity": { "type": "object", "required": ["title", "date", "credit"], "properties": { "title": { "type": "string" }, "provider": { "type": "string" }, "accreditation": { "type": "string" }, "date": { "type": "string" }, "credit": { "type": "object", "required": ["unit", "amount"], "properties": { "unit": { "enum": ["contact_hours", "semester_hours", "quarter_hours"] }, "amount": { "type": "number", "exclusiveMinimum": 0 } } }, "categories": { "type": "array", "items": { "type": "string" } } } },
                 "CeActivity": { "type": "object", "required": ["id", "activity"] },
-                "Export": { "type": "object", "required": ["format", "version", "exported_at", "events", "files"], "additionalProperties": false, "properties": { "format": { "const": "labpath-tracker-export" }, "version": { "const": 1 }, "exported_at": { "type": "string" }, "events": { "type": "array", "items": schema("Event") }, "files": { "type": "array", "items": { "type": "object", "required": ["hash", "base64"], "additionalProperties": false, "properties": { "hash": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "base64": { "type": "string" } } } } } },
+                "Export": { "type": "object", "required": ["format", "version", "exported_at", "events", "files"], "additionalProperties": false, "properties": { "format": { "const": "labpath-tracker-export" }, "version": { "const": 2 }, "exported_at": { "type": "string" }, "events": { "type": "array", "items": schema("Event") }, "files": { "type": "array", "items": { "type": "object", "required": ["hash", "base64"], "additionalProperties": false, "properties": { "hash": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "base64": { "type": "string" } } } } } },
                 "Attachment": { "type": "object", "required": ["id", "application", "recorded_at", "file"], "properties": { "id": { "type": "integer" }, "application": { "type": "integer" }, "recorded_at": { "type": "string" }, "file": { "type": "object", "required": ["hash", "name", "media_type", "size"], "properties": { "hash": { "type": "string" }, "name": { "type": "string" }, "media_type": { "enum": ["application/pdf", "image/png", "image/jpeg", "image/tiff", "image/heic", "text/plain"] }, "size": { "type": "integer", "minimum": 1 }, "document": { "type": "string" }, "contact": { "type": "integer" } } } } },
             }
         },

@@ -168,12 +168,17 @@ async fn loopback_host(
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
     if state.mode == crate::state::Mode::Local {
-        let host = req
+        let header = req
             .headers()
             .get(axum::http::header::HOST)
             .and_then(|h| h.to_str().ok())
             .unwrap_or("");
-        if !is_loopback_host(host) {
+        // A request line in absolute form names its host too.
+        let named = req.uri().authority().map(|a| a.as_str());
+        let bad = std::iter::once(header)
+            .chain(named)
+            .find(|h| !is_loopback_host(h));
+        if let Some(host) = bad {
             let e = ApiError::misdirected(format!(
                 "local mode answers only requests to 127.0.0.1, localhost or [::1], not `{host}`"
             ));
@@ -187,16 +192,21 @@ async fn loopback_host(
     next.run(req).await
 }
 
-/// Whether a `Host` header names the loopback host (any port).
+/// Whether a `Host` header names the loopback host, with or without a
+/// port.
 fn is_loopback_host(host: &str) -> bool {
-    let name = match host.strip_prefix('[') {
-        Some(rest) => rest.split(']').next().map(|h| format!("[{h}]")),
-        None => host.split(':').next().map(str::to_owned),
+    // The port follows the last colon, unless that colon is inside an
+    // IPv6 address's brackets.
+    let (name, port) = match host.rfind(':') {
+        Some(i) if !host[i..].contains(']') => (&host[..i], Some(&host[i + 1..])),
+        _ => (host, None),
     };
-    matches!(
-        name.as_deref().map(str::to_ascii_lowercase).as_deref(),
-        Some("127.0.0.1" | "localhost" | "[::1]")
-    )
+    let port_ok = port.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    port_ok
+        && matches!(
+            name.to_ascii_lowercase().as_str(),
+            "127.0.0.1" | "localhost" | "[::1]"
+        )
 }
 
 /// A path that exists asked with a method it does not answer: the API's
@@ -514,6 +524,35 @@ async fn stopped() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn loopback_hosts_are_told_from_others() {
+        for host in [
+            "127.0.0.1",
+            "127.0.0.1:8765",
+            "localhost",
+            "LocalHost:80",
+            "[::1]",
+            "[::1]:8765",
+        ] {
+            assert!(super::is_loopback_host(host), "{host}");
+        }
+        for host in [
+            "",
+            "evil.example",
+            "127.0.0.1.evil.example",
+            "localhost.evil.example:8765",
+            "[::1]x",
+            "[::1]:",
+            "[::1]:80x",
+            "localhost:",
+            "localhost:80:80",
+            "127.0.0.2",
+            "[::2]:8765",
+        ] {
+            assert!(!super::is_loopback_host(host), "{host}");
+        }
+    }
 
     #[test]
     fn a_failing_reminder_worker_backs_off_to_five_minutes() {

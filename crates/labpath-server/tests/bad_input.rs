@@ -204,6 +204,7 @@ fn refused() -> Vec<Bad> {
         bad("an import with an unknown category", "POST", "/api/people/{person}/ce/import", form(&[Part::file("activities", "ce.csv", format!("{CSV_HEAD}A,,,2026-03-01,contact_hours,1,chemstry,\n").as_bytes())]), 422, "invalid", Some("activities")),
         bad("an import outside every cycle", "POST", "/api/people/{person}/ce/import", form(&[Part::file("activities", "ce.csv", format!("{CSV_HEAD}A,,,2010-03-01,contact_hours,1,,\n").as_bytes())]), 422, "invalid", Some("activities")),
         bad("an import whose CSV is not UTF-8", "POST", "/api/people/{person}/ce/import", form(&[Part::file("activities", "ce.csv", b"title\xff\n")]), 422, "invalid", Some("activities")),
+        bad("an import with a control character", "POST", "/api/people/{person}/ce/import", form(&[Part::file("activities", "ce.csv", format!("{CSV_HEAD}Page\x0cbreak,,,2026-03-01,contact_hours,1,,\n").as_bytes())]), 422, "invalid", Some("activities")),
         bad("an import as JSON", "POST", "/api/people/{person}/ce/import", json_body(json!({ "activities": [] })), 415, "unsupported_media_type", None),
         bad("an audit pack without a credential", "GET", "/api/people/{person}/ce/audit-pack", NoBody, 400, "bad_request", Some("credential")),
         bad("an audit pack of an unknown credential", "GET", "/api/people/{person}/ce/audit-pack?credential=ascp-mtl", NoBody, 404, "not_found", Some("credential")),

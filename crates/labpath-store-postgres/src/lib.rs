@@ -176,6 +176,20 @@ impl Store for PgStore {
         Ok(event)
     }
 
+    async fn append_all(&self, pending: Vec<Pending>) -> Result<Vec<Event>, StoreError> {
+        let mut tx = self.begin_write("starting a write").await?;
+        let now = write::now(&mut tx).await?;
+        let mut events = Vec::with_capacity(pending.len());
+        for p in pending {
+            // A refusal drops the transaction: nothing is recorded.
+            events.push(write::append(&mut tx, p, now).await?);
+        }
+        tx.commit()
+            .await
+            .map_err(|e| db_error("committing a write", e))?;
+        Ok(events)
+    }
+
     async fn put_file(&self, file: &CheckedFile) -> Result<(), StoreError> {
         insert_file(&self.pool, &file.hash, &file.bytes).await
     }

@@ -272,6 +272,24 @@ impl Store for SqliteStore {
         Ok(event)
     }
 
+    async fn append_all(&self, pending: Vec<Pending>) -> Result<Vec<Event>, StoreError> {
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(|e| db_error("starting a write", e))?;
+        let now = Timestamp::now();
+        let mut events = Vec::with_capacity(pending.len());
+        for p in pending {
+            // A refusal drops the transaction: nothing is recorded.
+            events.push(write::append(&mut tx, p, now).await?);
+        }
+        tx.commit()
+            .await
+            .map_err(|e| db_error("committing a write", e))?;
+        Ok(events)
+    }
+
     async fn put_file(&self, file: &CheckedFile) -> Result<(), StoreError> {
         files::put(&self.dir, file)?;
         sqlx::query("INSERT OR IGNORE INTO files (hash, size, stored_at) VALUES (?, ?, ?)")

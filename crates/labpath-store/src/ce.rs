@@ -131,6 +131,40 @@ pub async fn log_activity(
     })
 }
 
+/// Logs several activities for a person as one write: every one, or none
+/// when any is refused (a duplicate certificate, a text the store
+/// refuses). Certificates are stored first, by content hash.
+pub async fn log_activities(
+    store: &dyn crate::store::Store,
+    actor: &str,
+    person: crate::ids::PersonId,
+    batch: Vec<(Activity, Option<&crate::attachment::CheckedFile>)>,
+) -> Result<Vec<LoggedActivity>, StoreError> {
+    store.person(person).await?;
+    let mut pending = Vec::with_capacity(batch.len());
+    for (mut activity, certificate) in batch {
+        check_activity(&activity)?;
+        if let Some(file) = certificate {
+            store.put_file(file).await?;
+            activity.certificate = Some(file.hash.clone());
+        }
+        pending.push(crate::event::Pending {
+            actor: actor.to_owned(),
+            person: Some(person),
+            application: None,
+            change: Change::CeActivityLogged(activity),
+        });
+    }
+    let events = store.append_all(pending).await?;
+    Ok(events
+        .into_iter()
+        .filter_map(|e| match e.change {
+            Change::CeActivityLogged(activity) => Some(LoggedActivity { id: e.id, activity }),
+            _ => None,
+        })
+        .collect())
+}
+
 /// Withdraws an activity logged by mistake; the history keeps both events.
 pub async fn remove_activity(
     store: &dyn crate::store::Store,

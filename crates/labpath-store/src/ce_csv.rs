@@ -55,6 +55,8 @@ impl std::fmt::Display for Problem {
 /// Reads every activity of a CE CSV; every problem is listed (none is
 /// read into a row then).
 pub fn read(text: &str) -> Result<Vec<Row>, Vec<Problem>> {
+    // Spreadsheets save "CSV UTF-8" with a byte-order mark first.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let problem = |line: usize, field: Option<&'static str>, message: String| Problem {
         line,
         field,
@@ -254,6 +256,12 @@ mod tests {
         assert!(shown[3].starts_with("line 3: field `unit`"), "{shown:?}");
         assert_eq!(shown[4], "line 4: a quoted field is not closed");
         assert_eq!(shown[5], "line 5: expected 8 fields, found 3");
+    }
+
+    #[test]
+    fn a_spreadsheets_byte_order_mark_is_skipped() {
+        let text = format!("\u{feff}{HEAD}A,,,2026-03-02,contact_hours,1,,\n");
+        assert_eq!(read(&text).unwrap().len(), 1);
     }
 
     #[test]

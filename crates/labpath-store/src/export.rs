@@ -17,8 +17,9 @@ use crate::time::Timestamp;
 /// The value of `format` in every export.
 pub const FORMAT: &str = "labpath-tracker-export";
 
-/// The version of the export format.
-pub const VERSION: u32 = 1;
+/// The version of the export format: 2 holds CE certificates as well as
+/// attachments (version 1 left certificates out).
+pub const VERSION: u32 = 2;
 
 /// A whole export.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -124,13 +125,14 @@ async fn of_events(store: &dyn Store, events: Vec<Event>) -> Result<Export, Stor
 impl Export {
     /// Checks the header and decodes the files, verifying each hash.
     pub fn files(&self) -> Result<Vec<StoredFile>, StoreError> {
-        if self.format != FORMAT || self.version != VERSION {
+        if self.format != FORMAT || !(1..=VERSION).contains(&self.version) {
             return Err(StoreError::Invalid(format!(
-                "this is not a labpath tracker export of version {VERSION} (format `{}`, version {})",
+                "this is not a labpath tracker export of version 1 to {VERSION} (format `{}`, version {})",
                 self.format, self.version
             )));
         }
-        self.files
+        let files: Vec<StoredFile> = self
+            .files
             .iter()
             .map(|f| {
                 let bytes = STANDARD.decode(&f.base64).map_err(|e| {
@@ -147,6 +149,18 @@ impl Export {
                     bytes,
                 })
             })
-            .collect()
+            .collect::<Result<_, _>>()?;
+        if self.version == 1 {
+            let missing = referenced(&self.events)
+                .into_iter()
+                .filter(|h| !files.iter().any(|f| f.hash == *h))
+                .count();
+            if missing > 0 {
+                return Err(StoreError::Invalid(format!(
+                    "this export was written by an earlier labpath (format version 1) that left CE certificates out, and {missing} of them are not in it: export again from the original data directory, then import that"
+                )));
+            }
+        }
+        Ok(files)
     }
 }

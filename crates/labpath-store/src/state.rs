@@ -97,16 +97,19 @@ fn texts(change: &Change) -> Vec<&str> {
 /// are paste accidents, invisible in every listing (and backends may use
 /// them as separators).
 pub fn check_no_control(change: &Change) -> Result<(), StoreError> {
-    for text in texts(change) {
-        if text
-            .chars()
-            .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-        {
-            return Err(StoreError::Invalid(format!(
-                "{:?} holds a control character: retype it without one",
-                text.chars().take(60).collect::<String>()
-            )));
-        }
+    texts(change).into_iter().try_for_each(check_plain_text)
+}
+
+/// One text checked as `check_no_control` checks a change's texts.
+pub fn check_plain_text(text: &str) -> Result<(), StoreError> {
+    if text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        return Err(StoreError::Invalid(format!(
+            "{:?} holds a control character: retype it without one",
+            text.chars().take(60).collect::<String>()
+        )));
     }
     Ok(())
 }
@@ -539,6 +542,12 @@ fn step(d: &mut Derived, event: &Event) -> Result<(), StoreError> {
                     .applications
                     .get(&id)
                     .ok_or_else(|| StoreError::not_found("application", id))?;
+                if state.application.person != event.person {
+                    return Err(StoreError::Invalid(format!(
+                        "application {id} belongs to person {}, not {}",
+                        state.application.person, event.person
+                    )));
+                }
                 state.check(&event.change, today)?;
             } else {
                 check_person(person.as_ref(), &event.change)?;

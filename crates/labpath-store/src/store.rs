@@ -37,6 +37,11 @@ pub trait Store: Send + Sync {
     /// its id, time and any new person or application id).
     async fn append(&self, pending: Pending) -> Result<Event, StoreError>;
 
+    /// Checks and records several changes as one: each is checked against
+    /// the state the ones before it left, and if any is refused none is
+    /// recorded. Returns the events as recorded, in order.
+    async fn append_all(&self, pending: Vec<Pending>) -> Result<Vec<Event>, StoreError>;
+
     /// Stores a checked file under its hash (a no-op when it is already
     /// there); an `AttachmentAdded` event may then refer to it.
     async fn put_file(&self, file: &CheckedFile) -> Result<(), StoreError>;

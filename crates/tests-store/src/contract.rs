@@ -716,6 +716,13 @@ pub async fn an_import_never_overwrites_data(a: &dyn Store, b: &dyn Store) {
     let e = b.import(&exported.events, &without).await.unwrap_err();
     assert!(e.to_string().contains("lacks the file"), "{e}");
     assert!(b.counts().await.unwrap().is_empty());
+    // So would an export from before certificates were exported: it is
+    // refused, saying why and what to do.
+    let mut old = exported.clone();
+    old.version = 1;
+    old.files.retain(|f| f.hash != certificate.hash);
+    let e = old.files().unwrap_err();
+    assert!(e.to_string().contains("format version 1"), "{e}");
     let mut broken = exported.events.clone();
     broken.remove(0); // the first person is never added
     let e = b.import(&broken, &files).await.unwrap_err();
@@ -757,6 +764,59 @@ pub async fn an_import_never_overwrites_data(a: &dyn Store, b: &dyn Store) {
     let e = b.import(&exported.events, &files).await.unwrap_err();
     assert!(e.to_string().contains("already holds"), "{e}");
     assert_eq!(b.counts().await.unwrap(), before);
+}
+
+/// Several changes written as one: when one is refused (here a certificate
+/// that already proves an activity, met inside the batch), none is
+/// recorded; otherwise all are, in order.
+pub async fn a_batch_of_changes_is_recorded_whole_or_not_at_all(store: &dyn Store) {
+    use labpath_engine::maintenance::{Activity, Credit};
+    use labpath_store::ce;
+    let p = person(store, "Maria").await;
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    pdf.extend_from_slice(b"one certificate\n%%EOF\n");
+    let file = attachment::check("one.pdf", pdf).unwrap();
+    let activity = |title: &str| Activity {
+        title: title.to_owned(),
+        provider: None,
+        accreditation: None,
+        date: day("2025-05-01"),
+        credit: Credit::ContactHours(1.0),
+        categories: Vec::new(),
+        certificate: None,
+    };
+    let before = store.counts().await.unwrap();
+    let e = ce::log_activities(
+        store,
+        ACTOR,
+        p,
+        vec![
+            (activity("first"), None),
+            (activity("second"), Some(&file)),
+            (activity("third"), Some(&file)),
+        ],
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{e}");
+    assert_eq!(store.counts().await.unwrap().events, before.events);
+    assert!(ce::log(store, p).await.unwrap().is_empty());
+    let logged = ce::log_activities(
+        store,
+        ACTOR,
+        p,
+        vec![(activity("first"), None), (activity("second"), Some(&file))],
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        logged
+            .iter()
+            .map(|l| l.activity.title.as_str())
+            .collect::<Vec<_>>(),
+        ["first", "second"]
+    );
+    assert_eq!(ce::log(store, p).await.unwrap(), logged);
 }
 
 /// The audit pack holds the summary and the certificate of each activity

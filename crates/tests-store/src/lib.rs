@@ -64,6 +64,7 @@ macro_rules! contract_suite {
             an_overdue_application_gets_the_next_playbook_step,
             one_certificate_proves_one_activity_even_when_raced,
             the_audit_pack_holds_the_counted_certificates_up_to_its_limit,
+            a_batch_of_changes_is_recorded_whole_or_not_at_all,
             control_characters_are_refused_before_anything_is_written
         );
         $crate::contract_suite!(@two $fresh, $mode, contract;

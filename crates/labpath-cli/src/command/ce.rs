@@ -372,13 +372,15 @@ fn import(
                 }
             }
         }
-        // Every row is valid: store them.
+        // Every row is valid: store them, as one write.
         let stored = rows.len();
-        for (_, activity, certificate) in rows {
-            ce::log_activity(store, &actor(), person, activity, certificate.as_ref())
-                .await
-                .map_err(failure)?;
-        }
+        let batch = rows
+            .iter()
+            .map(|(_, activity, certificate)| (activity.clone(), certificate.as_ref()))
+            .collect();
+        ce::log_activities(store, &actor(), person, batch)
+            .await
+            .map_err(failure)?;
         writeln!(out, "logged {stored} activities for person {person}")?;
         Ok(Exit::Ok)
     })

@@ -14,7 +14,8 @@ use labpath_store::model::{ApplicationState, Attachment};
 use labpath_store::ops;
 
 use super::{day, require_profile, visible_application, visible_person};
-use crate::auth::{Api, Principal};
+use crate::audit::ClientAddr;
+use crate::auth::{Api, Principal, Scope};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{self, FilePart, PathParams, QueryParams, Upload};
 use crate::state::AppState;
@@ -216,19 +217,56 @@ pub async fn audit_pack(
 /// everything, for an organization admin the organization's people, for a
 /// candidate their own record. Staff cannot take the organization's
 /// records away.
-pub async fn export(State(state): State<AppState>, Api(me): Api) -> ApiResult<Response> {
+pub async fn export(
+    State(state): State<AppState>,
+    ClientAddr(from): ClientAddr,
+    Api(me): Api,
+) -> ApiResult<Response> {
     if me.role() == Some(labpath_store::accounts::Role::Staff) {
         return Err(ApiError::forbidden(
             "only an organization admin may export its records (a candidate may export their own)",
         ));
     }
-    let people: std::collections::BTreeSet<_> = super::people::visible_people(&state, me.scope())
-        .await?
-        .into_iter()
-        .map(|p| p.id)
-        .collect();
-    let exported = labpath_store::export::export_people(state.store(), &people).await?;
-    let bytes = serde_json::to_vec_pretty(&exported).map_err(ApiError::internal)?;
+    let exported = match me.scope() {
+        // Local mode: the whole data directory, whoever the records are.
+        Scope::Local => labpath_store::export::export(state.store()).await,
+        scope => {
+            let people: std::collections::BTreeSet<_> =
+                super::people::visible_people(&state, scope)
+                    .await?
+                    .into_iter()
+                    .map(|p| p.id)
+                    .collect();
+            labpath_store::export::export_people(state.store(), &people).await
+        }
+    }
+    // A file the log names but the store lacks is the server's fault.
+    .map_err(|e| match e {
+        labpath_store::StoreError::NotFound { .. } => ApiError::internal(e),
+        e => e.into(),
+    })?;
+    let size: usize = exported.files.iter().map(|f| f.base64.len()).sum();
+    if size > EXPORT_LIMIT {
+        return Err(ApiError::invalid(format!(
+            "the files come to more than {} MiB, the most one download holds: `labpath export` writes an export of any size to a file",
+            EXPORT_LIMIT / 1_048_576
+        )));
+    }
+    let bytes = serde_json::to_vec(&exported).map_err(ApiError::internal)?;
+    // Taking records away is recorded, as a change is.
+    let line = labpath_store::accounts::NewAudit {
+        org: me.org(),
+        user: me.user.as_ref().map(|u| u.id),
+        action: "GET /api/export".to_owned(),
+        target: Some(format!(
+            "{} events, {} files",
+            exported.events.len(),
+            exported.files.len()
+        )),
+        from,
+        status: 200,
+    };
+    state.accounts().audit(&line).await?;
     download(
         &format!(
             "labpath-export-{}.json",
@@ -238,6 +276,10 @@ pub async fn export(State(state): State<AppState>, Api(me): Api) -> ApiResult<Re
         bytes,
     )
 }
+
+/// The most file bytes (as base64) one export download holds: it is built
+/// in memory.
+pub const EXPORT_LIMIT: usize = 512 * 1024 * 1024;
 
 /// A stored file as a download: its checked type, its name in
 /// `Content-Disposition` (ASCII, and UTF-8 for the rest), never sniffed nor

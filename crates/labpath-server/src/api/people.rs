@@ -466,6 +466,16 @@ pub async fn import_checked(
         if let Err(why) = check_in_some_cycle(&state.catalog, &profile, row.activity.date) {
             problem("date", why);
         }
+        let texts = [
+            ("title", Some(&row.activity.title)),
+            ("provider", row.activity.provider.as_ref()),
+            ("accreditation", row.activity.accreditation.as_ref()),
+        ];
+        for (field, text) in texts {
+            if let Some(Err(e)) = text.map(|t| labpath_store::state::check_plain_text(t)) {
+                problem(field, e.to_string());
+            }
+        }
         let mut certificate = None;
         if let Some(name) = &row.certificate {
             match sent.iter().position(|f| &f.name == name) {
@@ -524,20 +534,12 @@ pub async fn import_checked(
     if !details.is_empty() {
         return Err(import_error(&csv.name, details));
     }
-    let mut logged = Vec::with_capacity(ready.len());
-    for (_, activity, certificate) in ready {
-        logged.push(
-            ce::log_activity(
-                state.store(),
-                &me.actor(),
-                person.id,
-                activity,
-                certificate.as_ref(),
-            )
-            .await?,
-        );
-    }
-    Ok(logged)
+    let batch = ready
+        .iter()
+        .map(|(_, activity, certificate)| (activity.clone(), certificate.as_ref()))
+        .collect();
+    // One write: a refusal now (an import sent twice at once) logs none.
+    Ok(ce::log_activities(state.store(), &me.actor(), person.id, batch).await?)
 }
 
 /// The refusal of an import: every problem in `details`, the first in the
