@@ -870,7 +870,7 @@ async fn local_mode_opens_without_login_on_the_people_list_then_the_overview() {
         assert_eq!(path(&c).await, "/people");
         wait_text(&c, "header .who", "local mode").await;
         assert_labelled(&c).await;
-        add_person(&c, "Cy Lopez").await;
+        let id = add_person(&c, "Cy Lopez").await;
         retype(&c, "#profile", &example_profile()).await;
         click_button(&c, "Save profile").await;
         wait_page(&c, "Cy Lopez").await;
@@ -882,6 +882,12 @@ async fn local_mode_opens_without_login_on_the_people_list_then_the_overview() {
         assert_labelled(&c).await;
 
         read_a_credential_string(&c).await;
+
+        // The CE page's forms (an activity with its certificate, a CSV
+        // import with several certificates) are labelled too.
+        c.goto(&format!("{base}/people/{id}/ce")).await.unwrap();
+        wait_page(&c, "Continuing education of Cy Lopez").await;
+        assert_labelled(&c).await;
     })
     .await;
     drop(server);
