@@ -95,12 +95,27 @@ pub async fn export_people(
     store: &dyn Store,
     people: &std::collections::BTreeSet<crate::ids::PersonId>,
 ) -> Result<Export, StoreError> {
-    let events = store
-        .events(&EventQuery::default())
-        .await?
-        .into_iter()
-        .filter(|e| people.contains(&e.person))
-        .collect();
+    // A few people are read one by one; many (an organization) in one
+    // pass over the log.
+    let events = if people.len() <= 16 {
+        let mut events = Vec::new();
+        for p in people {
+            let query = EventQuery {
+                person: Some(*p),
+                ..EventQuery::default()
+            };
+            events.extend(store.events(&query).await?);
+        }
+        events.sort_by_key(|e| e.id);
+        events
+    } else {
+        store
+            .events(&EventQuery::default())
+            .await?
+            .into_iter()
+            .filter(|e| people.contains(&e.person))
+            .collect()
+    };
     of_events(store, events).await
 }
 

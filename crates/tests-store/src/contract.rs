@@ -766,6 +766,40 @@ pub async fn an_import_never_overwrites_data(a: &dyn Store, b: &dyn Store) {
     assert_eq!(b.counts().await.unwrap(), before);
 }
 
+/// An export of some people holds every event about them, in order, and
+/// the files those name, and nothing of anyone else, whether they are a few
+/// (read one by one) or many (read in one pass).
+pub async fn an_export_of_some_people_holds_their_events_and_files_only(store: &dyn Store) {
+    let mut people = Vec::new();
+    for i in 0..20 {
+        let p = person(store, &format!("Person {i}")).await;
+        ops::add_reminder(store, ACTOR, p, None, day("2026-05-01"), "renew")
+            .await
+            .unwrap();
+        people.push(p);
+    }
+    let certificate = ce_with_certificate(store, people[3]).await;
+    let whole = export::export(store).await.unwrap();
+    for chosen in [&people[2..4], &people[1..19]] {
+        let set: std::collections::BTreeSet<PersonId> = chosen.iter().copied().collect();
+        let part = export::export_people(store, &set).await.unwrap();
+        let expected: Vec<_> = whole
+            .events
+            .iter()
+            .filter(|e| set.contains(&e.person))
+            .cloned()
+            .collect();
+        assert_eq!(part.events, expected, "{} people", set.len());
+        let hashes: Vec<&str> = part.files.iter().map(|f| f.hash.as_str()).collect();
+        assert_eq!(hashes, [certificate.hash.as_str()], "{} people", set.len());
+    }
+    let none = export::export_people(store, &[people[0]].into_iter().collect())
+        .await
+        .unwrap();
+    assert!(none.files.is_empty());
+    assert!(none.events.iter().all(|e| e.person == people[0]));
+}
+
 /// Several changes written as one: when one is refused (here a certificate
 /// that already proves an activity, met inside the batch), none is
 /// recorded; otherwise all are, in order.
