@@ -445,7 +445,7 @@ pub async fn import_checked(
     let known = known_categories(&state.catalog);
     let mut details = Vec::new();
     let mut named = vec![false; sent.len()];
-    let mut ready = Vec::new();
+    let mut ready: Vec<ImportLine> = Vec::new();
     for row in rows {
         let line = row.line;
         let mut problem = |field: &str, message: String| {
@@ -476,50 +476,16 @@ pub async fn import_checked(
                 problem(field, e.to_string());
             }
         }
-        let mut certificate = None;
-        if let Some(name) = &row.certificate {
-            match sent.iter().position(|f| &f.name == name) {
-                None => problem(
-                    "certificate",
-                    format!("`{name}` was not sent: add it to `certificates`"),
-                ),
-                Some(i) => {
-                    named[i] = true;
-                    let file = &sent[i];
-                    match labpath_store::attachment::check(&file.name, file.bytes.clone())
-                        .and_then(|f| ce::check_certificate(&f).map(|()| f))
-                    {
-                        Err(e) => problem("certificate", e.to_string()),
-                        Ok(f) => {
-                            let twin_in_log = log.iter().find(|a| {
-                                a.activity.certificate.as_deref() == Some(f.hash.as_str())
-                            });
-                            let twin_here = ready.iter().find_map(
-                                |(l, _, c): &(usize, Activity, Option<CheckedFile>)| {
-                                    c.as_ref().filter(|c| c.hash == f.hash).map(|_| *l)
-                                },
-                            );
-                            if let Some(twin) = twin_in_log {
-                                problem(
-                                    "certificate",
-                                    format!(
-                                        "this certificate already proves activity {} (`{}`)",
-                                        twin.id, twin.activity.title
-                                    ),
-                                );
-                            } else if let Some(l) = twin_here {
-                                problem(
-                                    "certificate",
-                                    format!("the same file is the certificate of line {l} too"),
-                                );
-                            } else {
-                                certificate = Some(f);
-                            }
-                        }
-                    }
+        let certificate = match &row.certificate {
+            None => None,
+            Some(name) => match line_certificate(name, &sent, &mut named, &log, &ready) {
+                Ok(file) => Some(file),
+                Err(why) => {
+                    problem("certificate", why);
+                    None
                 }
-            }
-        }
+            },
+        };
         ready.push((line, row.activity, certificate));
     }
     for (i, file) in sent.iter().enumerate() {
@@ -540,6 +506,49 @@ pub async fn import_checked(
         .collect();
     // One write: a refusal now (an import sent twice at once) logs none.
     Ok(ce::log_activities(state.store(), &me.actor(), person.id, batch).await?)
+}
+
+/// A line of an import, read and checked: its line, activity and
+/// certificate.
+type ImportLine = (usize, Activity, Option<CheckedFile>);
+
+/// The certificate an import's line names, checked: sent with the CSV
+/// (marked as named), a document or an image, and proving no other
+/// activity, logged or earlier in the file.
+fn line_certificate(
+    name: &str,
+    sent: &[FilePart],
+    named: &mut [bool],
+    log: &[LoggedActivity],
+    earlier: &[ImportLine],
+) -> Result<CheckedFile, String> {
+    let i = sent
+        .iter()
+        .position(|f| f.name == name)
+        .ok_or_else(|| format!("`{name}` was not sent: add it to `certificates`"))?;
+    named[i] = true;
+    let file = labpath_store::attachment::check(name, sent[i].bytes.clone())
+        .and_then(|f| ce::check_certificate(&f).map(|()| f))
+        .map_err(|e| e.to_string())?;
+    let proves = |hash: Option<&str>| hash == Some(file.hash.as_str());
+    if let Some(twin) = log
+        .iter()
+        .find(|a| proves(a.activity.certificate.as_deref()))
+    {
+        return Err(format!(
+            "this certificate already proves activity {} (`{}`)",
+            twin.id, twin.activity.title
+        ));
+    }
+    if let Some((line, _, _)) = earlier
+        .iter()
+        .find(|(_, _, c)| proves(c.as_ref().map(|c| c.hash.as_str())))
+    {
+        return Err(format!(
+            "the same file is the certificate of line {line} too"
+        ));
+    }
+    Ok(file)
 }
 
 /// The refusal of an import: every problem in `details`, the first in the
