@@ -665,7 +665,7 @@ fn ops() -> Vec<Op> {
             body: None,
             ok: 200,
             response: schema("Export"),
-            errors: &[401, 403, 422],
+            errors: &[401, 403],
             query: &[],
         },
         Op {

@@ -366,6 +366,9 @@ async fn the_export_download_imports_whole_into_an_empty_data_directory() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(Database::Local(dir.path().to_path_buf())).await;
     let client = Client::local(&server).await;
+    let empty = client.send("GET", "/api/export", None).await;
+    let empty: labpath_store::export::Export = serde_json::from_slice(&empty.bytes).unwrap();
+    assert!(empty.events.is_empty() && empty.files.is_empty());
     let ana = client
         .ok(
             "POST",

@@ -95,9 +95,18 @@ pub async fn export_people(
     store: &dyn Store,
     people: &std::collections::BTreeSet<crate::ids::PersonId>,
 ) -> Result<Export, StoreError> {
+    let events = events_of(store, people).await?;
+    of_events(store, events).await
+}
+
+/// Every event about some people, oldest first.
+pub async fn events_of(
+    store: &dyn Store,
+    people: &std::collections::BTreeSet<crate::ids::PersonId>,
+) -> Result<Vec<Event>, StoreError> {
     // A few people are read one by one; many (an organization) in one
     // pass over the log.
-    let events = if people.len() <= 16 {
+    if people.len() <= 16 {
         let mut events = Vec::new();
         for p in people {
             let query = EventQuery {
@@ -107,26 +116,30 @@ pub async fn export_people(
             events.extend(store.events(&query).await?);
         }
         events.sort_by_key(|e| e.id);
-        events
+        Ok(events)
     } else {
-        store
+        Ok(store
             .events(&EventQuery::default())
             .await?
             .into_iter()
             .filter(|e| people.contains(&e.person))
-            .collect()
-    };
-    of_events(store, events).await
+            .collect())
+    }
+}
+
+/// One file as an export holds it.
+pub fn exported_file(hash: &str, bytes: &[u8]) -> ExportedFile {
+    ExportedFile {
+        hash: hash.to_owned(),
+        base64: STANDARD.encode(bytes),
+    }
 }
 
 async fn of_events(store: &dyn Store, events: Vec<Event>) -> Result<Export, StoreError> {
     let hashes = referenced(&events);
     let mut files = Vec::with_capacity(hashes.len());
     for h in hashes {
-        files.push(ExportedFile {
-            hash: h.to_owned(),
-            base64: STANDARD.encode(store.file(h).await?),
-        });
+        files.push(exported_file(h, &store.file(h).await?));
     }
     Ok(Export {
         format: FORMAT.to_owned(),

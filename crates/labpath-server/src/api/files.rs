@@ -8,6 +8,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use labpath_store::attachment::{self, CheckedFile};
 use labpath_store::ids::EventId;
 use labpath_store::model::{ApplicationState, Attachment};
@@ -222,14 +223,20 @@ pub async fn export(
     ClientAddr(from): ClientAddr,
     Api(me): Api,
 ) -> ApiResult<Response> {
+    use labpath_store::export;
     if me.role() == Some(labpath_store::accounts::Role::Staff) {
         return Err(ApiError::forbidden(
             "only an organization admin may export its records (a candidate may export their own)",
         ));
     }
-    let exported = match me.scope() {
+    let events = match me.scope() {
         // Local mode: the whole data directory, whoever the records are.
-        Scope::Local => labpath_store::export::export(state.store()).await,
+        Scope::Local => {
+            state
+                .store()
+                .events(&labpath_store::model::EventQuery::default())
+                .await?
+        }
         scope => {
             let people: std::collections::BTreeSet<_> =
                 super::people::visible_people(&state, scope)
@@ -237,54 +244,82 @@ pub async fn export(
                     .into_iter()
                     .map(|p| p.id)
                     .collect();
-            labpath_store::export::export_people(state.store(), &people).await
+            export::events_of(state.store(), &people).await?
         }
-    }
-    // A file the log names but the store lacks is the server's fault.
-    .map_err(|e| match e {
-        labpath_store::StoreError::NotFound { .. } => ApiError::internal(e),
-        e => e.into(),
-    })?;
-    let size: usize = exported.files.iter().map(|f| f.base64.len()).sum();
-    if size > EXPORT_LIMIT {
-        return Err(ApiError::invalid(format!(
-            "the files come to more than {} MiB, the most one download holds: `labpath export` writes an export of any size to a file",
-            EXPORT_LIMIT / 1_048_576
-        )));
-    }
-    let bytes = serde_json::to_vec(&exported).map_err(ApiError::internal)?;
+    };
+    let hashes: Vec<String> = export::referenced(&events)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
     // Taking records away is recorded, as a change is.
     let line = labpath_store::accounts::NewAudit {
         org: me.org(),
         user: me.user.as_ref().map(|u| u.id),
         action: "GET /api/export".to_owned(),
-        target: Some(format!(
-            "{} events, {} files",
-            exported.events.len(),
-            exported.files.len()
-        )),
+        target: Some(format!("{} events, {} files", events.len(), hashes.len())),
         from,
         status: 200,
     };
     state.accounts().audit(&line).await?;
+    // The document `export::Export` reads, written as it goes: the events,
+    // then one file at a time, so a large export is never whole in memory.
+    let mut head = format!(
+        "{{\"format\":\"{}\",\"version\":{},\"exported_at\":",
+        export::FORMAT,
+        export::VERSION
+    )
+    .into_bytes();
+    serde_json::to_writer(&mut head, &labpath_store::time::Timestamp::now())
+        .map_err(ApiError::internal)?;
+    head.extend_from_slice(b",\"events\":");
+    serde_json::to_writer(&mut head, &events).map_err(ApiError::internal)?;
+    head.extend_from_slice(b",\"files\":[");
+    drop(events);
+    let files = futures_util::stream::unfold((state, hashes, 0), |(state, hashes, i)| async move {
+        let hash = hashes.get(i)?;
+        let chunk = state.store().file(hash).await.and_then(|bytes| {
+            let mut chunk = if i == 0 { Vec::new() } else { vec![b','] };
+            serde_json::to_writer(&mut chunk, &export::exported_file(hash, &bytes))
+                .map_err(|e| labpath_store::StoreError::Other(e.to_string()))?;
+            Ok(axum::body::Bytes::from(chunk))
+        });
+        let next = match &chunk {
+            Ok(_) => i + 1,
+            // The answer is cut short (the client sees a broken document,
+            // never a wrong one); the reason goes to the log.
+            Err(e) => {
+                eprintln!("labpath serve: the export stopped at file `{hash}`: {e}");
+                hashes.len()
+            }
+        };
+        let chunk = chunk.map_err(|e| std::io::Error::other(e.to_string()));
+        Some((chunk, (state, hashes, next)))
+    });
+    let body = futures_util::stream::once(async move {
+        Ok::<_, std::io::Error>(axum::body::Bytes::from(head))
+    })
+    .chain(files)
+    .chain(futures_util::stream::once(async {
+        Ok(axum::body::Bytes::from_static(b"]}"))
+    }));
     download(
         &format!(
             "labpath-export-{}.json",
             labpath_engine::units::Date::today()
         ),
         "application/json",
-        bytes,
+        axum::body::Body::from_stream(body),
     )
 }
-
-/// The most file bytes (as base64) one export download holds: it is built
-/// in memory.
-pub const EXPORT_LIMIT: usize = 512 * 1024 * 1024;
 
 /// A stored file as a download: its checked type, its name in
 /// `Content-Disposition` (ASCII, and UTF-8 for the rest), never sniffed nor
 /// run by the browser.
-fn download(name: &str, media_type: &str, bytes: Vec<u8>) -> ApiResult<Response> {
+fn download(
+    name: &str,
+    media_type: &str,
+    body: impl Into<axum::body::Body>,
+) -> ApiResult<Response> {
     let name = attachment::download_name(name, media_type);
     let ascii: String = name
         .chars()
@@ -318,7 +353,7 @@ fn download(name: &str, media_type: &str, bytes: Vec<u8>) -> ApiResult<Response>
                 HeaderValue::from_static("private, no-store"),
             ),
         ],
-        bytes,
+        body.into(),
     )
         .into_response())
 }
