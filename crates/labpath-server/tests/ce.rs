@@ -336,8 +336,8 @@ async fn a_csv_of_activities_is_logged_whole_or_not_at_all() {
         .await;
     assert_eq!(file.bytes, certificate);
 
-    // Three problems on two lines, and the same certificate again: all
-    // listed, nothing logged.
+    // The same certificate again on one line, two problems on the next:
+    // all listed at once, in the file's order, and nothing logged.
     let bad = format!(
         "{head}Again,,,2026-05-01,contact_hours,1,,hemo.pdf\nWrong,,,2026-02-30,contact_hours,x,hematolgy,\n"
     );
@@ -359,8 +359,8 @@ async fn a_csv_of_activities_is_logged_whole_or_not_at_all() {
         .collect();
     assert_eq!(
         lines,
-        [(3, "date"), (3, "amount")],
-        "the CSV's own problems first: {details:#?}"
+        [(2, "certificate"), (3, "date"), (3, "amount")],
+        "every problem of the file, in its order: {details:#?}"
     );
     let bad_categories = format!("{head}Wrong,,,2026-05-01,contact_hours,1,hematolgy,hemo.pdf\n");
     let refused = client

@@ -55,6 +55,18 @@ impl std::fmt::Display for Problem {
 /// Reads every activity of a CE CSV; every problem is listed (none is
 /// read into a row then).
 pub fn read(text: &str) -> Result<Vec<Row>, Vec<Problem>> {
+    let (rows, problems) = read_partly(text);
+    if problems.is_empty() {
+        Ok(rows)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Reads what it can of a CE CSV: the lines that read well as rows, and the
+/// problems of the others (or of the header, with no row), so a caller can
+/// check the good rows further and list every problem of the file at once.
+pub fn read_partly(text: &str) -> (Vec<Row>, Vec<Problem>) {
     // Spreadsheets save "CSV UTF-8" with a byte-order mark first.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let problem = |line: usize, field: Option<&'static str>, message: String| Problem {
@@ -68,14 +80,17 @@ pub fn read(text: &str) -> Result<Vec<Row>, Vec<Problem>> {
         .map(|(i, l)| (i + 1, l))
         .filter(|(_, l)| !l.trim().is_empty());
     let Some((first, header)) = lines.next() else {
-        return Err(vec![problem(
-            1,
-            None,
-            format!(
-                "the file is empty: it starts with the header `{}`",
-                HEADER.join(",")
-            ),
-        )]);
+        return (
+            Vec::new(),
+            vec![problem(
+                1,
+                None,
+                format!(
+                    "the file is empty: it starts with the header `{}`",
+                    HEADER.join(",")
+                ),
+            )],
+        );
     };
     let header_ok = fields(header).is_ok_and(|h| {
         h.iter()
@@ -83,11 +98,14 @@ pub fn read(text: &str) -> Result<Vec<Row>, Vec<Problem>> {
             .eq(HEADER.iter().map(|s| (*s).to_owned()))
     });
     if !header_ok {
-        return Err(vec![problem(
-            first,
-            None,
-            format!("the header must be `{}`", HEADER.join(",")),
-        )]);
+        return (
+            Vec::new(),
+            vec![problem(
+                first,
+                None,
+                format!("the header must be `{}`", HEADER.join(",")),
+            )],
+        );
     }
     let mut rows = Vec::new();
     let mut problems = Vec::new();
@@ -104,11 +122,7 @@ pub fn read(text: &str) -> Result<Vec<Row>, Vec<Problem>> {
             "the file has no activity under its header".to_owned(),
         ));
     }
-    if problems.is_empty() {
-        Ok(rows)
-    } else {
-        Err(problems)
-    }
+    (rows, problems)
 }
 
 fn row(line: usize, text: &str) -> Result<Row, Vec<Problem>> {
@@ -256,6 +270,21 @@ mod tests {
         assert!(shown[3].starts_with("line 3: field `unit`"), "{shown:?}");
         assert_eq!(shown[4], "line 4: a quoted field is not closed");
         assert_eq!(shown[5], "line 5: expected 8 fields, found 3");
+    }
+
+    #[test]
+    fn a_partial_reading_keeps_the_good_lines_beside_the_problems() {
+        let text = format!(
+            "{HEAD}Good,,,2026-03-02,contact_hours,1,,\nBad,,,2026-02-30,contact_hours,1,,\nAlso good,,,2026-03-03,quarter_hours,2,,\n"
+        );
+        let (rows, problems) = read_partly(&text);
+        let lines: Vec<usize> = rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 4]);
+        assert_eq!(problems.len(), 1);
+        assert_eq!((problems[0].line, problems[0].field), (3, Some("date")));
+        let (rows, problems) = read_partly("title\nx\n");
+        assert!(rows.is_empty());
+        assert!(problems[0].message.starts_with("the header must be"));
     }
 
     #[test]

@@ -429,21 +429,20 @@ pub async fn import_checked(
         ))
         .at("activities")
     })?;
-    let rows = labpath_store::ce_csv::read(&text).map_err(|problems| {
-        let details = problems
-            .iter()
-            .map(|p| Detail {
-                field: p.field.map(str::to_owned),
-                line: Some(p.line),
-                message: p.to_string(),
-            })
-            .collect();
-        import_error(&csv.name, details)
-    })?;
+    // The lines that read well are checked further even when others did
+    // not, so every problem of the file is listed at once.
+    let (rows, unread) = labpath_store::ce_csv::read_partly(&text);
+    let mut details: Vec<Detail> = unread
+        .iter()
+        .map(|p| Detail {
+            field: p.field.map(str::to_owned),
+            line: Some(p.line),
+            message: p.to_string(),
+        })
+        .collect();
     let profile = require_profile(state, person.id).await?;
     let log = ce::log(state.store(), person.id).await?;
     let known = known_categories(&state.catalog);
-    let mut details = Vec::new();
     let mut named = vec![false; sent.len()];
     let mut ready: Vec<ImportLine> = Vec::new();
     for row in rows {
@@ -498,6 +497,9 @@ pub async fn import_checked(
         }
     }
     if !details.is_empty() {
+        // In the order of the file; problems of no line (files sent but not
+        // named) last.
+        details.sort_by_key(|d| d.line.unwrap_or(usize::MAX));
         return Err(import_error(&csv.name, details));
     }
     let batch = ready
