@@ -247,20 +247,8 @@ pub async fn audit(
         })?),
         None => None,
     };
-    let limit = match q.limit.as_deref().filter(|t| !t.trim().is_empty()) {
-        Some(t) => t
-            .trim()
-            .parse::<u32>()
-            .ok()
-            .filter(|n| (1..=500).contains(n))
-            .ok_or_else(|| {
-                ApiError::bad_request(format!(
-                    "query: `limit` must be a whole number from 1 to 500, got `{t}`"
-                ))
-                .at("limit")
-            })?,
-        None => 100,
-    };
+    let limit = u32::try_from(super::whole_number(q.limit.as_deref(), "limit", 100, 500)?)
+        .map_err(ApiError::internal)?;
     Ok(Json(state.accounts().audit_log(org, before, limit).await?))
 }
 

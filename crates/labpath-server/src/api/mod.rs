@@ -158,22 +158,9 @@ pub struct Page<T> {
 impl PageQuery {
     /// The page and size asked for, checked.
     pub fn bounds(&self) -> ApiResult<(usize, usize)> {
-        let number = |text: &Option<String>, name: &str, default: usize, max: usize| match text
-            .as_deref()
-            .map(str::trim)
-        {
-            None | Some("") => Ok(default),
-            Some(t) => match t.parse::<usize>() {
-                Ok(n) if n >= 1 && n <= max => Ok(n),
-                _ => Err(ApiError::bad_request(format!(
-                    "query: `{name}` must be a whole number from 1 to {max}, got `{t}`"
-                ))
-                .at(name)),
-            },
-        };
         Ok((
-            number(&self.page, "page", 1, usize::MAX / MAX_PER_PAGE)?,
-            number(&self.per_page, "per_page", PER_PAGE, MAX_PER_PAGE)?,
+            whole_number(self.page.as_deref(), "page", 1, usize::MAX / MAX_PER_PAGE)?,
+            whole_number(self.per_page.as_deref(), "per_page", PER_PAGE, MAX_PER_PAGE)?,
         ))
     }
 
@@ -190,6 +177,26 @@ impl PageQuery {
             per_page,
             total,
         })
+    }
+}
+
+/// A query parameter that is a whole number from 1 to `max`; `default`
+/// when it is absent or empty, 400 naming it otherwise.
+pub fn whole_number(
+    text: Option<&str>,
+    name: &str,
+    default: usize,
+    max: usize,
+) -> ApiResult<usize> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(default),
+        Some(t) => match t.parse::<usize>() {
+            Ok(n) if (1..=max).contains(&n) => Ok(n),
+            _ => Err(ApiError::bad_request(format!(
+                "query: `{name}` must be a whole number from 1 to {max}, got `{t}`"
+            ))
+            .at(name)),
+        },
     }
 }
 

@@ -264,20 +264,8 @@ pub async fn history(
         ),
         None => None,
     };
-    let limit = match q.limit.as_deref().filter(|t| !t.trim().is_empty()) {
-        Some(t) => t
-            .trim()
-            .parse::<u32>()
-            .ok()
-            .filter(|n| (1..=1000).contains(n))
-            .ok_or_else(|| {
-                ApiError::bad_request(format!(
-                    "query: `limit` must be a whole number from 1 to 1000, got `{t}`"
-                ))
-                .at("limit")
-            })?,
-        None => 200,
-    };
+    let limit = u32::try_from(super::whole_number(q.limit.as_deref(), "limit", 200, 1000)?)
+        .map_err(ApiError::internal)?;
     let query = EventQuery {
         person: None,
         application: Some(app.application.id),
