@@ -80,6 +80,19 @@ pub fn locate_key_value(text: &str, key: &str, value: &str, after: usize) -> Opt
         })
 }
 
+/// Why `word` is not one of the `known` words of a vocabulary (`None` when
+/// it is): "unknown category `hematolgy` (did you mean `hematology`?)",
+/// or, with no near word, the list of known ones.
+pub fn unknown_word(what: &str, word: &str, known: &[&str]) -> Option<String> {
+    if known.contains(&word) {
+        return None;
+    }
+    let hint = suggest(word, known.iter().copied())
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_else(|| format!(" (known: {})", known.join(", ")));
+    Some(format!("unknown {what} `{word}`{hint}"))
+}
+
 /// The closest candidate to `word` by edit distance, when close enough to
 /// be a likely typo.
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {

@@ -14,7 +14,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use labpath_catalog::diag::suggest;
+use labpath_catalog::diag::unknown_word;
 use labpath_engine::catalog::Catalog;
 use labpath_engine::compliance::compliance;
 use labpath_engine::maintenance::{Activity, CategoryId, Credit};
@@ -183,13 +183,8 @@ fn categories(catalog: &Catalog, names: &[String], flag: &str) -> Result<Vec<Cat
         .iter()
         .map(|n| {
             let n = n.trim();
-            if !known.contains(&n) {
-                let hint = suggest(n, known.iter().copied())
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_else(|| format!(" (known: {})", known.join(", ")));
-                return Err(Failure::BadInput(format!(
-                    "error: {flag}: unknown category `{n}`{hint}"
-                )));
+            if let Some(why) = unknown_word("category", n, &known) {
+                return Err(Failure::BadInput(format!("error: {flag}: {why}")));
             }
             CategoryId::new(n).map_err(|e| Failure::BadInput(format!("error: {flag}: {e}")))
         })

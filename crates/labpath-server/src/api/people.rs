@@ -5,6 +5,7 @@ use axum::Json;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use labpath_catalog::diag::unknown_word;
 use labpath_engine::compliance::{check_in_some_cycle, compliance, known_categories};
 use labpath_engine::maintenance::{Activity, CategoryId};
 use labpath_store::StoreError;
@@ -279,12 +280,8 @@ pub async fn ce_log(
 pub fn check_categories(state: &AppState, categories: &[CategoryId]) -> ApiResult<()> {
     let known = known_categories(&state.catalog);
     for (i, c) in categories.iter().enumerate() {
-        if !known.contains(&c.as_str()) {
-            let hint = labpath_catalog::diag::suggest(c.as_str(), known.iter().copied())
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_else(|| format!(" (known: {})", known.join(", ")));
-            return Err(ApiError::invalid(format!("unknown category `{c}`{hint}"))
-                .at(format!("categories[{i}]")));
+        if let Some(why) = unknown_word("category", c.as_str(), &known) {
+            return Err(ApiError::invalid(why).at(format!("categories[{i}]")));
         }
     }
     Ok(())
@@ -455,11 +452,8 @@ pub async fn import_checked(
             });
         };
         for c in &row.activity.categories {
-            if !known.contains(&c.as_str()) {
-                let hint = labpath_catalog::diag::suggest(c.as_str(), known.iter().copied())
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default();
-                problem("categories", format!("unknown category `{c}`{hint}"));
+            if let Some(why) = unknown_word("category", c.as_str(), &known) {
+                problem("categories", why);
             }
         }
         if let Err(why) = check_in_some_cycle(&state.catalog, &profile, row.activity.date) {

@@ -381,11 +381,11 @@ pub async fn eligibility(
         let as_of = crate::api::day(q(&query, "as_of"), "as_of")?;
         let catalog = &state.catalog;
         let chosen: Vec<_> = match q(&query, "credential") {
-            Some(c) => vec![
-                catalog
-                    .credential(c)
-                    .ok_or_else(|| ApiError::not_found(format!("unknown credential `{c}`")))?,
-            ],
+            Some(c) => vec![crate::api::catalog::find_credential(
+                catalog,
+                c,
+                "credential",
+            )?],
             None => catalog.credentials().iter().collect(),
         };
         let e = labpath_engine::eval::evaluate_only(catalog, &profile, as_of, chosen);
