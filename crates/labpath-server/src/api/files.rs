@@ -137,19 +137,14 @@ pub async fn certificate_file(
     PathParams((id, activity)): PathParams<(String, String)>,
 ) -> ApiResult<Response> {
     let person = visible_person(&state, &me, &id).await?;
-    let missing = || {
+    let logged = super::people::logged_activity(&state, &person, &activity).await?;
+    let wanted = logged.id;
+    let hash = logged.activity.certificate.ok_or_else(|| {
         ApiError::not_found(format!(
-            "person {} has no logged activity `{activity}` with a certificate",
+            "activity {wanted} of person {} has no certificate",
             person.id
         ))
-    };
-    let wanted: EventId = activity.parse().map_err(|_| missing())?;
-    let hash = labpath_store::ce::log(state.store(), person.id)
-        .await?
-        .into_iter()
-        .find(|a| a.id == wanted)
-        .and_then(|a| a.activity.certificate)
-        .ok_or_else(missing)?;
+    })?;
     let bytes = state.store().file(&hash).await?;
     let media_type = attachment::sniff(&bytes).unwrap_or("application/octet-stream");
     let name = format!("certificate-{wanted}{}", attachment::extension(media_type));

@@ -586,13 +586,12 @@ pub struct Withdrawal {
     pub reason: String,
 }
 
-/// Withdraws a logged activity, saying why; the history keeps it.
-pub async fn withdraw_checked(
+/// A person's logged activity, named by its id as text; 404 when the log
+/// has none such (a malformed id included).
+pub async fn logged_activity(
     state: &AppState,
-    me: &Principal,
     person: &Person,
     activity: &str,
-    reason: &str,
 ) -> ApiResult<LoggedActivity> {
     let missing = || {
         ApiError::not_found(format!(
@@ -601,15 +600,26 @@ pub async fn withdraw_checked(
         ))
     };
     let wanted: EventId = activity.parse().map_err(|_| missing())?;
-    let logged = ce::log(state.store(), person.id)
+    ce::log(state.store(), person.id)
         .await?
         .into_iter()
         .find(|a| a.id == wanted)
-        .ok_or_else(missing)?;
+        .ok_or_else(missing)
+}
+
+/// Withdraws a logged activity, saying why; the history keeps it.
+pub async fn withdraw_checked(
+    state: &AppState,
+    me: &Principal,
+    person: &Person,
+    activity: &str,
+    reason: &str,
+) -> ApiResult<LoggedActivity> {
+    let logged = logged_activity(state, person, activity).await?;
     if reason.trim().is_empty() {
         return Err(ApiError::invalid("say why the activity is withdrawn").at("reason"));
     }
-    ce::remove_activity(state.store(), &me.actor(), person.id, wanted, reason).await?;
+    ce::remove_activity(state.store(), &me.actor(), person.id, logged.id, reason).await?;
     Ok(logged)
 }
 
