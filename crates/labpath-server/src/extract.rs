@@ -427,12 +427,14 @@ impl<S: Send + Sync> FromRequest<S> for Upload {
     }
 }
 
-/// Percent-encodes text for a header parameter (`filename*=UTF-8''...`,
-/// RFC 8187): letters, digits and `-._~` stay, every other byte is `%XX`.
-pub fn percent_encode(text: &str) -> String {
+/// Percent-encodes text: letters, digits, `-._~` and the bytes of `keep`
+/// stay, every other byte is `%XX` (with no `keep`, what a header parameter
+/// such as `filename*=UTF-8''...` needs, RFC 8187).
+pub fn percent_encode(text: &str, keep: &[u8]) -> String {
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') || keep.contains(&b)
+        {
             out.push(char::from(b));
         } else {
             out.push_str(&format!("%{b:02X}"));

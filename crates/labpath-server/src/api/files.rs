@@ -328,7 +328,7 @@ fn download(
         .collect();
     let disposition = format!(
         "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
-        extract::percent_encode(&name)
+        extract::percent_encode(&name, b"")
     );
     let header_value = |text: &str| HeaderValue::from_str(text).map_err(ApiError::internal);
     Ok((

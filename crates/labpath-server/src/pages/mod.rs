@@ -191,18 +191,10 @@ pub fn respond(state: &AppState, result: PageResult) -> Response {
     }
 }
 
-/// Percent-encodes a query value.
+/// Percent-encodes a query value; `/` stays as it is (a path sent back
+/// after the login reads as one).
 pub fn encode(text: &str) -> String {
-    let mut out = String::new();
-    for b in text.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    crate::extract::percent_encode(text, b"/")
 }
 
 /// The caller of a page: their principal, noted for the request's audit
