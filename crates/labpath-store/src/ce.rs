@@ -108,27 +108,15 @@ pub async fn log_activity(
     store: &dyn crate::store::Store,
     actor: &str,
     person: crate::ids::PersonId,
-    mut activity: Activity,
+    activity: Activity,
     certificate: Option<&crate::attachment::CheckedFile>,
 ) -> Result<LoggedActivity, StoreError> {
-    store.person(person).await?;
-    check_activity(&activity)?;
-    if let Some(file) = certificate {
-        store.put_file(file).await?;
-        activity.certificate = Some(file.hash.clone());
-    }
-    let event = store
-        .append(crate::event::Pending {
-            actor: actor.to_owned(),
-            person: Some(person),
-            application: None,
-            change: Change::CeActivityLogged(activity.clone()),
+    log_activities(store, actor, person, vec![(activity, certificate)])
+        .await?
+        .pop()
+        .ok_or_else(|| {
+            StoreError::Other("the store did not return the activity it logged".to_owned())
         })
-        .await?;
-    Ok(LoggedActivity {
-        id: event.id,
-        activity,
-    })
 }
 
 /// Logs several activities for a person as one write: every one, or none
