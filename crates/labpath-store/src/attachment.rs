@@ -109,18 +109,16 @@ pub fn check(name: &str, bytes: Vec<u8>) -> Result<CheckedFile, StoreError> {
     })
 }
 
-/// The usual file extension of an accepted media type, with its dot
-/// (`.pdf`); empty for a type labpath does not keep.
-pub fn extension(media_type: &str) -> &'static str {
-    match media_type {
-        "application/pdf" => ".pdf",
-        "image/png" => ".png",
-        "image/jpeg" => ".jpg",
-        "image/tiff" => ".tif",
-        "image/heic" => ".heic",
-        "text/plain" => ".txt",
-        _ => "",
-    }
+/// The usual file extension of an accepted media type (the first its
+/// entry in `TYPES` lists), with its dot (`.pdf`); empty for a type labpath
+/// does not keep.
+pub fn extension(media_type: &str) -> String {
+    TYPES
+        .iter()
+        .find(|(t, _)| *t == media_type)
+        .and_then(|(_, exts)| exts.first())
+        .map(|e| format!(".{e}"))
+        .unwrap_or_default()
 }
 
 /// The name to give a stored file when it is handed back: its own name when
@@ -137,7 +135,7 @@ pub fn download_name(name: &str, media_type: &str) -> String {
     if matches {
         name.to_owned()
     } else {
-        format!("{name}{}", extension(media_type))
+        name.to_owned() + &extension(media_type)
     }
 }
 

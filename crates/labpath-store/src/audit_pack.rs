@@ -82,7 +82,8 @@ pub async fn build(
                     max_bytes / 1_048_576
                 )));
             }
-            let extension = attachment::sniff(&bytes).map_or("", attachment::extension);
+            let extension =
+                attachment::sniff(&bytes).map_or_else(String::new, attachment::extension);
             let name = format!(
                 "certificates/{}-{}{extension}",
                 x.id,

@@ -147,8 +147,8 @@ pub async fn certificate_file(
     })?;
     let bytes = state.store().file(&hash).await?;
     let media_type = attachment::sniff(&bytes).unwrap_or("application/octet-stream");
-    let name = format!("certificate-{wanted}{}", attachment::extension(media_type));
-    download(&name, media_type, bytes)
+    // `download` names it for its type (`certificate-12.pdf`).
+    download(&format!("certificate-{wanted}"), media_type, bytes)
 }
 
 /// The most certificate bytes one audit-pack download holds (it is built
