@@ -86,20 +86,23 @@ pub fn check_complete(events: &[Event], files: &[StoredFile]) -> Result<(), Stor
 /// Reads everything from a store.
 pub async fn export(store: &dyn Store) -> Result<Export, StoreError> {
     let events = store.events(&EventQuery::default()).await?;
-    of_events(store, events).await
+    let hashes = referenced(&events);
+    let mut files = Vec::with_capacity(hashes.len());
+    for h in hashes {
+        files.push(exported_file(h, &store.file(h).await?));
+    }
+    Ok(Export {
+        format: FORMAT.to_owned(),
+        version: VERSION,
+        exported_at: Timestamp::now(),
+        events,
+        files,
+    })
 }
 
-/// Reads the records of some people: every event about them and the files
-/// those refer to. It imports into an empty store like a whole export.
-pub async fn export_people(
-    store: &dyn Store,
-    people: &std::collections::BTreeSet<crate::ids::PersonId>,
-) -> Result<Export, StoreError> {
-    let events = events_of(store, people).await?;
-    of_events(store, events).await
-}
-
-/// Every event about some people, oldest first.
+/// Every event about some people, oldest first: with the files
+/// `referenced` names, an export of theirs that imports into an empty store
+/// like a whole one (the server's export download writes it).
 pub async fn events_of(
     store: &dyn Store,
     people: &std::collections::BTreeSet<crate::ids::PersonId>,
@@ -133,21 +136,6 @@ pub fn exported_file(hash: &str, bytes: &[u8]) -> ExportedFile {
         hash: hash.to_owned(),
         base64: STANDARD.encode(bytes),
     }
-}
-
-async fn of_events(store: &dyn Store, events: Vec<Event>) -> Result<Export, StoreError> {
-    let hashes = referenced(&events);
-    let mut files = Vec::with_capacity(hashes.len());
-    for h in hashes {
-        files.push(exported_file(h, &store.file(h).await?));
-    }
-    Ok(Export {
-        format: FORMAT.to_owned(),
-        version: VERSION,
-        exported_at: Timestamp::now(),
-        events,
-        files,
-    })
 }
 
 impl Export {

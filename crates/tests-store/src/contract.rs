@@ -782,22 +782,26 @@ pub async fn an_export_of_some_people_holds_their_events_and_files_only(store: &
     let whole = export::export(store).await.unwrap();
     for chosen in [&people[2..4], &people[1..19]] {
         let set: std::collections::BTreeSet<PersonId> = chosen.iter().copied().collect();
-        let part = export::export_people(store, &set).await.unwrap();
+        let events = export::events_of(store, &set).await.unwrap();
         let expected: Vec<_> = whole
             .events
             .iter()
             .filter(|e| set.contains(&e.person))
             .cloned()
             .collect();
-        assert_eq!(part.events, expected, "{} people", set.len());
-        let hashes: Vec<&str> = part.files.iter().map(|f| f.hash.as_str()).collect();
-        assert_eq!(hashes, [certificate.hash.as_str()], "{} people", set.len());
+        assert_eq!(events, expected, "{} people", set.len());
+        assert_eq!(
+            export::referenced(&events),
+            [certificate.hash.as_str()],
+            "{} people",
+            set.len()
+        );
     }
-    let none = export::export_people(store, &[people[0]].into_iter().collect())
+    let none = export::events_of(store, &[people[0]].into_iter().collect())
         .await
         .unwrap();
-    assert!(none.files.is_empty());
-    assert!(none.events.iter().all(|e| e.person == people[0]));
+    assert!(export::referenced(&none).is_empty());
+    assert!(!none.is_empty() && none.iter().all(|e| e.person == people[0]));
 }
 
 /// Several changes written as one: when one is refused (here a certificate
