@@ -44,6 +44,20 @@ pub struct Detail {
     pub message: String,
 }
 
+/// The message of an error with several problems: the first, and how many
+/// more `details` lists; `None` when there are none.
+pub fn first_of(details: &[Detail]) -> Option<String> {
+    match details {
+        [] => None,
+        [one] => Some(one.message.clone()),
+        [first, rest @ ..] => Some(format!(
+            "{} (and {} more problems: see `details`)",
+            first.message,
+            rest.len()
+        )),
+    }
+}
+
 /// A profile's (or catalog's) diagnostics as one 422 listing each problem.
 pub fn from_diagnostics(d: labpath_catalog::diag::Diagnostics) -> ApiError {
     let details: Vec<Detail> =
@@ -54,13 +68,10 @@ pub fn from_diagnostics(d: labpath_catalog::diag::Diagnostics) -> ApiError {
                 message: p.message,
             })
             .collect();
-    let first = details.first().cloned();
-    let mut error = ApiError::invalid(match (&first, details.len()) {
-        (Some(f), 1) => f.message.clone(),
-        (Some(f), n) => format!("{} (and {} more problems: see `details`)", f.message, n - 1),
-        (None, _) => "the input is not valid".to_owned(),
-    });
-    error.field = first.and_then(|f| f.field);
+    let mut error = ApiError::invalid(
+        first_of(&details).unwrap_or_else(|| "the input is not valid".to_owned()),
+    );
+    error.field = details.first().and_then(|f| f.field.clone());
     error.details = details;
     error
 }

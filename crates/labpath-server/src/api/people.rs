@@ -550,14 +550,9 @@ fn line_certificate(
 /// The refusal of an import: every problem in `details`, the first in the
 /// message; nothing was logged.
 fn import_error(file: &str, details: Vec<Detail>) -> ApiError {
-    let message = match (details.first(), details.len()) {
-        (Some(d), 1) => format!("`{file}`: {}; nothing was logged", d.message),
-        (Some(d), n) => format!(
-            "`{file}`: {} (and {} more problems: see `details`); nothing was logged",
-            d.message,
-            n - 1
-        ),
-        (None, _) => format!("`{file}` could not be read; nothing was logged"),
+    let message = match crate::error::first_of(&details) {
+        Some(problems) => format!("`{file}`: {problems}; nothing was logged"),
+        None => format!("`{file}` could not be read; nothing was logged"),
     };
     ApiError::invalid(message)
         .at("activities")
