@@ -166,7 +166,6 @@ async fn loopback_host(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    use axum::response::IntoResponse;
     if state.mode == crate::state::Mode::Local {
         let header = req
             .headers()
@@ -182,11 +181,7 @@ async fn loopback_host(
             let e = ApiError::misdirected(format!(
                 "local mode answers only requests to 127.0.0.1, localhost or [::1], not `{host}`"
             ));
-            return if req.uri().path().starts_with("/api/") {
-                e.into_response()
-            } else {
-                crate::pages::error_page(&state, &e)
-            };
+            return crate::pages::error_for(&state, req.uri().path(), e);
         }
     }
     next.run(req).await
@@ -217,16 +212,11 @@ async fn method_not_allowed(
     method: axum::http::Method,
     uri: axum::http::Uri,
 ) -> axum::response::Response {
-    use axum::response::IntoResponse;
     let e = ApiError::method_not_allowed(format!(
         "`{}` does not answer `{method}`: the `Allow` header lists the methods it does",
         uri.path()
     ));
-    if uri.path().starts_with("/api/") {
-        e.into_response()
-    } else {
-        crate::pages::error_page(&state, &e)
-    }
+    crate::pages::error_for(&state, uri.path(), e)
 }
 
 /// The shared state for a database.

@@ -333,10 +333,16 @@ pub async fn not_found(
     uri: axum::http::Uri,
 ) -> Response {
     let e = ApiError::not_found(format!("there is nothing at `{}`", uri.path()));
-    if uri.path().starts_with("/api/") || uri.path() == "/api" {
+    error_for(&state, uri.path(), e)
+}
+
+/// An error as the path asked for it: the API's JSON shape under `/api`,
+/// the error page elsewhere.
+pub fn error_for(state: &AppState, path: &str, e: ApiError) -> Response {
+    if path.starts_with("/api/") || path == "/api" {
         e.into_response()
     } else {
-        error_page(&state, &e)
+        error_page(state, &e)
     }
 }
 
