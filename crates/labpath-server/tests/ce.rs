@@ -16,15 +16,6 @@ use labpath_server::serve::Database;
 use labpath_server::testing::start;
 use serde_json::{Value, json};
 
-fn profile(name: &str) -> Value {
-    let path = format!(
-        "{}/../../examples/profiles/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let value: toml::Value = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    serde_json::to_value(value).unwrap()
-}
-
 #[tokio::test]
 async fn activities_count_toward_the_held_credential_and_bad_ones_are_refused() {
     let dir = tempfile::tempdir().unwrap();
@@ -36,7 +27,7 @@ async fn activities_count_toward_the_held_credential_and_bad_ones_are_refused() 
         .ok(
             "POST",
             "/api/people",
-            json!({ "name": "Luis", "profile": profile("mlt-ascp-bachelor.toml") }),
+            json!({ "name": "Luis", "profile": common::profile() }),
             201,
         )
         .await;
@@ -139,7 +130,7 @@ async fn the_ce_page_keeps_a_certificate_with_its_activity_and_withdraws_one() {
         .ok(
             "POST",
             "/api/people",
-            json!({ "name": "Luis", "profile": profile("mlt-ascp-bachelor.toml") }),
+            json!({ "name": "Luis", "profile": common::profile() }),
             201,
         )
         .await;
@@ -301,7 +292,7 @@ async fn a_csv_of_activities_is_logged_whole_or_not_at_all() {
         .ok(
             "POST",
             "/api/people",
-            json!({ "name": "Luis", "profile": profile("mlt-ascp-bachelor.toml") }),
+            json!({ "name": "Luis", "profile": common::profile() }),
             201,
         )
         .await;

@@ -16,14 +16,9 @@ use labpath_server::serve::Database;
 use labpath_server::testing::start;
 use serde_json::{Value, json};
 
+/// The Philippine graduate's profile.
 fn profile() -> Value {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../examples/profiles/ph-medtech-graduate.toml"
-    ))
-    .unwrap();
-    let value: toml::Value = toml::from_str(&text).unwrap();
-    serde_json::to_value(value).unwrap()
+    common::example("ph-medtech-graduate.toml")
 }
 
 #[tokio::test]

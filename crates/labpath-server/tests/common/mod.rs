@@ -22,12 +22,16 @@ pub const STEP: &str = "ny-clt-apply";
 /// A profile that holds a credential with a renewal cycle (`ascp-mlt`), so
 /// CE activities can be logged against it.
 pub fn profile() -> Value {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../examples/profiles/mlt-ascp-bachelor.toml"
-    ))
-    .unwrap();
-    let value: toml::Value = toml::from_str(&text).unwrap();
+    example("mlt-ascp-bachelor.toml")
+}
+
+/// One of `examples/profiles/` as JSON (TOML dates become strings).
+pub fn example(file: &str) -> Value {
+    let path = format!(
+        "{}/../../examples/profiles/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let value: toml::Value = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     serde_json::to_value(value).unwrap()
 }
 
