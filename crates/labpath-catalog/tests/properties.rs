@@ -218,6 +218,7 @@ fn profile() -> impl Strategy<Value = Profile> {
                     exams,
                     english_tests: Vec::new(),
                     declarations: Vec::new(),
+                    declined: Vec::new(),
                 }
             },
         )

@@ -40,6 +40,9 @@ pub enum Command {
     /// Plan the best path to a goal: steps, order, documents, fees, and
     /// percentile dates from a simulation.
     Plan(crate::command::plan::Args),
+    /// The questions whose answers would change an answer for a goal, most
+    /// decisive first (what the web interview asks).
+    Questions(crate::command::questions::Args),
     /// Explain a credential's routes (or a state's licensing) in plain
     /// language, with sources and confidence.
     Explain(crate::command::explain::Args),

@@ -208,7 +208,8 @@ pub fn evaluate_only<'c>(
     Evaluation { as_of, credentials }
 }
 
-pub(crate) fn evaluate_credential<'c>(
+/// Evaluates one credential: every route, and the overall status.
+pub fn evaluate_credential<'c>(
     ctx: &leaves::Ctx<'c, '_>,
     credential: &'c Credential,
 ) -> CredentialOutcome<'c> {

@@ -275,6 +275,8 @@ pub fn describe_finding(clause: &Clause<'_>, catalog: &Catalog) -> String {
         (Finding::Declared { key, ask }, _) => {
             if unknown {
                 format!("unknown: {ask} (add `{key}` to declarations if so)")
+            } else if clause.outcome == Outcome::Fail {
+                format!("not true, as you said: {key}")
             } else {
                 format!("declared: {key}")
             }

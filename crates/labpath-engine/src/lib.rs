@@ -23,6 +23,7 @@ pub mod maintenance;
 pub mod plan;
 pub mod profile;
 pub mod provenance;
+pub mod questions;
 pub mod requirement;
 pub mod step;
 pub mod units;

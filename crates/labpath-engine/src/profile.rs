@@ -51,6 +51,10 @@ pub struct Profile {
     /// rule asks for), e.g. `us_employer_offer`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub declarations: Vec<String>,
+    /// Facts the person says are not true, by the same keys: a rule that
+    /// asks for one of them fails instead of staying a question.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub declined: Vec<String>,
 }
 
 impl Profile {

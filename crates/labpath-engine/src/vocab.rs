@@ -5,6 +5,18 @@
 
 use serde::{Deserialize, Serialize};
 
+/// `BloodBanking` as `blood_banking`: serde's `rename_all = "snake_case"`.
+fn snake_case(ident: &str) -> String {
+    let mut out = String::with_capacity(ident.len() + 4);
+    for (i, c) in ident.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal,)+ }) => {
         $(#[$meta])*
@@ -22,6 +34,14 @@ macro_rules! vocabulary {
             pub fn label(self) -> &'static str {
                 match self {
                     $($name::$variant => $text,)+
+                }
+            }
+
+            /// The word profiles and the catalog spell it with
+            /// (`blood_banking`), as serde reads it.
+            pub fn word(self) -> String {
+                match self {
+                    $($name::$variant => snake_case(stringify!($variant)),)+
                 }
             }
         }

@@ -7,4 +7,5 @@
 pub mod explain;
 pub mod goal;
 pub mod json;
+pub mod questions;
 pub mod svg;

@@ -14,6 +14,7 @@ pub mod explain;
 pub mod parse;
 pub mod person;
 pub mod plan;
+pub mod questions;
 pub mod reminder;
 pub mod serve;
 pub mod status;
@@ -48,6 +49,7 @@ pub fn dispatch(cli: &Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
         Command::Credentials(args) => credentials::run(&catalog, args, out),
         Command::Parse(args) => parse::run(&catalog, args, out),
         Command::Plan(args) => plan::run(&catalog, args, out),
+        Command::Questions(args) => questions::run(cli, &catalog, args, out),
         Command::Person(sub) => person::run(cli, &catalog, sub, out),
         Command::App(sub) => app::run(cli, &catalog, sub, out),
         Command::Status(args) => status::run(cli, &catalog, args, out),

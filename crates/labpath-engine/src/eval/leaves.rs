@@ -293,19 +293,19 @@ pub fn evaluate_leaf<'c>(ctx: &Ctx<'c, '_>, leaf: &'c Requirement) -> (Outcome, 
         Requirement::Residence(r) => residence(ctx, r),
         Requirement::English(r) => english(ctx, r),
         Requirement::Declared(r) => {
-            let told = ctx.profile.declarations.iter().any(|d| d == &r.key);
+            let said = |keys: &[String]| keys.iter().any(|d| d == &r.key);
+            let outcome = if said(&ctx.profile.declarations) {
+                Outcome::Pass
+            } else if said(&ctx.profile.declined) {
+                Outcome::Fail
+            } else {
+                Outcome::Unknown
+            };
             let finding = Finding::Declared {
                 key: &r.key,
                 ask: &r.ask,
             };
-            (
-                if told {
-                    Outcome::Pass
-                } else {
-                    Outcome::Unknown
-                },
-                finding,
-            )
+            (outcome, finding)
         }
         Requirement::WorkStateLicense(r) => work_state_license(ctx, r),
         Requirement::Unconfirmed(r) => (Outcome::Unknown, Finding::Unconfirmed { text: &r.text }),

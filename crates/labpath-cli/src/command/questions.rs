@@ -1,0 +1,198 @@
+//! `labpath questions PROFILE | --person ID [--goal G]`: the facts a profile
+//! does not give that would change an answer, most decisive first. The same
+//! questions the web interview asks.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use labpath_engine::catalog::Catalog;
+use labpath_engine::profile::Profile;
+use labpath_engine::questions::{Answer, Question};
+use labpath_views::questions::{QuestionsView, view};
+
+use super::as_of;
+use crate::cli::{Cli, Format};
+use crate::{Exit, Failure};
+
+/// Arguments of `labpath questions`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The profile file (TOML, or JSON when it ends in `.json`).
+    #[arg(required_unless_present = "person", conflicts_with = "person")]
+    pub profile: Option<PathBuf>,
+    /// A person in the tracker: their latest profile version.
+    #[arg(long, value_name = "ID")]
+    pub person: Option<String>,
+    /// A named goal or credential ids; default: every credential.
+    #[arg(long, value_name = "GOAL")]
+    pub goal: Option<String>,
+    /// Read the rules in force on this day (YYYY-MM-DD); default today.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// Runs `labpath questions`.
+pub fn run(
+    cli: &Cli,
+    catalog: &Catalog,
+    args: &Args,
+    out: &mut dyn Write,
+) -> Result<Exit, Failure> {
+    let as_of = as_of(args.as_of.as_deref())?;
+    let profile = profile_of(
+        cli,
+        catalog,
+        args.profile.as_deref(),
+        args.person.as_deref(),
+    )?;
+    let questions = view(catalog, &profile, args.goal.as_deref(), as_of)
+        .map_err(|why| Failure::BadInput(format!("error: --goal: {why}")))?;
+    match args.format {
+        Format::Json => crate::json::write(out, &questions)?,
+        Format::Human => write_human(catalog, &questions, out)?,
+    }
+    Ok(Exit::Ok)
+}
+
+/// A profile from a file, or a person's latest stored version.
+pub fn profile_of(
+    cli: &Cli,
+    catalog: &Catalog,
+    file: Option<&std::path::Path>,
+    person: Option<&str>,
+) -> Result<Profile, Failure> {
+    match (file, person) {
+        (Some(path), _) => Ok(labpath_catalog::profile::load(path, catalog)?),
+        (None, Some(id)) => {
+            let id = super::store::id("--person", id)?;
+            super::store::with_store(cli, async |store| {
+                use labpath_store::Store;
+                let version = store
+                    .profile(id, None)
+                    .await
+                    .map_err(super::store::failure)?
+                    .ok_or_else(|| {
+                        Failure::BadInput(format!(
+                            "error: --person: person {id} has no profile yet: labpath person edit {id} --profile FILE"
+                        ))
+                    })?;
+                let text = serde_json::to_string(&version.profile)
+                    .map_err(|e| Failure::Internal(e.into()))?;
+                let name = format!("person {id}, profile version {}", version.version);
+                Ok(labpath_catalog::profile::from_text(
+                    &name,
+                    &text,
+                    labpath_catalog::parse::Format::Json,
+                    catalog,
+                )?)
+            })
+        }
+        (None, None) => Err(Failure::BadInput(
+            "error: give a profile file or --person ID".to_owned(),
+        )),
+    }
+}
+
+fn write_human(
+    catalog: &Catalog,
+    view: &QuestionsView,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let goal = view.goal.as_deref().unwrap_or("every credential");
+    if view.questions.is_empty() {
+        writeln!(
+            out,
+            "No question left for {goal}: no fact you could add would change an answer."
+        )?;
+        return Ok(());
+    }
+    let n = view.questions.len();
+    writeln!(
+        out,
+        "{n} {} would change an answer for {goal} (as of {}), most decisive first:",
+        if n == 1 { "question" } else { "questions" },
+        view.as_of
+    )?;
+    for (i, q) in view.questions.iter().enumerate() {
+        writeln!(out)?;
+        write_question(catalog, i + 1, q, out)?;
+    }
+    Ok(())
+}
+
+fn write_question(
+    catalog: &Catalog,
+    number: usize,
+    q: &Question,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    writeln!(out, "{number}. {}", q.ask)?;
+    let names: Vec<&str> = q
+        .credentials
+        .iter()
+        .filter_map(|id| catalog.credential(id.as_str()))
+        .map(|c| c.abbreviation.as_str())
+        .collect();
+    let settles = match q.settles {
+        0 => String::new(),
+        1 => "settles 1 answer; ".to_owned(),
+        n => format!("settles {n} answers; "),
+    };
+    writeln!(out, "   {settles}bears on {}", shorten(&names, 6))?;
+    writeln!(
+        out,
+        "   answer: {}   (key: {})",
+        answer_kind(&q.answer),
+        q.key
+    )?;
+    for line in wrap(&q.help, 92) {
+        writeln!(out, "   {line}")?;
+    }
+    Ok(())
+}
+
+fn shorten(names: &[&str], most: usize) -> String {
+    if names.len() <= most {
+        return names.join(", ");
+    }
+    format!(
+        "{} and {} more",
+        names[..most].join(", "),
+        names.len() - most
+    )
+}
+
+fn answer_kind(answer: &Answer) -> String {
+    match answer {
+        Answer::Choice { choices } => format!("one of {} choices", choices.len()),
+        Answer::Choices { choices } => format!("any of {} choices", choices.len()),
+        Answer::Country => "a country".to_owned(),
+        Answer::Countries => "one or more countries".to_owned(),
+        Answer::Date => "a date (YYYY-MM-DD)".to_owned(),
+        Answer::Number { unit } => format!("a number of {unit}"),
+        Answer::YesNo => "yes or no".to_owned(),
+        Answer::Form => "a few details (a form)".to_owned(),
+    }
+}
+
+/// Words into lines of at most `width` characters.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.len() + 1 + word.len() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
