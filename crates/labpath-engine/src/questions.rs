@@ -774,9 +774,7 @@ fn describe(
             Section::Education,
             format!("Has a US credential evaluation service evaluated your {}? To what US level?", degree(*i)),
             "Rules that need a US-equivalent degree read the level from an evaluation report. Leave it empty if you have none yet: the plan shows how to get one.".to_owned(),
-            Answer::Choice {
-                choices: choices(DegreeLevel::ALL, DegreeLevel::word, DegreeLevel::label),
-            },
+            Answer::Form,
             false,
         ),
         Slot::DegreeCredits(i) => (

@@ -351,6 +351,22 @@ fn ops() -> Vec<Op> {
         },
         Op {
             method: "get",
+            path: "/api/people/{person}/questions",
+            summary: "The facts the stored profile leaves open that would change an answer for a goal, most decisive first.",
+            body: None,
+            ok: 200,
+            response: schema("Questions"),
+            errors: &[401, 404, 422],
+            query: &[
+                (
+                    "goal",
+                    "a named goal or credential ids; default every credential",
+                ),
+                ("as_of", "YYYY-MM-DD"),
+            ],
+        },
+        Op {
+            method: "get",
             path: "/api/people/{person}/plan",
             summary: "A plan from the stored profile.",
             body: None,
@@ -779,6 +795,7 @@ pub fn build() -> Value {
                 "Evaluation": { "type": "object", "required": ["person", "as_of", "credentials"], "properties": { "credentials": { "type": "array", "items": { "type": "object", "required": ["id", "status", "routes", "provenance"] } } } },
                 "EvaluationSummary": { "type": "object", "required": ["person", "as_of", "view", "credentials"], "properties": { "view": { "const": "summary" }, "credentials": { "type": "array", "items": { "type": "object", "required": ["id", "abbreviation", "name", "status", "routes"], "additionalProperties": false, "properties": { "id": { "type": "string" }, "abbreviation": { "type": "string" }, "name": { "type": "string" }, "kind": { "type": "string" }, "level": { "type": "string" }, "jurisdiction": { "type": "string" }, "status": { "enum": ["held", "eligible", "unknown", "not_yet", "no_route"] }, "best_route": { "type": "string" }, "routes": { "type": "array", "items": { "type": "object", "required": ["id", "name", "in_force", "outcome"], "additionalProperties": false, "properties": { "id": { "type": "string" }, "name": { "type": "string" }, "in_force": { "type": "boolean" }, "outcome": { "enum": ["pass", "unknown", "fail"] }, "open_until": { "type": "string" } } } } } } } } },
                 "PlanRequest": { "type": "object", "required": ["profile", "goal"], "additionalProperties": false, "properties": { "profile": schema("Profile"), "goal": { "type": "string" }, "from": { "type": "string" }, "optimize": { "enum": ["time", "cost"] }, "samples": { "type": "integer", "minimum": 1, "maximum": 100000 }, "seed": { "type": "integer", "minimum": 0 } } },
+                "Questions": { "type": "object", "required": ["as_of", "questions"], "properties": { "as_of": { "type": "string" }, "goal": { "type": "string" }, "questions": { "type": "array", "items": { "type": "object", "required": ["key", "section", "ask", "help", "answer", "settles", "credentials", "sources", "assumable"], "properties": { "key": { "type": "string" }, "section": { "type": "string", "enum": ["about_you", "education", "coursework", "experience", "credentials", "english", "statements"] }, "ask": { "type": "string" }, "help": { "type": "string" }, "answer": { "type": "object", "required": ["type"], "properties": { "type": { "type": "string", "enum": ["choice", "choices", "country", "countries", "date", "number", "yes_no", "form"] }, "choices": { "type": "array", "items": { "type": "object", "required": ["value", "label"] } }, "unit": { "type": "string" } } }, "settles": { "type": "integer", "minimum": 0 }, "credentials": { "type": "array", "items": { "type": "string" } }, "sources": { "type": "array", "items": { "type": "string" } }, "assumable": { "type": "boolean" } } } } } },
                 "Plan": { "type": "object", "required": ["goal", "from", "chosen", "plans"], "properties": { "plans": { "type": "array", "items": { "type": "object", "required": ["p50", "p80", "p90", "steps", "fees"] } } } },
                 "NewPerson": { "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "type": "string" }, "profile": schema("Profile") } },
                 "Person": { "type": "object", "required": ["id", "name", "created_at", "profile_version"], "properties": { "id": { "type": "integer" }, "name": { "type": "string" }, "created_at": { "type": "string" }, "profile_version": { "type": "integer" }, "organization": { "type": ["integer", "null"] } } },

@@ -165,6 +165,8 @@ fn refused() -> Vec<Bad> {
         bad("a page size over the limit", "GET", "/api/applications?per_page=201", NoBody, 400, "bad_request", Some("per_page")),
         bad("a bad escape in a query", "GET", "/api/people?q=%zz", NoBody, 400, "bad_request", None),
         bad("a plan without a goal", "GET", "/api/people/{person}/plan", NoBody, 400, "bad_request", Some("goal")),
+        bad("questions for an unknown goal", "GET", "/api/people/{person}/questions?goal=work-mls-mars", NoBody, 422, "invalid", Some("goal")),
+        bad("questions as of a bad day", "GET", "/api/people/{person}/questions?as_of=2025-02-30", NoBody, 422, "invalid", Some("as_of")),
         // NUL characters (PostgreSQL refuses them in text).
         bad("a NUL in a name", "POST", "/api/people", json_body(json!({ "name": "Ana\u{0}Maria" })), 422, "invalid", Some("name")),
         bad("a NUL in a reminder", "POST", "/api/people/{person}/reminders", json_body(json!({ "due": "2030-01-01", "what": "call\u{0}" })), 422, "invalid", Some("what")),

@@ -118,6 +118,7 @@ fn cases() -> Vec<Case> {
         named("put", "/api/people/{person}/profile", "", |_| Some(profile())),
         named("get", "/api/people/{person}/eligibility", "?credential=ascp-mls", none),
         named("get", "/api/people/{person}/plan", "?goal=ascp-mls&samples=20", none),
+        named("get", "/api/people/{person}/questions", "?goal=work-mls-ny", none),
         named("get", "/api/people/{person}/status", "", none),
         named("get", "/api/people/{person}/applications", "?per_page=200", none),
         named("post", "/api/people/{person}/applications", "", |_| Some(json!({ "step": STEP }))),

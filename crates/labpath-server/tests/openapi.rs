@@ -425,6 +425,14 @@ async fn every_operation_answers_a_valid_call_as_documented() {
         None,
     )
     .await;
+    f.call(
+        "get",
+        "/api/people/{person}/questions",
+        &[p],
+        "?goal=work-mls-ny",
+        None,
+    )
+    .await;
     let open = json!({ "step": STEP, "reference": "FLOW-1" });
     let app = f
         .call(

@@ -96,3 +96,14 @@ pub fn resolve(catalog: &Catalog, text: &str) -> Result<ResolvedGoal, String> {
         work_state: None,
     })
 }
+
+/// The catalog's goal for working as a technologist in a state (the first
+/// goal naming that work state), for a person who chose a state but no goal.
+pub fn for_work_state(catalog: &Catalog, state: &str) -> Option<String> {
+    let code = Code::parse(state).ok()?;
+    catalog
+        .goals()
+        .iter()
+        .find(|g| g.work_state == Some(code))
+        .map(|g| g.id.as_str().to_owned())
+}

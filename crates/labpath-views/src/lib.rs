@@ -7,5 +7,7 @@
 pub mod explain;
 pub mod goal;
 pub mod json;
+pub mod profile_form;
 pub mod questions;
+pub mod standing;
 pub mod svg;

@@ -54,6 +54,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/people/{person}/eligibility", get(people::eligibility))
         .route("/api/people/{person}/plan", get(people::plan))
+        .route("/api/people/{person}/questions", get(people::questions))
         .route("/api/people/{person}/status", get(tracker::person_status))
         .route(
             "/api/people/{person}/applications",

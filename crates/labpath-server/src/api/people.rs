@@ -208,6 +208,32 @@ pub async fn eligibility(
     evaluation_response(&state, &profile, &q)
 }
 
+/// `GET /api/people/{person}/questions` query.
+#[derive(Debug, Deserialize)]
+pub struct QuestionsQuery {
+    /// A named goal or credential ids; absent: every credential.
+    goal: Option<String>,
+    /// The day the rules are read as of (default today).
+    as_of: Option<String>,
+}
+
+/// `GET /api/people/{person}/questions?goal=...`: the facts the stored
+/// profile leaves open that would change an answer, most decisive first.
+pub async fn questions(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PathParams(id): PathParams<String>,
+    QueryParams(q): QueryParams<QuestionsQuery>,
+) -> ApiResult<Json<labpath_views::questions::QuestionsView>> {
+    let person = visible_person(&state, &me, &id).await?;
+    let profile = require_profile(&state, person.id).await?;
+    let as_of = super::day(q.as_of.as_deref(), "as_of")?;
+    let goal = q.goal.as_deref().map(str::trim).filter(|g| !g.is_empty());
+    labpath_views::questions::view(&state.catalog, &profile, goal, as_of)
+        .map(Json)
+        .map_err(|why| ApiError::invalid(why).at("goal"))
+}
+
 /// `GET /api/people/{person}/plan` query.
 #[derive(Debug, Deserialize)]
 pub struct PlanQuery {

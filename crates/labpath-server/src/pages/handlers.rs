@@ -217,7 +217,7 @@ pub async fn add_person(
             );
         }
         let person = ops::add_person(state.store(), &me.actor(), name, me.org()).await?;
-        see_other(&format!("/people/{}/profile", person.id))
+        see_other(&format!("/people/{}/interview", person.id))
     }
     .await;
     respond(&state, result)
@@ -228,16 +228,18 @@ pub async fn person(
     State(state): State<AppState>,
     Caller(me): Caller,
     PathParams(id): PathParams<String>,
+    query: Q,
 ) -> Response {
     let result = async {
         let person = visible_person(&state, &me, &id).await?;
         let profile = stored_profile(&state, person.id).await?;
-        let eligibility = match &profile {
-            Some(p) => {
-                let e = labpath_engine::eval::evaluate(&state.catalog, p, Date::today());
-                let view = labpath_views::json::evaluation(&state.catalog, p, &e);
-                Some(serde_json::to_value(&view).map_err(ApiError::internal)?)
-            }
+        let standing = match &profile {
+            Some(p) => Some(labpath_views::standing::standing(
+                &state.catalog,
+                p,
+                q(&query, "goal"),
+                Date::today(),
+            )),
             None => None,
         };
         let (_, records) = records(&state, &me, Some(person.id)).await?;
@@ -263,7 +265,7 @@ pub async fn person(
                 "frame": Frame::of(&state, &me),
                 "person": person,
                 "has_profile": profile.is_some(),
-                "eligibility": eligibility,
+                "standing": standing,
                 "applications": records.applications,
                 "alerts": alerts,
                 "steps": steps,

@@ -7,6 +7,7 @@
 //! lost). Every form carries the CSRF token.
 
 mod handlers;
+mod interview;
 
 use std::collections::BTreeMap;
 
@@ -34,6 +35,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("people.html", include_str!("../../templates/people.html")),
     ("person.html", include_str!("../../templates/person.html")),
     ("profile.html", include_str!("../../templates/profile.html")),
+    (
+        "interview.html",
+        include_str!("../../templates/interview.html"),
+    ),
     (
         "eligibility.html",
         include_str!("../../templates/eligibility.html"),
@@ -359,6 +364,11 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/people/{person}/profile",
             get(h::profile_form).post(h::save_profile),
+        )
+        .route("/people/{person}/interview", get(interview::start))
+        .route(
+            "/people/{person}/interview/{step}",
+            get(interview::step).post(interview::save),
         )
         .route("/people/{person}/eligibility", get(h::eligibility))
         .route("/people/{person}/plan", get(h::plan))

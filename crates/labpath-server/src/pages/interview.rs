@@ -1,0 +1,301 @@
+//! The guided interview: a person tells labpath their situation one part at
+//! a time (about you, education, experience...), then answers the questions
+//! the engine still has for their goal. Every saved step is a profile
+//! version; a refused step comes back as typed, each problem next to its
+//! field, and nothing is stored.
+
+use std::collections::BTreeMap;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use labpath_engine::profile::Profile;
+use labpath_engine::units::Date;
+use labpath_store::model::Person;
+use labpath_store::ops;
+use labpath_views::profile_form::{self, STEPS, Values};
+use serde_json::{Value, json};
+
+use super::{Caller, Frame, PageResult, Posted, html_status, respond, see_other};
+use crate::api::visible_person;
+use crate::auth::Principal;
+use crate::error::ApiError;
+use crate::extract::{FormBody, PathParams, QueryParams};
+use crate::state::AppState;
+
+type Q = QueryParams<std::collections::HashMap<String, String>>;
+
+/// The profile document as stored, or a new one with the person's name.
+async fn document(state: &AppState, person: &Person) -> Result<Value, ApiError> {
+    Ok(match state.store().profile(person.id, None).await? {
+        Some(v) => v.profile,
+        None => json!({ "person": { "name": person.name } }),
+    })
+}
+
+/// The goal the interview works toward: the one asked for, else the
+/// catalog's goal for the person's work state.
+fn goal_of(state: &AppState, query: &Q, doc: &Value) -> Option<String> {
+    if let Some(g) = query
+        .0
+        .get("goal")
+        .map(|g| g.trim())
+        .filter(|g| !g.is_empty())
+    {
+        return Some(g.to_owned());
+    }
+    let work_state = doc["person"]["work_state"].as_str()?;
+    labpath_views::goal::for_work_state(&state.catalog, work_state)
+}
+
+fn profile_of(state: &AppState, doc: &Value) -> Option<Profile> {
+    let text = serde_json::to_string(doc).ok()?;
+    labpath_catalog::profile::from_text(
+        "profile",
+        &text,
+        labpath_catalog::parse::Format::Json,
+        &state.catalog,
+    )
+    .ok()
+}
+
+/// The steps to walk: coursework only when some question asks for it or
+/// the person already gave some.
+fn steps(state: &AppState, doc: &Value, goal: Option<&str>) -> Vec<&'static str> {
+    let has_courses = doc["coursework"].as_array().is_some_and(|a| !a.is_empty());
+    let asked = profile_of(state, doc).is_some_and(|p| {
+        labpath_views::questions::view(&state.catalog, &p, goal, Date::today())
+            .is_ok_and(|v| v.questions.iter().any(|q| q.key == "coursework"))
+    });
+    STEPS
+        .iter()
+        .copied()
+        .filter(|s| *s != "coursework" || has_courses || asked)
+        .collect()
+}
+
+fn values_of(form: &FormBody) -> Values {
+    let mut values = Values::new();
+    for (k, v) in &form.0 {
+        values.entry(k.clone()).or_default().push(v.clone());
+    }
+    values
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render(
+    state: &AppState,
+    me: &Principal,
+    person: &Person,
+    step: &str,
+    doc: &Value,
+    goal: Option<&str>,
+    typed: Option<(&Values, &BTreeMap<String, String>)>,
+    status: StatusCode,
+) -> PageResult {
+    let walk = steps(state, doc, goal);
+    let next = walk
+        .iter()
+        .skip_while(|s| **s != step)
+        .nth(1)
+        .copied()
+        .unwrap_or("questions");
+    let nav: Vec<Value> = walk
+        .iter()
+        .map(|s| {
+            let title = profile_form::section(&state.catalog, s).map_or("Questions", |x| x.title);
+            json!({ "step": s, "title": title, "current": *s == step })
+        })
+        .collect();
+    let goal_q = goal
+        .map(|g| format!("?goal={}", super::encode(g)))
+        .unwrap_or_default();
+    let mut context = json!({
+        "frame": Frame::of(state, me),
+        "person": person,
+        "step": step,
+        "next": next,
+        "nav": nav,
+        "goal": goal,
+        "goal_q": goal_q,
+        "countries": profile_form::countries(),
+        "problems": typed.map(|(_, p)| p.len()).unwrap_or(0),
+        "problem_list": typed.map(|(_, p)| p.iter().map(|(k, v)| json!({ "field": k, "message": v })).collect::<Vec<_>>()).unwrap_or_default(),
+    });
+    if step == "questions" {
+        let profile = profile_of(state, doc);
+        let view = match &profile {
+            Some(p) => Some(
+                labpath_views::questions::view(&state.catalog, p, goal, Date::today())
+                    .map_err(|why| ApiError::invalid(why).at("goal"))?,
+            ),
+            None => None,
+        };
+        let problems = typed.map(|(_, p)| p.clone()).unwrap_or_default();
+        let values = typed.map(|(v, _)| v.clone()).unwrap_or_default();
+        let questions: Vec<Value> = view
+            .iter()
+            .flat_map(|v| &v.questions)
+            .map(|q| {
+                let name = format!("q.{}", q.key);
+                json!({
+                    "q": q,
+                    "name": name,
+                    "value": values.get(&name).and_then(|v| v.first()).cloned().unwrap_or_default(),
+                    "values": values.get(&name).cloned().unwrap_or_default(),
+                    "problem": problems.get(&name),
+                    "step": profile_form::step_of(&q.key),
+                    "credentials": q.credentials.iter().filter_map(|c| state.catalog.credential(c.as_str())).map(|c| c.abbreviation.as_str()).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        context["questions"] = json!(questions);
+        context["goal_name"] = json!(view.as_ref().and_then(|v| v.goal.clone()));
+        return html_status(state, status, "interview.html", context);
+    }
+    let section = profile_form::section(&state.catalog, step)
+        .ok_or_else(|| ApiError::not_found(format!("no interview step `{step}`")))?;
+    let rows = match typed {
+        Some((values, problems)) => {
+            let count = profile_form::row_count(&section, values);
+            profile_form::rows(&section, values, problems, count)
+        }
+        None => profile_form::rows_from_profile(&section, doc),
+    };
+    context["section"] = json!(section);
+    context["rows"] = json!(rows);
+    html_status(state, status, "interview.html", context)
+}
+
+/// `GET /people/{person}/interview/{step}`.
+pub async fn step(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    PathParams((id, step)): PathParams<(String, String)>,
+    query: Q,
+) -> Response {
+    let result = async {
+        let person = visible_person(&state, &me, &id).await?;
+        let doc = document(&state, &person).await?;
+        let goal = goal_of(&state, &query, &doc);
+        render(
+            &state,
+            &me,
+            &person,
+            &step,
+            &doc,
+            goal.as_deref(),
+            None,
+            StatusCode::OK,
+        )
+    }
+    .await;
+    respond(&state, result)
+}
+
+/// `GET /people/{person}/interview`: the first step.
+pub async fn start(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    PathParams(id): PathParams<String>,
+) -> Response {
+    let result = async {
+        let person = visible_person(&state, &me, &id).await?;
+        see_other(&format!("/people/{}/interview/about", person.id))
+    }
+    .await;
+    respond(&state, result)
+}
+
+/// `POST /people/{person}/interview/{step}`: reads the step, saves a new
+/// profile version when it changed, and goes on to the next step.
+pub async fn save(
+    State(state): State<AppState>,
+    PathParams((id, step)): PathParams<(String, String)>,
+    query: Q,
+    Posted { me, form }: Posted<FormBody>,
+) -> Response {
+    let result = async {
+        let person = visible_person(&state, &me, &id).await?;
+        let doc = document(&state, &person).await?;
+        let goal = goal_of(&state, &query, &doc);
+        let values = values_of(&form);
+        let today = Date::today();
+        let read = if step == "questions" {
+            let profile = profile_of(&state, &doc);
+            let questions = match &profile {
+                Some(p) => {
+                    labpath_views::questions::view(&state.catalog, p, goal.as_deref(), today)
+                        .map(|v| v.questions)
+                        .unwrap_or_default()
+                }
+                None => Vec::new(),
+            };
+            profile_form::answer_questions(&questions, &values, &doc, today)
+        } else {
+            let section = profile_form::section(&state.catalog, &step)
+                .ok_or_else(|| ApiError::not_found(format!("no interview step `{step}`")))?;
+            profile_form::read(&section, &values, &doc, today)
+        };
+        let new_doc = match read.and_then(|d| checked(&state, d)) {
+            Ok(d) => d,
+            Err(problems) => {
+                return render(
+                    &state,
+                    &me,
+                    &person,
+                    &step,
+                    &doc,
+                    goal.as_deref(),
+                    Some((&values, &problems)),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                );
+            }
+        };
+        if new_doc != doc {
+            ops::record_profile(state.store(), &me.actor(), person.id, new_doc.clone()).await?;
+        }
+        let goal = goal_of(&state, &query, &new_doc);
+        let goal_q = goal
+            .as_deref()
+            .map(|g| format!("?goal={}", super::encode(g)))
+            .unwrap_or_default();
+        let walk = steps(&state, &new_doc, goal.as_deref());
+        let next = if step == "questions" {
+            "questions"
+        } else {
+            walk.iter()
+                .skip_while(|s| **s != step)
+                .nth(1)
+                .copied()
+                .unwrap_or("questions")
+        };
+        see_other(&format!("/people/{}/interview/{next}{goal_q}", person.id))
+    }
+    .await;
+    respond(&state, result)
+}
+
+/// The document read back as a profile with the catalog, so only a valid
+/// profile is stored; the catalog's problems are shown at the top.
+fn checked(state: &AppState, doc: Value) -> Result<Value, BTreeMap<String, String>> {
+    let text = serde_json::to_string(&doc).unwrap_or_default();
+    match labpath_catalog::profile::from_text(
+        "profile",
+        &text,
+        labpath_catalog::parse::Format::Json,
+        &state.catalog,
+    ) {
+        Ok(profile) => serde_json::to_value(&profile).map_err(|e| {
+            BTreeMap::from([(
+                "".to_owned(),
+                format!("the profile could not be written: {e}"),
+            )])
+        }),
+        Err(d) => Err(d
+            .0
+            .iter()
+            .map(|p| (p.field.clone().unwrap_or_default(), p.message.clone()))
+            .collect()),
+    }
+}
