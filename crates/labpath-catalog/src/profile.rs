@@ -22,6 +22,24 @@ pub fn load(path: &Path, catalog: &Catalog) -> Result<Profile, Diagnostics> {
     from_text(&name, &text, Format::from_name(&name), catalog)
 }
 
+/// In TOML a key written after a `[table]` header belongs to that table, so
+/// `declarations = [...]` at the end of a file lands in the last table: the
+/// message says where it goes instead of only "unknown field".
+fn top_level_hint(mut d: Diagnostic) -> Diagnostic {
+    for key in ["declarations", "declined"] {
+        let inside_table = d
+            .field
+            .as_deref()
+            .is_some_and(|f| f.contains('.') || f.contains('['));
+        if inside_table && d.message.contains(&format!("unknown field `{key}`")) {
+            d.message.push_str(&format!(
+                "; `{key}` is a top-level key: in TOML a key after a [table] header belongs to that table, so write `{key} = [...]` above the first [table] line"
+            ));
+        }
+    }
+    d
+}
+
 /// Parses and checks a profile held in memory.
 pub fn from_text(
     name: &str,
@@ -29,7 +47,7 @@ pub fn from_text(
     format: Format,
     catalog: &Catalog,
 ) -> Result<Profile, Diagnostics> {
-    let profile: Profile = parse(name, text, format)?;
+    let profile: Profile = parse(name, text, format).map_err(top_level_hint)?;
     let problems = check(name, text, &profile, catalog);
     if problems.is_empty() {
         Ok(profile)
