@@ -809,10 +809,8 @@ fn shape_row(
                 return Err(("date", "record an exam once you have sat it".to_owned()));
             }
         }
-        "english" => {
-            if day(&row, "date").is_some_and(|d| d > today) {
-                return Err(("date", "record a test once you have taken it".to_owned()));
-            }
+        "english" if day(&row, "date").is_some_and(|d| d > today) => {
+            return Err(("date", "record a test once you have taken it".to_owned()));
         }
         _ => {}
     }
