@@ -242,7 +242,7 @@ pub fn questions(
     let scope = scope(catalog, goal, profile.person.work_state);
     let base = decisions(catalog, profile, goal, &scope, as_of);
     let mut asked = Vec::new();
-    for slot in slots(catalog, profile, goal, &scope) {
+    for slot in slots(profile, goal, &scope) {
         let variants = answers(&slot, catalog, profile, as_of);
         let outcomes: Vec<Vec<Decision>> = variants
             .iter()
@@ -344,7 +344,6 @@ fn key(slot: &Slot<'_>) -> String {
 
 /// Every fact the profile leaves open that some rule in scope reads.
 fn slots<'c>(
-    catalog: &'c Catalog,
     profile: &Profile,
     goal: Option<&'c Requirement>,
     scope: &[&'c Credential],
@@ -416,7 +415,6 @@ fn slots<'c>(
             declared(&route.requires);
         }
     }
-    let _ = catalog;
     out
 }
 
@@ -685,7 +683,12 @@ fn english_answers(catalog: &Catalog, as_of: Date) -> Vec<crate::profile::Englis
     out
 }
 
-fn choices<T: Copy>(all: &[T], word: fn(T) -> String, label: fn(T) -> &'static str) -> Vec<Choice> {
+/// A vocabulary's values as choices: the word stored, the words shown.
+pub fn choices<T: Copy>(
+    all: &[T],
+    word: fn(T) -> String,
+    label: fn(T) -> &'static str,
+) -> Vec<Choice> {
     all.iter()
         .map(|v| Choice {
             value: word(*v),

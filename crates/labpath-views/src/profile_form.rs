@@ -19,7 +19,7 @@ use labpath_engine::vocab::{
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-pub use labpath_engine::questions::Choice;
+pub use labpath_engine::questions::{Choice, choices};
 
 /// The longest text one field takes; longer is refused, with its field.
 pub const MAX_FIELD: usize = 300;
@@ -82,15 +82,6 @@ pub struct Section {
     pub row: &'static str,
     /// The fields.
     pub fields: Vec<Field>,
-}
-
-fn choices<T: Copy>(all: &[T], word: fn(T) -> String, label: fn(T) -> &'static str) -> Vec<Choice> {
-    all.iter()
-        .map(|v| Choice {
-            value: word(*v),
-            label: label(*v).to_owned(),
-        })
-        .collect()
 }
 
 fn field(name: &'static str, label: &'static str, kind: Kind) -> Field {
