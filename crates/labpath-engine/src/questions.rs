@@ -574,6 +574,12 @@ fn education_answers(profile: &Profile, as_of: Date) -> Vec<Profile> {
         evaluation: None,
     };
     let mut out = Vec::new();
+    // Schooling short of a degree: rules that need a degree fail on it.
+    for level in [DegreeLevel::HighSchool, DegreeLevel::Diploma] {
+        let mut p = profile.clone();
+        p.education = vec![degree(level, FieldArea::NonScience, Code::US)];
+        out.push(p);
+    }
     for level in [DegreeLevel::Associate, DegreeLevel::Bachelor] {
         for field in [FieldArea::MedicalLaboratoryScience, FieldArea::NonScience] {
             let mut p = profile.clone();
@@ -581,6 +587,16 @@ fn education_answers(profile: &Profile, as_of: Date) -> Vec<Profile> {
             out.push(p);
         }
     }
+    // A degree earned abroad, which the international routes ask for.
+    let mut abroad = degree(
+        DegreeLevel::Bachelor,
+        FieldArea::MedicalLaboratoryScience,
+        Code::PH,
+    );
+    abroad.accreditation = Some(SchoolAccreditation::Ministry);
+    let mut p = profile.clone();
+    p.education = vec![abroad];
+    out.push(p);
     out
 }
 

@@ -339,6 +339,8 @@ impl Code {
     pub const US: Code = Code(*b"US");
     /// Canada (also California as a state code; context tells which).
     pub const CA: Code = Code(*b"CA");
+    /// The Philippines, where many foreign-trained applicants studied.
+    pub const PH: Code = Code(*b"PH");
 }
 
 /// A text that is not a two-letter code.

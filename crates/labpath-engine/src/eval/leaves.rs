@@ -425,10 +425,17 @@ fn credits<'c>(ctx: &Ctx<'c, '_>, r: &'c CreditsReq) -> (Outcome, Finding<'c>) {
         .fold(None, |best: Option<Hours>, h| {
             Some(best.map_or(h, |b| if h > b { h } else { b }))
         });
+    // A degree whose credits are not stated may be the one that reaches
+    // the threshold, so a shortfall is only final when every degree is counted.
+    let all_counted = ctx
+        .profile
+        .education
+        .iter()
+        .all(|e| e.semester_hours.is_some());
     let outcome = match have {
         Some(h) if h.reaches(r.min_semester_hours) => Outcome::Pass,
-        Some(_) => Outcome::Fail,
-        None => Outcome::Unknown,
+        Some(_) if all_counted => Outcome::Fail,
+        _ => Outcome::Unknown,
     };
     (
         outcome,
