@@ -6,11 +6,18 @@
 //!
 //! The tests act as a person would: they type, press Tab and Enter, choose
 //! options and click buttons and links. They read the page through
-//! WebDriver and never run a script in it.
+//! WebDriver; the only scripts run in a page are the layout and
+//! accessibility checks of `look` (the page's width, and axe-core from
+//! `tests/axe`, installed by npm).
 //!
-//! Without Chromium or chromedriver the tests say so and pass, except with
-//! `CI=true`, where they fail: CI must not pass by testing nothing
-//! (`.ci/run` installs both).
+//! `look` sees each page at a phone's width (390 px) and a desktop's
+//! (1280 px): nothing may scroll sideways, and axe-core may find no serious
+//! or critical violation. With `LABPATH_SCREENSHOTS=DIR` it also saves the
+//! pages the README shows (`docs/screenshots/`).
+//!
+//! Without Chromium, chromedriver or axe-core the tests say so and pass,
+//! except with `CI=true`, where they fail: CI must not pass by testing
+//! nothing (`.ci/run` installs all three).
 
 #![allow(
     clippy::expect_used,
@@ -138,6 +145,7 @@ where
             "args": [
                 "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-background-networking", "--window-size=1280,1000",
+                "--lang=en-US", "--hide-scrollbars",
             ],
         },
     });
@@ -179,6 +187,133 @@ async fn keep_the_last_page(c: &Client) {
         "the last page is in {}.png and .html",
         stem.display()
     );
+}
+
+// ---- how a page looks ----------------------------------------------------
+
+/// The widths every page is seen at: a phone's and a desktop's.
+const WIDTHS: [(u32, u32); 2] = [(390, 844), (1280, 1000)];
+
+/// The pages the README shows, by the name `look` is given.
+const SCREENSHOTS: [&str; 3] = ["interview", "person", "plan"];
+
+/// axe-core's script, from `tests/axe/node_modules` (`npm ci` there);
+/// `None` with a notice outside CI when it is not installed.
+fn axe_script() -> Option<&'static str> {
+    static SCRIPT: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    SCRIPT
+        .get_or_init(|| {
+            let file = concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/axe/node_modules/axe-core/axe.min.js"
+            );
+            match std::fs::read_to_string(file) {
+                Ok(text) => Some(text),
+                Err(e) => {
+                    let notice = format!(
+                        "{file}: {e}; run `npm ci --prefix crates/labpath-server/tests/axe`"
+                    );
+                    if std::env::var("CI").is_ok_and(|v| v == "true") {
+                        panic!("CI=true and {notice}");
+                    }
+                    let _ = writeln!(std::io::stderr(), "no accessibility check: {notice}");
+                    None
+                }
+            }
+        })
+        .as_deref()
+}
+
+/// Sees the page at each of `WIDTHS`: it must not scroll sideways and
+/// axe-core must find no serious or critical violation. Leaves the window
+/// at the desktop width.
+async fn look(c: &Client, name: &str) {
+    let page = path(c).await;
+    for (width, height) in WIDTHS {
+        c.set_window_size(width, height).await.unwrap();
+        let sizes = c
+            .execute(
+                "return [document.documentElement.scrollWidth, window.innerWidth];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (scroll, inner) = (sizes[0].as_u64().unwrap(), sizes[1].as_u64().unwrap());
+        assert!(
+            inner <= u64::from(width),
+            "{page}: the window is {inner} px wide, not {width}"
+        );
+        if scroll > inner {
+            let wide = c
+                .execute(
+                    "return [...document.querySelectorAll('body *')]
+                       .filter(e => e.getBoundingClientRect().right > window.innerWidth
+                         && [...e.children].every(k => k.getBoundingClientRect().right <= window.innerWidth))
+                       .slice(0, 5)
+                       .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')
+                         + ' `' + (e.textContent || '').trim().slice(0, 40) + '`');",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            panic!(
+                "{page} at {width} px: the page is {scroll} px wide and scrolls sideways; \
+                 too wide: {wide}"
+            );
+        }
+        if let Some(axe) = axe_script() {
+            let loaded = c
+                .execute("return typeof axe !== 'undefined';", vec![])
+                .await
+                .unwrap();
+            if loaded != serde_json::Value::Bool(true) {
+                c.execute(axe, vec![]).await.unwrap();
+            }
+            let found = c
+                .execute_async(
+                    "const done = arguments[arguments.length - 1];
+                     axe.run(document, { resultTypes: ['violations'] }).then(
+                       r => done(r.violations
+                         .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                         .map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at '
+                           + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))),
+                       e => done(['axe-core failed: ' + e]));",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            let found: Vec<String> = serde_json::from_value(found).unwrap();
+            assert!(
+                found.is_empty(),
+                "{page} at {width} px: axe-core finds\n{}",
+                found.join("\n")
+            );
+        }
+        if let Ok(dir) = std::env::var("LABPATH_SCREENSHOTS")
+            && SCREENSHOTS.contains(&name)
+        {
+            screenshot(c, Path::new(&dir), name, width).await;
+        }
+    }
+    let (width, height) = WIDTHS[1];
+    c.set_window_size(width, height).await.unwrap();
+}
+
+/// The whole page (up to 4,000 px tall) as `DIR/NAME-WIDTH.png`.
+async fn screenshot(c: &Client, dir: &Path, name: &str, width: u32) {
+    let tall = c
+        .execute("return document.documentElement.scrollHeight;", vec![])
+        .await
+        .unwrap()
+        .as_u64()
+        .unwrap_or(1000)
+        .min(4000);
+    c.set_window_size(width, u32::try_from(tall).unwrap_or(4000))
+        .await
+        .unwrap();
+    let png = c.screenshot().await.unwrap();
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join(format!("{name}-{width}.png")), png).unwrap();
 }
 
 // ---- what a person does ----------------------------------------------------
@@ -400,6 +535,41 @@ async fn assert_labelled(c: &Client) {
     }
 }
 
+/// The CSS selector of the form field named `name` (`education.0.title`).
+fn named(name: &str) -> String {
+    format!("[name=\"{name}\"]")
+}
+
+/// Types into the interview's field `name`.
+async fn fill(c: &Client, name: &str, text: &str) {
+    type_into(c, &named(name), text).await;
+}
+
+/// Chooses `value` in the interview's list `name`.
+async fn pick(c: &Client, name: &str, value: &str) {
+    choose(c, &named(name), value).await;
+}
+
+/// Ticks the box `value` of the interview's choices `name`.
+async fn tick(c: &Client, name: &str, value: &str) {
+    find(c, &format!("input[name=\"{name}\"][value=\"{value}\"]"))
+        .await
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Types a day (`2022-05-31`) into a date field with the keyboard, in the
+/// month, day, year order Chromium shows for `--lang=en-US`, and checks the
+/// field holds that day.
+async fn type_date(c: &Client, name: &str, day: &str) {
+    let (year, rest) = day.split_at(4);
+    let (month, date) = (&rest[1..3], &rest[4..6]);
+    fill(c, name, &format!("{month}{date}{year}")).await;
+    let held = find(c, &named(name)).await.prop("value").await.unwrap();
+    assert_eq!(held.as_deref(), Some(day), "the date field {name}");
+}
+
 /// Logs in through the form on the login page the browser is on.
 async fn log_in(c: &Client, password: &str) {
     wait_page(c, "Log in").await;
@@ -456,12 +626,15 @@ async fn an_admin_walks_from_a_new_person_to_a_sent_document_on_the_dashboard() 
         log_in(&c, PASSWORD).await;
         wait_page(&c, "People").await;
         assert_labelled(&c).await;
+        look(&c, "people-admin").await;
 
         let id = add_person(&c, "Ana Reyes").await;
+        look(&c, "profile").await;
         write_the_profile(&c).await;
         wait_page(&c, "Ana Reyes").await;
         assert_eq!(path(&c).await, format!("/people/{id}"));
         assert_labelled(&c).await;
+        look(&c, "person-admin").await;
         see_the_eligibility_table(&c).await;
         save_the_profile_again(&c, "Ana Reyes").await;
 
@@ -534,6 +707,7 @@ async fn see_the_eligibility_table(c: &Client) {
 async fn see_one_credential_in_detail(c: &Client) {
     click_link(c, "MLS(ASCP)").await;
     wait_page(c, "Eligibility of Ana Reyes").await;
+    look(c, "eligibility").await;
     assert!(path(c).await.ends_with("/eligibility?credential=ascp-mls"));
     let heading = find(c, "section.credential h2").await.text().await.unwrap();
     assert!(heading.starts_with("MLS(ASCP): "), "{heading}");
@@ -642,6 +816,7 @@ async fn make_a_plan(c: &Client) {
         }
     }
     assert_labelled(c).await;
+    look(c, "plan-admin").await;
 }
 
 /// Every amount in `text` reads as dollars: `$1995` or `$12.50`, never
@@ -696,6 +871,7 @@ async fn send_a_document(c: &Client) {
     let history = find(c, "ol.history").await.text().await.unwrap();
     assert!(history.contains("document"), "{history}");
     assert_labelled(c).await;
+    look(c, "application").await;
 }
 
 /// On the application page: a zip file is refused with a message at the
@@ -779,6 +955,7 @@ async fn see_the_dashboard(c: &Client) {
     }
     let caption = find(c, "table caption").await.text().await.unwrap();
     assert!(caption.starts_with("1 candidate,"), "{caption}");
+    look(c, "dashboard").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -796,6 +973,7 @@ async fn a_refused_profile_shows_each_problem_and_keeps_the_typed_text() {
 field = \"medical_laboratory_science\"\ncountry = \"PH\"\ncompleted = 2022-13-40\n";
         let problems = refused(&c, "Bea Santos", bad_day).await;
         assert!(problems.contains("line 10"), "{problems}");
+        look(&c, "profile-refused").await;
 
         let fixed_day = bad_day.replace("2022-13-40", "2022-05-31");
         let unknown =
@@ -842,6 +1020,7 @@ async fn server_mode_asks_for_a_login_refuses_a_wrong_password_and_logs_out() {
         wait_page(&c, "Log in").await;
         assert_eq!(path(&c).await, "/login?next=/people");
         assert_labelled(&c).await;
+        look(&c, "login").await;
         tab_to(&c, "input#email").await;
         press(&c, Key::Tab).await;
         assert_eq!(focused(&c).await, "input#password");
@@ -851,6 +1030,7 @@ async fn server_mode_asks_for_a_login_refuses_a_wrong_password_and_logs_out() {
         log_in(&c, "not the password").await;
         let error = wait_text(&c, "#login-error", "").await;
         assert!(!error.is_empty(), "no error shown");
+        look(&c, "login-refused").await;
         wait_page(&c, "Log in").await;
         let email = find(&c, "#email").await.prop("value").await.unwrap();
         assert_eq!(email.as_deref(), Some(EMAIL), "the email was not kept");
@@ -892,6 +1072,7 @@ async fn local_mode_opens_without_login_on_the_people_list_then_the_overview() {
         assert!(path(&c).await.starts_with("/people/"));
         wait_text(&c, "#elig", "Where you stand").await;
         assert_labelled(&c).await;
+        look(&c, "overview").await;
 
         read_a_credential_string(&c).await;
 
@@ -900,8 +1081,235 @@ async fn local_mode_opens_without_login_on_the_people_list_then_the_overview() {
         c.goto(&format!("{base}/people/{id}/ce")).await.unwrap();
         wait_page(&c, "Continuing education of Cy Lopez").await;
         assert_labelled(&c).await;
+        look(&c, "ce").await;
+
+        // A page that is not there is readable too.
+        c.goto(&format!("{base}/people/999")).await.unwrap();
+        look(&c, "not-found").await;
     })
     .await;
+    drop(server);
+}
+
+/// A medical technology graduate from the Philippines with two years of
+/// hospital work, who wants to work in New York, tells labpath her story
+/// through the interview (clicks and typing only), sees where she stands and
+/// gets a plan. What she told evaluates exactly as the example profile of
+/// that person does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_graduate_from_abroad_tells_her_story_through_the_interview_and_gets_a_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(Database::Local(dir.path().to_path_buf())).await;
+    let base = server.url("");
+    let id = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let seen = id.clone();
+    in_browser(|c| async move {
+        c.goto(&format!("{base}/people")).await.unwrap();
+        look(&c, "people").await;
+        wait_page(&c, "People").await;
+        tab_to(&c, "input#name").await;
+        type_text(&c, "Maria Santos").await;
+        submit(&c).await;
+        wait_page(&c, "Tell us about you").await;
+        let at = path(&c).await;
+        assert!(at.ends_with("/interview/about"), "{at}");
+        *seen.lock().unwrap() = at
+            .trim_start_matches("/people/")
+            .trim_end_matches("/interview/about")
+            .to_owned();
+        assert_labelled(&c).await;
+        look(&c, "interview-about").await;
+
+        fill(&c, "about.citizenship", "Philippines").await;
+        fill(&c, "about.residence_country", "Philippines").await;
+        type_date(&c, "about.residence_since", "2000-03-14").await;
+        pick(&c, "about.work_state", "NY").await;
+        click_button(&c, "Save and continue").await;
+
+        wait_text(&c, "main h2", "Education").await;
+        fill(&c, "education.0.title", "BS Medical Technology").await;
+        pick(&c, "education.0.level", "bachelor").await;
+        pick(&c, "education.0.field", "medical_laboratory_science").await;
+        fill(&c, "education.0.country", "Philippines").await;
+        fill(
+            &c,
+            "education.0.institution",
+            "a CHED-recognized university",
+        )
+        .await;
+        type_date(&c, "education.0.completed", "2022-05-31").await;
+        pick(&c, "education.0.accreditation", "ministry").await;
+        fill(&c, "education.0.semester_hours", "190").await;
+        look(&c, "interview").await;
+        click_button(&c, "Save and continue").await;
+
+        // New York does not ask for coursework, so the walk goes on to the
+        // programs; she tells it anyway, from the steps list.
+        wait_text(&c, "main h2", "Training programs").await;
+        click_link(&c, "Coursework (optional)").await;
+        wait_text(&c, "main h2", "Coursework").await;
+        let courses: [(&str, &str, &[&str], &str); 10] = [
+            (
+                "General and cell biology, anatomy and physiology",
+                "biology",
+                &[],
+                "9",
+            ),
+            (
+                "Microbiology, bacteriology, parasitology, mycology and virology",
+                "biology",
+                &["microbiology", "medical_microbiology"],
+                "10",
+            ),
+            ("Hematology 1 and 2", "biology", &["hematology"], "6"),
+            ("Immunology and serology", "biology", &["immunology"], "3"),
+            ("General and inorganic chemistry", "chemistry", &[], "5"),
+            (
+                "Organic chemistry",
+                "chemistry",
+                &["organic_chemistry"],
+                "5",
+            ),
+            ("Biochemistry", "chemistry", &["biochemistry"], "5"),
+            (
+                "Analytical chemistry (quantitative analysis)",
+                "chemistry",
+                &["analytical_chemistry", "quantitative_chemistry"],
+                "4",
+            ),
+            (
+                "Clinical chemistry 1 and 2",
+                "chemistry",
+                &["clinical_chemistry"],
+                "6",
+            ),
+            ("Physics for the health sciences", "physics", &[], "4"),
+        ];
+        for (i, (title, subject, topics, hours)) in courses.iter().enumerate() {
+            let row = format!("coursework.{i}");
+            fill(&c, &format!("{row}.title"), title).await;
+            pick(&c, &format!("{row}.subject"), subject).await;
+            for topic in *topics {
+                tick(&c, &format!("{row}.topics"), topic).await;
+            }
+            fill(&c, &format!("{row}.hours"), hours).await;
+            if i + 1 < courses.len() {
+                click_button(&c, "Save and add another").await;
+                wait_text(&c, "main h2", "Coursework").await;
+            } else {
+                look(&c, "interview-coursework").await;
+                click_button(&c, "Save and continue").await;
+            }
+        }
+
+        wait_text(&c, "main h2", "Training programs").await;
+        pick(&c, "programs.0.kind", "foreign_mls_training").await;
+        fill(
+            &c,
+            "programs.0.name",
+            "Clinical internship, tertiary hospital laboratory",
+        )
+        .await;
+        type_date(&c, "programs.0.completed", "2022-04-30").await;
+        fill(&c, "programs.0.country", "Philippines").await;
+        look(&c, "interview-programs").await;
+        click_button(&c, "Save and continue").await;
+
+        wait_text(&c, "main h2", "Work experience").await;
+        fill(&c, "experience.0.employer", "a tertiary hospital in Manila").await;
+        type_date(&c, "experience.0.start", "2022-07-01").await;
+        type_date(&c, "experience.0.end", "2024-06-30").await;
+        pick(&c, "experience.0.setting", "hospital").await;
+        for area in [
+            "chemistry",
+            "hematology",
+            "microbiology",
+            "blood_banking",
+            "immunology",
+            "urinalysis",
+        ] {
+            tick(&c, "experience.0.disciplines", area).await;
+        }
+        tick(&c, "experience.0.accreditation", "ministry").await;
+        fill(&c, "experience.0.country", "Philippines").await;
+        look(&c, "interview-experience").await;
+        click_button(&c, "Save and continue").await;
+
+        // No credential and no exam yet: both steps are passed over empty.
+        wait_text(&c, "main h2", "Credentials you hold").await;
+        look(&c, "interview-credentials").await;
+        click_button(&c, "Save and continue").await;
+        wait_text(&c, "main h2", "Exams").await;
+        look(&c, "interview-exams").await;
+        click_button(&c, "Save and continue").await;
+
+        wait_text(&c, "main h2", "English tests").await;
+        pick(&c, "english.0.test", "ielts_academic").await;
+        type_date(&c, "english.0.date", "2024-02-10").await;
+        fill(&c, "english.0.overall", "7.0").await;
+        fill(&c, "english.0.speaking", "7.0").await;
+        look(&c, "interview-english").await;
+        click_button(&c, "Save and continue").await;
+
+        // The questions for her goal: she leaves them for now.
+        wait_text(&c, "main h2", "What would change your answer").await;
+        wait_text(
+            &c,
+            "main",
+            "Work as a medical laboratory scientist in New York",
+        )
+        .await;
+        assert_labelled(&c).await;
+        look(&c, "interview-questions").await;
+
+        click_link(&c, "See where you stand").await;
+        wait_page(&c, "Maria Santos").await;
+        let summary = wait_text(&c, "section.standing", "New York").await;
+        assert!(
+            !summary.contains("ny-"),
+            "an internal id on the person page: {summary}"
+        );
+        look(&c, "person").await;
+
+        click_link(&c, "Make a plan").await;
+        wait_page(&c, "Plan for Maria Santos").await;
+        wait_text(
+            &c,
+            "#when",
+            "When: Work as a medical laboratory scientist in New York",
+        )
+        .await;
+        look(&c, "plan").await;
+    })
+    .await;
+
+    // What she told, as stored, evaluates as the example profile does.
+    let id = id.lock().unwrap().clone();
+    let api = common::Client::local(&server).await;
+    let day = "2026-12-02";
+    let mut told = api
+        .get(&format!("/api/people/{id}/eligibility?as_of={day}"))
+        .await;
+    let mut example = api
+        .ok(
+            "POST",
+            &format!("/api/eligibility?as_of={day}"),
+            common::example("ph-medtech-graduate.toml"),
+            200,
+        )
+        .await;
+    assert_eq!(told["person"], "Maria Santos");
+    // Only the name differs: the example's is a description.
+    told["person"].take();
+    example["person"].take();
+    let (told, example) = (
+        told["credentials"].as_array().unwrap(),
+        example["credentials"].as_array().unwrap(),
+    );
+    assert_eq!(told.len(), example.len());
+    for (t, e) in told.iter().zip(example) {
+        assert_eq!(t, e, "{} evaluates differently from the example", e["id"]);
+    }
     drop(server);
 }
 
@@ -916,9 +1324,11 @@ async fn read_a_credential_string(c: &Client) {
     click_button(c, "Read it").await;
     let read = wait_text(c, "#parts", "MLS(ASCP)").await;
     assert!(read.contains("former name"), "{read}");
+    look(c, "credentials").await;
     click_link(c, "MLS(ASCP)").await;
     wait_page(c, "MLS(ASCP): Medical Laboratory Scientist (ASCP)").await;
     assert_eq!(path(c).await, "/credentials/ascp-mls");
+    look(c, "credential").await;
     let routes = find(c, "#routes").await;
     assert!(routes.is_displayed().await.unwrap());
     let requirements = c

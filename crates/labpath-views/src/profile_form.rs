@@ -365,6 +365,23 @@ fn form_name(section: &Section, row: usize, field: &str) -> String {
     }
 }
 
+/// The words a person sees for a form field's name: the field's label,
+/// after its row's ("Degree or diploma 1: Completed on").
+pub fn field_label(section: &Section, name: &str) -> Option<String> {
+    let rest = name.strip_prefix(section.step)?.strip_prefix('.')?;
+    let (row, field) = if section.repeated {
+        let (row, field) = rest.split_once('.')?;
+        (Some(row.parse::<usize>().ok()?), field)
+    } else {
+        (None, rest)
+    };
+    let label = section.fields.iter().find(|f| f.name == field)?.label;
+    Some(match row {
+        Some(i) => format!("{} {}: {label}", section.row, i + 1),
+        None => label.to_owned(),
+    })
+}
+
 /// How many rows the values hold (the highest row index with a value + 1).
 pub fn row_count(section: &Section, values: &Values) -> usize {
     if !section.repeated {

@@ -242,6 +242,12 @@ pub async fn person(
             )),
             None => None,
         };
+        // The plan for the goal shown: its next step and its dates open
+        // the page. A goal with no plan says which facts are missing.
+        let goal_plan = match (&profile, standing.as_ref().and_then(|s| s.goal.clone())) {
+            (Some(p), Some(goal)) => Some(goal_plan(&state, p, &goal).await?),
+            _ => None,
+        };
         let (_, records) = records(&state, &me, Some(person.id)).await?;
         let today = Date::today();
         let alerts = labpath_store::agenda::alerts(&state.catalog, &records, today);
@@ -266,6 +272,7 @@ pub async fn person(
                 "person": person,
                 "has_profile": profile.is_some(),
                 "standing": standing,
+                "goal_plan": goal_plan,
                 "applications": records.applications,
                 "alerts": alerts,
                 "steps": steps,
@@ -278,6 +285,102 @@ pub async fn person(
     }
     .await;
     respond(&state, result)
+}
+
+/// A goal's plan as the person and plan pages show it: the plan's JSON and
+/// chart, or why there is none with the questions that would let one be
+/// made (the most decisive first).
+struct GoalPlan {
+    plan: Option<serde_json::Value>,
+    svg: Option<String>,
+    error: Option<String>,
+    questions: Vec<labpath_engine::questions::Question>,
+}
+
+/// How many simulated runs a page's plan takes: enough for steady
+/// percentiles, few enough for a page.
+const PAGE_SAMPLES: u32 = 2_000;
+
+async fn plan_for_page(
+    state: &AppState,
+    profile: &labpath_engine::profile::Profile,
+    goal: &str,
+    from: Option<&str>,
+    optimize: Option<&str>,
+) -> Result<GoalPlan, crate::error::ApiError> {
+    let answer = compute_plan(
+        state,
+        profile.clone(),
+        PlanInput {
+            goal,
+            from,
+            optimize,
+            samples: Some(PAGE_SAMPLES),
+            seed: None,
+        },
+    )
+    .await;
+    match answer {
+        Ok(a) => Ok(GoalPlan {
+            plan: Some(a.json),
+            svg: a.svg,
+            error: None,
+            questions: Vec::new(),
+        }),
+        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            let questions =
+                labpath_views::questions::view(&state.catalog, profile, Some(goal), Date::today())
+                    .map(|v| v.questions)
+                    .unwrap_or_default();
+            Ok(GoalPlan {
+                plan: None,
+                svg: None,
+                error: Some(e.message),
+                questions,
+            })
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The person page's summary of a goal's plan: its finish dates and its
+/// next step with that step's documents and fees.
+async fn goal_plan(
+    state: &AppState,
+    profile: &labpath_engine::profile::Profile,
+    goal: &str,
+) -> Result<serde_json::Value, crate::error::ApiError> {
+    let made = plan_for_page(state, profile, goal, None, None).await?;
+    let Some(plan) = made.plan else {
+        return Ok(json!({ "error": made.error, "questions": made.questions }));
+    };
+    let chosen = &plan["plans"][plan["chosen"].as_u64().unwrap_or(0) as usize];
+    let steps = chosen["steps"].as_array().cloned().unwrap_or_default();
+    let next = steps.iter().min_by(|a, b| {
+        a["start"]
+            .as_str()
+            .unwrap_or("")
+            .cmp(b["start"].as_str().unwrap_or(""))
+    });
+    let fees: Vec<&serde_json::Value> = match next {
+        Some(step) => chosen["fees"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|f| f["step"] == step["name"])
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(json!({
+        "already_met": plan["already_met"],
+        "p50": chosen["p50"],
+        "p80": chosen["p80"],
+        "p90": chosen["p90"],
+        "runs": chosen["simulation"]["runs"],
+        "steps": steps.len(),
+        "next": next,
+        "next_fees": fees,
+    }))
 }
 
 /// A starting profile for someone with none: the documented format with
@@ -499,28 +602,29 @@ pub async fn plan(
             .iter()
             .map(|g| json!({ "id": g.id.as_str(), "name": g.name }))
             .collect();
-        let goal = q(&query, "goal");
-        let (plan, svg, error) = match goal {
-            None => (None, None, None),
-            Some(goal) => match compute_plan(
-                &state,
-                profile,
-                PlanInput {
+        // Without a goal asked for, the goal of the state where the person
+        // wants to work, as the person page shows it.
+        let default_goal = profile
+            .person
+            .work_state
+            .and_then(|s| labpath_views::goal::for_work_state(&state.catalog, s.as_str()));
+        let goal = q(&query, "goal").or(default_goal.as_deref());
+        let made = match goal {
+            None => None,
+            Some(goal) => Some(
+                plan_for_page(
+                    &state,
+                    &profile,
                     goal,
-                    from: q(&query, "from"),
-                    optimize: q(&query, "optimize"),
-                    samples: Some(5_000),
-                    seed: None,
-                },
-            )
-            .await
-            {
-                Ok(answer) => (Some(answer.json), answer.svg, None),
-                Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
-                    (None, None, Some(e.message))
-                }
-                Err(e) => return Err(e.into()),
-            },
+                    q(&query, "from"),
+                    q(&query, "optimize"),
+                )
+                .await?,
+            ),
+        };
+        let (plan, svg, error, questions) = match made {
+            Some(m) => (m.plan, m.svg, m.error, m.questions),
+            None => (None, None, None, Vec::new()),
         };
         html(
             &state,
@@ -534,6 +638,7 @@ pub async fn plan(
                 "plan": plan,
                 "svg": svg,
                 "error": error,
+                "questions": questions,
             }),
         )
     }

@@ -100,10 +100,17 @@ fn render(
         .nth(1)
         .copied()
         .unwrap_or("questions");
-    let nav: Vec<Value> = walk
+    // Every step is in the list; one the walk skips (coursework nobody
+    // asked for) is marked optional, so it can still be told.
+    let nav: Vec<Value> = STEPS
         .iter()
         .map(|s| {
             let title = profile_form::section(&state.catalog, s).map_or("Questions", |x| x.title);
+            let title = if walk.contains(s) {
+                title.to_owned()
+            } else {
+                format!("{title} (optional)")
+            };
             json!({ "step": s, "title": title, "current": *s == step })
         })
         .collect();
@@ -120,7 +127,7 @@ fn render(
         "goal_q": goal_q,
         "countries": profile_form::countries(),
         "problems": typed.map(|(_, p)| p.len()).unwrap_or(0),
-        "problem_list": typed.map(|(_, p)| p.iter().map(|(k, v)| json!({ "field": k, "message": v })).collect::<Vec<_>>()).unwrap_or_default(),
+        "problem_list": typed.map(|(_, p)| problem_list(state, step, doc, goal, p)).unwrap_or_default(),
     });
     if step == "questions" {
         let profile = profile_of(state, doc);
@@ -165,6 +172,43 @@ fn render(
     context["section"] = json!(section);
     context["rows"] = json!(rows);
     html_status(state, status, "interview.html", context)
+}
+
+/// The problems of a refused step, each with the words of its field's
+/// label ("Degree or diploma 1: Completed on"), not the form's name for it.
+fn problem_list(
+    state: &AppState,
+    step: &str,
+    doc: &Value,
+    goal: Option<&str>,
+    problems: &BTreeMap<String, String>,
+) -> Vec<Value> {
+    let section = profile_form::section(&state.catalog, step);
+    let questions = match (step, profile_of(state, doc)) {
+        ("questions", Some(p)) => {
+            labpath_views::questions::view(&state.catalog, &p, goal, Date::today())
+                .map(|v| v.questions)
+                .unwrap_or_default()
+        }
+        _ => Vec::new(),
+    };
+    problems
+        .iter()
+        .map(|(name, message)| {
+            let label = section
+                .as_ref()
+                .and_then(|s| profile_form::field_label(s, name))
+                .or_else(|| {
+                    let key = name.strip_prefix("q.")?;
+                    questions
+                        .iter()
+                        .find(|q| q.key == key)
+                        .map(|q| q.ask.clone())
+                })
+                .unwrap_or_else(|| name.clone());
+            json!({ "field": name, "label": label, "message": message })
+        })
+        .collect()
 }
 
 /// `GET /people/{person}/interview/{step}`.
@@ -261,8 +305,11 @@ pub async fn save(
             .map(|g| format!("?goal={}", super::encode(g)))
             .unwrap_or_default();
         let walk = steps(&state, &new_doc, goal.as_deref());
-        let next = if step == "questions" {
-            "questions"
+        let more = values
+            .get("then")
+            .is_some_and(|v| v.iter().any(|t| t == "more"));
+        let next = if step == "questions" || more {
+            step.as_str()
         } else {
             walk.iter()
                 .skip_while(|s| **s != step)
