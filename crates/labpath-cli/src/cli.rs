@@ -43,6 +43,9 @@ pub enum Command {
     /// The questions whose answers would change an answer for a goal, most
     /// decisive first (what the web interview asks).
     Questions(crate::command::questions::Args),
+    /// Answer those questions in the terminal, one at a time, and save the
+    /// profile to a file or as a new version of a person's profile.
+    Interview(crate::command::interview::Args),
     /// Explain a credential's routes (or a state's licensing) in plain
     /// language, with sources and confidence.
     Explain(crate::command::explain::Args),

@@ -1,5 +1,5 @@
-//! Shared pieces of human output: aligned tables, provenance lines and the
-//! outcome markers.
+//! Shared pieces of human output: aligned tables, wrapped and shortened
+//! text, provenance lines and the outcome markers.
 
 use labpath_engine::catalog::Catalog;
 use labpath_engine::eval::{Outcome, Status};
@@ -68,4 +68,56 @@ pub fn provenance_lines(p: &Provenance, catalog: &Catalog, indent: &str) -> Stri
         text.push_str(&format!("{indent}  note: {note}\n"));
     }
     text
+}
+
+/// Words into lines of at most `width` characters (a single longer word,
+/// such as a path, keeps a line of its own).
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let len = line.chars().count();
+        if !line.is_empty() && len + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// `text` cut to at most `width` characters, ending in "..." when cut
+/// (ASCII, so a byte count and a character count agree).
+pub fn shorten(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_owned();
+    }
+    let kept: String = text.chars().take(width.saturating_sub(3)).collect();
+    format!("{}...", kept.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapped_lines_stay_within_the_width() {
+        let text = "a b ccc dddd eeeee ffffff ggggggg";
+        for line in wrap(text, 8) {
+            assert!(line.chars().count() <= 8, "{line}");
+        }
+        assert_eq!(wrap(text, 8).join(" "), text);
+    }
+
+    #[test]
+    fn shortened_text_ends_in_dots_only_when_cut() {
+        assert_eq!(shorten("abcdef", 6), "abcdef");
+        assert_eq!(shorten("abcdefgh", 6), "abc...");
+        assert_eq!(shorten("ab de fgh", 6), "ab...");
+    }
 }

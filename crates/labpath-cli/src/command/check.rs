@@ -1,9 +1,12 @@
-//! `labpath check PROFILE`: where a person stands on every credential.
+//! `labpath check PROFILE | --person ID`: where a person stands on every
+//! credential.
 //!
-//! Without `--credential` it prints one line per credential, grouped by
-//! status, with the nearest route's gaps; with `--credential` it prints every
-//! route's clauses with what the person has, what is missing, and the
-//! sources. `--format json` gives the complete evaluation.
+//! Without `--credential` it prints a summary (the counts, the goal of the
+//! work state), then one line per credential, ordered by status, with the
+//! nearest route or what it still needs, shortened so that every line fits
+//! a 100-column terminal; with `--credential` it prints every route's
+//! clauses with what the person has, what is missing, and the sources.
+//! `--format json` gives the complete evaluation.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -13,17 +16,21 @@ use labpath_engine::eval::{CredentialOutcome, Evaluation, Outcome, Status, evalu
 use labpath_engine::explain::clause_lines;
 use labpath_engine::profile::Profile;
 
-use super::{as_of, find_credential};
-use crate::cli::Format;
+use super::{as_of, find_credential, profile_of};
+use crate::cli::{Cli, Format};
 use crate::json;
-use crate::render::{mark, provenance_lines, status_rank, table};
+use crate::render::{mark, provenance_lines, shorten, status_rank, table, wrap};
 use crate::{Exit, Failure};
 
 /// Arguments of `labpath check`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The profile file (TOML, or JSON when it ends in `.json`).
-    pub profile: PathBuf,
+    #[arg(required_unless_present = "person", conflicts_with = "person")]
+    pub profile: Option<PathBuf>,
+    /// A person in the tracker: their latest profile version.
+    #[arg(long, value_name = "ID")]
+    pub person: Option<String>,
     /// Only these credentials (repeatable); exit code 1 if any is not eligible.
     #[arg(long = "credential", value_name = "ID")]
     pub credentials: Vec<String>,
@@ -36,9 +43,19 @@ pub struct Args {
 }
 
 /// Runs `labpath check`.
-pub fn run(catalog: &Catalog, args: &Args, out: &mut dyn Write) -> Result<Exit, Failure> {
+pub fn run(
+    cli: &Cli,
+    catalog: &Catalog,
+    args: &Args,
+    out: &mut dyn Write,
+) -> Result<Exit, Failure> {
     let as_of = as_of(args.as_of.as_deref())?;
-    let profile = labpath_catalog::profile::load(&args.profile, catalog)?;
+    let profile = profile_of(
+        cli,
+        catalog,
+        args.profile.as_deref(),
+        args.person.as_deref(),
+    )?;
     let chosen = args
         .credentials
         .iter()
@@ -55,7 +72,7 @@ pub fn run(catalog: &Catalog, args: &Args, out: &mut dyn Write) -> Result<Exit, 
             crate::json::write(out, &view)?;
         }
         (Format::Human, true) => {
-            write_overview(catalog, &args.profile, &profile, &evaluation, out)?
+            write_overview(catalog, &source(args), &profile, &evaluation, out)?
         }
         (Format::Human, false) => {
             write_header(&profile, &evaluation, out)?;
@@ -75,6 +92,16 @@ pub fn run(catalog: &Catalog, args: &Args, out: &mut dyn Write) -> Result<Exit, 
     })
 }
 
+/// How the profile was named on the command line, for the hint that
+/// repeats the command.
+fn source(args: &Args) -> String {
+    match (&args.profile, &args.person) {
+        (Some(path), _) => path.display().to_string(),
+        (None, Some(id)) => format!("--person {id}"),
+        (None, None) => String::new(),
+    }
+}
+
 fn write_header(
     profile: &Profile,
     evaluation: &Evaluation<'_>,
@@ -87,76 +114,115 @@ fn write_header(
     )
 }
 
-/// The few gaps that matter most on a credential's nearest route.
-fn key_gaps(catalog: &Catalog, profile: &Profile, outcome: &CredentialOutcome<'_>) -> String {
-    if outcome.status == Status::Held {
-        let held = profile
-            .credentials
-            .iter()
-            .find(|h| h.id == outcome.credential.id);
-        let earned = held.and_then(|h| h.earned).map(|d| format!("earned {d}"));
-        let expires = held.and_then(|h| h.expires).map(|d| format!("expires {d}"));
-        return [earned, expires]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(", ");
+/// The width every line of the overview fits in.
+const WIDTH: usize = 100;
+
+/// The widest a credential's name gets in the overview (its id, beside it,
+/// is never cut).
+const NAME_WIDTH: usize = 22;
+
+/// A status in a word or two, for the overview's narrow column.
+fn short_status(status: Status) -> &'static str {
+    match status {
+        Status::NoRoute => "no route",
+        other => other.label(),
     }
-    let Some(best) = outcome.best_route() else {
-        return "no route in force".to_owned();
-    };
-    let Some(clause) = &best.clause else {
-        return String::new();
-    };
-    if best.outcome == Outcome::Pass {
-        return match best.open_until {
-            Some(d) => format!("{}; open until {d}", best.route.name),
-            None => best.route.name.clone(),
-        };
-    }
-    let gaps: Vec<String> = clause_lines(clause, catalog)
-        .into_iter()
-        .filter(|l| l.outcome != Outcome::Pass && !l.have.contains(" met, "))
-        .map(|l| format!("{}: {}", l.need, l.have))
-        .take(3)
-        .collect();
-    format!("{}: {}", best.route.name, gaps.join("; "))
 }
 
-fn write_overview(
+/// The nearest route when it is open; otherwise the first thing it still
+/// needs and how many more there are ("(+2)"), in at most `width`
+/// characters.
+fn nearest(
     catalog: &Catalog,
-    path: &std::path::Path,
     profile: &Profile,
-    evaluation: &Evaluation<'_>,
-    out: &mut dyn Write,
-) -> std::io::Result<()> {
-    write_header(profile, evaluation, out)?;
-    let mut ordered: Vec<&CredentialOutcome<'_>> = evaluation.credentials.iter().collect();
-    ordered.sort_by_key(|c| status_rank(c.status));
-    let rows: Vec<Vec<String>> = ordered
-        .iter()
-        .map(|c| {
-            vec![
-                c.status.label().to_owned(),
-                c.credential.abbreviation.clone(),
-                c.credential.id.to_string(),
-                key_gaps(catalog, profile, c),
-            ]
+    outcome: &CredentialOutcome<'_>,
+    width: usize,
+) -> String {
+    let text = match outcome.status {
+        Status::Held => held_dates(profile, outcome),
+        Status::NoRoute => "none in force on this day".to_owned(),
+        _ => match outcome.best_route() {
+            None => "none in force on this day".to_owned(),
+            Some(best) => match (&best.clause, best.outcome) {
+                (Some(clause), Outcome::Fail | Outcome::Unknown) => {
+                    let gaps = gaps(catalog, clause, outcome.status);
+                    let Some(first) = gaps.first() else {
+                        return shorten(&best.route.name, width);
+                    };
+                    if gaps.len() == 1 {
+                        return shorten(first, width);
+                    }
+                    let more = format!(" (+{})", gaps.len() - 1);
+                    let cut = width.saturating_sub(more.len());
+                    return format!("{}{more}", shorten(first, cut));
+                }
+                _ => match best.open_until {
+                    Some(d) => format!("{}; open until {d}", best.route.name),
+                    None => best.route.name.clone(),
+                },
+            },
+        },
+    };
+    shorten(&text, width)
+}
+
+/// What a route still needs, in a few words each, most telling first: for
+/// an unknown answer the facts to tell, for a "not yet" what fails, and the
+/// rules the catalog cannot check last.
+fn gaps(
+    catalog: &Catalog,
+    clause: &labpath_engine::eval::Clause<'_>,
+    status: Status,
+) -> Vec<String> {
+    let mut found: Vec<(u8, String)> = clause_lines(clause, catalog)
+        .into_iter()
+        .filter(|l| l.outcome != Outcome::Pass && !l.have.contains(" met, "))
+        .map(|l| {
+            let unchecked = l.need.starts_with("not encodable");
+            let told = l
+                .have
+                .split_once("unknown: ")
+                .map(|(_, what)| what.trim_start_matches("needs ").to_owned())
+                .filter(|what| !what.starts_with(&l.need));
+            let (rank, text) = match (l.outcome, unchecked, told) {
+                (_, true, _) => (3, "a rule the catalog cannot check".to_owned()),
+                (Outcome::Unknown, false, Some(what)) => (0, what),
+                (Outcome::Unknown, false, None) => (0, l.need),
+                _ => (1, l.need),
+            };
+            let rank = match (status, rank) {
+                (Status::NotYet, 1) => 0,
+                (Status::NotYet, 0) => 1,
+                _ => rank,
+            };
+            (rank, text)
         })
         .collect();
-    write!(
-        out,
-        "{}",
-        table(
-            &[
-                "STATUS",
-                "CREDENTIAL",
-                "ID",
-                "NEAREST ROUTE AND WHAT IT NEEDS"
-            ],
-            &rows
-        )
-    )?;
+    found.sort_by_key(|(rank, _)| *rank);
+    found.into_iter().map(|(_, text)| text).collect()
+}
+
+fn held_dates(profile: &Profile, outcome: &CredentialOutcome<'_>) -> String {
+    let held = profile
+        .credentials
+        .iter()
+        .find(|h| h.id == outcome.credential.id);
+    let earned = held.and_then(|h| h.earned).map(|d| format!("earned {d}"));
+    let expires = held.and_then(|h| h.expires).map(|d| format!("expires {d}"));
+    [earned, expires]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The summary: the counts, then the goal of the work state, if any.
+fn summary(
+    catalog: &Catalog,
+    source: &str,
+    profile: &Profile,
+    evaluation: &Evaluation<'_>,
+) -> Vec<String> {
     let count = |s: Status| {
         evaluation
             .credentials
@@ -164,20 +230,90 @@ fn write_overview(
             .filter(|c| c.status == s)
             .count()
     };
-    writeln!(
-        out,
-        "\n{} held, {} eligible, {} unknown, {} not yet, {} with no route in force.",
-        count(Status::Held),
+    let mut text = vec![format!(
+        "{} eligible, {} not yet, {} unknown; {} held, {} with no route in force.",
         count(Status::Eligible),
-        count(Status::Unknown),
         count(Status::NotYet),
+        count(Status::Unknown),
+        count(Status::Held),
         count(Status::NoRoute)
-    )?;
-    writeln!(
-        out,
-        "For every clause with its sources: labpath check {} --credential ID",
-        path.display()
-    )
+    )];
+    let goal = profile.person.work_state.and_then(|state| {
+        let id = labpath_views::goal::for_work_state(catalog, state.as_str())?;
+        let goal = labpath_views::goal::resolve(catalog, &id).ok()?;
+        Some(format!(
+            "Goal (work state {state}): {}; the steps: labpath plan {source} --goal {id}",
+            goal.name
+        ))
+    });
+    text.extend(goal);
+    text
+}
+
+fn write_overview(
+    catalog: &Catalog,
+    source: &str,
+    profile: &Profile,
+    evaluation: &Evaluation<'_>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    for line in wrap(
+        &format!(
+            "{}: as of {} (rules in force on that day)",
+            profile.person.name, evaluation.as_of
+        ),
+        WIDTH,
+    ) {
+        writeln!(out, "{line}")?;
+    }
+    for line in summary(catalog, source, profile, evaluation)
+        .iter()
+        .flat_map(|s| wrap(s, WIDTH))
+    {
+        writeln!(out, "{line}")?;
+    }
+    writeln!(out)?;
+    let mut ordered: Vec<&CredentialOutcome<'_>> = evaluation.credentials.iter().collect();
+    ordered.sort_by_key(|c| status_rank(c.status));
+    let header = [
+        "STATUS",
+        "ID",
+        "CREDENTIAL",
+        "ROUTE, OR WHAT IT NEEDS (+N MORE)",
+    ];
+    let widest = |cell: &dyn Fn(&CredentialOutcome<'_>) -> usize, title: &str| {
+        ordered
+            .iter()
+            .map(|c| cell(c))
+            .chain([title.len()])
+            .max()
+            .unwrap_or(0)
+    };
+    let status_width = widest(&|c| short_status(c.status).len(), header[0]);
+    let id_width = widest(&|c| c.credential.id.as_str().len(), header[1]);
+    let name_width =
+        widest(&|c| c.credential.abbreviation.chars().count(), header[2]).min(NAME_WIDTH);
+    let rest = WIDTH.saturating_sub(status_width + id_width + name_width + 6);
+    let rows: Vec<Vec<String>> = ordered
+        .iter()
+        .map(|c| {
+            vec![
+                short_status(c.status).to_owned(),
+                c.credential.id.to_string(),
+                shorten(&c.credential.abbreviation, name_width),
+                nearest(catalog, profile, c, rest),
+            ]
+        })
+        .collect();
+    write!(out, "{}", table(&header, &rows))?;
+    writeln!(out)?;
+    let hint = format!(
+        "Every clause, with what you have, what is missing and the sources: labpath check {source} --credential ID"
+    );
+    for line in wrap(&hint, WIDTH) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
 }
 
 fn write_detail(

@@ -1,5 +1,6 @@
-//! One module per subcommand, and what they share: loading the catalog and
-//! reading dates and ids given on the command line.
+//! One module per subcommand, and what they share: loading the catalog,
+//! reading dates and ids given on the command line, and reading a profile
+//! from a file or from a person in the tracker.
 
 pub mod app;
 pub mod calendar;
@@ -11,6 +12,7 @@ pub mod credentials;
 pub mod data;
 pub mod doc;
 pub mod explain;
+pub mod interview;
 pub mod parse;
 pub mod person;
 pub mod plan;
@@ -24,6 +26,7 @@ use std::io::Write;
 
 use labpath_catalog::diag::suggest;
 use labpath_engine::catalog::{Catalog, Credential};
+use labpath_engine::profile::Profile;
 use labpath_engine::units::Date;
 
 use crate::cli::{Cli, Command};
@@ -44,12 +47,13 @@ pub fn dispatch(cli: &Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
     }
     let catalog = load_catalog(cli)?;
     match &cli.command {
-        Command::Check(args) => check::run(&catalog, args, out),
+        Command::Check(args) => check::run(cli, &catalog, args, out),
         Command::Explain(args) => explain::run(&catalog, args, out),
         Command::Credentials(args) => credentials::run(&catalog, args, out),
         Command::Parse(args) => parse::run(&catalog, args, out),
-        Command::Plan(args) => plan::run(&catalog, args, out),
+        Command::Plan(args) => plan::run(cli, &catalog, args, out),
         Command::Questions(args) => questions::run(cli, &catalog, args, out),
+        Command::Interview(args) => interview::run(cli, &catalog, args, out),
         Command::Person(sub) => person::run(cli, &catalog, sub, out),
         Command::App(sub) => app::run(cli, &catalog, sub, out),
         Command::Status(args) => status::run(cli, &catalog, args, out),
@@ -97,4 +101,52 @@ pub fn find_credential<'c>(
         };
         Failure::BadInput(format!("error: {flag}: unknown credential `{id}`{hint}"))
     })
+}
+
+/// A profile from a file, or a person's latest stored version (`--person`).
+pub fn profile_of(
+    cli: &Cli,
+    catalog: &Catalog,
+    file: Option<&std::path::Path>,
+    person: Option<&str>,
+) -> Result<Profile, Failure> {
+    match (file, person) {
+        (Some(path), _) => Ok(labpath_catalog::profile::load(path, catalog)?),
+        (None, Some(id)) => {
+            let id = store::id("--person", id)?;
+            store::with_store(cli, async |store| {
+                use labpath_store::Store;
+                let version = store
+                    .profile(id, None)
+                    .await
+                    .map_err(store::failure)?
+                    .ok_or_else(|| {
+                        Failure::BadInput(format!(
+                            "error: --person: person {id} has no profile yet: labpath person edit {id} --profile FILE"
+                        ))
+                    })?;
+                let name = format!("person {id}, profile version {}", version.version);
+                stored_profile(catalog, &name, &version.profile)
+            })
+        }
+        (None, None) => Err(Failure::BadInput(
+            "error: give a profile file or --person ID".to_owned(),
+        )),
+    }
+}
+
+/// A profile document as the store keeps it (JSON), read and checked like
+/// a file named `name`.
+pub fn stored_profile(
+    catalog: &Catalog,
+    name: &str,
+    doc: &serde_json::Value,
+) -> Result<Profile, Failure> {
+    let text = serde_json::to_string(doc).map_err(|e| Failure::Internal(e.into()))?;
+    Ok(labpath_catalog::profile::from_text(
+        name,
+        &text,
+        labpath_catalog::parse::Format::Json,
+        catalog,
+    )?)
 }

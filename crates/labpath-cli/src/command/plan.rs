@@ -1,4 +1,4 @@
-//! `labpath plan PROFILE --goal GOAL`: the best path to a goal, step by step,
+//! `labpath plan PROFILE|--person ID --goal GOAL`: the best path to a goal, step by step,
 //! with dates at the 50th, 80th and 90th percentile, documents and who sends
 //! them, fees, and every alternative with the reason it was not chosen.
 
@@ -13,8 +13,8 @@ use labpath_engine::units::Date;
 
 pub use labpath_views::goal::ResolvedGoal;
 
-use super::as_of;
-use crate::cli::Format;
+use super::{as_of, profile_of};
+use crate::cli::{Cli, Format};
 use crate::render::table;
 use crate::{Exit, Failure};
 
@@ -22,7 +22,11 @@ use crate::{Exit, Failure};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The profile file (TOML, or JSON when it ends in `.json`).
-    pub profile: PathBuf,
+    #[arg(required_unless_present = "person", conflicts_with = "person")]
+    pub profile: Option<PathBuf>,
+    /// A person in the tracker: their latest profile version.
+    #[arg(long, value_name = "ID")]
+    pub person: Option<String>,
     /// A named goal (`labpath plan --list-goals`), or credential ids joined
     /// by commas ("ny-clt-license,visascreen-mt").
     #[arg(long, value_name = "GOAL")]
@@ -63,14 +67,24 @@ pub fn resolve_goal(catalog: &Catalog, text: &str) -> Result<ResolvedGoal, Failu
 }
 
 /// Runs `labpath plan`.
-pub fn run(catalog: &Catalog, args: &Args, out: &mut dyn Write) -> Result<Exit, Failure> {
+pub fn run(
+    cli: &Cli,
+    catalog: &Catalog,
+    args: &Args,
+    out: &mut dyn Write,
+) -> Result<Exit, Failure> {
     let from = as_of(args.from.as_deref()).map_err(|_| {
         Failure::BadInput(format!(
             "error: --from: `{}` is not a date: expected YYYY-MM-DD",
             args.from.as_deref().unwrap_or("")
         ))
     })?;
-    let mut profile = labpath_catalog::profile::load(&args.profile, catalog)?;
+    let mut profile = profile_of(
+        cli,
+        catalog,
+        args.profile.as_deref(),
+        args.person.as_deref(),
+    )?;
     let goal = resolve_goal(catalog, &args.goal)?;
     if profile.person.work_state.is_none() {
         profile.person.work_state = goal.work_state;

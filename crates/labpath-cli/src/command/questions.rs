@@ -6,12 +6,12 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use labpath_engine::catalog::Catalog;
-use labpath_engine::profile::Profile;
 use labpath_engine::questions::{Answer, Question};
 use labpath_views::questions::{QuestionsView, view};
 
-use super::as_of;
+use super::{as_of, profile_of};
 use crate::cli::{Cli, Format};
+use crate::render::wrap;
 use crate::{Exit, Failure};
 
 /// Arguments of `labpath questions`.
@@ -55,45 +55,6 @@ pub fn run(
         Format::Human => write_human(catalog, &questions, out)?,
     }
     Ok(Exit::Ok)
-}
-
-/// A profile from a file, or a person's latest stored version.
-pub fn profile_of(
-    cli: &Cli,
-    catalog: &Catalog,
-    file: Option<&std::path::Path>,
-    person: Option<&str>,
-) -> Result<Profile, Failure> {
-    match (file, person) {
-        (Some(path), _) => Ok(labpath_catalog::profile::load(path, catalog)?),
-        (None, Some(id)) => {
-            let id = super::store::id("--person", id)?;
-            super::store::with_store(cli, async |store| {
-                use labpath_store::Store;
-                let version = store
-                    .profile(id, None)
-                    .await
-                    .map_err(super::store::failure)?
-                    .ok_or_else(|| {
-                        Failure::BadInput(format!(
-                            "error: --person: person {id} has no profile yet: labpath person edit {id} --profile FILE"
-                        ))
-                    })?;
-                let text = serde_json::to_string(&version.profile)
-                    .map_err(|e| Failure::Internal(e.into()))?;
-                let name = format!("person {id}, profile version {}", version.version);
-                Ok(labpath_catalog::profile::from_text(
-                    &name,
-                    &text,
-                    labpath_catalog::parse::Format::Json,
-                    catalog,
-                )?)
-            })
-        }
-        (None, None) => Err(Failure::BadInput(
-            "error: give a profile file or --person ID".to_owned(),
-        )),
-    }
 }
 
 fn write_human(
@@ -176,23 +137,4 @@ fn answer_kind(answer: &Answer) -> String {
         Answer::YesNo => "yes or no".to_owned(),
         Answer::Form => "a few details (a form)".to_owned(),
     }
-}
-
-/// Words into lines of at most `width` characters.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty() && line.len() + 1 + word.len() > width {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
 }
