@@ -42,21 +42,49 @@ fn parse_toml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, Diagnost
     };
     let de = toml::Deserializer::parse(text).map_err(|e| toml_diag(&e, None))?;
     serde_path_to_error::deserialize(de).map_err(|e| {
-        let field = e.path().to_string();
-        toml_diag(e.inner(), Some(field))
+        let d = toml_diag(e.inner(), None);
+        let (field, message) = inner_field(e.path().to_string(), d.message);
+        Diagnostic {
+            field: Some(field),
+            message,
+            ..d
+        }
     })
+}
+
+/// A value's own check names the field inside it that is wrong
+/// ("field `end`: ..."): that field joins the path (`experience[0].end`)
+/// and leaves the message.
+fn inner_field(path: String, message: String) -> (String, String) {
+    let inner = message
+        .strip_prefix("field `")
+        .and_then(|rest| rest.split_once("`: "));
+    match inner {
+        Some((name, rest)) if !name.is_empty() => {
+            let field = if path.is_empty() || path == "." {
+                name.to_owned()
+            } else {
+                format!("{path}.{name}")
+            };
+            (field, rest.to_owned())
+        }
+        _ => (path, message),
+    }
 }
 
 fn parse_json<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, Diagnostic> {
     let mut de = serde_json::Deserializer::from_str(text);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let field = e.path().to_string();
         let inner = e.inner();
+        let (field, message) = inner_field(
+            e.path().to_string(),
+            tidy(&strip_json_position(&inner.to_string())),
+        );
         Diagnostic {
             file: file.to_owned(),
             line: (inner.line() > 0).then_some(inner.line()),
             field: Some(field),
-            message: tidy(&strip_json_position(&inner.to_string())),
+            message,
         }
     })?;
     de.end().map_err(|e| Diagnostic {

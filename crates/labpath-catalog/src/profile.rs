@@ -10,6 +10,44 @@ use labpath_engine::profile::Profile;
 use crate::diag::{Diagnostic, Diagnostics, locate_quoted, suggest};
 use crate::parse::{Format, parse};
 
+/// The longest text a profile field holds (a name, a title, a school), in
+/// characters; the interview's fields take as much.
+pub const MAX_TEXT: usize = 300;
+
+/// Calls `found` with the path (`education[0].title`) and length of every
+/// string in `value` longer than `MAX_TEXT` characters.
+fn long_texts(value: &serde_json::Value, path: &mut String, found: &mut impl FnMut(&str, usize)) {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => {
+            let chars = text.chars().count();
+            if chars > MAX_TEXT {
+                found(path, chars);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                long_texts(item, path, found);
+                path.truncate(len);
+            }
+        }
+        Value::Object(fields) => {
+            for (key, item) in fields {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+                long_texts(item, path, found);
+                path.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Reads and checks a profile file; `.json` is JSON, anything else TOML.
 pub fn load(path: &Path, catalog: &Catalog) -> Result<Profile, Diagnostics> {
     let name = path.display().to_string();
@@ -91,6 +129,16 @@ fn check(name: &str, text: &str, profile: &Profile, catalog: &Catalog) -> Vec<Di
             let ids = catalog.exams().iter().map(|e| e.id.as_str()).collect();
             unknown(format!("exam[{i}].exam"), "exam", exam.exam.as_str(), ids);
         }
+    }
+    if let Ok(value) = serde_json::to_value(profile) {
+        long_texts(&value, &mut String::new(), &mut |field, chars| {
+            problems.push(Diagnostic {
+                file: name.to_owned(),
+                line: None,
+                field: Some(field.to_owned()),
+                message: format!("{chars} characters; a text is at most {MAX_TEXT}"),
+            });
+        });
     }
     if let Some(state) = profile.person.work_state {
         if !catalog.jurisdictions().is_empty() && catalog.jurisdiction(state).is_none() {

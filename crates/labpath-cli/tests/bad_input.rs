@@ -136,7 +136,7 @@ fn negative_hours_in_json_are_refused() {
         &[
             "p.json:",
             "coursework[0]",
-            "field `hours`",
+            "field `coursework[0].hours`",
             "hours must be zero or more",
         ],
     );

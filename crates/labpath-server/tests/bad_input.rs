@@ -74,7 +74,22 @@ fn refused() -> Vec<Bad> {
     huge_pdf.resize(labpath_store::attachment::MAX_BYTES + 1, b' ');
     let mut big_profile = profile();
     big_profile["person"]["name"] = Value::String(over_a_mebibyte());
+    // What the interview refuses, through the API: each names its field.
+    let with = |change: &dyn Fn(&mut Value)| {
+        let mut p = profile();
+        change(&mut p);
+        json_body(p)
+    };
+    let job = json!({ "start": "2024-01-01", "end": "2023-01-01", "setting": "hospital", "country": "PH" });
+    let ends_before_it_starts = with(&|p| p["experience"] = json!([job.clone()]));
+    let unknown_country = with(&|p| p["person"]["citizenship"] = json!(["Atlantis"]));
+    let letters_in_a_score = with(&|p| p["english_test"] = json!([{ "test": "ielts_academic", "date": "2024-02-10", "overall": "seven" }]));
+    let long_title = with(&|p| p["education"][0]["title"] = json!("x".repeat(5_000)));
     vec![
+        bad("an experience that ends before it starts", "PUT", "/api/people/{person}/profile", ends_before_it_starts, 422, "invalid", Some("experience[0].end")),
+        bad("a country that is not a code", "PUT", "/api/people/{person}/profile", unknown_country, 422, "invalid", Some("person.citizenship[0]")),
+        bad("letters in a test score", "PUT", "/api/people/{person}/profile", letters_in_a_score, 422, "invalid", Some("english_test[0].overall")),
+        bad("a title of 5,000 characters", "PUT", "/api/people/{person}/profile", long_title, 422, "invalid", Some("education[0].title")),
         // Malformed JSON.
         bad("a cut-off object", "POST", "/api/people", Text("{\"name\": \"Ana\"".into()), 400, "bad_request", None),
         bad("text after the object", "POST", "/api/people", Text("{\"name\": \"Ana\"} and more".into()), 400, "bad_request", None),

@@ -435,3 +435,110 @@ async fn the_export_download_imports_whole_into_an_empty_data_directory() {
         (1, 1, 2)
     );
 }
+
+/// A step of the interview sent with bad answers is refused whole: every
+/// problem at once, each next to its field (`id="FIELD-error"`), what was
+/// typed shown again, and no new profile version. A body past the server's
+/// limit (10 MB in a field) is refused before it is read, and stores
+/// nothing either.
+#[tokio::test]
+async fn a_refused_interview_step_shows_every_problem_keeps_the_text_and_stores_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(Database::Local(dir.path().to_path_buf())).await;
+    let client = Client::local(&server).await;
+    let person = client
+        .ok("POST", "/api/people", json!({ "name": "Ana Reyes" }), 201)
+        .await;
+    let id = person["id"].as_i64().unwrap();
+    let profile_path = format!("/api/people/{id}/profile");
+    client.ok("PUT", &profile_path, profile(), 200).await;
+    let long = "x".repeat(5_000);
+    // Each step: the fields sent, and those that must be refused.
+    type Step<'a> = (&'a str, Vec<(&'a str, &'a str)>, Vec<&'a str>);
+    let steps: [Step; 3] = [
+        (
+            "education",
+            vec![
+                ("education.0.title", long.as_str()),
+                ("education.0.level", "bachelor"),
+                ("education.0.field", "medical_laboratory_science"),
+                ("education.0.country", "Atlantis"),
+                ("education.0.completed", "2099-05-31"),
+                ("education.0.semester_hours", "19O"),
+            ],
+            vec![
+                "education.0.title",
+                "education.0.country",
+                "education.0.completed",
+                "education.0.semester_hours",
+            ],
+        ),
+        (
+            "experience",
+            vec![
+                ("experience.0.start", "2024-07-01"),
+                ("experience.0.end", "2023-06-30"),
+                ("experience.0.setting", "hospital"),
+                ("experience.0.country", "Philippines"),
+            ],
+            vec!["experience.0.end"],
+        ),
+        (
+            "english",
+            vec![
+                ("english.0.test", "ielts_academic"),
+                ("english.0.date", "2024-02-10"),
+                ("english.0.overall", "seven"),
+            ],
+            vec!["english.0.overall"],
+        ),
+    ];
+    for (step, fields, wrong) in steps {
+        let mut form = vec![("csrf", client.csrf.as_str())];
+        form.extend(fields.iter().copied());
+        let response = client
+            .request("POST", &format!("/people/{id}/interview/{step}"))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422, "{step}");
+        let page = response.text().await.unwrap();
+        assert!(
+            page.contains(&format!("Nothing was saved: {} problem", wrong.len())),
+            "{step}: the count of problems"
+        );
+        for field in wrong {
+            assert!(
+                page.contains(&format!("id=\"{field}-error\"")),
+                "{step}: no problem next to {field}"
+            );
+        }
+        for (name, typed) in fields {
+            if name != "education.0.level"
+                && name != "education.0.field"
+                && !name.ends_with("setting")
+                && !name.ends_with("test")
+            {
+                assert!(
+                    page.contains(&format!("value=\"{typed}\"")),
+                    "{step}: {name} does not show `{}` again",
+                    &typed[..typed.len().min(20)]
+                );
+            }
+        }
+    }
+    let huge = "x".repeat(10 * 1024 * 1024);
+    let response = client
+        .request("POST", &format!("/people/{id}/interview/about"))
+        .form(&[
+            ("csrf", client.csrf.as_str()),
+            ("about.citizenship", huge.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    let stored = client.get(&profile_path).await;
+    assert_eq!(stored["version"], 1, "a refused step stored a version");
+}

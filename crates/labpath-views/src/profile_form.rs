@@ -22,7 +22,7 @@ use serde_json::{Map, Value, json};
 pub use labpath_engine::questions::{Choice, choices};
 
 /// The longest text one field takes; longer is refused, with its field.
-pub const MAX_FIELD: usize = 300;
+pub const MAX_FIELD: usize = labpath_catalog::profile::MAX_TEXT;
 
 /// What a field takes.
 #[derive(Debug, Clone, Serialize)]
@@ -628,8 +628,12 @@ pub fn read(
 }
 
 fn read_field(f: &Field, text: &str, all: &[String], today: Date) -> Result<Option<Value>, String> {
-    if all.iter().any(|v| v.len() > MAX_FIELD) {
-        return Err(format!("at most {MAX_FIELD} characters"));
+    if let Some(long) = all
+        .iter()
+        .map(|v| v.chars().count())
+        .find(|n| *n > MAX_FIELD)
+    {
+        return Err(format!("{long} characters; at most {MAX_FIELD}"));
     }
     if let Kind::Multi { choices } = &f.kind {
         let picked: Vec<&String> = all.iter().filter(|v| !v.trim().is_empty()).collect();
