@@ -311,6 +311,13 @@ async fn screenshot(c: &Client, dir: &Path, name: &str, width: u32) {
     c.set_window_size(width, u32::try_from(tall).unwrap_or(4000))
         .await
         .unwrap();
+    // From the top, with no field focused, as a person arriving sees it.
+    c.execute(
+        "document.activeElement.blur(); window.scrollTo(0, 0);",
+        vec![],
+    )
+    .await
+    .unwrap();
     let png = c.screenshot().await.unwrap();
     std::fs::create_dir_all(dir).unwrap();
     std::fs::write(dir.join(format!("{name}-{width}.png")), png).unwrap();

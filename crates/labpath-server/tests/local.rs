@@ -542,3 +542,58 @@ async fn a_refused_interview_step_shows_every_problem_keeps_the_text_and_stores_
     let stored = client.get(&profile_path).await;
     assert_eq!(stored["version"], 1, "a refused step stored a version");
 }
+
+/// The credentials step reads credentials typed as people write them after
+/// their names: each one read becomes a row (saved, the step shown again
+/// for its dates); a part it cannot read is refused at the box, naming the
+/// part, with the text kept and nothing stored.
+#[tokio::test]
+async fn credentials_typed_as_written_after_a_name_are_added_to_the_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(Database::Local(dir.path().to_path_buf())).await;
+    let client = Client::local(&server).await;
+    let person = client
+        .ok("POST", "/api/people", json!({ "name": "Lee Park" }), 201)
+        .await;
+    let id = person["id"].as_i64().unwrap();
+    let profile_path = format!("/api/people/{id}/profile");
+    client.ok("PUT", &profile_path, profile(), 200).await;
+    let step = format!("/people/{id}/interview/credentials");
+    let send = |find: &'static str| {
+        client
+            .request("POST", &step)
+            .form(&[("csrf", client.csrf.as_str()), ("credentials.find", find)])
+            .send()
+    };
+
+    let refused = send("MLS(ASCP)CM, XYZ(ABC)").await.unwrap();
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains("id=\"credentials.find-error\""),
+        "no problem at the box"
+    );
+    assert!(
+        page.contains("`XYZ(ABC)` is not a credential"),
+        "the part is not named"
+    );
+    assert!(
+        page.contains("value=\"MLS(ASCP)CM, XYZ(ABC)\""),
+        "the typed text is lost"
+    );
+    assert_eq!(client.get(&profile_path).await["version"], 1);
+
+    let added = send("MLS(ASCP)CM, NYS CLT").await.unwrap();
+    // Back on the same step (the redirect followed), to add the dates.
+    assert_eq!(added.status(), 200);
+    assert_eq!(added.url().path(), step);
+    let stored = client.get(&profile_path).await;
+    assert_eq!(stored["version"], 2);
+    let held: Vec<&str> = stored["profile"]["credential"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(held, ["ascp-mls", "ny-clt-license"]);
+}

@@ -365,9 +365,76 @@ fn form_name(section: &Section, row: usize, field: &str) -> String {
     }
 }
 
+/// The credentials step's search box: credentials typed as a person writes
+/// them after a name ("MLS(ASCP)CM, NYS CLT").
+pub const FIND_CREDENTIALS: &str = "credentials.find";
+
+/// Reads the credentials typed in the search box (`FIND_CREDENTIALS`) and
+/// adds each one not already listed as a new row of the credentials step,
+/// so it is read and saved as if chosen from the list. A part that names no
+/// credential, or several, is the box's problem, naming the part. Returns
+/// how many rows were added.
+pub fn add_found_credentials(catalog: &Catalog, values: &mut Values) -> Result<usize, String> {
+    let text = values
+        .get(FIND_CREDENTIALS)
+        .and_then(|v| v.first())
+        .map(|t| t.trim().to_owned())
+        .unwrap_or_default();
+    if text.is_empty() {
+        return Ok(0);
+    }
+    let chars = text.chars().count();
+    if chars > MAX_FIELD {
+        return Err(format!("{chars} characters; at most {MAX_FIELD}"));
+    }
+    let Some(section) = section(catalog, "credentials") else {
+        return Ok(0);
+    };
+    let mut found = Vec::new();
+    let mut problems = Vec::new();
+    for part in labpath_engine::aliases::parse(catalog, &text) {
+        match part.matches.as_slice() {
+            [one] => found.push(one.credential.id.as_str().to_owned()),
+            [] => problems.push(format!(
+                "`{}` is not a credential labpath knows: choose it from the list",
+                part.input
+            )),
+            many => problems.push(format!(
+                "`{}` could be {}: choose it from the list",
+                part.input,
+                many.iter()
+                    .map(|m| m.credential.abbreviation.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            )),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems.join("; "));
+    }
+    let mut next = row_count(&section, values);
+    let mut added = 0;
+    for id in found {
+        let listed = (0..next).any(|i| {
+            values
+                .get(&form_name(&section, i, "id"))
+                .is_some_and(|v| v.contains(&id))
+        });
+        if !listed {
+            values.insert(form_name(&section, next, "id"), vec![id]);
+            next += 1;
+            added += 1;
+        }
+    }
+    Ok(added)
+}
+
 /// The words a person sees for a form field's name: the field's label,
 /// after its row's ("Degree or diploma 1: Completed on").
 pub fn field_label(section: &Section, name: &str) -> Option<String> {
+    if name == FIND_CREDENTIALS {
+        return Some("Credentials typed".to_owned());
+    }
     let rest = name.strip_prefix(section.step)?.strip_prefix('.')?;
     let (row, field) = if section.repeated {
         let (row, field) = rest.split_once('.')?;

@@ -169,6 +169,15 @@ fn render(
         }
         None => profile_form::rows_from_profile(&section, doc),
     };
+    if step == "credentials" {
+        let find = typed
+            .and_then(|(v, _)| v.get(profile_form::FIND_CREDENTIALS))
+            .and_then(|v| v.first())
+            .cloned()
+            .unwrap_or_default();
+        let problem = typed.and_then(|(_, p)| p.get(profile_form::FIND_CREDENTIALS));
+        context["find"] = json!({ "value": find, "problem": problem });
+    }
     context["section"] = json!(section);
     context["rows"] = json!(rows);
     html_status(state, status, "interview.html", context)
@@ -263,8 +272,31 @@ pub async fn save(
         let person = visible_person(&state, &me, &id).await?;
         let doc = document(&state, &person).await?;
         let goal = goal_of(&state, &query, &doc);
-        let values = values_of(&form);
+        let mut values = values_of(&form);
         let today = Date::today();
+        // Credentials typed in the search box become rows; the step is
+        // shown again so their dates can be added.
+        let found = if step == "credentials" {
+            match profile_form::add_found_credentials(&state.catalog, &mut values) {
+                Ok(n) => n,
+                Err(problem) => {
+                    let problems =
+                        BTreeMap::from([(profile_form::FIND_CREDENTIALS.to_owned(), problem)]);
+                    return render(
+                        &state,
+                        &me,
+                        &person,
+                        &step,
+                        &doc,
+                        goal.as_deref(),
+                        Some((&values, &problems)),
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                    );
+                }
+            }
+        } else {
+            0
+        };
         let read = if step == "questions" {
             let profile = profile_of(&state, &doc);
             let questions = match &profile {
@@ -308,7 +340,7 @@ pub async fn save(
         let more = values
             .get("then")
             .is_some_and(|v| v.iter().any(|t| t == "more"));
-        let next = if step == "questions" || more {
+        let next = if step == "questions" || more || found > 0 {
             step.as_str()
         } else {
             walk.iter()
