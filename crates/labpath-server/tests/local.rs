@@ -597,3 +597,38 @@ async fn credentials_typed_as_written_after_a_name_are_added_to_the_profile() {
         .collect();
     assert_eq!(held, ["ascp-mls", "ny-clt-license"]);
 }
+
+/// On the web a statement not yet made is a question to answer, linked,
+/// never the profile file's instruction ("add `key` to declarations").
+#[tokio::test]
+async fn a_statement_not_yet_made_links_to_its_question_on_the_eligibility_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(Database::Local(dir.path().to_path_buf())).await;
+    let client = Client::local(&server).await;
+    let person = client
+        .ok("POST", "/api/people", json!({ "name": "Ana Reyes" }), 201)
+        .await;
+    let id = person["id"].as_i64().unwrap();
+    client
+        .ok("PUT", &format!("/api/people/{id}/profile"), profile(), 200)
+        .await;
+    let page = client
+        .request(
+            "GET",
+            &format!("/people/{id}/eligibility?credential=amt-mls"),
+        )
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!("/people/{id}/interview/questions?goal=amt-mls")),
+        "no link to the question"
+    );
+    assert!(
+        !page.contains("to declarations"),
+        "the file's instruction is shown"
+    );
+}
