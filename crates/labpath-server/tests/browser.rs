@@ -1348,4 +1348,17 @@ async fn read_a_credential_string(c: &Client) {
         requirements.len()
     );
     assert_labelled_or_no_controls(c).await;
+
+    // The catalog's own health, linked from the credentials page.
+    click_link(c, "Credentials").await;
+    wait_page(c, "Credentials").await;
+    click_link(
+        c,
+        "How well the catalog is sourced, and what it cannot answer yet",
+    )
+    .await;
+    wait_page(c, "Catalog health").await;
+    let blocked = find(c, "#blocked").await.text().await.unwrap();
+    assert!(blocked.contains("Routes in force that can never pass"));
+    look(c, "catalog-health").await;
 }

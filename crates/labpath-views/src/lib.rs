@@ -6,6 +6,7 @@
 
 pub mod explain;
 pub mod goal;
+pub mod health;
 pub mod json;
 pub mod profile_form;
 pub mod questions;

@@ -537,6 +537,22 @@ pub async fn credential(
 
 /// The catalog's credentials, and a form that reads a credential string
 /// (`MT(ASCP), NYS CLT`) into them.
+/// `GET /catalog/health`: the catalog's health report, for the people who
+/// keep its rules.
+pub async fn catalog_health(State(state): State<AppState>, Caller(me): Caller) -> Response {
+    let health = labpath_views::health::report(&state.catalog, Date::today());
+    let result = html(
+        &state,
+        "health.html",
+        json!({
+            "frame": Frame::of(&state, &me),
+            "h": health,
+            "stale_years": labpath_views::health::STALE_AFTER_YEARS,
+        }),
+    );
+    respond(&state, result)
+}
+
 pub async fn credentials(State(state): State<AppState>, Caller(me): Caller, query: Q) -> Response {
     let result = async {
         let catalog = &state.catalog;

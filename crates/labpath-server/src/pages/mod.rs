@@ -61,6 +61,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         "credentials.html",
         include_str!("../../templates/credentials.html"),
     ),
+    ("health.html", include_str!("../../templates/health.html")),
     ("macros.html", include_str!("../../templates/macros.html")),
 ];
 
@@ -398,6 +399,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/dashboard", get(h::dashboard))
         .route("/credentials", get(h::credentials))
+        .route("/catalog/health", get(h::catalog_health))
         .route("/credentials/{credential}", get(h::credential))
         .route("/users", post(h::add_user))
 }

@@ -1,0 +1,149 @@
+//! The catalog's health report on the shipped catalog: a credential or a
+//! route that could pass must not silently stop being able to. The lists
+//! below are what could not pass when they were written; the catalog may
+//! leave them (an encoded rule), never join them without this file saying so.
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "tests: a failed assumption is a failed test"
+)]
+
+use labpath_engine::units::Date;
+use labpath_views::health::report;
+
+/// Credentials that could not be eligible on 2026-12-02 (the December 2026
+/// audit counted the same 15).
+const NEVER_ELIGIBLE: &[&str] = &[
+    "ascp-bb",
+    "ascp-c",
+    "ascp-h",
+    "ca-mlt-license",
+    "fl-technician-license",
+    "hi-mlt-license",
+    "la-cls-technician",
+    "mt-temporary-license",
+    "nd-mlt-license",
+    "nd-mt-license",
+    "nv-clt-license",
+    "nv-mlt-license",
+    "ri-clt-license",
+    "tn-technician-license",
+    "wv-clp-lab-technician",
+];
+
+/// Routes in force that could not pass on 2026-12-02 (the audit's 48).
+const NEVER_PASS: &[&str] = &[
+    "amt-mlt/coursework",
+    "ascp-bb/other-routes",
+    "ascp-bb/route-3",
+    "ascp-c/other-routes",
+    "ascp-c/route-3",
+    "ascp-h/other-routes",
+    "ascp-h/route-3",
+    "ascp-m/other-routes",
+    "ascp-m/route-3",
+    "ascp-mls/route-5",
+    "ascp-mls/route-6",
+    "ascpi-mls/route-3",
+    "ascpi-mlt/route-2",
+    "ascpi-mlt/route-3",
+    "ca-cls-license/training",
+    "ca-cls-trainee/coursework-2025",
+    "ca-cls-trainee/statute-minimum",
+    "ca-mlt-license/route-1",
+    "clia-high-complexity/associate-equivalent",
+    "clia-high-complexity/degree-equivalency",
+    "clia-moderate-complexity/degree-equivalency",
+    "fl-technician-license/clia-moderate",
+    "fl-technologist-license/other-routes",
+    "hi-mt-license/entry-level-mlt-year",
+    "hi-mt-license/prc-mou",
+    "mt-cls-license/endorsement",
+    "nd-mlt-license/program-exam",
+    "nd-mt-license/degree-program-exam",
+    "nv-clt-license/hhs-exam",
+    "nv-clt-license/mt-degree",
+    "nv-clt-license/science-degree-experience",
+    "ny-clt-license/bachelor-clinical-education",
+    "ny-clt-license/bachelor-experience",
+    "ny-clt-license/licensed-elsewhere",
+    "ny-cltech-license/certification",
+    "ny-cltech-license/licensed-elsewhere",
+    "ny-cltech-license/science-associate",
+    "ny-limited-permit/bachelor-clinical-education",
+    "ny-limited-permit/bachelor-experience",
+    "ny-limited-permit/licensed-elsewhere",
+    "ny-provisional-permit/science-bachelor-research",
+    "ny-provisional-permit/science-bachelor-training",
+    "pr-mt-license/foreign-equivalent",
+    "ri-cls-license/federal-qualified",
+    "tn-technologist-license/mlt-program-experience",
+    "tn-technologist-license/other-routes",
+    "wv-clp-mls/clia-criterion",
+    "wv-clp-mls/science-degree",
+];
+
+fn day() -> Date {
+    Date::parse("2026-12-02").unwrap()
+}
+
+#[test]
+fn no_credential_that_could_be_eligible_stops_being_able_to() {
+    let catalog = labpath_catalog::catalog::embedded().unwrap();
+    let health = report(&catalog, day());
+    let joined: Vec<String> = health
+        .never_eligible
+        .iter()
+        .filter(|c| !NEVER_ELIGIBLE.contains(&c.credential.as_str()))
+        .map(|c| format!("{}: {}", c.credential, c.why))
+        .collect();
+    assert!(
+        joined.is_empty(),
+        "these credentials can no longer be eligible:\n{}",
+        joined.join("\n")
+    );
+    let blocked: Vec<String> = health
+        .never_pass
+        .iter()
+        .map(|r| format!("{}/{}", r.credential, r.route))
+        .filter(|r| !NEVER_PASS.contains(&r.as_str()))
+        .collect();
+    assert!(
+        blocked.is_empty(),
+        "these routes in force can no longer pass:\n{}",
+        blocked.join("\n")
+    );
+}
+
+/// The report reads the rules: a route is blocked only by an unconfirmed
+/// rule on every branch, and says which; credentials with a passable route
+/// are not listed.
+#[test]
+fn a_blocked_route_names_the_rules_that_block_it() {
+    let catalog = labpath_catalog::catalog::embedded().unwrap();
+    let health = report(&catalog, day());
+    for r in &health.never_pass {
+        assert!(
+            !r.unconfirmed.is_empty(),
+            "{}/{} is listed with no unconfirmed rule",
+            r.credential,
+            r.route
+        );
+    }
+    for passable in ["ascp-mls", "ascpi-mls", "ny-clt-license", "ca-cls-license"] {
+        assert!(
+            !health
+                .never_eligible
+                .iter()
+                .any(|c| c.credential == passable),
+            "{passable} has a route that can pass"
+        );
+    }
+    assert!(health.facts > 0);
+    let counted: usize = health.by_confidence.values().sum();
+    assert_eq!(counted, health.facts);
+    let official = health.by_confidence["official"] as f64 / health.facts as f64;
+    assert!((health.official_share - official).abs() < 1e-9);
+}
