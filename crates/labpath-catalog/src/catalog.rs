@@ -10,9 +10,9 @@ use labpath_engine::catalog::{
     Body, Catalog, CatalogParts, Credential, Exam, GlossaryTerm, Jurisdiction,
 };
 use labpath_engine::maintenance::RuleSet;
-use labpath_engine::provenance::{Provenance, Source};
+use labpath_engine::provenance::{Confidence, Provenance, Source};
 use labpath_engine::requirement::Requirement;
-use labpath_engine::step::{Goal, Grant, Step};
+use labpath_engine::step::{DurationBasis, Goal, Grant, Step};
 use serde::Deserialize;
 
 use crate::diag::{Diagnostic, Diagnostics, locate_key_value, locate_quoted, suggest};
@@ -510,6 +510,16 @@ impl<'a, 't> Checker<'a, 't> {
                 ),
             );
         }
+        if d.basis == DurationBasis::Estimate && d.provenance.confidence == Confidence::Official {
+            self.report(
+                file,
+                line,
+                format!("{field}.duration.provenance.confidence"),
+                "an estimate is labpath's, not the body's: its confidence cannot be `official` \
+                 (use `uncertain`, and say in the note how it was reached)"
+                    .to_owned(),
+            );
+        }
         if let Some(body) = &step.body {
             self.check_ref(file, format!("{field}.body"), "body", body.as_str());
         }
@@ -708,6 +718,32 @@ provenance = { sources = ["S-8"], as_of = 2026-11-21, confidence = "official" }
             problems.contains("a deadline needs `after_days` above 0"),
             "{problems}"
         );
+    }
+
+    #[test]
+    fn an_estimated_duration_cannot_be_official() {
+        let step = |confidence: &str| {
+            format!(
+                r#"{SOURCE}
+[[step]]
+id = "apply"
+name = "Apply"
+kind = "apply"
+summary = "s"
+grants = [ "evaluation" ]
+provenance = {{ sources = ["S-1"], as_of = 2026-11-21, confidence = "official" }}
+duration = {{ min_days = 1, likely_days = 2, max_days = 3, basis = "estimate", provenance = {{ sources = ["S-1"], as_of = 2026-11-21, confidence = "{confidence}" }} }}
+"#
+            )
+        };
+        let problems = from_files([("c.toml".to_owned(), step("official"))])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            problems.contains("step[0].duration.provenance.confidence"),
+            "{problems}"
+        );
+        assert!(from_files([("c.toml".to_owned(), step("uncertain"))]).is_ok());
     }
 
     #[test]

@@ -14,7 +14,8 @@ use crate::requirement::Requirement;
 use crate::units::Hours;
 use crate::vocab::Topic;
 
-fn list<T: std::fmt::Display>(items: &[T], joiner: &str) -> String {
+/// `a, b or c` (with `joiner` before the last item).
+pub(crate) fn list<T: std::fmt::Display>(items: &[T], joiner: &str) -> String {
     match items {
         [] => String::new(),
         [one] => one.to_string(),

@@ -14,7 +14,10 @@ use labpath_engine::units::Date;
 use labpath_views::health::report;
 
 /// Credentials that could not be eligible on 2026-12-02 (the December 2026
-/// audit counted the same 15).
+/// audit counted the same 15), and `ri-cls-license`, which joined them when
+/// the catalog recorded that Rhode Island stopped licensing laboratory
+/// personnel on 2015-07-01 (issue 15): its routes end then, so none is in
+/// force.
 const NEVER_ELIGIBLE: &[&str] = &[
     "ascp-bb",
     "ascp-c",
@@ -28,12 +31,17 @@ const NEVER_ELIGIBLE: &[&str] = &[
     "nd-mt-license",
     "nv-clt-license",
     "nv-mlt-license",
+    "ri-cls-license",
     "ri-clt-license",
     "tn-technician-license",
     "wv-clp-lab-technician",
 ];
 
-/// Routes in force that could not pass on 2026-12-02 (the audit's 48).
+/// Routes in force that could not pass on 2026-12-02 (the audit's 48, less
+/// three that left with issue 15: California's 2025 CLS and trainee routes,
+/// whose physics item is now encoded as physics, mathematics or statistics,
+/// and Rhode Island's `federal-qualified`, no longer in force after
+/// 2015-06-30).
 const NEVER_PASS: &[&str] = &[
     "amt-mlt/coursework",
     "ascp-bb/other-routes",
@@ -49,8 +57,6 @@ const NEVER_PASS: &[&str] = &[
     "ascpi-mls/route-3",
     "ascpi-mlt/route-2",
     "ascpi-mlt/route-3",
-    "ca-cls-license/training",
-    "ca-cls-trainee/coursework-2025",
     "ca-cls-trainee/statute-minimum",
     "ca-mlt-license/route-1",
     "clia-high-complexity/associate-equivalent",
@@ -78,7 +84,6 @@ const NEVER_PASS: &[&str] = &[
     "ny-provisional-permit/science-bachelor-research",
     "ny-provisional-permit/science-bachelor-training",
     "pr-mt-license/foreign-equivalent",
-    "ri-cls-license/federal-qualified",
     "tn-technologist-license/mlt-program-experience",
     "tn-technologist-license/other-routes",
     "wv-clp-mls/clia-criterion",

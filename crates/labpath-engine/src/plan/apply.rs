@@ -16,7 +16,8 @@ use crate::vocab::{Discipline, LabAccreditation, Setting, Subject, Topic};
 pub enum Gap {
     /// Coursework: hours in the subjects, and the topics missing.
     Coursework {
-        /// Subjects the hours count in (the first one is used).
+        /// Subjects the hours count in: any of them serves (the course the
+        /// step adds is recorded in the first).
         subjects: Vec<Subject>,
         /// Hours missing.
         hours: Hours,
@@ -45,7 +46,14 @@ impl Gap {
                 hours,
                 topics,
             } => {
-                let subject = subjects.first().map_or("science", |s| s.label());
+                // Name every subject that counts ("physics, mathematics or
+                // statistics"), so a plan does not send someone to physics
+                // when statistics would do.
+                let subject = if subjects.is_empty() {
+                    "science".to_owned()
+                } else {
+                    crate::explain::list(subjects, "or")
+                };
                 let t: Vec<&str> = topics.iter().map(|t| t.label()).collect();
                 match (hours.value() > 0.0, t.is_empty()) {
                     (true, true) => format!("{hours} semester hours of {subject}"),
