@@ -632,3 +632,51 @@ async fn a_statement_not_yet_made_links_to_its_question_on_the_eligibility_page(
         "the file's instruction is shown"
     );
 }
+
+/// Every answer tells the browser what it may do with it: no script, no
+/// framing, no sniffing, no referrer; personal answers are not cached (the
+/// style sheet may be, revalidated).
+#[tokio::test]
+async fn every_answer_carries_the_hardening_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(Database::Local(dir.path().to_path_buf())).await;
+    let client = Client::local(&server).await;
+    let person = client
+        .ok("POST", "/api/people", json!({ "name": "Ana Reyes" }), 201)
+        .await;
+    let id = person["id"].as_i64().unwrap();
+    client
+        .ok("PUT", &format!("/api/people/{id}/profile"), profile(), 200)
+        .await;
+    for (path, cache) in [
+        (format!("/people/{id}"), "no-store"),
+        (
+            format!("/people/{id}/eligibility?credential=amt-mls"),
+            "no-store",
+        ),
+        (format!("/api/people/{id}/profile"), "no-store"),
+        (format!("/api/people/{id}/calendar.ics"), "no-store"),
+        ("/nowhere".to_owned(), "no-store"),
+        ("/static/style.css".to_owned(), "no-cache"),
+    ] {
+        let response = client.request("GET", &path).send().await.unwrap();
+        let expected = if path == "/nowhere" { 404 } else { 200 };
+        assert_eq!(response.status(), expected, "{path}");
+        let headers = response.headers();
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("default-src 'none'"), "{path}: {csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert_eq!(headers["x-frame-options"], "DENY", "{path}");
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
+        assert_eq!(headers["cache-control"], cache, "{path}");
+        assert!(
+            !headers.contains_key("strict-transport-security"),
+            "{path}: HSTS without TLS"
+        );
+        // The pages hold no inline style or script for the policy to block.
+        let body = response.text().await.unwrap();
+        assert!(!body.contains(" style=\""), "{path}: an inline style");
+        assert!(!body.contains("<script"), "{path}: a script");
+    }
+}
