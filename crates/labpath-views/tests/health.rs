@@ -13,15 +13,10 @@
 use labpath_engine::units::Date;
 use labpath_views::health::report;
 
-/// Credentials that could not be eligible on 2026-12-02 (the December 2026
-/// audit counted the same 15), and `ri-cls-license`, which joined them when
-/// the catalog recorded that Rhode Island stopped licensing laboratory
-/// personnel on 2015-07-01 (issue 15): its routes end then, so none is in
-/// force.
+/// Credentials that cannot be eligible on 2026-12-02: the audit's 15, less
+/// BB, C and H(ASCP) (their Route 3 encoded), plus `ri-cls-license`, whose
+/// routes ended when Rhode Island stopped licensing on 2015-07-01.
 const NEVER_ELIGIBLE: &[&str] = &[
-    "ascp-bb",
-    "ascp-c",
-    "ascp-h",
     "ca-mlt-license",
     "fl-technician-license",
     "hi-mlt-license",
@@ -37,21 +32,16 @@ const NEVER_ELIGIBLE: &[&str] = &[
     "wv-clp-lab-technician",
 ];
 
-/// Routes in force that could not pass on 2026-12-02 (the audit's 48, less
-/// three that left with issue 15: California's 2025 CLS and trainee routes,
-/// whose physics item is now encoded as physics, mathematics or statistics,
-/// and Rhode Island's `federal-qualified`, no longer in force after
-/// 2015-06-30).
+/// Routes in force that cannot pass on 2026-12-02: the audit's 48, less
+/// California's 2025 CLS and trainee routes (physics, mathematics or
+/// statistics encoded), Rhode Island's `federal-qualified` (not in force
+/// after 2015-06-30) and the ASCP categoricals' Route 3 (encoded).
 const NEVER_PASS: &[&str] = &[
     "amt-mlt/coursework",
     "ascp-bb/other-routes",
-    "ascp-bb/route-3",
     "ascp-c/other-routes",
-    "ascp-c/route-3",
     "ascp-h/other-routes",
-    "ascp-h/route-3",
     "ascp-m/other-routes",
-    "ascp-m/route-3",
     "ascp-mls/route-5",
     "ascp-mls/route-6",
     "ascpi-mls/route-3",
