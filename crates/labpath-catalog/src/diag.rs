@@ -95,12 +95,24 @@ pub fn unknown_word(what: &str, word: &str, known: &[&str]) -> Option<String> {
 
 /// The closest candidate to `word` by edit distance, when close enough to
 /// be a likely typo.
+///
+/// Two texts whose lengths differ by more than the allowed distance are
+/// never close, so they are not compared: the work stays bounded by the
+/// candidates' lengths whatever the length of `word` (a megabyte of input
+/// costs nothing).
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let word_l = word.to_ascii_lowercase();
+    let allowed = |c: &str| (c.len().max(word.len()) / 3).max(2);
+    // The distance is at least the difference in characters.
+    let chars = word.chars().count();
+    let mut word_l = None;
     candidates
         .into_iter()
-        .map(|c| (edit_distance(&word_l, &c.to_ascii_lowercase()), c))
-        .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(2))
+        .filter(|c| c.chars().count().abs_diff(chars) <= allowed(c))
+        .map(|c| {
+            let w = word_l.get_or_insert_with(|| word.to_ascii_lowercase());
+            (edit_distance(w, &c.to_ascii_lowercase()), c)
+        })
+        .filter(|(d, c)| *d <= allowed(c))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
@@ -135,6 +147,21 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_megabyte_of_input_is_not_compared() {
+        let ids: Vec<String> = (0..500).map(|i| format!("credential-{i}")).collect();
+        let word = "x".repeat(1024 * 1024);
+        let started = std::time::Instant::now();
+        assert_eq!(suggest(&word, ids.iter().map(String::as_str)), None);
+        // Comparing it with 500 ids would take minutes; skipped, it takes
+        // well under a second even unoptimised on a busy machine.
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        assert_eq!(
+            suggest("credential-4l", ids.iter().map(String::as_str)),
+            Some("credential-4")
+        );
+    }
 
     #[test]
     fn suggests_a_near_id() {
