@@ -124,12 +124,40 @@ fn check(name: &str, text: &str, profile: &Profile, catalog: &Catalog) -> Vec<Di
             );
         }
     }
+    let mut contradicted = Vec::new();
     for (i, exam) in profile.exams.iter().enumerate() {
-        if catalog.exam(exam.exam.as_str()).is_none() {
+        let Some(known) = catalog.exam(exam.exam.as_str()) else {
             let ids = catalog.exams().iter().map(|e| e.id.as_str()).collect();
             unknown(format!("exam[{i}].exam"), "exam", exam.exam.as_str(), ids);
+            continue;
+        };
+        // A score on the wrong side of the exam's pass mark contradicts
+        // the result: one of the two is mistyped.
+        if let (Some(score), Some(mark)) = (exam.score, known.pass_score) {
+            let contradiction = match (exam.passed, score >= mark) {
+                (true, false) => Some(format!(
+                    "a score of {score} is below the pass mark of {mark} for the {}: \
+                     record it as not passed (`passed = false`), or check the score",
+                    known.name
+                )),
+                (false, true) => Some(format!(
+                    "a score of {score} reaches the pass mark of {mark} for the {}: \
+                     record it as passed (`passed = true`), or check the score",
+                    known.name
+                )),
+                _ => None,
+            };
+            if let Some(message) = contradiction {
+                contradicted.push(Diagnostic {
+                    file: name.to_owned(),
+                    line: None,
+                    field: Some(format!("exam[{i}].score")),
+                    message,
+                });
+            }
         }
     }
+    problems.extend(contradicted);
     if let Ok(value) = serde_json::to_value(profile) {
         long_texts(&value, &mut String::new(), &mut |field, chars| {
             problems.push(Diagnostic {

@@ -390,3 +390,31 @@ fn plan_flags_are_checked() {
     );
     assert_bad_input(&labpath(&["plan", profile, "--goal", ""]), &["--goal"]);
 }
+
+#[test]
+fn a_passed_exam_scored_below_its_pass_mark_is_refused() {
+    let s = Scratch::new("score-below-pass");
+    let p = s.file(
+        "p.toml",
+        &format!("{PERSON}\n[[exam]]\nexam = \"ascp-mls-exam\"\ndate = 2025-03-01\npassed = true\nscore = 350\n"),
+    );
+    assert_bad_input(
+        &check(&p),
+        &[
+            "field `exam[0].score`",
+            "a score of 350 is below the pass mark of 400 for the ASCP MLS examination",
+        ],
+    );
+    // The same score recorded as not passed is what happened.
+    let p = s.file(
+        "q.toml",
+        &format!("{PERSON}\n[[exam]]\nexam = \"ascp-mls-exam\"\ndate = 2025-03-01\npassed = false\nscore = 350\n"),
+    );
+    let out = check(&p);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

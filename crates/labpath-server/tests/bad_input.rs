@@ -85,10 +85,12 @@ fn refused() -> Vec<Bad> {
     let unknown_country = with(&|p| p["person"]["citizenship"] = json!(["Atlantis"]));
     let letters_in_a_score = with(&|p| p["english_test"] = json!([{ "test": "ielts_academic", "date": "2024-02-10", "overall": "seven" }]));
     let long_title = with(&|p| p["education"][0]["title"] = json!("x".repeat(5_000)));
+    let passed_below_the_mark = with(&|p| p["exam"] = json!([{ "exam": "ascp-mls-exam", "date": "2025-03-01", "passed": true, "score": 350 }]));
     vec![
         bad("an experience that ends before it starts", "PUT", "/api/people/{person}/profile", ends_before_it_starts, 422, "invalid", Some("experience[0].end")),
         bad("a country that is not a code", "PUT", "/api/people/{person}/profile", unknown_country, 422, "invalid", Some("person.citizenship[0]")),
         bad("letters in a test score", "PUT", "/api/people/{person}/profile", letters_in_a_score, 422, "invalid", Some("english_test[0].overall")),
+        bad("a passed exam scored below its pass mark", "PUT", "/api/people/{person}/profile", passed_below_the_mark, 422, "invalid", Some("exam[0].score")),
         bad("a title of 5,000 characters", "PUT", "/api/people/{person}/profile", long_title, 422, "invalid", Some("education[0].title")),
         // Malformed JSON.
         bad("a cut-off object", "POST", "/api/people", Text("{\"name\": \"Ana\"".into()), 400, "bad_request", None),

@@ -455,7 +455,7 @@ async fn a_refused_interview_step_shows_every_problem_keeps_the_text_and_stores_
     let long = "x".repeat(5_000);
     // Each step: the fields sent, and those that must be refused.
     type Step<'a> = (&'a str, Vec<(&'a str, &'a str)>, Vec<&'a str>);
-    let steps: [Step; 3] = [
+    let steps: [Step; 4] = [
         (
             "education",
             vec![
@@ -482,6 +482,16 @@ async fn a_refused_interview_step_shows_every_problem_keeps_the_text_and_stores_
                 ("experience.0.country", "Philippines"),
             ],
             vec!["experience.0.end"],
+        ),
+        (
+            "exams",
+            vec![
+                ("exams.0.exam", "ascp-mls-exam"),
+                ("exams.0.date", "2025-03-01"),
+                ("exams.0.result", "passed"),
+                ("exams.0.score", "350"),
+            ],
+            vec!["exams.0.score"],
         ),
         (
             "english",

@@ -289,6 +289,19 @@ fn profile_key(step: &str) -> &'static str {
     }
 }
 
+/// The form field behind a profile field a check names (`exam[0].score`
+/// is the exams step's `exams.0.score`), so the problem shows next to the
+/// box it is about; `None` when no box holds it.
+pub fn form_field_of(profile_field: &str) -> Option<String> {
+    let (key, rest) = profile_field.split_once('[')?;
+    let (row, field) = rest.split_once("].")?;
+    let row: usize = row.parse().ok()?;
+    let step = STEPS
+        .iter()
+        .find(|s| profile_key(s) == key && **s != "about")?;
+    Some(format!("{step}.{row}.{field}"))
+}
+
 /// A field as a form shows it: its name, what is in it, and its problem.
 #[derive(Debug, Clone, Serialize)]
 pub struct FieldView {

@@ -374,7 +374,11 @@ fn checked(state: &AppState, doc: Value) -> Result<Value, BTreeMap<String, Strin
         Err(d) => Err(d
             .0
             .iter()
-            .map(|p| (p.field.clone().unwrap_or_default(), p.message.clone()))
+            .map(|p| {
+                let field = p.field.clone().unwrap_or_default();
+                let at = profile_form::form_field_of(&field).unwrap_or(field);
+                (at, p.message.clone())
+            })
             .collect()),
     }
 }
