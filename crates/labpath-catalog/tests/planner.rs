@@ -461,9 +461,12 @@ fn real_plans_start_every_step_with_its_preconditions_met() {
             else {
                 continue;
             };
+            // The plan starts from the profile with its passed exams'
+            // credentials counted as held.
+            let (start, _) = labpath_engine::plan::with_passed_exams(&catalog, &profile, day());
             for kept in &report.kept {
                 plans += 1;
-                let mut assumed = profile.clone();
+                let mut assumed = start.clone();
                 assumed
                     .declarations
                     .extend(kept.schedule.assumptions.iter().map(|(k, _)| k.clone()));
@@ -494,4 +497,67 @@ fn held_id(id: &str) -> Requirement {
         any_of: vec![CredentialId::new(id).unwrap()],
         current: true,
     })
+}
+
+/// An exam recorded as passed grants what passing gives: a plan never has
+/// the person sit it again, counts the credential it confers as held, and
+/// says so; a failed attempt counts for nothing.
+#[test]
+fn a_passed_exam_is_not_sat_again() {
+    use labpath_engine::ids::ExamId;
+    use labpath_engine::profile::ExamResult;
+    let catalog = labpath_catalog::catalog::embedded().unwrap();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/profiles/ph-medtech-graduate.toml");
+    let base = labpath_catalog::profile::load(&path, &catalog).unwrap();
+    let attempt = |passed| ExamResult {
+        exam: ExamId::new("ascp-mls-exam").unwrap(),
+        date: Date::parse("2025-03-01").unwrap(),
+        passed,
+        score: None,
+    };
+    let grants_mls = |step: &Step| {
+        step.grants.iter().any(|g| match g {
+            Grant::Credential(c) => c.as_str() == "ascp-mls",
+            Grant::Exam(e) => e.as_str() == "ascp-mls-exam",
+            _ => false,
+        })
+    };
+
+    let mls = held_id("ascp-mls");
+    let mut passed = base.clone();
+    passed.exams.push(attempt(true));
+    let report = plan(&catalog, &passed, &mls, options(Optimize::Time, 5)).unwrap();
+    assert!(
+        report.already_met,
+        "MLS(ASCP) is not counted as held after its exam"
+    );
+    assert_eq!(report.pending.len(), 1);
+    assert_eq!(report.pending[0].credential.as_str(), "ascp-mls");
+
+    let ny = catalog.goal("work-mls-ny").unwrap();
+    let report = plan(&catalog, &passed, &ny.requires, options(Optimize::Time, 5)).unwrap();
+    for kept in &report.kept {
+        for st in &kept.schedule.steps {
+            assert!(
+                !grants_mls(st.step),
+                "the plan sits the passed exam again: {}",
+                st.step.id
+            );
+        }
+    }
+
+    let mut failed = base.clone();
+    failed.exams.push(attempt(false));
+    let report = plan(&catalog, &failed, &mls, options(Optimize::Time, 5)).unwrap();
+    assert!(!report.already_met);
+    assert!(report.pending.is_empty());
+    assert!(
+        report.kept[report.chosen]
+            .schedule
+            .steps
+            .iter()
+            .any(|st| grants_mls(st.step)),
+        "after a failed attempt the plan has the exam to sit"
+    );
 }

@@ -343,6 +343,9 @@ pub struct PlanView<'a> {
     pub from: Date,
     /// Whether nothing is needed.
     pub already_met: bool,
+    /// Credentials counted as held because their exam was passed (the
+    /// certificate follows; the profile does not list them yet).
+    pub pending: Vec<PendingView>,
     /// Index of the chosen plan in `plans`.
     pub chosen: usize,
     /// Plans on the time/cost frontier, fastest first.
@@ -353,6 +356,21 @@ pub struct PlanView<'a> {
     pub blockers: &'a [labpath_engine::plan::build::Blocker],
     /// Candidates considered.
     pub considered: usize,
+}
+
+/// A credential counted as held because its exam was passed.
+#[derive(Serialize)]
+pub struct PendingView {
+    /// The credential's id.
+    pub credential: String,
+    /// Its abbreviation.
+    pub abbreviation: String,
+    /// The exam's name.
+    pub exam: String,
+    /// When it was passed.
+    pub passed_on: Date,
+    /// What the plan does with it, in plain words.
+    pub note: String,
 }
 
 /// One kept plan.
@@ -501,6 +519,29 @@ pub fn plan<'a>(
         goal,
         from,
         already_met: report.already_met,
+        pending: report
+            .pending
+            .iter()
+            .map(|p| {
+                let abbreviation = catalog
+                    .credential(p.credential.as_str())
+                    .map_or_else(|| p.credential.to_string(), |c| c.abbreviation.clone());
+                let exam = catalog
+                    .exam(p.exam.as_str())
+                    .map_or_else(|| p.exam.to_string(), |e| e.name.clone());
+                PendingView {
+                    note: format!(
+                        "{exam} passed on {}: the plan counts {abbreviation} as held (no exam to sit \
+                         again); add it to the credentials held when the certificate arrives",
+                        p.passed_on
+                    ),
+                    credential: p.credential.to_string(),
+                    abbreviation,
+                    exam,
+                    passed_on: p.passed_on,
+                }
+            })
+            .collect(),
         chosen: report.chosen,
         plans,
         rejected: &report.rejected,

@@ -359,6 +359,25 @@ fn write_human(
         "{}: plan for \"{goal}\" from {}\n",
         profile.person.name, report.from
     )?;
+    for p in &report.pending {
+        let credential = catalog
+            .credential(p.credential.as_str())
+            .map_or_else(|| p.credential.to_string(), |c| c.abbreviation.clone());
+        let exam = catalog
+            .exam(p.exam.as_str())
+            .map_or_else(|| p.exam.to_string(), |e| e.name.clone());
+        let line = format!(
+            "{exam} passed on {}: counted as holding {credential} (add it to the profile when the \
+             certificate arrives).",
+            p.passed_on
+        );
+        for l in crate::render::wrap(&line, 100) {
+            writeln!(out, "{l}")?;
+        }
+    }
+    if !report.pending.is_empty() {
+        writeln!(out)?;
+    }
     if report.already_met {
         return writeln!(out, "The goal already holds: nothing to do.");
     }

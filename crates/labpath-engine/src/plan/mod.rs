@@ -21,7 +21,8 @@ use serde::Serialize;
 use crate::catalog::Catalog;
 use crate::eval::Ctx;
 use crate::facts::Facts;
-use crate::profile::Profile;
+use crate::ids::{CredentialId, ExamId};
+use crate::profile::{HeldCredential, Profile};
 use crate::requirement::Requirement;
 use crate::units::{Date, Money};
 use build::{Blocker, Resolver};
@@ -81,6 +82,8 @@ pub struct PlanReport<'c> {
     pub from: Date,
     /// Whether the goal already holds (no steps needed).
     pub already_met: bool,
+    /// Credentials counted as held because their exam was passed.
+    pub pending: Vec<Pending>,
     /// Plans on the time/cost frontier, fastest first.
     pub kept: Vec<Kept<'c>>,
     /// Index into `kept` of the plan chosen by the optimisation.
@@ -138,6 +141,53 @@ fn loss_reason(lost: &Schedule<'_>, against: &Schedule<'_>) -> String {
     format!("{} than a kept plan", parts.join(" and "))
 }
 
+/// A credential the plan counts as held because the exam that grants it
+/// was passed, though the profile does not list it yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Pending {
+    /// The credential the exam grants.
+    pub credential: CredentialId,
+    /// The exam passed.
+    pub exam: ExamId,
+    /// When.
+    pub passed_on: Date,
+}
+
+/// The profile a plan starts from: each credential whose exam was passed
+/// by `day` and that is not held then is counted as held from the exam's
+/// day (passing grants it; the certificate follows), so a plan never has
+/// someone sit an exam they passed. Returns those credentials too.
+pub fn with_passed_exams(
+    catalog: &Catalog,
+    profile: &Profile,
+    day: Date,
+) -> (Profile, Vec<Pending>) {
+    let mut counted = profile.clone();
+    let mut pending: Vec<Pending> = Vec::new();
+    for result in profile.exams.iter().filter(|e| e.passed && e.date <= day) {
+        let Some(credential) = catalog
+            .exam(result.exam.as_str())
+            .and_then(|e| e.confers.clone())
+        else {
+            continue;
+        };
+        if counted.holds(credential.as_str(), day) {
+            continue;
+        }
+        counted.credentials.push(HeldCredential {
+            id: credential.clone(),
+            earned: Some(result.date),
+            expires: None,
+        });
+        pending.push(Pending {
+            credential,
+            exam: result.exam.clone(),
+            passed_on: result.date,
+        });
+    }
+    (counted, pending)
+}
+
 /// Plans the way from `profile` to `goal`.
 pub fn plan<'c>(
     catalog: &'c Catalog,
@@ -146,10 +196,13 @@ pub fn plan<'c>(
     options: Options,
 ) -> Result<PlanReport<'c>, Unreachable> {
     let from = options.from;
+    let (counted, pending) = with_passed_exams(catalog, profile, from);
+    let profile = &counted;
     if requirement_holds(catalog, profile, goal, from) {
         return Ok(PlanReport {
             from,
             already_met: true,
+            pending,
             kept: Vec::new(),
             chosen: 0,
             rejected: Vec::new(),
@@ -232,6 +285,7 @@ pub fn plan<'c>(
     Ok(PlanReport {
         from,
         already_met: false,
+        pending,
         kept,
         chosen,
         rejected,
