@@ -451,6 +451,10 @@ pub struct StepView<'a> {
     /// Retake rules.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retake: Option<&'a labpath_engine::step::Retake>,
+    /// The person's attempts at the exam the step sits, under its retake
+    /// rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attempts: Option<labpath_engine::plan::Attempts>,
     /// Sources of the step itself.
     pub provenance: ProvenanceView<'a>,
 }
@@ -508,6 +512,7 @@ pub fn plan<'a>(
                         duration: &st.step.duration,
                         documents: &st.step.documents,
                         retake: st.step.retake.as_ref(),
+                        attempts: labpath_engine::plan::attempts(profile, st.step),
                         provenance: provenance(&st.step.provenance, catalog),
                     })
                     .collect(),

@@ -169,6 +169,7 @@ fn fees_of_step(s: &Schedule<'_>, i: usize) -> String {
 
 fn write_kept(
     catalog: &Catalog,
+    profile: &Profile,
     from: Date,
     k: &Kept<'_>,
     title: &str,
@@ -293,6 +294,18 @@ fn write_kept(
         if let Some(r) = &st.step.retake {
             writeln!(out, "  {}. retakes: {}", i + 1, r.summary)?;
         }
+        if let Some(a) = labpath_engine::plan::attempts(profile, st.step)
+            && a.failed > 0
+        {
+            writeln!(
+                out,
+                "  {}. attempts: {} not passed on record; {} of {} left",
+                i + 1,
+                a.failed,
+                a.left,
+                a.allowed
+            )?;
+        }
     }
     writeln!(out, "\n  Where each duration comes from")?;
     for (i, st) in s.steps.iter().enumerate() {
@@ -398,7 +411,7 @@ fn write_human(
             format!("Plan ({})", labels.join(", "))
         };
         if i == report.chosen || k.fastest || k.cheapest {
-            write_kept(catalog, report.from, k, &title, out)?;
+            write_kept(catalog, profile, report.from, k, &title, out)?;
         } else {
             writeln!(
                 out,

@@ -188,6 +188,47 @@ pub fn with_passed_exams(
     (counted, pending)
 }
 
+/// The attempts at the exam a step sits: the failed ones on record and how
+/// many its retake rule leaves. Failed attempts are counted whatever route
+/// they were under (the profile does not say), so `left` is the fewest the
+/// person may have; `None` for a step that sits no exam with a retake rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Attempts {
+    /// Failed attempts on record.
+    pub failed: u32,
+    /// Attempts the rule allows (per route, for the ASCP BOC).
+    pub allowed: u32,
+    /// Attempts left.
+    pub left: u32,
+}
+
+/// See [`Attempts`].
+pub fn attempts(profile: &Profile, step: &crate::step::Step) -> Option<Attempts> {
+    let retake = step.retake.as_ref()?;
+    let exams: Vec<&ExamId> = step
+        .grants
+        .iter()
+        .filter_map(|g| match g {
+            crate::step::Grant::Exam(e) => Some(e),
+            _ => None,
+        })
+        .collect();
+    if exams.is_empty() {
+        return None;
+    }
+    let failed = profile
+        .exams
+        .iter()
+        .filter(|r| !r.passed && exams.contains(&&r.exam))
+        .count();
+    let failed = u32::try_from(failed).unwrap_or(u32::MAX);
+    Some(Attempts {
+        failed,
+        allowed: retake.max_attempts,
+        left: retake.max_attempts.saturating_sub(failed),
+    })
+}
+
 /// Plans the way from `profile` to `goal`.
 pub fn plan<'c>(
     catalog: &'c Catalog,

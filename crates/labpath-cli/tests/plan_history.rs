@@ -1,0 +1,99 @@
+//! `labpath plan` reads what the person already did: a passed exam is not
+//! sat again, and failed attempts count against the retake rule.
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "tests: a failed assumption is a failed test"
+)]
+
+use std::process::{Command, Output};
+
+fn labpath(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_labpath"))
+        .args(args)
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .expect("the labpath binary runs")
+}
+
+/// The Philippine example with `exams` (TOML tables) added.
+fn profile_with(dir: &tempfile::TempDir, exams: &str) -> String {
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/profiles/ph-medtech-graduate.toml"
+    ))
+    .unwrap();
+    let path = dir.path().join("p.toml");
+    std::fs::write(&path, format!("{example}\n{exams}")).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+fn attempt(date: &str, passed: bool) -> String {
+    format!("[[exam]]\nexam = \"ascp-mls-exam\"\ndate = {date}\npassed = {passed}\n")
+}
+
+#[test]
+fn failed_attempts_count_against_the_retake_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let exams = attempt("2025-03-01", false) + &attempt("2025-07-01", false);
+    let path = profile_with(&dir, &exams);
+    let args = [
+        "plan",
+        path.as_str(),
+        "--goal",
+        "ascp-mls",
+        "--from",
+        "2026-12-02",
+    ];
+    let out = labpath(&args);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("attempts: 2 not passed on record; 3 of 5 left"),
+        "{text}"
+    );
+    let mut json_args = args.to_vec();
+    json_args.extend(["--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&labpath(&json_args).stdout).unwrap();
+    let chosen = &json["plans"][json["chosen"].as_u64().unwrap() as usize];
+    let sit = chosen["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "ascp-mls-sit")
+        .expect("the plan sits the MLS exam");
+    assert_eq!(sit["attempts"]["failed"], 2);
+    assert_eq!(sit["attempts"]["left"], 3);
+    assert_eq!(sit["attempts"]["allowed"], 5);
+}
+
+#[test]
+fn a_passed_exam_is_said_and_not_sat_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = profile_with(&dir, &attempt("2025-03-01", true));
+    let out = labpath(&[
+        "plan",
+        path.as_str(),
+        "--goal",
+        "ascp-mls",
+        "--from",
+        "2026-12-02",
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("ASCP MLS examination passed on 2025-03-01: counted as holding MLS(ASCP)"),
+        "{text}"
+    );
+    assert!(text.contains("The goal already holds"), "{text}");
+}
