@@ -97,3 +97,53 @@ fn a_passed_exam_is_said_and_not_sat_again() {
     );
     assert!(text.contains("The goal already holds"), "{text}");
 }
+
+/// A route that closes before the plan is likely done opens the plan as a
+/// warning with the last day to start; one that closes after it does not.
+#[test]
+fn a_route_closing_inside_the_plan_is_a_warning_with_its_last_day() {
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/profiles/us-naacls-mls-graduate.toml"
+    );
+    // Her NAACLS program ended on 2025-05-15: Route 1 takes it for 5 years.
+    let late = labpath(&[
+        "plan",
+        example,
+        "--goal",
+        "ascp-mls",
+        "--from",
+        "2030-03-01",
+    ]);
+    let text = String::from_utf8(late.stdout).unwrap();
+    assert!(
+        text.contains(
+            "warning: start step 1 (Apply to the ASCP BOC and sit the MLS(ASCP) exam) by 2030-05-15"
+        ),
+        "{text}"
+    );
+    let json = labpath(&[
+        "plan",
+        example,
+        "--goal",
+        "ascp-mls",
+        "--from",
+        "2030-03-01",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let chosen = &json["plans"][json["chosen"].as_u64().unwrap() as usize];
+    assert_eq!(chosen["closing"][0]["start_by"], "2030-05-15");
+
+    let early = labpath(&[
+        "plan",
+        example,
+        "--goal",
+        "ascp-mls",
+        "--from",
+        "2029-05-01",
+    ]);
+    let text = String::from_utf8(early.stdout).unwrap();
+    assert!(!text.contains("warning:"), "{text}");
+}

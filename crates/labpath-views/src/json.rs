@@ -402,6 +402,9 @@ pub struct KeptView<'a> {
     pub fees: Vec<FeeLineView<'a>>,
     /// Attestations the plan assumes: (declaration key, question).
     pub assumptions: &'a [(String, String)],
+    /// Routes that close before the plan is likely done: the last day to
+    /// start the step that needs each.
+    pub closing: Vec<labpath_engine::plan::Closing>,
     /// Step numbers (1-based) on the critical path.
     pub critical_path: Vec<usize>,
     /// Steps in order.
@@ -492,6 +495,7 @@ pub fn plan<'a>(
                     .map(|(i, fee)| FeeLineView { step: i + 1, fee })
                     .collect(),
                 assumptions: &s.assumptions,
+                closing: k.closing(from),
                 critical_path: s.critical_path().iter().map(|i| i + 1).collect(),
                 steps: s
                     .steps

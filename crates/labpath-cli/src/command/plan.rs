@@ -198,6 +198,16 @@ fn write_kept(
         )?,
         _ => writeln!(out, "  every simulated run missed a closing window")?,
     }
+    for c in k.closing(from) {
+        let line = format!(
+            "warning: start step {} ({}) by {}, or its route closes",
+            c.step, c.name, c.start_by
+        );
+        for (i, l) in crate::render::wrap(&line, 96).iter().enumerate() {
+            let indent = if i == 0 { "  " } else { "    " };
+            writeln!(out, "{indent}{l}")?;
+        }
+    }
     if sim.missed_window > 0.0 {
         writeln!(
             out,

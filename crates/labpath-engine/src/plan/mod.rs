@@ -202,6 +202,43 @@ pub struct Attempts {
     pub left: u32,
 }
 
+/// A route that closes before the plan is likely done: the step that needs
+/// it must start by `start_by`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Closing {
+    /// The step's number in the plan (1-based).
+    pub step: usize,
+    /// Its name.
+    pub name: String,
+    /// The last day it can start with its route still open.
+    pub start_by: Date,
+}
+
+impl Kept<'_> {
+    /// The steps whose route closes inside the plan's horizon (its 90th
+    /// percentile finish, or its median schedule without a simulation),
+    /// earliest first: the warnings a plan opens with.
+    pub fn closing(&self, from: Date) -> Vec<Closing> {
+        let horizon = self.simulation.p90.unwrap_or(self.schedule.days);
+        let mut out: Vec<Closing> = self
+            .schedule
+            .steps
+            .iter()
+            .enumerate()
+            .filter_map(|(i, st)| {
+                let last = st.deadline?;
+                (last <= horizon).then(|| Closing {
+                    step: i + 1,
+                    name: st.step.name.clone(),
+                    start_by: from.add_days(last.round() as i64),
+                })
+            })
+            .collect();
+        out.sort_by_key(|c| c.start_by);
+        out
+    }
+}
+
 /// See [`Attempts`].
 pub fn attempts(profile: &Profile, step: &crate::step::Step) -> Option<Attempts> {
     let retake = step.retake.as_ref()?;
