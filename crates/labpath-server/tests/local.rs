@@ -690,3 +690,37 @@ async fn every_answer_carries_the_hardening_headers() {
         assert!(!body.contains("<script"), "{path}: a script");
     }
 }
+
+/// The plan page opens with what the person's history changes: a route
+/// closing before the plan is likely done, with the last day to start.
+#[tokio::test]
+async fn the_plan_page_warns_of_a_route_that_closes_before_the_plan_is_done() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(Database::Local(dir.path().to_path_buf())).await;
+    let client = Client::local(&server).await;
+    let person = client
+        .ok("POST", "/api/people", json!({ "name": "Jo Kim" }), 201)
+        .await;
+    let id = person["id"].as_i64().unwrap();
+    let profile = common::example("us-naacls-mls-graduate.toml");
+    client
+        .ok("PUT", &format!("/api/people/{id}/profile"), profile, 200)
+        .await;
+    let page = |from: &'static str| {
+        client
+            .request(
+                "GET",
+                &format!("/people/{id}/plan?goal=ascp-mls&from={from}"),
+            )
+            .send()
+    };
+    let late = page("2030-03-01").await.unwrap();
+    assert_eq!(late.status(), 200);
+    let late = late.text().await.unwrap();
+    assert!(
+        late.contains("by 2030-05-15, or its route closes"),
+        "no closing warning on the plan page"
+    );
+    let early = page("2029-05-01").await.unwrap().text().await.unwrap();
+    assert!(!early.contains("or its route closes"));
+}
