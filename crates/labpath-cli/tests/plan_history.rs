@@ -147,3 +147,68 @@ fn a_route_closing_inside_the_plan_is_a_warning_with_its_last_day() {
     let text = String::from_utf8(early.stdout).unwrap();
     assert!(!text.contains("warning:"), "{text}");
 }
+
+/// The documents of every step a plan lists.
+fn documents(json: &serde_json::Value) -> Vec<String> {
+    let chosen = &json["plans"][json["chosen"].as_u64().unwrap() as usize];
+    chosen["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["documents"].as_array().unwrap().clone())
+        .map(|d| d["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// A plan's checklists are the person's: a US graduate is not asked for a
+/// foreign evaluation, translations or another state's verification; a
+/// graduate from abroad is. Each step says what it is (New York evaluates
+/// foreign education itself).
+#[test]
+fn a_plan_lists_only_the_documents_the_person_needs() {
+    let example = |name: &str| {
+        format!(
+            "{}/../../examples/profiles/{name}.toml",
+            env!("CARGO_MANIFEST_DIR")
+        )
+    };
+    let plan = |name: &str, format: &str| {
+        let path = example(name);
+        labpath(&[
+            "plan",
+            &path,
+            "--goal",
+            "work-mls-ny",
+            "--from",
+            "2026-12-02",
+            "--format",
+            format,
+        ])
+    };
+    let us: serde_json::Value =
+        serde_json::from_slice(&plan("us-naacls-mls-graduate", "json").stdout).unwrap();
+    let us_docs = documents(&us);
+    assert!(!us_docs.is_empty(), "no documents at all");
+    for d in &us_docs {
+        let d_l = d.to_lowercase();
+        assert!(
+            !d_l.contains("evaluation of")
+                && !d_l.contains("translation")
+                && !d_l.contains("form 3"),
+            "a US graduate is asked for `{d}`"
+        );
+    }
+    let abroad: serde_json::Value =
+        serde_json::from_slice(&plan("ph-medtech-graduate", "json").stdout).unwrap();
+    assert!(
+        documents(&abroad)
+            .iter()
+            .any(|d| d.contains("translations")),
+        "the foreign graduate's plan lost its translations"
+    );
+    let text = String::from_utf8(plan("ph-medtech-graduate", "human").stdout).unwrap();
+    assert!(
+        text.contains("NYSED evaluates foreign education itself"),
+        "{text}"
+    );
+}

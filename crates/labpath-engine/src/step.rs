@@ -14,6 +14,7 @@ use crate::catalog::Fee;
 use crate::ids::{BodyId, CredentialId, ExamId};
 use crate::provenance::Provenance;
 use crate::requirement::Requirement;
+use crate::units::Code;
 use crate::vocab::{EnglishTestKind, ProgramKind};
 
 crate::ids::id_type!(
@@ -202,6 +203,48 @@ pub struct Document {
     /// Details (sealed envelope, sent directly, notarized).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Who needs it, when not everyone does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<DocumentWhen>,
+}
+
+/// Whom a document concerns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentWhen {
+    /// Someone with education outside the US (evaluations, translations).
+    ForeignEducation,
+    /// Someone with education outside both the US and Canada.
+    EducationOutsideUsCanada,
+    /// Someone who holds a state license (verification from that state).
+    LicensedElsewhere,
+}
+
+impl Document {
+    /// Whether the person needs this document: always unless `when` says
+    /// whom it concerns and the profile is not that person.
+    pub fn applies(
+        &self,
+        profile: &crate::profile::Profile,
+        catalog: &crate::catalog::Catalog,
+    ) -> bool {
+        let abroad = |except: &[Code]| {
+            profile
+                .education
+                .iter()
+                .any(|e| e.country != Code::US && !except.contains(&e.country))
+        };
+        match self.when {
+            None => true,
+            Some(DocumentWhen::ForeignEducation) => abroad(&[]),
+            Some(DocumentWhen::EducationOutsideUsCanada) => abroad(&[Code::CA]),
+            Some(DocumentWhen::LicensedElsewhere) => profile.credentials.iter().any(|h| {
+                catalog
+                    .credential(h.id.as_str())
+                    .is_some_and(|c| c.kind == crate::vocab::CredentialKind::StateLicense)
+            }),
+        }
+    }
 }
 
 /// Retake rules of an exam step.

@@ -449,8 +449,12 @@ pub struct StepView<'a> {
     pub start_by: Option<Date>,
     /// The duration distribution and its provenance.
     pub duration: &'a labpath_engine::step::Duration,
-    /// Documents and who sends them.
-    pub documents: &'a [labpath_engine::step::Document],
+    /// What the step is, in plain words.
+    pub summary: &'a str,
+    /// The documents this person needs for it, and who sends them (those
+    /// that concern someone else, such as a foreign evaluation for a US
+    /// graduate, are left out).
+    pub documents: Vec<&'a labpath_engine::step::Document>,
     /// Retake rules.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retake: Option<&'a labpath_engine::step::Retake>,
@@ -514,7 +518,13 @@ pub fn plan<'a>(
                         days: st.days.round(),
                         start_by: st.deadline.map(day),
                         duration: &st.step.duration,
-                        documents: &st.step.documents,
+                        summary: &st.step.summary,
+                        documents: st
+                            .step
+                            .documents
+                            .iter()
+                            .filter(|d| d.applies(profile, catalog))
+                            .collect(),
                         retake: st.step.retake.as_ref(),
                         attempts: labpath_engine::plan::attempts(profile, st.step),
                         provenance: provenance(&st.step.provenance, catalog),

@@ -285,9 +285,22 @@ fn write_kept(
     writeln!(out, "  critical path: {}", path.join(" -> "))?;
     writeln!(out, "\n  Timeline (median durations)")?;
     write!(out, "{}", labpath_views::svg::text_timeline(from, s, sim))?;
+    writeln!(out, "\n  What each step is")?;
+    for (i, st) in s.steps.iter().enumerate() {
+        let text = format!("{}. {}", i + 1, st.step.summary);
+        for (j, line) in crate::render::wrap(&text, 96).iter().enumerate() {
+            let indent = if j == 0 { "  " } else { "     " };
+            writeln!(out, "{indent}{line}")?;
+        }
+    }
     writeln!(out, "\n  Documents")?;
     for (i, st) in s.steps.iter().enumerate() {
-        for d in &st.step.documents {
+        for d in st
+            .step
+            .documents
+            .iter()
+            .filter(|d| d.applies(profile, catalog))
+        {
             let note = d
                 .note
                 .as_deref()
