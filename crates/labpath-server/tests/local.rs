@@ -724,3 +724,48 @@ async fn the_plan_page_warns_of_a_route_that_closes_before_the_plan_is_done() {
     let early = page("2029-05-01").await.unwrap().text().await.unwrap();
     assert!(!early.contains("or its route closes"));
 }
+
+/// An application's checklist is the person's: opened for a US graduate,
+/// New York's has no translations and no other state's verification; for
+/// a graduate from abroad it has the translations.
+#[tokio::test]
+async fn an_applications_checklist_holds_the_documents_its_person_needs() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(Database::Local(dir.path().to_path_buf())).await;
+    let client = Client::local(&server).await;
+    let mut keys = Vec::new();
+    for (name, example) in [
+        ("Jo Kim", "us-naacls-mls-graduate.toml"),
+        ("Ana Reyes", "ph-medtech-graduate.toml"),
+    ] {
+        let person = client
+            .ok("POST", "/api/people", json!({ "name": name }), 201)
+            .await;
+        let id = person["id"].as_i64().unwrap();
+        client
+            .ok(
+                "PUT",
+                &format!("/api/people/{id}/profile"),
+                common::example(example),
+                200,
+            )
+            .await;
+        let app = client
+            .ok(
+                "POST",
+                &format!("/api/people/{id}/applications"),
+                json!({ "step": "ny-clt-apply" }),
+                201,
+            )
+            .await;
+        let checklist: Vec<String> = app["checklist"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no checklist in {app}"))
+            .iter()
+            .map(|d| d["key"].as_str().unwrap().to_owned())
+            .collect();
+        keys.push(checklist);
+    }
+    assert_eq!(keys[0], ["form-1", "form-2", "exam-scores"]);
+    assert_eq!(keys[1], ["form-1", "form-2", "exam-scores", "translations"]);
+}

@@ -90,13 +90,39 @@ pub async fn new_application(
     person: PersonId,
     step: &Step,
 ) -> Result<ApplicationState, StoreError> {
+    create_application(store, actor, person, step, step.documents.iter()).await
+}
+
+/// Creates an application from a catalog step for a person whose profile
+/// is known: its checklist holds only the documents that person needs, as
+/// the plan lists them (no foreign evaluation for a US graduate).
+pub async fn new_application_for(
+    store: &dyn Store,
+    actor: &str,
+    person: PersonId,
+    step: &Step,
+    catalog: &labpath_engine::catalog::Catalog,
+    profile: &labpath_engine::profile::Profile,
+) -> Result<ApplicationState, StoreError> {
+    let needed = step
+        .documents
+        .iter()
+        .filter(|d| d.applies(profile, catalog));
+    create_application(store, actor, person, step, needed).await
+}
+
+async fn create_application<'s>(
+    store: &dyn Store,
+    actor: &str,
+    person: PersonId,
+    step: &'s Step,
+    documents: impl Iterator<Item = &'s labpath_engine::step::Document>,
+) -> Result<ApplicationState, StoreError> {
     let data = NewApplicationData {
         step: step.id.to_string(),
         title: step.name.clone(),
         body: step.body.as_ref().map(ToString::to_string),
-        checklist: step
-            .documents
-            .iter()
+        checklist: documents
             .map(|d| ChecklistSeed {
                 key: d.key.clone(),
                 name: d.name.clone(),

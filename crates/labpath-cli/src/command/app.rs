@@ -106,9 +106,20 @@ pub fn run(
                 Failure::BadInput(format!("error: --step: unknown step `{step}`{hint}"))
             })?;
             with_store(cli, async |store| {
-                let state = ops::new_application(store, &actor(), person, step)
+                // The checklist holds the documents this person needs, by
+                // their latest profile (every document without one).
+                let profile = store
+                    .profile(person, None)
                     .await
-                    .map_err(failure)?;
+                    .map_err(failure)?
+                    .and_then(|v| super::stored_profile(catalog, "profile", &v.profile).ok());
+                let state = match &profile {
+                    Some(p) => {
+                        ops::new_application_for(store, &actor(), person, step, catalog, p).await
+                    }
+                    None => ops::new_application(store, &actor(), person, step).await,
+                }
+                .map_err(failure)?;
                 let app = state.application.id;
                 if let Some(r) = text(reference.as_ref()) {
                     ops::set_reference(store, &actor(), app, &r)

@@ -115,6 +115,28 @@ pub struct NewApplication {
     pub reference: Option<String>,
 }
 
+/// Opens an application whose checklist holds the documents the person
+/// needs (by their stored profile; every document without one).
+pub async fn open_for(
+    state: &AppState,
+    actor: &str,
+    person: labpath_store::ids::PersonId,
+    step: &labpath_engine::step::Step,
+) -> ApiResult<labpath_store::model::ApplicationState> {
+    let app = match crate::api::stored_profile(state, person)
+        .await
+        .ok()
+        .flatten()
+    {
+        Some(profile) => {
+            ops::new_application_for(state.store(), actor, person, step, &state.catalog, &profile)
+                .await?
+        }
+        None => ops::new_application(state.store(), actor, person, step).await?,
+    };
+    Ok(app)
+}
+
 /// `POST /api/people/{person}/applications`: opens an application from a
 /// catalog step, with the step's documents as its checklist.
 pub async fn create_application(
@@ -125,7 +147,7 @@ pub async fn create_application(
 ) -> ApiResult<Response> {
     let person = visible_person(&state, &me, &id).await?;
     let step = find_step(&state, &body.step)?;
-    let mut app = ops::new_application(state.store(), &me.actor(), person.id, step).await?;
+    let mut app = open_for(&state, &me.actor(), person.id, step).await?;
     if let Some(reference) = body.reference.as_deref().filter(|r| !r.trim().is_empty()) {
         app = ops::set_reference(state.store(), &me.actor(), app.application.id, reference).await?;
     }

@@ -671,7 +671,7 @@ pub async fn open_application(
     let result = async {
         let person = visible_person(&state, &me, &id).await?;
         let step = find_step(&state, form.get("step").unwrap_or(""))?;
-        let app = ops::new_application(state.store(), &me.actor(), person.id, step).await?;
+        let app = crate::api::tracker::open_for(&state, &me.actor(), person.id, step).await?;
         see_other(&format!("/applications/{}", app.application.id))
     }
     .await;
