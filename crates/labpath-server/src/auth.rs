@@ -344,8 +344,26 @@ impl LoginError {
     }
 }
 
+/// The longest email address (RFC 5321's path limit): a longer one names
+/// no account.
+pub const MAX_EMAIL: usize = 254;
+
+/// An email as an audit line records a failed login with it: trimmed,
+/// lower-case, and cut at `MAX_EMAIL` characters, so a login attempt cannot
+/// write more than that into the append-only log.
+pub fn audited_email(email: &str) -> String {
+    let email = email.trim().to_lowercase();
+    if email.chars().count() <= MAX_EMAIL {
+        return email;
+    }
+    let cut: String = email.chars().take(MAX_EMAIL).collect();
+    format!("{cut}… (cut at {MAX_EMAIL} characters)")
+}
+
 /// Checks an email and password, throttled per account and client address
 /// (the count is in the database, so every replica applies the same limit).
+/// An email longer than any address can be is wrong at once, with no work
+/// in the store.
 pub async fn login(
     state: &AppState,
     email: &str,
@@ -353,6 +371,9 @@ pub async fn login(
     from: &str,
 ) -> Result<User, LoginError> {
     let email = email.trim().to_lowercase();
+    if email.chars().count() > MAX_EMAIL {
+        return Err(LoginError::Wrong);
+    }
     let key = format!("{email}|{from}");
     let now = Timestamp::now();
     let window_start = now.plus_seconds(-FAILURE_WINDOW_SECONDS);

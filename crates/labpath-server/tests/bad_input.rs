@@ -519,3 +519,48 @@ async fn a_logged_activity_and_profile_survive_refused_changes_to_them() {
     org.admin.ok("PUT", &profile_path, profile(), 200).await;
     assert_eq!(org.admin.get(&profile_path).await["version"], 2);
 }
+
+/// A login with an email longer than any address is wrong at once (no
+/// 500 from the throttle's store, which a long key once broke), and its
+/// audit line keeps at most an address's length of what was sent.
+#[tokio::test]
+async fn a_login_with_an_email_of_any_length_is_refused_and_audited_short() {
+    use labpath_store::accounts::Accounts;
+    let (_dir, server, _org) = sqlite_world().await;
+    let anonymous = Client::anonymous(&server);
+    for length in [10_000, 500_000] {
+        let email = format!("{}@alfa.example", "x".repeat(length));
+        let a = anonymous
+            .send(
+                "POST",
+                "/api/login",
+                Some(&json!({ "email": email, "password": "p" })),
+            )
+            .await;
+        assert_error(
+            &a,
+            401,
+            "unauthorized",
+            &format!("an email of {length} characters"),
+        );
+    }
+    let lines = server.db.audit_log(None, None, 50).await.unwrap();
+    let failed: Vec<_> = lines
+        .iter()
+        .filter(|l| {
+            l.target
+                .as_deref()
+                .is_some_and(|t| t.starts_with("login-failed"))
+        })
+        .collect();
+    assert_eq!(failed.len(), 2, "{lines:?}");
+    for line in failed {
+        let target = line.target.as_deref().unwrap();
+        assert!(
+            target.chars().count() < 320,
+            "an audit line of {} characters",
+            target.len()
+        );
+        assert!(target.contains("cut at 254 characters"), "{target}");
+    }
+}

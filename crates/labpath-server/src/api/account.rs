@@ -92,7 +92,7 @@ pub async fn login(
             audited.note(
                 None,
                 None,
-                format!("login-failed {}", body.email.trim().to_lowercase()),
+                format!("login-failed {}", auth::audited_email(&body.email)),
             );
             return Err(e.api_error());
         }

@@ -125,7 +125,11 @@ pub async fn login(
             Err(e) => Err(PageError::Api(e)),
         },
         Err(e) => {
-            audited.note(None, None, format!("login-failed {}", email.to_lowercase()));
+            audited.note(
+                None,
+                None,
+                format!("login-failed {}", crate::auth::audited_email(&email)),
+            );
             let e = e.api_error();
             html_status(
                 &state,
