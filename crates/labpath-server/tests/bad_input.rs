@@ -525,7 +525,6 @@ async fn a_logged_activity_and_profile_survive_refused_changes_to_them() {
 /// audit line keeps at most an address's length of what was sent.
 #[tokio::test]
 async fn a_login_with_an_email_of_any_length_is_refused_and_audited_short() {
-    use labpath_store::accounts::Accounts;
     let (_dir, server, _org) = sqlite_world().await;
     let anonymous = Client::anonymous(&server);
     for length in [10_000, 500_000] {
