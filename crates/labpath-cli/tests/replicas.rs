@@ -238,7 +238,7 @@ fn add_organization(database_url: &str) {
             "admin@agency.example",
         ])
         .args(["--database-url", database_url])
-        .env("LABPATH_ADMIN_PASSWORD", "admin-password-1")
+        .env("LABPATH_ADMIN_PASSWORD", "quartz meadow lantern 81")
         .stdin(Stdio::null())
         .output()
         .unwrap();

@@ -161,10 +161,36 @@ pub async fn verify_password(password: String, hash: String) -> Result<bool, Api
     .map_err(ApiError::internal)?
 }
 
-/// A password a new account may have: 10 characters or more.
-pub fn check_new_password(password: &str) -> Result<(), ApiError> {
-    if password.chars().count() < 10 {
-        return Err(ApiError::invalid("a password needs at least 10 characters").at("password"));
+/// The longest password taken: enough for any passphrase, and a bound on
+/// the work of judging and hashing it.
+pub const MAX_PASSWORD: usize = 128;
+
+/// A password a new account may have: 10 to 128 characters, and not easy
+/// to guess: zxcvbn's estimate must be at least 10^10 guesses (score 3),
+/// which refuses common passwords, repeats and sequences, and the account's
+/// own email or name.
+pub fn check_new_password(password: &str, email: &str, name: &str) -> Result<(), ApiError> {
+    let refuse = |why: String| Err(ApiError::invalid(why).at("password"));
+    let chars = password.chars().count();
+    if password.trim().chars().count() < 10 {
+        return refuse("a password needs at least 10 characters besides spaces".to_owned());
+    }
+    if chars > MAX_PASSWORD {
+        return refuse(format!(
+            "a password has at most {MAX_PASSWORD} characters, not {chars}"
+        ));
+    }
+    let local = email.split('@').next().unwrap_or("");
+    let estimate = zxcvbn::zxcvbn(password, &[email, local, name]);
+    if estimate.score() < zxcvbn::Score::Three {
+        let hint = estimate
+            .feedback()
+            .and_then(|f| f.warning())
+            .map(|w| format!(" ({w})"))
+            .unwrap_or_default();
+        return refuse(format!(
+            "this password is too easy to guess{hint}: use a few unrelated words or more varied characters"
+        ));
     }
     Ok(())
 }

@@ -176,7 +176,7 @@ pub async fn create_user_for(
     if body.name.trim().is_empty() {
         return Err(ApiError::invalid("a user needs a name").at("name"));
     }
-    auth::check_new_password(&body.password)?;
+    auth::check_new_password(&body.password, &body.email, &body.name)?;
     let person: Option<PersonId> = match (body.role, body.person.as_deref()) {
         (Role::Candidate, None) => {
             return Err(
