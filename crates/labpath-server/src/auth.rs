@@ -161,6 +161,30 @@ pub async fn verify_password(password: String, hash: String) -> Result<bool, Api
     .map_err(ApiError::internal)?
 }
 
+/// An email address a new account may have: one address as RFC 5322
+/// writes it (no display name, no `[ip]` domain, a domain with a dot), at
+/// most `MAX_EMAIL` characters; answered trimmed and lower-case. `@@@`, a
+/// line break or two addresses are refused, so the mailer never meets one.
+pub fn check_email(text: &str) -> Result<String, ApiError> {
+    let email = text.trim();
+    let refuse = |why: String| Err(ApiError::invalid(why).at("email"));
+    let chars = email.chars().count();
+    if chars > MAX_EMAIL {
+        return refuse(format!(
+            "an email address has at most {MAX_EMAIL} characters, not {chars}"
+        ));
+    }
+    let options = email_address::Options {
+        minimum_sub_domains: 2,
+        allow_domain_literal: false,
+        allow_display_text: false,
+    };
+    match email_address::EmailAddress::parse_with_options(email, options) {
+        Ok(_) => Ok(email.to_lowercase()),
+        Err(e) => refuse(format!("`{email}` is not an email address ({e})")),
+    }
+}
+
 /// The longest password taken: enough for any passphrase, and a bound on
 /// the work of judging and hashing it.
 pub const MAX_PASSWORD: usize = 128;

@@ -301,6 +301,7 @@ pub async fn add_organization(
     ),
     String,
 > {
+    let email = &crate::auth::check_email(email).map_err(|e| e.message)?;
     check_new_password(password, email, name).map_err(|e| e.message)?;
     let hash = hash_password(password.to_owned())
         .await

@@ -168,15 +168,11 @@ pub async fn create_user_for(
     if body.role != Role::Candidate {
         me.require_admin()?;
     }
-    if !body.email.contains('@') || body.email.trim().len() < 3 {
-        return Err(
-            ApiError::invalid(format!("`{}` is not an email address", body.email)).at("email"),
-        );
-    }
+    let email = auth::check_email(&body.email)?;
     if body.name.trim().is_empty() {
         return Err(ApiError::invalid("a user needs a name").at("name"));
     }
-    auth::check_new_password(&body.password, &body.email, &body.name)?;
+    auth::check_new_password(&body.password, &email, &body.name)?;
     let person: Option<PersonId> = match (body.role, body.person.as_deref()) {
         (Role::Candidate, None) => {
             return Err(
@@ -196,7 +192,7 @@ pub async fn create_user_for(
         .accounts()
         .create_user(&NewUser {
             org,
-            email: body.email,
+            email,
             name: body.name,
             role: body.role,
             person,
