@@ -12,7 +12,7 @@ use crate::parse::{Format, parse};
 
 /// The longest text a profile field holds (a name, a title, a school), in
 /// characters; the interview's fields take as much.
-pub const MAX_TEXT: usize = 300;
+pub use labpath_engine::units::MAX_TEXT;
 
 /// Calls `found` with the path (`education[0].title`) and length of every
 /// string in `value` longer than `MAX_TEXT` characters.

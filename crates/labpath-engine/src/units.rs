@@ -343,6 +343,10 @@ impl Code {
     pub const PH: Code = Code(*b"PH");
 }
 
+/// The longest text a person enters in one field (a name, a title, a
+/// school, a CE provider), in characters: every reader refuses longer.
+pub const MAX_TEXT: usize = 300;
+
 /// A text that is not a two-letter code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{input}` is not a two-letter code such as US, PH or NY")]

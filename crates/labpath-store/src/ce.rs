@@ -19,21 +19,65 @@ pub struct LoggedActivity {
     pub activity: Activity,
 }
 
+/// The most credit one activity can carry, by unit: sanity bounds (a
+/// full-time semester is about 15 semester hours, 100 contact hours is
+/// more than any single CE course), not rules of a body; more is a typing
+/// mistake.
+pub const MAX_CREDIT: [(&str, f64); 3] = [
+    ("contact hours", 100.0),
+    ("semester hours", 20.0),
+    ("quarter hours", 30.0),
+];
+
+/// The most categories one activity can name.
+pub const MAX_CATEGORIES: usize = 20;
+
 /// Checks an activity before it is logged.
 pub fn check_activity(activity: &Activity) -> Result<(), StoreError> {
+    let invalid = |why: String| Err(StoreError::Invalid(why));
     if activity.title.trim().is_empty() {
-        return Err(StoreError::Invalid("an activity needs a title".to_owned()));
+        return invalid("an activity needs a title".to_owned());
+    }
+    let texts = [
+        ("title", Some(&activity.title)),
+        ("provider", activity.provider.as_ref()),
+        ("accreditation", activity.accreditation.as_ref()),
+    ];
+    for (what, text) in texts {
+        let chars = text.map_or(0, |t| t.chars().count());
+        if chars > labpath_engine::units::MAX_TEXT {
+            return invalid(format!(
+                "an activity's {what} has {chars} characters; at most {}",
+                labpath_engine::units::MAX_TEXT
+            ));
+        }
     }
     let amount = activity.credit.amount();
+    let (unit, most) = match activity.credit {
+        Credit::ContactHours(_) => MAX_CREDIT[0],
+        Credit::SemesterHours(_) => MAX_CREDIT[1],
+        Credit::QuarterHours(_) => MAX_CREDIT[2],
+    };
     if !(amount.is_finite() && amount > 0.0) {
-        let unit = match activity.credit {
-            Credit::ContactHours(_) => "contact hours",
-            Credit::SemesterHours(_) => "semester hours",
-            Credit::QuarterHours(_) => "quarter hours",
-        };
-        return Err(StoreError::Invalid(format!(
+        return invalid(format!(
             "an activity's {unit} must be more than zero, got `{amount}`"
-        )));
+        ));
+    }
+    if amount > most {
+        return invalid(format!(
+            "{amount} {unit} is more than one activity can carry (at most {most}): check the number"
+        ));
+    }
+    if activity.categories.len() > MAX_CATEGORIES {
+        return invalid(format!(
+            "an activity names {} categories; at most {MAX_CATEGORIES}",
+            activity.categories.len()
+        ));
+    }
+    for (i, c) in activity.categories.iter().enumerate() {
+        if activity.categories[..i].contains(c) {
+            return invalid(format!("the category `{c}` is named twice"));
+        }
     }
     Ok(())
 }
