@@ -127,10 +127,9 @@ async fn insert_user(conn: &mut PgConnection, user: &NewUser) -> Result<User, St
     .fetch_one(conn)
     .await
     .map_err(|e| match &e {
-        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(format!(
-            "the email `{}` already has an account (emails are unique in any case, across organizations): use another, or reset that user's password",
-            user.email
-        )),
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            labpath_store::accounts::email_taken(&user.email)
+        }
         _ => db_error("creating a user", e),
     })?;
     user_row(&row)

@@ -136,10 +136,9 @@ async fn insert_user(tx: &mut SqliteConnection, user: &NewUser) -> Result<User, 
     .fetch_one(tx)
     .await
     .map_err(|e| match &e {
-        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(format!(
-            "the email `{}` already has an account (emails are unique in any case, across organizations): use another, or reset that user's password",
-            user.email
-        )),
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            labpath_store::accounts::email_taken(&user.email)
+        }
         _ => db_error("creating a user", e),
     })?;
     user_row(&row)

@@ -302,6 +302,16 @@ pub trait Accounts: Send + Sync {
     ) -> Result<Vec<AuditEntry>, StoreError>;
 }
 
+/// The refusal of an email that already has an account. It says no more
+/// than that the address cannot be used: not whether the account is in
+/// another organization, nor how to recover it, which would tell staff of
+/// one organization who has an account in another.
+pub fn email_taken(email: &str) -> StoreError {
+    StoreError::Conflict(format!(
+        "the email `{email}` cannot be given to a new account: use another address"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -146,6 +146,9 @@ pub async fn an_email_is_taken_in_any_case(store: &dyn AccountsStore) {
         .unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)), "{e}");
     assert!(e.to_string().contains("`maria@agency.example`"), "{e}");
+    // Nothing about the other organization's account.
+    assert!(!e.to_string().contains("organization"), "{e}");
+    assert!(!e.to_string().contains("password"), "{e}");
     let e = store
         .create_user(&new_user(a.id, "  ", Role::Staff, None))
         .await
