@@ -274,47 +274,44 @@ pub async fn save(
         let goal = goal_of(&state, &query, &doc);
         let mut values = values_of(&form);
         let today = Date::today();
+        let section = match step.as_str() {
+            "questions" => None,
+            _ => Some(
+                profile_form::section(&state.catalog, &step)
+                    .ok_or_else(|| ApiError::not_found(format!("no interview step `{step}`")))?,
+            ),
+        };
         // Credentials typed in the search box become rows; the step is
         // shown again so their dates can be added.
         let found = if step == "credentials" {
-            match profile_form::add_found_credentials(&state.catalog, &mut values) {
-                Ok(n) => n,
-                Err(problem) => {
-                    let problems =
-                        BTreeMap::from([(profile_form::FIND_CREDENTIALS.to_owned(), problem)]);
-                    return render(
-                        &state,
-                        &me,
-                        &person,
-                        &step,
-                        &doc,
-                        goal.as_deref(),
-                        Some((&values, &problems)),
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                    );
-                }
-            }
+            profile_form::add_found_credentials(&state.catalog, &mut values)
+                .map_err(|p| BTreeMap::from([(profile_form::FIND_CREDENTIALS.to_owned(), p)]))
         } else {
-            0
+            Ok(0)
         };
-        let read = if step == "questions" {
-            let profile = profile_of(&state, &doc);
-            let questions = match &profile {
-                Some(p) => {
-                    labpath_views::questions::view(&state.catalog, p, goal.as_deref(), today)
+        let read = found.and_then(|found| {
+            let doc = match &section {
+                Some(section) => profile_form::read(section, &values, &doc, today),
+                None => {
+                    let questions = profile_of(&state, &doc)
+                        .and_then(|p| {
+                            labpath_views::questions::view(
+                                &state.catalog,
+                                &p,
+                                goal.as_deref(),
+                                today,
+                            )
+                            .ok()
+                        })
                         .map(|v| v.questions)
-                        .unwrap_or_default()
+                        .unwrap_or_default();
+                    profile_form::answer_questions(&questions, &values, &doc, today)
                 }
-                None => Vec::new(),
             };
-            profile_form::answer_questions(&questions, &values, &doc, today)
-        } else {
-            let section = profile_form::section(&state.catalog, &step)
-                .ok_or_else(|| ApiError::not_found(format!("no interview step `{step}`")))?;
-            profile_form::read(&section, &values, &doc, today)
-        };
-        let new_doc = match read.and_then(|d| checked(&state, d)) {
-            Ok(d) => d,
+            doc.and_then(|d| checked(&state, d)).map(|d| (found, d))
+        });
+        let (found, new_doc) = match read {
+            Ok(read) => read,
             Err(problems) => {
                 return render(
                     &state,
