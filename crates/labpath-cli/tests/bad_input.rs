@@ -9,16 +9,12 @@
     reason = "a test stops at a broken fixture"
 )]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn labpath(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_labpath"))
-        .args(args)
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .expect("the labpath binary runs")
-}
+use common::labpath;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
 
 struct Scratch(PathBuf);
 

@@ -8,15 +8,9 @@
     reason = "tests: a failed assumption is a failed test"
 )]
 
-use std::process::{Command, Output};
+mod common;
 
-fn labpath(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_labpath"))
-        .args(args)
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .expect("the labpath binary runs")
-}
+use common::labpath;
 
 #[test]
 fn the_health_report_reads_in_100_columns_and_agrees_with_its_json() {

@@ -10,9 +10,12 @@
     reason = "a test stops at a broken fixture"
 )]
 
+mod common;
+
+use common::labpath;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
 
 use labpath_cli::command::interview::{
     Ask, Reply, Session, Start, Stop, interview, profile_toml, write_file,
@@ -46,14 +49,6 @@ impl Drop for Scratch {
 }
 
 /// The binary with no terminal on standard input (as in CI, or a pipe).
-fn labpath(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_labpath"))
-        .args(args)
-        .stdin(Stdio::null())
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .expect("the labpath binary runs")
-}
 
 #[test]
 fn without_a_terminal_the_interview_fails_with_exit_2_and_says_why() {

@@ -8,15 +8,9 @@
     reason = "tests: a failed assumption is a failed test"
 )]
 
-use std::process::{Command, Output};
+mod common;
 
-fn labpath(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_labpath"))
-        .args(args)
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .expect("the labpath binary runs")
-}
+use common::labpath;
 
 /// The Philippine example with `exams` (TOML tables) added.
 fn profile_with(dir: &tempfile::TempDir, exams: &str) -> String {
