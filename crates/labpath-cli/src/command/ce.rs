@@ -222,18 +222,13 @@ async fn profile_of(
     catalog: &Catalog,
     person: PersonId,
 ) -> Result<Profile, Failure> {
-    let Some(version) = store.profile(person, None).await.map_err(failure)? else {
-        return Err(Failure::BadInput(format!(
-            "error: person {person} has no profile yet: record one with the credentials they hold (`labpath person edit {person} --profile FILE`)"
-        )));
-    };
-    let text = serde_json::to_string(&version.profile).map_err(|e| Failure::Internal(e.into()))?;
-    Ok(labpath_catalog::profile::from_text(
-        &format!("person {person}, profile version {}", version.version),
-        &text,
-        labpath_catalog::parse::Format::Json,
-        catalog,
-    )?)
+    super::latest_profile(store, catalog, person)
+        .await?
+        .ok_or_else(|| {
+            Failure::BadInput(format!(
+                "error: person {person} has no profile yet: record one with the credentials they hold (`labpath person edit {person} --profile FILE`)"
+            ))
+        })
 }
 
 /// An activity must fall inside a cycle of a credential the person holds

@@ -9,14 +9,13 @@
 //! `--format json` gives the complete evaluation.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use labpath_engine::catalog::Catalog;
 use labpath_engine::eval::{CredentialOutcome, Evaluation, Outcome, Status, evaluate_only};
 use labpath_engine::explain::clause_lines;
 use labpath_engine::profile::Profile;
 
-use super::{as_of, find_credential, profile_of};
+use super::{as_of, find_credential};
 use crate::cli::{Cli, Format};
 use crate::json;
 use crate::render::{mark, provenance_lines, shorten, status_rank, table, wrap};
@@ -25,12 +24,9 @@ use crate::{Exit, Failure};
 /// Arguments of `labpath check`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The profile file (TOML, or JSON when it ends in `.json`).
-    #[arg(required_unless_present = "person", conflicts_with = "person")]
-    pub profile: Option<PathBuf>,
-    /// A person in the tracker: their latest profile version.
-    #[arg(long, value_name = "ID")]
-    pub person: Option<String>,
+    /// A profile file or `--person ID`.
+    #[command(flatten)]
+    pub source: super::ProfileSource,
     /// Only these credentials (repeatable); exit code 1 if any is not eligible.
     #[arg(long = "credential", value_name = "ID")]
     pub credentials: Vec<String>,
@@ -50,12 +46,7 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<Exit, Failure> {
     let as_of = as_of(args.as_of.as_deref())?;
-    let profile = profile_of(
-        cli,
-        catalog,
-        args.profile.as_deref(),
-        args.person.as_deref(),
-    )?;
+    let profile = args.source.read(cli, catalog)?;
     let chosen = args
         .credentials
         .iter()
@@ -71,9 +62,13 @@ pub fn run(
             let view = json::evaluation(catalog, &profile, &evaluation);
             crate::json::write(out, &view)?;
         }
-        (Format::Human, true) => {
-            write_overview(catalog, &source(args), &profile, &evaluation, out)?
-        }
+        (Format::Human, true) => write_overview(
+            catalog,
+            &args.source.as_written(),
+            &profile,
+            &evaluation,
+            out,
+        )?,
         (Format::Human, false) => {
             write_header(&profile, &evaluation, out)?;
             for outcome in &evaluation.credentials {
@@ -90,16 +85,6 @@ pub fn run(
     } else {
         Exit::NotEligible
     })
-}
-
-/// How the profile was named on the command line, for the hint that
-/// repeats the command.
-fn source(args: &Args) -> String {
-    match (&args.profile, &args.person) {
-        (Some(path), _) => path.display().to_string(),
-        (None, Some(id)) => format!("--person {id}"),
-        (None, None) => String::new(),
-    }
 }
 
 fn write_header(

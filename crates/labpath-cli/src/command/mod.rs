@@ -103,6 +103,40 @@ pub fn find_credential<'c>(
     })
 }
 
+/// Where a command reads its profile: `PROFILE` (a file) or `--person ID`
+/// (their latest stored version), exactly one of them.
+#[derive(Debug, clap::Args)]
+pub struct ProfileSource {
+    /// The profile file (TOML, or JSON when it ends in `.json`).
+    #[arg(required_unless_present = "person", conflicts_with = "person")]
+    pub profile: Option<std::path::PathBuf>,
+    /// A person in the tracker: their latest profile version.
+    #[arg(long, value_name = "ID")]
+    pub person: Option<String>,
+}
+
+impl ProfileSource {
+    /// The profile it names.
+    pub fn read(&self, cli: &Cli, catalog: &Catalog) -> Result<Profile, Failure> {
+        profile_of(
+            cli,
+            catalog,
+            self.profile.as_deref(),
+            self.person.as_deref(),
+        )
+    }
+
+    /// How it was named on the command line, for a hint that repeats the
+    /// command.
+    pub fn as_written(&self) -> String {
+        match (&self.profile, &self.person) {
+            (Some(path), _) => path.display().to_string(),
+            (None, Some(id)) => format!("--person {id}"),
+            (None, None) => String::new(),
+        }
+    }
+}
+
 /// A profile from a file, or a person's latest stored version (`--person`).
 pub fn profile_of(
     cli: &Cli,
@@ -115,24 +149,31 @@ pub fn profile_of(
         (None, Some(id)) => {
             let id = store::id("--person", id)?;
             store::with_store(cli, async |store| {
-                use labpath_store::Store;
-                let version = store
-                    .profile(id, None)
-                    .await
-                    .map_err(store::failure)?
-                    .ok_or_else(|| {
-                        Failure::BadInput(format!(
-                            "error: --person: person {id} has no profile yet: labpath person edit {id} --profile FILE"
-                        ))
-                    })?;
-                let name = format!("person {id}, profile version {}", version.version);
-                stored_profile(catalog, &name, &version.profile)
+                latest_profile(store, catalog, id).await?.ok_or_else(|| {
+                    Failure::BadInput(format!(
+                        "error: --person: person {id} has no profile yet: labpath person edit {id} --profile FILE"
+                    ))
+                })
             })
         }
         (None, None) => Err(Failure::BadInput(
             "error: give a profile file or --person ID".to_owned(),
         )),
     }
+}
+
+/// A person's latest profile version, read and checked against the
+/// catalog; `None` when they have none yet.
+pub async fn latest_profile(
+    store: &dyn labpath_store::Store,
+    catalog: &Catalog,
+    person: labpath_store::ids::PersonId,
+) -> Result<Option<Profile>, Failure> {
+    let Some(version) = store.profile(person, None).await.map_err(store::failure)? else {
+        return Ok(None);
+    };
+    let name = format!("person {person}, profile version {}", version.version);
+    stored_profile(catalog, &name, &version.profile).map(Some)
 }
 
 /// A profile document as the store keeps it (JSON), read and checked like

@@ -13,7 +13,7 @@ use labpath_engine::units::Date;
 
 pub use labpath_views::goal::ResolvedGoal;
 
-use super::{as_of, profile_of};
+use super::as_of;
 use crate::cli::{Cli, Format};
 use crate::render::table;
 use crate::{Exit, Failure};
@@ -21,12 +21,9 @@ use crate::{Exit, Failure};
 /// Arguments of `labpath plan`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The profile file (TOML, or JSON when it ends in `.json`).
-    #[arg(required_unless_present = "person", conflicts_with = "person")]
-    pub profile: Option<PathBuf>,
-    /// A person in the tracker: their latest profile version.
-    #[arg(long, value_name = "ID")]
-    pub person: Option<String>,
+    /// A profile file or `--person ID`.
+    #[command(flatten)]
+    pub source: super::ProfileSource,
     /// A named goal (`labpath plan --list-goals`), or credential ids joined
     /// by commas ("ny-clt-license,visascreen-mt").
     #[arg(long, value_name = "GOAL")]
@@ -79,12 +76,7 @@ pub fn run(
             args.from.as_deref().unwrap_or("")
         ))
     })?;
-    let mut profile = profile_of(
-        cli,
-        catalog,
-        args.profile.as_deref(),
-        args.person.as_deref(),
-    )?;
+    let mut profile = args.source.read(cli, catalog)?;
     let goal = resolve_goal(catalog, &args.goal)?;
     if profile.person.work_state.is_none() {
         profile.person.work_state = goal.work_state;

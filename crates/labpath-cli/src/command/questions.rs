@@ -3,13 +3,12 @@
 //! questions the web interview asks.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use labpath_engine::catalog::Catalog;
 use labpath_engine::questions::{Answer, Question};
 use labpath_views::questions::{QuestionsView, view};
 
-use super::{as_of, profile_of};
+use super::as_of;
 use crate::cli::{Cli, Format};
 use crate::render::wrap;
 use crate::{Exit, Failure};
@@ -17,12 +16,9 @@ use crate::{Exit, Failure};
 /// Arguments of `labpath questions`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The profile file (TOML, or JSON when it ends in `.json`).
-    #[arg(required_unless_present = "person", conflicts_with = "person")]
-    pub profile: Option<PathBuf>,
-    /// A person in the tracker: their latest profile version.
-    #[arg(long, value_name = "ID")]
-    pub person: Option<String>,
+    /// A profile file or `--person ID`.
+    #[command(flatten)]
+    pub source: super::ProfileSource,
     /// A named goal or credential ids; default: every credential.
     #[arg(long, value_name = "GOAL")]
     pub goal: Option<String>,
@@ -42,12 +38,7 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<Exit, Failure> {
     let as_of = as_of(args.as_of.as_deref())?;
-    let profile = profile_of(
-        cli,
-        catalog,
-        args.profile.as_deref(),
-        args.person.as_deref(),
-    )?;
+    let profile = args.source.read(cli, catalog)?;
     let questions = view(catalog, &profile, args.goal.as_deref(), as_of)
         .map_err(|why| Failure::BadInput(format!("error: --goal: {why}")))?;
     match args.format {
