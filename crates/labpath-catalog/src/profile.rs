@@ -78,6 +78,16 @@ fn top_level_hint(mut d: Diagnostic) -> Diagnostic {
     d
 }
 
+/// Reads and checks a profile document as the store and the API keep it (a
+/// JSON value), named `name` in messages.
+pub fn from_document(
+    name: &str,
+    doc: &serde_json::Value,
+    catalog: &Catalog,
+) -> Result<Profile, Diagnostics> {
+    from_text(name, &doc.to_string(), Format::Json, catalog)
+}
+
 /// Parses and checks a profile held in memory.
 pub fn from_text(
     name: &str,

@@ -183,11 +183,5 @@ pub fn stored_profile(
     name: &str,
     doc: &serde_json::Value,
 ) -> Result<Profile, Failure> {
-    let text = serde_json::to_string(doc).map_err(|e| Failure::Internal(e.into()))?;
-    Ok(labpath_catalog::profile::from_text(
-        name,
-        &text,
-        labpath_catalog::parse::Format::Json,
-        catalog,
-    )?)
+    Ok(labpath_catalog::profile::from_document(name, doc, catalog)?)
 }

@@ -240,11 +240,9 @@ pub async fn stored_profile(state: &AppState, person: PersonId) -> ApiResult<Opt
     let Some(version) = state.store().profile(person, None).await? else {
         return Ok(None);
     };
-    let text = serde_json::to_string(&version.profile).map_err(ApiError::internal)?;
-    labpath_catalog::profile::from_text(
+    labpath_catalog::profile::from_document(
         &format!("person {person}, profile version {}", version.version),
-        &text,
-        labpath_catalog::parse::Format::Json,
+        &version.profile,
         &state.catalog,
     )
     .map(Some)

@@ -49,14 +49,7 @@ fn goal_of(state: &AppState, query: &Q, doc: &Value) -> Option<String> {
 }
 
 fn profile_of(state: &AppState, doc: &Value) -> Option<Profile> {
-    let text = serde_json::to_string(doc).ok()?;
-    labpath_catalog::profile::from_text(
-        "profile",
-        &text,
-        labpath_catalog::parse::Format::Json,
-        &state.catalog,
-    )
-    .ok()
+    labpath_catalog::profile::from_document("profile", doc, &state.catalog).ok()
 }
 
 /// The steps to walk: coursework only when some question asks for it or
@@ -355,13 +348,7 @@ pub async fn save(
 /// The document read back as a profile with the catalog, so only a valid
 /// profile is stored; the catalog's problems are shown at the top.
 fn checked(state: &AppState, doc: Value) -> Result<Value, BTreeMap<String, String>> {
-    let text = serde_json::to_string(&doc).unwrap_or_default();
-    match labpath_catalog::profile::from_text(
-        "profile",
-        &text,
-        labpath_catalog::parse::Format::Json,
-        &state.catalog,
-    ) {
+    match labpath_catalog::profile::from_document("profile", &doc, &state.catalog) {
         Ok(profile) => serde_json::to_value(&profile).map_err(|e| {
             BTreeMap::from([(
                 "".to_owned(),
