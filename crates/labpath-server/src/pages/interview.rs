@@ -52,14 +52,31 @@ fn profile_of(state: &AppState, doc: &Value) -> Option<Profile> {
     labpath_catalog::profile::from_document("profile", doc, &state.catalog).ok()
 }
 
+/// The engine's questions for the profile document and goal: `None` while
+/// the document is not yet a valid profile, the reason when the goal is
+/// unknown.
+fn questions_of(
+    state: &AppState,
+    doc: &Value,
+    goal: Option<&str>,
+) -> Option<Result<labpath_views::questions::QuestionsView, String>> {
+    let profile = profile_of(state, doc)?;
+    Some(labpath_views::questions::view(
+        &state.catalog,
+        &profile,
+        goal,
+        Date::today(),
+    ))
+}
+
 /// The steps to walk: coursework only when some question asks for it or
 /// the person already gave some.
-fn steps(state: &AppState, doc: &Value, goal: Option<&str>) -> Vec<&'static str> {
+fn steps(
+    doc: &Value,
+    view: Option<&Result<labpath_views::questions::QuestionsView, String>>,
+) -> Vec<&'static str> {
     let has_courses = doc["coursework"].as_array().is_some_and(|a| !a.is_empty());
-    let asked = profile_of(state, doc).is_some_and(|p| {
-        labpath_views::questions::view(&state.catalog, &p, goal, Date::today())
-            .is_ok_and(|v| v.questions.iter().any(|q| q.key == "coursework"))
-    });
+    let asked = matches!(view, Some(Ok(v)) if v.questions.iter().any(|q| q.key == "coursework"));
     STEPS
         .iter()
         .copied()
@@ -86,7 +103,13 @@ fn render(
     typed: Option<(&Values, &BTreeMap<String, String>)>,
     status: StatusCode,
 ) -> PageResult {
-    let walk = steps(state, doc, goal);
+    // Computed once: the walk, the questions step and its problems read it.
+    let view = questions_of(state, doc, goal);
+    let asked: &[labpath_engine::questions::Question] = match &view {
+        Some(Ok(v)) => &v.questions,
+        _ => &[],
+    };
+    let walk = steps(doc, view.as_ref());
     let next = walk
         .iter()
         .skip_while(|s| **s != step)
@@ -120,17 +143,12 @@ fn render(
         "goal_q": goal_q,
         "countries": profile_form::countries(),
         "problems": typed.map(|(_, p)| p.len()).unwrap_or(0),
-        "problem_list": typed.map(|(_, p)| problem_list(state, step, doc, goal, p)).unwrap_or_default(),
+        "problem_list": typed.map(|(_, p)| problem_list(state, step, asked, p)).unwrap_or_default(),
     });
     if step == "questions" {
-        let profile = profile_of(state, doc);
-        let view = match &profile {
-            Some(p) => Some(
-                labpath_views::questions::view(&state.catalog, p, goal, Date::today())
-                    .map_err(|why| ApiError::invalid(why).at("goal"))?,
-            ),
-            None => None,
-        };
+        let view = view
+            .transpose()
+            .map_err(|why| ApiError::invalid(why).at("goal"))?;
         let problems = typed.map(|(_, p)| p.clone()).unwrap_or_default();
         let values = typed.map(|(v, _)| v.clone()).unwrap_or_default();
         let questions: Vec<Value> = view
@@ -181,19 +199,10 @@ fn render(
 fn problem_list(
     state: &AppState,
     step: &str,
-    doc: &Value,
-    goal: Option<&str>,
+    questions: &[labpath_engine::questions::Question],
     problems: &BTreeMap<String, String>,
 ) -> Vec<Value> {
     let section = profile_form::section(&state.catalog, step);
-    let questions = match (step, profile_of(state, doc)) {
-        ("questions", Some(p)) => {
-            labpath_views::questions::view(&state.catalog, &p, goal, Date::today())
-                .map(|v| v.questions)
-                .unwrap_or_default()
-        }
-        _ => Vec::new(),
-    };
     problems
         .iter()
         .map(|(name, message)| {
@@ -286,18 +295,10 @@ pub async fn save(
             let doc = match &section {
                 Some(section) => profile_form::read(section, &values, &doc, today),
                 None => {
-                    let questions = profile_of(&state, &doc)
-                        .and_then(|p| {
-                            labpath_views::questions::view(
-                                &state.catalog,
-                                &p,
-                                goal.as_deref(),
-                                today,
-                            )
-                            .ok()
-                        })
-                        .map(|v| v.questions)
-                        .unwrap_or_default();
+                    let questions = match questions_of(&state, &doc, goal.as_deref()) {
+                        Some(Ok(v)) => v.questions,
+                        _ => Vec::new(),
+                    };
                     profile_form::answer_questions(&questions, &values, &doc, today)
                 }
             };
@@ -326,14 +327,16 @@ pub async fn save(
             .as_deref()
             .map(|g| format!("?goal={}", super::encode(g)))
             .unwrap_or_default();
-        let walk = steps(&state, &new_doc, goal.as_deref());
         let more = values
             .get("then")
             .is_some_and(|v| v.iter().any(|t| t == "more"));
+        // The walk (which asks the engine) only when leaving the step.
         let next = if step == "questions" || more || found > 0 {
             step.as_str()
         } else {
-            walk.iter()
+            let view = questions_of(&state, &new_doc, goal.as_deref());
+            steps(&new_doc, view.as_ref())
+                .iter()
                 .skip_while(|s| **s != step)
                 .nth(1)
                 .copied()
