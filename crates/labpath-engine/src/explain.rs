@@ -150,7 +150,18 @@ pub fn describe_requirement(requirement: &Requirement, catalog: &Catalog) -> Str
                 .collect();
             format!("passed {}", list(&names, "or"))
         }
-        Requirement::Citizenship(r) => format!("citizen of {}", list(&r.any_of, "or")),
+        Requirement::Citizenship(r) => match (r.any_of.is_empty(), r.none_of.is_empty()) {
+            (false, true) => format!("citizen of {}", list(&r.any_of, "or")),
+            (true, _) => format!(
+                "citizen of a country other than {}",
+                list(&r.none_of, "and")
+            ),
+            (false, false) => format!(
+                "citizen of {}, and not of {}",
+                list(&r.any_of, "or"),
+                list(&r.none_of, "or")
+            ),
+        },
         Requirement::Residence(r) => format!("{} months' residence in {}", r.months, r.place),
         Requirement::English(r) => {
             let tests: Vec<String> = r

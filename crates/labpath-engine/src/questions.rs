@@ -447,7 +447,7 @@ fn answers(slot: &Slot<'_>, catalog: &Catalog, profile: &Profile, as_of: Date) -
                 .collect()
         }
         Slot::Citizenship => countries_named(catalog, |r| match r {
-            Requirement::Citizenship(c) => c.any_of.clone(),
+            Requirement::Citizenship(c) => c.any_of.iter().chain(&c.none_of).copied().collect(),
             _ => Vec::new(),
         })
         .into_iter()

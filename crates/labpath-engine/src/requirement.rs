@@ -40,7 +40,7 @@ pub enum Requirement {
     Credential(CredentialReq),
     /// Having passed an accepted examination.
     Exam(ExamReq),
-    /// Citizenship of one of the listed countries.
+    /// Citizenship of one of the listed countries, or of none of them.
     Citizenship(CitizenshipReq),
     /// Residence in a jurisdiction for some months.
     Residence(ResidenceReq),
@@ -194,12 +194,52 @@ pub struct AcceptedExam {
     pub until: Option<Date>,
 }
 
-/// Citizenship.
+/// Citizenship: of one of `any_of` (when given) and of none of `none_of`.
+/// `none_of` says "the rest of the world", as the visa bulletin's
+/// chargeability column "all areas except those listed" does. At least one
+/// list names a country, and no country is in both.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "CitizenshipFields")]
 pub struct CitizenshipReq {
-    /// Any of these countries.
+    /// Any of these countries; empty, any country not in `none_of`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub any_of: Vec<Code>,
+    /// None of these countries: a citizen of one of them fails.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub none_of: Vec<Code>,
+}
+
+/// The on-disk fields of a citizenship requirement, before the check that
+/// they say something.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CitizenshipFields {
+    #[serde(default)]
+    any_of: Vec<Code>,
+    #[serde(default)]
+    none_of: Vec<Code>,
+}
+
+impl TryFrom<CitizenshipFields> for CitizenshipReq {
+    type Error = String;
+
+    fn try_from(f: CitizenshipFields) -> Result<Self, String> {
+        if f.any_of.is_empty() && f.none_of.is_empty() {
+            return Err(
+                "a citizenship requirement needs at least one country in `any_of` or `none_of`"
+                    .to_owned(),
+            );
+        }
+        if let Some(both) = f.any_of.iter().find(|c| f.none_of.contains(c)) {
+            return Err(format!(
+                "`{both}` is in both `any_of` and `none_of`: a country can be required or excluded, not both"
+            ));
+        }
+        Ok(CitizenshipReq {
+            any_of: f.any_of,
+            none_of: f.none_of,
+        })
+    }
 }
 
 /// Residence in a place.
@@ -319,5 +359,44 @@ impl Requirement {
             Requirement::Unconfirmed(_) => "unconfirmed",
             Requirement::Eligible(_) => "eligible",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Requirement;
+
+    fn parse(text: &str) -> Result<Requirement, String> {
+        #[derive(serde::Deserialize)]
+        struct Doc {
+            r: Requirement,
+        }
+        toml::from_str::<Doc>(text)
+            .map(|d| d.r)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn citizenship_reads_any_of_none_of_or_both() {
+        let Ok(Requirement::Citizenship(c)) =
+            parse(r#"r = { citizenship = { none_of = ["IN", "CN"] } }"#)
+        else {
+            panic!("none_of alone is a citizenship requirement");
+        };
+        assert!(c.any_of.is_empty());
+        assert_eq!(c.none_of.len(), 2);
+        assert!(parse(r#"r = { citizenship = { any_of = ["CA", "MX"] } }"#).is_ok());
+        assert!(parse(r#"r = { citizenship = { any_of = ["CA"], none_of = ["US"] } }"#).is_ok());
+    }
+
+    #[test]
+    fn an_empty_or_contradictory_citizenship_requirement_is_refused() {
+        let empty = parse("r = { citizenship = {} }").unwrap_err();
+        assert!(empty.contains("needs at least one country"), "{empty}");
+        let both =
+            parse(r#"r = { citizenship = { any_of = ["IN"], none_of = ["IN"] } }"#).unwrap_err();
+        assert!(both.contains("`IN` is in both"), "{both}");
+        let unknown = parse(r#"r = { citizenship = { all_of = ["IN"] } }"#).unwrap_err();
+        assert!(unknown.contains("all_of"), "{unknown}");
     }
 }

@@ -719,14 +719,22 @@ fn eligible<'c>(ctx: &Ctx<'c, '_>, id: &'c CredentialId) -> (Outcome, Finding<'c
 
 fn citizenship<'c>(ctx: &Ctx<'c, '_>, r: &'c CitizenshipReq) -> (Outcome, Finding<'c>) {
     let have = ctx.profile.person.citizenship.clone();
-    let outcome = if have.is_empty() {
+    (citizenship_outcome(&have, r), Finding::Citizenship { have })
+}
+
+/// Unknown without a citizenship; a citizen of an excluded country fails
+/// (a dual citizen too: the rule names who is left out); otherwise one
+/// listed citizenship passes, or any when the rule lists only exclusions.
+fn citizenship_outcome(have: &[Code], r: &CitizenshipReq) -> Outcome {
+    if have.is_empty() {
         Outcome::Unknown
-    } else if have.iter().any(|c| r.any_of.contains(c)) {
+    } else if have.iter().any(|c| r.none_of.contains(c)) {
+        Outcome::Fail
+    } else if r.any_of.is_empty() || have.iter().any(|c| r.any_of.contains(c)) {
         Outcome::Pass
     } else {
         Outcome::Fail
-    };
-    (outcome, Finding::Citizenship { have })
+    }
 }
 
 fn residence<'c>(ctx: &Ctx<'c, '_>, r: &'c ResidenceReq) -> (Outcome, Finding<'c>) {
@@ -868,8 +876,10 @@ fn work_state_license<'c>(ctx: &Ctx<'c, '_>, r: &'c WorkStateLicenseReq) -> (Out
 
 #[cfg(test)]
 mod tests {
-    use super::calendar_months;
-    use crate::units::Date;
+    use super::{calendar_months, citizenship_outcome};
+    use crate::eval::Outcome;
+    use crate::requirement::CitizenshipReq;
+    use crate::units::{Code, Date};
 
     fn d(s: &str) -> Date {
         Date::parse(s).unwrap()
@@ -886,5 +896,53 @@ mod tests {
         let m = calendar_months(d("2022-01-01"), d("2022-01-16"));
         assert!(m > 0.49 && m < 0.5, "{m}");
         assert_eq!(calendar_months(d("2022-03-01"), d("2022-02-01")), 0.0);
+    }
+
+    fn codes(list: &[&str]) -> Vec<Code> {
+        list.iter().map(|c| Code::parse(c).unwrap()).collect()
+    }
+
+    #[test]
+    fn none_of_passes_everyone_else_and_fails_the_listed() {
+        let rest_of_world = CitizenshipReq {
+            any_of: Vec::new(),
+            none_of: codes(&["IN", "CN", "MX", "PH"]),
+        };
+        assert_eq!(
+            citizenship_outcome(&codes(&["NG"]), &rest_of_world),
+            Outcome::Pass
+        );
+        assert_eq!(
+            citizenship_outcome(&codes(&["IN"]), &rest_of_world),
+            Outcome::Fail
+        );
+        // A dual citizen with one excluded citizenship is excluded.
+        assert_eq!(
+            citizenship_outcome(&codes(&["GB", "PH"]), &rest_of_world),
+            Outcome::Fail
+        );
+        assert_eq!(citizenship_outcome(&[], &rest_of_world), Outcome::Unknown);
+    }
+
+    #[test]
+    fn any_of_with_none_of_needs_a_listed_and_no_excluded_citizenship() {
+        let r = CitizenshipReq {
+            any_of: codes(&["CA", "MX"]),
+            none_of: codes(&["US"]),
+        };
+        assert_eq!(citizenship_outcome(&codes(&["MX"]), &r), Outcome::Pass);
+        assert_eq!(citizenship_outcome(&codes(&["FR"]), &r), Outcome::Fail);
+        assert_eq!(
+            citizenship_outcome(&codes(&["CA", "US"]), &r),
+            Outcome::Fail
+        );
+        let only_any = CitizenshipReq {
+            any_of: codes(&["CA"]),
+            none_of: Vec::new(),
+        };
+        assert_eq!(
+            citizenship_outcome(&codes(&["FR", "CA"]), &only_any),
+            Outcome::Pass
+        );
     }
 }
