@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use labpath_engine::catalog::{
-    Body, Catalog, CatalogParts, Credential, Exam, GlossaryTerm, Jurisdiction,
+    Body, Catalog, CatalogParts, Credential, Exam, GlossaryTerm, Jurisdiction, Restriction,
 };
 use labpath_engine::maintenance::RuleSet;
 use labpath_engine::provenance::{Confidence, Provenance, Source};
@@ -40,6 +40,8 @@ struct CatalogFile {
     goal: Vec<Goal>,
     #[serde(default)]
     maintenance: Vec<RuleSet>,
+    #[serde(default)]
+    restriction: Vec<Restriction>,
 }
 
 /// A parsed file with its name and text, for locating later problems.
@@ -134,6 +136,7 @@ pub fn from_files(
         parts.steps.extend(p.doc.step);
         parts.goals.extend(p.doc.goal);
         parts.maintenance.extend(p.doc.maintenance);
+        parts.restrictions.extend(p.doc.restriction);
     }
     Ok(Catalog::from_checked_parts(parts))
 }
@@ -145,6 +148,7 @@ struct Checker<'a, 't> {
     bodies: HashSet<&'a str>,
     exams: HashSet<&'a str>,
     credentials: HashSet<&'a str>,
+    steps: HashSet<&'a str>,
     problems: Vec<Diagnostic>,
 }
 
@@ -159,6 +163,7 @@ impl<'a, 't> Checker<'a, 't> {
             bodies: all(|d| d.body.iter().map(|s| s.id.as_str()).collect()),
             exams: all(|d| d.exam.iter().map(|s| s.id.as_str()).collect()),
             credentials: all(|d| d.credential.iter().map(|s| s.id.as_str()).collect()),
+            steps: all(|d| d.step.iter().map(|s| s.id.as_str()).collect()),
             problems: Vec::new(),
         }
     }
@@ -226,6 +231,7 @@ impl<'a, 't> Checker<'a, 't> {
             "source" => &self.sources,
             "body" => &self.bodies,
             "exam" => &self.exams,
+            "step" => &self.steps,
             _ => &self.credentials,
         };
         if known.contains(id) {
@@ -311,6 +317,19 @@ impl<'a, 't> Checker<'a, 't> {
         }
         for (i, rules) in d.maintenance.iter().enumerate() {
             self.check_rule_set(file, i, rules);
+        }
+        for (i, r) in d.restriction.iter().enumerate() {
+            let field = format!("restriction[{i}]");
+            let line = locate_key_value(file.text, "id", &r.id, 1);
+            self.check_provenance(file, &field, &r.provenance, line);
+            if r.countries.is_empty() || r.visas.is_empty() {
+                self.report(
+                    file,
+                    line,
+                    field,
+                    "a restriction names at least one country and one visa class".to_owned(),
+                );
+            }
         }
         for (i, goal) in d.goal.iter().enumerate() {
             let field = format!("goal[{i}]");
@@ -564,6 +583,39 @@ impl<'a, 't> Checker<'a, 't> {
         }
         if let Some(r) = &step.retake {
             self.check_provenance(file, &format!("{field}.retake"), &r.provenance, line);
+        }
+        if let Some(w) = &step.window {
+            self.check_provenance(file, &format!("{field}.window"), &w.provenance, line);
+            if let Some(id) = &w.cycle_of {
+                self.check_ref(
+                    file,
+                    format!("{field}.window.cycle_of"),
+                    "step",
+                    id.as_str(),
+                );
+            }
+        }
+        if let Some(l) = &step.lottery {
+            let lfield = format!("{field}.lottery");
+            self.check_provenance(file, &lfield, &l.provenance, line);
+            let chances = std::iter::once(l.chance).chain(l.by_wage_level.into_iter().flatten());
+            if chances.into_iter().any(|p| !(p > 0.0 && p <= 1.0)) {
+                self.report(
+                    file,
+                    line,
+                    lfield,
+                    "a chance of selection lies above 0 and at most 1 (0.2959 for 29.59%)"
+                        .to_owned(),
+                );
+            }
+            if step.window.is_none() {
+                self.report(
+                    file,
+                    line,
+                    format!("{field}.window"),
+                    "a step with a lottery needs the yearly window it tries again in".to_owned(),
+                );
+            }
         }
         for (k, deadline) in step.deadlines.iter().enumerate() {
             let dfield = format!("{field}.deadline[{k}]");

@@ -14,6 +14,7 @@
     reason = "a test stops at a broken fixture"
 )]
 
+use labpath_engine::calendar::{Lottery, MonthDay, Window};
 use labpath_engine::catalog::{Body, Catalog, CatalogParts, Credential, Fee, FeeKind, Route};
 use labpath_engine::ids::{BodyId, CredentialId, RouteId, SourceId};
 use labpath_engine::plan::apply::apply_grants;
@@ -66,6 +67,18 @@ struct World {
     routes: Vec<Vec<Vec<Need>>>,
     steps: Vec<(Need, u32, u32)>,
     held: Vec<usize>,
+    /// Per step (by index; missing means none): a yearly window and, on
+    /// some, a lottery.
+    calendar: Vec<Option<Cal>>,
+}
+
+/// A step's yearly window (opens and closes as month and day, wrapping over
+/// new year when closes comes first) and its chance of selection, if any.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Cal {
+    opens: (u32, u32),
+    closes: (u32, u32),
+    chance: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -102,8 +115,40 @@ fn world() -> impl Strategy<Value = World> {
             routes,
             steps,
             held,
+            calendar: Vec::new(),
         })
     })
+}
+
+/// A world whose steps may wait for yearly windows and lotteries.
+fn calendar_world() -> impl Strategy<Value = World> {
+    let cal = prop::option::weighted(
+        0.5,
+        (
+            (1u32..=12, 1u32..=28),
+            (1u32..=12, 1u32..=28),
+            prop::option::weighted(0.3, 0.2f64..=1.0),
+        )
+            .prop_map(|(opens, closes, chance)| Cal {
+                opens,
+                closes,
+                chance,
+            }),
+    );
+    (world(), prop::collection::vec(cal, 9)).prop_map(|(mut w, calendar)| {
+        w.calendar = calendar;
+        w
+    })
+}
+
+fn window_of(cal: &Cal) -> Window {
+    Window {
+        opens: MonthDay::new(cal.opens.0, cal.opens.1).unwrap(),
+        closes: MonthDay::new(cal.closes.0, cal.closes.1).unwrap(),
+        cycle_of: None,
+        what: "a window".to_owned(),
+        provenance: provenance(),
+    }
 }
 
 fn requirement_of(needs: &[Need]) -> Requirement {
@@ -183,6 +228,10 @@ fn build(world: &World) -> (Catalog, Profile) {
                 amount: Some(Money::dollars(i64::from(*fee))),
                 provenance: provenance(),
                 disputed: Vec::new(),
+                payer: Default::default(),
+                in_force: None,
+                after_until: None,
+                only_if_living: None,
             }],
             fees_of: None,
             duration: Duration {
@@ -196,6 +245,25 @@ fn build(world: &World) -> (Catalog, Profile) {
             documents: Vec::new(),
             retake: None,
             deadlines: Vec::new(),
+            window: world
+                .calendar
+                .get(i)
+                .copied()
+                .flatten()
+                .map(|c| window_of(&c)),
+            visa: None,
+            lottery: world
+                .calendar
+                .get(i)
+                .copied()
+                .flatten()
+                .and_then(|c| c.chance)
+                .map(|chance| Lottery {
+                    chance,
+                    by_wage_level: None,
+                    what: "a draw".to_owned(),
+                    provenance: provenance(),
+                }),
             provenance: provenance(),
         })
         .collect();
@@ -338,6 +406,7 @@ fn the_planner_takes_the_faster_of_two_routes() {
             (Need::Credential(1), 20, 100),
         ],
         held: vec![],
+        calendar: Vec::new(),
     };
     let (catalog, profile) = build(&w);
     let goal = held(1);
@@ -416,6 +485,158 @@ proptest! {
 
     #[test]
     fn the_same_seed_gives_the_same_dates(w in world(), seed in any::<u64>()) {
+        let (catalog, profile) = build(&w);
+        let goal = held(w.routes.len() - 1);
+        let a = plan(&catalog, &profile, &goal, options(Optimize::Time, seed));
+        let b = plan(&catalog, &profile, &goal, options(Optimize::Time, seed));
+        match (a, b) {
+            (Ok(a), Ok(b)) => {
+                let sims = |r: &labpath_engine::plan::PlanReport<'_>| r.kept.iter().map(|k| k.simulation.clone()).collect::<Vec<_>>();
+                prop_assert_eq!(sims(&a), sims(&b));
+            }
+            (Err(a), Err(b)) => prop_assert_eq!(a, b),
+            _ => prop_assert!(false, "same input, different answers"),
+        }
+    }
+}
+
+/// A lost draw waits for next year's window: at a 30% chance the median
+/// plan counts two tries (1 - 0.7^2 > 1/2), so the step starts in the
+/// second window; the simulation's percentiles move a year for the runs
+/// that lose, and a sure draw changes nothing.
+#[test]
+fn a_lottery_step_waits_a_year_for_each_lost_draw_the_median_counts() {
+    let world = |chance| World {
+        routes: vec![vec![vec![]]],
+        steps: vec![(Need::Credential(0), 10, 0)],
+        held: vec![],
+        calendar: vec![Some(Cal {
+            opens: (3, 4),
+            closes: (3, 19),
+            chance,
+        })],
+    };
+    let run = |chance| {
+        let (catalog, profile) = build(&world(chance));
+        let goal = held(0);
+        let r = plan(&catalog, &profile, &goal, options(Optimize::Time, 9)).unwrap();
+        let k = r.kept[0].clone();
+        (
+            day().add_days(k.schedule.steps[0].start.round() as i64),
+            k.simulation.p50.unwrap(),
+            k.simulation.p90,
+            k.simulation.not_selected,
+        )
+    };
+    let (sure_start, sure_p50, sure_p90, never) = run(Some(1.0));
+    assert_eq!(sure_start, Date::from_ymd(2027, 3, 4).unwrap());
+    assert_eq!(never, 0.0);
+    assert_eq!(sure_p90, Some(sure_p50));
+    let (start, p50, p90, not_selected) = run(Some(0.3));
+    assert_eq!(
+        start,
+        Date::from_ymd(2028, 3, 4).unwrap(),
+        "the median counts the second try"
+    );
+    assert!(
+        p50 > sure_p50 + 300.0,
+        "half of runs lose the first draw: {p50} vs {sure_p50}"
+    );
+    // 0.7^6 = 11.8% of runs lose every try: the 90th percentile has no date.
+    assert!(
+        (not_selected - 0.7f64.powi(6)).abs() < 0.03,
+        "{not_selected}"
+    );
+    assert_eq!(p90, None);
+}
+
+/// The fastest plan's median finish, as a date, from `from`.
+fn finish_from(
+    catalog: &Catalog,
+    profile: &Profile,
+    goal: &Requirement,
+    from: Date,
+) -> Option<Date> {
+    let r = plan(
+        catalog,
+        profile,
+        goal,
+        Options {
+            from,
+            ..options(Optimize::Time, 1)
+        },
+    )
+    .ok()?;
+    let k = r.kept.iter().find(|k| k.fastest)?;
+    Some(from.add_days(k.schedule.days.round() as i64))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn no_step_starts_outside_its_window(w in calendar_world()) {
+        let (catalog, profile) = build(&w);
+        let goal = held(w.routes.len() - 1);
+        if let Ok(r) = plan(&catalog, &profile, &goal, options(Optimize::Cost, 3)) {
+            for k in &r.kept {
+                for st in &k.schedule.steps {
+                    let Some(window) = &st.step.window else { continue };
+                    let start = day().add_days(st.start.round() as i64);
+                    let (opens, closes) = window.of_year(window.year_of(start));
+                    prop_assert!(opens <= start && start <= closes, "{} starts {start}, outside {opens}..{closes}", st.step.id);
+                    prop_assert!(st.start + 1e-9 >= st.ready, "{} starts before it is ready", st.step.id);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_window_never_makes_a_plan_earlier(w in calendar_world()) {
+        let (catalog, profile) = build(&w);
+        let goal = held(w.routes.len() - 1);
+        let open = World { calendar: Vec::new(), ..w.clone() };
+        let (free, _) = build(&open);
+        if let (Some(with), Some(without)) = (
+            finish_from(&catalog, &profile, &goal, day()),
+            finish_from(&free, &profile, &goal, day()),
+        ) {
+            prop_assert!(with >= without, "windows made the plan earlier: {with} < {without}");
+        }
+    }
+
+    #[test]
+    fn starting_later_never_finishes_earlier(w in calendar_world(), later in 1i64..400) {
+        let (catalog, profile) = build(&w);
+        let goal = held(w.routes.len() - 1);
+        if let (Some(now), Some(then)) = (
+            finish_from(&catalog, &profile, &goal, day()),
+            finish_from(&catalog, &profile, &goal, day().add_days(later)),
+        ) {
+            prop_assert!(then >= now, "starting {later} days later finished earlier: {then} < {now}");
+        }
+    }
+
+    #[test]
+    fn holding_more_never_makes_a_calendar_plan_slower_or_dearer(w in calendar_world(), extra in 0usize..3) {
+        let (catalog, profile) = build(&w);
+        let top = w.routes.len() - 1;
+        let goal = held(top);
+        let mut more = profile.clone();
+        more.credentials.push(HeldCredential { id: cred_id(extra % w.routes.len()), earned: Some(day()), expires: None });
+        if let Ok(b) = plan(&catalog, &profile, &goal, options(Optimize::Time, 1)) {
+            let a = plan(&catalog, &more, &goal, options(Optimize::Time, 1)).expect("still reachable with more held");
+            if !a.already_met {
+                let (bf, af) = (b.kept.iter().find(|k| k.fastest).unwrap(), a.kept.iter().find(|k| k.fastest).unwrap());
+                let (bc, ac) = (b.kept.iter().find(|k| k.cheapest).unwrap(), a.kept.iter().find(|k| k.cheapest).unwrap());
+                prop_assert!(af.schedule.days <= bf.schedule.days + 1e-9);
+                prop_assert!(ac.schedule.cost.known <= bc.schedule.cost.known);
+            }
+        }
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_calendar_dates(w in calendar_world(), seed in any::<u64>()) {
         let (catalog, profile) = build(&w);
         let goal = held(w.routes.len() - 1);
         let a = plan(&catalog, &profile, &goal, options(Optimize::Time, seed));
@@ -559,5 +780,182 @@ fn a_passed_exam_is_not_sat_again() {
             .iter()
             .any(|st| grants_mls(st.step)),
         "after a failed attempt the plan has the exam to sit"
+    );
+}
+
+fn example_profile(catalog: &Catalog, file: &str) -> Profile {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/profiles")
+        .join(file);
+    labpath_catalog::profile::load(&path, catalog).unwrap()
+}
+
+fn chosen_step_ids<'a>(report: &'a labpath_engine::plan::PlanReport<'_>) -> Vec<&'a str> {
+    report.kept[report.chosen]
+        .schedule
+        .steps
+        .iter()
+        .map(|st| st.step.id.as_str())
+        .collect()
+}
+
+fn tn_status() -> Requirement {
+    Requirement::Eligible(labpath_engine::requirement::EligibleReq {
+        credential: CredentialId::new("tn-medical-technologist").unwrap(),
+    })
+}
+
+/// Regression: TN worked for a Canadian bachelor but not for a Canadian
+/// with a diploma and three years of experience. The diploma route asks
+/// whether the job is to perform diagnostic laboratory tests, a fact about
+/// the job offer that no step obtained and no plan may assume; and its only
+/// VisaScreen within a diploma holder's reach (medical technicians) was an
+/// unconfirmed clause. The job-offer step now obtains the duties, and a
+/// separate route marked uncertain takes the technician certificate.
+#[test]
+fn a_canadian_with_a_2_year_diploma_and_36_months_of_experience_gets_a_tn_plan() {
+    let catalog = labpath_catalog::catalog::embedded().unwrap();
+    let profile = example_profile(&catalog, "canadian-mlt-diploma.toml");
+    let goal = tn_status();
+    let report = plan(&catalog, &profile, &goal, options(Optimize::Time, 5))
+        .expect("a TN plan for the Canadian diploma holder");
+    let chosen = &report.kept[report.chosen].schedule;
+    let ids = chosen_step_ids(&report);
+    assert!(
+        ids.contains(&"us-job-offer"),
+        "the offer and its duties come from a step: {ids:?}"
+    );
+    assert!(ids.contains(&"visascreen-mlt-apply"), "{ids:?}");
+    assert!(
+        !ids.contains(&"clinical-experience"),
+        "36 months of hospital work already meet the 3 years: {ids:?}"
+    );
+    assert!(
+        chosen
+            .choices
+            .iter()
+            .any(|c| c.contains("diploma plus 3 years' experience") && c.contains("uncertain")),
+        "the plan names the uncertain route it relies on: {:?}",
+        chosen.choices
+    );
+    for fact in ["tn_lab_testing_duties", "us_employer_offer"] {
+        assert!(
+            !chosen.assumptions.iter().any(|(k, _)| k == fact),
+            "`{fact}` is obtained by the job-offer step, never assumed"
+        );
+    }
+}
+
+/// The same person with a Canadian bachelor's in medical laboratory science
+/// still gets TN through the degree route, with the medical technologist
+/// VisaScreen and the job-offer step.
+#[test]
+fn a_canadian_with_a_bachelors_still_gets_a_tn_plan_through_the_degree_route() {
+    use labpath_engine::vocab::{DegreeLevel, FieldArea};
+    let catalog = labpath_catalog::catalog::embedded().unwrap();
+    let mut profile = example_profile(&catalog, "canadian-mlt-diploma.toml");
+    profile.education[0].level = DegreeLevel::Bachelor;
+    profile.education[0].field = FieldArea::MedicalLaboratoryScience;
+    profile.experience.clear();
+    profile.declarations = vec!["tn_degree_from_us_ca_mx".to_owned()];
+    let goal = tn_status();
+    let report = plan(&catalog, &profile, &goal, options(Optimize::Time, 5))
+        .expect("a TN plan for the Canadian bachelor");
+    let chosen = &report.kept[report.chosen].schedule;
+    let ids = chosen_step_ids(&report);
+    assert!(ids.contains(&"us-job-offer"), "{ids:?}");
+    assert!(ids.contains(&"visascreen-mt-apply"), "{ids:?}");
+    assert!(
+        chosen
+            .choices
+            .iter()
+            .any(|c| c.contains("Bachelor's or licenciatura degree")),
+        "{:?}",
+        chosen.choices
+    );
+}
+
+/// Regression: an approved California trainee year did not open the
+/// certification exam route it exists for. A trainee who finished the year
+/// in an LFS-approved program now sits the ASCP MLS exam on it (route
+/// `california-training`), takes the law quiz and applies: no second
+/// training year, no year of work experience instead.
+#[test]
+fn a_california_trainee_with_an_approved_year_gets_the_cls_license_through_the_exam_not_more_training()
+ {
+    let catalog = labpath_catalog::catalog::embedded().unwrap();
+    let text = r#"
+[person]
+name = "California CLS trainee who finished the approved year"
+citizenship = ["US"]
+residence = { country = "US", state = "CA", since = 2015-09-01 }
+work_state = "CA"
+
+[[education]]
+title = "BS Biology"
+level = "bachelor"
+field = "biology"
+country = "US"
+completed = 2024-06-14
+accreditation = "regional"
+
+[[coursework]]
+subject = "chemistry"
+topics = ["analytical_chemistry", "biochemistry"]
+hours = 16
+[[coursework]]
+subject = "biology"
+topics = ["hematology", "immunology", "medical_microbiology"]
+hours = 16
+[[coursework]]
+subject = "statistics"
+hours = 3
+
+[[program]]
+kind = "ca_approved_cls_training"
+name = "LFS-approved CLS training program"
+completed = 2026-08-31
+country = "US"
+
+[[credential]]
+id = "ca-cls-trainee"
+earned = 2025-08-15
+expires = 2026-12-31
+"#;
+    let profile = labpath_catalog::profile::from_text(
+        "trainee.toml",
+        text,
+        labpath_catalog::parse::Format::Toml,
+        &catalog,
+    )
+    .unwrap();
+    let goal = held_id("ca-cls-license");
+    let report = plan(&catalog, &profile, &goal, options(Optimize::Time, 5))
+        .expect("a plan to the CLS license");
+    let chosen = &report.kept[report.chosen].schedule;
+    let ids = chosen_step_ids(&report);
+    assert!(
+        ids.contains(&"ascp-mls-sit"),
+        "the exam the training year opens: {ids:?}"
+    );
+    assert!(ids.contains(&"ca-law-quiz-take"), "{ids:?}");
+    assert!(ids.contains(&"ca-cls-apply"), "{ids:?}");
+    for not_needed in [
+        "ca-cls-training",
+        "ca-cls-trainee-apply",
+        "clinical-experience",
+    ] {
+        assert!(
+            !ids.contains(&not_needed),
+            "the year is done; `{not_needed}` is not needed: {ids:?}"
+        );
+    }
+    assert!(
+        chosen
+            .choices
+            .iter()
+            .any(|c| c.contains("California-approved CLS training year")),
+        "the exam is reached through the training year: {:?}",
+        chosen.choices
     );
 }

@@ -201,6 +201,7 @@ fn profile() -> impl Strategy<Value = Profile> {
                             .collect(),
                         residence: None,
                         work_state: work_state.map(|c| Code::parse(c).unwrap()),
+                        wage_level: None,
                     },
                     education,
                     coursework,

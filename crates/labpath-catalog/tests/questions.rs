@@ -356,6 +356,18 @@ const RANKED_LOWER: &[(&str, Option<&str>, &str)] = &[
         None,
         "experience[0].accreditation",
     ),
+    // The same graduate with a job offer (the H-1B examples): the same
+    // question, for the same reason.
+    (
+        "ph-mls-cap-exempt-offer",
+        None,
+        "experience[0].accreditation",
+    ),
+    (
+        "ph-mls-cap-subject-offer",
+        None,
+        "experience[0].accreditation",
+    ),
     // Each TN statement settles 2 (tn-medical-technologist and its route),
     // tied with many other statements that come before it in key order.
     (

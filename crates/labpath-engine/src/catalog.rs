@@ -94,6 +94,25 @@ pub enum FeeKind {
     Conditional,
 }
 
+/// Who pays a fee.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Payer {
+    /// The person (the default).
+    #[default]
+    Person,
+    /// The employer: H-1B petition fees, some of which the law bars passing
+    /// on to the worker. A plan lists them apart and does not add them to
+    /// the person's total.
+    Employer,
+}
+
+impl Payer {
+    fn is_person(&self) -> bool {
+        *self == Payer::Person
+    }
+}
+
 /// A fee, with the values sources disagree on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -110,6 +129,77 @@ pub struct Fee {
     /// Other amounts other sources give.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub disputed: Vec<DisputedAmount>,
+    /// Who pays it.
+    #[serde(default, skip_serializing_if = "Payer::is_person")]
+    pub payer: Payer,
+    /// The days it is charged (a proclamation's term); a plan counts it only
+    /// for a step that starts inside them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_force: Option<InForce>,
+    /// What is known after `in_force.until` when the end is not certain
+    /// ("whether it was extended is not known"): a step starting after it
+    /// lists the fee as unsettled instead of dropping it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_until: Option<String>,
+    /// Whom it concerns by where the worker lives: the $100,000 H-1B
+    /// payment is charged for a worker outside the US. Without it, everyone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub only_if_living: Option<LivesIn>,
+}
+
+/// Where a worker lives, for a fee that depends on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LivesIn {
+    /// In the US.
+    Us,
+    /// Outside the US.
+    Abroad,
+}
+
+impl LivesIn {
+    /// Whether a person living in `country` (unknown: `None`) is concerned;
+    /// an unknown residence is concerned, so a fee is never hidden for want
+    /// of an answer.
+    pub fn concerns(self, country: Option<Code>) -> bool {
+        match (self, country) {
+            (_, None) => true,
+            (LivesIn::Us, Some(c)) => c == Code::US,
+            (LivesIn::Abroad, Some(c)) => c != Code::US,
+        }
+    }
+}
+
+/// Whether a fee is charged on a day, for a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Charged {
+    /// Charged.
+    Yes,
+    /// Not charged (outside its dates, or it does not concern the person).
+    No,
+    /// Past its known end, with its status after that unknown.
+    Unsettled,
+}
+
+impl Fee {
+    /// Whether the fee is charged on `day`, given whether `applies_if`
+    /// holds for the person then (`concerns`).
+    pub fn charged(&self, day: Date, concerns: bool) -> Charged {
+        if !concerns {
+            return Charged::No;
+        }
+        match self.in_force {
+            Some(f) if f.from.is_some_and(|from| day < from) => Charged::No,
+            Some(f) if f.until.is_some_and(|until| day >= until) => {
+                if self.after_until.is_some() {
+                    Charged::Unsettled
+                } else {
+                    Charged::No
+                }
+            }
+            _ => Charged::Yes,
+        }
+    }
 }
 
 /// An amount another source gives for the same fee.
@@ -236,6 +326,79 @@ pub struct Credential {
     pub provenance: Provenance,
 }
 
+/// A class of US visa, as a restriction names what it suspends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VisaClass {
+    /// Every visa, immigrant and nonimmigrant.
+    All,
+    /// Immigrant visas (a green card through consular processing).
+    Immigrant,
+    /// H-1B.
+    H1b,
+    /// TN (Canadians need none; Mexicans do).
+    Tn,
+    /// B visitor visas.
+    B,
+    /// F student visas.
+    F,
+    /// M vocational student visas.
+    M,
+    /// J exchange visitor visas.
+    J,
+}
+
+impl VisaClass {
+    /// Plain words, for one visa ("an immigrant visa").
+    pub fn label(self) -> &'static str {
+        match self {
+            VisaClass::All => "any visa",
+            VisaClass::Immigrant => "an immigrant visa",
+            VisaClass::H1b => "an H-1B visa",
+            VisaClass::Tn => "a TN visa",
+            VisaClass::B => "a B visitor visa",
+            VisaClass::F => "an F student visa",
+            VisaClass::M => "an M student visa",
+            VisaClass::J => "a J exchange visa",
+        }
+    }
+}
+
+/// A restriction on visas for citizens of some countries (a presidential
+/// proclamation, a pause in issuance), with its dates: a plan whose steps
+/// need such a visa says so in its first lines.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Restriction {
+    /// Stable id.
+    pub id: String,
+    /// Name ("Proclamation 10998: full suspension").
+    pub name: String,
+    /// Citizenships it concerns.
+    pub countries: Vec<Code>,
+    /// The visas it suspends.
+    pub visas: Vec<VisaClass>,
+    /// Its dates.
+    pub in_force: InForce,
+    /// What it does and whom it spares (exceptions), in plain words.
+    pub summary: String,
+    /// What is known after `in_force.until`, or of its review, when the
+    /// sources leave it open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Sources.
+    pub provenance: Provenance,
+}
+
+impl Restriction {
+    /// Whether it suspends visas of `class`.
+    pub fn covers(&self, class: VisaClass) -> bool {
+        self.visas
+            .iter()
+            .any(|&v| v == VisaClass::All || v == class)
+    }
+}
+
 /// A US state or territory and whether it licenses laboratory personnel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -299,6 +462,7 @@ pub struct Catalog {
     steps: Vec<Step>,
     goals: Vec<Goal>,
     maintenance: Vec<RuleSet>,
+    restrictions: Vec<Restriction>,
     credential_index: HashMap<CredentialId, usize>,
     exam_index: HashMap<ExamId, usize>,
     // Steps and bodies are looked up once per application by the tracker's
@@ -329,6 +493,8 @@ pub struct CatalogParts {
     pub goals: Vec<Goal>,
     /// Maintenance rule sets.
     pub maintenance: Vec<RuleSet>,
+    /// Visa restrictions by citizenship.
+    pub restrictions: Vec<Restriction>,
 }
 
 impl Catalog {
@@ -375,6 +541,7 @@ impl Catalog {
             steps: parts.steps,
             goals: parts.goals,
             maintenance: parts.maintenance,
+            restrictions: parts.restrictions,
             credential_index,
             exam_index,
             step_index,
@@ -468,5 +635,10 @@ impl Catalog {
     /// A goal by id.
     pub fn goal(&self, id: &str) -> Option<&Goal> {
         self.goals.iter().find(|g| g.id.as_str() == id)
+    }
+
+    /// Every visa restriction.
+    pub fn restrictions(&self) -> &[Restriction] {
+        &self.restrictions
     }
 }

@@ -13,6 +13,7 @@
 //! ```
 
 pub mod aliases;
+pub mod calendar;
 pub mod catalog;
 pub mod compliance;
 pub mod eval;

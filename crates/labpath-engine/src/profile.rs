@@ -81,6 +81,10 @@ pub struct Person {
     /// The US state where the person means to work, if chosen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work_state: Option<Code>,
+    /// The DOL wage level (1 to 4) of a US job offer, when known: it weighs
+    /// an H-1B cap registration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wage_level: Option<crate::calendar::WageLevel>,
 }
 
 /// Current residence.

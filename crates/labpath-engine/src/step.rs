@@ -99,6 +99,9 @@ pub enum DurationBasis {
     Estimate,
     /// Computed from the person's own gap (months of experience missing).
     Computed,
+    /// Measured on the decided applications recorded where the plan is
+    /// made (never written in the catalog: the planner sets it).
+    Recorded,
 }
 
 impl DurationBasis {
@@ -109,6 +112,7 @@ impl DurationBasis {
             DurationBasis::ApplicantReports => "applicant reports",
             DurationBasis::Estimate => "estimate",
             DurationBasis::Computed => "computed from your gap",
+            DurationBasis::Recorded => "recorded here",
         }
     }
 }
@@ -342,6 +346,18 @@ pub struct Step {
     /// Deadlines the body sets once the step is under way (`[[step.deadline]]`).
     #[serde(default, rename = "deadline", skip_serializing_if = "Vec::is_empty")]
     pub deadlines: Vec<StepDeadline>,
+    /// The yearly window the step can start in (`[step.window]`): it waits
+    /// for the window when it is ready outside it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<crate::calendar::Window>,
+    /// The visa the step needs from a US consulate when done from abroad
+    /// (a restriction on it by citizenship is a warning of the plan).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visa: Option<crate::catalog::VisaClass>,
+    /// A yearly selection the step depends on (`[step.lottery]`): not
+    /// selected, it tries again in next year's window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lottery: Option<crate::calendar::Lottery>,
     /// Sources of the step's own facts.
     pub provenance: Provenance,
 }

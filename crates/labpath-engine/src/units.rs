@@ -98,6 +98,19 @@ impl Date {
     }
 }
 
+/// The English short name of an ISO 3166 alpha-2 code ("Philippines" for
+/// `PH`), or the code itself when it names no country.
+pub fn country_name(code: &str) -> String {
+    isocountry::CountryCode::for_alpha2_caseless(code)
+        .map(|c| short_country_name(c.name()).to_owned())
+        .unwrap_or_else(|_| code.to_owned())
+}
+
+/// ISO's "Philippines (the)" as "Philippines".
+pub fn short_country_name(name: &str) -> &str {
+    name.strip_suffix(" (the)").unwrap_or(name)
+}
+
 /// Average days in a month (365.25 / 12), used to turn day counts into months.
 pub const DAYS_PER_MONTH: f64 = 30.4375;
 

@@ -484,8 +484,15 @@ impl<'c, 'p> Resolver<'c, 'p> {
                 "a degree is not something a plan of steps can give",
             ),
             (Requirement::Declared(r), _) => {
-                let steps =
-                    self.steps_granting(|g| matches!(g, Grant::Declaration(k) if k == &r.key));
+                // A fact the person said is not true is not planned into
+                // being: a person whose employer is not cap-exempt is not
+                // sent to find one that is.
+                let declined = self.profile().declined.contains(&r.key);
+                let steps = if declined {
+                    Vec::new()
+                } else {
+                    self.steps_granting(|g| matches!(g, Grant::Declaration(k) if k == &r.key))
+                };
                 let mut alts: Vec<Candidate<'c>> = steps
                     .into_iter()
                     .flat_map(|s| self.step_node(s, None, &need))

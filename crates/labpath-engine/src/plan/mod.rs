@@ -214,7 +214,285 @@ pub struct Closing {
     pub start_by: Date,
 }
 
+/// What a plan says in its first lines besides a closing route: a visa
+/// restriction by citizenship, a lottery, a wait for a window, a fee whose
+/// status is unknown. Each reads as one sentence (`Display`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Notice {
+    /// The person's citizenship meets a restriction on a visa a step needs.
+    Restricted {
+        /// The restriction's id.
+        id: String,
+        /// Its name.
+        name: String,
+        /// The person's citizenships it lists.
+        countries: Vec<crate::units::Code>,
+        /// Whether it lists every citizenship the person has (no other
+        /// passport to travel on).
+        every_citizenship: bool,
+        /// The suspended visas the plan's steps need, in words.
+        visas: String,
+        /// The steps (1-based) that need such a visa.
+        steps: Vec<usize>,
+        /// In force from.
+        from: Option<Date>,
+        /// In force until (first day no longer).
+        until: Option<Date>,
+        /// What it does and whom it spares.
+        summary: String,
+        /// What is known of it since.
+        status: Option<String>,
+    },
+    /// A step depends on a yearly draw.
+    Lottery {
+        /// The step (1-based).
+        step: usize,
+        /// What is drawn.
+        what: String,
+        /// The chance of selection per try.
+        chance: f64,
+        /// The wage level it was taken for, when the profile gives one.
+        wage_level: Option<crate::calendar::WageLevel>,
+        /// The tries the median plan counts.
+        tries: u32,
+        /// The share of simulated runs never selected.
+        not_selected: f64,
+        /// The day of the first try.
+        first: Date,
+        /// The day of the try the median plan counts.
+        counted: Date,
+    },
+    /// A step waits for its window.
+    Waits {
+        /// The step (1-based).
+        step: usize,
+        /// The window.
+        what: String,
+        /// The day it is ready.
+        ready: Date,
+        /// The day it starts.
+        start: Date,
+    },
+    /// A fee past its known end, whose status after it is not known.
+    Unsettled {
+        /// The step (1-based).
+        step: usize,
+        /// The fee.
+        label: String,
+        /// Its amount.
+        amount: Option<Money>,
+        /// Its known dates.
+        until: Option<Date>,
+        /// What is known after them.
+        after: String,
+    },
+}
+
+impl std::fmt::Display for Notice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let list = |steps: &[usize]| {
+            steps
+                .iter()
+                .map(usize::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self {
+            Notice::Restricted {
+                name,
+                countries,
+                every_citizenship,
+                visas,
+                steps,
+                from,
+                until,
+                summary,
+                status,
+                ..
+            } => {
+                let of: Vec<String> = countries
+                    .iter()
+                    .map(|c| crate::units::country_name(c.as_str()))
+                    .collect();
+                write!(f, "{name}, for citizens of {}", of.join(", "))?;
+                if let Some(d) = from {
+                    write!(f, ", from {d}")?;
+                }
+                if let Some(d) = until {
+                    write!(f, " until {d}")?;
+                }
+                let s = if steps.len() == 1 { "" } else { "s" };
+                write!(
+                    f,
+                    ": step{s} {} need{} {visas}, which it suspends",
+                    list(steps),
+                    if s.is_empty() { "s" } else { "" }
+                )?;
+                if *every_citizenship {
+                    write!(f, ", and you hold no other citizenship to apply with")?;
+                }
+                write!(f, ". {summary}")?;
+                if let Some(st) = status {
+                    write!(f, " {st}")?;
+                }
+                Ok(())
+            }
+            Notice::Lottery {
+                step,
+                what,
+                chance,
+                wage_level,
+                tries,
+                not_selected,
+                first,
+                counted,
+            } => {
+                let level = match wage_level {
+                    Some(l) => format!("at wage level {l}"),
+                    None => "with the wage level not known".to_owned(),
+                };
+                write!(
+                    f,
+                    "Step {step} is a yearly draw ({what}): about a {:.0}% chance each year {level}",
+                    chance * 100.0,
+                )?;
+                if *tries == 1 {
+                    write!(f, "; the dates count on the first try, {first}")?;
+                } else {
+                    write!(
+                        f,
+                        "; half of people are selected within {tries} tries, so the dates count \
+                         the try of {counted} (the first is {first})"
+                    )?;
+                }
+                if *not_selected > 0.0 {
+                    write!(
+                        f,
+                        ", and {:.0}% of simulated runs are not selected in {} tries",
+                        not_selected * 100.0,
+                        crate::calendar::MAX_TRIES
+                    )?;
+                }
+                f.write_str(".")
+            }
+            Notice::Waits {
+                step,
+                what,
+                ready,
+                start,
+            } => write!(
+                f,
+                "Step {step} waits for {what}: ready {ready}, it can start {start}."
+            ),
+            Notice::Unsettled {
+                step,
+                label,
+                amount,
+                until,
+                after,
+            } => {
+                write!(f, "Step {step}: {label}")?;
+                if let Some(a) = amount {
+                    write!(f, " ({a})")?;
+                }
+                if let Some(u) = until {
+                    write!(f, " was charged until {u}")?;
+                }
+                write!(f, "; not counted. {after}")
+            }
+        }
+    }
+}
+
 impl Kept<'_> {
+    /// What the plan says in its first lines (see [`Notice`]): visa
+    /// restrictions first, then draws, waits and unsettled fees.
+    pub fn notices(&self, catalog: &Catalog, profile: &Profile) -> Vec<Notice> {
+        let s = &self.schedule;
+        let from = s.from;
+        let day = |d: f64| from.add_days(d.round() as i64);
+        let mut out = Vec::new();
+        let citizenship = &profile.person.citizenship;
+        for r in catalog.restrictions() {
+            let countries: Vec<crate::units::Code> = citizenship
+                .iter()
+                .filter(|c| r.countries.contains(c))
+                .copied()
+                .collect();
+            if countries.is_empty() {
+                continue;
+            }
+            let hit: Vec<(usize, crate::catalog::VisaClass)> = s
+                .steps
+                .iter()
+                .enumerate()
+                .filter(|(_, st)| {
+                    st.step.visa.is_some_and(|v| r.covers(v))
+                        && (r.in_force.contains(day(st.start))
+                            || (r.status.is_some()
+                                && r.in_force.until.is_some_and(|u| day(st.start) >= u)))
+                })
+                .filter_map(|(i, st)| st.step.visa.map(|v| (i + 1, v)))
+                .collect();
+            if hit.is_empty() {
+                continue;
+            }
+            let steps: Vec<usize> = hit.iter().map(|(i, _)| *i).collect();
+            let mut visas: Vec<&str> = hit.iter().map(|(_, v)| v.label()).collect();
+            visas.sort_unstable();
+            visas.dedup();
+            out.push(Notice::Restricted {
+                id: r.id.clone(),
+                name: r.name.clone(),
+                every_citizenship: countries.len() == citizenship.len(),
+                countries,
+                visas: visas.join(" or "),
+                steps,
+                from: r.in_force.from,
+                until: r.in_force.until,
+                summary: r.summary.clone(),
+                status: r.status.clone(),
+            });
+        }
+        for (i, st) in s.steps.iter().enumerate() {
+            if let (Some(chance), Some(l)) = (st.chance, &st.step.lottery) {
+                out.push(Notice::Lottery {
+                    step: i + 1,
+                    what: l.what.clone(),
+                    chance,
+                    wage_level: profile.person.wage_level,
+                    tries: st.tries,
+                    not_selected: self.simulation.not_selected,
+                    first: day(st.first_try),
+                    counted: day(st.start),
+                });
+            }
+        }
+        for (i, st) in s.steps.iter().enumerate() {
+            if let Some(w) = &st.step.window {
+                if st.first_try > st.ready + 1.0 {
+                    out.push(Notice::Waits {
+                        step: i + 1,
+                        what: w.what.clone(),
+                        ready: day(st.ready),
+                        start: day(st.first_try),
+                    });
+                }
+            }
+        }
+        for &(i, fee) in &s.cost.unsettled {
+            out.push(Notice::Unsettled {
+                step: i + 1,
+                label: fee.label.clone(),
+                amount: fee.amount,
+                until: fee.in_force.and_then(|f| f.until),
+                after: fee.after_until.clone().unwrap_or_default(),
+            });
+        }
+        out
+    }
+
     /// The steps whose route closes inside the plan's horizon (its 90th
     /// percentile finish, or its median schedule without a simulation),
     /// earliest first: the warnings a plan opens with.
@@ -266,12 +544,60 @@ pub fn attempts(profile: &Profile, step: &crate::step::Step) -> Option<Attempts>
     })
 }
 
-/// Plans the way from `profile` to `goal`.
+/// How long a step's decided applications took where the plan is made
+/// (the local data directory, or the organization in server mode): days
+/// from submission to decision.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Recorded {
+    /// Days from submission to decision, one per application.
+    pub days: Vec<f64>,
+    /// The earliest decision day.
+    pub first: Option<Date>,
+    /// The latest decision day.
+    pub last: Option<Date>,
+}
+
+impl Recorded {
+    /// Adds one decided application.
+    pub fn add(&mut self, submitted: Date, decided: Date) {
+        let days = submitted.days_until(decided);
+        if days < 0 {
+            return;
+        }
+        self.days.push(days as f64);
+        self.first = Some(self.first.map_or(decided, |d| d.min(decided)));
+        self.last = Some(self.last.map_or(decided, |d| d.max(decided)));
+    }
+}
+
+/// Recorded durations by step id.
+pub type History = std::collections::BTreeMap<String, Recorded>;
+
+/// The fewest decided applications of a step before the plan uses their
+/// durations instead of the catalog's: five is the smallest sample whose
+/// median does not hang on one unusual case, and few enough for an agency's
+/// first months.
+pub const MIN_RECORDED: usize = 5;
+
+/// Plans the way from `profile` to `goal` with the catalog's durations.
 pub fn plan<'c>(
     catalog: &'c Catalog,
     profile: &Profile,
     goal: &'c Requirement,
     options: Options,
+) -> Result<PlanReport<'c>, Unreachable> {
+    plan_with_history(catalog, profile, goal, options, &History::default())
+}
+
+/// Plans the way from `profile` to `goal`; a step with at least
+/// [`MIN_RECORDED`] decided applications in `history` takes its durations
+/// from them (the catalog's figure stays beside them in the answer).
+pub fn plan_with_history<'c>(
+    catalog: &'c Catalog,
+    profile: &Profile,
+    goal: &'c Requirement,
+    options: Options,
+    history: &History,
 ) -> Result<PlanReport<'c>, Unreachable> {
     let from = options.from;
     let (counted, pending) = with_passed_exams(catalog, profile, from);
@@ -295,7 +621,7 @@ pub fn plan<'c>(
     let blockers: Vec<Blocker> = resolver.blockers.into_iter().collect();
     let schedules: Vec<Schedule<'c>> = candidates
         .iter()
-        .map(|c| schedule(catalog, profile, c, goal, from))
+        .map(|c| schedule(catalog, profile, c, goal, from, history))
         .collect();
     let mut rejected: Vec<Rejected> = schedules
         .iter()

@@ -6,7 +6,8 @@
 
 use super::apply::{Gap, apply_grants};
 use super::build::{Candidate, obtained};
-use crate::catalog::{Catalog, Fee};
+use crate::calendar::Window;
+use crate::catalog::{Catalog, Charged, Fee, Payer};
 use crate::eval::{Ctx, Outcome, evaluate_only, evaluate_requirement};
 use crate::facts::Facts;
 use crate::profile::Profile;
@@ -38,15 +39,73 @@ pub struct ScheduledStep<'c> {
     /// The last day it can start and still find its preconditions met (a
     /// time-limited route), in days from the first day.
     pub deadline: Option<f64>,
+    /// The day it was ready (its dependencies done), in days from the first
+    /// day: `start` is later when it waits for its window.
+    pub ready: f64,
+    /// The earlier step whose year its window belongs to (`cycle_of`).
+    pub cycle: Option<usize>,
+    /// Its chance of selection per yearly try, for a lottery step (from the
+    /// person's wage level when given).
+    pub chance: Option<f64>,
+    /// The tries the median plan counts (1 without a lottery).
+    pub tries: u32,
+    /// The day of its first try, in days from the first day: the window's
+    /// first day on or after `ready` (`start` is later by the lost draws).
+    pub first_try: f64,
+    /// The decided applications recorded here whose durations the step
+    /// takes instead of the catalog's (at least [`super::MIN_RECORDED`]).
+    pub recorded: Option<RecordedUse>,
+}
+
+/// Recorded durations a step uses: the days, sorted, for the simulation to
+/// draw from, and what the plan says of them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordedUse {
+    /// Days from submission to decision, sorted.
+    pub days: std::sync::Arc<[f64]>,
+    /// The earliest decision day.
+    pub first: Date,
+    /// The latest decision day.
+    pub last: Date,
+}
+
+impl RecordedUse {
+    /// "from 12 applications recorded here, 2024 to 2026".
+    pub fn label(&self) -> String {
+        let (a, b) = (self.first.year(), self.last.year());
+        let years = if a == b {
+            a.to_string()
+        } else {
+            format!("{a} to {b}")
+        };
+        format!(
+            "from {} applications recorded here, {years}",
+            self.days.len()
+        )
+    }
+
+    /// The recorded duration at quantile `p` (the simulation's draw).
+    pub fn quantile(&self, p: f64) -> f64 {
+        let n = self.days.len();
+        let i = ((p * n as f64) as usize).min(n.saturating_sub(1));
+        self.days[i]
+    }
 }
 
 /// Fees of a plan.
 #[derive(Debug, Clone, Default)]
 pub struct Cost<'c> {
-    /// Sum of the known amounts.
+    /// Sum of the known amounts the person pays.
     pub known: Money,
-    /// Every fee line: (step index, fee).
+    /// Every fee line the person pays: (step index, fee).
     pub lines: Vec<(usize, &'c Fee)>,
+    /// Sum of the known amounts the employer pays.
+    pub employer: Money,
+    /// The employer's fee lines.
+    pub employer_lines: Vec<(usize, &'c Fee)>,
+    /// Fees past their known end whose status after it is not known: listed,
+    /// never added.
+    pub unsettled: Vec<(usize, &'c Fee)>,
     /// Fees with no amount in the catalog.
     pub unknown: usize,
     /// Fees whose amount is uncertain or disputed.
@@ -56,6 +115,8 @@ pub struct Cost<'c> {
 /// A candidate after scheduling.
 #[derive(Debug, Clone)]
 pub struct Schedule<'c> {
+    /// The first day.
+    pub from: Date,
     /// Steps in start order.
     pub steps: Vec<ScheduledStep<'c>>,
     /// The routes chosen.
@@ -70,6 +131,24 @@ pub struct Schedule<'c> {
     pub assumptions: Vec<(String, String)>,
 }
 
+/// The recorded durations a step uses, when `history` holds enough of them.
+fn recorded_use(step: &Step, history: &super::History) -> Option<RecordedUse> {
+    if step.duration.basis == DurationBasis::Computed {
+        return None;
+    }
+    let r = history.get(step.id.as_str())?;
+    if r.days.len() < super::MIN_RECORDED {
+        return None;
+    }
+    let mut days = r.days.clone();
+    days.sort_by(f64::total_cmp);
+    Some(RecordedUse {
+        days: days.into(),
+        first: r.first?,
+        last: r.last?,
+    })
+}
+
 /// Median days and the (min, likely, max) spread of a step.
 pub fn duration_of(step: &Step, gap: Option<&Gap>) -> (f64, (f64, f64, f64)) {
     if step.duration.basis == DurationBasis::Computed {
@@ -80,6 +159,44 @@ pub fn duration_of(step: &Step, gap: Option<&Gap>) -> (f64, (f64, f64, f64)) {
     }
     let d = &step.duration;
     (d.median_days(), (d.min_days, d.likely_days, d.max_days))
+}
+
+/// Where a step starts, in days from `from`: the first day on or after
+/// `ready` inside its window (in the window of year `cycle` when it is tied
+/// to one), after `lost` lottery draws each of which sends it to the next
+/// year's window. `None` when the window of its cycle has closed. The
+/// scheduler and every simulated run place steps with this one function.
+pub fn start_day(
+    from: Date,
+    window: Option<&Window>,
+    ready: f64,
+    cycle: Option<i32>,
+    lost: u32,
+) -> Option<f64> {
+    let Some(window) = window else {
+        return Some(ready);
+    };
+    let ready_day = from.add_days(ready.round() as i64);
+    let mut start = window.start(ready_day, cycle)?;
+    for _ in 0..lost {
+        if cycle.is_some() {
+            return None;
+        }
+        let (_, closes) = window.of_year(window.year_of(start));
+        start = window.start(closes.succ(), None)?;
+    }
+    Some(if start == ready_day {
+        ready
+    } else {
+        from.days_until(start) as f64
+    })
+}
+
+/// The year of the window a step started in (its calendar year when it has
+/// no window): what a later step tied to it by `cycle_of` follows.
+pub fn cycle_year(step: &Step, from: Date, start: f64) -> i32 {
+    let day = from.add_days(start.round() as i64);
+    step.window.as_ref().map_or(day.year(), |w| w.year_of(day))
 }
 
 /// Orders the candidate's nodes so that every step comes after its deps.
@@ -185,7 +302,7 @@ pub fn requirement_holds(
 
 /// The one-time fees a step pays: its own and those of the credential named
 /// in `fees_of`, of kind `initial` (renewal, optional and conditional fees
-/// are not part of reaching a goal).
+/// are not part of reaching a goal), whoever pays them.
 pub fn initial_fees<'c>(step: &'c Step, catalog: &'c Catalog) -> impl Iterator<Item = &'c Fee> {
     let of = step
         .fees_of
@@ -198,10 +315,33 @@ pub fn initial_fees<'c>(step: &'c Step, catalog: &'c Catalog) -> impl Iterator<I
         .filter(|f| f.kind == crate::catalog::FeeKind::Initial)
 }
 
-fn cost<'c>(catalog: &'c Catalog, steps: &[ScheduledStep<'c>]) -> Cost<'c> {
+fn cost<'c>(
+    catalog: &'c Catalog,
+    profile: &Profile,
+    steps: &[ScheduledStep<'c>],
+    from: Date,
+) -> Cost<'c> {
     let mut cost = Cost::default();
     for (i, s) in steps.iter().enumerate() {
+        let day = from.add_days(s.start.round() as i64);
         for fee in initial_fees(s.step, catalog) {
+            let lives = profile.person.residence.as_ref().map(|r| r.country);
+            let concerns = fee.only_if_living.is_none_or(|w| w.concerns(lives));
+            match fee.charged(day, concerns) {
+                Charged::No => continue,
+                Charged::Unsettled => {
+                    cost.unsettled.push((i, fee));
+                    continue;
+                }
+                Charged::Yes => {}
+            }
+            if fee.payer == Payer::Employer {
+                cost.employer_lines.push((i, fee));
+                if let Some(a) = fee.amount {
+                    cost.employer = Money::from_cents(cost.employer.cents() + a.cents());
+                }
+                continue;
+            }
             cost.lines.push((i, fee));
             match fee.amount {
                 Some(a) => cost.known = Money::from_cents(cost.known.cents() + a.cents()),
@@ -225,6 +365,7 @@ pub fn schedule<'c>(
     candidate: &Candidate<'c>,
     goal: &Requirement,
     from: Date,
+    history: &super::History,
 ) -> Schedule<'c> {
     // The plan is checked as if the person makes the attestations it assumes.
     let mut assumed = base.clone();
@@ -241,6 +382,7 @@ pub fn schedule<'c>(
         .map(|(i, k)| (k.as_str(), i))
         .collect();
     let mut steps: Vec<ScheduledStep<'c>> = Vec::with_capacity(order.len());
+    let mut infeasible = None;
     for key in &order {
         let Some(node) = candidate.nodes.get(key) else {
             continue;
@@ -250,8 +392,54 @@ pub fn schedule<'c>(
             .iter()
             .filter_map(|d| index.get(d.as_str()).copied())
             .collect();
-        let start = after.iter().map(|&i| steps[i].finish).fold(0.0, f64::max);
-        let (days, spread) = duration_of(node.step, node.gap.as_ref());
+        let ready = after.iter().map(|&i| steps[i].finish).fold(0.0, f64::max);
+        let recorded = recorded_use(node.step, history);
+        let (days, spread) = match &recorded {
+            Some(r) => (
+                r.quantile(0.5),
+                (r.days[0], r.quantile(0.5), r.days[r.days.len() - 1]),
+            ),
+            None => duration_of(node.step, node.gap.as_ref()),
+        };
+        let window = node.step.window.as_ref();
+        let cycle = window
+            .and_then(|w| w.cycle_of.as_ref())
+            .and_then(|id| steps.iter().position(|s| &s.step.id == id));
+        let chance = node
+            .step
+            .lottery
+            .as_ref()
+            .map(|l| l.chance(base.person.wage_level));
+        let tries = chance.map_or(1, crate::calendar::Lottery::median_tries);
+        let year = cycle.map(|c| cycle_year(steps[c].step, from, steps[c].start));
+        let first_try = start_day(from, window, ready, year, 0).unwrap_or(ready);
+        let start = if tries > crate::calendar::MAX_TRIES {
+            infeasible.get_or_insert_with(|| {
+                format!(
+                    "{}: selection is less likely than not within {} yearly tries (a {:.0}% \
+                     chance each)",
+                    node.step.name,
+                    crate::calendar::MAX_TRIES,
+                    chance.unwrap_or(0.0) * 100.0
+                )
+            });
+            ready
+        } else {
+            match start_day(from, window, ready, year, tries - 1) {
+                Some(start) => start,
+                None => {
+                    infeasible.get_or_insert_with(|| {
+                        format!(
+                            "{} cannot start: {} of {} has closed by the time it is ready",
+                            node.step.name,
+                            window.map_or("its window", |w| w.what.as_str()),
+                            year.unwrap_or_default()
+                        )
+                    });
+                    ready
+                }
+            }
+        };
         steps.push(ScheduledStep {
             step: node.step,
             gap: node.gap.clone(),
@@ -259,14 +447,26 @@ pub fn schedule<'c>(
             serves: node.serves.clone(),
             days,
             spread,
-            basis: node.step.duration.basis,
+            basis: if recorded.is_some() {
+                DurationBasis::Recorded
+            } else {
+                node.step.duration.basis
+            },
             start,
             finish: start + days,
             deadline: None,
+            ready,
+            cycle,
+            chance,
+            tries,
+            first_try,
+            recorded,
         });
     }
-    let mut infeasible = None;
     for i in 0..steps.len() {
+        if infeasible.is_some() {
+            break;
+        }
         let day = from.add_days(steps[i].start.round() as i64);
         let profile = profile_at(base, catalog, &steps, from, steps[i].start);
         match check_step(catalog, &profile, steps[i].step, day) {
@@ -284,8 +484,9 @@ pub fn schedule<'c>(
             infeasible = Some("the goal still does not hold when these steps are done".to_owned());
         }
     }
-    let cost = cost(catalog, &steps);
+    let cost = cost(catalog, base, &steps, from);
     Schedule {
+        from,
         steps,
         choices: candidate.choices.iter().cloned().collect(),
         days,

@@ -1,9 +1,15 @@
 //! Monte Carlo over a scheduled plan: every run draws each step's duration
 //! from its triangular (min, likely, max) distribution, replays the
-//! dependencies, and notes when a step would start after its route closed.
-//! Runs are seeded and reproducible: the same seed gives the same dates.
+//! dependencies, waits for each step's window, draws each lottery (a lost
+//! draw waits for next year's window), and notes when a step would start
+//! after its route closed. Runs are seeded and reproducible: the same seed
+//! gives the same dates.
+//!
+//! The generator is ours on purpose: the dates a person is shown must not
+//! change when a dependency changes its stream, and SplitMix64 is six lines.
 
-use super::schedule::Schedule;
+use super::schedule::{Schedule, cycle_year, start_day};
+use crate::calendar::MAX_TRIES;
 use crate::step::triangular_quantile;
 
 /// A small, fast, seedable generator (SplitMix64).
@@ -43,29 +49,69 @@ pub struct Simulation {
     pub p90: Option<f64>,
     /// Share of runs in which a step started after its route closed.
     pub missed_window: f64,
+    /// Share of runs not selected in any of the yearly lottery tries the
+    /// plan counts on ([`MAX_TRIES`]); they have no completion date, so a
+    /// percentile they reach is `None`.
+    pub not_selected: f64,
+    /// The yearly tries a run counts on before it is "not selected".
+    pub max_tries: u32,
 }
 
 /// Runs the simulation.
 pub fn simulate(schedule: &Schedule<'_>, runs: u32, seed: u64) -> Simulation {
     let mut rng = Rng::new(seed);
+    let from = schedule.from;
     let n = schedule.steps.len();
+    let mut starts = vec![0.0f64; n];
     let mut finish = vec![0.0f64; n];
     let mut totals = Vec::with_capacity(runs as usize);
     let mut missed = 0u32;
+    let mut unselected = 0u32;
     for _ in 0..runs {
         let mut ok = true;
+        let mut selected = true;
         let mut end = 0.0f64;
         for (i, s) in schedule.steps.iter().enumerate() {
-            let start = s.after.iter().map(|&d| finish[d]).fold(0.0, f64::max);
+            let ready = s.after.iter().map(|&d| finish[d]).fold(0.0, f64::max);
+            let lost = match s.chance {
+                Some(p) => {
+                    let lost = (0..MAX_TRIES)
+                        .position(|_| rng.next_f64() < p)
+                        .map_or(MAX_TRIES, |k| k as u32);
+                    if lost == MAX_TRIES {
+                        selected = false;
+                    }
+                    lost.min(MAX_TRIES - 1)
+                }
+                None => 0,
+            };
+            let year = s
+                .cycle
+                .map(|c| cycle_year(schedule.steps[c].step, from, starts[c]));
+            let start = match start_day(from, s.step.window.as_ref(), ready, year, lost) {
+                Some(start) => start,
+                None => {
+                    ok = false;
+                    ready
+                }
+            };
             if s.deadline.is_some_and(|d| start > d + 0.5) {
                 ok = false;
             }
             let (min, likely, max) = s.spread;
-            let days = triangular_quantile(min, likely, max, rng.next_f64());
+            let u = rng.next_f64();
+            let days = match &s.recorded {
+                Some(r) => r.quantile(u),
+                None => triangular_quantile(min, likely, max, u),
+            };
+            starts[i] = start;
             finish[i] = start + days;
             end = end.max(finish[i]);
         }
-        if ok {
+        if !selected {
+            unselected += 1;
+            totals.push(f64::INFINITY);
+        } else if ok {
             totals.push(end);
         } else {
             missed += 1;
@@ -77,7 +123,14 @@ pub fn simulate(schedule: &Schedule<'_>, runs: u32, seed: u64) -> Simulation {
             return None;
         }
         let i = ((p * totals.len() as f64).ceil() as usize).clamp(1, totals.len()) - 1;
-        Some(totals[i])
+        Some(totals[i]).filter(|t| t.is_finite())
+    };
+    let share = |k: u32| {
+        if runs == 0 {
+            0.0
+        } else {
+            f64::from(k) / f64::from(runs)
+        }
     };
     Simulation {
         runs,
@@ -85,11 +138,9 @@ pub fn simulate(schedule: &Schedule<'_>, runs: u32, seed: u64) -> Simulation {
         p50: pick(0.5),
         p80: pick(0.8),
         p90: pick(0.9),
-        missed_window: if runs == 0 {
-            0.0
-        } else {
-            f64::from(missed) / f64::from(runs)
-        },
+        missed_window: share(missed),
+        not_selected: share(unselected),
+        max_tries: MAX_TRIES,
     }
 }
 
