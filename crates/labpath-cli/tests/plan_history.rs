@@ -206,3 +206,159 @@ fn a_plan_lists_only_the_documents_the_person_needs() {
         "{text}"
     );
 }
+
+/// Records `n` decided New York license applications in a fresh data
+/// directory, each taking `days` (so they differ by a few days apiece).
+fn data_dir_with_decided(n: usize, days: i64) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap().to_owned();
+    let ok = |args: &[&str]| {
+        let out = labpath(args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    ok(&["person", "add", "Recorded applicant", "--data-dir", &data]);
+    let start = labpath_engine::units::Date::parse("2024-03-01").unwrap();
+    for i in 0..n {
+        let id = (i + 1).to_string();
+        ok(&[
+            "app",
+            "new",
+            "--data-dir",
+            &data,
+            "--person",
+            "1",
+            "--step",
+            "ny-clt-apply",
+        ]);
+        let submitted = start.add_days(30 * i as i64);
+        let decided = submitted.add_days(days + i as i64);
+        ok(&[
+            "app",
+            "update",
+            &id,
+            "--data-dir",
+            &data,
+            "--status",
+            "submitted",
+            "--on",
+            &submitted.to_string(),
+        ]);
+        ok(&[
+            "app",
+            "update",
+            &id,
+            "--data-dir",
+            &data,
+            "--status",
+            "approved",
+            "--on",
+            &decided.to_string(),
+        ]);
+    }
+    dir
+}
+
+/// The plan's JSON for the Philippine example to New York, with the data
+/// directory `data`.
+fn plan_json(data: &tempfile::TempDir) -> serde_json::Value {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/profiles/ph-medtech-graduate.toml"
+    );
+    let out = labpath(&[
+        "plan",
+        path,
+        "--goal",
+        "work-mls-ny",
+        "--from",
+        "2026-12-02",
+        "--format",
+        "json",
+        "--data-dir",
+        data.path().to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn license_step(plan: &serde_json::Value) -> serde_json::Value {
+    let chosen = &plan["plans"][plan["chosen"].as_u64().unwrap() as usize];
+    chosen["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "ny-clt-apply")
+        .expect("the plan applies for the New York license")
+        .clone()
+}
+
+/// Twelve decided applications of a step recorded here (about 200 days
+/// each, against the catalog's 2 to 4 months) move the step and the plan's
+/// percentiles to their distribution, and the plan says where its figure
+/// comes from; three are too few and change nothing.
+#[test]
+fn recorded_applications_lend_their_durations_once_there_are_enough() {
+    let none = tempfile::tempdir().unwrap();
+    let catalog_only = plan_json(&none);
+    let three = plan_json(&data_dir_with_decided(3, 200));
+    assert_eq!(
+        three["plans"], catalog_only["plans"],
+        "3 applications are too few to count"
+    );
+    assert!(license_step(&catalog_only).get("recorded").is_none());
+
+    let twelve = plan_json(&data_dir_with_decided(12, 200));
+    let step = license_step(&twelve);
+    assert_eq!(step["recorded"]["count"], 12);
+    assert_eq!(
+        step["recorded"]["label"],
+        "from 12 applications recorded here, 2024 to 2025"
+    );
+    let median = step["recorded"]["median_days"].as_f64().unwrap();
+    assert!((200.0..=211.0).contains(&median), "{median}");
+    assert_eq!(step["days"].as_f64().unwrap(), median.round());
+    assert!(
+        step["duration"]["max_days"].as_f64().unwrap() < 200.0,
+        "the catalog's own figure stays beside the recorded one"
+    );
+    let p50 = |plan: &serde_json::Value| {
+        let chosen = &plan["plans"][plan["chosen"].as_u64().unwrap() as usize];
+        labpath_engine::units::Date::parse(chosen["p50"].as_str().unwrap()).unwrap()
+    };
+    assert!(
+        p50(&twelve) > p50(&catalog_only).add_days(60),
+        "slower recorded decisions move the finish: {} vs {}",
+        p50(&twelve),
+        p50(&catalog_only)
+    );
+    let human = String::from_utf8(
+        labpath(&[
+            "plan",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../examples/profiles/ph-medtech-graduate.toml"
+            ),
+            "--goal",
+            "work-mls-ny",
+            "--from",
+            "2026-12-02",
+            "--data-dir",
+            data_dir_with_decided(12, 200).path().to_str().unwrap(),
+        ])
+        .stdout,
+    )
+    .unwrap();
+    assert!(human.contains("recorded here (12)"), "{human}");
+    assert!(
+        human.contains("from 12 applications recorded here, 2024 to 2025: median"),
+        "{human}"
+    );
+}

@@ -13,7 +13,8 @@ use crate::event::{
 };
 use crate::ids::{ApplicationId, EventId, OrgId, PersonId};
 use crate::model::{
-    ApplicationState, Attachment, ChecklistItem, Contact, Person, ProfileVersion, Reminder,
+    Application, ApplicationState, Attachment, ChecklistItem, Contact, Person, ProfileVersion,
+    Reminder,
 };
 use crate::status::{AppStatus, DocStatus};
 use crate::store::Store;
@@ -334,4 +335,29 @@ async fn find_reminder(store: &dyn Store, id: EventId) -> Result<Reminder, Store
         .into_iter()
         .find(|r| r.id == id)
         .ok_or_else(|| StoreError::not_found("reminder", id))
+}
+
+/// How long each step's decided applications took in `apps`: days from the
+/// first submission to the decision (the approval, or the refusal's day).
+/// Withdrawn and abandoned applications are not decisions by the body and
+/// count for nothing, nor do those never submitted. The planner uses a
+/// step's durations once there are enough of them
+/// ([`labpath_engine::plan::MIN_RECORDED`]); only these numbers leave the
+/// records, never who they belong to.
+pub fn recorded_durations(apps: &[Application]) -> labpath_engine::plan::History {
+    let mut history = labpath_engine::plan::History::new();
+    for app in apps {
+        let decided = match app.status {
+            AppStatus::Approved => app.approved_on.or(Some(app.status_on)),
+            AppStatus::Denied => Some(app.status_on),
+            _ => None,
+        };
+        if let (Some(submitted), Some(decided)) = (app.submitted_on, decided) {
+            history
+                .entry(app.step.clone())
+                .or_default()
+                .add(submitted, decided);
+        }
+    }
+    history
 }

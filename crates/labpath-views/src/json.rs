@@ -398,8 +398,17 @@ pub struct KeptView<'a> {
     pub fees_unknown: usize,
     /// Fees with uncertain or disputed amounts.
     pub fees_uncertain: usize,
-    /// Every fee line.
+    /// Every fee line the person pays.
     pub fees: Vec<FeeLineView<'a>>,
+    /// Known fees the employer pays (H-1B petition fees), not in `fees_known`.
+    pub fees_employer_known: labpath_engine::units::Money,
+    /// The employer's fee lines.
+    pub employer_fees: Vec<FeeLineView<'a>>,
+    /// Fees past their known end whose status is not known: listed, not added.
+    pub unsettled_fees: Vec<FeeLineView<'a>>,
+    /// What the plan says first: visa restrictions by citizenship, yearly
+    /// draws, waits for a window, unsettled fees; each with its sentence.
+    pub notices: Vec<NoticeView>,
     /// Attestations the plan assumes: (declaration key, question).
     pub assumptions: &'a [(String, String)],
     /// Routes that close before the plan is likely done: the last day to
@@ -409,6 +418,16 @@ pub struct KeptView<'a> {
     pub critical_path: Vec<usize>,
     /// Steps in order.
     pub steps: Vec<StepView<'a>>,
+}
+
+/// A notice of a plan, with the sentence it reads as.
+#[derive(Serialize)]
+pub struct NoticeView {
+    /// The sentence.
+    pub text: String,
+    /// Its facts.
+    #[serde(flatten)]
+    pub notice: labpath_engine::plan::Notice,
 }
 
 /// A fee of a step.
@@ -447,6 +466,22 @@ pub struct StepView<'a> {
     /// Last start day that keeps its route open.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_by: Option<Date>,
+    /// The day it is ready (its dependencies done); `start` is later when it
+    /// waits for its window or a lost draw.
+    pub ready: Date,
+    /// The yearly window it starts in, with its sources.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub window: Option<&'a labpath_engine::calendar::Window>,
+    /// The yearly draw it depends on, with its sources.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lottery: Option<&'a labpath_engine::calendar::Lottery>,
+    /// The tries the median dates count, for a draw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tries: Option<u32>,
+    /// The durations of applications recorded here that the step takes
+    /// instead of the catalog's `duration` (shown beside it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recorded: Option<RecordedView>,
     /// The duration distribution and its provenance.
     pub duration: &'a labpath_engine::step::Duration,
     /// What the step is, in plain words.
@@ -464,6 +499,32 @@ pub struct StepView<'a> {
     pub attempts: Option<labpath_engine::plan::Attempts>,
     /// Sources of the step itself.
     pub provenance: ProvenanceView<'a>,
+}
+
+fn fee_lines<'a>(lines: &[(usize, &'a Fee)]) -> Vec<FeeLineView<'a>> {
+    lines
+        .iter()
+        .map(|&(i, fee)| FeeLineView { step: i + 1, fee })
+        .collect()
+}
+
+/// Durations recorded here that a step uses.
+#[derive(Serialize)]
+pub struct RecordedView {
+    /// "from 12 applications recorded here, 2024 to 2026".
+    pub label: String,
+    /// How many decided applications.
+    pub count: usize,
+    /// Median days from submission to decision.
+    pub median_days: f64,
+    /// Shortest.
+    pub min_days: f64,
+    /// Longest.
+    pub max_days: f64,
+    /// The earliest decision.
+    pub first: Date,
+    /// The latest decision.
+    pub last: Date,
 }
 
 /// The planner's answer as JSON.
@@ -492,11 +553,17 @@ pub fn plan<'a>(
                 fees_known: s.cost.known,
                 fees_unknown: s.cost.unknown,
                 fees_uncertain: s.cost.uncertain,
-                fees: s
-                    .cost
-                    .lines
-                    .iter()
-                    .map(|(i, fee)| FeeLineView { step: i + 1, fee })
+                fees: fee_lines(&s.cost.lines),
+                fees_employer_known: s.cost.employer,
+                employer_fees: fee_lines(&s.cost.employer_lines),
+                unsettled_fees: fee_lines(&s.cost.unsettled),
+                notices: k
+                    .notices(catalog, profile)
+                    .into_iter()
+                    .map(|notice| NoticeView {
+                        text: notice.to_string(),
+                        notice,
+                    })
                     .collect(),
                 assumptions: &s.assumptions,
                 closing: k.closing(from),
@@ -517,6 +584,19 @@ pub fn plan<'a>(
                         finish: day(st.finish),
                         days: st.days.round(),
                         start_by: st.deadline.map(day),
+                        ready: day(st.ready),
+                        window: st.step.window.as_ref(),
+                        lottery: st.step.lottery.as_ref(),
+                        tries: st.chance.map(|_| st.tries),
+                        recorded: st.recorded.as_ref().map(|r| RecordedView {
+                            label: r.label(),
+                            count: r.days.len(),
+                            median_days: r.quantile(0.5),
+                            min_days: r.days[0],
+                            max_days: r.days[r.days.len() - 1],
+                            first: r.first,
+                            last: r.last,
+                        }),
                         duration: &st.step.duration,
                         summary: &st.step.summary,
                         documents: st

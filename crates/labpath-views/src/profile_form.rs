@@ -508,17 +508,8 @@ pub fn countries() -> Vec<Choice> {
     all
 }
 
-/// The name of a country code, as the interview shows it.
-pub fn country_name(code: &str) -> String {
-    CountryCode::for_alpha2_caseless(code)
-        .map(|c| short_name(c.name()).to_owned())
-        .unwrap_or_else(|_| code.to_owned())
-}
-
-/// ISO's "Philippines (the)" as "Philippines".
-fn short_name(name: &str) -> &str {
-    name.strip_suffix(" (the)").unwrap_or(name)
-}
+pub use labpath_engine::units::country_name;
+use labpath_engine::units::short_country_name as short_name;
 
 fn fold(text: &str) -> String {
     text.chars()

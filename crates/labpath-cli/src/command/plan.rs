@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use labpath_engine::catalog::Catalog;
 use labpath_engine::plan::schedule::Schedule;
-use labpath_engine::plan::{Kept, Optimize, Options, PlanReport, plan};
+use labpath_engine::plan::{Kept, Notice, Optimize, Options, PlanReport, plan_with_history};
 use labpath_engine::profile::Profile;
 use labpath_engine::units::Date;
 
@@ -90,7 +90,8 @@ pub fn run(
         samples: args.samples,
         seed: args.seed,
     };
-    let report = match plan(catalog, &profile, &goal.requires, options) {
+    let history = super::store::recorded_history(cli)?;
+    let report = match plan_with_history(catalog, &profile, &goal.requires, options, &history) {
         Ok(r) => r,
         Err(unreachable) => {
             let mut text = format!("error: no plan reaches `{}` from {from}.", goal.name);
@@ -152,6 +153,20 @@ fn fees_of_step(s: &Schedule<'_>, i: usize) -> String {
             None => "unknown".to_owned(),
         })
         .collect();
+    let mut lines = lines;
+    let employer: i64 = s
+        .cost
+        .employer_lines
+        .iter()
+        .filter(|(k, _)| *k == i)
+        .filter_map(|(_, f)| f.amount.map(|a| a.cents()))
+        .sum();
+    if employer > 0 {
+        lines.push(format!(
+            "employer {}",
+            labpath_engine::units::Money::from_cents(employer)
+        ));
+    }
     if lines.is_empty() {
         "-".to_owned()
     } else {
@@ -178,24 +193,50 @@ fn write_kept(
         }
     )?;
     let sim = &k.simulation;
-    match (sim.p50, sim.p80, sim.p90) {
-        (Some(a), Some(b), Some(c)) => writeln!(
+    let percentiles: Vec<String> = [(sim.p50, 50), (sim.p80, 80), (sim.p90, 90)]
+        .iter()
+        .filter_map(|&(p, n)| match p {
+            Some(d) => Some(format!("{} ({n}%)", date(from, d))),
+            None if sim.not_selected > 0.0 && sim.p50.is_some() => Some(format!(
+                "not selected within {} tries ({n}%)",
+                sim.max_tries
+            )),
+            None => None,
+        })
+        .collect();
+    if percentiles.is_empty() {
+        if sim.not_selected > 0.0 {
+            writeln!(out, "  no date: most simulated runs are never selected")?;
+        } else {
+            writeln!(out, "  every simulated run missed a closing window")?;
+        }
+    } else {
+        writeln!(
             out,
-            "  done by {} (50%), {} (80%), {} (90%); {} simulated runs, seed {}",
-            date(from, a),
-            date(from, b),
-            date(from, c),
+            "  done by {}; {} simulated runs, seed {}",
+            percentiles.join(", "),
             sim.runs,
             sim.seed
-        )?,
-        _ => writeln!(out, "  every simulated run missed a closing window")?,
+        )?;
     }
-    for c in k.closing(from) {
-        let line = format!(
-            "warning: start step {} ({}) by {}, or its route closes",
-            c.step, c.name, c.start_by
-        );
-        for (i, l) in crate::render::wrap(&line, 96).iter().enumerate() {
+    let mut warnings: Vec<String> = k
+        .closing(from)
+        .iter()
+        .map(|c| {
+            format!(
+                "warning: start step {} ({}) by {}, or its route closes",
+                c.step, c.name, c.start_by
+            )
+        })
+        .collect();
+    warnings.extend(
+        k.notices(catalog, profile)
+            .iter()
+            .filter(|n| !matches!(n, Notice::Restricted { .. }))
+            .map(|n| format!("note: {n}")),
+    );
+    for line in &warnings {
+        for (i, l) in crate::render::wrap(line, 96).iter().enumerate() {
             let indent = if i == 0 { "  " } else { "    " };
             writeln!(out, "{indent}{l}")?;
         }
@@ -218,6 +259,17 @@ fn write_kept(
         ));
     }
     writeln!(out, "{fees}")?;
+    if !s.cost.employer_lines.is_empty() {
+        let steps: std::collections::BTreeSet<usize> =
+            s.cost.employer_lines.iter().map(|(i, _)| i + 1).collect();
+        let steps: Vec<String> = steps.iter().map(usize::to_string).collect();
+        writeln!(
+            out,
+            "  employer's fees: {} known (steps {})",
+            s.cost.employer,
+            steps.join(", ")
+        )?;
+    }
     for (key, ask) in &s.assumptions {
         writeln!(out, "  assumes: {ask} (declaration `{key}`)")?;
     }
@@ -230,7 +282,9 @@ fn write_kept(
             let after = if st.after.is_empty() {
                 "-".to_owned()
             } else {
-                st.after
+                let mut after = st.after.clone();
+                after.sort_unstable();
+                after
                     .iter()
                     .map(|a| (a + 1).to_string())
                     .collect::<Vec<_>>()
@@ -339,11 +393,32 @@ fn write_kept(
             .as_deref()
             .map(|n| format!("; {n}"))
             .unwrap_or_default();
+        let catalog_basis = match (st.step.duration.basis, st.step.duration.reports) {
+            (labpath_engine::step::DurationBasis::ApplicantReports, Some(n)) => {
+                format!("{n} applicant reports")
+            }
+            (basis, _) => basis.label().to_owned(),
+        };
+        if let Some(r) = &st.recorded {
+            writeln!(
+                out,
+                "  {}. {}: median {:.0} days, {:.0} to {:.0}; the catalog's figure, not used: \
+                 {:.0} to {:.0} days, most likely {:.0}",
+                i + 1,
+                r.label(),
+                r.quantile(0.5),
+                r.days[0],
+                r.days[r.days.len() - 1],
+                st.step.duration.min_days,
+                st.step.duration.max_days,
+                st.step.duration.likely_days
+            )?;
+        }
         writeln!(
             out,
             "  {}. {} ({}, as of {}): {}{note}",
             i + 1,
-            duration_source(st),
+            catalog_basis,
             p.confidence,
             p.as_of,
             sources.join(", ")
@@ -367,6 +442,9 @@ fn distinct_blockers(blockers: &[labpath_engine::plan::build::Blocker]) -> Vec<S
 }
 
 fn duration_source(st: &labpath_engine::plan::schedule::ScheduledStep<'_>) -> String {
+    if let Some(r) = &st.recorded {
+        return format!("recorded here ({})", r.days.len());
+    }
     match (st.basis, st.step.duration.reports) {
         (labpath_engine::step::DurationBasis::ApplicantReports, Some(n)) => {
             format!("{n} applicant reports")
@@ -408,6 +486,25 @@ fn write_human(
     }
     if report.already_met {
         return writeln!(out, "The goal already holds: nothing to do.");
+    }
+    if let Some(k) = report.kept.get(report.chosen) {
+        let restricted: Vec<Notice> = k
+            .notices(catalog, profile)
+            .into_iter()
+            .filter(|n| matches!(n, Notice::Restricted { .. }))
+            .collect();
+        for n in &restricted {
+            for (i, l) in crate::render::wrap(&format!("WARNING: {n}"), 100)
+                .iter()
+                .enumerate()
+            {
+                let indent = if i == 0 { "" } else { "  " };
+                writeln!(out, "{indent}{l}")?;
+            }
+        }
+        if !restricted.is_empty() {
+            writeln!(out)?;
+        }
     }
     for (i, k) in report.kept.iter().enumerate() {
         let mut labels = Vec::new();

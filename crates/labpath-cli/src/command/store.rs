@@ -62,6 +62,24 @@ pub fn with_store<T>(
     })
 }
 
+/// The durations of the decided applications in the data directory, for
+/// the planner; none when the directory holds no store yet (a plan never
+/// creates one).
+pub fn recorded_history(cli: &Cli) -> Result<labpath_engine::plan::History, Failure> {
+    let Ok(dir) = data_dir(cli.data_dir.as_ref(), |k| std::env::var_os(k)) else {
+        return Ok(labpath_engine::plan::History::default());
+    };
+    if !dir.join(labpath_store_sqlite::DB_FILE).is_file() {
+        return Ok(labpath_engine::plan::History::default());
+    }
+    with_store(cli, async |store| {
+        let apps = labpath_store::Store::applications(store, &Default::default())
+            .await
+            .map_err(failure)?;
+        Ok(labpath_store::ops::recorded_durations(&apps))
+    })
+}
+
 /// Runs a future on a current-thread runtime (the CLI does one thing at a time).
 pub fn block_on<T>(future: impl Future<Output = Result<T, Failure>>) -> Result<T, Failure> {
     let runtime = tokio::runtime::Builder::new_current_thread()

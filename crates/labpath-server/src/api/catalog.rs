@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::response::Response;
 use labpath_engine::catalog::{Catalog, Credential};
 use labpath_engine::eval::evaluate_only;
-use labpath_engine::plan::{Optimize, Options, plan as make_plan};
+use labpath_engine::plan::{Optimize, Options, plan_with_history as make_plan};
 use labpath_engine::profile::Profile;
 use labpath_engine::units::{Code, Date};
 use serde::Deserialize;
@@ -289,6 +289,9 @@ pub struct PlanInput<'a> {
     pub samples: Option<u32>,
     /// Seed.
     pub seed: Option<u64>,
+    /// Whose decided applications may lend their durations to the plan:
+    /// the organization's (server mode) or, with `None`, the local data's.
+    pub organization: Option<labpath_store::ids::OrgId>,
 }
 
 /// A computed plan as JSON, and the chosen plan's SVG chart.
@@ -335,10 +338,20 @@ pub async fn compute_plan(
         samples,
         seed: input.seed.unwrap_or(42),
     };
+    let apps = state
+        .store()
+        .applications(&labpath_store::model::AppFilter {
+            organization: input.organization,
+            ..Default::default()
+        })
+        .await?;
+    let history = labpath_store::ops::recorded_durations(&apps);
     let shared = state.clone();
-    tokio::task::spawn_blocking(move || plan_blocking(&shared, &profile, &goal, options, from))
-        .await
-        .map_err(ApiError::internal)?
+    tokio::task::spawn_blocking(move || {
+        plan_blocking(&shared, &profile, &goal, options, from, &history)
+    })
+    .await
+    .map_err(ApiError::internal)?
 }
 
 fn plan_blocking(
@@ -347,9 +360,10 @@ fn plan_blocking(
     goal: &labpath_views::goal::ResolvedGoal,
     options: Options,
     from: Date,
+    history: &labpath_engine::plan::History,
 ) -> ApiResult<PlanAnswer> {
     let catalog = &state.catalog;
-    match make_plan(catalog, profile, &goal.requires, options) {
+    match make_plan(catalog, profile, &goal.requires, options, history) {
         Ok(report) => {
             let view = labpath_views::json::plan(catalog, profile, &goal.name, &report);
             let json = serde_json::to_value(&view).map_err(ApiError::internal)?;
@@ -375,7 +389,7 @@ fn plan_blocking(
 /// simulation's percentile dates.
 pub async fn plan(
     State(state): State<AppState>,
-    _: Api,
+    Api(me): Api,
     JsonBody(request): JsonBody<PlanRequest>,
 ) -> ApiResult<Json<serde_json::Value>> {
     let text = serde_json::to_string(&request.profile).map_err(ApiError::internal)?;
@@ -395,6 +409,7 @@ pub async fn plan(
             optimize: request.optimize.as_deref(),
             samples: request.samples,
             seed: request.seed,
+            organization: me.org(),
         },
     )
     .await?;

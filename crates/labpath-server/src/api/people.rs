@@ -285,6 +285,7 @@ pub async fn plan(
             optimize: q.optimize.as_deref(),
             samples,
             seed: number(&q.seed, "seed")?,
+            organization: person.organization,
         },
     )
     .await?;

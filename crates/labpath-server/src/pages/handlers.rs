@@ -249,7 +249,7 @@ pub async fn person(
         // The plan for the goal shown: its next step and its dates open
         // the page. A goal with no plan says which facts are missing.
         let goal_plan = match (&profile, standing.as_ref().and_then(|s| s.goal.clone())) {
-            (Some(p), Some(goal)) => Some(goal_plan(&state, p, &goal).await?),
+            (Some(p), Some(goal)) => Some(goal_plan(&state, p, person.organization, &goal).await?),
             _ => None,
         };
         let (_, records) = records(&state, &me, Some(person.id)).await?;
@@ -308,6 +308,7 @@ const PAGE_SAMPLES: u32 = 2_000;
 async fn plan_for_page(
     state: &AppState,
     profile: &labpath_engine::profile::Profile,
+    organization: Option<labpath_store::ids::OrgId>,
     goal: &str,
     from: Option<&str>,
     optimize: Option<&str>,
@@ -321,6 +322,7 @@ async fn plan_for_page(
             optimize,
             samples: Some(PAGE_SAMPLES),
             seed: None,
+            organization,
         },
     )
     .await;
@@ -352,9 +354,10 @@ async fn plan_for_page(
 async fn goal_plan(
     state: &AppState,
     profile: &labpath_engine::profile::Profile,
+    organization: Option<labpath_store::ids::OrgId>,
     goal: &str,
 ) -> Result<serde_json::Value, crate::error::ApiError> {
-    let made = plan_for_page(state, profile, goal, None, None).await?;
+    let made = plan_for_page(state, profile, organization, goal, None, None).await?;
     let Some(plan) = made.plan else {
         return Ok(json!({ "error": made.error, "questions": made.questions }));
     };
@@ -635,6 +638,7 @@ pub async fn plan(
                 plan_for_page(
                     &state,
                     &profile,
+                    person.organization,
                     goal,
                     q(&query, "from"),
                     q(&query, "optimize"),
