@@ -14,7 +14,10 @@ use std::path::Path;
 
 fn run(args: &[&str]) -> String {
     let mut out = Vec::new();
-    let mut argv = vec!["labpath"];
+    // No data directory: a plan would take durations from the applications
+    // recorded in one, and these outputs must not depend on the machine.
+    let none = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("snapshots-no-data-dir");
+    let mut argv = vec!["labpath", "--data-dir", none.to_str().expect("utf-8 path")];
     argv.extend_from_slice(args);
     let result = labpath_cli::run(argv, &mut out);
     let mut text = String::from_utf8(out).expect("utf-8 output");
@@ -109,12 +112,25 @@ fn explain_and_list() {
 }
 
 /// Plans a reader can check against the sources: the Philippine graduate to
-/// "work as MLS in New York", the California applicant missing physics to the
-/// California CLS license, the MLT(ASCP) holder to MLS(ASCP).
+/// "work as MLS in New York" (with no offer yet, with a cap-subject
+/// employer's offer: the March registration, its draw and an October 1
+/// start; with a cap-exempt employer's: none of that) and to a green card
+/// in a state without licensure (the Philippine priority-date wait), the
+/// Nigerian graduate to the same green card (the 2026 immigrant-visa
+/// restrictions first), the California applicant missing physics to the
+/// California CLS license, the MLT(ASCP) holder to MLS(ASCP), the Canadian
+/// diploma holder to TN.
 #[test]
 fn example_plans() {
     let cases = [
         ("ph-medtech-graduate.toml", "work-mls-ny"),
+        ("ph-mls-cap-subject-offer.toml", "work-mls-ny"),
+        ("ph-mls-cap-exempt-offer.toml", "work-mls-ny"),
+        (
+            "ph-medtech-graduate.toml",
+            "green-card-mls-no-license-state",
+        ),
+        ("ng-bmls-graduate.toml", "green-card-mls-no-license-state"),
         ("ca-applicant-missing-physics.toml", "ca-cls-license"),
         ("mlt-ascp-bachelor.toml", "ascp-mls"),
         ("canadian-mlt-diploma.toml", "tn-medical-technologist"),
