@@ -1,11 +1,14 @@
 //! `labpath explain ID`: a credential's routes in plain language, with their
-//! sources and confidence, fees, renewal and open questions; or, given a
-//! two-letter state code, whether that state licenses laboratory personnel.
+//! sources and confidence, fees, renewal and open questions; a step's
+//! calendar (its yearly window and draw), fees, duration and documents, each
+//! with its source; or, given a two-letter code, whether that state licenses
+//! laboratory personnel, or the visa restrictions on that country's citizens.
 
 use std::io::Write;
 
-use labpath_engine::catalog::{Catalog, Credential};
+use labpath_engine::catalog::{Catalog, Credential, Fee, Payer, Restriction};
 use labpath_engine::requirement::Requirement;
+use labpath_engine::step::Step;
 use labpath_engine::units::Code;
 
 use super::find_credential;
@@ -16,7 +19,8 @@ use crate::{Exit, Failure};
 /// Arguments of `labpath explain`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// A credential id (see `labpath credentials`) or a state code such as TX.
+    /// A credential id (see `labpath credentials`), a step id (as a plan
+    /// shows it), a state code such as TX or a country code such as NG.
     pub id: String,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -49,6 +53,29 @@ pub fn run(catalog: &Catalog, args: &Args, out: &mut dyn Write) -> Result<Exit, 
                 }
             }
             return Ok(Exit::Ok);
+        }
+    }
+    if catalog.credential(&args.id).is_none() {
+        if let Some(step) = catalog.step(&args.id) {
+            match args.format {
+                Format::Json => crate::json::write(out, step)?,
+                Format::Human => write_step(catalog, step, out)?,
+            }
+            return Ok(Exit::Ok);
+        }
+        if let Ok(code) = Code::parse(&args.id) {
+            let restrictions: Vec<&Restriction> = catalog
+                .restrictions()
+                .iter()
+                .filter(|r| r.countries.contains(&code))
+                .collect();
+            if !restrictions.is_empty() {
+                match args.format {
+                    Format::Json => crate::json::write(out, &restrictions)?,
+                    Format::Human => write_restrictions(catalog, code, &restrictions, out)?,
+                }
+                return Ok(Exit::Ok);
+            }
         }
     }
     let credential = find_credential(catalog, &args.id, "ID")?;
@@ -128,31 +155,23 @@ fn write_human(catalog: &Catalog, c: &Credential, out: &mut dyn Write) -> std::i
             provenance_lines(&route.provenance, catalog, "    ")
         )?;
     }
-    if !c.fees.is_empty() {
-        writeln!(out, "\n  Fees")?;
-        for fee in &c.fees {
-            let amount = fee
-                .amount
-                .map_or_else(|| "amount unknown".to_owned(), |a| a.to_string());
-            writeln!(
-                out,
-                "    {} [{}]: {amount} ({}, as of {})",
-                fee.label,
-                fee_kind(fee.kind),
-                fee.provenance.confidence,
-                fee.provenance.as_of
-            )?;
-            if let Some(note) = &fee.provenance.note {
-                writeln!(out, "      note: {note}")?;
-            }
-            for other in &fee.disputed {
-                writeln!(
-                    out,
-                    "      another source says {} ({}, as of {})",
-                    other.amount, other.provenance.confidence, other.provenance.as_of
-                )?;
-            }
-        }
+    write_fees(&c.fees, out)?;
+    let steps: Vec<&str> = catalog
+        .steps()
+        .iter()
+        .filter(|st| {
+            st.grants
+                .iter()
+                .any(|g| matches!(g, labpath_engine::step::Grant::Credential(id) if id == &c.id))
+        })
+        .map(|st| st.id.as_str())
+        .collect();
+    if !steps.is_empty() {
+        writeln!(
+            out,
+            "\n  Steps that lead to it (labpath explain STEP): {}",
+            steps.join(", ")
+        )?;
     }
     if let Some(r) = &c.renewal {
         writeln!(out, "\n  Renewal: {}", r.summary)?;
@@ -166,6 +185,154 @@ fn write_human(catalog: &Catalog, c: &Credential, out: &mut dyn Write) -> std::i
         for note in &c.notes {
             writeln!(out, "    - {note}")?;
         }
+    }
+    Ok(())
+}
+
+/// Fees with their kind, payer, dates and sources.
+fn write_fees(fees: &[Fee], out: &mut dyn Write) -> std::io::Result<()> {
+    if fees.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\n  Fees")?;
+    for fee in fees {
+        let amount = fee
+            .amount
+            .map_or_else(|| "amount unknown".to_owned(), |a| a.to_string());
+        let payer = if fee.payer == Payer::Employer {
+            ", paid by the employer"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "    {} [{}{payer}]: {amount} ({}, as of {})",
+            fee.label,
+            fee_kind(fee.kind),
+            fee.provenance.confidence,
+            fee.provenance.as_of
+        )?;
+        if let Some(f) = fee.in_force {
+            let from = f.from.map(|d| format!(" from {d}")).unwrap_or_default();
+            let until = f.until.map(|d| format!(" until {d}")).unwrap_or_default();
+            writeln!(out, "      charged{from}{until}")?;
+        }
+        if let Some(after) = &fee.after_until {
+            writeln!(out, "      after that: {after}")?;
+        }
+        if let Some(w) = fee.only_if_living {
+            let whom = match w {
+                labpath_engine::catalog::LivesIn::Abroad => "a worker outside the US",
+                labpath_engine::catalog::LivesIn::Us => "a worker in the US",
+            };
+            writeln!(out, "      only for {whom}")?;
+        }
+        if let Some(note) = &fee.provenance.note {
+            writeln!(out, "      note: {note}")?;
+        }
+        for other in &fee.disputed {
+            writeln!(
+                out,
+                "      another source says {} ({}, as of {})",
+                other.amount, other.provenance.confidence, other.provenance.as_of
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// A step: what it is, its calendar, fees, duration and documents.
+fn write_step(catalog: &Catalog, st: &Step, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out, "{}", st.name)?;
+    writeln!(out, "  id: {} (a step of a plan)", st.id)?;
+    for line in crate::render::wrap(&st.summary, 96) {
+        writeln!(out, "  {line}")?;
+    }
+    write!(out, "{}", provenance_lines(&st.provenance, catalog, "  "))?;
+    if let Some(w) = &st.window {
+        let tied = w
+            .cycle_of
+            .as_ref()
+            .map(|c| format!(", in the year of {c}"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "\n  Starts only in {}: {} to {} each year{tied}",
+            w.what, w.opens, w.closes
+        )?;
+        write!(out, "{}", provenance_lines(&w.provenance, catalog, "    "))?;
+    }
+    if let Some(l) = &st.lottery {
+        writeln!(
+            out,
+            "\n  A yearly draw, {}: {:.2}% chance when the wage level is not known",
+            l.what,
+            l.chance * 100.0
+        )?;
+        if let Some(by) = l.by_wage_level {
+            let levels: Vec<String> = ["I", "II", "III", "IV"]
+                .iter()
+                .zip(by)
+                .map(|(n, p)| format!("level {n} {:.2}%", p * 100.0))
+                .collect();
+            writeln!(out, "    by wage level: {}", levels.join(", "))?;
+        }
+        write!(out, "{}", provenance_lines(&l.provenance, catalog, "    "))?;
+    }
+    let d = &st.duration;
+    writeln!(
+        out,
+        "\n  Duration: {} to {} days, most likely {} ({})",
+        d.min_days,
+        d.max_days,
+        d.likely_days,
+        d.basis.label()
+    )?;
+    write!(out, "{}", provenance_lines(&d.provenance, catalog, "    "))?;
+    write_fees(&st.fees, out)?;
+    if !st.documents.is_empty() {
+        writeln!(out, "\n  Documents")?;
+        for doc in &st.documents {
+            writeln!(out, "    - {} (sent by {})", doc.name, doc.sender.label())?;
+        }
+    }
+    Ok(())
+}
+
+/// The visa restrictions on a country's citizens.
+fn write_restrictions(
+    catalog: &Catalog,
+    code: Code,
+    restrictions: &[&Restriction],
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "Visa restrictions for citizens of {} ({code})",
+        labpath_engine::units::country_name(code.as_str())
+    )?;
+    for r in restrictions {
+        let from = r
+            .in_force
+            .from
+            .map(|d| format!(" from {d}"))
+            .unwrap_or_default();
+        let until = r
+            .in_force
+            .until
+            .map(|d| format!(" until {d}"))
+            .unwrap_or_default();
+        let visas: Vec<&str> = r.visas.iter().map(|v| v.label()).collect();
+        writeln!(out, "\n  {}{from}{until}: {}", r.name, visas.join(", "))?;
+        for line in crate::render::wrap(&r.summary, 96) {
+            writeln!(out, "    {line}")?;
+        }
+        if let Some(status) = &r.status {
+            for line in crate::render::wrap(&format!("Since: {status}"), 96) {
+                writeln!(out, "    {line}")?;
+            }
+        }
+        write!(out, "{}", provenance_lines(&r.provenance, catalog, "    "))?;
     }
     Ok(())
 }
