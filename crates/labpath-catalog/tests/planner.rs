@@ -251,6 +251,7 @@ fn build(world: &World) -> (Catalog, Profile) {
                 .copied()
                 .flatten()
                 .map(|c| window_of(&c)),
+            path: None,
             visa: None,
             lottery: world
                 .calendar

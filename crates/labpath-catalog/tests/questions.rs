@@ -368,6 +368,9 @@ const RANKED_LOWER: &[(&str, Option<&str>, &str)] = &[
         None,
         "experience[0].accreditation",
     ),
+    // Settles 2 (MLS(ASCPi) route 2 and its status); the evaluation, the
+    // coursework and four statements before it settle 3 or more.
+    ("ng-bmls-graduate", None, "experience[0].disciplines"),
     // Each TN statement settles 2 (tn-medical-technologist and its route),
     // tied with many other statements that come before it in key order.
     (

@@ -1,5 +1,7 @@
-//! Benchmark of the planner: one example profile to a real goal, with the
-//! 10,000-run simulation of every kept plan (the engine alone).
+//! Benchmark of the planner: example profiles to real goals, with the
+//! 10,000-run simulation of every kept plan (the engine alone). The
+//! cap-subject case goes through the H-1B calendar: the March window, the
+//! yearly draw and the October 1 start.
 
 #![allow(
     clippy::expect_used,
@@ -29,13 +31,19 @@ fn planner(c: &mut Criterion) {
     };
     for (file, goal_id) in [
         ("ph-medtech-graduate.toml", "work-mls-ny"),
+        ("ph-mls-cap-subject-offer.toml", "work-mls-ny"),
         ("ca-applicant-missing-physics.toml", "work-mls-ca-h1b"),
+        (
+            "ph-medtech-graduate.toml",
+            "green-card-mls-no-license-state",
+        ),
     ] {
         let mut profile =
             labpath_catalog::profile::load(&example(file), &catalog).expect("valid profile");
         let goal = catalog.goal(goal_id).expect("goal exists");
         profile.person.work_state = profile.person.work_state.or(goal.work_state);
-        c.bench_function(&format!("plan+10k-simulation/{goal_id}"), |b| {
+        let stem = file.trim_end_matches(".toml");
+        c.bench_function(&format!("plan+10k-simulation/{stem}/{goal_id}"), |b| {
             b.iter(|| {
                 black_box(
                     plan(&catalog, black_box(&profile), &goal.requires, options)

@@ -350,6 +350,11 @@ pub struct Step {
     /// for the window when it is ready outside it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<crate::calendar::Window>,
+    /// The way a plan goes when it takes this step, named among its route
+    /// choices ("H-1B through the cap registration"): for a step that is a
+    /// choice of its own rather than a credential's route.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
     /// The visa the step needs from a US consulate when done from abroad
     /// (a restriction on it by citizenship is a warning of the plan).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -95,6 +95,23 @@ pub fn run(
         Ok(r) => r,
         Err(unreachable) => {
             let mut text = format!("error: no plan reaches `{}` from {from}.", goal.name);
+            // What would open one: the facts to tell first, as questions.
+            let asked = labpath_views::questions::view(catalog, &profile, Some(&args.goal), from)
+                .map(|v| v.questions)
+                .unwrap_or_default();
+            if !asked.is_empty() {
+                text.push_str(
+                    "
+These answers would let labpath make one (`labpath questions` lists them all):",
+                );
+                for q in asked.iter().take(5) {
+                    text.push_str(&format!(
+                        "
+  - {} (`{}`)",
+                        q.ask, q.key
+                    ));
+                }
+            }
             if !unreachable.blockers.is_empty() {
                 text.push_str("\nThese requirements cannot be met by any step in the catalog:");
                 for b in &unreachable.blockers {

@@ -52,45 +52,59 @@ pub struct Candidate<'c> {
 
 impl<'c> Candidate<'c> {
     fn merge(&self, other: &Candidate<'c>) -> Candidate<'c> {
+        // Clone only what the other side adds: two sides of an `all` share
+        // most of their steps, and merging is the planner's inner loop.
         let mut out = self.clone();
         for (key, node) in &other.nodes {
-            out.nodes
-                .entry(key.clone())
-                .and_modify(|n| n.deps.extend(node.deps.iter().cloned()))
-                .or_insert_with(|| node.clone());
+            match out.nodes.get_mut(key) {
+                Some(n) => {
+                    for d in &node.deps {
+                        if !n.deps.contains(d) {
+                            n.deps.insert(d.clone());
+                        }
+                    }
+                }
+                None => {
+                    out.nodes.insert(key.clone(), node.clone());
+                }
+            }
         }
-        out.roots.extend(other.roots.iter().cloned());
-        out.choices.extend(other.choices.iter().cloned());
-        out.assumptions.extend(
-            other
-                .assumptions
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone())),
-        );
+        for (to, from) in [
+            (&mut out.roots, &other.roots),
+            (&mut out.choices, &other.choices),
+        ] {
+            for x in from {
+                if !to.contains(x) {
+                    to.insert(x.clone());
+                }
+            }
+        }
+        for (k, v) in &other.assumptions {
+            if !out.assumptions.contains_key(k) {
+                out.assumptions.insert(k.clone(), v.clone());
+            }
+        }
         out
     }
 
     /// The steps and their dependencies: two candidates with the same
-    /// signature schedule identically, whatever routes they name.
-    fn signature(&self) -> String {
-        let nodes: Vec<String> = self
-            .nodes
-            .iter()
-            .map(|(k, n)| {
-                format!(
-                    "{k}<{}",
-                    n.deps.iter().cloned().collect::<Vec<_>>().join("+")
-                )
-            })
-            .collect();
-        let roots: Vec<&str> = self.roots.iter().map(String::as_str).collect();
-        let assumed: Vec<&str> = self.assumptions.keys().map(String::as_str).collect();
-        format!(
-            "{}|{}|{}",
-            nodes.join(","),
-            roots.join(","),
-            assumed.join(",")
-        )
+    /// signature schedule identically, whatever routes they name. A hash
+    /// (SipHash with fixed keys, so the same in every run) of the keys,
+    /// dependencies, roots and assumptions: pruning compares thousands of
+    /// candidates, and building a text for each was most of the planner's
+    /// time.
+    fn signature(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        for (k, n) in &self.nodes {
+            k.hash(&mut h);
+            n.deps.hash(&mut h);
+        }
+        self.roots.hash(&mut h);
+        for k in self.assumptions.keys() {
+            k.hash(&mut h);
+        }
+        h.finish()
     }
 }
 
@@ -114,11 +128,27 @@ pub struct Resolver<'c, 'p> {
     visiting: Vec<String>,
 }
 
+/// The most alternatives of one side an `all` combines with the other's when
+/// both are long: each side is first cut to its best `PRODUCT_SIDE` (the
+/// same ranking as [`prune`]), so a combination costs at most
+/// `PRODUCT_SIDE`² merges instead of `MAX_ALTERNATIVES`². A side's dominated
+/// alternative rarely makes a combination better: only when it shares more
+/// steps with the other side.
+const PRODUCT_SIDE: usize = 24;
+
 fn product<'c>(
     a: Vec<Candidate<'c>>,
     b: Vec<Candidate<'c>>,
     catalog: &Catalog,
 ) -> Vec<Candidate<'c>> {
+    let (a, b) = if a.len() * b.len() > PRODUCT_SIDE * PRODUCT_SIDE {
+        (
+            prune_to(a, catalog, PRODUCT_SIDE),
+            prune_to(b, catalog, PRODUCT_SIDE),
+        )
+    } else {
+        (a, b)
+    };
     let mut out = Vec::with_capacity(a.len() * b.len());
     for x in &a {
         for y in &b {
@@ -131,10 +161,19 @@ fn product<'c>(
 /// Removes candidates with the same steps and dependencies, and keeps at
 /// most `MAX_ALTERNATIVES`: first those on the frontier of estimated median
 /// finish and known fees, then the fastest, then the cheapest.
-fn prune<'c>(mut list: Vec<Candidate<'c>>, catalog: &Catalog) -> Vec<Candidate<'c>> {
+fn prune<'c>(list: Vec<Candidate<'c>>, catalog: &Catalog) -> Vec<Candidate<'c>> {
+    prune_to(list, catalog, MAX_ALTERNATIVES)
+}
+
+/// [`prune`] to at most `limit`.
+fn prune_to<'c>(
+    mut list: Vec<Candidate<'c>>,
+    catalog: &Catalog,
+    limit: usize,
+) -> Vec<Candidate<'c>> {
     let mut seen = BTreeSet::new();
     list.retain(|c| seen.insert(c.signature()));
-    if list.len() <= MAX_ALTERNATIVES {
+    if list.len() <= limit {
         return list;
     }
     let estimates: Vec<(f64, i64)> = list.iter().map(|c| estimate(c, catalog)).collect();
@@ -159,7 +198,7 @@ fn prune<'c>(mut list: Vec<Candidate<'c>>, catalog: &Catalog) -> Vec<Candidate<'
     let chosen: Vec<usize> = order
         .into_iter()
         .filter(|i| kept.insert(*i))
-        .take(MAX_ALTERNATIVES)
+        .take(limit)
         .collect();
     let mut slots: Vec<Option<Candidate<'c>>> = list.into_iter().map(Some).collect();
     chosen.into_iter().filter_map(|i| slots[i].take()).collect()
@@ -520,6 +559,9 @@ impl<'c, 'p> Resolver<'c, 'p> {
                     .collect();
                 (alts, "no English test step reaches the minimum scores")
             }
+            (Requirement::Citizenship(_), _) if self.profile().person.citizenship.is_empty() => {
+                (Vec::new(), "your citizenship is not in your profile yet")
+            }
             (Requirement::Citizenship(_), _) => {
                 (Vec::new(), "it needs a citizenship you do not have")
             }
@@ -641,6 +683,9 @@ impl<'c, 'p> Resolver<'c, 'p> {
                     },
                 );
                 alt.roots.insert(key.clone());
+                if let Some(path) = &step.path {
+                    alt.choices.insert(path.clone());
+                }
                 alt
             })
             .collect()
