@@ -332,11 +332,25 @@ impl std::fmt::Display for Notice {
                 if *every_citizenship {
                     write!(f, ", and you hold no other citizenship to apply with")?;
                 }
-                write!(f, ". {summary}")?;
-                if let Some(st) = status {
-                    write!(f, " {st}")?;
-                }
-                Ok(())
+                // Its first sentence: the exceptions, the sources and what
+                // is known since are one command away, not in a plan's
+                // first lines.
+                let first = summary
+                    .split_once(". ")
+                    .map_or(summary.as_str(), |(head, _)| head)
+                    .trim_end_matches('.');
+                let codes: Vec<&str> = countries.iter().map(|c| c.as_str()).collect();
+                write!(f, ". {first}.")?;
+                let since = if status.is_some() {
+                    ", what is known of it since"
+                } else {
+                    ""
+                };
+                write!(
+                    f,
+                    " Exceptions{since} and sources: labpath explain {}.",
+                    codes.join(", labpath explain ")
+                )
             }
             Notice::Lottery {
                 step,
