@@ -137,6 +137,15 @@ pub struct Duration {
 }
 
 impl Duration {
+    /// Where the figure comes from, in plain words: the basis, with the
+    /// count of reports for applicant reports ("3 applicant reports").
+    pub fn source_label(&self) -> String {
+        match (self.basis, self.reports) {
+            (DurationBasis::ApplicantReports, Some(n)) => format!("{n} applicant reports"),
+            (basis, _) => basis.label().to_owned(),
+        }
+    }
+
     /// The median of the triangular distribution over (min, likely, max).
     pub fn median_days(&self) -> f64 {
         triangular_quantile(self.min_days, self.likely_days, self.max_days, 0.5)

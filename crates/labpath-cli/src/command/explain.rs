@@ -286,7 +286,7 @@ fn write_step(catalog: &Catalog, st: &Step, out: &mut dyn Write) -> std::io::Res
         d.min_days,
         d.max_days,
         d.likely_days,
-        d.basis.label()
+        d.source_label()
     )?;
     write!(out, "{}", provenance_lines(&d.provenance, catalog, "    "))?;
     write_fees(&st.fees, out)?;

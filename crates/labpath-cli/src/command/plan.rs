@@ -410,12 +410,7 @@ fn write_kept(
             .as_deref()
             .map(|n| format!("; {n}"))
             .unwrap_or_default();
-        let catalog_basis = match (st.step.duration.basis, st.step.duration.reports) {
-            (labpath_engine::step::DurationBasis::ApplicantReports, Some(n)) => {
-                format!("{n} applicant reports")
-            }
-            (basis, _) => basis.label().to_owned(),
-        };
+        let catalog_basis = st.step.duration.source_label();
         if let Some(r) = &st.recorded {
             writeln!(
                 out,
@@ -459,14 +454,9 @@ fn distinct_blockers(blockers: &[labpath_engine::plan::build::Blocker]) -> Vec<S
 }
 
 fn duration_source(st: &labpath_engine::plan::schedule::ScheduledStep<'_>) -> String {
-    if let Some(r) = &st.recorded {
-        return format!("recorded here ({})", r.days.len());
-    }
-    match (st.basis, st.step.duration.reports) {
-        (labpath_engine::step::DurationBasis::ApplicantReports, Some(n)) => {
-            format!("{n} applicant reports")
-        }
-        (basis, _) => basis.label().to_owned(),
+    match &st.recorded {
+        Some(r) => format!("recorded here ({})", r.days.len()),
+        None => st.step.duration.source_label(),
     }
 }
 
@@ -511,10 +501,23 @@ fn write_human(
             .filter(|n| matches!(n, Notice::Restricted { .. }))
             .collect();
         for n in &restricted {
-            for (i, l) in crate::render::wrap(&format!("WARNING: {n}"), 100)
-                .iter()
-                .enumerate()
+            let mut line = format!("WARNING: {n}");
+            if let Notice::Restricted {
+                countries, status, ..
+            } = n
             {
+                let since = if status.is_some() {
+                    ", what is known of it since"
+                } else {
+                    ""
+                };
+                let codes: Vec<&str> = countries.iter().map(|c| c.as_str()).collect();
+                line.push_str(&format!(
+                    " Exceptions{since} and sources: labpath explain {}.",
+                    codes.join(", labpath explain ")
+                ));
+            }
+            for (i, l) in crate::render::wrap(&line, 100).iter().enumerate() {
                 let indent = if i == 0 { "" } else { "  " };
                 writeln!(out, "{indent}{l}")?;
             }

@@ -308,7 +308,6 @@ impl std::fmt::Display for Notice {
                 from,
                 until,
                 summary,
-                status,
                 ..
             } => {
                 let of: Vec<String> = countries
@@ -333,24 +332,13 @@ impl std::fmt::Display for Notice {
                     write!(f, ", and you hold no other citizenship to apply with")?;
                 }
                 // Its first sentence: the exceptions, the sources and what
-                // is known since are one command away, not in a plan's
-                // first lines.
+                // is known since belong with the restriction itself, not in
+                // a plan's first lines.
                 let first = summary
                     .split_once(". ")
                     .map_or(summary.as_str(), |(head, _)| head)
                     .trim_end_matches('.');
-                let codes: Vec<&str> = countries.iter().map(|c| c.as_str()).collect();
-                write!(f, ". {first}.")?;
-                let since = if status.is_some() {
-                    ", what is known of it since"
-                } else {
-                    ""
-                };
-                write!(
-                    f,
-                    " Exceptions{since} and sources: labpath explain {}.",
-                    codes.join(", labpath explain ")
-                )
+                write!(f, ". {first}.")
             }
             Notice::Lottery {
                 step,
