@@ -1,7 +1,9 @@
 //! Benchmark of the planner: example profiles to real goals, with the
 //! 10,000-run simulation of every kept plan (the engine alone). The
 //! cap-subject case goes through the H-1B calendar: the March window, the
-//! yearly draw and the October 1 start.
+//! yearly draw and the October 1 start. The Californian applicant has no
+//! plan to an H-1B (her degree is outside what VisaScreen reviews): that case
+//! measures the search that ends in blockers and the questions to ask.
 
 #![allow(
     clippy::expect_used,

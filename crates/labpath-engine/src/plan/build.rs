@@ -9,6 +9,7 @@
 //! unreachable goal reports.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use super::apply::Gap;
 use crate::catalog::Catalog;
@@ -24,6 +25,10 @@ use crate::units::Hours;
 /// with the fewest steps are kept.
 pub const MAX_ALTERNATIVES: usize = 96;
 
+/// A node's key: the step id, with the gap it fills for gap steps. Shared,
+/// not copied: the same key sits in hundreds of candidates.
+pub type Key = Rc<str>;
+
 /// A step in a candidate plan.
 #[derive(Debug, Clone)]
 pub struct Node<'c> {
@@ -32,7 +37,7 @@ pub struct Node<'c> {
     /// What it must supply, for gap steps.
     pub gap: Option<Gap>,
     /// Keys of the nodes that must finish first.
-    pub deps: BTreeSet<String>,
+    pub deps: BTreeSet<Key>,
     /// The requirement it serves, in plain words.
     pub serves: String,
 }
@@ -40,10 +45,11 @@ pub struct Node<'c> {
 /// A set of steps that together meet a requirement.
 #[derive(Debug, Clone, Default)]
 pub struct Candidate<'c> {
-    /// Steps by key.
-    pub nodes: BTreeMap<String, Node<'c>>,
+    /// Steps by key. A node is shared between the candidates that hold it
+    /// unchanged, and copied only when a merge adds to its dependencies.
+    pub nodes: BTreeMap<Key, Rc<Node<'c>>>,
     /// The nodes that directly meet the requirement (a parent depends on them).
-    pub roots: BTreeSet<String>,
+    pub roots: BTreeSet<Key>,
     /// Routes chosen, as `credential route`.
     pub choices: BTreeSet<String>,
     /// Attestations the plan assumes the person can make: key -> question.
@@ -57,26 +63,22 @@ impl<'c> Candidate<'c> {
         let mut out = self.clone();
         for (key, node) in &other.nodes {
             match out.nodes.get_mut(key) {
+                Some(n) if Rc::ptr_eq(n, node) => {}
                 Some(n) => {
-                    for d in &node.deps {
-                        if !n.deps.contains(d) {
-                            n.deps.insert(d.clone());
-                        }
+                    if !node.deps.is_subset(&n.deps) {
+                        let n = Rc::make_mut(n);
+                        n.deps.extend(node.deps.iter().cloned());
                     }
                 }
                 None => {
-                    out.nodes.insert(key.clone(), node.clone());
+                    out.nodes.insert(key.clone(), Rc::clone(node));
                 }
             }
         }
-        for (to, from) in [
-            (&mut out.roots, &other.roots),
-            (&mut out.choices, &other.choices),
-        ] {
-            for x in from {
-                if !to.contains(x) {
-                    to.insert(x.clone());
-                }
+        out.roots.extend(other.roots.iter().cloned());
+        for x in &other.choices {
+            if !out.choices.contains(x) {
+                out.choices.insert(x.clone());
             }
         }
         for (k, v) in &other.assumptions {
@@ -89,13 +91,13 @@ impl<'c> Candidate<'c> {
 
     /// The steps and their dependencies: two candidates with the same
     /// signature schedule identically, whatever routes they name. A hash
-    /// (SipHash with fixed keys, so the same in every run) of the keys,
+    /// (foldhash with a fixed seed, so the same in every run) of the keys,
     /// dependencies, roots and assumptions: pruning compares thousands of
     /// candidates, and building a text for each was most of the planner's
     /// time.
     fn signature(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::hash::DefaultHasher::new();
+        use std::hash::{BuildHasher, Hash, Hasher};
+        let mut h = foldhash::fast::FixedState::with_seed(0x006c_6162_7061_7468).build_hasher();
         for (k, n) in &self.nodes {
             k.hash(&mut h);
             n.deps.hash(&mut h);
@@ -207,11 +209,16 @@ fn prune_to<'c>(
 /// Median finish (longest dependency path) and known fees of a candidate,
 /// without checking preconditions: the ranking used to prune.
 pub fn estimate(c: &Candidate<'_>, catalog: &Catalog) -> (f64, i64) {
-    fn finish(key: &str, c: &Candidate<'_>, memo: &mut BTreeMap<String, f64>, depth: usize) -> f64 {
+    fn finish<'k>(
+        key: &'k str,
+        c: &'k Candidate<'_>,
+        memo: &mut BTreeMap<&'k str, f64>,
+        depth: usize,
+    ) -> f64 {
         if let Some(f) = memo.get(key) {
             return *f;
         }
-        let Some(node) = c.nodes.get(key) else {
+        let Some((key, node)) = c.nodes.get_key_value(key) else {
             return 0.0;
         };
         let start = if depth > 64 {
@@ -223,7 +230,7 @@ pub fn estimate(c: &Candidate<'_>, catalog: &Catalog) -> (f64, i64) {
                 .fold(0.0, f64::max)
         };
         let f = start + super::schedule::duration_of(node.step, node.gap.as_ref()).0;
-        memo.insert(key.to_owned(), f);
+        memo.insert(key, f);
         f
     }
     let mut memo = BTreeMap::new();
@@ -650,9 +657,9 @@ impl<'c, 'p> Resolver<'c, 'p> {
 
     /// Alternatives that run `step` (after whatever its preconditions need).
     fn step_node(&mut self, step: &'c Step, gap: Option<Gap>, serves: &str) -> Vec<Candidate<'c>> {
-        let key = match &gap {
-            Some(g) => format!("{}#{}", step.id, gap_key(g)),
-            None => step.id.to_string(),
+        let key: Key = match &gap {
+            Some(g) => format!("{}#{}", step.id, gap_key(g)).into(),
+            None => step.id.as_str().into(),
         };
         let guard = format!("step:{}", step.id);
         if self.visiting.contains(&guard) {
@@ -674,15 +681,15 @@ impl<'c, 'p> Resolver<'c, 'p> {
             .map(|mut alt| {
                 let deps = std::mem::take(&mut alt.roots);
                 alt.nodes.insert(
-                    key.clone(),
-                    Node {
+                    Rc::clone(&key),
+                    Rc::new(Node {
                         step,
                         gap: gap.clone(),
                         deps,
                         serves: serves.to_owned(),
-                    },
+                    }),
                 );
-                alt.roots.insert(key.clone());
+                alt.roots.insert(Rc::clone(&key));
                 if let Some(path) = &step.path {
                     alt.choices.insert(path.clone());
                 }

@@ -200,14 +200,14 @@ pub fn cycle_year(step: &Step, from: Date, start: f64) -> i32 {
 }
 
 /// Orders the candidate's nodes so that every step comes after its deps.
-fn topological<'c>(candidate: &Candidate<'c>) -> Vec<String> {
-    fn visit(
-        key: &str,
-        c: &Candidate<'_>,
-        done: &mut Vec<String>,
-        seen: &mut std::collections::BTreeSet<String>,
+fn topological<'k>(candidate: &'k Candidate<'_>) -> Vec<&'k str> {
+    fn visit<'k>(
+        key: &'k str,
+        c: &'k Candidate<'_>,
+        done: &mut Vec<&'k str>,
+        seen: &mut std::collections::BTreeSet<&'k str>,
     ) {
-        if !seen.insert(key.to_owned()) {
+        if !seen.insert(key) {
             return;
         }
         if let Some(node) = c.nodes.get(key) {
@@ -215,7 +215,7 @@ fn topological<'c>(candidate: &Candidate<'c>) -> Vec<String> {
                 visit(dep, c, done, seen);
             }
         }
-        done.push(key.to_owned());
+        done.push(key);
     }
     let mut done = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
@@ -376,21 +376,18 @@ pub fn schedule<'c>(
     }
     let base = &assumed;
     let order = topological(candidate);
-    let index: std::collections::BTreeMap<&str, usize> = order
-        .iter()
-        .enumerate()
-        .map(|(i, k)| (k.as_str(), i))
-        .collect();
+    let index: std::collections::BTreeMap<&str, usize> =
+        order.iter().enumerate().map(|(i, k)| (*k, i)).collect();
     let mut steps: Vec<ScheduledStep<'c>> = Vec::with_capacity(order.len());
     let mut infeasible = None;
     for key in &order {
-        let Some(node) = candidate.nodes.get(key) else {
+        let Some(node) = candidate.nodes.get(*key) else {
             continue;
         };
         let after: Vec<usize> = node
             .deps
             .iter()
-            .filter_map(|d| index.get(d.as_str()).copied())
+            .filter_map(|d| index.get(&**d).copied())
             .collect();
         let ready = after.iter().map(|&i| steps[i].finish).fold(0.0, f64::max);
         let recorded = recorded_use(node.step, history);
