@@ -356,6 +356,36 @@ fn an_unreachable_goal_names_the_requirement_no_step_can_meet() {
 }
 
 #[test]
+fn an_unreachable_goal_lists_each_blocker_once_under_its_route() {
+    // The Californian's degree is outside what VisaScreen reviews: the
+    // cap-subject and the cap-exempt H-1B both stop there, and the answer
+    // says so once, under VisaScreen, not once per chain of steps.
+    let out = labpath(&[
+        "plan",
+        "../../examples/profiles/ca-applicant-missing-physics.toml",
+        "--goal",
+        "work-mls-ca-h1b",
+        "--from",
+        "2026-11-21",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let visascreen: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("a degree is not something a plan of steps can give"))
+        .collect();
+    assert_eq!(visascreen.len(), 1, "{stderr}");
+    assert!(
+        visascreen[0].starts_with("  - VisaScreen (MT/CLS) "),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains(" > "),
+        "a chain of steps is shown: {stderr}"
+    );
+}
+
+#[test]
 fn plan_flags_are_checked() {
     let profile = "../../examples/profiles/ph-medtech-graduate.toml";
     assert_bad_input(

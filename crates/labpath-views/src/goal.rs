@@ -107,3 +107,18 @@ pub fn for_work_state(catalog: &Catalog, state: &str) -> Option<String> {
         .find(|g| g.work_state == Some(code))
         .map(|g| g.id.as_str().to_owned())
 }
+
+/// Each blocked requirement once, under the route it blocks (the last part
+/// of its context), rather than once per path that reaches it: the same
+/// missing VisaScreen blocks the cap-subject and the cap-exempt H-1B alike.
+pub fn distinct_blockers(blockers: &[labpath_engine::plan::build::Blocker]) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    blockers
+        .iter()
+        .map(|b| {
+            let route = b.context.rsplit(" > ").next().unwrap_or(&b.context);
+            format!("{route}: {}: {}", b.requirement, b.reason)
+        })
+        .filter(|line| seen.insert(line.clone()))
+        .collect()
+}

@@ -112,12 +112,19 @@ These answers would let labpath make one (`labpath questions` lists them all):",
                     ));
                 }
             }
-            if !unreachable.blockers.is_empty() {
-                text.push_str("\nThese requirements cannot be met by any step in the catalog:");
-                for b in &unreachable.blockers {
+            let blockers = labpath_views::goal::distinct_blockers(&unreachable.blockers);
+            if !blockers.is_empty() {
+                text.push_str(
+                    "\nThese requirements cannot be met by any step in the catalog, under the \
+                     route each blocks:",
+                );
+                for b in blockers.iter().take(SHOWN_BLOCKERS) {
+                    text.push_str(&format!("\n  - {b}"));
+                }
+                if blockers.len() > SHOWN_BLOCKERS {
                     text.push_str(&format!(
-                        "\n  - {}: {}: {}",
-                        b.context, b.requirement, b.reason
+                        "\n  ... and {} more (`labpath check` shows every route)",
+                        blockers.len() - SHOWN_BLOCKERS
                     ));
                 }
             }
@@ -439,19 +446,8 @@ fn write_kept(
     writeln!(out)
 }
 
-/// Each blocked requirement once, under the route it blocks (the last part
-/// of its context), rather than once per path that reaches it.
-fn distinct_blockers(blockers: &[labpath_engine::plan::build::Blocker]) -> Vec<String> {
-    let mut seen = std::collections::BTreeSet::new();
-    blockers
-        .iter()
-        .map(|b| {
-            let route = b.context.rsplit(" > ").next().unwrap_or(&b.context);
-            format!("{route}: {}: {}", b.requirement, b.reason)
-        })
-        .filter(|line| seen.insert(line.clone()))
-        .collect()
-}
+/// Most blocked requirements a plan's text lists; the rest are counted.
+const SHOWN_BLOCKERS: usize = 15;
 
 fn duration_source(st: &labpath_engine::plan::schedule::ScheduledStep<'_>) -> String {
     match &st.recorded {
@@ -571,17 +567,17 @@ fn write_human(
             )?;
         }
     }
-    let blockers = distinct_blockers(&report.blockers);
+    let blockers = labpath_views::goal::distinct_blockers(&report.blockers);
     if !blockers.is_empty() {
         writeln!(out, "\nRoutes no step can open")?;
-        for b in blockers.iter().take(15) {
+        for b in blockers.iter().take(SHOWN_BLOCKERS) {
             writeln!(out, "  - {b}")?;
         }
-        if blockers.len() > 15 {
+        if blockers.len() > SHOWN_BLOCKERS {
             writeln!(
                 out,
                 "  ... and {} more (--format json lists all, with the path to each)",
-                blockers.len() - 15
+                blockers.len() - SHOWN_BLOCKERS
             )?;
         }
     }

@@ -375,8 +375,11 @@ fn plan_blocking(
         }
         Err(unreachable) => {
             let mut message = format!("no plan reaches `{}` from {from}", goal.name);
-            for b in unreachable.blockers.iter().take(5) {
-                message.push_str(&format!("; {}: {}: {}", b.context, b.requirement, b.reason));
+            for b in labpath_views::goal::distinct_blockers(&unreachable.blockers)
+                .iter()
+                .take(5)
+            {
+                message.push_str(&format!("; {b}"));
             }
             let mut error = ApiError::invalid(message).at("goal");
             error.code = "unreachable";
