@@ -29,9 +29,9 @@
 
 mod accounts;
 mod config;
+mod conn;
 mod convert;
 pub mod jobs;
-mod read;
 pub mod testing;
 mod write;
 
@@ -46,13 +46,23 @@ use labpath_store::model::{
 use labpath_store::store::{Store, StoredFile};
 use labpath_store::time::Timestamp;
 use labpath_store::{StoreError, state};
+use labpath_store_sql::{read as shared, write as shared_write};
+use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgPool, Postgres};
 use sqlx::{Executor, Transaction};
 
 pub use config::PgConfig;
 pub use jobs::JobQueue;
 
+use conn::Pg;
 use convert::{db_error, pg_time};
+
+type Writer = Pg<Transaction<'static, Postgres>>;
+
+/// Commits a transaction.
+async fn commit(tx: Writer, doing: &str) -> Result<(), StoreError> {
+    tx.0.commit().await.map_err(|e| db_error(doing, e))
+}
 
 /// The embedded migrations (`migrations/`, applied in order, never edited).
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -92,9 +102,23 @@ impl PgStore {
         self.pool.close().await;
     }
 
-    async fn begin_write(&self, doing: &str) -> Result<Transaction<'static, Postgres>, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(|e| db_error(doing, e))?;
-        write::lock(&mut tx).await?;
+    /// A connection of the pool, for reads and single statements.
+    async fn conn(&self) -> Result<Pg<PoolConnection<Postgres>>, StoreError> {
+        let conn = self.pool.acquire().await;
+        conn.map(Pg)
+            .map_err(|e| db_error("opening a connection", e))
+    }
+
+    /// A transaction, without the tracker's write lock.
+    async fn transaction(&self, doing: &str) -> Result<Writer, StoreError> {
+        let tx = self.pool.begin().await;
+        tx.map(Pg).map_err(|e| db_error(doing, e))
+    }
+
+    /// A write transaction, holding the writers' lock.
+    async fn begin_write(&self, doing: &str) -> Result<Writer, StoreError> {
+        let mut tx = self.transaction(doing).await?;
+        write::lock(&mut tx.0).await?;
         Ok(tx)
     }
 }
@@ -168,25 +192,21 @@ async fn insert_file<'e>(
 impl Store for PgStore {
     async fn append(&self, pending: Pending) -> Result<Event, StoreError> {
         let mut tx = self.begin_write("starting a write").await?;
-        let now = write::now(&mut tx).await?;
-        let event = write::append(&mut tx, pending, now).await?;
-        tx.commit()
-            .await
-            .map_err(|e| db_error("committing a write", e))?;
+        let now = write::now(&mut tx.0).await?;
+        let event = shared_write::append(&mut tx, pending, now).await?;
+        commit(tx, "committing a write").await?;
         Ok(event)
     }
 
     async fn append_all(&self, pending: Vec<Pending>) -> Result<Vec<Event>, StoreError> {
         let mut tx = self.begin_write("starting a write").await?;
-        let now = write::now(&mut tx).await?;
+        let now = write::now(&mut tx.0).await?;
         let mut events = Vec::with_capacity(pending.len());
         for p in pending {
             // A refusal drops the transaction: nothing is recorded.
-            events.push(write::append(&mut tx, p, now).await?);
+            events.push(shared_write::append(&mut tx, p, now).await?);
         }
-        tx.commit()
-            .await
-            .map_err(|e| db_error("committing a write", e))?;
+        commit(tx, "committing a write").await?;
         Ok(events)
     }
 
@@ -220,41 +240,23 @@ impl Store for PgStore {
         state::replay(events)?;
         labpath_store::export::check_complete(events, stored)?;
         let mut tx = self.begin_write("starting the import").await?;
-        let held: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM events")
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| db_error("counting events", e))?;
-        if held.0 > 0 {
-            return Err(StoreError::Invalid(format!(
-                "the store already holds {} events: import only into an empty store (nothing was changed)",
-                held.0
-            )));
-        }
-        for org in state::organizations(events) {
-            if accounts::organization(&mut *tx, org).await?.is_none() {
-                return Err(state::missing_organization(org));
-            }
-        }
+        shared_write::check_import(&mut tx, events, "an empty store").await?;
         for f in stored {
-            insert_file(&mut *tx, &f.hash, &f.bytes).await?;
+            insert_file(&mut *tx.0, &f.hash, &f.bytes).await?;
         }
         for event in events {
-            write::record(&mut tx, event).await?;
+            shared_write::record(&mut tx, event).await?;
         }
-        tx.commit()
-            .await
-            .map_err(|e| db_error("committing the import", e))?;
+        commit(tx, "committing the import").await?;
         self.counts().await
     }
 
     async fn person(&self, id: PersonId) -> Result<Person, StoreError> {
-        read::person(&self.pool, id)
-            .await?
-            .ok_or_else(|| StoreError::not_found("person", id))
+        shared::existing_person(&mut self.conn().await?, id).await
     }
 
     async fn people(&self, org: Option<OrgId>) -> Result<Vec<Person>, StoreError> {
-        read::people(&self.pool, org).await
+        shared::people(&mut self.conn().await?, org).await
     }
 
     async fn profile(
@@ -262,76 +264,50 @@ impl Store for PgStore {
         person: PersonId,
         version: Option<u32>,
     ) -> Result<Option<ProfileVersion>, StoreError> {
-        self.person(person).await?;
-        read::profile(&self.pool, person, version).await
+        shared::profile(&mut self.conn().await?, person, version).await
     }
 
     async fn application(&self, id: ApplicationId) -> Result<ApplicationState, StoreError> {
         // One transaction, so the row and its checklist are of one moment.
-        let mut tx = self
-            .pool
-            .begin()
-            .await
-            .map_err(|e| db_error("reading an application", e))?;
+        let mut tx = self.transaction("reading an application").await?;
         sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            .execute(&mut *tx)
+            .execute(&mut *tx.0)
             .await
             .map_err(|e| db_error("reading an application", e))?;
-        let state = read::application_state(&mut tx, id).await?;
-        tx.commit()
-            .await
-            .map_err(|e| db_error("reading an application", e))?;
-        state.ok_or_else(|| StoreError::not_found("application", id))
+        let state = shared::existing_application(&mut tx, id).await?;
+        commit(tx, "reading an application").await?;
+        Ok(state)
     }
 
     async fn applications(&self, filter: &AppFilter) -> Result<Vec<Application>, StoreError> {
-        read::applications(&self.pool, filter).await
+        shared::applications(&mut self.conn().await?, filter).await
     }
 
     async fn checklists(&self, filter: &AppFilter) -> Result<Vec<ChecklistItem>, StoreError> {
-        read::checklists(&self.pool, filter).await
+        shared::checklists(&mut self.conn().await?, filter).await
     }
 
     async fn contacts(&self, application: ApplicationId) -> Result<Vec<Contact>, StoreError> {
-        self.application(application).await?;
-        read::contacts(&self.pool, application).await
+        shared::contacts(&mut self.conn().await?, application).await
     }
 
     async fn attachments(&self, application: ApplicationId) -> Result<Vec<Attachment>, StoreError> {
-        self.application(application).await?;
-        read::attachments(&self.pool, application).await
+        shared::attachments(&mut self.conn().await?, application).await
     }
 
     async fn reminders(&self, person: Option<PersonId>) -> Result<Vec<Reminder>, StoreError> {
-        read::reminders(&self.pool, person).await
+        shared::reminders(&mut self.conn().await?, person).await
     }
 
     async fn events(&self, query: &EventQuery) -> Result<Vec<Event>, StoreError> {
-        read::events(&self.pool, query).await
+        shared::events(&mut self.conn().await?, query).await
     }
 
     async fn last_event(&self) -> Result<Option<EventId>, StoreError> {
-        let row: (Option<i64>,) = sqlx::query_as("SELECT MAX(id) FROM events")
-            .fetch_one(&self.pool)
-            .await
-            .map_err(|e| db_error("reading the log", e))?;
-        Ok(row.0.map(EventId::from_raw))
+        shared::last_event(&mut self.conn().await?).await
     }
 
     async fn counts(&self) -> Result<Counts, StoreError> {
-        let row: (i64, i64, i64, i64) = sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM people), (SELECT COUNT(*) FROM applications), \
-             (SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM files)",
-        )
-        .fetch_one(&self.pool)
-        .await
-        .map_err(|e| db_error("counting", e))?;
-        let n = |v: i64| u64::try_from(v).unwrap_or(0);
-        Ok(Counts {
-            people: n(row.0),
-            applications: n(row.1),
-            events: n(row.2),
-            files: n(row.3),
-        })
+        shared::counts(&mut self.conn().await?).await
     }
 }

@@ -24,9 +24,9 @@
 //! ```
 
 mod accounts;
+mod conn;
 mod files;
 mod read;
-mod write;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -43,9 +43,15 @@ use labpath_store::model::{
 use labpath_store::store::{Store, StoredFile};
 use labpath_store::time::Timestamp;
 use labpath_store::{StoreError, state};
+use labpath_store_sql::db_error;
+use labpath_store_sql::{read as shared, write};
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
+use sqlx::{Sqlite, Transaction};
+
+use conn::Lite;
 
 /// The database file's name inside the data directory.
 pub const DB_FILE: &str = "labpath.db";
@@ -63,19 +69,11 @@ pub struct SqliteStore {
     dir: PathBuf,
 }
 
-/// Maps a driver error to a store error, naming what was being done.
-pub(crate) fn db_error(doing: &str, e: sqlx::Error) -> StoreError {
-    if let sqlx::Error::Database(db) = &e {
-        let code = db.code().and_then(|c| c.parse::<i32>().ok()).unwrap_or(0);
-        // SQLITE_CORRUPT (11) and SQLITE_NOTADB (26), with their extended codes.
-        if matches!(code & 0xff, 11 | 26) {
-            return StoreError::Corrupt(format!(
-                "the database is damaged ({}) while {doing}: nothing was changed; restore it from a backup (`labpath backup` makes one) or an export",
-                db.message()
-            ));
-        }
-    }
-    StoreError::Other(format!("database error while {doing}: {e}"))
+type Writer = Lite<Transaction<'static, Sqlite>>;
+
+/// Commits a write.
+async fn commit(tx: Writer, doing: &str) -> Result<(), StoreError> {
+    tx.0.commit().await.map_err(|e| db_error(doing, e))
 }
 
 impl SqliteStore {
@@ -117,6 +115,21 @@ impl SqliteStore {
             pool,
             dir: dir.to_owned(),
         })
+    }
+
+    /// A connection of the pool, for reads and single statements.
+    async fn conn(&self) -> Result<Lite<PoolConnection<Sqlite>>, StoreError> {
+        let conn = self.pool.acquire().await;
+        conn.map(Lite)
+            .map_err(|e| db_error("opening a connection", e))
+    }
+
+    /// A write transaction, holding the write lock from its start: writers
+    /// wait for each other (`busy_timeout`) rather than fail when one
+    /// upgrades its read to a write.
+    async fn writer(&self, doing: &str) -> Result<Writer, StoreError> {
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await;
+        tx.map(Lite).map_err(|e| db_error(doing, e))
     }
 
     /// The data directory.
@@ -260,46 +273,27 @@ async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
 #[async_trait]
 impl Store for SqliteStore {
     async fn append(&self, pending: Pending) -> Result<Event, StoreError> {
-        let mut tx = self
-            .pool
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(|e| db_error("starting a write", e))?;
+        let mut tx = self.writer("starting a write").await?;
         let event = write::append(&mut tx, pending, Timestamp::now()).await?;
-        tx.commit()
-            .await
-            .map_err(|e| db_error("committing a write", e))?;
+        commit(tx, "committing a write").await?;
         Ok(event)
     }
 
     async fn append_all(&self, pending: Vec<Pending>) -> Result<Vec<Event>, StoreError> {
-        let mut tx = self
-            .pool
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(|e| db_error("starting a write", e))?;
+        let mut tx = self.writer("starting a write").await?;
         let now = Timestamp::now();
         let mut events = Vec::with_capacity(pending.len());
         for p in pending {
             // A refusal drops the transaction: nothing is recorded.
             events.push(write::append(&mut tx, p, now).await?);
         }
-        tx.commit()
-            .await
-            .map_err(|e| db_error("committing a write", e))?;
+        commit(tx, "committing a write").await?;
         Ok(events)
     }
 
     async fn put_file(&self, file: &CheckedFile) -> Result<(), StoreError> {
         files::put(&self.dir, file)?;
-        sqlx::query("INSERT OR IGNORE INTO files (hash, size, stored_at) VALUES (?, ?, ?)")
-            .bind(&file.hash)
-            .bind(file.bytes.len() as i64)
-            .bind(Timestamp::now().to_string())
-            .execute(&self.pool)
-            .await
-            .map_err(|e| db_error("recording a file", e))?;
-        Ok(())
+        record_file(&mut self.conn().await?, &file.hash, file.bytes.len()).await
     }
 
     async fn file(&self, hash: &str) -> Result<Vec<u8>, StoreError> {
@@ -312,52 +306,24 @@ impl Store for SqliteStore {
         for f in stored {
             files::put_bytes(&self.dir, &f.hash, &f.bytes)?;
         }
-        let mut tx = self
-            .pool
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(|e| db_error("starting the import", e))?;
-        let held: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM events")
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| db_error("counting events", e))?;
-        if held.0 > 0 {
-            return Err(StoreError::Invalid(format!(
-                "the store already holds {} events: import only into an empty data directory (nothing was changed)",
-                held.0
-            )));
-        }
-        for org in state::organizations(events) {
-            if accounts::organization_in(&mut tx, org).await?.is_none() {
-                return Err(state::missing_organization(org));
-            }
-        }
+        let mut tx = self.writer("starting the import").await?;
+        write::check_import(&mut tx, events, "an empty data directory").await?;
         for f in stored {
-            sqlx::query("INSERT OR IGNORE INTO files (hash, size, stored_at) VALUES (?, ?, ?)")
-                .bind(&f.hash)
-                .bind(f.bytes.len() as i64)
-                .bind(Timestamp::now().to_string())
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| db_error("recording a file", e))?;
+            record_file(&mut tx, &f.hash, f.bytes.len()).await?;
         }
         for event in events {
             write::record(&mut tx, event).await?;
         }
-        tx.commit()
-            .await
-            .map_err(|e| db_error("committing the import", e))?;
+        commit(tx, "committing the import").await?;
         self.counts().await
     }
 
     async fn person(&self, id: PersonId) -> Result<Person, StoreError> {
-        read::person(&self.pool, id)
-            .await?
-            .ok_or_else(|| StoreError::not_found("person", id))
+        shared::existing_person(&mut self.conn().await?, id).await
     }
 
     async fn people(&self, org: Option<OrgId>) -> Result<Vec<Person>, StoreError> {
-        read::people(&self.pool, org).await
+        shared::people(&mut self.conn().await?, org).await
     }
 
     async fn profile(
@@ -365,69 +331,58 @@ impl Store for SqliteStore {
         person: PersonId,
         version: Option<u32>,
     ) -> Result<Option<ProfileVersion>, StoreError> {
-        self.person(person).await?;
-        read::profile(&self.pool, person, version).await
+        shared::profile(&mut self.conn().await?, person, version).await
     }
 
     async fn application(&self, id: ApplicationId) -> Result<ApplicationState, StoreError> {
-        let mut conn = self
-            .pool
-            .acquire()
-            .await
-            .map_err(|e| db_error("reading an application", e))?;
-        read::application_state(&mut conn, id)
-            .await?
-            .ok_or_else(|| StoreError::not_found("application", id))
+        shared::existing_application(&mut self.conn().await?, id).await
     }
 
     async fn applications(&self, filter: &AppFilter) -> Result<Vec<Application>, StoreError> {
-        read::applications(&self.pool, filter).await
+        read::applications(&mut self.conn().await?, filter).await
     }
 
     async fn checklists(&self, filter: &AppFilter) -> Result<Vec<ChecklistItem>, StoreError> {
-        read::checklists(&self.pool, filter).await
+        read::checklists(&mut self.conn().await?, filter).await
     }
 
     async fn contacts(&self, application: ApplicationId) -> Result<Vec<Contact>, StoreError> {
-        self.application(application).await?;
-        read::contacts(&self.pool, application).await
+        shared::contacts(&mut self.conn().await?, application).await
     }
 
     async fn attachments(&self, application: ApplicationId) -> Result<Vec<Attachment>, StoreError> {
-        self.application(application).await?;
-        read::attachments(&self.pool, application).await
+        shared::attachments(&mut self.conn().await?, application).await
     }
 
     async fn reminders(&self, person: Option<PersonId>) -> Result<Vec<Reminder>, StoreError> {
-        read::reminders(&self.pool, person).await
+        shared::reminders(&mut self.conn().await?, person).await
     }
 
     async fn events(&self, query: &EventQuery) -> Result<Vec<Event>, StoreError> {
-        read::events(&self.pool, query).await
+        shared::events(&mut self.conn().await?, query).await
     }
 
     async fn last_event(&self) -> Result<Option<EventId>, StoreError> {
-        let row: (Option<i64>,) = sqlx::query_as("SELECT MAX(id) FROM events")
-            .fetch_one(&self.pool)
-            .await
-            .map_err(|e| db_error("reading the log", e))?;
-        Ok(row.0.map(EventId::from_raw))
+        shared::last_event(&mut self.conn().await?).await
     }
 
     async fn counts(&self) -> Result<Counts, StoreError> {
-        let row: (i64, i64, i64, i64) = sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM people), (SELECT COUNT(*) FROM applications), \
-             (SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM files)",
-        )
-        .fetch_one(&self.pool)
-        .await
-        .map_err(|e| db_error("counting", e))?;
-        let n = |v: i64| u64::try_from(v).unwrap_or(0);
-        Ok(Counts {
-            people: n(row.0),
-            applications: n(row.1),
-            events: n(row.2),
-            files: n(row.3),
-        })
+        shared::counts(&mut self.conn().await?).await
     }
+}
+
+/// Lists a file stored in the data directory (nothing when it is listed).
+async fn record_file(
+    conn: &mut impl labpath_store_sql::Conn,
+    hash: &str,
+    size: usize,
+) -> Result<(), StoreError> {
+    let sql = labpath_store_sql::Sql::new(
+        "INSERT OR IGNORE INTO files (hash, size, stored_at) VALUES ($1, $2, $3)",
+        "recording a file",
+    )
+    .bind(hash)
+    .bind(i64::try_from(size).unwrap_or(i64::MAX))
+    .bind(Timestamp::now());
+    conn.execute(sql).await.map(drop)
 }

@@ -2,7 +2,8 @@
 //! and the pure logic around them. Every change is an append-only `Event`
 //! (who, when, what); the current state is derived from the events by the
 //! functions in `state`, which every backend runs inside the transaction
-//! that appends; stall warnings, escalation and deadlines (`stall`,
+//! that appends, through the checks of `port` (written once over a few
+//! reads each backend lends); stall warnings, escalation and deadlines (`stall`,
 //! `agenda`) read the catalog and need no I/O.
 //!
 //! Backends live in their own crates (`labpath-store-sqlite`, `labpath-store-postgres`); the contract
@@ -28,6 +29,7 @@ pub mod export;
 pub mod ids;
 pub mod model;
 pub mod ops;
+pub mod port;
 pub mod stall;
 pub mod state;
 pub mod status;

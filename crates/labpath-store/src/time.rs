@@ -23,6 +23,16 @@ impl Timestamp {
         Self::from_chrono(Utc::now())
     }
 
+    /// An instant a database driver read, to the millisecond.
+    pub fn from_utc(t: DateTime<Utc>) -> Self {
+        Self::from_chrono(t)
+    }
+
+    /// The instant as chrono's UTC time, for a driver to write.
+    pub fn to_utc(self) -> DateTime<Utc> {
+        self.0
+    }
+
     fn from_chrono(t: DateTime<Utc>) -> Self {
         // Keep milliseconds only, so a stored and re-read value is equal.
         let millis = t.timestamp_millis();

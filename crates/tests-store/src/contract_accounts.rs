@@ -435,6 +435,52 @@ pub async fn audit_lines_cannot_be_changed(store: &dyn AccountsStore, sql: &dyn 
     assert_eq!(store.audit_log(Some(a.id), None, 10).await.unwrap(), [line]);
 }
 
+/// A write that would duplicate a unique row is a `Conflict` (a 409 for
+/// the API, not a 500) on every backend, whichever unique index refuses
+/// it: an email, a session's token, or a derived row that is already there
+/// (planted here past the store, as a hand-edited database would hold it).
+/// Regression: SQLite called the last one a backend failure (`Other`),
+/// where PostgreSQL called it a conflict.
+pub async fn a_duplicate_row_is_a_conflict_on_every_backend(
+    store: &dyn AccountsStore,
+    sql: &dyn RawSql,
+) {
+    let a = org(store, "Agency A").await;
+    let maria = user(store, a.id, "maria@agency.example", Role::Staff).await;
+    let e = store
+        .create_user(&new_user(a.id, "Maria@Agency.example", Role::Staff, None))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{e}");
+    let token = session(
+        "t1",
+        maria.id,
+        "2026-03-01T09:00:00Z",
+        "2026-03-01T17:00:00Z",
+    );
+    store.create_session(&token).await.unwrap();
+    let e = store.create_session(&token).await.unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{e}");
+
+    let tracker = store.tracker();
+    let person = crate::support::person(tracker, "Ana").await;
+    let planted = format!(
+        "INSERT INTO profiles (person_id, version, event_id, recorded_at, profile) \
+         VALUES ({person}, 1, (SELECT MAX(id) FROM events), '2026-03-01T09:00:00.000Z', '{{}}')"
+    );
+    assert_eq!(sql.execute(&planted).await.unwrap(), 1);
+    let e = ops::record_profile(tracker, ACTOR, person, serde_json::json!({"state": "NY"}))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{e}");
+    assert!(e.is_bad_input(), "{e}");
+    assert_eq!(tracker.person(person).await.unwrap().profile_version, 0);
+    assert_eq!(
+        tracker.events(&EventQuery::default()).await.unwrap().len(),
+        1
+    );
+}
+
 /// An organization's people, applications and checklists never include
 /// another organization's (or anyone's outside an organization).
 pub async fn an_organizations_records_stay_its_own(store: &dyn AccountsStore) {

@@ -87,7 +87,8 @@ macro_rules! contract_suite {
             an_import_keeps_each_persons_organization
         );
         $crate::contract_suite!(@sql $fresh, $sql, $mode;
-            audit_lines_cannot_be_changed
+            audit_lines_cannot_be_changed,
+            a_duplicate_row_is_a_conflict_on_every_backend
         );
     };
     (@one $fresh:path, $mode:ident, $module:ident; $($name:ident),+) => {

@@ -1,0 +1,249 @@
+//! Accounts (`labpath_store::accounts`), once for both backends:
+//! organizations, users, sessions, failed logins and the audit log. The
+//! checks that need no database are `labpath_store::accounts`'s, those that
+//! read it `labpath_store::port`'s; this module reads and writes the rows.
+//! The times the store stamps come from the connection's clock (`Conn::now`).
+//! A backend runs `create_user` and `set_password` in a transaction (on
+//! SQLite, one that takes the write lock first).
+
+use labpath_store::StoreError;
+use labpath_store::accounts::{
+    self, AuditEntry, NewAudit, NewUser, Organization, Session, User, email_taken,
+};
+use labpath_store::ids::{OrgId, PersonId, UserId};
+use labpath_store::port::check_user_links;
+use labpath_store::time::Timestamp;
+
+use crate::conn::{Conn, Sql, fetch_one, fetch_row, fetch_rows};
+use crate::query;
+use crate::read::{Tables, scalar};
+use crate::rows::{AuditRow, OrganizationRow, SessionUserRow, UserRow};
+
+/// Creates an organization.
+pub async fn create_organization<C: Conn + ?Sized>(
+    conn: &mut C,
+    name: &str,
+) -> Result<Organization, StoreError> {
+    let name = accounts::check_organization_name(name)?;
+    let now = conn.now().await?;
+    let sql = Sql::new(query::INSERT_ORGANIZATION, "creating an organization")
+        .bind(name.as_str())
+        .bind(now);
+    let row: Option<OrganizationRow> = fetch_row(conn, sql).await?;
+    row.map(OrganizationRow::into_organization)
+        .ok_or_else(|| StoreError::Other("the new organization was not returned".to_owned()))
+}
+
+/// An organization, if there is one.
+pub async fn organization<C: Conn + ?Sized>(
+    conn: &mut C,
+    id: OrgId,
+) -> Result<Option<Organization>, StoreError> {
+    let sql = Sql::new(query::ORGANIZATION, "reading an organization").bind(id.get());
+    let row: Option<OrganizationRow> = fetch_row(conn, sql).await?;
+    Ok(row.map(OrganizationRow::into_organization))
+}
+
+/// Every organization, by id.
+pub async fn organizations<C: Conn + ?Sized>(
+    conn: &mut C,
+) -> Result<Vec<Organization>, StoreError> {
+    let sql = Sql::new(query::ORGANIZATIONS, "reading organizations");
+    let rows: Vec<OrganizationRow> = fetch_rows(conn, sql).await?;
+    Ok(rows
+        .into_iter()
+        .map(OrganizationRow::into_organization)
+        .collect())
+}
+
+/// Creates a user, inside the caller's transaction.
+pub async fn create_user<C: Conn + ?Sized>(
+    conn: &mut C,
+    user: &NewUser,
+) -> Result<User, StoreError> {
+    let user = accounts::check_new_user(user)?;
+    check_user_links(&mut Tables(&mut *conn), &user).await?;
+    let now = conn.now().await?;
+    let sql = Sql::new(query::INSERT_USER, "creating a user")
+        .bind(user.org.get())
+        .bind(&user.email)
+        .bind(&user.name)
+        .bind(&user.password_hash)
+        .bind(user.role.as_str())
+        .bind(user.person.map(PersonId::get))
+        .bind(now);
+    // The email's unique index decides races between two new accounts.
+    let row = fetch_one(conn, sql).await.map_err(|e| match e {
+        StoreError::Conflict(_) => email_taken(&user.email),
+        e => e,
+    })?;
+    crate::conn::decode::<UserRow, _>(&row, "creating a user")?
+        .into_user()
+        .map(|(u, _)| u)
+}
+
+/// A user; `NotFound` when there is none.
+pub async fn user<C: Conn + ?Sized>(conn: &mut C, id: UserId) -> Result<User, StoreError> {
+    let sql = Sql::new(query::USER, "reading a user").bind(id.get());
+    let row: Option<UserRow> = fetch_row(conn, sql).await?;
+    match row {
+        Some(r) => r.into_user().map(|(u, _)| u),
+        None => Err(StoreError::not_found("user", id)),
+    }
+}
+
+/// A user by login name (any case), with the stored password hash.
+pub async fn user_by_email<C: Conn + ?Sized>(
+    conn: &mut C,
+    email: &str,
+) -> Result<Option<(User, String)>, StoreError> {
+    let sql = Sql::new(query::USER_BY_EMAIL, "finding a user")
+        .bind(accounts::normalize_email(email).as_str());
+    let row: Option<UserRow> = fetch_row(conn, sql).await?;
+    row.map(UserRow::into_user).transpose()
+}
+
+/// An organization's users, by id.
+pub async fn users<C: Conn + ?Sized>(conn: &mut C, org: OrgId) -> Result<Vec<User>, StoreError> {
+    let sql = Sql::new(query::USERS, "reading users").bind(org.get());
+    let rows: Vec<UserRow> = fetch_rows(conn, sql).await?;
+    rows.into_iter()
+        .map(|r| r.into_user().map(|(u, _)| u))
+        .collect()
+}
+
+/// Replaces a user's password hash and ends their sessions, inside the
+/// caller's transaction.
+pub async fn set_password<C: Conn + ?Sized>(
+    conn: &mut C,
+    user: UserId,
+    password_hash: &str,
+) -> Result<(), StoreError> {
+    accounts::check_password_hash(password_hash)?;
+    let sql = Sql::new(query::SET_PASSWORD, "changing a password")
+        .bind(password_hash)
+        .bind(user.get());
+    if conn.execute(sql).await? == 0 {
+        return Err(StoreError::not_found("user", user));
+    }
+    // Whoever held a session under the old password holds it no longer.
+    let sql = Sql::new(query::DELETE_USER_SESSIONS, "ending a user's sessions").bind(user.get());
+    conn.execute(sql).await.map(drop)
+}
+
+/// Starts a session, and removes the sessions that have run out by now.
+pub async fn create_session<C: Conn + ?Sized>(
+    conn: &mut C,
+    session: &Session,
+) -> Result<(), StoreError> {
+    accounts::check_session(session)?;
+    let sql = Sql::new(query::DELETE_EXPIRED_SESSIONS, "removing expired sessions")
+        .bind(session.created_at);
+    conn.execute(sql).await?;
+    let sql = Sql::new(query::INSERT_SESSION, "starting a session")
+        .bind(&session.token_hash)
+        .bind(session.user.get())
+        .bind(&session.csrf)
+        .bind(session.created_at)
+        .bind(session.expires_at);
+    match conn.execute(sql).await {
+        Ok(_) => Ok(()),
+        Err(StoreError::Invalid(_)) => Err(StoreError::not_found("user", session.user)),
+        Err(StoreError::Conflict(_)) => Err(StoreError::Conflict(
+            "a session with this token already exists: make a new token".to_owned(),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+/// The session with this token hash and its user, if it has not expired.
+pub async fn session<C: Conn + ?Sized>(
+    conn: &mut C,
+    token_hash: &str,
+    now: Timestamp,
+) -> Result<Option<(Session, User)>, StoreError> {
+    let sql = Sql::new(query::SESSION, "reading a session")
+        .bind(token_hash)
+        .bind(now);
+    let row: Option<SessionUserRow> = fetch_row(conn, sql).await?;
+    row.map(SessionUserRow::into_session).transpose()
+}
+
+/// Ends a session (a no-op when it is gone).
+pub async fn delete_session<C: Conn + ?Sized>(
+    conn: &mut C,
+    token_hash: &str,
+) -> Result<(), StoreError> {
+    let sql = Sql::new(query::DELETE_SESSION, "ending a session").bind(token_hash);
+    conn.execute(sql).await.map(drop)
+}
+
+/// Records a failed login, and forgets those before `forget_before`.
+pub async fn record_login_failure<C: Conn + ?Sized>(
+    conn: &mut C,
+    key: &str,
+    at: Timestamp,
+    forget_before: Timestamp,
+) -> Result<(), StoreError> {
+    let sql =
+        Sql::new(query::FORGET_LOGIN_FAILURES, "forgetting old failed logins").bind(forget_before);
+    conn.execute(sql).await?;
+    let sql = Sql::new(query::INSERT_LOGIN_FAILURE, "recording a failed login")
+        .bind(key)
+        .bind(at);
+    conn.execute(sql).await.map(drop)
+}
+
+/// How many failed logins `key` had at or after `since`.
+pub async fn login_failures_since<C: Conn + ?Sized>(
+    conn: &mut C,
+    key: &str,
+    since: Timestamp,
+) -> Result<u32, StoreError> {
+    let sql = Sql::new(query::LOGIN_FAILURES_SINCE, "counting failed logins")
+        .bind(key)
+        .bind(since);
+    let n = scalar(conn, sql).await?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// Appends an audit line; returns it as stored.
+pub async fn audit<C: Conn + ?Sized>(
+    conn: &mut C,
+    entry: &NewAudit,
+) -> Result<AuditEntry, StoreError> {
+    let now = conn.now().await?;
+    let sql = Sql::new(query::INSERT_AUDIT, "writing the audit log")
+        .bind(now)
+        .bind(entry.org.map(OrgId::get))
+        .bind(entry.user.map(UserId::get))
+        .bind(&entry.action)
+        .bind(&entry.target)
+        .bind(&entry.from)
+        .bind(crate::conn::Param::Small(Some(i32::from(entry.status))));
+    let row: Option<AuditRow> = fetch_row(conn, sql).await?;
+    row.map(AuditRow::into_entry)
+        .ok_or_else(|| StoreError::Other("the audit line was not returned".to_owned()))?
+}
+
+/// An organization's audit lines (`None`: those with no organization),
+/// newest first, `limit` of them before the line `before`.
+pub async fn audit_log<C: Conn + ?Sized>(
+    conn: &mut C,
+    org: Option<OrgId>,
+    before: Option<i64>,
+    limit: u32,
+) -> Result<Vec<AuditEntry>, StoreError> {
+    // `= $1` or `IS NULL`, not `IS NOT DISTINCT FROM`, which no index serves.
+    let mut sql = Sql::new("SELECT * FROM audit_log WHERE ", "reading the audit log");
+    match org {
+        Some(o) => sql.push("org_id = ").push_bind(o.get()),
+        None => sql.push("org_id IS NULL"),
+    };
+    sql.push(" AND id < ")
+        .push_bind(before.unwrap_or(i64::MAX))
+        .push(" ORDER BY id DESC LIMIT ")
+        .push_bind(i64::from(limit));
+    let rows: Vec<AuditRow> = fetch_rows(conn, sql).await?;
+    rows.into_iter().map(AuditRow::into_entry).collect()
+}
