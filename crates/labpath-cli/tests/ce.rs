@@ -116,7 +116,7 @@ fn standing<'a>(s: &'a serde_json::Value, credential: &str) -> &'a serde_json::V
         .as_array()
         .unwrap()
         .iter()
-        .find(|c| c["credential"] == credential)
+        .find(|c| c["credential"]["id"] == credential)
         .unwrap()
 }
 
@@ -360,9 +360,43 @@ fn an_import_stores_every_row_or_none() {
     assert_eq!(standing(&s, "ascp-mls")["assessment"]["earned"], 19.0);
     w.bad(
         &["ce", "import", "--person", "1", good.to_str().unwrap()],
-        "already attached to activity",
+        "already proves activity",
     );
     assert_eq!(w.count(), 3);
+}
+
+#[test]
+fn an_import_reads_a_spreadsheets_csv_by_column_name() {
+    // As a spreadsheet saves it: columns in its own order, optional ones
+    // left out, a cell with a line break in it, quotes doubled.
+    let w = World::new("spreadsheet");
+    let sheet = w.write(
+        "sheet.csv",
+        "Date,Amount,Unit,Title,Categories\r\n2025-05-01,2,contact_hours,\"Quality control:\r\nthe \"\"Westgard\"\" rules\",chemistry\r\n2025-05-02,1,contact_hours,Safety refresher,safety\r\n",
+    );
+    let out = w.ok(&["ce", "import", "--person", "1", sheet.to_str().unwrap()]);
+    assert!(out.contains("logged 2 activities"), "{out}");
+    let list: serde_json::Value =
+        serde_json::from_str(&w.ok(&["ce", "list", "--person", "1", "--format", "json"])).unwrap();
+    let titles: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["activity"]["title"].as_str().unwrap())
+        .collect();
+    assert!(
+        titles.contains(&"Quality control:\r\nthe \"Westgard\" rules"),
+        "{titles:?}"
+    );
+    // A problem after a two-line record names the line it is on.
+    let broken = w.write(
+        "broken.csv",
+        "title,date,unit,amount\n\"Two\nlines\",2025-05-01,contact_hours,1\nBad day,2025-13-01,contact_hours,1\n",
+    );
+    w.bad(
+        &["ce", "import", "--person", "1", broken.to_str().unwrap()],
+        "broken.csv:4: field `date`",
+    );
 }
 
 #[test]

@@ -22,7 +22,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use base64::Engine;
 use labpath_store::accounts::{Role, Session, User};
-use labpath_store::ids::{OrgId, PersonId};
+use labpath_store::ids::OrgId;
 use labpath_store::model::Person;
 use labpath_store::time::Timestamp;
 use sha2::{Digest, Sha256};
@@ -51,16 +51,7 @@ pub struct Principal {
     pub csrf: String,
 }
 
-/// Which people a principal sees.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    /// Local mode: people of no organization.
-    Local,
-    /// An organization's people.
-    Org(OrgId),
-    /// One person (a candidate).
-    Own(OrgId, Option<PersonId>),
-}
+pub use labpath_app::Scope;
 
 impl Principal {
     /// What this principal sees.
@@ -84,10 +75,15 @@ impl Principal {
 
     /// Whether this principal may see (and edit) the person's records.
     pub fn can_see(&self, person: &Person) -> bool {
-        match self.scope() {
-            Scope::Local => person.organization.is_none(),
-            Scope::Org(org) => person.organization == Some(org),
-            Scope::Own(org, own) => person.organization == Some(org) && own == Some(person.id),
+        self.scope().can_see(person)
+    }
+
+    /// The principal the use cases take: the scope and the name recorded
+    /// on events.
+    pub fn app(&self) -> labpath_app::Principal {
+        labpath_app::Principal {
+            scope: self.scope(),
+            actor: self.actor(),
         }
     }
 

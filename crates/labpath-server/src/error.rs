@@ -191,6 +191,29 @@ impl ApiError {
     }
 }
 
+impl From<labpath_app::AppError> for ApiError {
+    fn from(e: labpath_app::AppError) -> Self {
+        use labpath_app::Kind;
+        let mut out = match e.kind {
+            Kind::Invalid | Kind::NoProfile => ApiError::invalid(e.message),
+            Kind::NotFound(_) => ApiError::not_found(e.message),
+            Kind::Conflict => ApiError::conflict(e.message),
+            Kind::Corrupt | Kind::Backend => ApiError::internal(e.message),
+        };
+        out.field = e.field;
+        out.details = e
+            .problems
+            .iter()
+            .map(|p| Detail {
+                field: p.field.clone(),
+                line: p.line,
+                message: p.to_string(),
+            })
+            .collect();
+        out
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {

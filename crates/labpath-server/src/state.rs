@@ -63,6 +63,11 @@ impl AppState {
         &*self.0.db
     }
 
+    /// The use cases over this server's catalog and store.
+    pub fn app(&self) -> labpath_app::App<'_> {
+        labpath_app::App::new(&self.0.catalog, self.store())
+    }
+
     /// The accounts.
     pub fn accounts(&self) -> &dyn Accounts {
         &*self.0.db

@@ -22,7 +22,6 @@ pub mod attachment;
 pub mod audit_pack;
 pub mod calendar;
 pub mod ce;
-pub mod ce_csv;
 pub mod error;
 pub mod event;
 pub mod export;

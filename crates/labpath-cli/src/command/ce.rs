@@ -14,21 +14,19 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use labpath_catalog::diag::unknown_word;
+use labpath_app::App;
 use labpath_engine::catalog::Catalog;
-use labpath_engine::compliance::compliance;
 use labpath_engine::maintenance::{Activity, CategoryId, Credit};
 use labpath_engine::profile::Profile;
 use labpath_engine::units::Date;
 use labpath_store::attachment::CheckedFile;
 use labpath_store::audit_pack::{self, write_assessment};
-use labpath_store::ce::{self, LoggedActivity};
-use labpath_store::ce_csv;
+use labpath_store::ce::LoggedActivity;
 use labpath_store::ids::{EventId, PersonId};
 use labpath_store::store::Store;
 
 use super::doc::read_files;
-use super::store::{actor, day, failure, id, with_store};
+use super::store::{app_failure, day, failure, id, local, with_store};
 use crate::cli::{Cli, Format};
 use crate::render::table;
 use crate::{Exit, Failure};
@@ -139,7 +137,7 @@ pub fn run(
     match sub {
         CeCommand::Add(args) => add(cli, catalog, args, out),
         CeCommand::Import { person, file } => import(cli, catalog, person, file, out),
-        CeCommand::List { person, format } => list(cli, person, *format, out),
+        CeCommand::List { person, format } => list(cli, catalog, person, *format, out),
         CeCommand::Remove {
             person,
             activity,
@@ -148,9 +146,10 @@ pub fn run(
             let person: PersonId = id("person", person)?;
             let activity: EventId = id("activity", activity)?;
             with_store(cli, async |store| {
-                ce::remove_activity(store, &actor(), person, activity, reason)
+                let app = App::new(catalog, store);
+                labpath_app::ce::withdraw(&app, &local(), person, activity, reason)
                     .await
-                    .map_err(failure)?;
+                    .map_err(|e| app_failure(e, flag))?;
                 writeln!(out, "withdrew activity {activity} (the history keeps it)")?;
                 Ok(Exit::Ok)
             })
@@ -177,16 +176,24 @@ pub fn run(
     }
 }
 
-fn categories(catalog: &Catalog, names: &[String], flag: &str) -> Result<Vec<CategoryId>, Failure> {
-    let known = labpath_engine::compliance::known_categories(catalog);
+/// The flag of a use case's field, for `ce add`.
+fn flag(field: &str) -> Option<String> {
+    let flag = match field {
+        "date" => "--date",
+        "credit" => "--hours",
+        "certificate" => "--certificate",
+        "reason" => "--reason",
+        f if f.starts_with("categories") => "--category",
+        _ => return None,
+    };
+    Some(flag.to_owned())
+}
+
+fn categories(names: &[String], flag: &str) -> Result<Vec<CategoryId>, Failure> {
     names
         .iter()
         .map(|n| {
-            let n = n.trim();
-            if let Some(why) = unknown_word("category", n, &known) {
-                return Err(Failure::BadInput(format!("error: {flag}: {why}")));
-            }
-            CategoryId::new(n).map_err(|e| Failure::BadInput(format!("error: {flag}: {e}")))
+            CategoryId::new(n.trim()).map_err(|e| Failure::BadInput(format!("error: {flag}: {e}")))
         })
         .collect()
 }
@@ -231,18 +238,6 @@ async fn profile_of(
         })
 }
 
-/// An activity must fall inside a cycle of a credential the person holds
-/// with renewal rules; otherwise there is nothing to count it toward.
-fn check_in_some_cycle(
-    catalog: &Catalog,
-    profile: &Profile,
-    date: Date,
-    place: &str,
-) -> Result<(), Failure> {
-    labpath_engine::compliance::check_in_some_cycle(catalog, profile, date)
-        .map_err(|why| Failure::BadInput(format!("error: {place}: {why}")))
-}
-
 /// Reads certificate files: the tracker's size and type checks, and a
 /// certificate must be a document or an image, not plain text.
 fn certificates(paths: &[PathBuf]) -> Result<Vec<CheckedFile>, Failure> {
@@ -267,16 +262,17 @@ fn add(cli: &Cli, catalog: &Catalog, args: &AddArgs, out: &mut dyn Write) -> Res
             args.quarter_hours,
             "the activity",
         )?,
-        categories: categories(catalog, &args.categories, "--category")?,
+        categories: categories(&args.categories, "--category")?,
         certificate: None,
     };
-    let files = certificates(args.certificate.as_slice())?;
+    let file = certificates(args.certificate.as_slice())?
+        .into_iter()
+        .next();
     with_store(cli, async |store| {
-        let profile = profile_of(store, catalog, person).await?;
-        check_in_some_cycle(catalog, &profile, activity.date, "--date")?;
-        let logged = ce::log_activity(store, &actor(), person, activity, files.first())
+        let app = App::new(catalog, store);
+        let logged = labpath_app::ce::add(&app, &local(), person, activity, file)
             .await
-            .map_err(failure)?;
+            .map_err(|e| app_failure(e, flag))?;
         writeln!(
             out,
             "logged activity {}: {} on {}",
@@ -284,6 +280,34 @@ fn add(cli: &Cli, catalog: &Catalog, args: &AddArgs, out: &mut dyn Write) -> Res
         )?;
         Ok(Exit::Ok)
     })
+}
+
+/// An import's certificates: the files next to the CSV, by the names its
+/// lines give.
+struct NextTo(PathBuf);
+
+impl labpath_app::ce::Certificates for NextTo {
+    fn take(&mut self, name: &str) -> Result<CheckedFile, String> {
+        let path = self.0.join(name);
+        let size = std::fs::metadata(&path)
+            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?
+            .len();
+        if size > labpath_store::attachment::MAX_BYTES as u64 {
+            // Refused before a huge file is read into memory.
+            return labpath_store::attachment::check(
+                name,
+                vec![0; labpath_store::attachment::MAX_BYTES + 1],
+            )
+            .map_err(|e| e.to_string());
+        }
+        let bytes =
+            std::fs::read(&path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        labpath_store::attachment::check(name, bytes).map_err(|e| e.to_string())
+    }
+
+    fn unnamed(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 fn import(
@@ -295,83 +319,41 @@ fn import(
 ) -> Result<Exit, Failure> {
     let person: PersonId = id("person", person)?;
     let name = file.display().to_string();
-    let text = std::fs::read_to_string(file)
+    let bytes = std::fs::read(file)
         .map_err(|e| Failure::BadInput(format!("error: {name}: cannot read: {e}")))?;
-    let read = ce_csv::read(&text).map_err(|problems| {
-        Failure::BadInput(
-            problems
-                .iter()
-                .map(|p| match p.field {
-                    Some(field) => {
-                        format!("error: {name}:{}: field `{field}`: {}", p.line, p.message)
-                    }
-                    None => format!("error: {name}:{}: {}", p.line, p.message),
-                })
-                .collect::<Vec<_>>()
-                .join("\n"),
-        )
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Failure::BadInput(format!(
+            "error: {name}: the file is not UTF-8 text: save it as CSV (UTF-8)"
+        ))
     })?;
-    let base = file.parent().map(PathBuf::from).unwrap_or_default();
-    let mut rows: Vec<(usize, Activity, Option<CheckedFile>)> = Vec::new();
-    for row in read {
-        let at = format!("{name}:{}", row.line);
-        let certificate = match &row.certificate {
-            None => None,
-            Some(named) => certificates(std::slice::from_ref(&base.join(named)))
-                .map_err(|e| Failure::BadInput(format!("error: {at}: field `certificate`: {e}")))?
-                .into_iter()
-                .next(),
-        };
-        let names: Vec<String> = row
-            .activity
-            .categories
-            .iter()
-            .map(|c| c.as_str().to_owned())
-            .collect();
-        let activity = Activity {
-            categories: categories(catalog, &names, &format!("{at}: field `categories`"))?,
-            ..row.activity
-        };
-        if let Some(c) = &certificate {
-            if let Some((j, _, _)) = rows
-                .iter()
-                .find(|(_, _, other)| other.as_ref().is_some_and(|o| o.hash == c.hash))
-            {
-                return Err(Failure::BadInput(format!(
-                    "error: {at}: field `certificate`: the same file is the certificate of line {j} too"
-                )));
-            }
-        }
-        rows.push((row.line, activity, certificate));
-    }
+    let mut next_to = NextTo(file.parent().map(PathBuf::from).unwrap_or_default());
     with_store(cli, async |store| {
-        let profile = profile_of(store, catalog, person).await?;
-        let logged = ce::log(store, person).await.map_err(failure)?;
-        for (line, activity, certificate) in &rows {
-            let at = format!("{name}:{line}");
-            check_in_some_cycle(catalog, &profile, activity.date, &at)?;
-            if let Some(c) = certificate {
-                if let Some(twin) = logged
-                    .iter()
-                    .find(|a| a.activity.certificate.as_deref() == Some(c.hash.as_str()))
-                {
-                    return Err(Failure::BadInput(format!(
-                        "error: {at}: this certificate is already attached to activity {} (`{}`); nothing was stored",
-                        twin.id, twin.activity.title
-                    )));
-                }
-            }
-        }
-        // Every row is valid: store them, as one write.
-        let stored = rows.len();
-        let batch = rows
-            .iter()
-            .map(|(_, activity, certificate)| (activity.clone(), certificate.as_ref()))
-            .collect();
-        ce::log_activities(store, &actor(), person, batch)
+        let app = App::new(catalog, store);
+        let logged = labpath_app::ce::import(&app, &local(), person, &name, &text, &mut next_to)
             .await
-            .map_err(failure)?;
-        writeln!(out, "logged {stored} activities for person {person}")?;
+            .map_err(|e| {
+                if e.problems.is_empty() {
+                    return app_failure(e, |_| None);
+                }
+                // Every problem on its own line, as `file:line:`.
+                let lines: Vec<String> = e
+                    .problems
+                    .iter()
+                    .map(|p| {
+                        let at = p.line.map_or(name.clone(), |l| format!("{name}:{l}"));
+                        match &p.field {
+                            Some(f) => format!("error: {at}: field `{f}`: {}", p.message),
+                            None => format!("error: {at}: {}", p.message),
+                        }
+                    })
+                    .collect();
+                Failure::BadInput(format!("{}\nnothing was logged", lines.join("\n")))
+            })?;
+        writeln!(
+            out,
+            "logged {} activities for person {person}",
+            logged.len()
+        )?;
         Ok(Exit::Ok)
     })
 }
@@ -384,10 +366,19 @@ fn credit_text(c: Credit) -> String {
     }
 }
 
-fn list(cli: &Cli, person: &str, format: Format, out: &mut dyn Write) -> Result<Exit, Failure> {
+fn list(
+    cli: &Cli,
+    catalog: &Catalog,
+    person: &str,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<Exit, Failure> {
     let person: PersonId = id("person", person)?;
     with_store(cli, async |store| {
-        let log = ce::log(store, person).await.map_err(failure)?;
+        let app = App::new(catalog, store);
+        let log = labpath_app::ce::log(&app, &local(), person)
+            .await
+            .map_err(|e| app_failure(e, flag))?;
         if format == Format::Json {
             crate::json::write(out, &log)?;
             return Ok(Exit::Ok);
@@ -434,25 +425,23 @@ fn status(
     let person: PersonId = id("person", person)?;
     let as_of = super::as_of(as_of)?;
     with_store(cli, async |store| {
-        let profile = profile_of(store, catalog, person).await?;
-        let log = ce::log(store, person).await.map_err(failure)?;
-        let activities: Vec<Activity> = log.iter().map(|a| a.activity.clone()).collect();
-        let result = compliance(catalog, &profile, &activities, as_of);
+        let app = App::new(catalog, store);
+        let status = labpath_app::ce::status(&app, &local(), person, as_of)
+            .await
+            .map_err(|e| app_failure(e, flag))?;
         if format == Format::Json {
-            crate::json::write(
-                out,
-                &serde_json::json!({ "as_of": as_of, "activities": log, "credentials": result }),
-            )?;
+            crate::json::write(out, &status.view(catalog))?;
             return Ok(Exit::Ok);
         }
+        let (result, log) = (&status.credentials, &status.log);
         if result.is_empty() {
             writeln!(
                 out,
                 "person {person} holds no credential with renewal rules in the catalog"
             )?;
         }
-        for c in &result {
-            write_assessment(c, &log, out)?;
+        for c in result {
+            write_assessment(c, log, out)?;
             writeln!(out)?;
         }
         Ok(Exit::Ok)

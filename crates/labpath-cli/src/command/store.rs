@@ -80,6 +80,37 @@ pub fn recorded_history(cli: &Cli) -> Result<labpath_engine::plan::History, Fail
     })
 }
 
+/// The principal of the local data directory: its owner, recorded under
+/// the name [`actor`] gives.
+pub fn local() -> labpath_app::Principal {
+    labpath_app::Principal::local(actor())
+}
+
+/// A use case's refusal as the CLI reports it: bad input (exit 2) led by
+/// the flag at fault (`flag` names the flag of a use case's field), with a
+/// hint where one helps; a store failure is internal (exit 3).
+pub fn app_failure(e: labpath_app::AppError, flag: impl Fn(&str) -> Option<String>) -> Failure {
+    use labpath_app::Kind;
+    if !e.is_bad_input() {
+        return Failure::Internal(anyhow::anyhow!(e.message));
+    }
+    let hint = match e.kind {
+        Kind::NotFound("person") => " (run `labpath person list`)",
+        Kind::NotFound("application") => " (run `labpath app list`)",
+        Kind::NotFound("reminder") => " (run `labpath reminder list`)",
+        Kind::NotFound("activity") => " (run `labpath ce list`)",
+        Kind::NoProfile => " (`labpath person edit ID --profile FILE`)",
+        _ => "",
+    };
+    let place = e
+        .field
+        .as_deref()
+        .and_then(flag)
+        .map(|f| format!("{f}: "))
+        .unwrap_or_default();
+    Failure::BadInput(format!("error: {place}{}{hint}", e.message))
+}
+
 /// Runs a future on a current-thread runtime (the CLI does one thing at a time).
 pub fn block_on<T>(future: impl Future<Output = Result<T, Failure>>) -> Result<T, Failure> {
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -137,7 +137,13 @@ pub async fn certificate_file(
     PathParams((id, activity)): PathParams<(String, String)>,
 ) -> ApiResult<Response> {
     let person = visible_person(&state, &me, &id).await?;
-    let logged = super::people::logged_activity(&state, &person, &activity).await?;
+    let logged = labpath_app::ce::activity(
+        &state.app(),
+        &me.app(),
+        person.id,
+        super::people::activity_id(&activity)?,
+    )
+    .await?;
     let wanted = logged.id;
     let hash = logged.activity.certificate.ok_or_else(|| {
         ApiError::not_found(format!(

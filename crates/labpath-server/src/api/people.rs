@@ -5,12 +5,9 @@ use axum::Json;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use labpath_catalog::diag::unknown_word;
-use labpath_engine::compliance::{check_in_some_cycle, compliance, known_categories};
-use labpath_engine::maintenance::{Activity, CategoryId};
-use labpath_store::StoreError;
+use labpath_engine::maintenance::Activity;
 use labpath_store::attachment::CheckedFile;
-use labpath_store::ce::{self, LoggedActivity};
+use labpath_store::ce::LoggedActivity;
 use labpath_store::ids::EventId;
 use labpath_store::model::{Person, ProfileVersion};
 use labpath_store::ops;
@@ -21,7 +18,7 @@ use super::catalog::{EligibilityQuery, PlanInput, compute_plan, evaluation_respo
 use super::files::check_file;
 use super::{Page, PageQuery, day, read_profile, require_profile, visible_person};
 use crate::auth::{Api, Principal, Scope};
-use crate::error::{ApiError, ApiResult, Detail};
+use crate::error::{ApiError, ApiResult};
 use crate::extract::{self, FilePart, JsonBody, JsonText, PathParams, QueryParams, Upload};
 use crate::state::AppState;
 
@@ -298,20 +295,9 @@ pub async fn ce_log(
     Api(me): Api,
     PathParams(id): PathParams<String>,
     QueryParams(q): QueryParams<PageQuery>,
-) -> ApiResult<Json<Page<ce::LoggedActivity>>> {
-    let person = visible_person(&state, &me, &id).await?;
-    Ok(Json(q.cut(ce::log(state.store(), person.id).await?)?))
-}
-
-/// Checks an activity's categories against the catalog's vocabulary.
-pub fn check_categories(state: &AppState, categories: &[CategoryId]) -> ApiResult<()> {
-    let known = known_categories(&state.catalog);
-    for (i, c) in categories.iter().enumerate() {
-        if let Some(why) = unknown_word("category", c.as_str(), &known) {
-            return Err(ApiError::invalid(why).at(format!("categories[{i}]")));
-        }
-    }
-    Ok(())
+) -> ApiResult<Json<Page<LoggedActivity>>> {
+    let log = labpath_app::ce::log(&state.app(), &me.app(), extract::id(&id)?).await?;
+    Ok(Json(q.cut(log)?))
 }
 
 /// An activity to log, with the certificate that proves it: a JSON body
@@ -370,48 +356,6 @@ impl<S: Send + Sync> FromRequest<S> for ActivityUpload {
     }
 }
 
-/// Logs an activity after every check: known categories, a positive
-/// credit, a certificate that is a document or an image, and a day inside
-/// a renewal cycle of a credential the person holds. Nothing is stored
-/// when a check fails.
-pub async fn log_checked(
-    state: &AppState,
-    me: &Principal,
-    person: &Person,
-    activity: Activity,
-    certificate: Option<FilePart>,
-) -> ApiResult<LoggedActivity> {
-    if activity.certificate.is_some() {
-        return Err(ApiError::invalid(
-            "a certificate is uploaded as a file (the multipart field `certificate`), not named in the activity",
-        )
-        .at("certificate"));
-    }
-    check_categories(state, &activity.categories)?;
-    ce::check_activity(&activity).map_err(|e| ApiError::from(e).at("credit"))?;
-    let certificate = certificate.map(check_file).transpose()?;
-    if let Some(file) = &certificate {
-        ce::check_certificate(file).map_err(|e| ApiError::from(e).at("certificate"))?;
-    }
-    let profile = require_profile(state, person.id).await?;
-    check_in_some_cycle(&state.catalog, &profile, activity.date)
-        .map_err(|why| ApiError::invalid(why).at("date"))?;
-    ce::log_activity(
-        state.store(),
-        &me.actor(),
-        person.id,
-        activity,
-        certificate.as_ref(),
-    )
-    .await
-    .map_err(|e| match e {
-        // The one conflict an activity meets: its certificate already
-        // proves another.
-        StoreError::Conflict(_) if certificate.is_some() => ApiError::from(e).at("certificate"),
-        e => e.into(),
-    })
-}
-
 /// `POST /api/people/{person}/ce`: logs an activity, with its certificate
 /// when sent as `multipart/form-data`. It must fall inside a renewal cycle
 /// of a credential the person holds.
@@ -421,21 +365,54 @@ pub async fn ce_add(
     PathParams(id): PathParams<String>,
     body: ActivityUpload,
 ) -> ApiResult<Response> {
-    let person = visible_person(&state, &me, &id).await?;
-    let logged = log_checked(&state, &me, &person, body.activity, body.certificate).await?;
+    let certificate = body.certificate.map(check_file).transpose()?;
+    let logged = labpath_app::ce::add(
+        &state.app(),
+        &me.app(),
+        extract::id(&id)?,
+        body.activity,
+        certificate,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(logged)).into_response())
 }
 
-/// Imports a CE CSV (`activities`) with the certificates its lines name
-/// (`certificates`, by file name). Every line is checked (the CSV itself,
-/// known categories, a renewal cycle, each certificate's type, a
-/// certificate proving one activity only) and every problem listed, with
-/// its line, before any activity is logged; a certificate no line names is
-/// refused rather than dropped.
-pub async fn import_checked(
+/// An import's certificates: the files uploaded with the CSV, by name.
+struct Sent {
+    files: Vec<FilePart>,
+    named: Vec<bool>,
+}
+
+impl labpath_app::ce::Certificates for Sent {
+    fn take(&mut self, name: &str) -> Result<CheckedFile, String> {
+        let i = self
+            .files
+            .iter()
+            .position(|f| f.name == name)
+            .ok_or_else(|| format!("`{name}` was not sent: add it to `certificates`"))?;
+        self.named[i] = true;
+        labpath_store::attachment::check(name, self.files[i].bytes.clone())
+            .map_err(|e| e.to_string())
+    }
+
+    fn unnamed(&self) -> Vec<String> {
+        self.files
+            .iter()
+            .zip(&self.named)
+            .filter(|(_, named)| !**named)
+            .map(|(f, _)| f.name.clone())
+            .collect()
+    }
+}
+
+/// Imports a CE CSV (the field `activities`) with the certificates its
+/// lines name (`certificates`, by file name): all or none (see
+/// [`labpath_app::ce::import`]). A refusal lists every problem in
+/// `details`, at the field `activities`.
+pub async fn import_upload(
     state: &AppState,
     me: &Principal,
-    person: &Person,
+    person: labpath_store::ids::PersonId,
     mut upload: Upload,
 ) -> ApiResult<Vec<LoggedActivity>> {
     let csv = upload.take_file("activities")?.ok_or_else(|| {
@@ -453,137 +430,17 @@ pub async fn import_checked(
         ))
         .at("activities")
     })?;
-    // The lines that read well are checked further even when others did
-    // not, so every problem of the file is listed at once.
-    let (rows, unread) = labpath_store::ce_csv::read_partly(&text);
-    let mut details: Vec<Detail> = unread
-        .iter()
-        .map(|p| Detail {
-            field: p.field.map(str::to_owned),
-            line: Some(p.line),
-            message: p.to_string(),
-        })
-        .collect();
-    let profile = require_profile(state, person.id).await?;
-    let log = ce::log(state.store(), person.id).await?;
-    let known = known_categories(&state.catalog);
-    let mut named = vec![false; sent.len()];
-    let mut ready: Vec<ImportLine> = Vec::new();
-    for row in rows {
-        let line = row.line;
-        let mut problem = |field: &str, message: String| {
-            details.push(Detail {
-                field: Some(field.to_owned()),
-                line: Some(line),
-                message: format!("line {line}: field `{field}`: {message}"),
-            });
-        };
-        for c in &row.activity.categories {
-            if let Some(why) = unknown_word("category", c.as_str(), &known) {
-                problem("categories", why);
-            }
-        }
-        if let Err(why) = check_in_some_cycle(&state.catalog, &profile, row.activity.date) {
-            problem("date", why);
-        }
-        let texts = [
-            ("title", Some(&row.activity.title)),
-            ("provider", row.activity.provider.as_ref()),
-            ("accreditation", row.activity.accreditation.as_ref()),
-        ];
-        for (field, text) in texts {
-            if let Some(Err(e)) = text.map(|t| labpath_store::state::check_plain_text(t)) {
-                problem(field, e.to_string());
-            }
-        }
-        let certificate = match &row.certificate {
-            None => None,
-            Some(name) => match line_certificate(name, &sent, &mut named, &log, &ready) {
-                Ok(file) => Some(file),
-                Err(why) => {
-                    problem("certificate", why);
-                    None
-                }
-            },
-        };
-        ready.push((line, row.activity, certificate));
-    }
-    for (i, file) in sent.iter().enumerate() {
-        if !named[i] {
-            details.push(Detail {
-                field: Some("certificates".to_owned()),
-                line: None,
-                message: format!("`{}` is the certificate of no line: name it in a line's `certificate` column, or leave it out", file.name),
-            });
-        }
-    }
-    if !details.is_empty() {
-        // In the order of the file; problems of no line (files sent but not
-        // named) last.
-        details.sort_by_key(|d| d.line.unwrap_or(usize::MAX));
-        return Err(import_error(&csv.name, details));
-    }
-    let batch = ready
-        .iter()
-        .map(|(_, activity, certificate)| (activity.clone(), certificate.as_ref()))
-        .collect();
-    // One write: a refusal now (an import sent twice at once) logs none.
-    Ok(ce::log_activities(state.store(), &me.actor(), person.id, batch).await?)
-}
-
-/// A line of an import, read and checked: its line, activity and
-/// certificate.
-type ImportLine = (usize, Activity, Option<CheckedFile>);
-
-/// The certificate an import's line names, checked: sent with the CSV
-/// (marked as named), a document or an image, and proving no other
-/// activity, logged or earlier in the file.
-fn line_certificate(
-    name: &str,
-    sent: &[FilePart],
-    named: &mut [bool],
-    log: &[LoggedActivity],
-    earlier: &[ImportLine],
-) -> Result<CheckedFile, String> {
-    let i = sent
-        .iter()
-        .position(|f| f.name == name)
-        .ok_or_else(|| format!("`{name}` was not sent: add it to `certificates`"))?;
-    named[i] = true;
-    let file = labpath_store::attachment::check(name, sent[i].bytes.clone())
-        .and_then(|f| ce::check_certificate(&f).map(|()| f))
-        .map_err(|e| e.to_string())?;
-    let proves = |hash: Option<&str>| hash == Some(file.hash.as_str());
-    if let Some(twin) = log
-        .iter()
-        .find(|a| proves(a.activity.certificate.as_deref()))
-    {
-        return Err(format!(
-            "this certificate already proves activity {} (`{}`)",
-            twin.id, twin.activity.title
-        ));
-    }
-    if let Some((line, _, _)) = earlier
-        .iter()
-        .find(|(_, _, c)| proves(c.as_ref().map(|c| c.hash.as_str())))
-    {
-        return Err(format!(
-            "the same file is the certificate of line {line} too"
-        ));
-    }
-    Ok(file)
-}
-
-/// The refusal of an import: every problem in `details`, the first in the
-/// message; nothing was logged.
-fn import_error(file: &str, details: Vec<Detail>) -> ApiError {
-    let message = match crate::error::first_of(&details) {
-        Some(problems) => format!("`{file}`: {problems}; nothing was logged"),
-        None => format!("`{file}` could not be read; nothing was logged"),
+    let mut sent = Sent {
+        named: vec![false; sent.len()],
+        files: sent,
     };
-    ApiError::invalid(message)
-        .at("activities")
-        .with_details(details)
+    labpath_app::ce::import(&state.app(), &me.app(), person, &csv.name, &text, &mut sent)
+        .await
+        .map_err(|e| {
+            let at = e.field.is_none() && !e.problems.is_empty();
+            let e = ApiError::from(e);
+            if at { e.at("activities") } else { e }
+        })
 }
 
 /// `POST /api/people/{person}/ce/import`: logs every activity of a CSV
@@ -596,7 +453,7 @@ pub async fn ce_import(
     upload: Upload,
 ) -> ApiResult<Response> {
     let person = visible_person(&state, &me, &id).await?;
-    let logged = import_checked(&state, &me, &person, upload).await?;
+    let logged = import_upload(&state, &me, person.id, upload).await?;
     Ok((StatusCode::CREATED, Json(json!({ "logged": logged }))).into_response())
 }
 
@@ -608,41 +465,10 @@ pub struct Withdrawal {
     pub reason: String,
 }
 
-/// A person's logged activity, named by its id as text; 404 when the log
-/// has none such (a malformed id included).
-pub async fn logged_activity(
-    state: &AppState,
-    person: &Person,
-    activity: &str,
-) -> ApiResult<LoggedActivity> {
-    let missing = || {
-        ApiError::not_found(format!(
-            "person {} has no logged activity `{activity}`",
-            person.id
-        ))
-    };
-    let wanted: EventId = activity.parse().map_err(|_| missing())?;
-    ce::log(state.store(), person.id)
-        .await?
-        .into_iter()
-        .find(|a| a.id == wanted)
-        .ok_or_else(missing)
-}
-
-/// Withdraws a logged activity, saying why; the history keeps it.
-pub async fn withdraw_checked(
-    state: &AppState,
-    me: &Principal,
-    person: &Person,
-    activity: &str,
-    reason: &str,
-) -> ApiResult<LoggedActivity> {
-    let logged = logged_activity(state, person, activity).await?;
-    if reason.trim().is_empty() {
-        return Err(ApiError::invalid("say why the activity is withdrawn").at("reason"));
-    }
-    ce::remove_activity(state.store(), &me.actor(), person.id, logged.id, reason).await?;
-    Ok(logged)
+/// An activity id as the path gives it; "not found" when it is not one.
+pub fn activity_id(text: &str) -> ApiResult<EventId> {
+    text.parse()
+        .map_err(|_| ApiError::not_found(format!("no logged activity `{text}`")))
 }
 
 /// `POST /api/people/{person}/ce/{activity}/withdraw`: withdraws an
@@ -654,10 +480,15 @@ pub async fn ce_withdraw(
     PathParams((id, activity)): PathParams<(String, String)>,
     JsonBody(body): JsonBody<Withdrawal>,
 ) -> ApiResult<Json<LoggedActivity>> {
-    let person = visible_person(&state, &me, &id).await?;
-    Ok(Json(
-        withdraw_checked(&state, &me, &person, &activity, &body.reason).await?,
-    ))
+    let withdrawn = labpath_app::ce::withdraw(
+        &state.app(),
+        &me.app(),
+        extract::id(&id)?,
+        activity_id(&activity)?,
+        &body.reason,
+    )
+    .await?;
+    Ok(Json(withdrawn))
 }
 
 /// `GET /api/people/{person}/ce/status` query.
@@ -675,50 +506,8 @@ pub async fn ce_status(
     Api(me): Api,
     PathParams(id): PathParams<String>,
     QueryParams(q): QueryParams<AsOfQuery>,
-) -> ApiResult<Json<serde_json::Value>> {
-    let person = visible_person(&state, &me, &id).await?;
+) -> ApiResult<Response> {
     let as_of = day(q.as_of.as_deref(), "as_of")?;
-    let profile = require_profile(&state, person.id).await?;
-    let log = ce::log(state.store(), person.id).await?;
-    let activities: Vec<Activity> = log.iter().map(|a| a.activity.clone()).collect();
-    let result = compliance(&state.catalog, &profile, &activities, as_of);
-    Ok(Json(serde_json::json!({
-        "as_of": as_of,
-        "activities": log,
-        "credentials": compliance_view(&state, &result),
-    })))
-}
-
-/// Each credential's compliance with its credential and rules spelled out
-/// (names, unit, fees, what a lapse means, sources), for the API and pages.
-pub fn compliance_view(
-    state: &AppState,
-    result: &[labpath_engine::compliance::CredentialCompliance<'_>],
-) -> Vec<serde_json::Value> {
-    let catalog = &state.catalog;
-    result
-        .iter()
-        .map(|c| {
-            serde_json::json!({
-                "credential": {
-                    "id": c.credential.id.as_str(),
-                    "abbreviation": c.credential.abbreviation,
-                    "name": c.credential.name,
-                },
-                "rules": {
-                    "id": c.rules.id.as_str(),
-                    "name": c.rules.name,
-                    "cycle_years": c.rules.cycle_years,
-                    "total": c.rules.total,
-                    "unit": c.rules.unit,
-                    "fees": c.rules.fees,
-                    "lapse": c.rules.lapse,
-                    "notes": c.rules.notes,
-                    "provenance": labpath_views::json::provenance(&c.rules.provenance, catalog),
-                },
-                "assessment": c.assessment,
-                "unknown": c.unknown,
-            })
-        })
-        .collect()
+    let status = labpath_app::ce::status(&state.app(), &me.app(), extract::id(&id)?, as_of).await?;
+    super::json_response(&status.view(&state.catalog), 16 * 1024)
 }

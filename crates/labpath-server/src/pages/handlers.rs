@@ -3,11 +3,9 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use labpath_engine::compliance::compliance;
 use labpath_engine::maintenance::{Activity, CategoryId, Credit};
 use labpath_engine::units::Date;
 use labpath_store::accounts::Role;
-use labpath_store::ce;
 use labpath_store::event::{Channel, ContactEntry};
 use labpath_store::model::EventQuery;
 use labpath_store::ops::{self, DocUpdate};
@@ -20,7 +18,7 @@ use super::{
 use crate::api::account::{NewUserBody, create_user_for};
 use crate::api::catalog::{PlanInput, compute_plan};
 use crate::api::files::attach_upload;
-use crate::api::people::{import_checked, log_checked, visible_people, withdraw_checked};
+use crate::api::people::{activity_id, import_upload, visible_people};
 use crate::api::tracker::{DashboardQuery, STAGES, dashboard_of, find_step, records};
 use crate::api::{stored_profile, visible_application, visible_person};
 use crate::audit::{Audited, ClientAddr};
@@ -1017,10 +1015,8 @@ async fn ce_page(
     problem: Option<ApiError>,
     entered: &FormBody,
 ) -> PageResult {
-    let profile = crate::api::require_profile(state, person.id).await?;
-    let log = ce::log(state.store(), person.id).await?;
-    let activities: Vec<Activity> = log.iter().map(|a| a.activity.clone()).collect();
-    let result = compliance(&state.catalog, &profile, &activities, Date::today());
+    let status = labpath_app::ce::status(&state.app(), &me.app(), person.id, Date::today()).await?;
+    let view = status.view(&state.catalog);
     let entered: serde_json::Map<String, serde_json::Value> = entered
         .0
         .iter()
@@ -1039,8 +1035,8 @@ async fn ce_page(
         json!({
             "frame": Frame::of(state, me),
             "person": person,
-            "credentials": crate::api::people::compliance_view(state, &result),
-            "log": log,
+            "credentials": view.credentials,
+            "log": view.activities,
             "categories": labpath_engine::compliance::known_categories(&state.catalog),
             "entered": entered,
             "problem": problem.map(|e| json!({ "field": e.field, "message": e.message, "details": e.details })),
@@ -1056,7 +1052,7 @@ pub async fn ce_import(
 ) -> Response {
     let result = async {
         let person = visible_person(&state, &me, &id).await?;
-        match import_checked(&state, &me, &person, upload).await {
+        match import_upload(&state, &me, person.id, upload).await {
             Ok(_) => see_other(&format!("/people/{}/ce#log", person.id)),
             Err(mut e) if e.status.is_client_error() => {
                 // A browser cannot fill a file input again.
@@ -1127,10 +1123,13 @@ pub async fn ce_add(
                 categories,
                 certificate: None,
             };
-            let certificate = certificate?;
+            let certificate = certificate?
+                .map(crate::api::files::check_file)
+                .transpose()?;
             others?;
-            log_checked(&state, &me, &person, activity, certificate)
+            labpath_app::ce::add(&state.app(), &me.app(), person.id, activity, certificate)
                 .await
+                .map_err(ApiError::from)
                 .map_err(|e| match e.field.as_deref() {
                     Some("credit") => e.at("amount"),
                     Some(f) if f.starts_with("categories") => e.at("categories"),
@@ -1164,7 +1163,13 @@ pub async fn ce_withdraw(
     let result = async {
         let person = visible_person(&state, &me, &id).await?;
         let reason = form.get("reason").unwrap_or("");
-        match withdraw_checked(&state, &me, &person, &activity, reason).await {
+        let withdrawn = async {
+            let id = activity_id(&activity)?;
+            labpath_app::ce::withdraw(&state.app(), &me.app(), person.id, id, reason)
+                .await
+                .map_err(ApiError::from)
+        };
+        match withdrawn.await {
             Ok(_) => see_other(&format!("/people/{}/ce", person.id)),
             Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
                 let e = e.at(format!("reason-{activity}"));

@@ -161,6 +161,12 @@ impl From<ApiError> for PageError {
     }
 }
 
+impl From<labpath_app::AppError> for PageError {
+    fn from(e: labpath_app::AppError) -> Self {
+        PageError::Api(e.into())
+    }
+}
+
 impl From<labpath_store::StoreError> for PageError {
     fn from(e: labpath_store::StoreError) -> Self {
         PageError::Api(e.into())

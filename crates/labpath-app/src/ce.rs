@@ -1,0 +1,297 @@
+//! Continuing education: the log, one activity or a CSV of them (with their
+//! certificates), withdrawals, and compliance against every held
+//! credential's renewal rules.
+
+use labpath_catalog::diag::unknown_word;
+use labpath_engine::compliance::{
+    CredentialCompliance, check_in_some_cycle, compliance, known_categories,
+};
+use labpath_engine::maintenance::Activity;
+use labpath_engine::units::Date;
+use labpath_store::StoreError;
+use labpath_store::attachment::CheckedFile;
+use labpath_store::ce::{self, LoggedActivity};
+use labpath_store::ids::{EventId, PersonId};
+
+use crate::error::first_of;
+use crate::{App, AppError, Kind, Principal, Problem};
+
+/// The person's log (withdrawn activities left out).
+pub async fn log(
+    app: &App<'_>,
+    who: &Principal,
+    person: PersonId,
+) -> Result<Vec<LoggedActivity>, AppError> {
+    app.person(who, person).await?;
+    Ok(ce::log(app.store, person).await?)
+}
+
+/// The categories of an activity, each known to the catalog; the first
+/// unknown one is refused at `categories[i]`, with the nearest known word.
+fn check_categories(app: &App<'_>, activity: &Activity) -> Result<(), AppError> {
+    let known = known_categories(app.catalog);
+    for (i, c) in activity.categories.iter().enumerate() {
+        if let Some(why) = unknown_word("category", c.as_str(), &known) {
+            return Err(AppError::invalid(why).at(format!("categories[{i}]")));
+        }
+    }
+    Ok(())
+}
+
+/// Logs an activity after every check: known categories, a positive
+/// credit, a certificate that is a document or an image and proves no
+/// other activity, and a day inside a renewal cycle of a credential the
+/// person holds. Nothing is stored when a check fails.
+pub async fn add(
+    app: &App<'_>,
+    who: &Principal,
+    person: PersonId,
+    activity: Activity,
+    certificate: Option<CheckedFile>,
+) -> Result<LoggedActivity, AppError> {
+    app.person(who, person).await?;
+    if activity.certificate.is_some() {
+        return Err(AppError::invalid(
+            "a certificate is sent as a file, not named in the activity",
+        )
+        .at("certificate"));
+    }
+    check_categories(app, &activity)?;
+    ce::check_activity(&activity).map_err(|e| AppError::from(e).at("credit"))?;
+    if let Some(file) = &certificate {
+        ce::check_certificate(file).map_err(|e| AppError::from(e).at("certificate"))?;
+    }
+    let profile = app.require_profile(person).await?;
+    check_in_some_cycle(app.catalog, &profile, activity.date)
+        .map_err(|why| AppError::invalid(why).at("date"))?;
+    ce::log_activity(
+        app.store,
+        &who.actor,
+        person,
+        activity,
+        certificate.as_ref(),
+    )
+    .await
+    .map_err(|e| match e {
+        // The one conflict an activity meets: its certificate already
+        // proves another.
+        StoreError::Conflict(_) if certificate.is_some() => AppError::from(e).at("certificate"),
+        e => e.into(),
+    })
+}
+
+/// Where an import's certificates come from: the files uploaded with the
+/// CSV (server), or the files next to it (CLI).
+pub trait Certificates: Send {
+    /// The file a line names, read and checked as an attachment; why not
+    /// otherwise (not sent, unreadable, too large).
+    fn take(&mut self, name: &str) -> Result<CheckedFile, String>;
+
+    /// Files sent that no line named: each is refused rather than dropped.
+    fn unnamed(&self) -> Vec<String>;
+}
+
+/// A line of an import, read and checked: its line, activity and
+/// certificate.
+type ImportLine = (usize, Activity, Option<CheckedFile>);
+
+/// Logs every activity of a CE CSV (`file` names it in messages), with the
+/// certificates its lines name, or none. Every line is checked (the CSV
+/// itself, known categories, a renewal cycle, plain text, each
+/// certificate's type, a certificate proving one activity only) and every
+/// problem listed, with its line, before any activity is logged.
+pub async fn import(
+    app: &App<'_>,
+    who: &Principal,
+    person: PersonId,
+    file: &str,
+    text: &str,
+    certificates: &mut dyn Certificates,
+) -> Result<Vec<LoggedActivity>, AppError> {
+    app.person(who, person).await?;
+    // The lines that read well are checked further even when others did
+    // not, so every problem of the file is listed at once.
+    let (rows, unread) = crate::ce_csv::read_partly(text);
+    let mut problems: Vec<Problem> = unread.into_iter().map(Problem::from).collect();
+    let profile = app.require_profile(person).await?;
+    let log = ce::log(app.store, person).await?;
+    let known = known_categories(app.catalog);
+    let mut ready: Vec<ImportLine> = Vec::new();
+    for row in rows {
+        let line = row.line;
+        let mut problem = |field: &str, message: String| {
+            problems.push(Problem {
+                field: Some(field.to_owned()),
+                line: Some(line),
+                message,
+            });
+        };
+        for c in &row.activity.categories {
+            if let Some(why) = unknown_word("category", c.as_str(), &known) {
+                problem("categories", why);
+            }
+        }
+        if let Err(why) = check_in_some_cycle(app.catalog, &profile, row.activity.date) {
+            problem("date", why);
+        }
+        let texts = [
+            ("title", Some(&row.activity.title)),
+            ("provider", row.activity.provider.as_ref()),
+            ("accreditation", row.activity.accreditation.as_ref()),
+        ];
+        for (field, text) in texts {
+            if let Some(Err(e)) = text.map(|t| labpath_store::state::check_plain_text(t)) {
+                problem(field, e.to_string());
+            }
+        }
+        let certificate = match &row.certificate {
+            None => None,
+            Some(name) => match line_certificate(name, certificates, &log, &ready) {
+                Ok(file) => Some(file),
+                Err(why) => {
+                    problem("certificate", why);
+                    None
+                }
+            },
+        };
+        ready.push((line, row.activity, certificate));
+    }
+    for name in certificates.unnamed() {
+        problems.push(Problem {
+            field: Some("certificates".to_owned()),
+            line: None,
+            message: format!(
+                "`{name}` is the certificate of no line: name it in a line's `certificate` \
+                 column, or leave it out"
+            ),
+        });
+    }
+    if !problems.is_empty() {
+        // In the order of the file; problems of no line (files sent but not
+        // named) last.
+        problems.sort_by_key(|p| p.line.unwrap_or(usize::MAX));
+        let message = match first_of(&problems) {
+            Some(first) => format!("`{file}`: {first}; nothing was logged"),
+            None => format!("`{file}` could not be read; nothing was logged"),
+        };
+        return Err(AppError {
+            kind: Kind::Invalid,
+            message,
+            field: None,
+            problems,
+        });
+    }
+    let batch = ready
+        .iter()
+        .map(|(_, activity, certificate)| (activity.clone(), certificate.as_ref()))
+        .collect();
+    // One write: a refusal now (an import sent twice at once) logs none.
+    Ok(ce::log_activities(app.store, &who.actor, person, batch).await?)
+}
+
+/// The certificate an import's line names, checked: a document or an
+/// image, proving no other activity, logged or earlier in the file.
+fn line_certificate(
+    name: &str,
+    certificates: &mut dyn Certificates,
+    log: &[LoggedActivity],
+    earlier: &[ImportLine],
+) -> Result<CheckedFile, String> {
+    let file = certificates.take(name)?;
+    ce::check_certificate(&file).map_err(|e| e.to_string())?;
+    let proves = |hash: Option<&str>| hash == Some(file.hash.as_str());
+    if let Some(twin) = log
+        .iter()
+        .find(|a| proves(a.activity.certificate.as_deref()))
+    {
+        return Err(format!(
+            "this certificate already proves activity {} (`{}`)",
+            twin.id, twin.activity.title
+        ));
+    }
+    if let Some((line, _, _)) = earlier
+        .iter()
+        .find(|(_, _, c)| proves(c.as_ref().map(|c| c.hash.as_str())))
+    {
+        return Err(format!(
+            "the same file is the certificate of line {line} too"
+        ));
+    }
+    Ok(file)
+}
+
+/// A logged activity of the person; "not found" when the log has none such.
+pub async fn activity(
+    app: &App<'_>,
+    who: &Principal,
+    person: PersonId,
+    activity: EventId,
+) -> Result<LoggedActivity, AppError> {
+    log(app, who, person)
+        .await?
+        .into_iter()
+        .find(|a| a.id == activity)
+        .ok_or_else(|| AppError {
+            kind: Kind::NotFound("activity"),
+            message: format!("person {person} has no logged activity `{activity}`"),
+            field: None,
+            problems: Vec::new(),
+        })
+}
+
+/// Withdraws a logged activity, saying why; the history keeps it.
+pub async fn withdraw(
+    app: &App<'_>,
+    who: &Principal,
+    person: PersonId,
+    id: EventId,
+    reason: &str,
+) -> Result<LoggedActivity, AppError> {
+    let logged = activity(app, who, person, id).await?;
+    if reason.trim().is_empty() {
+        return Err(AppError::invalid("say why the activity is withdrawn").at("reason"));
+    }
+    ce::remove_activity(app.store, &who.actor, person, logged.id, reason).await?;
+    Ok(logged)
+}
+
+/// A person's compliance on a day: the log and each held credential's
+/// assessment.
+pub struct Compliance<'c> {
+    /// The day assessed.
+    pub as_of: Date,
+    /// The activities logged.
+    pub log: Vec<LoggedActivity>,
+    /// Each held credential with renewal rules.
+    pub credentials: Vec<CredentialCompliance<'c>>,
+}
+
+impl Compliance<'_> {
+    /// As every front end shows it.
+    pub fn view<'a>(
+        &'a self,
+        catalog: &'a labpath_engine::catalog::Catalog,
+    ) -> labpath_views::compliance::ComplianceView<'a> {
+        labpath_views::compliance::view(catalog, self.as_of, &self.log, &self.credentials)
+    }
+}
+
+/// Compliance of every held credential with renewal rules on `as_of`:
+/// cycle, points, categories, deadline, declaration window, fees.
+pub async fn status<'c>(
+    app: &App<'c>,
+    who: &Principal,
+    person: PersonId,
+    as_of: Date,
+) -> Result<Compliance<'c>, AppError> {
+    app.person(who, person).await?;
+    let profile = app.require_profile(person).await?;
+    let log = ce::log(app.store, person).await?;
+    let activities: Vec<Activity> = log.iter().map(|a| a.activity.clone()).collect();
+    let credentials = compliance(app.catalog, &profile, &activities, as_of);
+    Ok(Compliance {
+        as_of,
+        log,
+        credentials,
+    })
+}

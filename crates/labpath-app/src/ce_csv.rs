@@ -1,0 +1,429 @@
+//! Reading a CSV of CE activities (a provider's transcript, a spreadsheet
+//! kept by hand): one activity a record, its columns found by their names
+//! in the header, in any order. `title`, `date`, `unit` and `amount` are
+//! needed; `provider`, `accreditation`, `categories` (separated by `;`) and
+//! `certificate` (a file: next to the CSV for the CLI, an uploaded file's
+//! name for the server) may be left out. Fields are read as spreadsheets
+//! write them: quoted, with commas, doubled quotes and line breaks inside.
+//! Every record's problems are reported with the line it starts on and
+//! its column, so a file can be fixed in one pass.
+
+use labpath_engine::maintenance::{Activity, CategoryId, Credit};
+use labpath_engine::units::Date;
+
+/// The columns a CE CSV may have, in the order the CLI's help gives them.
+pub const COLUMNS: [&str; 8] = [
+    "title",
+    "provider",
+    "accreditation",
+    "date",
+    "unit",
+    "amount",
+    "categories",
+    "certificate",
+];
+
+/// The columns a CE CSV must have.
+pub const REQUIRED: [&str; 4] = ["title", "date", "unit", "amount"];
+
+/// One activity read from a record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// The line the record starts on (1-based, the header being line 1
+    /// when first).
+    pub line: usize,
+    /// The activity, without its certificate.
+    pub activity: Activity,
+    /// The certificate's file name, as written.
+    pub certificate: Option<String>,
+}
+
+/// A problem on a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The line (1-based).
+    pub line: usize,
+    /// The column at fault, if one is.
+    pub field: Option<&'static str>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.field {
+            Some(field) => write!(f, "line {}: field `{field}`: {}", self.line, self.message),
+            None => write!(f, "line {}: {}", self.line, self.message),
+        }
+    }
+}
+
+impl From<Problem> for crate::Problem {
+    fn from(p: Problem) -> Self {
+        crate::Problem {
+            field: p.field.map(str::to_owned),
+            line: Some(p.line),
+            message: p.message,
+        }
+    }
+}
+
+/// Reads every activity of a CE CSV; every problem is listed (none is
+/// read into a row then).
+pub fn read(text: &str) -> Result<Vec<Row>, Vec<Problem>> {
+    let (rows, problems) = read_partly(text);
+    if problems.is_empty() {
+        Ok(rows)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Where each column is in the records.
+struct Columns([Option<usize>; COLUMNS.len()]);
+
+impl Columns {
+    /// Reads the header: every column known, none twice, the required ones
+    /// present.
+    fn of(header: &csv::StringRecord, line: usize) -> Result<Columns, Problem> {
+        let mut at = [None; COLUMNS.len()];
+        let problem = |message: String| Problem {
+            line,
+            field: None,
+            message,
+        };
+        for (i, name) in header.iter().enumerate() {
+            let name = name.trim().to_ascii_lowercase();
+            let Some(c) = COLUMNS.iter().position(|k| *k == name) else {
+                return Err(problem(format!(
+                    "the header names `{name}`, which is not a column of a CE CSV ({})",
+                    COLUMNS.join(", ")
+                )));
+            };
+            if at[c].replace(i).is_some() {
+                return Err(problem(format!("the header names `{name}` twice")));
+            }
+        }
+        let missing: Vec<&str> = REQUIRED
+            .iter()
+            .filter(|k| at[COLUMNS.iter().position(|c| c == *k).unwrap_or(0)].is_none())
+            .copied()
+            .collect();
+        if !missing.is_empty() {
+            return Err(problem(format!(
+                "the header has no `{}` column: a CE CSV starts with a header such as `{}`",
+                missing.join("`, `"),
+                COLUMNS.join(",")
+            )));
+        }
+        Ok(Columns(at))
+    }
+
+    /// The record's field in `column`, trimmed; empty when the CSV has no
+    /// such column.
+    fn get<'r>(&self, record: &'r csv::StringRecord, column: &str) -> &'r str {
+        COLUMNS
+            .iter()
+            .position(|c| *c == column)
+            .and_then(|c| self.0[c])
+            .and_then(|i| record.get(i))
+            .map_or("", str::trim)
+    }
+}
+
+/// The line a record starts on, counted from its byte offset. The CSV
+/// reader's own line count passes over blank lines, and its offset is where
+/// it started reading: before the empty lines it skipped.
+fn line_of(text: &str, position: Option<&csv::Position>, fallback: usize) -> usize {
+    let Some(byte) = position.and_then(|p| usize::try_from(p.byte()).ok()) else {
+        return fallback;
+    };
+    let (Some(before), Some(after)) = (text.get(..byte), text.get(byte..)) else {
+        return fallback;
+    };
+    let skipped = after.len() - after.trim_start_matches(['\r', '\n']).len();
+    let blank = &after[..skipped];
+    before.matches('\n').count() + blank.matches('\n').count() + 1
+}
+
+/// Reads what it can of a CE CSV: the records that read well as rows, and
+/// the problems of the others (or of the header, with no row), so a caller
+/// can check the good rows further and list every problem of the file at
+/// once.
+pub fn read_partly(text: &str) -> (Vec<Row>, Vec<Problem>) {
+    // Spreadsheets save "CSV UTF-8" with a byte-order mark first.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let blank = |r: &csv::StringRecord| r.iter().all(|f| f.trim().is_empty());
+    let header = loop {
+        match records.next() {
+            None => {
+                return (
+                    Vec::new(),
+                    vec![Problem {
+                        line: 1,
+                        field: None,
+                        message: format!(
+                            "the file is empty: it starts with a header such as `{}`",
+                            COLUMNS.join(",")
+                        ),
+                    }],
+                );
+            }
+            Some(Err(e)) => return (Vec::new(), vec![unreadable(text, &e, 1)]),
+            Some(Ok(r)) if blank(&r) => {}
+            Some(Ok(r)) => break r,
+        }
+    };
+    let first = line_of(text, header.position(), 1);
+    let columns = match Columns::of(&header, first) {
+        Ok(c) => c,
+        Err(p) => return (Vec::new(), vec![p]),
+    };
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    let mut last = first;
+    for record in records {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(unreadable(text, &e, last + 1));
+                break;
+            }
+        };
+        last = line_of(text, record.position(), last + 1);
+        if blank(&record) {
+            continue;
+        }
+        if record.len() != header.len() {
+            problems.push(Problem {
+                line: last,
+                field: None,
+                message: format!(
+                    "expected {} fields, as in the header, found {}",
+                    header.len(),
+                    record.len()
+                ),
+            });
+            continue;
+        }
+        match row(last, &columns, &record) {
+            Ok(r) => rows.push(r),
+            Err(mut p) => problems.append(&mut p),
+        }
+    }
+    if rows.is_empty() && problems.is_empty() {
+        problems.push(Problem {
+            line: first,
+            field: None,
+            message: "the file has no activity under its header".to_owned(),
+        });
+    }
+    (rows, problems)
+}
+
+/// A record the CSV reader could not read. The text is UTF-8 already (the
+/// callers refuse other files), so this is not expected; it is still said
+/// where, rather than dropped.
+fn unreadable(text: &str, e: &csv::Error, fallback: usize) -> Problem {
+    Problem {
+        line: line_of(text, e.position(), fallback),
+        field: None,
+        message: format!("the CSV cannot be read from here on: {e}"),
+    }
+}
+
+fn row(line: usize, columns: &Columns, record: &csv::StringRecord) -> Result<Row, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut at = |field: &'static str, message: String| {
+        problems.push(Problem {
+            line,
+            field: Some(field),
+            message,
+        });
+    };
+    let field = |name: &str| columns.get(record, name);
+    let title = field("title");
+    if title.is_empty() {
+        at("title", "an activity needs a title".to_owned());
+    }
+    let date = Date::parse(field("date"))
+        .map_err(|e| at("date", e.to_string()))
+        .ok();
+    let amount = match field("amount").parse::<f64>() {
+        Ok(a) if a.is_finite() && a > 0.0 => Some(a),
+        Ok(_) => {
+            at(
+                "amount",
+                format!("`{}` is not more than zero", field("amount")),
+            );
+            None
+        }
+        Err(_) => {
+            at("amount", format!("`{}` is not a number", field("amount")));
+            None
+        }
+    };
+    let unit: Option<fn(f64) -> Credit> = match field("unit") {
+        "contact_hours" => Some(Credit::ContactHours),
+        "semester_hours" => Some(Credit::SemesterHours),
+        "quarter_hours" => Some(Credit::QuarterHours),
+        other => {
+            at(
+                "unit",
+                format!("`{other}` is not contact_hours, semester_hours or quarter_hours"),
+            );
+            None
+        }
+    };
+    let mut categories = Vec::new();
+    for name in field("categories")
+        .split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        match CategoryId::new(name) {
+            Ok(c) => categories.push(c),
+            Err(e) => at("categories", e.to_string()),
+        }
+    }
+    let text = |name: &str| Some(field(name).to_owned()).filter(|s| !s.is_empty());
+    match (date, amount, unit) {
+        (Some(date), Some(amount), Some(unit)) if problems.is_empty() => Ok(Row {
+            line,
+            activity: Activity {
+                title: title.to_owned(),
+                provider: text("provider"),
+                accreditation: text("accreditation"),
+                date,
+                credit: unit(amount),
+                categories,
+                certificate: None,
+            },
+            certificate: text("certificate"),
+        }),
+        _ => Err(problems),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = "title,provider,accreditation,date,unit,amount,categories,certificate\n";
+
+    #[test]
+    fn rows_are_read_with_quotes_units_and_categories() {
+        let text = format!(
+            "{HEAD}\"Hemostasis, an update\",ASCP,P.A.C.E.,2026-03-02,contact_hours,2,hematology; chemistry,hemo.pdf\n\nLab safety,,,2026-04-01,semester_hours,1,,\n"
+        );
+        let rows = read(&text).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].line, 2);
+        assert_eq!(rows[0].activity.title, "Hemostasis, an update");
+        assert_eq!(rows[0].activity.credit, Credit::ContactHours(2.0));
+        assert_eq!(rows[0].activity.categories.len(), 2);
+        assert_eq!(rows[0].certificate.as_deref(), Some("hemo.pdf"));
+        assert_eq!(rows[1].line, 4, "blank lines keep their numbers");
+        assert_eq!(rows[1].activity.provider, None);
+        assert_eq!(rows[1].activity.credit, Credit::SemesterHours(1.0));
+        assert_eq!(rows[1].certificate, None);
+    }
+
+    #[test]
+    fn a_quoted_field_may_hold_line_breaks_and_quotes() {
+        // As a spreadsheet saves a cell with a line break in it.
+        let text = format!(
+            "{HEAD}\"Quality control:\nWestgard rules\",\"The \"\"Lab\"\" Academy\",,2026-03-02,contact_hours,1.5,,\nNext,,,2026-03-03,contact_hours,1,,\n"
+        );
+        let rows = read(&text).unwrap();
+        assert_eq!(rows[0].activity.title, "Quality control:\nWestgard rules");
+        assert_eq!(
+            rows[0].activity.provider.as_deref(),
+            Some("The \"Lab\" Academy")
+        );
+        assert_eq!(
+            rows[1].line, 4,
+            "the record after a two-line one starts on line 4"
+        );
+    }
+
+    #[test]
+    fn columns_are_found_by_name_in_any_order_and_optional_ones_may_be_left_out() {
+        let text = "Amount,Date,Title,Unit\n2,2026-03-02,Blood bank update,contact_hours\n";
+        let rows = read(text).unwrap();
+        assert_eq!(rows[0].activity.title, "Blood bank update");
+        assert_eq!(rows[0].activity.credit, Credit::ContactHours(2.0));
+        assert_eq!(rows[0].certificate, None);
+        let missing = read("title,date,amount\nA,2026-03-02,1\n").unwrap_err();
+        assert!(
+            missing[0].message.contains("no `unit` column"),
+            "{missing:?}"
+        );
+        let unknown =
+            read("title,date,unit,amount,hours\nA,2026-03-02,contact_hours,1,1\n").unwrap_err();
+        assert!(
+            unknown[0]
+                .message
+                .contains("`hours`, which is not a column"),
+            "{unknown:?}"
+        );
+        let twice = read("title,date,unit,amount,date\nA,2026-03-02,contact_hours,1,2026-03-02\n")
+            .unwrap_err();
+        assert!(twice[0].message.contains("`date` twice"), "{twice:?}");
+    }
+
+    #[test]
+    fn every_problem_of_every_line_is_listed() {
+        let text =
+            format!("{HEAD}A,,,2026-02-30,contact_hours,two,,\nB,,,2026-03-01,hours,-1,,\nD,,\n");
+        let problems = read(&text).unwrap_err();
+        let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(shown.len(), 5, "{shown:#?}");
+        assert!(shown[0].starts_with("line 2: field `date`"), "{shown:?}");
+        assert!(
+            shown[1].starts_with("line 2: field `amount`: `two` is not a number"),
+            "{shown:?}"
+        );
+        assert!(shown[2].starts_with("line 3: field `amount`"), "{shown:?}");
+        assert!(shown[3].starts_with("line 3: field `unit`"), "{shown:?}");
+        assert_eq!(
+            shown[4],
+            "line 4: expected 8 fields, as in the header, found 3"
+        );
+    }
+
+    #[test]
+    fn a_partial_reading_keeps_the_good_lines_beside_the_problems() {
+        let text = format!(
+            "{HEAD}Good,,,2026-03-02,contact_hours,1,,\nBad,,,2026-02-30,contact_hours,1,,\nAlso good,,,2026-03-03,quarter_hours,2,,\n"
+        );
+        let (rows, problems) = read_partly(&text);
+        let lines: Vec<usize> = rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 4]);
+        assert_eq!(problems.len(), 1);
+        assert_eq!((problems[0].line, problems[0].field), (3, Some("date")));
+    }
+
+    #[test]
+    fn a_spreadsheets_byte_order_mark_is_skipped() {
+        let text = format!("\u{feff}{HEAD}A,,,2026-03-02,contact_hours,1,,\n");
+        assert_eq!(read(&text).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_wrong_header_or_an_empty_file_is_refused() {
+        assert!(read("").unwrap_err()[0].message.contains("empty"));
+        let wrong = read("title,date\nA,2026-01-01\n").unwrap_err();
+        assert_eq!(wrong[0].line, 1);
+        assert!(
+            wrong[0].message.contains("no `unit`, `amount` column"),
+            "{wrong:?}"
+        );
+        assert!(read(HEAD).unwrap_err()[0].message.contains("no activity"));
+    }
+}

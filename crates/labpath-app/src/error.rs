@@ -1,0 +1,125 @@
+//! What a use case can end with besides its answer: which kind of refusal
+//! (each front end has its own way to say it: an HTTP status, an exit
+//! code), what is wrong, the input at fault and, when one input has several
+//! problems, each of them.
+
+use labpath_store::StoreError;
+
+/// The kind of a refusal or failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The input is not acceptable.
+    Invalid,
+    /// No such record, or none the principal may see; the word names what
+    /// ("person", "application", "activity").
+    NotFound(&'static str),
+    /// The person has no profile to work from yet.
+    NoProfile,
+    /// The change conflicts with what is stored (a duplicate, a race).
+    Conflict,
+    /// The database is damaged; nothing was changed.
+    Corrupt,
+    /// The store failed (I/O, the driver).
+    Backend,
+}
+
+/// One problem of an input that has several (a CSV's lines).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The field or column at fault.
+    pub field: Option<String>,
+    /// The line of the input, when it has lines.
+    pub line: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(line) = self.line {
+            write!(f, "line {line}: ")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, "field `{field}`: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// A use case's refusal or failure.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct AppError {
+    /// Which kind.
+    pub kind: Kind,
+    /// What went wrong and, where it helps, what to do.
+    pub message: String,
+    /// The input at fault.
+    pub field: Option<String>,
+    /// Every problem, when the input has several.
+    pub problems: Vec<Problem>,
+}
+
+impl AppError {
+    /// Refused input.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        AppError {
+            kind: Kind::Invalid,
+            message: message.into(),
+            field: None,
+            problems: Vec::new(),
+        }
+    }
+
+    /// A record that does not exist or that the principal may not see.
+    pub fn not_found(what: &'static str, id: impl std::fmt::Display) -> Self {
+        AppError {
+            kind: Kind::NotFound(what),
+            message: format!("{what} `{id}` does not exist"),
+            field: None,
+            problems: Vec::new(),
+        }
+    }
+
+    /// The same, with the input at fault.
+    #[must_use]
+    pub fn at(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    /// Whether the input is at fault (rather than the store).
+    pub fn is_bad_input(&self) -> bool {
+        !matches!(self.kind, Kind::Corrupt | Kind::Backend)
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        let kind = match &e {
+            StoreError::NotFound { what, .. } => Kind::NotFound(what),
+            StoreError::Conflict(_) => Kind::Conflict,
+            StoreError::InvalidTransition(_) | StoreError::Invalid(_) => Kind::Invalid,
+            StoreError::Corrupt(_) => Kind::Corrupt,
+            StoreError::Other(_) => Kind::Backend,
+        };
+        AppError {
+            kind,
+            message: e.to_string(),
+            field: None,
+            problems: Vec::new(),
+        }
+    }
+}
+
+/// The first of several problems, with how many more there are.
+pub fn first_of(problems: &[Problem]) -> Option<String> {
+    match problems {
+        [] => None,
+        [one] => Some(one.to_string()),
+        [first, rest @ ..] => Some(format!(
+            "{first} (and {} more problems: see `details`)",
+            rest.len()
+        )),
+    }
+}

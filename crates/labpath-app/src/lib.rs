@@ -1,0 +1,87 @@
+//! labpath's use cases, each one function: it takes who is asking (a
+//! [`Principal`], whose [`Scope`] says whose records they may reach), typed
+//! input, and returns a typed view or an [`AppError`] that says what and
+//! where. The command line, the JSON API and the pages are adapters over
+//! these functions: they read their input, call one use case and render
+//! what it returns. Local mode (the CLI, the local web server) is a
+//! principal too, so both take the same paths.
+
+pub mod ce;
+pub mod ce_csv;
+mod error;
+mod scope;
+
+pub use error::{AppError, Kind, Problem};
+pub use scope::{Principal, Scope};
+
+use labpath_engine::catalog::Catalog;
+use labpath_engine::profile::Profile;
+use labpath_store::ids::PersonId;
+use labpath_store::model::Person;
+use labpath_store::store::Store;
+
+/// What every use case reads: the catalog and the store.
+#[derive(Clone, Copy)]
+pub struct App<'a> {
+    /// The catalog facts are read from.
+    pub catalog: &'a Catalog,
+    /// Where records are kept.
+    pub store: &'a dyn Store,
+}
+
+impl<'a> App<'a> {
+    /// The application over `catalog` and `store`.
+    pub fn new(catalog: &'a Catalog, store: &'a dyn Store) -> Self {
+        App { catalog, store }
+    }
+
+    /// Person `id`, when `who` may see them. A person outside the scope is
+    /// "not found", like one that does not exist, so ids of other
+    /// organizations cannot be probed.
+    pub async fn person(&self, who: &Principal, id: PersonId) -> Result<Person, AppError> {
+        let missing = || AppError::not_found("person", id);
+        let person = match self.store.person(id).await {
+            Ok(p) => p,
+            Err(labpath_store::StoreError::NotFound { .. }) => return Err(missing()),
+            Err(e) => return Err(e.into()),
+        };
+        if who.scope.can_see(&person) {
+            Ok(person)
+        } else {
+            Err(missing())
+        }
+    }
+
+    /// The person's latest profile read against the catalog; `None` when
+    /// none was recorded. A stored profile the catalog no longer reads is
+    /// refused with every problem.
+    pub async fn profile(&self, person: PersonId) -> Result<Option<Profile>, AppError> {
+        let Some(version) = self.store.profile(person, None).await? else {
+            return Ok(None);
+        };
+        labpath_catalog::profile::from_document(
+            &format!("person {person}, profile version {}", version.version),
+            &version.profile,
+            self.catalog,
+        )
+        .map(Some)
+        .map_err(|d| {
+            AppError::invalid(format!(
+                "the stored profile no longer reads against the catalog: {d}; record a corrected one"
+            ))
+        })
+    }
+
+    /// The person's latest profile, or a refusal saying one must be
+    /// recorded first.
+    pub async fn require_profile(&self, person: PersonId) -> Result<Profile, AppError> {
+        self.profile(person).await?.ok_or_else(|| AppError {
+            kind: Kind::NoProfile,
+            message: format!(
+                "person {person} has no profile yet: record one with the credentials they hold"
+            ),
+            field: None,
+            problems: Vec::new(),
+        })
+    }
+}
