@@ -9,6 +9,7 @@
 pub mod ce;
 pub mod ce_csv;
 mod error;
+pub mod people;
 mod scope;
 
 pub use error::{AppError, Kind, Problem};

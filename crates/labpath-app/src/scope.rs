@@ -1,31 +1,6 @@
 //! Who is asking, and whose records they may reach.
 
-use labpath_store::ids::{OrgId, PersonId};
-use labpath_store::model::Person;
-
-/// Which people a principal sees.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    /// Local mode: people of no organization.
-    Local,
-    /// An organization's people (its admins and staff).
-    Org(OrgId),
-    /// One person of an organization (a candidate; `None` before their
-    /// account is linked to a record).
-    Own(OrgId, Option<PersonId>),
-}
-
-impl Scope {
-    /// Whether a principal with this scope may see (and edit) the person's
-    /// records.
-    pub fn can_see(self, person: &Person) -> bool {
-        match self {
-            Scope::Local => person.organization.is_none(),
-            Scope::Org(org) => person.organization == Some(org),
-            Scope::Own(org, own) => person.organization == Some(org) && own == Some(person.id),
-        }
-    }
-}
+pub use labpath_store::model::Scope;
 
 /// Who is asking: what they may reach and the name their changes are
 /// recorded under.

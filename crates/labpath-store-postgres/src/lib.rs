@@ -41,7 +41,7 @@ use labpath_store::event::{Event, Pending};
 use labpath_store::ids::{ApplicationId, EventId, OrgId, PersonId};
 use labpath_store::model::{
     AppFilter, Application, ApplicationState, Attachment, ChecklistItem, Contact, Counts,
-    EventQuery, Person, ProfileVersion, Reminder,
+    EventQuery, Paged, PeopleFilter, Person, ProfileVersion, Reminder, Scope, Window,
 };
 use labpath_store::store::{Store, StoredFile};
 use labpath_store::time::Timestamp;
@@ -257,6 +257,15 @@ impl Store for PgStore {
 
     async fn people(&self, org: Option<OrgId>) -> Result<Vec<Person>, StoreError> {
         shared::people(&mut self.conn().await?, org).await
+    }
+
+    async fn people_in(
+        &self,
+        scope: Scope,
+        filter: &PeopleFilter,
+        window: Window,
+    ) -> Result<Paged<Person>, StoreError> {
+        shared::people_in(&mut self.conn().await?, scope, filter, window).await
     }
 
     async fn profile(

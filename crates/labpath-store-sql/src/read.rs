@@ -10,7 +10,7 @@ use labpath_store::event::Event;
 use labpath_store::ids::{ApplicationId, EventId, OrgId, PersonId};
 use labpath_store::model::{
     AppFilter, Application, ApplicationState, Attachment, ChecklistItem, Contact, Counts,
-    EventQuery, Person, ProfileVersion, Reminder,
+    EventQuery, Paged, PeopleFilter, Person, ProfileVersion, Reminder, Scope, Window,
 };
 use labpath_store::port::ReadPort;
 
@@ -54,6 +54,69 @@ pub async fn people<C: Conn + ?Sized>(
     };
     let rows: Vec<PersonRow> = fetch_rows(conn, sql).await?;
     rows.into_iter().map(PersonRow::into_person).collect()
+}
+
+/// The people of a scope that pass the filter, by id: one window of them
+/// and how many there are. Scope, filter and window are all in the
+/// statements; a candidate whose account is linked to no record reaches
+/// nobody, without a query.
+pub async fn people_in<C: Conn + ?Sized>(
+    conn: &mut C,
+    scope: Scope,
+    filter: &PeopleFilter,
+    window: Window,
+) -> Result<Paged<Person>, StoreError> {
+    let condition = |sql: &mut Sql| -> bool {
+        match scope {
+            Scope::Local => {
+                sql.push(" WHERE organization_id IS NULL");
+            }
+            Scope::Org(org) => {
+                sql.push(" WHERE organization_id = ").push_bind(org.get());
+            }
+            Scope::Own(org, Some(own)) => {
+                sql.push(" WHERE organization_id = ")
+                    .push_bind(org.get())
+                    .push(" AND id = ")
+                    .push_bind(own.get());
+            }
+            Scope::Own(_, None) => return false,
+        }
+        if let Some(text) = filter.name_contains.as_deref().filter(|t| !t.is_empty()) {
+            // A `%` or `_` the user typed is matched as itself.
+            let escaped = text
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            sql.push(" AND LOWER(name) LIKE ")
+                .push_bind(format!("%{escaped}%").as_str())
+                .push(" ESCAPE '\\'");
+        }
+        true
+    };
+    let mut count = Sql::new("SELECT COUNT(*) FROM people", "counting people");
+    if !condition(&mut count) {
+        return Ok(Paged {
+            items: Vec::new(),
+            total: 0,
+        });
+    }
+    let total = u64::try_from(scalar(conn, count).await?).unwrap_or(0);
+    let mut list = Sql::new("SELECT * FROM people", "reading people");
+    condition(&mut list);
+    let limit = i64::try_from(window.limit).unwrap_or(i64::MAX);
+    let offset = i64::try_from(window.offset).unwrap_or(i64::MAX);
+    list.push(" ORDER BY id LIMIT ")
+        .push_bind(limit)
+        .push(" OFFSET ")
+        .push_bind(offset);
+    let rows: Vec<PersonRow> = fetch_rows(conn, list).await?;
+    let items = rows
+        .into_iter()
+        .map(PersonRow::into_person)
+        .collect::<Result<_, _>>()?;
+    Ok(Paged { items, total })
 }
 
 /// A person's profile: the latest version, or the one asked for. The

@@ -205,3 +205,65 @@ impl Counts {
         self.events == 0
     }
 }
+
+/// Whose records a reader may reach. Reads that list people take it, and
+/// the store puts it in the query: a reader is never handed the records of
+/// another organization to filter out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Local mode: people of no organization.
+    Local,
+    /// An organization's people (its admins and staff).
+    Org(OrgId),
+    /// One person of an organization (a candidate; `None` before their
+    /// account is linked to a record).
+    Own(OrgId, Option<PersonId>),
+}
+
+impl Scope {
+    /// Whether a reader with this scope may see (and edit) the person's
+    /// records.
+    pub fn can_see(self, person: &Person) -> bool {
+        match self {
+            Scope::Local => person.organization.is_none(),
+            Scope::Org(org) => person.organization == Some(org),
+            Scope::Own(org, own) => person.organization == Some(org) && own == Some(person.id),
+        }
+    }
+}
+
+/// Which people of a scope a list shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PeopleFilter {
+    /// Only names containing this text (letters of the ASCII alphabet in
+    /// any case: SQLite folds no others).
+    pub name_contains: Option<String>,
+}
+
+/// The part of a list one read returns: how many to pass over, how many at
+/// most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// Records passed over.
+    pub offset: u64,
+    /// Records returned at most.
+    pub limit: u64,
+}
+
+impl Window {
+    /// The whole list, for work over every record of a scope (a calendar,
+    /// an export).
+    pub const ALL: Window = Window {
+        offset: 0,
+        limit: i64::MAX as u64,
+    };
+}
+
+/// A part of a list and the size of the whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paged<T> {
+    /// The records in the window.
+    pub items: Vec<T>,
+    /// How many records the whole list holds.
+    pub total: u64,
+}

@@ -18,7 +18,7 @@ use crate::event::{Event, Pending};
 use crate::ids::{ApplicationId, EventId, OrgId, PersonId};
 use crate::model::{
     AppFilter, Application, ApplicationState, Attachment, ChecklistItem, Contact, Counts,
-    EventQuery, Person, ProfileVersion, Reminder,
+    EventQuery, Paged, PeopleFilter, Person, ProfileVersion, Reminder, Scope, Window,
 };
 
 /// A file an export carries: its hash and content.
@@ -63,6 +63,16 @@ pub trait Store: Send + Sync {
 
     /// Every person (`None`), or an organization's people, by id.
     async fn people(&self, org: Option<OrgId>) -> Result<Vec<Person>, StoreError>;
+
+    /// The people of a scope that pass the filter, by id: the window of
+    /// them asked for and how many there are in all. The scope, the filter
+    /// and the window are the query's.
+    async fn people_in(
+        &self,
+        scope: Scope,
+        filter: &PeopleFilter,
+        window: Window,
+    ) -> Result<Paged<Person>, StoreError>;
 
     /// A person's profile: the latest version, or the one asked for; `None`
     /// when no profile was recorded.

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use labpath_store::accounts::{Accounts, NewAudit, NewUser, Organization, Role, Session, User};
 use labpath_store::export;
 use labpath_store::ids::{OrgId, PersonId, UserId};
-use labpath_store::model::{AppFilter, EventQuery};
+use labpath_store::model::{AppFilter, EventQuery, PeopleFilter, Scope, Window};
 use labpath_store::ops;
 use labpath_store::time::Timestamp;
 use labpath_store::{Store, StoreError};
@@ -479,6 +479,100 @@ pub async fn a_duplicate_row_is_a_conflict_on_every_backend(
         tracker.events(&EventQuery::default()).await.unwrap().len(),
         1
     );
+}
+
+/// A list of people is read for one scope, one filter and one window: the
+/// store never hands over another organization's people, a candidate
+/// reaches only their own record, and the count is the scope's.
+pub async fn people_are_listed_by_scope_filter_and_window(store: &dyn AccountsStore) {
+    let tracker = store.tracker();
+    let a = org(store, "Agency A").await;
+    let b = org(store, "Lab B").await;
+    let mut in_a = Vec::new();
+    for name in [
+        "Maria Santos",
+        "Jun Reyes",
+        "Ana 50%_off",
+        "Leo Santos",
+        "Rosa",
+    ] {
+        in_a.push(member(store, a.id, name).await);
+    }
+    let in_b = member(store, b.id, "Maria Santos of B").await;
+    let local = crate::support::person(tracker, "Local Santos").await;
+    let names = |page: &labpath_store::model::Paged<labpath_store::model::Person>| {
+        page.items
+            .iter()
+            .map(|p| p.name.clone())
+            .collect::<Vec<_>>()
+    };
+    let all = PeopleFilter::default();
+    let window = |offset, limit| Window { offset, limit };
+    let first = tracker
+        .people_in(Scope::Org(a.id), &all, window(0, 2))
+        .await
+        .unwrap();
+    assert_eq!(names(&first), ["Maria Santos", "Jun Reyes"]);
+    assert_eq!(first.total, 5);
+    let last = tracker
+        .people_in(Scope::Org(a.id), &all, window(4, 2))
+        .await
+        .unwrap();
+    assert_eq!(names(&last), ["Rosa"]);
+    let beyond = tracker
+        .people_in(Scope::Org(a.id), &all, window(10, 2))
+        .await
+        .unwrap();
+    assert!(beyond.items.is_empty());
+    assert_eq!(beyond.total, 5);
+    let santos = PeopleFilter {
+        name_contains: Some("SANTOS".to_owned()),
+    };
+    let found = tracker
+        .people_in(Scope::Org(a.id), &santos, Window::ALL)
+        .await
+        .unwrap();
+    assert_eq!(names(&found), ["Maria Santos", "Leo Santos"]);
+    assert_eq!(found.total, 2);
+    // `%` and `_` are matched as themselves, not as patterns.
+    let percent = PeopleFilter {
+        name_contains: Some("50%_".to_owned()),
+    };
+    let literal = tracker
+        .people_in(Scope::Org(a.id), &percent, Window::ALL)
+        .await
+        .unwrap();
+    assert_eq!(names(&literal), ["Ana 50%_off"]);
+    let wildcard = PeopleFilter {
+        name_contains: Some("%".to_owned()),
+    };
+    let only_percent = tracker
+        .people_in(Scope::Org(a.id), &wildcard, Window::ALL)
+        .await
+        .unwrap();
+    assert_eq!(only_percent.total, 1);
+    let local_people = tracker
+        .people_in(Scope::Local, &santos, Window::ALL)
+        .await
+        .unwrap();
+    assert_eq!(names(&local_people), ["Local Santos"]);
+    assert_eq!(local_people.items[0].id, local);
+    let own = tracker
+        .people_in(Scope::Own(a.id, Some(in_a[1])), &all, Window::ALL)
+        .await
+        .unwrap();
+    assert_eq!(names(&own), ["Jun Reyes"]);
+    // A candidate's own id in another organization's scope reaches nobody.
+    let elsewhere = tracker
+        .people_in(Scope::Own(a.id, Some(in_b)), &all, Window::ALL)
+        .await
+        .unwrap();
+    assert_eq!((elsewhere.items.len(), elsewhere.total), (0, 0));
+    let unlinked = tracker
+        .people_in(Scope::Own(a.id, None), &all, Window::ALL)
+        .await
+        .unwrap();
+    assert_eq!(unlinked.total, 0);
 }
 
 /// An organization's people, applications and checklists never include

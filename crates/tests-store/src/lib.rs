@@ -81,6 +81,7 @@ macro_rules! contract_suite {
             failed_logins_are_counted_in_a_window,
             the_audit_log_pages_newest_first_per_organization,
             an_organizations_records_stay_its_own,
+            people_are_listed_by_scope_filter_and_window,
             a_person_in_an_unknown_organization_is_refused_and_leaves_no_trace
         );
         $crate::contract_suite!(@two $fresh, $mode, contract_accounts;

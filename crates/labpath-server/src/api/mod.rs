@@ -165,6 +165,29 @@ impl PageQuery {
         ))
     }
 
+    /// The window of a list this page asks for.
+    pub fn window(&self) -> ApiResult<labpath_store::model::Window> {
+        let (page, per_page) = self.bounds()?;
+        Ok(labpath_store::model::Window {
+            offset: ((page - 1) as u64).saturating_mul(per_page as u64),
+            limit: per_page as u64,
+        })
+    }
+
+    /// The page of a list the store has cut to this page's window.
+    pub fn of<T>(&self, paged: labpath_store::model::Paged<T>) -> ApiResult<Page<T>> {
+        let (page, per_page) = self.bounds()?;
+        let total = usize::try_from(paged.total).unwrap_or(usize::MAX);
+        let start = (page - 1).saturating_mul(per_page);
+        Ok(Page {
+            has_more: start.saturating_add(paged.items.len()) < total,
+            items: paged.items,
+            page,
+            per_page,
+            total,
+        })
+    }
+
     /// Cuts one page out of a whole list.
     pub fn cut<T>(&self, all: Vec<T>) -> ApiResult<Page<T>> {
         let (page, per_page) = self.bounds()?;

@@ -9,7 +9,7 @@ use labpath_engine::maintenance::Activity;
 use labpath_store::attachment::CheckedFile;
 use labpath_store::ce::LoggedActivity;
 use labpath_store::ids::EventId;
-use labpath_store::model::{Person, ProfileVersion};
+use labpath_store::model::{PeopleFilter, Person, ProfileVersion, Window};
 use labpath_store::ops;
 use serde::Deserialize;
 use serde_json::json;
@@ -22,20 +22,32 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{self, FilePart, JsonBody, JsonText, PathParams, QueryParams, Upload};
 use crate::state::AppState;
 
-/// The people a principal sees, by id.
+/// Every person a principal sees, by id (the store reads only that scope),
+/// for work over all of them: a calendar, an export, a dashboard.
 pub async fn visible_people(state: &AppState, scope: Scope) -> ApiResult<Vec<Person>> {
-    Ok(match scope {
-        Scope::Local => state
-            .store()
-            .people(None)
-            .await?
-            .into_iter()
-            .filter(|p| p.organization.is_none())
-            .collect(),
-        Scope::Org(org) => state.store().people(Some(org)).await?,
-        Scope::Own(_, Some(own)) => vec![state.store().person(own).await?],
-        Scope::Own(_, None) => Vec::new(),
-    })
+    let all = state
+        .store()
+        .people_in(scope, &PeopleFilter::default(), Window::ALL)
+        .await?;
+    Ok(all.items)
+}
+
+/// One page of the people a principal sees, by id, with names containing
+/// `text` when given: scope, filter and page are the store's query.
+pub async fn people_page(
+    state: &AppState,
+    me: &Principal,
+    text: Option<&str>,
+    page: &PageQuery,
+) -> ApiResult<Page<Person>> {
+    let filter = PeopleFilter {
+        name_contains: text
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned),
+    };
+    let paged = labpath_app::people::list(&state.app(), &me.app(), &filter, page.window()?).await?;
+    page.of(paged)
 }
 
 /// `GET /api/people` query.
@@ -53,12 +65,9 @@ pub async fn list(
     Api(me): Api,
     QueryParams(q): QueryParams<PeopleQuery>,
 ) -> ApiResult<Json<Page<Person>>> {
-    let mut people = visible_people(&state, me.scope()).await?;
-    if let Some(text) = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let text = text.to_lowercase();
-        people.retain(|p| p.name.to_lowercase().contains(&text));
-    }
-    Ok(Json(q.page.cut(people)?))
+    Ok(Json(
+        people_page(&state, &me, q.q.as_deref(), &q.page).await?,
+    ))
 }
 
 /// A new person.

@@ -18,7 +18,7 @@ use super::{
 use crate::api::account::{NewUserBody, create_user_for};
 use crate::api::catalog::{PlanInput, compute_plan};
 use crate::api::files::attach_upload;
-use crate::api::people::{activity_id, import_upload, visible_people};
+use crate::api::people::{activity_id, import_upload, people_page, visible_people};
 use crate::api::tracker::{DashboardQuery, STAGES, dashboard_of, find_step, records};
 use crate::api::{stored_profile, visible_application, visible_person};
 use crate::audit::{Audited, ClientAddr};
@@ -166,16 +166,11 @@ pub async fn logout(
 /// The people list, with the form to add one.
 pub async fn people(State(state): State<AppState>, Caller(me): Caller, query: Q) -> Response {
     let result = async {
-        let mut people = visible_people(&state, me.scope()).await?;
-        if let Some(text) = q(&query, "q") {
-            let text = text.to_lowercase();
-            people.retain(|p| p.name.to_lowercase().contains(&text));
-        }
-        let page = crate::api::PageQuery {
+        let asked = crate::api::PageQuery {
             page: q(&query, "page").map(str::to_owned),
             per_page: None,
-        }
-        .cut(people)?;
+        };
+        let page = people_page(&state, &me, q(&query, "q"), &asked).await?;
         html(
             &state,
             "people.html",
@@ -202,8 +197,7 @@ pub async fn add_person(
         me.require_staff()?;
         let name = form.get("name").unwrap_or("");
         if name.is_empty() {
-            let people = visible_people(&state, me.scope()).await?;
-            let page = crate::api::PageQuery::default().cut(people)?;
+            let page = people_page(&state, &me, None, &crate::api::PageQuery::default()).await?;
             return html_status(
                 &state,
                 StatusCode::UNPROCESSABLE_ENTITY,
