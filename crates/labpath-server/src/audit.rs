@@ -119,7 +119,7 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
         status: response.status().as_u16(),
     };
     if let Err(e) = state.accounts().audit(&line).await {
-        eprintln!("labpath serve: could not write the audit line {line:?}: {e}");
+        tracing::error!("could not write the audit line {line:?}: {e}");
     }
     response
 }

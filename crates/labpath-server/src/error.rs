@@ -77,7 +77,8 @@ pub fn from_diagnostics(d: labpath_catalog::diag::Diagnostics) -> ApiError {
 }
 
 impl ApiError {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    /// An error with its status, code word and message.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         ApiError {
             status,
             code,
@@ -170,7 +171,7 @@ impl ApiError {
 
     /// 500: logs `detail` and answers without it.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
-        eprintln!("labpath serve: internal error: {detail}");
+        tracing::error!("internal error: {detail}");
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",

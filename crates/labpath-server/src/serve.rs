@@ -139,7 +139,7 @@ pub async fn open(database: &Database) -> Result<Opened, StoreError> {
 /// The whole application: API, pages, static files, with the body limit
 /// and the audit log.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let routes = Router::new()
         .merge(crate::api::routes())
         .merge(crate::pages::routes())
         .route_layer(axum::middleware::from_fn_with_state(
@@ -157,8 +157,59 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             hardening,
-        ))
-        .with_state(state)
+        ));
+    with_request_ids(routes).with_state(state)
+}
+
+/// The next request's id, counted from the start of the process.
+#[derive(Clone, Default)]
+struct Counted(Arc<std::sync::atomic::AtomicU64>);
+
+impl tower_http::request_id::MakeRequestId for Counted {
+    fn make_request_id<B>(
+        &mut self,
+        _: &axum::http::Request<B>,
+    ) -> Option<tower_http::request_id::RequestId> {
+        let n = self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        axum::http::HeaderValue::from_str(&n.to_string())
+            .ok()
+            .map(tower_http::request_id::RequestId::new)
+    }
+}
+
+/// The span every log line written while answering a request carries: its
+/// id, method and path.
+fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!("request", id, method = %req.method(), path = req.uri().path())
+}
+
+/// Gives every request an id (the client's `x-request-id`, or the next
+/// number), echoed in the answer, and its span.
+fn with_request_ids(router: Router<AppState>) -> Router<AppState> {
+    use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
+    let header = axum::http::HeaderName::from_static("x-request-id");
+    // Layers run outside in: the id is set before the span reads it.
+    router
+        .layer(PropagateRequestIdLayer::new(header.clone()))
+        .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(SetRequestIdLayer::new(header, Counted::default()))
+}
+
+/// The server's log on standard error: warnings and errors by default,
+/// more with `RUST_LOG` (`RUST_LOG=info` adds a line per request).
+pub fn init_log() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    // A second call (tests start many servers) keeps the first subscriber.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 /// What every answer says about how a browser may use it: no script and no
@@ -275,7 +326,13 @@ pub fn state(
     mode: Mode,
     secure_cookies: bool,
 ) -> Result<AppState, ApiError> {
-    let templates = Templates::new(&catalog);
+    let templates = Templates::new(&catalog).map_err(|why| {
+        ApiError::new(
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            why,
+        )
+    })?;
     Ok(AppState(Arc::new(Shared {
         db,
         catalog,
@@ -397,14 +454,14 @@ impl ReminderWorker {
             labpath_notify::schedule(&*self.db, &self.jobs, &self.catalog, today, &recipients)
                 .await;
         if let Err(e) = &scheduled {
-            eprintln!("labpath serve: scheduling reminder emails failed: {e}");
+            tracing::error!("scheduling reminder emails failed: {e}");
         }
         while !stopping(stop) {
             match labpath_notify::work(&self.jobs, &self.mailer, &self.worker, 1).await {
                 Ok(0) => break,
                 Ok(_) => {}
                 Err(e) => {
-                    eprintln!("labpath serve: sending reminder emails failed: {e}");
+                    tracing::error!("sending reminder emails failed: {e}");
                     return false;
                 }
             }
@@ -429,6 +486,7 @@ fn pause(every: Duration, failures: u32) -> Duration {
 /// server finishes the requests under way, and the reminder worker the
 /// email it is sending (at most `Mailer::send_limit`).
 pub async fn run(config: Config) -> Result<(), StartError> {
+    init_log();
     let mode = config.database.mode();
     if mode == Mode::Local && !config.bind.ip().is_loopback() {
         return Err(StartError::Refused(format!(
@@ -479,8 +537,8 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     .await;
     if let Some((task, limit)) = worker {
         if tokio::time::timeout(limit, task).await.is_err() {
-            eprintln!(
-                "labpath serve: the reminder worker did not finish its email within {} s; its job is sent again when its lease ends",
+            tracing::warn!(
+                "the reminder worker did not finish its email within {} s; its job is sent again when its lease ends",
                 limit.as_secs()
             );
         }

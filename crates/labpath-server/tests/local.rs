@@ -691,6 +691,32 @@ async fn every_answer_carries_the_hardening_headers() {
     }
 }
 
+/// Every answer carries its request's id: the one the client sent, or a
+/// number of the server's, different for each request (the id the log
+/// lines written while answering carry).
+#[tokio::test]
+async fn every_answer_names_its_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(Database::Local(dir.path().to_path_buf())).await;
+    let client = Client::local(&server).await;
+    let id_of = |r: &reqwest::Response| {
+        r.headers()
+            .get("x-request-id")
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    let first = client.request("GET", "/api/health").send().await.unwrap();
+    let second = client.request("GET", "/nowhere").send().await.unwrap();
+    let (a, b) = (id_of(&first).unwrap(), id_of(&second).unwrap());
+    assert_ne!(a, b, "two requests with one id");
+    let sent = client
+        .request("GET", "/api/health")
+        .header("x-request-id", "trace-from-the-proxy")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(id_of(&sent).as_deref(), Some("trace-from-the-proxy"));
+}
+
 /// The plan page opens with what the person's history changes: a route
 /// closing before the plan is likely done, with the last day to start.
 #[tokio::test]

@@ -289,7 +289,7 @@ pub async fn export(
             // The answer is cut short (the client sees a broken document,
             // never a wrong one); the reason goes to the log.
             Err(e) => {
-                eprintln!("labpath serve: the export stopped at file `{hash}`: {e}");
+                tracing::error!("the export stopped at file `{hash}`: {e}");
                 hashes.len()
             }
         };

@@ -74,14 +74,18 @@ pub struct Templates {
 }
 
 impl Templates {
-    /// Loads every template; a template that does not parse is a build
-    /// defect, caught by the tests that render each page.
-    pub fn new(catalog: &Catalog) -> Self {
+    /// Loads every template. One that does not parse stops the start, with
+    /// its name and the error: a server missing a page is not started.
+    pub fn new(catalog: &Catalog) -> Result<Self, String> {
+        Self::of(TEMPLATES, catalog)
+    }
+
+    /// [`Templates::new`] over the given templates.
+    fn of(templates: &[(&'static str, &'static str)], catalog: &Catalog) -> Result<Self, String> {
         let mut env = Environment::new();
-        for (name, text) in TEMPLATES {
-            if let Err(e) = env.add_template(name, text) {
-                eprintln!("labpath serve: template {name} does not parse: {e}");
-            }
+        for &(name, text) in templates {
+            env.add_template(name, text)
+                .map_err(|e| format!("the page template `{name}` does not parse: {e}"))?;
         }
         let sources: BTreeMap<String, (String, String)> = catalog
             .sources()
@@ -103,7 +107,7 @@ impl Templates {
         env.add_filter("dollars", |amount: f64| {
             labpath_engine::units::Money::from_cents((amount * 100.0).round() as i64).to_string()
         });
-        Templates { env }
+        Ok(Templates { env })
     }
 
     /// Renders a template with a context.
@@ -411,4 +415,26 @@ pub fn routes() -> Router<AppState> {
         .route("/catalog/health", get(h::catalog_health))
         .route("/credentials/{credential}", get(h::credential))
         .route("/users", post(h::add_user))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_template_that_does_not_parse_stops_the_start_naming_it() {
+        let catalog = labpath_catalog::catalog::embedded().expect("the embedded catalog");
+        let broken = [
+            ("fine.html", "<p>{{ name }}</p>"),
+            ("broken.html", "<p>{% if name %}</p>"),
+        ];
+        let e = Templates::of(&broken, &catalog)
+            .err()
+            .expect("a broken template is refused");
+        assert!(e.contains("`broken.html` does not parse"), "{e}");
+        assert!(
+            Templates::new(&catalog).is_ok(),
+            "the shipped templates parse"
+        );
+    }
 }
