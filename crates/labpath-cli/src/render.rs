@@ -7,6 +7,16 @@ use labpath_engine::provenance::Provenance;
 
 /// Left-aligned columns separated by two spaces; the last column is not padded.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    // A cell with a line break (a title from a spreadsheet) stays on its row.
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|c| labpath_store::state::one_line(c))
+                .collect()
+        })
+        .collect();
+    let rows = &rows;
     let columns = header.len();
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in rows {

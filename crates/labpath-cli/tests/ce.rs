@@ -388,6 +388,12 @@ fn an_import_reads_a_spreadsheets_csv_by_column_name() {
         titles.contains(&"Quality control:\r\nthe \"Westgard\" rules"),
         "{titles:?}"
     );
+    // Shown on one line where a line is all there is.
+    let table = w.ok(&["ce", "list", "--person", "1"]);
+    assert!(
+        table.contains("Quality control: the \"Westgard\" rules"),
+        "{table}"
+    );
     // A problem after a two-line record names the line it is on.
     let broken = w.write(
         "broken.csv",

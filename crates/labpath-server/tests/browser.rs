@@ -195,7 +195,7 @@ async fn keep_the_last_page(c: &Client) {
 const WIDTHS: [(u32, u32); 2] = [(390, 844), (1280, 1000)];
 
 /// The pages the README shows, by the name `look` is given.
-const SCREENSHOTS: [&str; 3] = ["interview", "person", "plan"];
+const SCREENSHOTS: [&str; 5] = ["ce", "interview", "people", "person", "plan"];
 
 /// axe-core's script, from `tests/axe/node_modules` (`npm ci` there);
 /// `None` with a notice outside CI when it is not installed.

@@ -247,7 +247,9 @@ fn write_cycle(
             writeln!(
                 out,
                 "    split: {} gives {} to {}",
-                x.activity.title, al.points, al.category
+                crate::state::one_line(&x.activity.title),
+                al.points,
+                al.category
             )?;
         }
     }
@@ -256,7 +258,7 @@ fn write_cycle(
             writeln!(
                 out,
                 "    not counted: {} ({}): {}",
-                x.activity.title,
+                crate::state::one_line(&x.activity.title),
                 x.activity.date,
                 why.label()
             )?;

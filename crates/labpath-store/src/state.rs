@@ -100,6 +100,12 @@ pub fn check_no_control(change: &Change) -> Result<(), StoreError> {
     texts(change).into_iter().try_for_each(check_plain_text)
 }
 
+/// A text kept with its line breaks (a CSV cell may hold them), as one line
+/// for a place that has one: a table cell, a summary line.
+pub fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// One text checked as `check_no_control` checks a change's texts.
 pub fn check_plain_text(text: &str) -> Result<(), StoreError> {
     if text

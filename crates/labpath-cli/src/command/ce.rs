@@ -36,7 +36,7 @@ use crate::{Exit, Failure};
 pub enum CeCommand {
     /// Log one activity.
     Add(AddArgs),
-    /// Log every activity of a CSV file (header: title,provider,accreditation,date,unit,amount,categories,certificate).
+    /// Log every activity of a CSV file: a header row names its columns, in any order (title, date, unit, amount; optional: provider, accreditation, categories, certificate, a file next to the CSV).
     Import {
         /// The person's id.
         #[arg(long)]
