@@ -307,10 +307,93 @@ mod tests {
         assert_eq!(moved, ["reminder-email:person1:reminder7:2026-05-01"]);
     }
 
+    /// A catalog whose one step sets two deadlines 30 days after
+    /// submission, and an application of it submitted on `submitted`.
+    fn two_deadlines(submitted: Date) -> (Catalog, Records) {
+        use labpath_engine::step::{DeadlineAnchor, StepDeadline};
+        use labpath_store::ids::ApplicationId;
+        use labpath_store::model::Application;
+        use labpath_store::status::AppStatus;
+        use labpath_store::time::Timestamp;
+
+        let shipped = labpath_catalog::catalog::embedded().unwrap();
+        let mut step = shipped.steps()[0].clone();
+        let provenance = step.provenance.clone();
+        step.deadlines = ["Send the transcript", "Pay the fee"]
+            .map(|what| StepDeadline {
+                after_days: 30,
+                from: DeadlineAnchor::Submitted,
+                what: what.to_owned(),
+                provenance: provenance.clone(),
+            })
+            .to_vec();
+        let application = Application {
+            id: ApplicationId::from_raw(4),
+            person: PersonId::from_raw(1),
+            step: step.id.as_str().to_owned(),
+            title: step.name.clone(),
+            body: None,
+            reference: None,
+            status: AppStatus::Submitted,
+            status_on: submitted,
+            waiting_since: Some(submitted),
+            submitted_on: Some(submitted),
+            approved_on: None,
+            contacts_since_waiting: 0,
+            last_contact_on: None,
+            promised: None,
+            created_at: Timestamp::parse("2026-03-01T09:00:00Z").unwrap(),
+            last_event: EventId::from_raw(9),
+        };
+        let catalog = Catalog::from_checked_parts(CatalogParts {
+            steps: vec![step],
+            ..CatalogParts::default()
+        });
+        let records = Records {
+            applications: vec![application],
+            ..Records::default()
+        };
+        (catalog, records)
+    }
+
+    fn deadline_keys(submitted: Date, today: Date) -> Vec<String> {
+        let (catalog, records) = two_deadlines(submitted);
+        notices(&catalog, &records, &[], &HashMap::new(), today)
+            .into_iter()
+            .map(|n| n.key)
+            .collect()
+    }
+
+    /// Two deadlines of one application on one day are two emails; asked
+    /// again on a later day of the lead time they are the same two (the
+    /// queue takes each key once); a deadline whose day moves is new.
     #[test]
-    fn two_catalog_deadlines_on_one_day_get_two_keys() {
-        assert_ne!(short_hash("Complete the form"), short_hash("Pay the fee"));
-        assert_eq!(short_hash("x").len(), 8);
+    fn two_catalog_deadlines_on_one_day_get_two_keys_that_last_until_their_day_moves() {
+        let submitted = Date::parse("2026-04-10").unwrap();
+        let due = submitted.add_days(30);
+        let first = deadline_keys(submitted, due.add_days(-LEAD_DAYS));
+        assert_eq!(first.len(), 2, "{first:?}");
+        assert_ne!(first[0], first[1], "one key for two deadlines");
+        for key in &first {
+            assert!(
+                key.starts_with("reminder-email:person1:app4-deadline-")
+                    && key.ends_with(":2026-05-10"),
+                "{key}"
+            );
+        }
+        let mut sorted = first.clone();
+        sorted.sort();
+        for today in [due.add_days(-1), due] {
+            let mut again = deadline_keys(submitted, today);
+            again.sort();
+            assert_eq!(again, sorted, "asked on {today}");
+        }
+        let moved = deadline_keys(submitted.add_days(1), due);
+        assert_eq!(moved.len(), 2);
+        assert!(
+            moved.iter().all(|k| !first.contains(k)),
+            "a deadline a day later kept its key: {moved:?}"
+        );
     }
 
     #[test]

@@ -119,7 +119,7 @@ fn decode_quoted_printable(text: &str) -> String {
 struct State {
     messages: Vec<Received>,
     refusal: Option<(u16, String)>,
-    refused: usize,
+    refused: Vec<Received>,
 }
 
 #[derive(Debug)]
@@ -177,12 +177,17 @@ impl Sink {
 
     /// How many messages were refused so far.
     pub fn refused(&self) -> usize {
-        self.shared.state().refused
+        self.shared.state().refused.len()
+    }
+
+    /// The messages refused so far, as they were sent, in order of arrival.
+    pub fn refused_messages(&self) -> Vec<Received> {
+        self.shared.state().refused.clone()
     }
 
     /// From now on, answers each message's data with `code` and `text`
     /// (e.g. 554 for a permanent refusal, 451 for "try again later") and
-    /// keeps nothing.
+    /// keeps it among the refused, not the accepted.
     pub fn refuse_with(&self, code: u16, text: &str) {
         self.shared.state().refusal = Some((code, text.to_owned()));
     }
@@ -280,7 +285,7 @@ fn deliver(shared: &Shared, (from, to): (String, Vec<String>), data: String) -> 
     let mut state = shared.state();
     if let Some((code, text)) = &state.refusal {
         let reply = format!("{code} {text}\r\n");
-        state.refused += 1;
+        state.refused.push(Received { from, to, data });
         return reply;
     }
     state.messages.push(Received { from, to, data });

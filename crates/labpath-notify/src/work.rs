@@ -99,31 +99,3 @@ async fn complete(queue: &JobQueue, job: &Job) -> Result<(), StoreError> {
         }
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_notice_keeps_its_message_id_across_tries() {
-        let a = message_id(
-            "reminder-email:person1:reminder2:2026-05-01",
-            "r@agency.example",
-        );
-        assert_eq!(
-            a,
-            message_id(
-                "reminder-email:person1:reminder2:2026-05-01",
-                "r@agency.example"
-            )
-        );
-        assert!(a.ends_with(".reminder@agency.example>"), "{a}");
-        assert_ne!(
-            a,
-            message_id(
-                "reminder-email:person1:reminder2:2026-05-02",
-                "r@agency.example"
-            )
-        );
-    }
-}

@@ -334,6 +334,12 @@ async fn a_refused_email_is_retried_after_the_backoff_and_sent_once_accepted() {
     let messages = sink.messages();
     assert_eq!(messages.len(), 1);
     assert!(messages[0].text().contains("send form 2"));
+    // Both tries of the notice carry one Message-ID, by which a mail system
+    // can tell a second copy for what it is.
+    let refused = sink.refused_messages();
+    let id = messages[0].header("Message-ID").expect("a Message-ID");
+    assert_eq!(refused[0].header("Message-ID"), Some(id.clone()));
+    assert!(id.ends_with(".reminder@agency.example>"), "{id}");
     let record = queue.job(job.id).await.unwrap();
     assert_eq!(record.attempts, 2);
     assert!(record.done_at.is_some());
