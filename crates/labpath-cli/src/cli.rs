@@ -51,6 +51,8 @@ pub enum Command {
     Explain(crate::command::explain::Args),
     /// List the credentials in the catalog.
     Credentials(crate::command::credentials::Args),
+    /// List the named goals `plan --goal` takes, with the state each implies.
+    Goals(crate::command::goals::Args),
     /// Catalog maintenance.
     #[command(subcommand)]
     Catalog(crate::command::catalog::CatalogCommand),

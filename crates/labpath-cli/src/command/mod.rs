@@ -12,6 +12,7 @@ pub mod credentials;
 pub mod data;
 pub mod doc;
 pub mod explain;
+pub mod goals;
 pub mod interview;
 pub mod parse;
 pub mod person;
@@ -50,6 +51,7 @@ pub fn dispatch(cli: &Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
         Command::Check(args) => check::run(cli, &catalog, args, out),
         Command::Explain(args) => explain::run(&catalog, args, out),
         Command::Credentials(args) => credentials::run(&catalog, args, out),
+        Command::Goals(args) => goals::run(&catalog, args, out),
         Command::Parse(args) => parse::run(&catalog, args, out),
         Command::Plan(args) => plan::run(cli, &catalog, args, out),
         Command::Questions(args) => questions::run(cli, &catalog, args, out),

@@ -24,7 +24,7 @@ pub struct Args {
     /// A profile file or `--person ID`.
     #[command(flatten)]
     pub source: super::ProfileSource,
-    /// A named goal (`labpath plan --list-goals`), or credential ids joined
+    /// A named goal (`labpath goals` lists them), or credential ids joined
     /// by commas ("ny-clt-license,visascreen-mt").
     #[arg(long, value_name = "GOAL")]
     pub goal: String,
