@@ -101,6 +101,11 @@ impl Date {
 /// The English short name of an ISO 3166 alpha-2 code ("Philippines" for
 /// `PH`), or the code itself when it names no country.
 pub fn country_name(code: &str) -> String {
+    // Kosovo has no ISO 3166 code; `XK` is the user-assigned code the US
+    // government (and the catalog's visa restrictions) use for it.
+    if code.eq_ignore_ascii_case("XK") {
+        return "Kosovo".to_owned();
+    }
     isocountry::CountryCode::for_alpha2_caseless(code)
         .map(|c| short_country_name(c.name()).to_owned())
         .unwrap_or_else(|_| code.to_owned())
@@ -389,6 +394,13 @@ impl<'de> Deserialize<'de> for Code {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn countries_are_named_kosovo_included() {
+        assert_eq!(country_name("PH"), "Philippines");
+        assert_eq!(country_name("xk"), "Kosovo");
+        assert_eq!(country_name("ZZ"), "ZZ", "an unknown code is shown as given");
+    }
 
     #[test]
     fn a_date_prints_as_chrono_formats_it() {
