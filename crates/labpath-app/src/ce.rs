@@ -2,6 +2,8 @@
 //! certificates), withdrawals, and compliance against every held
 //! credential's renewal rules.
 
+use std::collections::HashMap;
+
 use labpath_catalog::diag::unknown_word;
 use labpath_engine::compliance::{
     CredentialCompliance, check_in_some_cycle, compliance, known_categories,
@@ -115,6 +117,22 @@ pub async fn import(
     let mut problems: Vec<Problem> = unread.into_iter().map(Problem::from).collect();
     let profile = app.require_profile(person).await?;
     let log = ce::log(app.store, person).await?;
+    // The certificates already proving an activity, and those of the lines
+    // read so far, by hash: each line is checked in one lookup, whatever
+    // the size of the log or of the file.
+    let mut proving: HashMap<String, String> = log
+        .iter()
+        .filter_map(|a| {
+            let hash = a.activity.certificate.clone()?;
+            Some((
+                hash,
+                format!(
+                    "this certificate already proves activity {} (`{}`)",
+                    a.id, a.activity.title
+                ),
+            ))
+        })
+        .collect();
     let known = known_categories(app.catalog);
     let mut ready: Vec<ImportLine> = Vec::new();
     for row in rows {
@@ -146,7 +164,7 @@ pub async fn import(
         }
         let certificate = match &row.certificate {
             None => None,
-            Some(name) => match line_certificate(name, certificates, &log, &ready) {
+            Some(name) => match line_certificate(name, certificates, &mut proving, line) {
                 Ok(file) => Some(file),
                 Err(why) => {
                     problem("certificate", why);
@@ -190,33 +208,23 @@ pub async fn import(
 }
 
 /// The certificate an import's line names, checked: a document or an
-/// image, proving no other activity, logged or earlier in the file.
+/// image, proving no other activity, logged or earlier in the file
+/// (`proving` holds those, and takes this one for the lines after).
 fn line_certificate(
     name: &str,
     certificates: &mut dyn Certificates,
-    log: &[LoggedActivity],
-    earlier: &[ImportLine],
+    proving: &mut HashMap<String, String>,
+    line: usize,
 ) -> Result<CheckedFile, String> {
     let file = certificates.take(name)?;
     ce::check_certificate(&file).map_err(|e| e.to_string())?;
-    let proves = |hash: Option<&str>| hash == Some(file.hash.as_str());
-    if let Some(twin) = log
-        .iter()
-        .find(|a| proves(a.activity.certificate.as_deref()))
-    {
-        return Err(format!(
-            "this certificate already proves activity {} (`{}`)",
-            twin.id, twin.activity.title
-        ));
+    if let Some(twin) = proving.get(&file.hash) {
+        return Err(twin.clone());
     }
-    if let Some((line, _, _)) = earlier
-        .iter()
-        .find(|(_, _, c)| proves(c.as_ref().map(|c| c.hash.as_str())))
-    {
-        return Err(format!(
-            "the same file is the certificate of line {line} too"
-        ));
-    }
+    proving.insert(
+        file.hash.clone(),
+        format!("the same file is the certificate of line {line} too"),
+    );
     Ok(file)
 }
 

@@ -366,6 +366,21 @@ fn an_import_stores_every_row_or_none() {
 }
 
 #[test]
+fn an_import_refuses_one_certificate_for_two_lines() {
+    let w = World::new("twice");
+    w.write("c1.pdf", &pdf("c1"));
+    let twice = w.write(
+        "twice.csv",
+        "title,date,unit,amount,certificate\nFirst,2025-05-01,contact_hours,1,c1.pdf\nSecond,2025-05-02,contact_hours,1,\nThird,2025-05-03,contact_hours,1,c1.pdf\n",
+    );
+    w.bad(
+        &["ce", "import", "--person", "1", twice.to_str().unwrap()],
+        "twice.csv:4: field `certificate`: the same file is the certificate of line 2 too",
+    );
+    assert_eq!(w.count(), 0, "nothing of the file is logged");
+}
+
+#[test]
 fn an_import_reads_a_spreadsheets_csv_by_column_name() {
     // As a spreadsheet saves it: columns in its own order, optional ones
     // left out, a cell with a line break in it, quotes doubled.

@@ -399,7 +399,11 @@ mod tests {
     fn countries_are_named_kosovo_included() {
         assert_eq!(country_name("PH"), "Philippines");
         assert_eq!(country_name("xk"), "Kosovo");
-        assert_eq!(country_name("ZZ"), "ZZ", "an unknown code is shown as given");
+        assert_eq!(
+            country_name("ZZ"),
+            "ZZ",
+            "an unknown code is shown as given"
+        );
     }
 
     #[test]
