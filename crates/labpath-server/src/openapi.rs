@@ -108,6 +108,7 @@ impl Modify for Common {
             ] {
                 if let Some(op) = op {
                     op.operation_id = Some(operation_id(method, path));
+                    bad_query(op);
                 }
             }
             let open = OPEN.contains(&path.as_str()) || !path.starts_with("/api/");
@@ -141,6 +142,23 @@ fn operation_id(method: &str, path: &str) -> String {
         .filter(|w| !w.is_empty())
         .collect();
     format!("{method}_{}", words.join("_"))
+}
+
+/// Adds the 400 answer to an operation that reads a query: a query that
+/// cannot be read (a NUL in a value) is refused alike everywhere
+/// (`extract::QueryParams`).
+fn bad_query(op: &mut Operation) {
+    let reads_query = op
+        .parameters
+        .iter()
+        .flatten()
+        .any(|p| p.parameter_in == ParameterIn::Query);
+    if reads_query {
+        op.responses
+            .responses
+            .entry("400".to_owned())
+            .or_insert_with(|| RefOr::Ref(Ref::from_response_name("BadRequest")));
+    }
 }
 
 /// Adds the 500 answer to an operation.
