@@ -9,6 +9,7 @@ use crate::vocab::Level;
 
 /// How a part of the string was recognised.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MatchKind {
     /// The current abbreviation, an alias or the id.
@@ -23,9 +24,11 @@ pub enum MatchKind {
 
 /// One credential a part refers to.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Match<'c> {
-    /// The credential.
+    /// The credential (its id).
     #[serde(serialize_with = "ser_id")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub credential: &'c Credential,
     /// How it was recognised.
     pub how: MatchKind,
@@ -40,6 +43,7 @@ fn ser_id<S: serde::Serializer>(c: &&Credential, s: S) -> Result<S::Ok, S::Error
 
 /// One comma-separated part of the input.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Part<'c> {
     /// The part as written.
     pub input: String,

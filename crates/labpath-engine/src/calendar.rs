@@ -75,6 +75,7 @@ impl<'de> Deserialize<'de> for MonthDay {
 /// (both included; a window whose `closes` comes before `opens` runs into
 /// the next year, as a fiscal year does).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Window {
     /// First day of the window.
@@ -174,6 +175,7 @@ pub const MAX_TRIES: u32 = 6;
 /// A yearly draw the step's outcome depends on (the H-1B cap selection): a
 /// step not selected waits for next year's window and tries again.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Lottery {
     /// The chance of selection when the wage level is not known.

@@ -17,6 +17,7 @@ use crate::vocab::{CredentialKind, Level};
 
 /// A certifying body, agency or service.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Body {
     /// Stable id.
@@ -43,6 +44,7 @@ pub struct Body {
 /// One step of a body's escalation playbook: an action an applicant takes
 /// when an application has waited too long, and how.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EscalationStep {
     /// Days to wait before this action: for the first step, days since the
@@ -59,6 +61,7 @@ pub struct EscalationStep {
 
 /// An examination.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Exam {
     /// Stable id.
@@ -82,6 +85,7 @@ pub struct Exam {
 
 /// When a fee is paid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FeeKind {
     /// Paid to obtain the credential (application, exam, first license).
@@ -96,6 +100,7 @@ pub enum FeeKind {
 
 /// Who pays a fee.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Payer {
     /// The person (the default).
@@ -115,6 +120,7 @@ impl Payer {
 
 /// A fee, with the values sources disagree on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Fee {
     /// What it pays for.
@@ -149,6 +155,7 @@ pub struct Fee {
 
 /// Where a worker lives, for a fee that depends on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LivesIn {
     /// In the US.
@@ -204,6 +211,7 @@ impl Fee {
 
 /// An amount another source gives for the same fee.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DisputedAmount {
     /// The amount.
@@ -214,6 +222,7 @@ pub struct DisputedAmount {
 
 /// How a credential is kept alive.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Renewal {
     /// Cycle length in years, when known.
@@ -230,6 +239,7 @@ pub struct Renewal {
 
 /// A former or alternative name of a credential.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FormerName {
     /// The old name, e.g. `MT(ASCP)`.
@@ -243,6 +253,7 @@ pub struct FormerName {
 
 /// When a route is in force.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct InForce {
     /// First day in force (absent: since before the catalog's sources).
@@ -262,6 +273,7 @@ impl InForce {
 
 /// One alternative set of requirements that qualifies for a credential.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Route {
     /// Id within the credential (`route-1`).
@@ -281,6 +293,7 @@ pub struct Route {
 
 /// A certification, license, permit, role qualification or visa prerequisite.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Credential {
     /// Stable id, e.g. `ascp-mls`.
@@ -328,6 +341,7 @@ pub struct Credential {
 
 /// A class of US visa, as a restriction names what it suspends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum VisaClass {
     /// Every visa, immigrant and nonimmigrant.
@@ -368,6 +382,7 @@ impl VisaClass {
 /// proclamation, a pause in issuance), with its dates: a plan whose steps
 /// need such a visa says so in its first lines.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Restriction {
     /// Stable id.
@@ -401,6 +416,7 @@ impl Restriction {
 
 /// A US state or territory and whether it licenses laboratory personnel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Jurisdiction {
     /// Two-letter code.
@@ -434,6 +450,7 @@ impl Jurisdiction {
 
 /// A glossary entry: a term, what it means, and its synonyms.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GlossaryTerm {
     /// The term.

@@ -18,6 +18,7 @@ use crate::units::Date;
 
 /// Why an activity does not count in a cycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Exclusion {
     /// Completed before the cycle started.
@@ -50,6 +51,7 @@ impl Exclusion {
 
 /// Points of one activity given to one category in the chosen split.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Allocation {
     /// Index of the activity in the input.
     pub activity: usize,
@@ -61,6 +63,7 @@ pub struct Allocation {
 
 /// One category's standing.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CategoryStanding {
     /// The category.
     pub category: CategoryId,
@@ -76,6 +79,7 @@ pub struct CategoryStanding {
 
 /// The standing of one cycle.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Assessment {
     /// First day of the cycle.
     pub start: Date,
@@ -315,12 +319,15 @@ fn max_flow(cap: &mut [Vec<f64>], source: usize, sink: usize) -> Vec<Vec<f64>> {
 
 /// One held credential's standing under one of its rule sets.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CredentialCompliance<'c> {
-    /// The credential.
+    /// The credential (its id).
     #[serde(serialize_with = "ser_credential")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub credential: &'c crate::catalog::Credential,
-    /// The rules.
+    /// The rule set (its id).
     #[serde(serialize_with = "ser_rules")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub rules: &'c RuleSet,
     /// The current cycle's assessment; absent when the cycle cannot be
     /// placed (no expiry and no earned date).

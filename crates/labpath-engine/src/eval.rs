@@ -21,6 +21,7 @@ pub use leaves::{
 
 /// The answer of one clause.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// The requirement holds.
@@ -33,6 +34,7 @@ pub enum Outcome {
 
 /// The overall answer for one credential.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// The person holds it, current on the as-of day.
@@ -62,6 +64,7 @@ impl Status {
 
 /// One evaluated clause and its children.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Clause<'c> {
     /// The requirement as the catalog states it.
     #[serde(skip)]
@@ -125,6 +128,7 @@ impl Clause<'_> {
 
 /// One evaluated route.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RouteOutcome<'c> {
     /// The route.
     #[serde(skip)]
@@ -144,6 +148,7 @@ pub struct RouteOutcome<'c> {
 
 /// One evaluated credential.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CredentialOutcome<'c> {
     /// The credential.
     #[serde(skip)]
@@ -180,6 +185,7 @@ impl CredentialOutcome<'_> {
 
 /// The whole evaluation of one profile.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Evaluation<'c> {
     /// The day the rules and the profile were read as of.
     pub as_of: Date,

@@ -373,6 +373,8 @@ fn program_text(
 
 /// One line of a clause tree, indented by depth.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = ExplainLine))]
 pub struct Line {
     /// Nesting depth (0 for a route's top clause).
     pub depth: usize,

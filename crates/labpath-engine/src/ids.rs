@@ -32,6 +32,7 @@ macro_rules! id_type {
     ($(#[$meta:meta])* $name:ident, $what:literal, $upper:literal) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(transparent)]
         pub struct $name(String);
 

@@ -21,6 +21,8 @@ pub mod explain;
 pub mod facts;
 pub mod ids;
 pub mod maintenance;
+#[cfg(feature = "openapi")]
+mod openapi;
 pub mod plan;
 pub mod profile;
 pub mod provenance;

@@ -25,6 +25,7 @@ crate::ids::id_type!(
 
 /// How academic credit turns into points.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PointValues {
     /// Points per contact hour (50-60 minutes); absent when no source
@@ -41,6 +42,7 @@ pub struct PointValues {
 
 /// A category minimum within a cycle.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CategoryMinimum {
     /// The category.
@@ -56,6 +58,7 @@ pub struct CategoryMinimum {
 
 /// When the renewal is declared, relative to the expiry day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DeclarationWindow {
     /// The window opens this many days before expiry.
@@ -66,6 +69,7 @@ pub struct DeclarationWindow {
 
 /// The renewal rules for one or more credentials.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RuleSet {
     /// Stable id.
@@ -107,6 +111,7 @@ pub struct RuleSet {
 
 /// How an activity's credit was given.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", tag = "unit", content = "amount")]
 pub enum Credit {
     /// Contact hours (50-60 minutes each).
@@ -128,6 +133,7 @@ impl Credit {
 
 /// One continuing-education activity.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Activity {
     /// Title.

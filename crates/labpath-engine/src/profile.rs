@@ -17,6 +17,7 @@ use crate::vocab::{
 
 /// One person's record.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
     /// Who the person is and where they live.
@@ -68,6 +69,8 @@ impl Profile {
 
 /// Identity and place.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = ProfilePerson))]
 #[serde(deny_unknown_fields)]
 pub struct Person {
     /// Name or label.
@@ -89,6 +92,7 @@ pub struct Person {
 
 /// Current residence.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Residence {
     /// Country.
@@ -103,6 +107,7 @@ pub struct Residence {
 
 /// A degree or diploma.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Education {
     /// As written on the diploma, e.g. "BS Medical Technology".
@@ -132,6 +137,8 @@ pub struct Education {
 
 /// A credential evaluation of a foreign degree.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = DegreeEvaluation))]
 #[serde(deny_unknown_fields)]
 pub struct Evaluation {
     /// The evaluation service (WES, ECE, IERF, ...).
@@ -148,6 +155,7 @@ pub struct Evaluation {
 
 /// The unit a course's credit is given in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum HourUnit {
     /// US semester hours (or semester units).
@@ -159,6 +167,7 @@ pub enum HourUnit {
 
 /// A course (or group of courses) in one subject.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields, try_from = "CourseDoc")]
 pub struct Course {
     /// Title, for the person's own reference.
@@ -208,6 +217,7 @@ impl TryFrom<CourseDoc> for Course {
 
 /// A completed (or expected) training program.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Program {
     /// Kind.
@@ -224,6 +234,7 @@ pub struct Program {
 
 /// A period of work in a laboratory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields, try_from = "ExperienceDoc")]
 pub struct ExperiencePeriod {
     /// Employer.
@@ -298,6 +309,7 @@ impl TryFrom<ExperienceDoc> for ExperiencePeriod {
 
 /// A credential the person holds (or held).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields, try_from = "HeldCredentialDoc")]
 pub struct HeldCredential {
     /// Catalog id.
@@ -348,6 +360,7 @@ impl HeldCredential {
 
 /// An exam attempt.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ExamResult {
     /// Catalog exam id.
@@ -363,6 +376,7 @@ pub struct ExamResult {
 
 /// An English test result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EnglishTest {
     /// Which test.

@@ -9,6 +9,7 @@ use crate::units::Date;
 
 /// How far a fact can be trusted, from best to worst.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Confidence {
     /// Read on the responsible body's own page, a statute or a regulation.
@@ -41,6 +42,7 @@ impl std::fmt::Display for Confidence {
 
 /// The provenance of one fact.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Provenance {
     /// The sources, by id in the catalog's source list; at least one.
@@ -57,6 +59,7 @@ pub struct Provenance {
 
 /// A public source the catalog cites.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     /// Short stable id, e.g. `CA-1`.

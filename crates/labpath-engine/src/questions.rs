@@ -28,6 +28,8 @@ use crate::vocab::{
 /// The part of the interview a question belongs to, in the order the
 /// interview walks them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = QuestionSection))]
 #[serde(rename_all = "snake_case")]
 pub enum Section {
     /// Citizenship, residence, the state to work in.
@@ -48,6 +50,7 @@ pub enum Section {
 
 /// One value a choice question offers: what is stored, and what is shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Choice {
     /// The vocabulary word or code stored in the profile.
     pub value: String,
@@ -57,6 +60,7 @@ pub struct Choice {
 
 /// What kind of answer a question takes.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", tag = "type")]
 pub enum Answer {
     /// One of the choices.
@@ -108,6 +112,7 @@ enum Slot<'c> {
 
 /// A question the interview should ask.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Question {
     /// A stable key naming the fact: `work_state`, `citizenship`,
     /// `education[0].accreditation`, `declarations.good_moral_character`.

@@ -18,11 +18,14 @@ use crate::vocab::{
 
 /// One node of a route's requirement tree.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Requirement {
     /// Every child must hold.
+    #[cfg_attr(feature = "openapi", schema(no_recursion))]
     All(Vec<Requirement>),
     /// At least one child must hold.
+    #[cfg_attr(feature = "openapi", schema(no_recursion))]
     Any(Vec<Requirement>),
     /// At least `n` children must hold.
     AtLeast(AtLeast),
@@ -63,6 +66,7 @@ pub enum Requirement {
 
 /// Eligibility for another credential.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EligibleReq {
     /// The credential.
@@ -71,16 +75,19 @@ pub struct EligibleReq {
 
 /// `n` of the listed requirements.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AtLeast {
     /// How many must hold.
     pub n: u32,
     /// The candidates.
+    #[cfg_attr(feature = "openapi", schema(no_recursion))]
     pub of: Vec<Requirement>,
 }
 
 /// An academic degree.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DegreeReq {
     /// The lowest level that counts.
@@ -103,6 +110,7 @@ pub struct DegreeReq {
 
 /// Semester hours in a group of subjects.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CourseworkReq {
     /// Subjects whose hours add up.
@@ -117,6 +125,7 @@ pub struct CourseworkReq {
 
 /// Total academic credit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreditsReq {
     /// The least total, in semester hours.
@@ -125,6 +134,7 @@ pub struct CreditsReq {
 
 /// A completed training program.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProgramReq {
     /// Kinds of program that count.
@@ -136,6 +146,7 @@ pub struct ProgramReq {
 
 /// Months of clinical laboratory experience.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ExperienceReq {
     /// Full-time-equivalent months needed.
@@ -163,6 +174,7 @@ pub struct ExperienceReq {
 
 /// Holding another credential.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CredentialReq {
     /// Any one of these.
@@ -174,6 +186,7 @@ pub struct CredentialReq {
 
 /// Having passed an accepted examination.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ExamReq {
     /// The accepted exams, each with the dates it is accepted for.
@@ -182,6 +195,7 @@ pub struct ExamReq {
 
 /// One exam accepted by a rule.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AcceptedExam {
     /// The exam.
@@ -199,6 +213,7 @@ pub struct AcceptedExam {
 /// chargeability column "all areas except those listed" does. At least one
 /// list names a country, and no country is in both.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "CitizenshipFields")]
 pub struct CitizenshipReq {
     /// Any of these countries; empty, any country not in `none_of`.
@@ -244,6 +259,7 @@ impl TryFrom<CitizenshipFields> for CitizenshipReq {
 
 /// Residence in a place.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ResidenceReq {
     /// The state or country code.
@@ -254,6 +270,7 @@ pub struct ResidenceReq {
 
 /// English proficiency.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EnglishReq {
     /// Education in one of these countries exempts the person.
@@ -265,6 +282,7 @@ pub struct EnglishReq {
 
 /// The minimum scores on one English test.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EnglishMinimum {
     /// The test.
@@ -278,6 +296,7 @@ pub struct EnglishMinimum {
 
 /// A fact the person must state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DeclaredReq {
     /// The key a profile lists under `declarations`.
@@ -294,6 +313,7 @@ pub struct DeclaredReq {
 
 /// The work state's license at a level.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WorkStateLicenseReq {
     /// Technologist or technician.
@@ -302,6 +322,7 @@ pub struct WorkStateLicenseReq {
 
 /// A requirement the catalog cannot encode.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UnconfirmedReq {
     /// What the sources say, and what is missing.

@@ -28,6 +28,7 @@ crate::ids::id_type!(
 
 /// What sort of action a step is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum StepKind {
     /// Apply to a body for a credential (and wait for its decision).
@@ -54,6 +55,7 @@ pub enum StepKind {
 
 /// What completing a step gives.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Grant {
     /// A credential (license, certificate, permit).
@@ -76,6 +78,7 @@ pub enum Grant {
 
 /// The English result a test step aims at.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EnglishGrant {
     /// The test.
@@ -89,6 +92,7 @@ pub struct EnglishGrant {
 
 /// Where a duration comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DurationBasis {
     /// Published by the agency or body.
@@ -119,6 +123,7 @@ impl DurationBasis {
 
 /// How long a step takes, in days.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Duration {
     /// Shortest, in days.
@@ -167,6 +172,7 @@ pub fn triangular_quantile(min: f64, mode: f64, max: f64, p: f64) -> f64 {
 
 /// Who sends a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Sender {
     /// The applicant.
@@ -205,6 +211,7 @@ impl Sender {
 
 /// A document a step needs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Document {
     /// Stable key within the step, e.g. `transcript`.
@@ -223,6 +230,7 @@ pub struct Document {
 
 /// Whom a document concerns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentWhen {
     /// Someone with education outside the US (evaluations, translations).
@@ -262,6 +270,7 @@ impl Document {
 
 /// Retake rules of an exam step.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Retake {
     /// Most attempts allowed (per route, for ASCP).
@@ -276,6 +285,7 @@ pub struct Retake {
 
 /// The event a step deadline counts from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeadlineAnchor {
     /// The day the application was submitted. Such a deadline concerns a
@@ -301,6 +311,7 @@ impl DeadlineAnchor {
 /// California abandons an incomplete application 150 days after it was
 /// filed; ASCP's exam must be sat within 3 months of the admission notice.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StepDeadline {
     /// Days after the anchor day.
@@ -316,6 +327,7 @@ pub struct StepDeadline {
 
 /// One action in the catalog.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     /// Stable id.
@@ -378,6 +390,7 @@ pub struct Step {
 
 /// A named goal: a requirement the person wants to meet.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Goal {
     /// Stable id.

@@ -198,6 +198,7 @@ impl<'de> Visitor<'de> for DateVisitor {
 /// Academic credit in US semester hours, never negative. Quarter hours are
 /// converted at entry (1 quarter hour = 2/3 semester hour).
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Hours(f64);
 
 impl Hours {

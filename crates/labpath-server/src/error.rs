@@ -32,7 +32,7 @@ pub struct ApiError {
 }
 
 /// One problem of an input with several.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Detail {
     /// The field (`education[0].degree`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -226,19 +226,31 @@ impl From<StoreError> for ApiError {
     }
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
+/// The body of every error answer (the `Error` schema of the API's
+/// document).
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Error)]
+pub struct Body<'a> {
     error: Inner<'a>,
 }
 
-#[derive(Serialize)]
+/// What went wrong.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ErrorDetail)]
 struct Inner<'a> {
+    /// The HTTP status, repeated.
     status: u16,
+    /// A stable word programs can match on.
+    #[schema(value_type = String, pattern = "^(bad_request|invalid|not_found|conflict|unauthorized|forbidden|csrf|payload_too_large|unsupported_media_type|method_not_allowed|misdirected|rate_limited|internal|unreachable)$")]
     code: &'a str,
+    /// What went wrong and, where it helps, what to do.
     message: &'a str,
+    /// The input at fault: a JSON path (`person.born`) or a form field.
     #[serde(skip_serializing_if = "Option::is_none")]
     field: Option<&'a str>,
+    /// Every problem, when one input has several.
     #[serde(skip_serializing_if = "<[Detail]>::is_empty")]
+    #[schema(value_type = Vec<Detail>)]
     details: &'a [Detail],
 }
 

@@ -265,6 +265,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T>
         from_json(text.as_bytes())
             .map(QueryParams)
             .map_err(|mut e| {
+                // A query that cannot be read (a NUL in a value) is a bad
+                // request, like every other unreadable query (400), not a
+                // refused value.
+                e.status = StatusCode::BAD_REQUEST;
+                e.code = "bad_request";
                 e.message = format!("query: {}", e.message);
                 e
             })

@@ -140,7 +140,7 @@ pub async fn open(database: &Database) -> Result<Opened, StoreError> {
 /// and the audit log.
 pub fn router(state: AppState) -> Router {
     let routes = Router::new()
-        .merge(crate::api::routes())
+        .merge(crate::api::routes().split_for_parts().0)
         .merge(crate::pages::routes())
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),

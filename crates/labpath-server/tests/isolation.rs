@@ -14,9 +14,13 @@
 //!   (`Yankee`).
 //! - Afterwards, everything stored for Zulu is as it was.
 //!
-//! The table of cases is keyed by (method, path) and checked against
-//! `openapi::operations()`: a new documented operation without a case
-//! fails the test.
+//! Two more columns need no second organization: without a session
+//! (every operation the OpenAPI document does not mark open answers 401)
+//! and local mode (its one owner reaches every operation).
+//!
+//! The table of cases is keyed by (method, path) and checked against the
+//! operations of the OpenAPI document, which is derived from the router
+//! itself: a new route without a case fails the test.
 
 #![allow(
     clippy::expect_used,
@@ -391,12 +395,30 @@ fn error_code(status: u16) -> &'static str {
     }
 }
 
+/// The operations of the document derived from the router, as (method,
+/// path).
+fn documented() -> BTreeSet<(String, String)> {
+    labpath_server::openapi::operations().into_iter().collect()
+}
+
+/// The operations the document marks open (`security: [{}]`: no session
+/// needed).
+fn open_operations() -> BTreeSet<(String, String)> {
+    let doc = labpath_server::openapi::build();
+    documented()
+        .into_iter()
+        .filter(|(m, p)| {
+            doc["paths"][p][m]["security"].as_array().is_some_and(|s| {
+                s.iter()
+                    .any(|r| r.as_object().is_some_and(|r| r.is_empty()))
+            })
+        })
+        .collect()
+}
+
 #[test]
 fn every_documented_operation_has_an_isolation_case() {
-    let documented: BTreeSet<(String, String)> = labpath_server::openapi::operations()
-        .into_iter()
-        .map(|(m, p)| (m.to_owned(), p.to_owned()))
-        .collect();
+    let documented = documented();
     let covered: BTreeSet<(String, String)> = cases()
         .iter()
         .map(|c| (c.method.to_owned(), c.path.to_owned()))
@@ -412,6 +434,87 @@ fn every_documented_operation_has_an_isolation_case() {
         "cases of no documented operation: {stale:?}"
     );
     assert_eq!(cases().len(), covered.len(), "one case per operation");
+}
+
+/// Records that do not exist, for requests refused before any lookup.
+fn nothing() -> Target {
+    Target {
+        person: 999_999,
+        app: 999_999,
+        key: "no-such-document".to_owned(),
+        reminder: 999_999,
+        activity: 999_999,
+        attachment: 999_999,
+        feed_user: 999_999,
+        feed_token: "0".repeat(64),
+    }
+}
+
+/// The anonymous column of the matrix: without a session, every operation
+/// the document does not mark open is refused with 401 before it looks
+/// anything up, and the open ones are exactly the four that need none.
+#[tokio::test]
+async fn without_a_session_only_the_open_operations_answer() {
+    let open = open_operations();
+    let expected: BTreeSet<(String, String)> = [
+        ("get", "/api/health"),
+        ("post", "/api/login"),
+        ("get", "/api/openapi.json"),
+        ("get", "/feed/{user}/{token}"),
+    ]
+    .iter()
+    .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
+    .collect();
+    assert_eq!(open, expected, "the operations open without a session");
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(Database::Sqlite(dir.path().to_path_buf())).await;
+    organization(&server, "Alfa", "Yankee").await;
+    let anonymous = Client::anonymous(&server);
+    let target = nothing();
+    let mut refused = 0;
+    for case in cases() {
+        let key = (case.method.to_owned(), case.path.to_owned());
+        if open.contains(&key) {
+            continue;
+        }
+        let path = format!("{}{}", fill(case.path, &target), case.query);
+        let what = format!("anonymous {} {path}", case.method.to_uppercase());
+        let a = send(&anonymous, &case, &path, &target).await;
+        common::assert_error(&a, 401, "unauthorized", &what);
+        refused += 1;
+    }
+    assert_eq!(refused, documented().len() - open.len());
+    eprintln!(
+        "anonymous: {refused} operations refused, {} open",
+        open.len()
+    );
+}
+
+/// The local column: local mode's one owner reaches every operation
+/// without logging in; none answers 401, 403 or a 5xx (the records named
+/// do not exist, so those answer 404; the account operations, which local
+/// mode has not, answer 422).
+#[tokio::test]
+async fn in_local_mode_the_owner_reaches_every_operation() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(Database::Local(dir.path().to_path_buf())).await;
+    let local = Client::local(&server).await;
+    let target = nothing();
+    let mut answered = 0;
+    for case in cases() {
+        let path = format!("{}{}", fill(case.path, &target), case.query);
+        let what = format!("local {} {path}", case.method.to_uppercase());
+        let a = send(&local, &case, &path, &target).await;
+        assert!(
+            !matches!(a.status, 401 | 403) && a.status < 500,
+            "{what}: {} {}",
+            a.status,
+            a.text
+        );
+        answered += 1;
+    }
+    assert_eq!(answered, documented().len());
+    eprintln!("local: {answered} operations answered the owner");
 }
 
 fn target(r: &common::Records, feed: &(i64, String)) -> Target {

@@ -21,6 +21,7 @@ use crate::time::Timestamp;
 
 /// What a user may do in their organization.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Manages the organization's users and sees every candidate.
@@ -54,6 +55,7 @@ impl Role {
 
 /// An organization.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Organization {
     /// Id.
     pub id: OrgId,
@@ -65,6 +67,7 @@ pub struct Organization {
 
 /// A user of an organization.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     /// Id.
     pub id: UserId,
@@ -103,6 +106,8 @@ pub struct NewUser {
 /// A login session. The cookie carries a random token; only its SHA-256
 /// is stored, so a copy of the database does not let anyone log in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = StoredSession))]
 pub struct Session {
     /// SHA-256 of the cookie's token, lower-case hex.
     pub token_hash: String,
@@ -118,6 +123,7 @@ pub struct Session {
 
 /// One line of the audit log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     /// Id (increasing).
     pub id: i64,

@@ -128,6 +128,7 @@ async fn both<A, B>(a: impl Future<Output = A>, b: impl Future<Output = B>) -> (
 
 /// Where a deadline comes from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum DeadlineSource {
     /// A rule of the catalog step.
@@ -149,6 +150,7 @@ pub enum DeadlineSource {
 
 /// A dated thing to do.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Deadline {
     /// The day.
     pub due: Date,
@@ -299,6 +301,7 @@ fn route_closes(
 
 /// One line of `labpath status`. The catalog's text in `next` is borrowed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Alert<'a> {
     /// How urgent.
     pub urgency: Urgency,

@@ -12,6 +12,7 @@ use crate::ids::EventId;
 
 /// A logged activity and the event that logged it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoggedActivity {
     /// The id of the event that logged it (the activity's id).
     pub id: EventId,

@@ -18,6 +18,7 @@ use crate::time::Timestamp;
 
 /// One recorded change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Event {
     /// Position in the log (increasing).
@@ -37,6 +38,7 @@ pub struct Event {
 
 /// What an event changed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Change {
     /// A person was added.
@@ -57,7 +59,9 @@ pub enum Change {
     ProfileRecorded {
         /// 1 for the first profile, then 2, 3, ...
         version: u32,
-        /// The profile, in the documented profile format.
+        /// The profile, in the documented profile format. Free-form here:
+        /// an event recorded under an older format stays as it was written.
+        #[cfg_attr(feature = "openapi", schema(value_type = Object))]
         profile: serde_json::Value,
     },
     /// An application was created from a catalog step.
@@ -135,6 +139,7 @@ impl Change {
 
 /// An application as created.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewApplicationData {
     /// The catalog step, e.g. `ny-clt-apply`.
@@ -150,6 +155,7 @@ pub struct NewApplicationData {
 
 /// A checklist document as the catalog step describes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChecklistSeed {
     /// Key within the step, e.g. `form-2`.
@@ -162,6 +168,7 @@ pub struct ChecklistSeed {
 
 /// A change to one checklist document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DocumentChange {
     /// The document's key.
@@ -191,6 +198,7 @@ pub struct DocumentChange {
 
 /// How a contact happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// A telephone call.
@@ -244,6 +252,7 @@ impl std::str::FromStr for Channel {
 
 /// One entry of the contact log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ContactEntry {
     /// The day.
@@ -262,6 +271,7 @@ pub struct ContactEntry {
 
 /// An attached file, by content hash.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AttachmentRef {
     /// SHA-256 of the content, lower-case hex.

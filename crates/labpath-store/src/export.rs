@@ -23,6 +23,7 @@ pub const VERSION: u32 = 2;
 
 /// A whole export.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Export {
     /// Always `labpath-tracker-export`.
@@ -39,6 +40,7 @@ pub struct Export {
 
 /// A file in an export.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ExportedFile {
     /// SHA-256, lower-case hex.

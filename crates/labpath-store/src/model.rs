@@ -13,6 +13,7 @@ use crate::time::Timestamp;
 
 /// A person.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Person {
     /// Id.
     pub id: PersonId,
@@ -30,6 +31,7 @@ pub struct Person {
 
 /// One version of a person's profile.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProfileVersion {
     /// Whose.
     pub person: PersonId,
@@ -39,12 +41,16 @@ pub struct ProfileVersion {
     pub event: EventId,
     /// When.
     pub recorded_at: Timestamp,
-    /// The profile (documented profile format, as JSON).
+    /// The profile as it was recorded (the documented profile format, as
+    /// JSON). Free-form here: a version recorded under an older format
+    /// stays as it was written.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub profile: serde_json::Value,
 }
 
 /// An application: one catalog step under way for a person.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Application {
     /// Id.
     pub id: ApplicationId,
@@ -83,6 +89,7 @@ pub struct Application {
 
 /// One document of an application's checklist.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChecklistItem {
     /// The application.
     pub application: ApplicationId,
@@ -112,6 +119,7 @@ pub struct ChecklistItem {
 
 /// An application with its checklist: what a write is checked against.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApplicationState {
     /// The application.
     pub application: Application,
@@ -121,6 +129,7 @@ pub struct ApplicationState {
 
 /// A logged contact.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Contact {
     /// The event that logged it.
     pub id: EventId,
@@ -134,6 +143,7 @@ pub struct Contact {
 
 /// An attachment of an application.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Attachment {
     /// The event that attached it.
     pub id: EventId,
@@ -147,6 +157,7 @@ pub struct Attachment {
 
 /// A reminder the user set.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reminder {
     /// The event that set it.
     pub id: EventId,
@@ -188,6 +199,7 @@ pub struct EventQuery {
 
 /// How much a store holds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Counts {
     /// People.
     pub people: u64,

@@ -27,6 +27,7 @@ use crate::status::DocStatus;
 
 /// The 50th and 80th percentile of a step's duration, in days.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Percentiles {
     /// Half of applications are done by then.
     pub p50: f64,
@@ -52,6 +53,7 @@ impl Percentiles {
 
 /// How urgent something is, most urgent first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Urgency {
     /// Past the 80th percentile, or a deadline passed.
@@ -76,6 +78,7 @@ impl Urgency {
 /// What to do next. The catalog's text is borrowed, not copied: an overdue
 /// scan makes one for each of tens of thousands of applications.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Action<'a> {
     /// The action, as an instruction.
     pub action: String,
@@ -91,6 +94,7 @@ pub struct Action<'a> {
 
 /// How a waiting application stands against its step's duration.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Wait {
     /// Days waited.
     pub days: i64,

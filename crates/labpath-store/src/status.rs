@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where an application stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AppStatus {
     /// Being prepared; nothing sent yet.
@@ -140,6 +141,7 @@ impl FromStr for AppStatus {
 
 /// Where one checklist document stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DocStatus {
     /// Needed; nothing done yet.

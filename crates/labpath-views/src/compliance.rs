@@ -13,6 +13,7 @@ use crate::json::{ProvenanceView, provenance};
 
 /// A person's compliance on a day.
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ComplianceView<'a> {
     /// The day assessed.
     pub as_of: Date,
@@ -24,6 +25,8 @@ pub struct ComplianceView<'a> {
 
 /// One credential's compliance.
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = ComplianceCredential))]
 pub struct CredentialView<'a> {
     /// The credential.
     pub credential: CredentialName<'a>,
@@ -38,6 +41,7 @@ pub struct CredentialView<'a> {
 
 /// A credential by id and name.
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CredentialName<'a> {
     /// Catalog id.
     pub id: &'a str,
@@ -49,6 +53,7 @@ pub struct CredentialName<'a> {
 
 /// Renewal rules, with their sources.
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RulesView<'a> {
     /// Catalog id.
     pub id: &'a str,

@@ -14,6 +14,8 @@ use crate::json::{ProvenanceView, provenance};
 
 /// A credential explained.
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = CredentialExplained))]
 pub struct CredentialView<'a> {
     /// The credential as the catalog has it (ids of sources, the rule
     /// trees as data).
@@ -31,6 +33,8 @@ pub struct CredentialView<'a> {
 
 /// A route in plain language.
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = RouteExplained))]
 pub struct RouteView<'a> {
     /// The route's id.
     pub id: &'a str,
@@ -46,6 +50,7 @@ pub struct RouteView<'a> {
 
 /// One clause of a route's rule.
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequirementLine<'a> {
     /// 0 for the route's top clause.
     pub depth: usize,
@@ -59,6 +64,7 @@ pub struct RequirementLine<'a> {
 
 /// A rule set for keeping a credential.
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MaintenanceView<'a> {
     /// The rules.
     pub rules: &'a RuleSet,

@@ -22,6 +22,8 @@ pub const STALE_AFTER_YEARS: u32 = 3;
 
 /// The catalog's health on a day.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = CatalogHealth))]
 pub struct Health {
     /// The day routes are read in force on.
     pub as_of: Date,
@@ -55,6 +57,7 @@ pub struct Health {
 
 /// Facts in one area.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Area {
     /// `credentials`, `steps`, `jurisdictions`...
     pub area: &'static str,
@@ -66,6 +69,7 @@ pub struct Area {
 
 /// A route that can never pass, and the rules that stop it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BlockedRoute {
     /// The credential's id.
     pub credential: String,
@@ -81,6 +85,7 @@ pub struct BlockedRoute {
 
 /// A credential that can never be eligible, and why.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NeverEligible {
     /// The credential's id.
     pub credential: String,
@@ -92,6 +97,7 @@ pub struct NeverEligible {
 
 /// A fact with something missing, by where it is.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Gap {
     /// The credential or step it belongs to.
     pub of: String,
@@ -101,6 +107,7 @@ pub struct Gap {
 
 /// A fact and its as-of date.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Dated {
     /// Where it is in the catalog (`credentials[3].fees[0]`).
     pub at: String,

@@ -15,6 +15,7 @@ use serde::Serialize;
 
 /// The whole evaluation.
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EvaluationView<'a> {
     /// Who.
     pub person: &'a str,
@@ -26,6 +27,8 @@ pub struct EvaluationView<'a> {
 
 /// One credential's answer.
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = CredentialEligibility))]
 pub struct CredentialView<'a> {
     /// Id.
     pub id: &'a str,
@@ -60,6 +63,8 @@ pub struct CredentialView<'a> {
 
 /// One route's answer.
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = RouteEligibility))]
 pub struct RouteView<'a> {
     /// Id.
     pub id: &'a str,
@@ -84,6 +89,7 @@ pub struct RouteView<'a> {
 
 /// One clause.
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClauseView<'a> {
     /// Depth in the tree.
     pub depth: usize,
@@ -101,6 +107,7 @@ pub struct ClauseView<'a> {
 
 /// A rule node.
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum RuleView<'a> {
     /// A leaf, with its parameters.
@@ -114,6 +121,7 @@ pub enum RuleView<'a> {
 
 /// Provenance with resolved sources.
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProvenanceView<'a> {
     /// Confidence.
     pub confidence: Confidence,
@@ -128,6 +136,7 @@ pub struct ProvenanceView<'a> {
 
 /// A source.
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SourceView<'a> {
     /// Id.
     pub id: &'a str,
@@ -242,6 +251,7 @@ pub fn evaluation<'a>(
 /// sources of `EvaluationView`. A few kilobytes where the full view is
 /// hundreds: for lists and dashboards that ask often.
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EvaluationSummaryView<'a> {
     /// Who.
     pub person: &'a str,
@@ -255,6 +265,7 @@ pub struct EvaluationSummaryView<'a> {
 
 /// One credential's answer in brief.
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CredentialSummaryView<'a> {
     /// Id.
     pub id: &'a str,
@@ -280,6 +291,7 @@ pub struct CredentialSummaryView<'a> {
 
 /// One route's answer in brief.
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RouteSummaryView<'a> {
     /// Id.
     pub id: &'a str,
@@ -334,6 +346,7 @@ fn credential_summary<'a>(c: &'a CredentialOutcome<'a>) -> CredentialSummaryView
 
 /// The planner's answer.
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanView<'a> {
     /// Who.
     pub person: &'a str,
@@ -360,6 +373,7 @@ pub struct PlanView<'a> {
 
 /// A credential counted as held because its exam was passed.
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PendingView {
     /// The credential's id.
     pub credential: String,
@@ -375,6 +389,7 @@ pub struct PendingView {
 
 /// One kept plan.
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KeptView<'a> {
     /// Fastest on the frontier.
     pub fastest: bool,
@@ -422,6 +437,7 @@ pub struct KeptView<'a> {
 
 /// A notice of a plan, with the sentence it reads as.
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NoticeView {
     /// The sentence.
     pub text: String,
@@ -432,6 +448,7 @@ pub struct NoticeView {
 
 /// A fee of a step.
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FeeLineView<'a> {
     /// Step number (1-based).
     pub step: usize,
@@ -441,6 +458,7 @@ pub struct FeeLineView<'a> {
 
 /// A scheduled step.
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StepView<'a> {
     /// Number (1-based).
     pub number: usize,
@@ -510,6 +528,7 @@ fn fee_lines<'a>(lines: &[(usize, &'a Fee)]) -> Vec<FeeLineView<'a>> {
 
 /// Durations recorded here that a step uses.
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordedView {
     /// "from 12 applications recorded here, 2024 to 2026".
     pub label: String,

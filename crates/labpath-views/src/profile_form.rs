@@ -26,6 +26,7 @@ pub const MAX_FIELD: usize = labpath_catalog::profile::MAX_TEXT;
 
 /// What a field takes.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", tag = "type")]
 pub enum Kind {
     /// Free text.
@@ -54,6 +55,7 @@ pub enum Kind {
 
 /// One field of a section.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Field {
     /// Its name in the profile (and in the form, after `section.row.`).
     pub name: &'static str,
@@ -69,6 +71,8 @@ pub struct Field {
 
 /// A part of the profile the interview asks as one form.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = FormSection))]
 pub struct Section {
     /// Its step in the address (`/people/1/interview/education`).
     pub step: &'static str,
@@ -304,6 +308,7 @@ pub fn form_field_of(profile_field: &str) -> Option<String> {
 
 /// A field as a form shows it: its name, what is in it, and its problem.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldView {
     /// The form field's name (`education.0.title`).
     pub name: String,
@@ -319,6 +324,7 @@ pub struct FieldView {
 
 /// A row of a section's form.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RowView {
     /// 0-based.
     pub index: usize,

@@ -12,6 +12,7 @@ use crate::goal;
 
 /// The open questions for one profile.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuestionsView {
     /// The day the rules were read as of.
     pub as_of: Date,

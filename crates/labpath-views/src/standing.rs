@@ -16,6 +16,8 @@ use crate::goal;
 
 /// One credential's line.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = StandingLine))]
 pub struct Line {
     /// Catalog id.
     pub id: String,
@@ -33,6 +35,7 @@ pub struct Line {
 
 /// The person's standing.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Standing {
     /// The goal's id as asked or chosen, if any.
     pub goal: Option<String>,

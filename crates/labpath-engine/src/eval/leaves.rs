@@ -53,6 +53,7 @@ pub struct Ctx<'c, 'p> {
 
 /// Why a degree clause does not pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DegreeGap {
     /// Nothing missing.
@@ -79,6 +80,7 @@ pub enum DegreeGap {
 
 /// Why a program clause does not pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProgramGap {
     /// Nothing missing.
@@ -93,6 +95,7 @@ pub enum ProgramGap {
 
 /// Why a credential clause does not pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CredentialGap {
     /// Nothing missing.
@@ -105,6 +108,7 @@ pub enum CredentialGap {
 
 /// Why an exam clause does not pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ExamGap {
     /// Nothing missing.
@@ -121,6 +125,7 @@ pub enum ExamGap {
 
 /// How the English requirement is met.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", tag = "by", content = "what")]
 pub enum EnglishMet {
     /// Not met.
@@ -133,6 +138,7 @@ pub enum EnglishMet {
 
 /// Which part of an experience requirement is short.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExperienceShort {
     /// The discipline.
     pub discipline: Discipline,
@@ -144,6 +150,7 @@ pub struct ExperienceShort {
 
 /// The quantities behind a clause's outcome.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", tag = "finding")]
 pub enum Finding<'c> {
     /// A combinator: how many children pass, how many are needed, of how many.

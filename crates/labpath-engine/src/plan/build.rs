@@ -112,6 +112,7 @@ impl<'c> Candidate<'c> {
 
 /// A requirement no step can satisfy, and why.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Blocker {
     /// Where it sits (credential and route).
     pub context: String,

@@ -31,6 +31,7 @@ use simulate::{Simulation, simulate};
 
 /// What to optimise for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Optimize {
     /// Earliest median completion.
@@ -68,6 +69,7 @@ pub struct Kept<'c> {
 
 /// A candidate that was not kept, and why.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rejected {
     /// The candidate, as its route choices or steps.
     pub plan: String,
@@ -144,6 +146,7 @@ fn loss_reason(lost: &Schedule<'_>, against: &Schedule<'_>) -> String {
 /// A credential the plan counts as held because the exam that grants it
 /// was passed, though the profile does not list it yet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Pending {
     /// The credential the exam grants.
     pub credential: CredentialId,
@@ -193,6 +196,7 @@ pub fn with_passed_exams(
 /// they were under (the profile does not say), so `left` is the fewest the
 /// person may have; `None` for a step that sits no exam with a retake rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Attempts {
     /// Failed attempts on record.
     pub failed: u32,
@@ -205,6 +209,7 @@ pub struct Attempts {
 /// A route that closes before the plan is likely done: the step that needs
 /// it must start by `start_by`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Closing {
     /// The step's number in the plan (1-based).
     pub step: usize,
@@ -218,6 +223,7 @@ pub struct Closing {
 /// restriction by citizenship, a lottery, a wait for a window, a fee whose
 /// status is unknown. Each reads as one sentence (`Display`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Notice {
     /// The person's citizenship meets a restriction on a visa a step needs.

@@ -35,6 +35,7 @@ impl Rng {
 
 /// What the simulation found.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Simulation {
     /// Runs made.
     pub runs: u32,

@@ -8,6 +8,7 @@ use labpath_store::accounts::{AuditEntry, NewUser, Role, User};
 use labpath_store::ids::{PersonId, UserId};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use utoipa::{IntoParams, ToSchema};
 
 use super::tracker::{calendar_text, ics_response, records};
 use super::{Page, PageQuery, visible_person};
@@ -15,31 +16,63 @@ use crate::audit::{Audited, ClientAddr};
 use crate::auth::{self, Api, Principal, authenticate, same_token};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{self, JsonBody, PathParams, QueryParams};
+use crate::openapi::{
+    BadRequest, Conflict, Forbidden, Invalid, NotFound, RateLimited, Unauthorized, Unsupported,
+};
 use crate::state::{AppState, Mode};
 
 /// `GET /api/health`: the server answers and reaches its database. It needs
 /// no session, so in server mode it tells no count of records (the number
 /// of people would be every organization's, to anyone who asks); local
 /// mode's one owner gets theirs.
-pub async fn health(State(state): State<AppState>) -> ApiResult<Json<serde_json::Value>> {
+#[utoipa::path(
+    get,
+    path = "/api/health",
+    tag = "accounts",
+    security(()),
+    responses((status = 200, description = "The server answers and reaches its database.", body = Health))
+)]
+pub async fn health(State(state): State<AppState>) -> ApiResult<Json<Health>> {
     let counts = state.store().counts().await?;
-    let mut answer = serde_json::json!({
-        "status": "ok",
-        "catalog": {
-            "credentials": state.catalog.credentials().len(),
-            "steps": state.catalog.steps().len(),
+    Ok(Json(Health {
+        status: "ok",
+        catalog: CatalogSize {
+            credentials: state.catalog.credentials().len(),
+            steps: state.catalog.steps().len(),
         },
-    });
-    if state.mode == Mode::Local {
-        answer["people"] = counts.people.into();
-    }
-    Ok(Json(answer))
+        people: (state.mode == Mode::Local).then_some(counts.people),
+    }))
+}
+
+/// The health check's answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// Always `ok` (a server that cannot reach its database answers 500).
+    #[schema(example = "ok")]
+    pub status: &'static str,
+    /// The size of the catalog the server loaded.
+    pub catalog: CatalogSize,
+    /// How many people are stored: local mode only (in server mode the
+    /// count would be every organization's, told to anyone).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub people: Option<u64>,
+}
+
+/// How much the loaded catalog holds.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CatalogSize {
+    /// Credentials.
+    pub credentials: usize,
+    /// Steps (exams, applications, courses...).
+    pub steps: usize,
 }
 
 /// Who is logged in.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Session)]
 pub struct SessionView {
     /// `local` or `server`.
+    #[schema(value_type = String, pattern = "^(local|server)$")]
     pub mode: &'static str,
     /// The user (`null` in local mode).
     pub user: Option<User>,
@@ -55,6 +88,15 @@ fn mode_word(state: &AppState) -> &'static str {
 }
 
 /// `GET /api/session`: the mode, the user and the CSRF token.
+#[utoipa::path(
+    get,
+    path = "/api/session",
+    tag = "accounts",
+    responses(
+        (status = 200, description = "The mode, the user and the CSRF token.", body = SessionView),
+        (status = 401, response = Unauthorized),
+    )
+)]
 pub async fn session(State(state): State<AppState>, Api(me): Api) -> Json<SessionView> {
     Json(SessionView {
         mode: mode_word(&state),
@@ -64,7 +106,7 @@ pub async fn session(State(state): State<AppState>, Api(me): Api) -> Json<Sessio
 }
 
 /// A login.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Login {
     /// Email.
@@ -75,6 +117,21 @@ pub struct Login {
 
 /// `POST /api/login`: starts a session (cookie) and returns the CSRF token.
 /// Failures are throttled per account and address.
+#[utoipa::path(
+    post,
+    path = "/api/login",
+    tag = "accounts",
+    security(()),
+    request_body = Login,
+    responses(
+        (status = 200, description = "The session started: the cookie is set, the answer has the CSRF token.", body = SessionView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 415, response = Unsupported),
+        (status = 422, response = Invalid),
+        (status = 429, response = RateLimited),
+    )
+)]
 pub async fn login(
     State(state): State<AppState>,
     ClientAddr(from): ClientAddr,
@@ -112,6 +169,16 @@ pub async fn login(
 }
 
 /// `POST /api/logout`: ends the session.
+#[utoipa::path(
+    post,
+    path = "/api/logout",
+    tag = "accounts",
+    responses(
+        (status = 204, description = "The session ended; the cookie is cleared."),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    )
+)]
 pub async fn logout(
     State(state): State<AppState>,
     Api(_): Api,
@@ -126,6 +193,19 @@ pub async fn logout(
 }
 
 /// `GET /api/users`: the organization's users (staff and admins).
+#[utoipa::path(
+    get,
+    path = "/api/users",
+    tag = "accounts",
+    params(PageQuery),
+    responses(
+        (status = 200, description = "A page of the organization's users.", body = Page<User>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 422, response = Invalid),
+    )
+)]
 pub async fn users(
     State(state): State<AppState>,
     Api(me): Api,
@@ -139,7 +219,8 @@ pub async fn users(
 }
 
 /// A user to create.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = NewUser)]
 #[serde(deny_unknown_fields)]
 pub struct NewUserBody {
     /// Login email.
@@ -149,6 +230,7 @@ pub struct NewUserBody {
     /// `admin`, `staff` or `candidate`.
     pub role: Role,
     /// At least 10 characters.
+    #[schema(min_length = 10)]
     pub password: String,
     /// For a candidate: their person id in this organization.
     pub person: Option<String>,
@@ -208,6 +290,22 @@ pub async fn create_user_for(
 }
 
 /// `POST /api/users`: creates a user (admins: any role; staff: candidates).
+#[utoipa::path(
+    post,
+    path = "/api/users",
+    tag = "accounts",
+    request_body = NewUserBody,
+    responses(
+        (status = 201, description = "The user, created.", body = User),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 415, response = Unsupported),
+        (status = 422, response = Invalid),
+    )
+)]
 pub async fn create_user(
     State(state): State<AppState>,
     Api(me): Api,
@@ -218,7 +316,8 @@ pub async fn create_user(
 }
 
 /// `GET /api/audit` query.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Only lines older than this id.
     before: Option<String>,
@@ -227,6 +326,18 @@ pub struct AuditQuery {
 }
 
 /// `GET /api/audit`: the organization's audit log, newest first (admins).
+#[utoipa::path(
+    get,
+    path = "/api/audit",
+    tag = "accounts",
+    params(AuditQuery),
+    responses(
+        (status = 200, description = "Audit lines, newest first.", body = Vec<AuditEntry>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    )
+)]
 pub async fn audit(
     State(state): State<AppState>,
     Api(me): Api,
@@ -262,10 +373,20 @@ pub fn feed_token(user: UserId, password_hash: &str) -> String {
 
 /// `GET /api/calendar-feed`: the caller's calendar feed address (server
 /// mode): a URL with a secret token that calendar programs subscribe to.
+#[utoipa::path(
+    get,
+    path = "/api/calendar-feed",
+    tag = "accounts",
+    responses(
+        (status = 200, description = "The feed's address.", body = FeedAddress),
+        (status = 401, response = Unauthorized),
+        (status = 422, response = Invalid),
+    )
+)]
 pub async fn calendar_feed(
     State(state): State<AppState>,
     Api(me): Api,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<FeedAddress>> {
     let Some(user) = &me.user else {
         return Err(ApiError::invalid(
             "local mode has no feed: use /api/people/{person}/calendar.ics",
@@ -274,13 +395,36 @@ pub async fn calendar_feed(
     let Some((_, hash)) = state.accounts().user_by_email(&user.email).await? else {
         return Err(ApiError::unauthorized("your account no longer exists"));
     };
-    Ok(Json(serde_json::json!({
-        "path": format!("/feed/{}/{}", user.id, feed_token(user.id, &hash)),
-        "note": "subscribe to this address in a calendar program; changing your password changes it",
-    })))
+    Ok(Json(FeedAddress {
+        path: format!("/feed/{}/{}", user.id, feed_token(user.id, &hash)),
+        note: "subscribe to this address in a calendar program; changing your password changes it",
+    }))
+}
+
+/// Where the caller's calendar feed is.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeedAddress {
+    /// The feed's path on this server (`/feed/{user}/{token}`).
+    pub path: String,
+    /// How to use it.
+    pub note: &'static str,
 }
 
 /// `GET /feed/{user}/{token}`: the user's calendar, without a session.
+#[utoipa::path(
+    get,
+    path = "/feed/{user}/{token}",
+    tag = "accounts",
+    security(()),
+    params(
+        ("user" = String, Path, description = "The user's id."),
+        ("token" = String, Path, description = "The feed's secret token (an `.ics` ending is allowed)."),
+    ),
+    responses(
+        (status = 200, description = "Deadlines, reminders, next steps and renewals as iCalendar.", content_type = "text/calendar", body = String),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn feed(
     State(state): State<AppState>,
     PathParams((user, token)): PathParams<(String, String)>,

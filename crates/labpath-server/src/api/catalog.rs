@@ -9,12 +9,16 @@ use labpath_engine::eval::evaluate_only;
 use labpath_engine::plan::{Optimize, Options, plan_with_history as make_plan};
 use labpath_engine::profile::Profile;
 use labpath_engine::units::{Code, Date};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::{Page, PageQuery, day, json_response, read_profile};
 use crate::auth::Api;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, JsonText, PathParams, QueryParams};
+use crate::openapi::{
+    BadRequest, Forbidden, Invalid, NotFound, TooLarge, Unauthorized, Unsupported,
+};
 use crate::state::AppState;
 
 /// `GET /api/credentials` query.
@@ -29,14 +33,25 @@ pub struct CredentialQuery {
 }
 
 /// `GET /api/credentials`: the catalog's credentials with their sources.
+#[utoipa::path(
+    get,
+    path = "/api/credentials",
+    tag = "catalog",
+    params(PageQuery, ("body" = Option<String>, Query, description = "Only this issuing body (its id)."), ("state" = Option<String>, Query, description = "Only this jurisdiction (`NY`).")),
+    responses(
+        (status = 200, description = "A page of the catalog's credentials.", body = Page<CatalogCredential>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+    )
+)]
 pub async fn credentials(
     State(state): State<AppState>,
     _: Api,
     QueryParams(q): QueryParams<CredentialQuery>,
-) -> ApiResult<Json<Page<serde_json::Value>>> {
+) -> ApiResult<Response> {
     let catalog = &state.catalog;
     let wanted_state = q.state.as_deref().map(str::to_uppercase);
-    let list: Vec<serde_json::Value> = catalog
+    let list: Vec<CatalogCredential<'_>> = catalog
         .credentials()
         .iter()
         .filter(|c| q.body.as_deref().is_none_or(|b| c.body.as_str() == b))
@@ -45,21 +60,42 @@ pub async fn credentials(
                 .as_deref()
                 .is_none_or(|s| c.jurisdiction.as_ref().is_some_and(|j| j.as_str() == s))
         })
-        .map(|c| {
-            serde_json::json!({
-                "id": c.id.as_str(),
-                "abbreviation": c.abbreviation,
-                "name": c.name,
-                "kind": c.kind,
-                "level": c.level,
-                "body": c.body.as_str(),
-                "jurisdiction": c.jurisdiction.as_ref().map(|j| j.as_str()),
-                "routes": c.routes.len(),
-                "provenance": labpath_views::json::provenance(&c.provenance, catalog),
-            })
+        .map(|c| CatalogCredential {
+            id: c.id.as_str(),
+            abbreviation: &c.abbreviation,
+            name: &c.name,
+            kind: c.kind,
+            level: c.level,
+            body: c.body.as_str(),
+            jurisdiction: c.jurisdiction.as_ref().map(|j| j.as_str()),
+            routes: c.routes.len(),
+            provenance: labpath_views::json::provenance(&c.provenance, catalog),
         })
         .collect();
-    Ok(Json(q.page.cut(list)?))
+    json_response(&q.page.cut(list)?, 64 * 1024)
+}
+
+/// A credential of the catalog, in a list.
+#[derive(Serialize, ToSchema)]
+pub struct CatalogCredential<'c> {
+    /// Its id (`ascp-mls`).
+    pub id: &'c str,
+    /// The letters after a name (`MLS(ASCP)`).
+    pub abbreviation: &'c str,
+    /// Its full name.
+    pub name: &'c str,
+    /// Certification or license.
+    pub kind: labpath_engine::vocab::CredentialKind,
+    /// The level of practice.
+    pub level: labpath_engine::vocab::Level,
+    /// The issuing body's id.
+    pub body: &'c str,
+    /// The state or territory that issues it, for a license (`null` otherwise).
+    pub jurisdiction: Option<&'c str>,
+    /// How many routes lead to it.
+    pub routes: usize,
+    /// Where the facts come from.
+    pub provenance: labpath_views::json::ProvenanceView<'c>,
 }
 
 /// The catalog's credential `id`, or 404 naming `field` and the nearest
@@ -82,6 +118,17 @@ pub fn find_credential<'c>(
 /// `GET /api/credentials/{credential}`: a credential explained: its body,
 /// each route's requirements in plain language, fees, renewal and the
 /// rules for keeping it, with the sources of each.
+#[utoipa::path(
+    get,
+    path = "/api/credentials/{credential}",
+    tag = "catalog",
+    params(("credential" = String, Path, description = "The credential's id (`ascp-mls`).")),
+    responses(
+        (status = 200, description = "The credential explained: its body, each route's requirements in plain language, fees, renewal and the rules for keeping it, with sources.", body = labpath_views::explain::CredentialView),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn credential(
     State(state): State<AppState>,
     _: Api,
@@ -94,11 +141,22 @@ pub async fn credential(
 
 /// `GET /api/jurisdictions/{code}`: whether a state licenses laboratory
 /// personnel, and which credentials are its licenses, with sources.
+#[utoipa::path(
+    get,
+    path = "/api/jurisdictions/{code}",
+    tag = "catalog",
+    params(("code" = String, Path, description = "A two-letter state or territory code (`NY`, any case).")),
+    responses(
+        (status = 200, description = "Whether the state licenses laboratory personnel, and its licenses, with sources.", body = JurisdictionView),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn jurisdiction(
     State(state): State<AppState>,
     _: Api,
     PathParams(code): PathParams<String>,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Response> {
     let catalog = &state.catalog;
     let unknown = || {
         let known: Vec<String> = catalog
@@ -115,27 +173,50 @@ pub async fn jurisdiction(
         .ok()
         .and_then(|c| catalog.jurisdiction(c))
         .ok_or_else(unknown)?;
-    Ok(Json(serde_json::json!({
-        "jurisdiction": j,
-        "provenance": labpath_views::json::provenance(&j.provenance, catalog),
-    })))
+    let view = JurisdictionView {
+        jurisdiction: j,
+        provenance: labpath_views::json::provenance(&j.provenance, catalog),
+    };
+    json_response(&view, 4 * 1024)
+}
+
+/// A jurisdiction of the catalog with its sources.
+#[derive(Serialize, ToSchema)]
+#[schema(as = JurisdictionAnswer)]
+pub struct JurisdictionView<'c> {
+    /// The jurisdiction as the catalog has it.
+    pub jurisdiction: &'c labpath_engine::catalog::Jurisdiction,
+    /// Where the facts come from.
+    pub provenance: labpath_views::json::ProvenanceView<'c>,
 }
 
 /// `GET /api/parse` query.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ParseQuery {
-    /// The credential string, as written after a name.
+    /// The credential string, as written after a name (required).
     text: Option<String>,
 }
 
 /// `GET /api/parse?text=MLS (ASCP)CM, NYS licensed`: which catalog
 /// credentials each part of a credential string names (a part that names
 /// none is listed with no matches).
+#[utoipa::path(
+    get,
+    path = "/api/parse",
+    tag = "catalog",
+    params(ParseQuery),
+    responses(
+        (status = 200, description = "The parts of the string and the credentials each names.", body = Parsed),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+    )
+)]
 pub async fn parse(
     State(state): State<AppState>,
     _: Api,
     QueryParams(q): QueryParams<ParseQuery>,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Response> {
     let text = q.text.as_deref().map(str::trim).unwrap_or("");
     if text.is_empty() {
         return Err(ApiError::bad_request(
@@ -144,40 +225,80 @@ pub async fn parse(
         .at("text"));
     }
     let parts = labpath_engine::aliases::parse(&state.catalog, text);
-    Ok(Json(serde_json::json!({ "text": text, "parts": parts })))
+    let view = Parsed {
+        text: text.to_owned(),
+        parts,
+    };
+    json_response(&view, 4 * 1024)
+}
+
+/// A credential string read part by part.
+#[derive(Serialize, ToSchema)]
+pub struct Parsed<'c> {
+    /// The string, trimmed.
+    pub text: String,
+    /// Each part with the catalog credentials it names (none when it names
+    /// none).
+    pub parts: Vec<labpath_engine::aliases::Part<'c>>,
 }
 
 /// `GET /api/goals`: the named goals a plan can aim at.
+#[utoipa::path(
+    get,
+    path = "/api/goals",
+    tag = "catalog",
+    params(PageQuery),
+    responses(
+        (status = 200, description = "A page of the named goals.", body = Page<GoalEntry>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+    )
+)]
 pub async fn goals(
     State(state): State<AppState>,
     _: Api,
     QueryParams(q): QueryParams<PageQuery>,
-) -> ApiResult<Json<Page<serde_json::Value>>> {
+) -> ApiResult<Response> {
     let catalog = &state.catalog;
-    let list: Vec<serde_json::Value> = catalog
+    let list: Vec<GoalEntry<'_>> = catalog
         .goals()
         .iter()
-        .map(|g| {
-            serde_json::json!({
-                "id": g.id.as_str(),
-                "name": g.name,
-                "aliases": g.aliases,
-                "work_state": g.work_state.map(|c| c.to_string()),
-                "provenance": labpath_views::json::provenance(&g.provenance, catalog),
-            })
+        .map(|g| GoalEntry {
+            id: g.id.as_str(),
+            name: &g.name,
+            aliases: &g.aliases,
+            work_state: g.work_state.map(|c| c.to_string()),
+            provenance: labpath_views::json::provenance(&g.provenance, catalog),
         })
         .collect();
-    Ok(Json(q.cut(list)?))
+    json_response(&q.cut(list)?, 16 * 1024)
+}
+
+/// A named goal a plan can aim at.
+#[derive(Serialize, ToSchema)]
+pub struct GoalEntry<'c> {
+    /// Its id (`work-mls-ny`).
+    pub id: &'c str,
+    /// Its name.
+    pub name: &'c str,
+    /// Other words that name it.
+    pub aliases: &'c [String],
+    /// The state it is work in (`null` for none).
+    pub work_state: Option<String>,
+    /// Where the facts come from.
+    pub provenance: labpath_views::json::ProvenanceView<'c>,
 }
 
 /// `POST /api/eligibility` query.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EligibilityQuery {
-    /// The day to judge on (default today).
+    /// The day to judge on, YYYY-MM-DD (default today).
     pub as_of: Option<String>,
     /// Only these credentials (comma-separated ids).
     pub credential: Option<String>,
-    /// `full` (default) or `summary`.
+    /// `full` (default): every route's clauses with have/need and sources;
+    /// `summary`: each credential's status and its routes' outcomes only.
     pub view: Option<String>,
 }
 
@@ -249,6 +370,23 @@ const SUMMARY_BYTES: usize = 640;
 /// `POST /api/eligibility`: a profile (the documented profile format, as
 /// JSON) in the body; every credential's status, routes and clauses, each
 /// with have/need and sources.
+#[utoipa::path(
+    post,
+    path = "/api/eligibility",
+    tag = "catalog",
+    params(EligibilityQuery),
+    request_body = crate::openapi::ProfileDocument,
+    responses(
+        (status = 200, description = "The profile's eligibility (the full view, or the summary with `view=summary`).", body = crate::openapi::EvaluationAnswer),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = TooLarge),
+        (status = 415, response = Unsupported),
+        (status = 422, response = Invalid),
+    )
+)]
 pub async fn eligibility(
     State(state): State<AppState>,
     _: Api,
@@ -260,10 +398,11 @@ pub async fn eligibility(
 }
 
 /// A plan request.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlanRequest {
     /// The profile (documented profile format).
+    #[schema(value_type = crate::openapi::ProfileDocument)]
     pub profile: serde_json::Value,
     /// A named goal or credential ids joined by commas.
     pub goal: String,
@@ -272,6 +411,7 @@ pub struct PlanRequest {
     /// `time` (default) or `cost`.
     pub optimize: Option<String>,
     /// Simulation runs (1 to 100,000; default 10,000).
+    #[schema(minimum = 1, maximum = 100000)]
     pub samples: Option<u32>,
     /// Simulation seed (default 42).
     pub seed: Option<u64>,
@@ -390,6 +530,21 @@ fn plan_blocking(
 
 /// `POST /api/plan`: the best plan to a goal, its alternatives, and the
 /// simulation's percentile dates.
+#[utoipa::path(
+    post,
+    path = "/api/plan",
+    tag = "catalog",
+    request_body = PlanRequest,
+    responses(
+        (status = 200, description = "The best plan to the goal, the alternatives and percentile dates.", body = labpath_views::json::PlanView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 413, response = TooLarge),
+        (status = 415, response = Unsupported),
+        (status = 422, response = Invalid),
+    )
+)]
 pub async fn plan(
     State(state): State<AppState>,
     Api(me): Api,

@@ -19,6 +19,9 @@ use crate::audit::ClientAddr;
 use crate::auth::{Api, Principal, Scope};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{self, FilePart, PathParams, QueryParams, Upload};
+use crate::openapi::{
+    BadRequest, Forbidden, Invalid, NotFound, TooLarge, Unauthorized, Unsupported,
+};
 use crate::state::AppState;
 
 /// Checks an uploaded file's size and type (read from its content), the
@@ -82,6 +85,23 @@ pub async fn attach_upload(
 
 /// `POST /api/applications/{app}/attachments`: attaches one file
 /// (`multipart/form-data`: `file`, and optionally `document` or `contact`).
+#[utoipa::path(
+    post,
+    path = "/api/applications/{app}/attachments",
+    tag = "tracker",
+    params(("app" = String, Path, description = "The application's id.")),
+    request_body(content = crate::openapi::AttachmentForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "The file, attached.", body = Attachment),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = TooLarge),
+        (status = 415, response = Unsupported),
+        (status = 422, response = Invalid),
+    )
+)]
 pub async fn add_attachment(
     State(state): State<AppState>,
     Api(me): Api,
@@ -95,6 +115,17 @@ pub async fn add_attachment(
 
 /// `GET /api/applications/{app}/attachments`: the application's files,
 /// oldest first.
+#[utoipa::path(
+    get,
+    path = "/api/applications/{app}/attachments",
+    tag = "tracker",
+    params(("app" = String, Path, description = "The application's id.")),
+    responses(
+        (status = 200, description = "The application's files, oldest first.", body = Vec<Attachment>),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn attachments(
     State(state): State<AppState>,
     Api(me): Api,
@@ -105,6 +136,24 @@ pub async fn attachments(
 }
 
 /// `GET /api/applications/{app}/attachments/{attachment}`: the file itself.
+#[utoipa::path(
+    get,
+    path = "/api/applications/{app}/attachments/{attachment}",
+    tag = "tracker",
+    params(("app" = String, Path, description = "The application's id."), ("attachment" = String, Path, description = "The attachment's id.")),
+    responses(
+        (status = 200, description = "The file as stored, of the type checked when it was (`Content-Disposition` gives its name).", content(
+            (String = "application/pdf"),
+            (String = "image/png"),
+            (String = "image/jpeg"),
+            (String = "image/tiff"),
+            (String = "image/heic"),
+            (String = "text/plain"),
+        )),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn attachment_file(
     State(state): State<AppState>,
     Api(me): Api,
@@ -131,6 +180,25 @@ pub async fn attachment_file(
 
 /// `GET /api/people/{person}/ce/{activity}/certificate`: the certificate
 /// of a logged activity.
+#[utoipa::path(
+    get,
+    path = "/api/people/{person}/ce/{activity}/certificate",
+    tag = "continuing education",
+    params(("person" = String, Path, description = "The person's id."), ("activity" = String, Path, description = "The logged activity's id.")),
+    responses(
+        (status = 200, description = "The certificate as stored.", content(
+            (String = "application/pdf"),
+            (String = "image/png"),
+            (String = "image/jpeg"),
+            (String = "image/tiff"),
+            (String = "image/heic"),
+            (String = "text/plain"),
+            (String = "application/octet-stream"),
+        )),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn certificate_file(
     State(state): State<AppState>,
     Api(me): Api,
@@ -163,17 +231,31 @@ pub async fn certificate_file(
 pub const AUDIT_PACK_LIMIT: usize = 10 * attachment::MAX_BYTES;
 
 /// `GET /api/people/{person}/ce/audit-pack` query.
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditPackQuery {
-    /// The held credential (its id).
+    /// The held credential (its id; required).
     pub credential: Option<String>,
-    /// The day (default today).
+    /// The day, YYYY-MM-DD (default today).
     pub as_of: Option<String>,
 }
 
 /// `GET /api/people/{person}/ce/audit-pack?credential=ID`: the zip an
 /// auditor asks for: the summary (as text and JSON) and every certificate
 /// of the activities that count in the cycle.
+#[utoipa::path(
+    get,
+    path = "/api/people/{person}/ce/audit-pack",
+    tag = "continuing education",
+    params(("person" = String, Path, description = "The person's id."), AuditPackQuery),
+    responses(
+        (status = 200, description = "A zip with the summary (text and JSON) and the certificates of the activities that count.", content_type = "application/zip", body = String),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 422, response = Invalid),
+    )
+)]
 pub async fn audit_pack(
     State(state): State<AppState>,
     Api(me): Api,
@@ -219,6 +301,16 @@ pub async fn audit_pack(
 /// everything, for an organization admin the organization's people, for a
 /// candidate their own record. Staff cannot take the organization's
 /// records away.
+#[utoipa::path(
+    get,
+    path = "/api/export",
+    tag = "tracker",
+    responses(
+        (status = 200, description = "Every record the caller may take away, files included, as `labpath import` reads it.", body = labpath_store::export::Export),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    )
+)]
 pub async fn export(
     State(state): State<AppState>,
     ClientAddr(from): ClientAddr,

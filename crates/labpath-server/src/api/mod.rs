@@ -1,7 +1,8 @@
 //! The JSON API: everything the CLI does, under `/api`. Every error is the
-//! shape in `crate::error`; every list is paged (`page`, `per_page`); the
-//! OpenAPI document at `/api/openapi.json` describes each route here (a
-//! test checks the two agree).
+//! shape in `crate::error`; every list is paged (`page`, `per_page`); each
+//! route is registered with its OpenAPI operation (the handler's
+//! `#[utoipa::path]`), so `/api/openapi.json` documents exactly the routes
+//! served.
 
 pub mod account;
 pub mod catalog;
@@ -9,116 +10,72 @@ pub mod files;
 pub mod people;
 pub mod tracker;
 
-use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, patch, post};
 use labpath_engine::profile::Profile;
 use labpath_engine::units::Date;
 use labpath_store::ids::{ApplicationId, PersonId};
 use labpath_store::model::{ApplicationState, Person};
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::extract;
 use crate::state::AppState;
 
-/// The API's routes.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/health", get(account::health))
-        .route("/api/session", get(account::session))
-        .route("/api/login", post(account::login))
-        .route("/api/logout", post(account::logout))
-        .route("/api/users", get(account::users).post(account::create_user))
-        .route("/api/audit", get(account::audit))
-        .route("/api/calendar-feed", get(account::calendar_feed))
-        .route("/api/openapi.json", get(crate::openapi::document))
-        .route("/api/credentials", get(catalog::credentials))
-        .route("/api/credentials/{credential}", get(catalog::credential))
-        .route("/api/jurisdictions/{code}", get(catalog::jurisdiction))
-        .route("/api/parse", get(catalog::parse))
-        .route("/api/goals", get(catalog::goals))
-        .route("/api/eligibility", post(catalog::eligibility))
-        .route("/api/plan", post(catalog::plan))
-        .route("/api/people", get(people::list).post(people::create))
-        .route(
-            "/api/people/{person}",
-            get(people::show).patch(people::rename),
-        )
-        .route(
-            "/api/people/{person}/profile",
-            get(people::profile).put(people::record_profile),
-        )
-        .route("/api/people/{person}/eligibility", get(people::eligibility))
-        .route("/api/people/{person}/plan", get(people::plan))
-        .route("/api/people/{person}/questions", get(people::questions))
-        .route("/api/people/{person}/status", get(tracker::person_status))
-        .route(
-            "/api/people/{person}/applications",
-            get(tracker::person_applications).post(tracker::create_application),
-        )
-        .route(
-            "/api/people/{person}/reminders",
-            get(tracker::reminders).post(tracker::add_reminder),
-        )
-        .route(
-            "/api/people/{person}/calendar.ics",
-            get(tracker::person_calendar),
-        )
-        .route(
-            "/api/people/{person}/ce",
-            get(people::ce_log)
-                .post(people::ce_add)
-                .layer(upload_limit()),
-        )
-        .route("/api/people/{person}/ce/status", get(people::ce_status))
-        .route("/api/people/{person}/ce/audit-pack", get(files::audit_pack))
-        .route(
-            "/api/people/{person}/ce/import",
-            post(people::ce_import).layer(DefaultBodyLimit::max(extract::IMPORT_LIMIT)),
-        )
-        .route(
-            "/api/people/{person}/ce/{activity}/withdraw",
-            post(people::ce_withdraw),
-        )
-        .route(
-            "/api/people/{person}/ce/{activity}/certificate",
-            get(files::certificate_file),
-        )
-        .route("/api/applications", get(tracker::applications))
-        .route(
-            "/api/applications/{app}",
-            get(tracker::application).patch(tracker::update_application),
-        )
-        .route("/api/applications/{app}/history", get(tracker::history))
-        .route(
-            "/api/applications/{app}/attachments",
-            get(files::attachments)
-                .post(files::add_attachment)
-                .layer(upload_limit()),
-        )
-        .route(
-            "/api/applications/{app}/attachments/{attachment}",
-            get(files::attachment_file),
-        )
-        .route(
-            "/api/applications/{app}/documents/{key}",
-            patch(tracker::update_document),
-        )
-        .route(
-            "/api/applications/{app}/contacts",
-            get(tracker::contacts).post(tracker::add_contact),
-        )
-        .route(
-            "/api/reminders/{reminder}/done",
-            post(tracker::reminder_done),
-        )
-        .route("/api/dashboard", get(tracker::dashboard))
-        .route("/api/export", get(files::export))
-        .route("/feed/{user}/{token}", get(account::feed))
+/// The API's routes, each registered with its documentation: the router
+/// and the OpenAPI document are one value (`split_for_parts` gives both).
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(crate::openapi::ApiDoc::openapi())
+        .routes(routes!(account::health))
+        .routes(routes!(account::session))
+        .routes(routes!(account::login))
+        .routes(routes!(account::logout))
+        .routes(routes!(account::users, account::create_user))
+        .routes(routes!(account::audit))
+        .routes(routes!(account::calendar_feed))
+        .routes(routes!(crate::openapi::document))
+        .routes(routes!(catalog::credentials))
+        .routes(routes!(catalog::credential))
+        .routes(routes!(catalog::jurisdiction))
+        .routes(routes!(catalog::parse))
+        .routes(routes!(catalog::goals))
+        .routes(routes!(catalog::eligibility))
+        .routes(routes!(catalog::plan))
+        .routes(routes!(people::list, people::create))
+        .routes(routes!(people::show, people::rename))
+        .routes(routes!(people::profile, people::record_profile))
+        .routes(routes!(people::eligibility))
+        .routes(routes!(people::plan))
+        .routes(routes!(people::questions))
+        .routes(routes!(tracker::person_status))
+        .routes(routes!(
+            tracker::person_applications,
+            tracker::create_application
+        ))
+        .routes(routes!(tracker::reminders, tracker::add_reminder))
+        .routes(routes!(tracker::person_calendar))
+        .routes(routes!(people::ce_log, people::ce_add).layer(upload_limit()))
+        .routes(routes!(people::ce_status))
+        .routes(routes!(files::audit_pack))
+        .routes(routes!(people::ce_import).layer(DefaultBodyLimit::max(extract::IMPORT_LIMIT)))
+        .routes(routes!(people::ce_withdraw))
+        .routes(routes!(files::certificate_file))
+        .routes(routes!(tracker::applications))
+        .routes(routes!(tracker::application, tracker::update_application))
+        .routes(routes!(tracker::history))
+        .routes(routes!(files::attachments, files::add_attachment).layer(upload_limit()))
+        .routes(routes!(files::attachment_file))
+        .routes(routes!(tracker::update_document))
+        .routes(routes!(tracker::contacts, tracker::add_contact))
+        .routes(routes!(tracker::reminder_done))
+        .routes(routes!(tracker::dashboard))
+        .routes(routes!(files::export))
+        .routes(routes!(account::feed))
 }
 
 /// The body limit of a route that takes files, in place of the server's
@@ -128,7 +85,8 @@ pub fn upload_limit() -> DefaultBodyLimit {
 }
 
 /// `page` and `per_page` from a query string.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// 1-based page number.
     pub page: Option<String>,
@@ -142,7 +100,7 @@ pub const PER_PAGE: usize = 50;
 pub const MAX_PER_PAGE: usize = 200;
 
 /// A page of a list.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Page<T> {
     /// The items.
     pub items: Vec<T>,

@@ -11,8 +11,8 @@ use labpath_store::ce::LoggedActivity;
 use labpath_store::ids::EventId;
 use labpath_store::model::{PeopleFilter, Person, ProfileVersion, Window};
 use labpath_store::ops;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::catalog::{EligibilityQuery, PlanInput, compute_plan, evaluation_response};
 use super::files::check_file;
@@ -20,6 +20,9 @@ use super::{Page, PageQuery, day, read_profile, require_profile, visible_person}
 use crate::auth::{Api, Principal, Scope};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{self, FilePart, JsonBody, JsonText, PathParams, QueryParams, Upload};
+use crate::openapi::{
+    BadRequest, Conflict, Forbidden, Invalid, NotFound, TooLarge, Unauthorized, Unsupported,
+};
 use crate::state::AppState;
 
 /// Every person a principal sees, by id (the store reads only that scope),
@@ -60,6 +63,17 @@ pub struct PeopleQuery {
 }
 
 /// `GET /api/people`: the people the caller sees, by id.
+#[utoipa::path(
+    get,
+    path = "/api/people",
+    tag = "people",
+    params(PageQuery, ("q" = Option<String>, Query, description = "Only names containing this (any case).")),
+    responses(
+        (status = 200, description = "A page of the people the caller sees.", body = Page<Person>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     Api(me): Api,
@@ -71,17 +85,32 @@ pub async fn list(
 }
 
 /// A new person.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPerson {
     /// Name or label.
     pub name: String,
     /// Their profile (documented format), optional.
+    #[schema(value_type = Option<crate::openapi::ProfileDocument>)]
     pub profile: Option<serde_json::Value>,
 }
 
 /// `POST /api/people`: adds a person to the caller's organization (staff
 /// and admins; in local mode, the owner), with a first profile if given.
+#[utoipa::path(
+    post,
+    path = "/api/people",
+    tag = "people",
+    request_body = NewPerson,
+    responses(
+        (status = 201, description = "The person, added.", body = Person),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 415, response = Unsupported),
+        (status = 422, response = Invalid),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     Api(me): Api,
@@ -118,6 +147,17 @@ fn prefix(mut e: ApiError, at: &str) -> ApiError {
 }
 
 /// `GET /api/people/{person}`.
+#[utoipa::path(
+    get,
+    path = "/api/people/{person}",
+    tag = "people",
+    params(("person" = String, Path, description = "The person's id.")),
+    responses(
+        (status = 200, description = "The person.", body = Person),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn show(
     State(state): State<AppState>,
     Api(me): Api,
@@ -127,7 +167,7 @@ pub async fn show(
 }
 
 /// A rename.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rename {
     /// The new name.
@@ -135,6 +175,22 @@ pub struct Rename {
 }
 
 /// `PATCH /api/people/{person}`: renames.
+#[utoipa::path(
+    patch,
+    path = "/api/people/{person}",
+    tag = "people",
+    params(("person" = String, Path, description = "The person's id.")),
+    request_body = Rename,
+    responses(
+        (status = 200, description = "The person, renamed.", body = Person),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 415, response = Unsupported),
+        (status = 422, response = Invalid),
+    )
+)]
 pub async fn rename(
     State(state): State<AppState>,
     Api(me): Api,
@@ -151,13 +207,26 @@ pub async fn rename(
 }
 
 /// `GET /api/people/{person}/profile` query.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct VersionQuery {
     /// A version number (default: the latest).
     version: Option<String>,
 }
 
 /// `GET /api/people/{person}/profile`: the latest profile, or a version.
+#[utoipa::path(
+    get,
+    path = "/api/people/{person}/profile",
+    tag = "people",
+    params(("person" = String, Path, description = "The person's id."), VersionQuery),
+    responses(
+        (status = 200, description = "The profile version.", body = ProfileVersion),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn profile(
     State(state): State<AppState>,
     Api(me): Api,
@@ -188,6 +257,23 @@ pub async fn profile(
 /// `PUT /api/people/{person}/profile`: records a new version (the old ones
 /// are kept). The body is the profile; every problem is listed with its
 /// field, and nothing is stored unless it is valid.
+#[utoipa::path(
+    put,
+    path = "/api/people/{person}/profile",
+    tag = "people",
+    params(("person" = String, Path, description = "The person's id.")),
+    request_body = crate::openapi::ProfileDocument,
+    responses(
+        (status = 200, description = "The new profile version.", body = ProfileVersion),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = TooLarge),
+        (status = 415, response = Unsupported),
+        (status = 422, response = Invalid),
+    )
+)]
 pub async fn record_profile(
     State(state): State<AppState>,
     Api(me): Api,
@@ -203,6 +289,18 @@ pub async fn record_profile(
 }
 
 /// `GET /api/people/{person}/eligibility`: the stored profile's evaluation.
+#[utoipa::path(
+    get,
+    path = "/api/people/{person}/eligibility",
+    tag = "people",
+    params(("person" = String, Path, description = "The person's id."), EligibilityQuery),
+    responses(
+        (status = 200, description = "The stored profile's eligibility (the full view, or the summary with `view=summary`).", body = crate::openapi::EvaluationAnswer),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 422, response = Invalid),
+    )
+)]
 pub async fn eligibility(
     State(state): State<AppState>,
     Api(me): Api,
@@ -215,7 +313,8 @@ pub async fn eligibility(
 }
 
 /// `GET /api/people/{person}/questions` query.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct QuestionsQuery {
     /// A named goal or credential ids; absent: every credential.
     goal: Option<String>,
@@ -225,6 +324,18 @@ pub struct QuestionsQuery {
 
 /// `GET /api/people/{person}/questions?goal=...`: the facts the stored
 /// profile leaves open that would change an answer, most decisive first.
+#[utoipa::path(
+    get,
+    path = "/api/people/{person}/questions",
+    tag = "people",
+    params(("person" = String, Path, description = "The person's id."), QuestionsQuery),
+    responses(
+        (status = 200, description = "The open questions, most decisive first.", body = labpath_views::questions::QuestionsView),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 422, response = Invalid),
+    )
+)]
 pub async fn questions(
     State(state): State<AppState>,
     Api(me): Api,
@@ -241,21 +352,35 @@ pub async fn questions(
 }
 
 /// `GET /api/people/{person}/plan` query.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PlanQuery {
-    /// A named goal or credential ids.
+    /// A named goal or credential ids (required).
     goal: Option<String>,
-    /// First day.
+    /// First day, YYYY-MM-DD (default today).
     from: Option<String>,
-    /// `time` or `cost`.
+    /// `time` (default) or `cost`.
     optimize: Option<String>,
-    /// Simulation runs.
+    /// Simulation runs, 1 to 100000 (default 10000).
     samples: Option<String>,
-    /// Seed.
+    /// The simulation's seed, a whole number (default 42).
     seed: Option<String>,
 }
 
 /// `GET /api/people/{person}/plan?goal=...`: a plan from the stored profile.
+#[utoipa::path(
+    get,
+    path = "/api/people/{person}/plan",
+    tag = "people",
+    params(("person" = String, Path, description = "The person's id."), PlanQuery),
+    responses(
+        (status = 200, description = "The best plan to the goal, the alternatives and percentile dates.", body = labpath_views::json::PlanView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 422, response = Invalid),
+    )
+)]
 pub async fn plan(
     State(state): State<AppState>,
     Api(me): Api,
@@ -299,6 +424,18 @@ pub async fn plan(
 }
 
 /// `GET /api/people/{person}/ce`: the continuing-education log.
+#[utoipa::path(
+    get,
+    path = "/api/people/{person}/ce",
+    tag = "continuing education",
+    params(("person" = String, Path, description = "The person's id."), PageQuery),
+    responses(
+        (status = 200, description = "A page of the log.", body = Page<LoggedActivity>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn ce_log(
     State(state): State<AppState>,
     Api(me): Api,
@@ -368,6 +505,30 @@ impl<S: Send + Sync> FromRequest<S> for ActivityUpload {
 /// `POST /api/people/{person}/ce`: logs an activity, with its certificate
 /// when sent as `multipart/form-data`. It must fall inside a renewal cycle
 /// of a credential the person holds.
+#[utoipa::path(
+    post,
+    path = "/api/people/{person}/ce",
+    tag = "continuing education",
+    params(("person" = String, Path, description = "The person's id.")),
+    request_body(
+        description = "The activity as JSON, or as multipart/form-data with its certificate.",
+        content(
+            (Activity = "application/json"),
+            (crate::openapi::ActivityForm = "multipart/form-data"),
+        )
+    ),
+    responses(
+        (status = 201, description = "The activity, logged.", body = LoggedActivity),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = TooLarge),
+        (status = 415, response = Unsupported),
+        (status = 422, response = Invalid),
+    )
+)]
 pub async fn ce_add(
     State(state): State<AppState>,
     Api(me): Api,
@@ -455,6 +616,24 @@ pub async fn import_upload(
 /// `POST /api/people/{person}/ce/import`: logs every activity of a CSV
 /// (`multipart/form-data`: `activities`, and the `certificates` its lines
 /// name), or none.
+#[utoipa::path(
+    post,
+    path = "/api/people/{person}/ce/import",
+    tag = "continuing education",
+    params(("person" = String, Path, description = "The person's id.")),
+    request_body(content = crate::openapi::ImportForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "Every activity of the file, logged.", body = Imported),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = TooLarge),
+        (status = 415, response = Unsupported),
+        (status = 422, response = Invalid),
+    )
+)]
 pub async fn ce_import(
     State(state): State<AppState>,
     Api(me): Api,
@@ -463,11 +642,18 @@ pub async fn ce_import(
 ) -> ApiResult<Response> {
     let person = visible_person(&state, &me, &id).await?;
     let logged = import_upload(&state, &me, person.id, upload).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "logged": logged }))).into_response())
+    Ok((StatusCode::CREATED, Json(Imported { logged })).into_response())
+}
+
+/// What a CE import logged.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Imported {
+    /// The activities logged, in the order of the file's lines.
+    pub logged: Vec<LoggedActivity>,
 }
 
 /// Why an activity is withdrawn.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Withdrawal {
     /// Why (it was logged by mistake, twice, for the wrong person...).
@@ -483,6 +669,23 @@ pub fn activity_id(text: &str) -> ApiResult<EventId> {
 /// `POST /api/people/{person}/ce/{activity}/withdraw`: withdraws an
 /// activity logged by mistake (the history keeps both); answers with the
 /// activity withdrawn.
+#[utoipa::path(
+    post,
+    path = "/api/people/{person}/ce/{activity}/withdraw",
+    tag = "continuing education",
+    params(("person" = String, Path, description = "The person's id."), ("activity" = String, Path, description = "The logged activity's id.")),
+    request_body = Withdrawal,
+    responses(
+        (status = 200, description = "The activity, withdrawn.", body = LoggedActivity),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 415, response = Unsupported),
+        (status = 422, response = Invalid),
+    )
+)]
 pub async fn ce_withdraw(
     State(state): State<AppState>,
     Api(me): Api,
@@ -501,15 +704,28 @@ pub async fn ce_withdraw(
 }
 
 /// `GET /api/people/{person}/ce/status` query.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AsOfQuery {
-    /// The day (default today).
+    /// The day, YYYY-MM-DD (default today).
     pub as_of: Option<String>,
 }
 
 /// `GET /api/people/{person}/ce/status`: compliance of every held
 /// credential with renewal rules: cycle, points, categories, deadline,
 /// declaration window, fees.
+#[utoipa::path(
+    get,
+    path = "/api/people/{person}/ce/status",
+    tag = "continuing education",
+    params(("person" = String, Path, description = "The person's id."), AsOfQuery),
+    responses(
+        (status = 200, description = "Compliance of every held credential with its renewal rules.", body = labpath_views::compliance::ComplianceView),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 422, response = Invalid),
+    )
+)]
 pub async fn ce_status(
     State(state): State<AppState>,
     Api(me): Api,

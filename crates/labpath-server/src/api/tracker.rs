@@ -20,12 +20,16 @@ use labpath_store::stall::Urgency;
 use labpath_store::status::{AppStatus, DocStatus};
 use labpath_store::time::Timestamp;
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::people::visible_people;
 use super::{Page, PageQuery, day, visible_application, visible_person};
 use crate::auth::{Api, Principal, Scope};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{self, JsonBody, PathParams, QueryParams};
+use crate::openapi::{
+    BadRequest, Conflict, Forbidden, Invalid, NotFound, Unauthorized, Unsupported,
+};
 use crate::state::AppState;
 
 /// The agenda records of the people a principal sees (or of one person).
@@ -61,7 +65,8 @@ pub async fn records(
     Ok((people, records))
 }
 /// Alerts, most urgent first.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = PersonStatus)]
 pub struct StatusView<'c> {
     /// The day.
     pub as_of: Date,
@@ -72,6 +77,17 @@ pub struct StatusView<'c> {
 }
 
 /// `GET /api/people/{person}/status`: what is overdue, due soon and to do.
+#[utoipa::path(
+    get,
+    path = "/api/people/{person}/status",
+    tag = "tracker",
+    params(("person" = String, Path, description = "The person's id.")),
+    responses(
+        (status = 200, description = "What is overdue, due soon and to do, and the deadlines ahead.", body = StatusView),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn person_status(
     State(state): State<AppState>,
     Api(me): Api,
@@ -91,6 +107,18 @@ pub async fn person_status(
 }
 
 /// `GET /api/people/{person}/applications`.
+#[utoipa::path(
+    get,
+    path = "/api/people/{person}/applications",
+    tag = "tracker",
+    params(("person" = String, Path, description = "The person's id."), PageQuery),
+    responses(
+        (status = 200, description = "A page of the person's applications.", body = Page<Application>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn person_applications(
     State(state): State<AppState>,
     Api(me): Api,
@@ -106,7 +134,7 @@ pub async fn person_applications(
 }
 
 /// A new application.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewApplication {
     /// The catalog step (`nysed-clt-license`).
@@ -139,6 +167,22 @@ pub async fn open_for(
 
 /// `POST /api/people/{person}/applications`: opens an application from a
 /// catalog step, with the step's documents as its checklist.
+#[utoipa::path(
+    post,
+    path = "/api/people/{person}/applications",
+    tag = "tracker",
+    params(("person" = String, Path, description = "The person's id.")),
+    request_body = NewApplication,
+    responses(
+        (status = 201, description = "The application, opened with its checklist.", body = ApplicationState),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 415, response = Unsupported),
+        (status = 422, response = Invalid),
+    )
+)]
 pub async fn create_application(
     State(state): State<AppState>,
     Api(me): Api,
@@ -179,6 +223,17 @@ pub struct ApplicationsQuery {
 }
 
 /// `GET /api/applications`: every application the caller sees.
+#[utoipa::path(
+    get,
+    path = "/api/applications",
+    tag = "tracker",
+    params(PageQuery, ("status" = Option<String>, Query, description = "Only this status."), ("open" = Option<String>, Query, description = "`true`: only those not decided.")),
+    responses(
+        (status = 200, description = "A page of the applications the caller sees.", body = Page<Application>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+    )
+)]
 pub async fn applications(
     State(state): State<AppState>,
     Api(me): Api,
@@ -209,6 +264,17 @@ pub async fn applications(
 }
 
 /// `GET /api/applications/{app}`: the application with its checklist.
+#[utoipa::path(
+    get,
+    path = "/api/applications/{app}",
+    tag = "tracker",
+    params(("app" = String, Path, description = "The application's id.")),
+    responses(
+        (status = 200, description = "The application with its checklist.", body = ApplicationState),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn application(
     State(state): State<AppState>,
     Api(me): Api,
@@ -218,7 +284,7 @@ pub async fn application(
 }
 
 /// A change to an application.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApplicationUpdate {
     /// A new status.
@@ -233,6 +299,23 @@ pub struct ApplicationUpdate {
 
 /// `PATCH /api/applications/{app}`: a status change (checked against the
 /// state machine) and/or the reference number.
+#[utoipa::path(
+    patch,
+    path = "/api/applications/{app}",
+    tag = "tracker",
+    params(("app" = String, Path, description = "The application's id.")),
+    request_body = ApplicationUpdate,
+    responses(
+        (status = 200, description = "The application, changed.", body = ApplicationState),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 415, response = Unsupported),
+        (status = 422, response = Invalid),
+    )
+)]
 pub async fn update_application(
     State(state): State<AppState>,
     Api(me): Api,
@@ -263,7 +346,8 @@ pub async fn update_application(
 }
 
 /// `GET /api/applications/{app}/history` query.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct HistoryQuery {
     /// Only events after this id.
     after: Option<String>,
@@ -272,6 +356,18 @@ pub struct HistoryQuery {
 }
 
 /// `GET /api/applications/{app}/history`: every event, oldest first.
+#[utoipa::path(
+    get,
+    path = "/api/applications/{app}/history",
+    tag = "tracker",
+    params(("app" = String, Path, description = "The application's id."), HistoryQuery),
+    responses(
+        (status = 200, description = "Every event of the application, oldest first.", body = Vec<Event>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn history(
     State(state): State<AppState>,
     Api(me): Api,
@@ -298,7 +394,7 @@ pub async fn history(
 }
 
 /// A change to a checklist document.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentUpdate {
     /// The new status.
@@ -319,6 +415,23 @@ pub struct DocumentUpdate {
 
 /// `PATCH /api/applications/{app}/documents/{key}`: a document requested,
 /// sent, received, accepted or rejected.
+#[utoipa::path(
+    patch,
+    path = "/api/applications/{app}/documents/{key}",
+    tag = "tracker",
+    params(("app" = String, Path, description = "The application's id."), ("key" = String, Path, description = "The checklist document's key.")),
+    request_body = DocumentUpdate,
+    responses(
+        (status = 200, description = "The application, with the document changed.", body = ApplicationState),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 415, response = Unsupported),
+        (status = 422, response = Invalid),
+    )
+)]
 pub async fn update_document(
     State(state): State<AppState>,
     Api(me): Api,
@@ -354,6 +467,18 @@ pub async fn update_document(
 }
 
 /// `GET /api/applications/{app}/contacts`: the contact log, oldest first.
+#[utoipa::path(
+    get,
+    path = "/api/applications/{app}/contacts",
+    tag = "tracker",
+    params(("app" = String, Path, description = "The application's id."), PageQuery),
+    responses(
+        (status = 200, description = "A page of the contact log, oldest first.", body = Page<Contact>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn contacts(
     State(state): State<AppState>,
     Api(me): Api,
@@ -367,7 +492,7 @@ pub async fn contacts(
 }
 
 /// A contact to log.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewContact {
     /// The day (default today).
@@ -384,6 +509,22 @@ pub struct NewContact {
 
 /// `POST /api/applications/{app}/contacts`: logs a call, email, letter or
 /// portal message.
+#[utoipa::path(
+    post,
+    path = "/api/applications/{app}/contacts",
+    tag = "tracker",
+    params(("app" = String, Path, description = "The application's id.")),
+    request_body = NewContact,
+    responses(
+        (status = 201, description = "The contact, logged.", body = Contact),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 415, response = Unsupported),
+        (status = 422, response = Invalid),
+    )
+)]
 pub async fn add_contact(
     State(state): State<AppState>,
     Api(me): Api,
@@ -413,6 +554,18 @@ pub async fn add_contact(
 }
 
 /// `GET /api/people/{person}/reminders`.
+#[utoipa::path(
+    get,
+    path = "/api/people/{person}/reminders",
+    tag = "tracker",
+    params(("person" = String, Path, description = "The person's id."), PageQuery),
+    responses(
+        (status = 200, description = "A page of the person's reminders.", body = Page<Reminder>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn reminders(
     State(state): State<AppState>,
     Api(me): Api,
@@ -426,7 +579,7 @@ pub async fn reminders(
 }
 
 /// A reminder to set.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewReminder {
     /// The day.
@@ -438,6 +591,22 @@ pub struct NewReminder {
 }
 
 /// `POST /api/people/{person}/reminders`.
+#[utoipa::path(
+    post,
+    path = "/api/people/{person}/reminders",
+    tag = "tracker",
+    params(("person" = String, Path, description = "The person's id.")),
+    request_body = NewReminder,
+    responses(
+        (status = 201, description = "The reminder, set.", body = Reminder),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 415, response = Unsupported),
+        (status = 422, response = Invalid),
+    )
+)]
 pub async fn add_reminder(
     State(state): State<AppState>,
     Api(me): Api,
@@ -470,7 +639,7 @@ pub async fn add_reminder(
 }
 
 /// `POST /api/reminders/{reminder}/done` body.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Done {
     /// The day it was done (default today).
@@ -478,6 +647,23 @@ pub struct Done {
 }
 
 /// `POST /api/reminders/{reminder}/done`.
+#[utoipa::path(
+    post,
+    path = "/api/reminders/{reminder}/done",
+    tag = "tracker",
+    params(("reminder" = String, Path, description = "The reminder's id.")),
+    request_body = Done,
+    responses(
+        (status = 200, description = "The reminder, done.", body = Reminder),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 415, response = Unsupported),
+        (status = 422, response = Invalid),
+    )
+)]
 pub async fn reminder_done(
     State(state): State<AppState>,
     Api(me): Api,
@@ -531,6 +717,17 @@ pub fn ics_response(text: String) -> Response {
 
 /// `GET /api/people/{person}/calendar.ics`: deadlines, reminders, next
 /// escalation steps and renewals as iCalendar.
+#[utoipa::path(
+    get,
+    path = "/api/people/{person}/calendar.ics",
+    tag = "tracker",
+    params(("person" = String, Path, description = "The person's id.")),
+    responses(
+        (status = 200, description = "Deadlines, reminders, next steps and renewals as iCalendar.", content_type = "text/calendar", body = String),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn person_calendar(
     State(state): State<AppState>,
     Api(me): Api,
@@ -558,7 +755,7 @@ pub struct DashboardQuery {
 }
 
 /// One candidate's line on the dashboard.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CandidateLine {
     /// The person.
     pub person: Person,
@@ -578,7 +775,7 @@ pub struct CandidateLine {
 }
 
 /// The dashboard.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Dashboard<'c> {
     /// The day.
     pub as_of: Date,
@@ -722,6 +919,18 @@ fn stage_rank(s: AppStatus) -> usize {
 
 /// `GET /api/dashboard`: candidates by stage, overdue items first, upcoming
 /// deadlines; filters `stage`, `q`, `overdue`; paged.
+#[utoipa::path(
+    get,
+    path = "/api/dashboard",
+    tag = "tracker",
+    params(PageQuery, ("stage" = Option<String>, Query, description = "Only candidates at this stage: no_profile, planning, draft, submitted, under_review or done."), ("q" = Option<String>, Query, description = "Only candidates whose name contains this."), ("overdue" = Option<String>, Query, description = "`true`: only candidates with something overdue.")),
+    responses(
+        (status = 200, description = "Candidates by stage, overdue items, upcoming deadlines.", body = Dashboard),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    )
+)]
 pub async fn dashboard(
     State(state): State<AppState>,
     Api(me): Api,
