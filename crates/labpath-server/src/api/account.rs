@@ -320,8 +320,10 @@ pub async fn create_user(
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Only lines older than this id.
+    #[param(pattern = r"^[1-9][0-9]{0,5}$")]
     before: Option<String>,
     /// How many (1 to 500; default 100).
+    #[param(pattern = r"^[1-9][0-9]{0,2}$")]
     limit: Option<String>,
 }
 

@@ -294,6 +294,7 @@ pub struct GoalEntry<'c> {
 #[into_params(parameter_in = Query)]
 pub struct EligibilityQuery {
     /// The day to judge on, YYYY-MM-DD (default today).
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub as_of: Option<String>,
     /// Only these credentials (comma-separated ids).
     pub credential: Option<String>,

@@ -237,6 +237,7 @@ pub struct AuditPackQuery {
     /// The held credential (its id; required).
     pub credential: Option<String>,
     /// The day, YYYY-MM-DD (default today).
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub as_of: Option<String>,
 }
 

@@ -89,8 +89,10 @@ pub fn upload_limit() -> DefaultBodyLimit {
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// 1-based page number.
+    #[param(pattern = r"^[1-9][0-9]{0,5}$")]
     pub page: Option<String>,
     /// Items per page (1 to 200; default 50).
+    #[param(pattern = r"^[1-9][0-9]{0,2}$")]
     pub per_page: Option<String>,
 }
 

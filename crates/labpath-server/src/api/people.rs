@@ -211,6 +211,7 @@ pub async fn rename(
 #[into_params(parameter_in = Query)]
 pub struct VersionQuery {
     /// A version number (default: the latest).
+    #[param(pattern = r"^[1-9][0-9]{0,5}$")]
     version: Option<String>,
 }
 
@@ -319,6 +320,7 @@ pub struct QuestionsQuery {
     /// A named goal or credential ids; absent: every credential.
     goal: Option<String>,
     /// The day the rules are read as of (default today).
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     as_of: Option<String>,
 }
 
@@ -358,12 +360,15 @@ pub struct PlanQuery {
     /// A named goal or credential ids (required).
     goal: Option<String>,
     /// First day, YYYY-MM-DD (default today).
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     from: Option<String>,
     /// `time` (default) or `cost`.
     optimize: Option<String>,
     /// Simulation runs, 1 to 100000 (default 10000).
+    #[param(pattern = r"^[1-9][0-9]{0,5}$")]
     samples: Option<String>,
     /// The simulation's seed, a whole number (default 42).
+    #[param(pattern = r"^[0-9]{1,19}$")]
     seed: Option<String>,
 }
 
@@ -708,6 +713,7 @@ pub async fn ce_withdraw(
 #[into_params(parameter_in = Query)]
 pub struct AsOfQuery {
     /// The day, YYYY-MM-DD (default today).
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub as_of: Option<String>,
 }
 

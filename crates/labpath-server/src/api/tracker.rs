@@ -350,8 +350,10 @@ pub async fn update_application(
 #[into_params(parameter_in = Query)]
 pub struct HistoryQuery {
     /// Only events after this id.
+    #[param(pattern = r"^[1-9][0-9]{0,5}$")]
     after: Option<String>,
     /// At most this many (default 200).
+    #[param(pattern = r"^[1-9][0-9]{0,3}$")]
     limit: Option<String>,
 }
 
