@@ -29,5 +29,6 @@ pub mod provenance;
 pub mod questions;
 pub mod requirement;
 pub mod step;
+pub mod suggest;
 pub mod units;
 pub mod vocab;

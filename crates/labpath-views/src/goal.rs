@@ -2,10 +2,10 @@
 //! ("work-mls-ny", "Work as an MLS in New York"), or credential ids joined by
 //! commas or plus signs.
 
-use labpath_catalog::diag::suggest;
 use labpath_engine::catalog::Catalog;
 use labpath_engine::requirement::{CredentialReq, EligibleReq, Requirement};
 use labpath_engine::step::Grant;
+use labpath_engine::suggest::suggest;
 use labpath_engine::units::Code;
 
 /// A goal as the user named it.

@@ -22,7 +22,7 @@ use serde_json::{Map, Value, json};
 pub use labpath_engine::questions::{Choice, choices};
 
 /// The longest text one field takes; longer is refused, with its field.
-pub const MAX_FIELD: usize = labpath_catalog::profile::MAX_TEXT;
+pub const MAX_FIELD: usize = labpath_engine::units::MAX_TEXT;
 
 /// What a field takes.
 #[derive(Debug, Clone, Serialize)]
