@@ -104,11 +104,7 @@ impl SqliteStore {
             // call per page. Writes are unaffected: WAL still syncs them.
             .pragma("mmap_size", "268435456")
             .pragma("cache_size", "-65536");
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
-            .await
-            .map_err(|e| db_error(&format!("opening `{}`", path.display()), e))?;
+        let pool = connect(options, &path).await?;
         check_is_labpath(&pool, &path).await?;
         migrate(&pool).await?;
         Ok(SqliteStore {
@@ -248,6 +244,35 @@ async fn check_is_labpath(pool: &SqlitePool, path: &Path) -> Result<(), StoreErr
 /// Applies the embedded migrations. Two processes opening a new database at
 /// once may race to apply the first one; the loser finds it applied when it
 /// tries again.
+/// Opens the pool. Two processes opening a new file at the same moment may
+/// find it locked while the other switches it to WAL, a moment the busy
+/// timeout does not cover: the open is tried again, briefly, as the
+/// migrations are.
+async fn connect(options: SqliteConnectOptions, path: &Path) -> Result<SqlitePool, StoreError> {
+    let mut attempt = 0u64;
+    loop {
+        let opened = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options.clone())
+            .await;
+        match opened {
+            Ok(pool) => return Ok(pool),
+            Err(sqlx::Error::Database(db))
+                if attempt < 5
+                    && db
+                        .code()
+                        .and_then(|c| c.parse::<i32>().ok())
+                        .is_some_and(|c| c & 0xff == 5) =>
+            {
+                attempt += 1;
+                // Blocking, as in `migrate`: rare and brief.
+                std::thread::sleep(Duration::from_millis(50 * attempt));
+            }
+            Err(e) => return Err(db_error(&format!("opening `{}`", path.display()), e)),
+        }
+    }
+}
+
 async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
     let mut last = None;
     for attempt in 0..5u64 {
