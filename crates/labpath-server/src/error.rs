@@ -216,13 +216,10 @@ impl From<labpath_app::AppError> for ApiError {
 }
 
 impl From<StoreError> for ApiError {
+    /// Through the use cases' kinds, so a store error answers the same
+    /// status whichever layer passes it on.
     fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::NotFound { .. } => ApiError::not_found(e.to_string()),
-            StoreError::Conflict(m) => ApiError::conflict(m),
-            StoreError::InvalidTransition(m) | StoreError::Invalid(m) => ApiError::invalid(m),
-            StoreError::Corrupt(m) | StoreError::Other(m) => ApiError::internal(m),
-        }
+        labpath_app::AppError::from(e).into()
     }
 }
 

@@ -288,21 +288,7 @@ struct NextTo(PathBuf);
 
 impl labpath_app::ce::Certificates for NextTo {
     fn take(&mut self, name: &str) -> Result<CheckedFile, String> {
-        let path = self.0.join(name);
-        let size = std::fs::metadata(&path)
-            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?
-            .len();
-        if size > labpath_store::attachment::MAX_BYTES as u64 {
-            // Refused before a huge file is read into memory.
-            return labpath_store::attachment::check(
-                name,
-                vec![0; labpath_store::attachment::MAX_BYTES + 1],
-            )
-            .map_err(|e| e.to_string());
-        }
-        let bytes =
-            std::fs::read(&path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-        labpath_store::attachment::check(name, bytes).map_err(|e| e.to_string())
+        super::doc::read_file(&self.0.join(name), name)
     }
 
     fn unnamed(&self) -> Vec<String> {

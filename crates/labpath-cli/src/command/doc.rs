@@ -55,24 +55,24 @@ pub fn read_files(paths: &[PathBuf], flag: &str) -> Result<Vec<CheckedFile>, Fai
     paths
         .iter()
         .map(|path| {
-            let name = path.display().to_string();
-            let size = std::fs::metadata(path)
-                .map_err(|e| {
-                    Failure::BadInput(format!("error: {flag}: cannot read `{name}`: {e}"))
-                })?
-                .len();
-            if size > attachment::MAX_BYTES as u64 {
-                // Refuse before reading a huge file into memory.
-                return attachment::check(&name, vec![0; attachment::MAX_BYTES + 1])
-                    .map_err(|e| Failure::BadInput(format!("error: {flag}: {e}")));
-            }
-            let bytes = std::fs::read(path).map_err(|e| {
-                Failure::BadInput(format!("error: {flag}: cannot read `{name}`: {e}"))
-            })?;
-            attachment::check(&name, bytes)
-                .map_err(|e| Failure::BadInput(format!("error: {flag}: {e}")))
+            read_file(path, &path.display().to_string())
+                .map_err(|why| Failure::BadInput(format!("error: {flag}: {why}")))
         })
         .collect()
+}
+
+/// Reads and checks one file to attach, kept under `name`; why not
+/// otherwise (unreadable, too large, of a type the tracker refuses).
+pub fn read_file(path: &std::path::Path, name: &str) -> Result<CheckedFile, String> {
+    let unreadable = |e: std::io::Error| format!("cannot read `{}`: {e}", path.display());
+    let size = std::fs::metadata(path).map_err(unreadable)?.len();
+    if size > attachment::MAX_BYTES as u64 {
+        // Refuse before reading a huge file into memory.
+        return attachment::check(name, vec![0; attachment::MAX_BYTES + 1])
+            .map_err(|e| e.to_string());
+    }
+    let bytes = std::fs::read(path).map_err(unreadable)?;
+    attachment::check(name, bytes).map_err(|e| e.to_string())
 }
 
 /// Runs a document subcommand.

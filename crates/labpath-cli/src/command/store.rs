@@ -123,20 +123,7 @@ pub fn block_on<T>(future: impl Future<Output = Result<T, Failure>>) -> Result<T
 /// A store error as the CLI reports it: bad input (exit 2) with a hint, or
 /// an internal failure (exit 3).
 pub fn failure(e: StoreError) -> Failure {
-    let hint = match &e {
-        StoreError::NotFound { what, .. } => match *what {
-            "application" => " (run `labpath app list`)",
-            "person" => " (run `labpath person list`)",
-            "reminder" => " (run `labpath reminder list`)",
-            _ => "",
-        },
-        _ => "",
-    };
-    if e.is_bad_input() {
-        Failure::BadInput(format!("error: {e}{hint}"))
-    } else {
-        Failure::Internal(anyhow::anyhow!(e.to_string()))
-    }
+    app_failure(e.into(), |_| None)
 }
 
 /// Reads a day given with `flag`, defaulting to today.

@@ -150,17 +150,12 @@ impl PageQuery {
 
     /// Cuts one page out of a whole list.
     pub fn cut<T>(&self, all: Vec<T>) -> ApiResult<Page<T>> {
-        let (page, per_page) = self.bounds()?;
-        let total = all.len();
-        let start = (page - 1).saturating_mul(per_page).min(total);
-        let items: Vec<T> = all.into_iter().skip(start).take(per_page).collect();
-        Ok(Page {
-            has_more: start + items.len() < total,
-            items,
-            page,
-            per_page,
-            total,
-        })
+        let window = self.window()?;
+        let total = all.len() as u64;
+        let skip = usize::try_from(window.offset).unwrap_or(usize::MAX);
+        let take = usize::try_from(window.limit).unwrap_or(usize::MAX);
+        let items = all.into_iter().skip(skip).take(take).collect();
+        self.of(labpath_store::model::Paged { items, total })
     }
 }
 
@@ -220,20 +215,7 @@ pub async fn visible_application(
 /// The person's latest profile, read with the catalog; `None` when no
 /// profile was recorded.
 pub async fn stored_profile(state: &AppState, person: PersonId) -> ApiResult<Option<Profile>> {
-    let Some(version) = state.store().profile(person, None).await? else {
-        return Ok(None);
-    };
-    labpath_catalog::profile::from_document(
-        &format!("person {person}, profile version {}", version.version),
-        &version.profile,
-        &state.catalog,
-    )
-    .map(Some)
-    .map_err(|d| {
-        ApiError::invalid(format!(
-            "the stored profile no longer reads against the catalog: {d}; record a corrected one"
-        ))
-    })
+    Ok(state.app().profile(person).await?)
 }
 
 /// The person's profile, or 422 saying how to record one.
