@@ -88,9 +88,11 @@ impl AppError {
         self
     }
 
-    /// Whether the input is at fault (rather than the store).
+    /// Whether the caller can act on it (rather than the backend having
+    /// failed): as `StoreError::is_bad_input`, a damaged database counts,
+    /// since restoring it is the user's to do.
     pub fn is_bad_input(&self) -> bool {
-        !matches!(self.kind, Kind::Corrupt | Kind::Backend)
+        !matches!(self.kind, Kind::Backend)
     }
 }
 
