@@ -14,14 +14,14 @@ use labpath_engine::units::Date;
 use labpath_views::health::report;
 
 /// Credentials that cannot be eligible on 2026-12-02: the audit's 15, less
-/// BB, C and H(ASCP) (their Route 3 encoded), plus `ri-cls-license`, whose
-/// routes ended when Rhode Island stopped licensing on 2015-07-01.
+/// BB, C and H(ASCP) (their Route 3 encoded), California's MLT license (LFS's
+/// page and B&P Code 1260.3 encoded) and Montana's temporary permit (ARM
+/// 24.129.612 encoded), plus `ri-cls-license`, whose routes ended when Rhode
+/// Island stopped licensing on 2015-07-01.
 const NEVER_ELIGIBLE: &[&str] = &[
-    "ca-mlt-license",
     "fl-technician-license",
     "hi-mlt-license",
     "la-cls-technician",
-    "mt-temporary-license",
     "nd-mlt-license",
     "nd-mt-license",
     "nv-clt-license",
@@ -35,7 +35,9 @@ const NEVER_ELIGIBLE: &[&str] = &[
 /// Routes in force that cannot pass on 2026-12-02: the audit's 48, less
 /// California's 2025 CLS and trainee routes (physics, mathematics or
 /// statistics encoded), Rhode Island's `federal-qualified` (not in force
-/// after 2015-06-30) and the ASCP categoricals' Route 3 (encoded).
+/// after 2015-06-30), the ASCP categoricals' Route 3 (encoded) and
+/// California's MLT route (its education encoded; the route is now
+/// `education-training`).
 const NEVER_PASS: &[&str] = &[
     "amt-mlt/coursework",
     "ascp-bb/other-routes",
@@ -48,7 +50,6 @@ const NEVER_PASS: &[&str] = &[
     "ascpi-mlt/route-2",
     "ascpi-mlt/route-3",
     "ca-cls-trainee/statute-minimum",
-    "ca-mlt-license/route-1",
     "clia-high-complexity/associate-equivalent",
     "clia-high-complexity/degree-equivalency",
     "clia-moderate-complexity/degree-equivalency",
