@@ -6,6 +6,7 @@
 //! what it returns. Local mode (the CLI, the local web server) is a
 //! principal too, so both take the same paths.
 
+pub mod catalog;
 pub mod ce;
 pub mod ce_csv;
 mod error;

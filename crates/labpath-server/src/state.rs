@@ -27,6 +27,16 @@ pub enum Mode {
     Server,
 }
 
+impl Mode {
+    /// `local` or `server`, as the session and the pages say it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Local => "local",
+            Mode::Server => "server",
+        }
+    }
+}
+
 /// The shared state (cheap to clone).
 #[derive(Clone)]
 pub struct AppState(pub Arc<Shared>);

@@ -155,6 +155,9 @@ fn refused() -> Vec<Bad> {
         bad("an unknown credential to explain", "GET", "/api/credentials/ascp-mlss", NoBody, 404, "not_found", Some("credential")),
         bad("an unknown jurisdiction", "GET", "/api/jurisdictions/QQ", NoBody, 404, "not_found", None),
         bad("a parse without text", "GET", "/api/parse?text=%20", NoBody, 400, "bad_request", Some("text")),
+        bad("a credential string of separators only", "GET", "/api/parse?text=%2C%2C%2F", NoBody, 422, "invalid", Some("text")),
+        bad("credentials of an unknown body", "GET", "/api/credentials?body=ascp-bocc", NoBody, 422, "invalid", Some("body")),
+        bad("credentials of an unknown state", "GET", "/api/credentials?state=QQ", NoBody, 422, "invalid", Some("state")),
         bad("an unknown credential", "GET", "/api/people/{person}/eligibility?credential=no-such-credential", NoBody, 404, "not_found", Some("credential")),
         // Malformed ids.
         bad("a word for a person id", "GET", "/api/people/ana", NoBody, 404, "not_found", None),

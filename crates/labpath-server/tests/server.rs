@@ -354,3 +354,49 @@ async fn a_change_made_in_a_page_is_audited_with_its_user() {
         "/login?next=/people%3Fq%3Deve%26page%3D1"
     );
 }
+
+/// An error page keeps the header of whoever is logged in (their name,
+/// the log-out button, the dashboard link), whichever step failed: a
+/// record that does not exist, a form refused for its CSRF token. Without
+/// a session, the header is the anonymous one.
+#[tokio::test]
+async fn an_error_page_keeps_the_logged_in_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(Database::Sqlite(dir.path().to_path_buf())).await;
+    server
+        .organization("Acme Staffing", "admin@acme.example", PASSWORD)
+        .await;
+    let (admin, _) = login(&server, "admin@acme.example").await;
+    let missing = admin
+        .get(server.url("/people/424242"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    let html = missing.text().await.unwrap();
+    assert!(html.contains("person `424242` does not exist"), "{html}");
+    for header in ["Admin (admin)", "Log out", "href=\"/dashboard\""] {
+        assert!(
+            html.contains(header),
+            "the 404 page shows `{header}`: {html}"
+        );
+    }
+    let refused = admin
+        .post(server.url("/people"))
+        .form(&[("name", "Ana"), ("csrf", "not the token")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+    let html = refused.text().await.unwrap();
+    assert!(html.contains("Admin (admin)"), "{html}");
+
+    let anonymous = reqwest::Client::new()
+        .get(server.url("/nothing-here"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 404);
+    let html = anonymous.text().await.unwrap();
+    assert!(!html.contains("Log out"), "{html}");
+}

@@ -4,6 +4,7 @@
 //! CLI prints them; the server answers with them and renders its pages
 //! from them.
 
+pub mod catalog;
 pub mod compliance;
 pub mod explain;
 pub mod goal;

@@ -4,11 +4,11 @@
 
 use std::io::Write;
 
-use labpath_catalog::diag::suggest;
+use labpath_app::catalog::{CredentialFilter, Credentials};
 use labpath_engine::catalog::Catalog;
-use labpath_engine::units::Code;
 
 use crate::cli::Format;
+use crate::command::store::app_failure;
 use crate::render::table;
 use crate::{Exit, Failure};
 
@@ -28,35 +28,17 @@ pub struct Args {
 
 /// Runs `labpath credentials`.
 pub fn run(catalog: &Catalog, args: &Args, out: &mut dyn Write) -> Result<Exit, Failure> {
-    if let Some(body) = &args.body {
-        if catalog.body(body).is_none() {
-            let hint = suggest(body, catalog.bodies().iter().map(|b| b.id.as_str()))
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_default();
-            return Err(Failure::BadInput(format!(
-                "error: --body: unknown body `{body}`{hint}"
-            )));
-        }
-    }
-    let state = match &args.state {
-        None => None,
-        Some(text) => {
-            let code =
-                Code::parse(text).map_err(|e| Failure::BadInput(format!("error: --state: {e}")))?;
-            let Some(j) = catalog.jurisdiction(code) else {
-                return Err(Failure::BadInput(format!(
-                    "error: --state: `{code}` is not a US state or territory in the catalog"
-                )));
-            };
-            Some(j)
-        }
+    let filter = CredentialFilter {
+        body: args.body.as_deref(),
+        state: args.state.as_deref(),
     };
-    let chosen: Vec<_> = catalog
-        .credentials()
-        .iter()
-        .filter(|c| args.body.as_deref().is_none_or(|b| c.body.as_str() == b))
-        .filter(|c| state.is_none_or(|j| c.jurisdiction == Some(j.code)))
-        .collect();
+    let Credentials {
+        jurisdiction: state,
+        credentials: chosen,
+    } = labpath_app::catalog::credentials(catalog, &filter).map_err(|e| {
+        let flag = |field: &str| Some(format!("--{field}"));
+        app_failure(e, flag)
+    })?;
     if args.format == Format::Json {
         crate::json::write(
             out,

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use labpath_engine::aliases::{self, MatchKind};
+use labpath_engine::aliases::MatchKind;
 use labpath_engine::catalog::Catalog;
 
 use crate::cli::Format;
@@ -21,16 +21,12 @@ pub struct Args {
 
 /// Runs `labpath parse`; a part that names nothing known is bad input.
 pub fn run(catalog: &Catalog, args: &Args, out: &mut dyn Write) -> Result<Exit, Failure> {
-    let parts = aliases::parse(catalog, &args.text);
-    if parts.is_empty() {
-        return Err(Failure::BadInput(
-            "error: the credential string is empty".to_owned(),
-        ));
-    }
+    let parsed = labpath_app::catalog::parse(catalog, &args.text)
+        .map_err(|e| Failure::BadInput(format!("error: {}", e.message)))?;
     if args.format == Format::Json {
-        crate::json::write(out, &parts)?;
+        crate::json::write(out, &parsed.parts)?;
     } else {
-        for part in &parts {
+        for part in &parsed.parts {
             writeln!(out, "`{}`", part.input)?;
             if part.matches.is_empty() {
                 writeln!(out, "  not recognised")?;
@@ -51,27 +47,12 @@ pub fn run(catalog: &Catalog, args: &Args, out: &mut dyn Write) -> Result<Exit, 
                     writeln!(out, "    {note}")?;
                 }
             }
-            if part.maintenance_suffix {
-                // The meaning of the suffix is a catalog fact, kept in the glossary.
-                let term = catalog.glossary().iter().find(|t| {
-                    t.term.eq_ignore_ascii_case("CM")
-                        || t.aliases.iter().any(|a| a.eq_ignore_ascii_case("CM"))
-                });
-                match term {
-                    Some(t) => writeln!(out, "  CM: {}", t.meaning)?,
-                    None => writeln!(
-                        out,
-                        "  CM: a maintenance suffix (the catalog's glossary has no entry for it)"
-                    )?,
-                }
+            if let (true, Some(meaning)) = (part.maintenance_suffix, parsed.suffix_meaning) {
+                writeln!(out, "  CM: {meaning}")?;
             }
         }
     }
-    let unknown: Vec<&str> = parts
-        .iter()
-        .filter(|p| p.matches.is_empty())
-        .map(|p| p.input.as_str())
-        .collect();
+    let unknown = parsed.unknown();
     if unknown.is_empty() {
         Ok(Exit::Ok)
     } else {

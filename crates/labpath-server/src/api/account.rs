@@ -80,13 +80,6 @@ pub struct SessionView {
     pub csrf: String,
 }
 
-fn mode_word(state: &AppState) -> &'static str {
-    match state.mode {
-        Mode::Local => "local",
-        Mode::Server => "server",
-    }
-}
-
 /// `GET /api/session`: the mode, the user and the CSRF token.
 #[utoipa::path(
     get,
@@ -99,7 +92,7 @@ fn mode_word(state: &AppState) -> &'static str {
 )]
 pub async fn session(State(state): State<AppState>, Api(me): Api) -> Json<SessionView> {
     Json(SessionView {
-        mode: mode_word(&state),
+        mode: state.mode.as_str(),
         user: me.user,
         csrf: me.csrf,
     })

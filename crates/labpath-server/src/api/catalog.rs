@@ -4,12 +4,14 @@
 use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
+use labpath_app::catalog::CredentialFilter;
 use labpath_engine::catalog::{Catalog, Credential};
 use labpath_engine::eval::evaluate_only;
 use labpath_engine::plan::{Optimize, Options, plan_with_history as make_plan};
 use labpath_engine::profile::Profile;
-use labpath_engine::units::{Code, Date};
-use serde::{Deserialize, Serialize};
+use labpath_engine::units::Date;
+use labpath_views::catalog::{CredentialEntry, GoalEntry, JurisdictionView, Parsed};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::{Page, PageQuery, day, json_response, read_profile};
@@ -39,9 +41,10 @@ pub struct CredentialQuery {
     tag = "catalog",
     params(PageQuery, ("body" = Option<String>, Query, description = "Only this issuing body (its id)."), ("state" = Option<String>, Query, description = "Only this jurisdiction (`NY`).")),
     responses(
-        (status = 200, description = "A page of the catalog's credentials.", body = Page<CatalogCredential>),
+        (status = 200, description = "A page of the catalog's credentials.", body = Page<CredentialEntry>),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
+        (status = 422, response = Invalid),
     )
 )]
 pub async fn credentials(
@@ -50,52 +53,17 @@ pub async fn credentials(
     QueryParams(q): QueryParams<CredentialQuery>,
 ) -> ApiResult<Response> {
     let catalog = &state.catalog;
-    let wanted_state = q.state.as_deref().map(str::to_uppercase);
-    let list: Vec<CatalogCredential<'_>> = catalog
-        .credentials()
-        .iter()
-        .filter(|c| q.body.as_deref().is_none_or(|b| c.body.as_str() == b))
-        .filter(|c| {
-            wanted_state
-                .as_deref()
-                .is_none_or(|s| c.jurisdiction.as_ref().is_some_and(|j| j.as_str() == s))
-        })
-        .map(|c| CatalogCredential {
-            id: c.id.as_str(),
-            abbreviation: &c.abbreviation,
-            name: &c.name,
-            kind: c.kind,
-            level: c.level,
-            body: c.body.as_str(),
-            jurisdiction: c.jurisdiction.as_ref().map(|j| j.as_str()),
-            routes: c.routes.len(),
-            provenance: labpath_views::json::provenance(&c.provenance, catalog),
-        })
+    let filter = CredentialFilter {
+        body: q.body.as_deref(),
+        state: q.state.as_deref(),
+    };
+    let chosen = labpath_app::catalog::credentials(catalog, &filter)?;
+    let list: Vec<CredentialEntry<'_>> = chosen
+        .credentials
+        .into_iter()
+        .map(|c| CredentialEntry::of(c, catalog))
         .collect();
     json_response(&q.page.cut(list)?, 64 * 1024)
-}
-
-/// A credential of the catalog, in a list.
-#[derive(Serialize, ToSchema)]
-pub struct CatalogCredential<'c> {
-    /// Its id (`ascp-mls`).
-    pub id: &'c str,
-    /// The letters after a name (`MLS(ASCP)`).
-    pub abbreviation: &'c str,
-    /// Its full name.
-    pub name: &'c str,
-    /// Certification or license.
-    pub kind: labpath_engine::vocab::CredentialKind,
-    /// The level of practice.
-    pub level: labpath_engine::vocab::Level,
-    /// The issuing body's id.
-    pub body: &'c str,
-    /// The state or territory that issues it, for a license (`null` otherwise).
-    pub jurisdiction: Option<&'c str>,
-    /// How many routes lead to it.
-    pub routes: usize,
-    /// Where the facts come from.
-    pub provenance: labpath_views::json::ProvenanceView<'c>,
 }
 
 /// The catalog's credential `id`, or 404 naming `field` and the nearest
@@ -105,14 +73,7 @@ pub fn find_credential<'c>(
     id: &str,
     field: &str,
 ) -> ApiResult<&'c Credential> {
-    let id = id.trim();
-    catalog.credential(id).ok_or_else(|| {
-        let hint =
-            labpath_catalog::diag::suggest(id, catalog.credentials().iter().map(|c| c.id.as_str()))
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_default();
-        ApiError::not_found(format!("unknown credential `{id}`{hint}")).at(field)
-    })
+    labpath_app::catalog::credential(catalog, id).map_err(|e| e.at(field).into())
 }
 
 /// `GET /api/credentials/{credential}`: a credential explained: its body,
@@ -158,36 +119,8 @@ pub async fn jurisdiction(
     PathParams(code): PathParams<String>,
 ) -> ApiResult<Response> {
     let catalog = &state.catalog;
-    let unknown = || {
-        let known: Vec<String> = catalog
-            .jurisdictions()
-            .iter()
-            .map(|j| j.code.to_string())
-            .collect();
-        ApiError::not_found(format!(
-            "the catalog has no jurisdiction `{code}` (it has: {})",
-            known.join(", ")
-        ))
-    };
-    let j = Code::parse(&code.to_uppercase())
-        .ok()
-        .and_then(|c| catalog.jurisdiction(c))
-        .ok_or_else(unknown)?;
-    let view = JurisdictionView {
-        jurisdiction: j,
-        provenance: labpath_views::json::provenance(&j.provenance, catalog),
-    };
-    json_response(&view, 4 * 1024)
-}
-
-/// A jurisdiction of the catalog with its sources.
-#[derive(Serialize, ToSchema)]
-#[schema(as = JurisdictionAnswer)]
-pub struct JurisdictionView<'c> {
-    /// The jurisdiction as the catalog has it.
-    pub jurisdiction: &'c labpath_engine::catalog::Jurisdiction,
-    /// Where the facts come from.
-    pub provenance: labpath_views::json::ProvenanceView<'c>,
+    let j = labpath_app::catalog::jurisdiction(catalog, &code)?;
+    json_response(&JurisdictionView::of(j, catalog), 4 * 1024)
 }
 
 /// `GET /api/parse` query.
@@ -210,6 +143,7 @@ pub struct ParseQuery {
         (status = 200, description = "The parts of the string and the credentials each names.", body = Parsed),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
+        (status = 422, response = Invalid),
     )
 )]
 pub async fn parse(
@@ -217,29 +151,17 @@ pub async fn parse(
     _: Api,
     QueryParams(q): QueryParams<ParseQuery>,
 ) -> ApiResult<Response> {
-    let text = q.text.as_deref().map(str::trim).unwrap_or("");
-    if text.is_empty() {
+    let text = q.text.as_deref().unwrap_or("");
+    if text.trim().is_empty() {
         return Err(ApiError::bad_request(
             "query: give the credential string in `text`, such as `MLS (ASCP)CM, NYS licensed`",
         )
         .at("text"));
     }
-    let parts = labpath_engine::aliases::parse(&state.catalog, text);
-    let view = Parsed {
-        text: text.to_owned(),
-        parts,
-    };
-    json_response(&view, 4 * 1024)
-}
-
-/// A credential string read part by part.
-#[derive(Serialize, ToSchema)]
-pub struct Parsed<'c> {
-    /// The string, trimmed.
-    pub text: String,
-    /// Each part with the catalog credentials it names (none when it names
-    /// none).
-    pub parts: Vec<labpath_engine::aliases::Part<'c>>,
+    json_response(
+        &labpath_app::catalog::parse(&state.catalog, text)?,
+        4 * 1024,
+    )
 }
 
 /// `GET /api/goals`: the named goals a plan can aim at.
@@ -263,30 +185,9 @@ pub async fn goals(
     let list: Vec<GoalEntry<'_>> = catalog
         .goals()
         .iter()
-        .map(|g| GoalEntry {
-            id: g.id.as_str(),
-            name: &g.name,
-            aliases: &g.aliases,
-            work_state: g.work_state.map(|c| c.to_string()),
-            provenance: labpath_views::json::provenance(&g.provenance, catalog),
-        })
+        .map(|g| GoalEntry::of(g, catalog))
         .collect();
     json_response(&q.cut(list)?, 16 * 1024)
-}
-
-/// A named goal a plan can aim at.
-#[derive(Serialize, ToSchema)]
-pub struct GoalEntry<'c> {
-    /// Its id (`work-mls-ny`).
-    pub id: &'c str,
-    /// Its name.
-    pub name: &'c str,
-    /// Other words that name it.
-    pub aliases: &'c [String],
-    /// The state it is work in (`null` for none).
-    pub work_state: Option<String>,
-    /// Where the facts come from.
-    pub provenance: labpath_views::json::ProvenanceView<'c>,
 }
 
 /// `POST /api/eligibility` query.

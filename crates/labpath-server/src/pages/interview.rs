@@ -14,6 +14,7 @@ use labpath_engine::units::Date;
 use labpath_store::model::Person;
 use labpath_store::ops;
 use labpath_views::profile_form::{self, STEPS, Values};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::{Caller, Frame, PageResult, Posted, html_status, respond, see_other};
@@ -118,7 +119,7 @@ fn render(
         .unwrap_or("questions");
     // Every step is in the list; one the walk skips (coursework nobody
     // asked for) is marked optional, so it can still be told.
-    let nav: Vec<Value> = STEPS
+    let nav: Vec<NavItem> = STEPS
         .iter()
         .map(|s| {
             let title = profile_form::section(&state.catalog, s).map_or("Questions", |x| x.title);
@@ -127,48 +128,67 @@ fn render(
             } else {
                 format!("{title} (optional)")
             };
-            json!({ "step": s, "title": title, "current": *s == step })
+            NavItem {
+                step: s,
+                title,
+                current: *s == step,
+            }
         })
         .collect();
     let goal_q = goal
         .map(|g| format!("?goal={}", super::encode(g)))
         .unwrap_or_default();
-    let mut context = json!({
-        "frame": Frame::of(state, me),
-        "person": person,
-        "step": step,
-        "next": next,
-        "nav": nav,
-        "goal": goal,
-        "goal_q": goal_q,
-        "countries": profile_form::countries(),
-        "problems": typed.map(|(_, p)| p.len()).unwrap_or(0),
-        "problem_list": typed.map(|(_, p)| problem_list(state, step, asked, p)).unwrap_or_default(),
-    });
+    let mut context = InterviewPage {
+        frame: Frame::of(state, me),
+        person,
+        step,
+        next,
+        nav,
+        goal,
+        goal_q,
+        countries: profile_form::countries(),
+        problems: typed.map(|(_, p)| p.len()).unwrap_or(0),
+        problem_list: typed
+            .map(|(_, p)| problem_list(state, step, asked, p))
+            .unwrap_or_default(),
+        questions: Vec::new(),
+        goal_name: None,
+        find: None,
+        section: None,
+        rows: Vec::new(),
+    };
     if step == "questions" {
         let view = view
             .transpose()
             .map_err(|why| ApiError::invalid(why).at("goal"))?;
         let problems = typed.map(|(_, p)| p.clone()).unwrap_or_default();
         let values = typed.map(|(v, _)| v.clone()).unwrap_or_default();
-        let questions: Vec<Value> = view
+        context.questions = view
             .iter()
             .flat_map(|v| &v.questions)
             .map(|q| {
                 let name = format!("q.{}", q.key);
-                json!({
-                    "q": q,
-                    "name": name,
-                    "value": values.get(&name).and_then(|v| v.first()).cloned().unwrap_or_default(),
-                    "values": values.get(&name).cloned().unwrap_or_default(),
-                    "problem": problems.get(&name),
-                    "step": profile_form::step_of(&q.key),
-                    "credentials": q.credentials.iter().filter_map(|c| state.catalog.credential(c.as_str())).map(|c| c.abbreviation.as_str()).collect::<Vec<_>>(),
-                })
+                QuestionShown {
+                    q,
+                    value: values
+                        .get(&name)
+                        .and_then(|v| v.first())
+                        .cloned()
+                        .unwrap_or_default(),
+                    values: values.get(&name).cloned().unwrap_or_default(),
+                    problem: problems.get(&name).cloned(),
+                    step: profile_form::step_of(&q.key),
+                    credentials: q
+                        .credentials
+                        .iter()
+                        .filter_map(|c| state.catalog.credential(c.as_str()))
+                        .map(|c| c.abbreviation.as_str())
+                        .collect(),
+                    name,
+                }
             })
             .collect();
-        context["questions"] = json!(questions);
-        context["goal_name"] = json!(view.as_ref().and_then(|v| v.goal.clone()));
+        context.goal_name = view.as_ref().and_then(|v| v.goal.clone());
         return html_status(state, status, "interview.html", context);
     }
     let section = profile_form::section(&state.catalog, step)
@@ -187,11 +207,82 @@ fn render(
             .cloned()
             .unwrap_or_default();
         let problem = typed.and_then(|(_, p)| p.get(profile_form::FIND_CREDENTIALS));
-        context["find"] = json!({ "value": find, "problem": problem });
+        context.find = Some(FindBox {
+            value: find,
+            problem: problem.cloned(),
+        });
     }
-    context["section"] = json!(section);
-    context["rows"] = json!(rows);
+    context.section = Some(section);
+    context.rows = rows;
     html_status(state, status, "interview.html", context)
+}
+
+/// What an interview step's page shows.
+#[derive(Serialize)]
+struct InterviewPage<'a> {
+    frame: Frame,
+    person: &'a Person,
+    /// The step shown (`education`, `questions`).
+    step: &'a str,
+    /// The step after it in this person's walk.
+    next: &'a str,
+    nav: Vec<NavItem>,
+    /// The goal the questions work toward, as asked for.
+    goal: Option<&'a str>,
+    /// `?goal=...` to carry it along, or nothing.
+    goal_q: String,
+    countries: Vec<profile_form::Choice>,
+    /// How many problems the refused step had.
+    problems: usize,
+    problem_list: Vec<ProblemShown>,
+    /// The questions step: each question with what was typed.
+    questions: Vec<QuestionShown<'a>>,
+    /// The goal in plain words, on the questions step.
+    goal_name: Option<String>,
+    /// The credentials step's box that reads a credential string.
+    find: Option<FindBox>,
+    /// Every other step: its fields, and a row of them per entry.
+    section: Option<profile_form::Section>,
+    rows: Vec<profile_form::RowView>,
+}
+
+/// A step in the interview's list of steps.
+#[derive(Serialize)]
+struct NavItem {
+    step: &'static str,
+    title: String,
+    current: bool,
+}
+
+/// A problem of a refused step, under its field's label.
+#[derive(Serialize)]
+struct ProblemShown {
+    /// The form's name of the field (the anchor of its input).
+    field: String,
+    label: String,
+    message: String,
+}
+
+/// A question of the questions step with what was typed for it.
+#[derive(Serialize)]
+struct QuestionShown<'a> {
+    q: &'a labpath_engine::questions::Question,
+    /// The form's name of its input (`q.KEY`).
+    name: String,
+    value: String,
+    values: Vec<String>,
+    problem: Option<String>,
+    /// The interview step where the fact it asks for is kept.
+    step: &'static str,
+    /// The abbreviations of the credentials its answer could change.
+    credentials: Vec<&'a str>,
+}
+
+/// The credentials step's box that reads a credential string.
+#[derive(Serialize)]
+struct FindBox {
+    value: String,
+    problem: Option<String>,
 }
 
 /// The problems of a refused step, each with the words of its field's
@@ -201,7 +292,7 @@ fn problem_list(
     step: &str,
     questions: &[labpath_engine::questions::Question],
     problems: &BTreeMap<String, String>,
-) -> Vec<Value> {
+) -> Vec<ProblemShown> {
     let section = profile_form::section(&state.catalog, step);
     problems
         .iter()
@@ -217,7 +308,11 @@ fn problem_list(
                         .map(|q| q.ask.clone())
                 })
                 .unwrap_or_else(|| name.clone());
-            json!({ "field": name, "label": label, "message": message })
+            ProblemShown {
+                field: name.clone(),
+                label,
+                message: message.clone(),
+            }
         })
         .collect()
 }

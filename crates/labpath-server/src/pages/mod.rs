@@ -10,11 +10,13 @@ mod handlers;
 mod interview;
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use labpath_engine::catalog::Catalog;
@@ -120,7 +122,7 @@ impl Templates {
 }
 
 /// What every page's layout needs.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Frame {
     /// `local` or `server`.
     pub mode: &'static str,
@@ -133,13 +135,20 @@ pub struct Frame {
 }
 
 impl Frame {
+    /// The frame of a page answered before (or without) knowing who asks.
+    pub fn anonymous(state: &AppState) -> Frame {
+        Frame {
+            mode: state.mode.as_str(),
+            user: None,
+            staff: false,
+            csrf: String::new(),
+        }
+    }
+
     /// The frame of a principal's page.
     pub fn of(state: &AppState, me: &Principal) -> Frame {
         Frame {
-            mode: match state.mode {
-                Mode::Local => "local",
-                Mode::Server => "server",
-            },
+            mode: state.mode.as_str(),
             user: me
                 .user
                 .as_ref()
@@ -180,20 +189,78 @@ impl From<labpath_store::StoreError> for PageError {
 /// A page handler's result.
 pub type PageResult = Result<Response, PageError>;
 
-/// Renders the error page; falls back to plain text when even that fails.
+/// The error page of a failed request. It is rendered at once without
+/// the caller's header (an extractor may fail before anyone is known), and
+/// rendered again by [`framed_errors`] with the header of the caller the
+/// request was answered for, when one was.
 pub fn error_page(state: &AppState, e: &ApiError) -> Response {
+    let mut r = render_error(state, e, None);
+    r.extensions_mut().insert(Failed(e.clone()));
+    r
+}
+
+/// The error page for `e`, under `frame`'s header (the anonymous one of
+/// the server's mode when `None`); plain text when even that fails.
+fn render_error(state: &AppState, e: &ApiError, frame: Option<Frame>) -> Response {
+    let frame = frame.unwrap_or_else(|| Frame::anonymous(state));
     let body = state
         .templates
         .render(
             "error.html",
-            serde_json::json!({
-                "title": format!("{} {}", e.status.as_u16(), e.status.canonical_reason().unwrap_or("")),
-                "message": e.message,
-                "frame": { "mode": "", "user": null, "staff": false, "csrf": "" },
-            }),
+            ErrorPage {
+                title: format!(
+                    "{} {}",
+                    e.status.as_u16(),
+                    e.status.canonical_reason().unwrap_or("")
+                ),
+                message: &e.message,
+                frame,
+            },
         )
         .unwrap_or_else(|_| e.message.clone());
     (e.status, Html(body)).into_response()
+}
+
+/// What the error page shows.
+#[derive(Serialize)]
+struct ErrorPage<'a> {
+    title: String,
+    message: &'a str,
+    frame: Frame,
+}
+
+/// An error page's error, carried on its response until [`framed_errors`]
+/// renders it under the caller's header.
+#[derive(Clone)]
+struct Failed(ApiError);
+
+/// The header of the page being answered: the [`Caller`] extractor notes
+/// it, so that an error met after it still shows who is logged in.
+#[derive(Clone, Default)]
+struct FrameSlot(Arc<Mutex<Option<Frame>>>);
+
+/// The middleware that gives every request its [`FrameSlot`] and renders
+/// an error page again under the caller's header once the handler has
+/// answered: one error path for every page, whichever step failed.
+pub async fn framed_errors(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let slot = FrameSlot::default();
+    req.extensions_mut().insert(slot.clone());
+    let mut response = next.run(req).await;
+    let Some(Failed(e)) = response.extensions_mut().remove::<Failed>() else {
+        return response;
+    };
+    let frame = slot.0.lock().ok().and_then(|mut f| f.take());
+    if frame.is_none() {
+        return response;
+    }
+    let framed = render_error(&state, &e, frame);
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, framed.into_body())
 }
 
 /// Turns a page result into a response.
@@ -236,6 +303,11 @@ impl FromRequestParts<AppState> for Caller {
         };
         if let Some(slot) = parts.extensions.get::<Audited>() {
             slot.principal(&me);
+        }
+        if let Some(FrameSlot(slot)) = parts.extensions.get::<FrameSlot>()
+            && let Ok(mut frame) = slot.lock()
+        {
+            *frame = Some(Frame::of(state, &me));
         }
         Ok(Caller(me))
     }

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use labpath_store::accounts::Role;
+use serde::Serialize;
 use serde_json::json;
 
 use crate::api::account::{NewUserBody, create_user_for};
@@ -54,15 +55,25 @@ pub async fn login_form(State(state): State<AppState>, query: Q) -> Response {
         html(
             &state,
             "login.html",
-            json!({
-                "frame": { "mode": "server", "user": null, "staff": false, "csrf": "" },
-                "next": q(&query, "next").unwrap_or("/"),
-                "email": "",
-                "error": null,
-            }),
+            LoginPage {
+                frame: Frame::anonymous(&state),
+                next: q(&query, "next").unwrap_or("/"),
+                email: "",
+                error: None,
+            },
         )
     };
     respond(&state, result)
+}
+
+/// What the login page shows: the address to go back to and, for a
+/// refused login, the email as typed and why.
+#[derive(Serialize)]
+struct LoginPage<'a> {
+    frame: Frame,
+    next: &'a str,
+    email: &'a str,
+    error: Option<String>,
 }
 
 /// Where a login may send back to: a path of this site, or `/`. Browsers
@@ -117,12 +128,12 @@ pub async fn login(
                 &state,
                 e.status,
                 "login.html",
-                json!({
-                    "frame": { "mode": "server", "user": null, "staff": false, "csrf": "" },
-                    "next": next,
-                    "email": email,
-                    "error": e.message,
-                }),
+                LoginPage {
+                    frame: Frame::anonymous(&state),
+                    next: &next,
+                    email: &email,
+                    error: Some(e.message),
+                },
             )
         }
     };
