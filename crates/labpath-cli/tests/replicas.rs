@@ -1,10 +1,16 @@
-//! Two `labpath serve` processes on one PostgreSQL database, both sending
-//! reminder emails every second to one SMTP sink: each due reminder arrives
-//! exactly once, to its person's candidate accounts, and nothing else does
-//! (reminders not yet due, reminders done, a person without an account).
-//! Both servers then stop cleanly on SIGTERM.
+//! `labpath serve` processes sending reminder emails every second to one
+//! SMTP sink: each due reminder arrives exactly once, to its person's
+//! candidate accounts, and nothing else does (reminders not yet due,
+//! reminders done, a person without an account).
 //!
-//! Skips when PostgreSQL is unreachable, except in CI (`CI=true`).
+//! - Two servers on one PostgreSQL database; both then stop cleanly on
+//!   SIGTERM. Skips when PostgreSQL is unreachable, except in CI
+//!   (`CI=true`).
+//! - A server on an SQLite data directory, stopped and started again: what
+//!   was sent before the restart is not sent again, and a reminder that
+//!   falls due in between is sent once, with a second server on the same
+//!   file beside it.
+//! - Local mode refuses `--smtp`: nobody there has an account to write to.
 
 #![cfg(unix)]
 #![allow(
@@ -320,30 +326,88 @@ async fn two_replicas_send_each_due_reminder_exactly_once() {
         assert!(health.starts_with("HTTP/1.1 200"), "{health}");
         assert!(health.contains("\"status\":\"ok\""), "{health}");
     }
+    let [a, b] = &replicas;
+    settle(&sink, due.len(), &due, &silent, &[a, b]).await;
+    for replica in replicas {
+        replica.stop().await;
+    }
+}
+
+/// Waits until the sink holds `n` emails (at most 60 s), gives the
+/// servers a few more rounds (they send every second) in which nothing new
+/// may arrive, and checks what arrived and that no worker failed.
+async fn settle(sink: &Sink, n: usize, due: &[Expected], silent: &[String], replicas: &[&Replica]) {
     let logs = || {
         replicas
             .iter()
             .map(|r| format!("--- {} stderr:\n{}", r.addr, r.stderr()))
             .collect::<String>()
     };
-    let got = sink.wait_for(due.len(), Duration::from_secs(60)).await;
+    let got = sink.wait_for(n, Duration::from_secs(60)).await;
     assert!(
-        got.len() >= due.len(),
-        "{} of {} emails arrived within 60 s\n{}",
+        got.len() >= n,
+        "{} of {n} emails arrived within 60 s\n{}",
         got.len(),
-        due.len(),
         logs()
     );
-    // A few more cycles of both workers: nothing new may arrive.
     tokio::time::sleep(Duration::from_secs(4)).await;
-    let got = sink.messages();
-    check(&got, &due, &silent, &logs());
+    check(&sink.messages(), due, silent, &logs());
     let logs = logs();
     assert!(
         !logs.contains("failed"),
         "a worker reported a failure:\n{logs}"
     );
-    for replica in replicas {
-        replica.stop().await;
-    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_mode_on_sqlite_sends_each_due_reminder_once_across_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().display());
+    add_organization(&url);
+    let opened = open(&Database::from_url(&url).unwrap()).await.unwrap();
+    let org = opened.db.organizations().await.unwrap()[0].id;
+    let (mut due, silent) = records(&*opened.db, org).await;
+    let (smtp, sink) = labpath_notify::testing::start().await.unwrap();
+    let smtp = smtp.to_string();
+
+    let first = Replica::start(&url, &smtp).await;
+    settle(&sink, due.len(), &due, &silent, &[&first]).await;
+    first.stop().await;
+
+    // While it is stopped, a reminder falls due (recorded, as a user
+    // would, in the same file).
+    let person = opened.db.people(Some(org)).await.unwrap()[0].id;
+    let what = "task after the restart: call the board".to_owned();
+    reminder(&*opened.db, person, Date::today(), &what).await;
+    due.push(Expected {
+        to: vec!["candidate0@example.org".to_owned()],
+        what,
+    });
+    let again = Replica::start(&url, &smtp).await;
+    let beside = Replica::start(&url, &smtp).await;
+    settle(&sink, due.len(), &due, &silent, &[&again, &beside]).await;
+    again.stop().await;
+    beside.stop().await;
+}
+
+#[tokio::test]
+async fn local_mode_refuses_reminder_emails_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_labpath"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["serve", "--bind", "127.0.0.1:0", "--smtp", "127.0.0.1:25"])
+        .env_remove("LABPATH_DATABASE_URL")
+        .stdin(Stdio::null())
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("local mode has none")
+            && stderr.contains("--database-url sqlite:DIR or postgres://"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty(), "it must not start listening");
 }

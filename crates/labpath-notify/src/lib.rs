@@ -1,6 +1,6 @@
 //! Reminder emails for server mode, sent once each however many replicas
-//! run. Two steps meet in the PostgreSQL job queue
-//! (`labpath_store_postgres::jobs`):
+//! run. Two steps meet in the store's job queue (`labpath_store::JobQueue`,
+//! in the same database as the records: PostgreSQL's or SQLite's):
 //!
 //! 1. **`schedule`** reads what is due on a day from the store (the user's
 //!    reminders from their day on, and for the next `LEAD_DAYS` days the
@@ -25,7 +25,7 @@
 //! sink for tests.
 //!
 //! ```no_run
-//! # async fn demo(store: labpath_store_postgres::PgStore, catalog: labpath_engine::catalog::Catalog)
+//! # async fn demo(store: labpath_store_sqlite::SqliteStore, catalog: labpath_engine::catalog::Catalog)
 //! # -> Result<(), Box<dyn std::error::Error>> {
 //! use std::collections::HashMap;
 //!

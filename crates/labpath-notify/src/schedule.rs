@@ -9,9 +9,8 @@ use async_trait::async_trait;
 use labpath_engine::catalog::Catalog;
 use labpath_engine::units::Date;
 use labpath_store::ids::PersonId;
+use labpath_store::jobs::{JobQueue, NewJob};
 use labpath_store::{Store, StoreError, agenda};
-use labpath_store_postgres::JobQueue;
-use labpath_store_postgres::jobs::NewJob;
 use serde::{Deserialize, Serialize};
 
 use crate::mailer::Email;
@@ -61,7 +60,7 @@ pub struct ReminderEmail {
 /// others were already scheduled, by an earlier run or another replica.
 pub async fn schedule(
     store: &dyn Store,
-    queue: &JobQueue,
+    queue: &dyn JobQueue,
     catalog: &Catalog,
     today: Date,
     recipients: &dyn Recipients,

@@ -19,8 +19,7 @@
 use std::time::Duration;
 
 use labpath_store::StoreError;
-use labpath_store_postgres::JobQueue;
-use labpath_store_postgres::jobs::Job;
+use labpath_store::jobs::{Job, JobQueue};
 use sha2::{Digest, Sha256};
 
 use crate::mailer::Mailer;
@@ -43,7 +42,7 @@ const COMPLETE_RETRIES: [Duration; 3] = [
 /// retried later, and does not stop the others. Errs only when the queue
 /// itself fails.
 pub async fn work(
-    queue: &JobQueue,
+    queue: &dyn JobQueue,
     mailer: &Mailer,
     worker: &str,
     limit: u32,
@@ -87,7 +86,7 @@ fn message_id(key: &str, from: &str) -> String {
 
 /// Records that a job's email was sent, trying again for a few seconds if
 /// the database fails: every try not made is an email sent twice.
-async fn complete(queue: &JobQueue, job: &Job) -> Result<(), StoreError> {
+async fn complete(queue: &dyn JobQueue, job: &Job) -> Result<(), StoreError> {
     let mut waits = COMPLETE_RETRIES.iter();
     loop {
         match queue.complete(job).await {

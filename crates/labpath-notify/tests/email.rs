@@ -1,10 +1,11 @@
-//! Reminder emails end to end: a real PostgreSQL database (a fresh one per
-//! test, `labpath_store_postgres::testing`), the job queue, lettre, and the
-//! SMTP sink. Replicas that schedule and send at once deliver each email
-//! once; what is not due, done, or has nobody to go to is not sent; a
+//! Reminder emails end to end, on each backend: a real SQLite data
+//! directory and a real PostgreSQL database (a fresh one per test,
+//! `labpath_store_postgres::testing`), the store's job queue, lettre, and
+//! the SMTP sink. Replicas that schedule and send at once deliver each
+//! email once; what is not due, done, or has nobody to go to is not sent; a
 //! refused email is retried and sent once accepted; an unreachable server is
-//! a clear error. Without PostgreSQL the database tests skip with a notice,
-//! except in CI (`CI=true`), where they fail.
+//! a clear error. Without PostgreSQL its half of each test skips with a
+//! notice, except in CI (`CI=true`), where it fails.
 
 #![allow(
     clippy::expect_used,
@@ -24,24 +25,61 @@ use labpath_notify::mailer::{Email, MailError, Mailer, MailerConfig};
 use labpath_notify::testing::{self, Received};
 use labpath_notify::{KIND, schedule, work};
 use labpath_store::ids::PersonId;
+use labpath_store::jobs::{Backoff, JobQueue, NewJob};
 use labpath_store::model::Reminder;
-use labpath_store::ops;
 use labpath_store::status::AppStatus;
-use labpath_store_postgres::jobs::{Backoff, NewJob};
+use labpath_store::{Store, ops};
+use labpath_store_postgres::PgStore;
 use labpath_store_postgres::testing::TestDatabase;
-use labpath_store_postgres::{PgConfig, PgStore};
+use labpath_store_sqlite::SqliteStore;
 use serde_json::json;
 use tokio::sync::Barrier;
 
 const ACTOR: &str = "test";
 
-/// A migrated database, or `None` when PostgreSQL is away outside CI.
-async fn database() -> Option<(TestDatabase, PgStore)> {
-    let db = TestDatabase::create()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))?;
-    let store = db.store().await.expect("a new store");
-    Some((db, store))
+/// Where a test's records are: a fresh data directory or database.
+enum Backend {
+    Sqlite(tempfile::TempDir),
+    Postgres(Box<TestDatabase>),
+}
+
+/// A store and its job queue, on connections of their own.
+type Opened = (Box<dyn Store>, Box<dyn JobQueue>);
+
+impl Backend {
+    /// SQLite, and PostgreSQL unless it is away outside CI.
+    async fn all() -> Vec<Arc<Backend>> {
+        let mut all = vec![Arc::new(Backend::Sqlite(tempfile::tempdir().unwrap()))];
+        let db = TestDatabase::create().await;
+        if let Some(db) = db.unwrap_or_else(|e| panic!("{e}")) {
+            all.push(Arc::new(Backend::Postgres(Box::new(db))));
+        }
+        all
+    }
+
+    /// Opens the store and its queue (retrying with `backoff`), as a
+    /// replica or a process of its own would.
+    async fn open(&self, backoff: Backoff) -> Opened {
+        match self {
+            Backend::Sqlite(dir) => {
+                let store = SqliteStore::open(dir.path()).await.unwrap();
+                let queue = store.jobs().with_backoff(backoff);
+                (Box::new(store), Box::new(queue))
+            }
+            Backend::Postgres(db) => {
+                let store = PgStore::connect(db.config()).await.unwrap();
+                let queue = store.jobs().with_backoff(backoff);
+                (Box::new(store), Box::new(queue))
+            }
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            Backend::Sqlite(_) => "SQLite",
+            Backend::Postgres(_) => "PostgreSQL",
+        }
+    }
 }
 
 fn catalog() -> &'static Catalog {
@@ -63,12 +101,12 @@ fn mailer(addr: SocketAddr) -> Mailer {
     Mailer::new(&config).unwrap()
 }
 
-async fn person(store: &PgStore, name: &str) -> PersonId {
+async fn person(store: &dyn Store, name: &str) -> PersonId {
     ops::add_person(store, ACTOR, name, None).await.unwrap().id
 }
 
 /// A reminder due `days` from today (negative: in the past).
-async fn reminder(store: &PgStore, p: PersonId, days: i64, what: &str) -> Reminder {
+async fn reminder(store: &dyn Store, p: PersonId, days: i64, what: &str) -> Reminder {
     ops::add_reminder(store, ACTOR, p, None, today().add_days(days), what)
         .await
         .unwrap()
@@ -86,58 +124,60 @@ fn about<'m>(messages: &'m [Received], what: &str) -> Vec<&'m Received> {
 /// (starting with the others, at the barrier), then sending what is left.
 /// Returns (jobs created, emails sent).
 async fn replica(
-    config: PgConfig,
+    backend: Arc<Backend>,
     name: &'static str,
     smtp: SocketAddr,
     recipients: Arc<HashMap<PersonId, Vec<String>>>,
     start: Arc<Barrier>,
 ) -> (u32, u32) {
-    let store = PgStore::connect(&config).await.unwrap();
-    let queue = store.jobs();
+    let (store, queue) = backend.open(Backoff::default()).await;
     let mailer = mailer(smtp);
     start.wait().await;
     let (mut created, mut sent) = (0, 0);
     for _ in 0..5 {
-        created += schedule(&store, &queue, catalog(), today(), recipients.as_ref())
+        created += schedule(&*store, &*queue, catalog(), today(), recipients.as_ref())
             .await
             .unwrap();
-        sent += work(&queue, &mailer, name, 3).await.unwrap();
+        sent += work(&*queue, &mailer, name, 3).await.unwrap();
         tokio::task::yield_now().await;
     }
     loop {
-        let n = work(&queue, &mailer, name, 100).await.unwrap();
+        let n = work(&*queue, &mailer, name, 100).await.unwrap();
         if n == 0 {
             break;
         }
         sent += n;
     }
-    store.close().await;
     (created, sent)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_replicas_email_each_due_reminder_exactly_once() {
-    let Some((db, store)) = database().await else {
-        return;
-    };
+    for backend in Backend::all().await {
+        two_replicas_email_each_due_reminder_exactly_once_on(backend).await;
+    }
+}
+
+async fn two_replicas_email_each_due_reminder_exactly_once_on(backend: Arc<Backend>) {
+    let (store, queue) = backend.open(Backoff::default()).await;
     let (smtp, sink) = testing::start().await.unwrap();
     let (ana, ben, cy, dee) = (
-        person(&store, "Ana").await,
-        person(&store, "Ben").await,
-        person(&store, "Cy").await,
-        person(&store, "Dee").await,
+        person(&*store, "Ana").await,
+        person(&*store, "Ben").await,
+        person(&*store, "Cy").await,
+        person(&*store, "Dee").await,
     );
     let mut due = Vec::new();
     for i in 0..12_i64 {
         let who = [ana, ben, cy][usize::try_from(i % 3).unwrap()];
-        due.push(reminder(&store, who, -(i % 4), &format!("due task {i:02}")).await);
+        due.push(reminder(&*store, who, -(i % 4), &format!("due task {i:02}")).await);
     }
-    reminder(&store, ana, 1, "not yet due").await;
-    let done = reminder(&store, ana, -2, "already done").await;
-    ops::complete_reminder(&store, ACTOR, done.id, today())
+    reminder(&*store, ana, 1, "not yet due").await;
+    let done = reminder(&*store, ana, -2, "already done").await;
+    ops::complete_reminder(&*store, ACTOR, done.id, today())
         .await
         .unwrap();
-    reminder(&store, dee, 0, "nobody to tell").await;
+    reminder(&*store, dee, 0, "nobody to tell").await;
     let recipients = Arc::new(HashMap::from([
         (
             ana,
@@ -153,19 +193,20 @@ async fn two_replicas_email_each_due_reminder_exactly_once() {
 
     let start = Arc::new(Barrier::new(2));
     let run = |name| {
-        let (config, recipients) = (db.config().clone(), Arc::clone(&recipients));
-        tokio::spawn(replica(config, name, smtp, recipients, Arc::clone(&start)))
+        let (backend, recipients) = (Arc::clone(&backend), Arc::clone(&recipients));
+        tokio::spawn(replica(backend, name, smtp, recipients, Arc::clone(&start)))
     };
     let (a, b) = (run("a"), run("b"));
     let ((created_a, sent_a), (created_b, sent_b)) = (a.await.unwrap(), b.await.unwrap());
 
-    assert_eq!(created_a + created_b, 12, "one job per due reminder");
-    assert_eq!(sent_a + sent_b, 12, "a: {sent_a}, b: {sent_b}");
+    let on = backend.name();
+    assert_eq!(created_a + created_b, 12, "{on}: one job per due reminder");
+    assert_eq!(sent_a + sent_b, 12, "{on}: a: {sent_a}, b: {sent_b}");
     let messages = sink.messages();
     assert_eq!(messages.len(), 12);
     for r in &due {
         let got = about(&messages, &r.what);
-        assert_eq!(got.len(), 1, "`{}` was sent {} times", r.what, got.len());
+        assert_eq!(got.len(), 1, "{on}: `{}` sent {} times", r.what, got.len());
         let mut expected = recipients[&r.person].clone();
         expected.sort();
         assert_eq!(got[0].to, expected, "`{}`", r.what);
@@ -187,36 +228,39 @@ async fn two_replicas_email_each_due_reminder_exactly_once() {
     assert_eq!(ids.len(), 12, "every email has its own Message-ID");
 
     // Scheduling again adds nothing, and there is nothing left to send.
-    let queue = store.jobs();
-    let again = schedule(&store, &queue, catalog(), today(), recipients.as_ref());
+    let again = schedule(&*store, &*queue, catalog(), today(), recipients.as_ref());
     assert_eq!(again.await.unwrap(), 0);
-    assert_eq!(work(&queue, &mailer(smtp), "c", 100).await.unwrap(), 0);
+    assert_eq!(work(&*queue, &mailer(smtp), "c", 100).await.unwrap(), 0);
     assert_eq!(sink.messages().len(), 12);
 }
 
 #[tokio::test]
 async fn deadlines_within_the_lead_time_are_emailed_with_their_source() {
-    let Some((_db, store)) = database().await else {
-        return;
-    };
+    for backend in Backend::all().await {
+        deadlines_within_the_lead_time_are_emailed_on(&backend).await;
+    }
+}
+
+async fn deadlines_within_the_lead_time_are_emailed_on(backend: &Backend) {
+    let (store, queue) = backend.open(Backoff::default()).await;
     let (smtp, sink) = testing::start().await.unwrap();
-    let jun = person(&store, "Jun").await;
+    let jun = person(&*store, "Jun").await;
     let step = catalog().step("ca-cls-apply").unwrap();
     // LFS abandons an application 150 days after it was submitted.
-    let soon = ops::new_application(&store, ACTOR, jun, step)
+    let soon = ops::new_application(&*store, ACTOR, jun, step)
         .await
         .unwrap();
     let soon = soon.application.id;
     let on = today().add_days(-140);
-    ops::change_status(&store, ACTOR, soon, AppStatus::Submitted, on, None)
+    ops::change_status(&*store, ACTOR, soon, AppStatus::Submitted, on, None)
         .await
         .unwrap();
-    let later = ops::new_application(&store, ACTOR, jun, step)
+    let later = ops::new_application(&*store, ACTOR, jun, step)
         .await
         .unwrap();
     let later = later.application.id;
     let on = today().add_days(-100);
-    ops::change_status(&store, ACTOR, later, AppStatus::Submitted, on, None)
+    ops::change_status(&*store, ACTOR, later, AppStatus::Submitted, on, None)
         .await
         .unwrap();
     // MLT(ASCP) renewal: the declaration closes 30 days before expiry.
@@ -225,15 +269,14 @@ async fn deadlines_within_the_lead_time_are_emailed_with_their_source() {
         "person": { "name": "Jun" },
         "credential": [{ "id": "ascp-mlt", "earned": "2020-07-02", "expires": expires }],
     });
-    ops::record_profile(&store, ACTOR, jun, profile)
+    ops::record_profile(&*store, ACTOR, jun, profile)
         .await
         .unwrap();
     let recipients = HashMap::from([(jun, vec!["jun@example.org".to_owned()])]);
 
-    let queue = store.jobs();
-    let created = schedule(&store, &queue, catalog(), today(), &recipients);
+    let created = schedule(&*store, &*queue, catalog(), today(), &recipients);
     assert_eq!(created.await.unwrap(), 2);
-    assert_eq!(work(&queue, &mailer(smtp), "w", 10).await.unwrap(), 2);
+    assert_eq!(work(&*queue, &mailer(smtp), "w", 10).await.unwrap(), 2);
 
     let messages = sink.messages();
     let subjects: Vec<String> = messages.iter().map(|m| m.subject().unwrap()).collect();
@@ -282,21 +325,24 @@ async fn deadlines_within_the_lead_time_are_emailed_with_their_source() {
 
 #[tokio::test]
 async fn a_refused_email_is_retried_after_the_backoff_and_sent_once_accepted() {
-    let Some((_db, store)) = database().await else {
-        return;
-    };
-    let (smtp, sink) = testing::start().await.unwrap();
-    let mailer = mailer(smtp);
-    let eve = person(&store, "Eve").await;
-    let r = reminder(&store, eve, 0, "send form 2").await;
-    let recipients = HashMap::from([(eve, vec!["eve@example.org".to_owned()])]);
+    for backend in Backend::all().await {
+        a_refused_email_is_retried_on(&backend).await;
+    }
+}
+
+async fn a_refused_email_is_retried_on(backend: &Backend) {
     let backoff = Backoff {
         base: Duration::from_millis(300),
         max: Duration::from_millis(300),
     };
-    let queue = store.jobs().with_backoff(backoff);
+    let (store, queue) = backend.open(backoff).await;
+    let (smtp, sink) = testing::start().await.unwrap();
+    let mailer = mailer(smtp);
+    let eve = person(&*store, "Eve").await;
+    let r = reminder(&*store, eve, 0, "send form 2").await;
+    let recipients = HashMap::from([(eve, vec!["eve@example.org".to_owned()])]);
     assert_eq!(
-        schedule(&store, &queue, catalog(), today(), &recipients)
+        schedule(&*store, &*queue, catalog(), today(), &recipients)
             .await
             .unwrap(),
         1
@@ -309,7 +355,7 @@ async fn a_refused_email_is_retried_after_the_backoff_and_sent_once_accepted() {
     assert!(!job.created, "the job's key is `{key}`");
 
     sink.refuse_with(554, "5.7.1 message refused");
-    assert_eq!(work(&queue, &mailer, "w", 10).await.unwrap(), 0);
+    assert_eq!(work(&*queue, &mailer, "w", 10).await.unwrap(), 0);
     assert_eq!(sink.refused(), 1);
     let record = queue.job(job.id).await.unwrap();
     assert_eq!(record.attempts, 1);
@@ -318,13 +364,13 @@ async fn a_refused_email_is_retried_after_the_backoff_and_sent_once_accepted() {
     assert!(error.contains("refused the email with 554"), "{error}");
     assert!(error.contains("5.7.1 message refused"), "{error}");
     // Not again before the backoff has passed.
-    assert_eq!(work(&queue, &mailer, "w", 10).await.unwrap(), 0);
+    assert_eq!(work(&*queue, &mailer, "w", 10).await.unwrap(), 0);
     assert_eq!(sink.refused(), 1);
 
     sink.accept();
     let mut sent = 0;
     for _ in 0..50 {
-        sent += work(&queue, &mailer, "w", 10).await.unwrap();
+        sent += work(&*queue, &mailer, "w", 10).await.unwrap();
         if sent > 0 {
             break;
         }
@@ -343,7 +389,7 @@ async fn a_refused_email_is_retried_after_the_backoff_and_sent_once_accepted() {
     let record = queue.job(job.id).await.unwrap();
     assert_eq!(record.attempts, 2);
     assert!(record.done_at.is_some());
-    assert_eq!(work(&queue, &mailer, "w", 10).await.unwrap(), 0);
+    assert_eq!(work(&*queue, &mailer, "w", 10).await.unwrap(), 0);
     assert_eq!(sink.messages().len(), 1);
 }
 

@@ -13,9 +13,9 @@ use axum::extract::DefaultBodyLimit;
 use labpath_engine::catalog::Catalog;
 use labpath_engine::units::Date;
 use labpath_notify::{Mailer, MailerConfig, Recipients};
-use labpath_store::StoreError;
 use labpath_store::accounts::{NewUser, Role};
 use labpath_store::ids::PersonId;
+use labpath_store::{JobQueue, StoreError};
 use labpath_store_postgres::{PgConfig, PgStore};
 use labpath_store_sqlite::SqliteStore;
 use tokio::sync::watch;
@@ -85,7 +85,7 @@ pub struct Config {
     pub catalog: Catalog,
     /// Mark cookies `Secure` (the server is reached over HTTPS).
     pub secure_cookies: bool,
-    /// Reminder emails (server mode on PostgreSQL).
+    /// Reminder emails (server mode).
     pub mail: Option<MailSettings>,
     /// A name for this replica in the job queue's leases.
     pub worker: String,
@@ -110,24 +110,28 @@ pub enum StartError {
     },
 }
 
-/// An open database and, on PostgreSQL, its job queue.
+/// An open database and its job queue.
 pub struct Opened {
     /// Tracker and accounts.
     pub db: Arc<dyn Db>,
-    /// The job queue (PostgreSQL only).
-    pub jobs: Option<labpath_store_postgres::jobs::JobQueue>,
+    /// The job queue in the same database.
+    pub jobs: Arc<dyn JobQueue>,
 }
 
 /// Opens the database.
 pub async fn open(database: &Database) -> Result<Opened, StoreError> {
     match database {
-        Database::Local(dir) | Database::Sqlite(dir) => Ok(Opened {
-            db: Arc::new(SqliteStore::open(dir).await?),
-            jobs: None,
-        }),
+        Database::Local(dir) | Database::Sqlite(dir) => {
+            let store = SqliteStore::open(dir).await?;
+            let jobs = Arc::new(store.jobs());
+            Ok(Opened {
+                db: Arc::new(store),
+                jobs,
+            })
+        }
         Database::Postgres(url) => {
             let store = PgStore::connect(&PgConfig::from_url(url)?).await?;
-            let jobs = Some(store.jobs());
+            let jobs = Arc::new(store.jobs());
             Ok(Opened {
                 db: Arc::new(store),
                 jobs,
@@ -419,7 +423,7 @@ const STOP_MARGIN: Duration = Duration::from_secs(10);
 /// What the reminder worker needs.
 struct ReminderWorker {
     db: Arc<dyn Db>,
-    jobs: labpath_store_postgres::jobs::JobQueue,
+    jobs: Arc<dyn JobQueue>,
     catalog: Catalog,
     mailer: Mailer,
     every: Duration,
@@ -455,13 +459,13 @@ impl ReminderWorker {
         let recipients = AccountRecipients(self.db.clone());
         let today = Date::today();
         let scheduled =
-            labpath_notify::schedule(&*self.db, &self.jobs, &self.catalog, today, &recipients)
+            labpath_notify::schedule(&*self.db, &*self.jobs, &self.catalog, today, &recipients)
                 .await;
         if let Err(e) = &scheduled {
             tracing::error!("scheduling reminder emails failed: {e}");
         }
         while !stopping(stop) {
-            match labpath_notify::work(&self.jobs, &self.mailer, &self.worker, 1).await {
+            match labpath_notify::work(&*self.jobs, &self.mailer, &self.worker, 1).await {
                 Ok(0) => break,
                 Ok(_) => {}
                 Err(e) => {
@@ -571,18 +575,18 @@ fn reminder_worker(
     let Some(mail) = &config.mail else {
         return Ok(None);
     };
-    let Some(jobs) = &opened.jobs else {
+    if config.database.mode() == Mode::Local {
         return Err(StartError::Refused(
-            "reminder emails need PostgreSQL (its job queue makes each email go out once across replicas): use --database-url postgres://...".to_owned(),
+            "reminder emails go to the accounts linked to a person, and local mode has none: run server mode (--database-url sqlite:DIR or postgres://...) to send them".to_owned(),
         ));
-    };
+    }
     let mailer =
         Mailer::new(&mail.smtp).map_err(|e| StartError::Refused(format!("--smtp: {e}")))?;
     let limit = mailer.send_limit() + STOP_MARGIN;
     Ok(Some((
         ReminderWorker {
             db: opened.db.clone(),
-            jobs: jobs.clone(),
+            jobs: opened.jobs.clone(),
             catalog: config.catalog.clone(),
             mailer,
             every: mail.every,

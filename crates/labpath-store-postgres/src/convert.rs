@@ -8,7 +8,6 @@ use labpath_store::StoreError;
 use labpath_store::time::Timestamp;
 
 pub(crate) use labpath_store_sql::db_error;
-pub(crate) use labpath_store_sql::rows::count;
 
 /// A day as PostgreSQL's `date`.
 pub(crate) fn pg_date(d: Date) -> NaiveDate {

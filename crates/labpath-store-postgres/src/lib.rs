@@ -14,7 +14,8 @@
 //! never edited), and refuses a database that holds another program's
 //! tables. The same database holds server mode's accounts (`Accounts`:
 //! organizations, users, sessions, login throttling, the audit log) and the
-//! job queue (`jobs`) for background work.
+//! job queue for background work (`PgJobQueue`, the PostgreSQL
+//! `labpath_store::JobQueue`).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), labpath_store::StoreError> {
@@ -31,7 +32,7 @@ mod accounts;
 mod config;
 mod conn;
 mod convert;
-pub mod jobs;
+mod jobs;
 pub mod testing;
 mod write;
 
@@ -52,7 +53,7 @@ use sqlx::postgres::{PgPool, Postgres};
 use sqlx::{Executor, Transaction};
 
 pub use config::PgConfig;
-pub use jobs::JobQueue;
+pub use jobs::PgJobQueue;
 
 use conn::Pg;
 use convert::{db_error, pg_time};
@@ -93,8 +94,8 @@ impl PgStore {
     }
 
     /// The job queue in the same database.
-    pub fn jobs(&self) -> JobQueue {
-        JobQueue::new(self.pool.clone())
+    pub fn jobs(&self) -> PgJobQueue {
+        PgJobQueue::new(self.pool.clone())
     }
 
     /// Closes the pool's connections.

@@ -13,7 +13,9 @@
 //!
 //! The same database holds server mode's accounts (`Accounts`:
 //! organizations, users, sessions, login throttling, the audit log), with
-//! the same behaviour as PostgreSQL's (the contract suite runs on both).
+//! the same behaviour as PostgreSQL's (the contract suite runs on both), and
+//! the job queue for background work (`SqliteJobQueue`, the SQLite
+//! `labpath_store::JobQueue`).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), labpath_store::StoreError> {
@@ -26,6 +28,7 @@
 mod accounts;
 mod conn;
 mod files;
+mod jobs;
 mod read;
 
 use std::path::{Path, PathBuf};
@@ -52,6 +55,8 @@ use sqlx::sqlite::{
 use sqlx::{Sqlite, Transaction};
 
 use conn::Lite;
+
+pub use jobs::SqliteJobQueue;
 
 /// The database file's name inside the data directory.
 pub const DB_FILE: &str = "labpath.db";
@@ -126,6 +131,11 @@ impl SqliteStore {
     async fn writer(&self, doing: &str) -> Result<Writer, StoreError> {
         let tx = self.pool.begin_with("BEGIN IMMEDIATE").await;
         tx.map(Lite).map_err(|e| db_error(doing, e))
+    }
+
+    /// The job queue in the same database.
+    pub fn jobs(&self) -> SqliteJobQueue {
+        SqliteJobQueue::new(self.clone())
     }
 
     /// The data directory.

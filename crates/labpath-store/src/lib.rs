@@ -4,7 +4,8 @@
 //! functions in `state`, which every backend runs inside the transaction
 //! that appends, through the checks of `port` (written once over a few
 //! reads each backend lends); stall warnings, escalation and deadlines (`stall`,
-//! `agenda`) read the catalog and need no I/O.
+//! `agenda`) read the catalog and need no I/O. The job queue for background
+//! work (`jobs`, `JobQueue`) lives in the same database.
 //!
 //! Backends live in their own crates (`labpath-store-sqlite`, `labpath-store-postgres`); the contract
 //! suite every backend must pass is `crates/tests-store`.
@@ -26,6 +27,7 @@ pub mod error;
 pub mod event;
 pub mod export;
 pub mod ids;
+pub mod jobs;
 pub mod model;
 pub mod ops;
 pub mod port;
@@ -37,4 +39,5 @@ pub mod time;
 
 pub use accounts::Accounts;
 pub use error::StoreError;
+pub use jobs::JobQueue;
 pub use store::Store;

@@ -16,6 +16,11 @@
 //! `sql` gives the few tests of what the database itself refuses a way to
 //! run SQL on that store's database. `tests/postgres.rs` runs the same
 //! suite on PostgreSQL, one new database per store.
+//!
+//! `contract_jobs` holds the job queue's behaviours, run by
+//! `queue_suite!(fresh, replicas)`: `replicas(&guard, &store)` returns a
+//! `contract_jobs::Replicas`, which opens queues on that store's database
+//! through pools of their own, as a server's replicas do.
 //! The crate also holds the crash-test writer (`src/bin/crash-writer.rs`),
 //! the crash and concurrency tests and the tracker benchmark.
 
@@ -28,6 +33,7 @@
 
 pub mod contract;
 pub mod contract_accounts;
+pub mod contract_jobs;
 pub mod support;
 
 /// Runs every contract behaviour against the backend `fresh` opens; `sql`
@@ -134,5 +140,43 @@ macro_rules! contract_suite {
     };
     (@open optional $fresh:path) => {
         $fresh().await
+    };
+}
+
+/// Runs every job queue behaviour (`contract_jobs`) against the backend
+/// `fresh` opens, with queues `replicas` opens on each fresh store's
+/// database; `optional` as for `contract_suite!`. The tests run on two
+/// threads, so two workers' claims truly overlap.
+#[macro_export]
+macro_rules! queue_suite {
+    (optional $fresh:path, $replicas:path) => {
+        $crate::queue_suite!(@all $fresh, $replicas, optional);
+    };
+    ($fresh:path, $replicas:path) => {
+        $crate::queue_suite!(@all $fresh, $replicas, required);
+    };
+    (@all $fresh:path, $replicas:path, $mode:ident) => {
+        $crate::queue_suite!(@each $fresh, $replicas, $mode;
+            two_workers_claiming_at_once_finish_every_job_exactly_once,
+            a_dead_workers_lease_runs_out_and_another_worker_takes_the_job,
+            a_lease_that_runs_out_on_the_last_attempt_gives_the_job_up,
+            a_failed_job_is_retried_after_a_backoff_then_given_up,
+            a_dedupe_key_is_enqueued_once_ever,
+            a_job_is_not_claimed_before_it_is_due,
+            a_worker_of_one_kind_leaves_the_other_kinds_alone,
+            a_nameless_job_or_worker_is_refused
+        );
+    };
+    (@each $fresh:path, $replicas:path, $mode:ident; $($name:ident),+) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let Some((guard, store)) = $crate::contract_suite!(@open $mode $fresh) else {
+                    return;
+                };
+                let replicas = $replicas(&guard, &store).await;
+                $crate::contract_jobs::$name(&replicas).await;
+            }
+        )+
     };
 }

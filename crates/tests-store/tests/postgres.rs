@@ -9,10 +9,12 @@
     reason = "a test stops at a broken fixture"
 )]
 
-use labpath_store_postgres::PgStore;
+use labpath_store::jobs::{Backoff, JobQueue};
 use labpath_store_postgres::testing::TestDatabase;
+use labpath_store_postgres::{PgConfig, PgJobQueue, PgStore};
 use sqlx::postgres::PgPool;
 use tests_store::contract_accounts::RawSql;
+use tests_store::contract_jobs::Replicas;
 
 async fn fresh() -> Option<(TestDatabase, PgStore)> {
     let db = TestDatabase::create()
@@ -41,3 +43,21 @@ async fn sql(_db: &TestDatabase, store: &PgStore) -> Sql {
 }
 
 tests_store::contract_suite!(optional fresh, sql);
+
+/// Each queue on a pool of its own to the test's database, as another
+/// replica has.
+struct Pools(PgConfig);
+
+#[async_trait::async_trait]
+impl Replicas for Pools {
+    async fn queue(&self, backoff: Backoff) -> Box<dyn JobQueue> {
+        let pool = self.0.connect().await.expect("another pool");
+        Box::new(PgJobQueue::new(pool).with_backoff(backoff))
+    }
+}
+
+async fn replicas(db: &TestDatabase, _store: &PgStore) -> Pools {
+    Pools(db.config().clone())
+}
+
+tests_store::queue_suite!(optional fresh, replicas);

@@ -8,9 +8,13 @@
     reason = "a test stops at a broken fixture"
 )]
 
+use std::path::PathBuf;
+
+use labpath_store::jobs::{Backoff, JobQueue};
 use labpath_store_sqlite::{DB_FILE, SqliteStore};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
 use tests_store::contract_accounts::RawSql;
+use tests_store::contract_jobs::Replicas;
 
 async fn fresh() -> (tempfile::TempDir, SqliteStore) {
     let dir = tempfile::tempdir().expect("a temporary directory");
@@ -40,3 +44,21 @@ async fn sql(dir: &tempfile::TempDir, _store: &SqliteStore) -> Sql {
 }
 
 tests_store::contract_suite!(fresh, sql);
+
+/// Each queue on a store of its own opened on the same data directory, as
+/// another process on the file would.
+struct Dir(PathBuf);
+
+#[async_trait::async_trait]
+impl Replicas for Dir {
+    async fn queue(&self, backoff: Backoff) -> Box<dyn JobQueue> {
+        let store = SqliteStore::open(&self.0).await.expect("the store again");
+        Box::new(store.jobs().with_backoff(backoff))
+    }
+}
+
+async fn replicas(dir: &tempfile::TempDir, _store: &SqliteStore) -> Dir {
+    Dir(dir.path().to_owned())
+}
+
+tests_store::queue_suite!(fresh, replicas);

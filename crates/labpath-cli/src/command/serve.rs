@@ -36,7 +36,7 @@ pub struct Args {
     #[arg(long)]
     pub secure_cookies: bool,
     /// Send reminder emails through this SMTP server (HOST:PORT; server
-    /// mode on PostgreSQL).
+    /// mode, on PostgreSQL or SQLite).
     #[arg(long, value_name = "HOST:PORT")]
     pub smtp: Option<String>,
     /// The sender address of reminder emails.
