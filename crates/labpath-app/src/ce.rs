@@ -15,6 +15,7 @@ use labpath_store::attachment::CheckedFile;
 use labpath_store::ce::{self, LoggedActivity};
 use labpath_store::ids::{EventId, PersonId};
 
+use crate::attachments::Download;
 use crate::error::first_of;
 use crate::{App, AppError, Kind, Principal, Problem};
 
@@ -239,12 +240,40 @@ pub async fn activity(
         .await?
         .into_iter()
         .find(|a| a.id == activity)
-        .ok_or_else(|| AppError {
-            kind: Kind::NotFound("activity"),
-            message: format!("person {person} has no logged activity `{activity}`"),
-            field: None,
-            problems: Vec::new(),
+        .ok_or_else(|| {
+            AppError::missing(
+                "activity",
+                format!("person {person} has no logged activity `{activity}`"),
+            )
         })
+}
+
+/// The certificate of a logged activity of the person, as stored, with
+/// the type read from its content; "not found" when it has none.
+pub async fn certificate(
+    app: &App<'_>,
+    who: &Principal,
+    person: PersonId,
+    id: EventId,
+) -> Result<Download, AppError> {
+    let logged = activity(app, who, person, id).await?;
+    let hash = logged.activity.certificate.ok_or_else(|| {
+        AppError::missing(
+            "certificate",
+            format!(
+                "activity {} of person {person} has no certificate",
+                logged.id
+            ),
+        )
+    })?;
+    let bytes = app.store.file(&hash).await?;
+    let media_type = labpath_store::attachment::sniff(&bytes).unwrap_or("application/octet-stream");
+    Ok(Download {
+        // Named for its type when it is downloaded (`certificate-12.pdf`).
+        name: format!("certificate-{}", logged.id),
+        media_type: media_type.to_owned(),
+        bytes,
+    })
 }
 
 /// Withdraws a logged activity, saying why; the history keeps it.

@@ -81,6 +81,17 @@ impl AppError {
         }
     }
 
+    /// A record that is not there, in the caller's words (`application 3
+    /// has no attachment `9``); `what` names the kind of record.
+    pub fn missing(what: &'static str, message: impl Into<String>) -> Self {
+        AppError {
+            kind: Kind::NotFound(what),
+            message: message.into(),
+            field: None,
+            problems: Vec::new(),
+        }
+    }
+
     /// The same, with the input at fault.
     #[must_use]
     pub fn at(mut self, field: impl Into<String>) -> Self {

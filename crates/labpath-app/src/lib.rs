@@ -6,11 +6,16 @@
 //! what it returns. Local mode (the CLI, the local web server) is a
 //! principal too, so both take the same paths.
 
+pub mod applications;
+pub mod attachments;
 pub mod catalog;
 pub mod ce;
 pub mod ce_csv;
+pub mod contacts;
+pub mod documents;
 mod error;
 pub mod people;
+pub mod reminders;
 mod scope;
 
 pub use error::{AppError, Kind, Problem};
@@ -18,8 +23,9 @@ pub use scope::{Principal, Scope};
 
 use labpath_engine::catalog::Catalog;
 use labpath_engine::profile::Profile;
-use labpath_store::ids::PersonId;
-use labpath_store::model::Person;
+use labpath_store::StoreError;
+use labpath_store::ids::{ApplicationId, EventId, PersonId};
+use labpath_store::model::{ApplicationState, Person, Reminder};
 use labpath_store::store::Store;
 
 /// What every use case reads: the catalog and the store.
@@ -44,11 +50,59 @@ impl<'a> App<'a> {
         let missing = || AppError::not_found("person", id);
         let person = match self.store.person(id).await {
             Ok(p) => p,
-            Err(labpath_store::StoreError::NotFound { .. }) => return Err(missing()),
+            Err(StoreError::NotFound { .. }) => return Err(missing()),
             Err(e) => return Err(e.into()),
         };
         if who.scope.can_see(&person) {
             Ok(person)
+        } else {
+            Err(missing())
+        }
+    }
+
+    /// Application `id` with its checklist, when `who` may see its person;
+    /// "not found" otherwise, as for a person.
+    pub async fn application(
+        &self,
+        who: &Principal,
+        id: ApplicationId,
+    ) -> Result<ApplicationState, AppError> {
+        let read = self.store.application(id).await;
+        let missing = || AppError::not_found("application", id);
+        self.reach(who, read, |a| a.application.person, missing)
+            .await
+    }
+
+    /// Reminder `id`, when `who` may see its person; "not found" otherwise.
+    pub async fn reminder(&self, who: &Principal, id: EventId) -> Result<Reminder, AppError> {
+        let read = self.store.reminder(id).await;
+        self.reach(
+            who,
+            read,
+            |r| r.person,
+            || AppError::not_found("reminder", id),
+        )
+        .await
+    }
+
+    /// A record read by id, kept when `who` may see its person: one that
+    /// does not exist and one outside the scope are the same `missing`.
+    async fn reach<T>(
+        &self,
+        who: &Principal,
+        read: Result<T, StoreError>,
+        person_of: impl Fn(&T) -> PersonId,
+        missing: impl Fn() -> AppError,
+    ) -> Result<T, AppError> {
+        let record = match read {
+            Ok(r) => r,
+            Err(StoreError::NotFound { .. }) => return Err(missing()),
+            Err(e) => return Err(e.into()),
+        };
+        // A person is never removed, so a record's person exists.
+        let person = self.store.person(person_of(&record)).await?;
+        if who.scope.can_see(&person) {
+            Ok(record)
         } else {
             Err(missing())
         }

@@ -12,9 +12,10 @@
 use async_trait::async_trait;
 use labpath_store::StoreError;
 use labpath_store::accounts::{
-    Accounts, AuditEntry, NewAudit, NewUser, Organization, Session, User,
+    Accounts, AuditEntry, AuditFilter, NewAudit, NewUser, Organization, Session, User,
 };
 use labpath_store::ids::{OrgId, UserId};
+use labpath_store::model::{Paged, Scope, Window};
 use labpath_store::time::Timestamp;
 use labpath_store_sql::accounts as shared;
 
@@ -94,12 +95,12 @@ impl Accounts for PgStore {
         shared::audit(&mut self.conn().await?, entry).await
     }
 
-    async fn audit_log(
+    async fn audit_in(
         &self,
-        org: Option<OrgId>,
-        before: Option<i64>,
-        limit: u32,
-    ) -> Result<Vec<AuditEntry>, StoreError> {
-        shared::audit_log(&mut self.conn().await?, org, before, limit).await
+        scope: Scope,
+        filter: &AuditFilter,
+        window: Window,
+    ) -> Result<Paged<AuditEntry>, StoreError> {
+        shared::audit_in(&mut self.conn().await?, scope, filter, window).await
     }
 }

@@ -41,8 +41,9 @@ use labpath_store::attachment::{CheckedFile, hash, is_hash};
 use labpath_store::event::{Event, Pending};
 use labpath_store::ids::{ApplicationId, EventId, OrgId, PersonId};
 use labpath_store::model::{
-    AppFilter, Application, ApplicationState, Attachment, ChecklistItem, Contact, Counts,
-    EventQuery, Paged, PeopleFilter, Person, ProfileVersion, Reminder, Scope, Window,
+    AppFilter, Application, ApplicationState, ApplicationsFilter, Attachment, ChecklistItem,
+    Contact, Counts, EventFilter, EventQuery, Paged, PeopleFilter, Person, ProfileVersion,
+    Reminder, ReminderFilter, Scope, Window,
 };
 use labpath_store::store::{Store, StoredFile};
 use labpath_store::time::Timestamp;
@@ -293,6 +294,15 @@ impl Store for PgStore {
         shared::applications(&mut self.conn().await?, filter).await
     }
 
+    async fn applications_in(
+        &self,
+        scope: Scope,
+        filter: &ApplicationsFilter,
+        window: Window,
+    ) -> Result<Paged<Application>, StoreError> {
+        shared::applications_in(&mut self.conn().await?, scope, filter, window).await
+    }
+
     async fn checklists(&self, filter: &AppFilter) -> Result<Vec<ChecklistItem>, StoreError> {
         shared::checklists(&mut self.conn().await?, filter).await
     }
@@ -307,6 +317,30 @@ impl Store for PgStore {
 
     async fn reminders(&self, person: Option<PersonId>) -> Result<Vec<Reminder>, StoreError> {
         shared::reminders(&mut self.conn().await?, person).await
+    }
+
+    async fn reminder(&self, id: EventId) -> Result<Reminder, StoreError> {
+        shared::reminder(&mut self.conn().await?, id)
+            .await?
+            .ok_or_else(|| StoreError::not_found("reminder", id))
+    }
+
+    async fn reminders_in(
+        &self,
+        scope: Scope,
+        filter: &ReminderFilter,
+        window: Window,
+    ) -> Result<Paged<Reminder>, StoreError> {
+        shared::reminders_in(&mut self.conn().await?, scope, filter, window).await
+    }
+
+    async fn events_in(
+        &self,
+        scope: Scope,
+        filter: &EventFilter,
+        window: Window,
+    ) -> Result<Paged<Event>, StoreError> {
+        shared::events_in(&mut self.conn().await?, scope, filter, window).await
     }
 
     async fn events(&self, query: &EventQuery) -> Result<Vec<Event>, StoreError> {

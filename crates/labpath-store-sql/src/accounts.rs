@@ -8,9 +8,10 @@
 
 use labpath_store::StoreError;
 use labpath_store::accounts::{
-    self, AuditEntry, NewAudit, NewUser, Organization, Session, User, email_taken,
+    self, AuditEntry, AuditFilter, NewAudit, NewUser, Organization, Session, User, email_taken,
 };
 use labpath_store::ids::{OrgId, PersonId, UserId};
+use labpath_store::model::{Paged, Scope, Window};
 use labpath_store::port::check_user_links;
 use labpath_store::time::Timestamp;
 
@@ -226,24 +227,35 @@ pub async fn audit<C: Conn + ?Sized>(
         .ok_or_else(|| StoreError::Other("the audit line was not returned".to_owned()))?
 }
 
-/// An organization's audit lines (`None`: those with no organization),
-/// newest first, `limit` of them before the line `before`.
-pub async fn audit_log<C: Conn + ?Sized>(
+/// The audit lines of a scope that pass the filter, newest first: one
+/// window of them and how many there are. An organization's scope reaches
+/// its lines, local mode's those of no organization, a candidate's none.
+pub async fn audit_in<C: Conn + ?Sized>(
     conn: &mut C,
-    org: Option<OrgId>,
-    before: Option<i64>,
-    limit: u32,
-) -> Result<Vec<AuditEntry>, StoreError> {
+    scope: Scope,
+    filter: &AuditFilter,
+    window: Window,
+) -> Result<Paged<AuditEntry>, StoreError> {
     // `= $1` or `IS NULL`, not `IS NOT DISTINCT FROM`, which no index serves.
-    let mut sql = Sql::new("SELECT * FROM audit_log WHERE ", "reading the audit log");
-    match org {
-        Some(o) => sql.push("org_id = ").push_bind(o.get()),
-        None => sql.push("org_id IS NULL"),
+    let condition = |sql: &mut Sql| -> bool {
+        match scope {
+            Scope::Local => {
+                sql.push(" WHERE org_id IS NULL");
+            }
+            Scope::Org(org) => {
+                sql.push(" WHERE org_id = ").push_bind(org.get());
+            }
+            Scope::Own(..) => return false,
+        }
+        if let Some(before) = filter.before {
+            sql.push(" AND id < ").push_bind(before);
+        }
+        true
     };
-    sql.push(" AND id < ")
-        .push_bind(before.unwrap_or(i64::MAX))
-        .push(" ORDER BY id DESC LIMIT ")
-        .push_bind(i64::from(limit));
-    let rows: Vec<AuditRow> = fetch_rows(conn, sql).await?;
-    rows.into_iter().map(AuditRow::into_entry).collect()
+    let mut count = Sql::new("SELECT COUNT(*) FROM audit_log", "counting audit lines");
+    let reaches = condition(&mut count);
+    let mut list = Sql::new("SELECT * FROM audit_log", "reading the audit log");
+    condition(&mut list);
+    list.push(" ORDER BY id DESC");
+    crate::read::paged(conn, reaches, count, list, window, AuditRow::into_entry).await
 }

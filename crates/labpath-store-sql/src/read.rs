@@ -9,8 +9,9 @@ use labpath_store::accounts::Organization;
 use labpath_store::event::Event;
 use labpath_store::ids::{ApplicationId, EventId, OrgId, PersonId};
 use labpath_store::model::{
-    AppFilter, Application, ApplicationState, Attachment, ChecklistItem, Contact, Counts,
-    EventQuery, Paged, PeopleFilter, Person, ProfileVersion, Reminder, Scope, Window,
+    AppFilter, Application, ApplicationState, ApplicationsFilter, Attachment, ChecklistItem,
+    Contact, Counts, EventFilter, EventQuery, Paged, PeopleFilter, Person, ProfileVersion,
+    Reminder, ReminderFilter, Scope, Window,
 };
 use labpath_store::port::ReadPort;
 
@@ -117,6 +118,179 @@ pub async fn people_in<C: Conn + ?Sized>(
         .map(PersonRow::into_person)
         .collect::<Result<_, _>>()?;
     Ok(Paged { items, total })
+}
+
+/// ` AND` a condition that keeps the rows whose `column` (a person id) is
+/// one of the scope's people; `false` when the scope reaches nobody (a
+/// candidate whose account is linked to no record), and nothing need be
+/// read.
+pub fn push_people_of(sql: &mut Sql, column: &str, scope: Scope) -> bool {
+    sql.push(" AND ").push(column);
+    match scope {
+        Scope::Local => {
+            sql.push(" IN (SELECT id FROM people WHERE organization_id IS NULL)");
+        }
+        Scope::Org(org) => {
+            sql.push(" IN (SELECT id FROM people WHERE organization_id = ")
+                .push_bind(org.get())
+                .push(")");
+        }
+        Scope::Own(org, Some(own)) => {
+            sql.push(" IN (SELECT id FROM people WHERE organization_id = ")
+                .push_bind(org.get())
+                .push(" AND id = ")
+                .push_bind(own.get())
+                .push(")");
+        }
+        Scope::Own(_, None) => return false,
+    }
+    true
+}
+
+/// A window of a list: `count` says how many rows the whole list holds,
+/// `list` reads them in order; its `LIMIT` and `OFFSET` are added here.
+/// `reaches` is `false` when the scope reaches nobody: then nothing is read.
+pub async fn paged<T, R, C>(
+    conn: &mut C,
+    reaches: bool,
+    count: Sql,
+    mut list: Sql,
+    window: Window,
+    decode: impl Fn(R) -> Result<T, StoreError>,
+) -> Result<Paged<T>, StoreError>
+where
+    C: Conn + ?Sized,
+    C::Row: crate::conn::Decodes<R>,
+{
+    if !reaches {
+        return Ok(Paged {
+            items: Vec::new(),
+            total: 0,
+        });
+    }
+    let total = u64::try_from(scalar(conn, count).await?).unwrap_or(0);
+    let limit = i64::try_from(window.limit).unwrap_or(i64::MAX);
+    let offset = i64::try_from(window.offset).unwrap_or(i64::MAX);
+    list.push(" LIMIT ")
+        .push_bind(limit)
+        .push(" OFFSET ")
+        .push_bind(offset);
+    let rows: Vec<R> = fetch_rows(conn, list).await?;
+    let items = rows.into_iter().map(decode).collect::<Result<_, _>>()?;
+    Ok(Paged { items, total })
+}
+
+/// The applications of a scope's people that pass the filter, by id: one
+/// window of them and how many there are.
+pub async fn applications_in<C: Conn + ?Sized>(
+    conn: &mut C,
+    scope: Scope,
+    filter: &ApplicationsFilter,
+    window: Window,
+) -> Result<Paged<Application>, StoreError> {
+    let condition = |sql: &mut Sql| -> bool {
+        sql.push(" WHERE 1 = 1");
+        let reaches = push_people_of(sql, "a.person_id", scope);
+        if let Some(p) = filter.person {
+            sql.push(" AND a.person_id = ").push_bind(p.get());
+        }
+        if let Some(status) = filter.status {
+            sql.push(" AND a.status = ").push_bind(status.as_str());
+        }
+        if filter.open_only {
+            sql.push(" AND a.status IN ('draft', 'submitted', 'under_review')");
+        }
+        reaches
+    };
+    let mut count = Sql::new(
+        "SELECT COUNT(*) FROM applications a",
+        "counting applications",
+    );
+    let reaches = condition(&mut count);
+    let mut list = Sql::new("SELECT a.* FROM applications a", "reading applications");
+    condition(&mut list);
+    list.push(" ORDER BY a.id");
+    paged(
+        conn,
+        reaches,
+        count,
+        list,
+        window,
+        ApplicationRow::into_application,
+    )
+    .await
+}
+
+/// The reminders of a scope's people that pass the filter, by due day: one
+/// window of them and how many there are.
+pub async fn reminders_in<C: Conn + ?Sized>(
+    conn: &mut C,
+    scope: Scope,
+    filter: &ReminderFilter,
+    window: Window,
+) -> Result<Paged<Reminder>, StoreError> {
+    let condition = |sql: &mut Sql| -> bool {
+        sql.push(" WHERE 1 = 1");
+        let reaches = push_people_of(sql, "person_id", scope);
+        if let Some(p) = filter.person {
+            sql.push(" AND person_id = ").push_bind(p.get());
+        }
+        reaches
+    };
+    let mut count = Sql::new("SELECT COUNT(*) FROM reminders", "counting reminders");
+    let reaches = condition(&mut count);
+    let mut list = Sql::new("SELECT * FROM reminders", "reading reminders");
+    condition(&mut list);
+    list.push(" ORDER BY due, event_id");
+    paged(
+        conn,
+        reaches,
+        count,
+        list,
+        window,
+        ReminderRow::into_reminder,
+    )
+    .await
+}
+
+/// The events of a scope's people that pass the filter, oldest first: one
+/// window of them and how many there are.
+pub async fn events_in<C: Conn + ?Sized>(
+    conn: &mut C,
+    scope: Scope,
+    filter: &EventFilter,
+    window: Window,
+) -> Result<Paged<Event>, StoreError> {
+    let condition = |sql: &mut Sql| -> bool {
+        sql.push(" WHERE 1 = 1");
+        let reaches = push_people_of(sql, "person_id", scope);
+        if let Some(a) = filter.application {
+            sql.push(" AND application_id = ").push_bind(a.get());
+        }
+        if let Some(after) = filter.after {
+            sql.push(" AND id > ").push_bind(after.get());
+        }
+        reaches
+    };
+    let mut count = Sql::new("SELECT COUNT(*) FROM events", "counting events");
+    let reaches = condition(&mut count);
+    let mut list = Sql::new("SELECT * FROM events", "reading the log");
+    condition(&mut list);
+    list.push(" ORDER BY id");
+    paged(conn, reaches, count, list, window, |row: EventRow| {
+        Ok(row.into_event())
+    })
+    .await
+}
+
+/// A reminder, if there is one.
+pub async fn reminder<C: Conn + ?Sized>(
+    conn: &mut C,
+    id: EventId,
+) -> Result<Option<Reminder>, StoreError> {
+    let sql = Sql::new(query::REMINDER, "reading a reminder").bind(id.get());
+    let row: Option<ReminderRow> = fetch_row(conn, sql).await?;
+    row.map(ReminderRow::into_reminder).transpose()
 }
 
 /// A person's profile: the latest version, or the one asked for. The
@@ -326,9 +500,7 @@ impl<C: Conn + ?Sized> ReadPort for Tables<'_, C> {
     }
 
     async fn reminder(&mut self, id: EventId) -> Result<Option<Reminder>, StoreError> {
-        let sql = Sql::new(query::REMINDER, "reading a reminder").bind(id.get());
-        let row: Option<ReminderRow> = fetch_row(self.0, sql).await?;
-        row.map(ReminderRow::into_reminder).transpose()
+        reminder(self.0, id).await
     }
 
     async fn organization(&mut self, id: OrgId) -> Result<Option<Organization>, StoreError> {

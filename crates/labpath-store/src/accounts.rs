@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::StoreError;
 use crate::ids::{OrgId, PersonId, UserId};
+use crate::model::{Paged, Scope, Window};
 use crate::time::Timestamp;
 
 /// What a user may do in their organization.
@@ -299,13 +300,39 @@ pub trait Accounts: Send + Sync {
 
     /// An organization's audit lines (`None`: those with no organization),
     /// newest first, `limit` of them before the line `before` (`None`: the
-    /// newest).
+    /// newest): `audit_in` for that organization's scope.
     async fn audit_log(
         &self,
         org: Option<OrgId>,
         before: Option<i64>,
         limit: u32,
-    ) -> Result<Vec<AuditEntry>, StoreError>;
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let scope = org.map_or(Scope::Local, Scope::Org);
+        let window = Window {
+            offset: 0,
+            limit: u64::from(limit),
+        };
+        let filter = AuditFilter { before };
+        Ok(self.audit_in(scope, &filter, window).await?.items)
+    }
+
+    /// The audit lines of a scope that pass the filter, newest first: the
+    /// window asked for and how many there are in all. An organization's
+    /// scope reaches its lines, local mode's the lines of no organization;
+    /// a candidate's reaches none.
+    async fn audit_in(
+        &self,
+        scope: Scope,
+        filter: &AuditFilter,
+        window: Window,
+    ) -> Result<Paged<AuditEntry>, StoreError>;
+}
+
+/// Which audit lines of a scope a list shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Only lines older than this one (by id).
+    pub before: Option<i64>,
 }
 
 /// The refusal of an email that already has an account. It says no more

@@ -184,6 +184,33 @@ pub struct AppFilter {
     pub open_only: bool,
 }
 
+/// Which applications of a scope a list shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ApplicationsFilter {
+    /// Only this person's.
+    pub person: Option<PersonId>,
+    /// Only those with this status.
+    pub status: Option<AppStatus>,
+    /// Only those not decided.
+    pub open_only: bool,
+}
+
+/// Which events of a scope a list shows, oldest first.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EventFilter {
+    /// Only this application's.
+    pub application: Option<ApplicationId>,
+    /// Only events after this one.
+    pub after: Option<EventId>,
+}
+
+/// Which reminders of a scope a list shows, by due day.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReminderFilter {
+    /// Only this person's.
+    pub person: Option<PersonId>,
+}
+
 /// Which events to read, oldest first.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct EventQuery {

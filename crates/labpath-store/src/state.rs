@@ -309,7 +309,8 @@ impl ApplicationState {
         self.checklist.iter().find(|i| i.key == key)
     }
 
-    fn item_or_not_found(&self, key: &str) -> Result<&ChecklistItem, StoreError> {
+    /// The checklist item with this key, or `Invalid` naming the keys it has.
+    pub fn item_or_not_found(&self, key: &str) -> Result<&ChecklistItem, StoreError> {
         self.item(key).ok_or_else(|| {
             let keys: Vec<&str> = self.checklist.iter().map(|i| i.key.as_str()).collect();
             StoreError::Invalid(format!(

@@ -17,8 +17,9 @@ use crate::error::StoreError;
 use crate::event::{Event, Pending};
 use crate::ids::{ApplicationId, EventId, OrgId, PersonId};
 use crate::model::{
-    AppFilter, Application, ApplicationState, Attachment, ChecklistItem, Contact, Counts,
-    EventQuery, Paged, PeopleFilter, Person, ProfileVersion, Reminder, Scope, Window,
+    AppFilter, Application, ApplicationState, ApplicationsFilter, Attachment, ChecklistItem,
+    Contact, Counts, EventFilter, EventQuery, Paged, PeopleFilter, Person, ProfileVersion,
+    Reminder, ReminderFilter, Scope, Window,
 };
 
 /// A file an export carries: its hash and content.
@@ -88,6 +89,16 @@ pub trait Store: Send + Sync {
     /// Applications, by id.
     async fn applications(&self, filter: &AppFilter) -> Result<Vec<Application>, StoreError>;
 
+    /// The applications of a scope's people that pass the filter, by id:
+    /// the window asked for and how many there are in all. The scope, the
+    /// filter and the window are the query's.
+    async fn applications_in(
+        &self,
+        scope: Scope,
+        filter: &ApplicationsFilter,
+        window: Window,
+    ) -> Result<Paged<Application>, StoreError>;
+
     /// The checklist items of the applications the filter selects, by
     /// application then position.
     async fn checklists(&self, filter: &AppFilter) -> Result<Vec<ChecklistItem>, StoreError>;
@@ -101,8 +112,29 @@ pub trait Store: Send + Sync {
     /// Reminders (of one person, or everyone's), by due day.
     async fn reminders(&self, person: Option<PersonId>) -> Result<Vec<Reminder>, StoreError>;
 
+    /// A reminder; `NotFound` when there is none.
+    async fn reminder(&self, id: EventId) -> Result<Reminder, StoreError>;
+
+    /// The reminders of a scope's people that pass the filter, by due day:
+    /// the window asked for and how many there are in all.
+    async fn reminders_in(
+        &self,
+        scope: Scope,
+        filter: &ReminderFilter,
+        window: Window,
+    ) -> Result<Paged<Reminder>, StoreError>;
+
     /// Events, oldest first.
     async fn events(&self, query: &EventQuery) -> Result<Vec<Event>, StoreError>;
+
+    /// The events of a scope's people that pass the filter, oldest first:
+    /// the window asked for and how many there are in all.
+    async fn events_in(
+        &self,
+        scope: Scope,
+        filter: &EventFilter,
+        window: Window,
+    ) -> Result<Paged<Event>, StoreError>;
 
     /// The newest event's id, if any.
     async fn last_event(&self) -> Result<Option<EventId>, StoreError>;

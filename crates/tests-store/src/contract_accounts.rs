@@ -39,7 +39,7 @@ fn at(text: &str) -> Timestamp {
     Timestamp::parse(text).unwrap_or_else(|e| panic!("{e}"))
 }
 
-async fn org(store: &dyn AccountsStore, name: &str) -> Organization {
+pub(crate) async fn org(store: &dyn AccountsStore, name: &str) -> Organization {
     store.create_organization(name).await.unwrap()
 }
 
@@ -61,7 +61,7 @@ async fn user(store: &dyn AccountsStore, org: OrgId, email: &str, role: Role) ->
         .unwrap()
 }
 
-async fn member(store: &dyn AccountsStore, org: OrgId, name: &str) -> PersonId {
+pub(crate) async fn member(store: &dyn AccountsStore, org: OrgId, name: &str) -> PersonId {
     ops::add_person(store.tracker(), ACTOR, name, Some(org))
         .await
         .unwrap()
@@ -78,7 +78,7 @@ fn session(token: &str, user: UserId, from: &str, until: &str) -> Session {
     }
 }
 
-fn audit_line(org: Option<OrgId>, action: &str) -> NewAudit {
+pub(crate) fn audit_line(org: Option<OrgId>, action: &str) -> NewAudit {
     NewAudit {
         org,
         user: None,

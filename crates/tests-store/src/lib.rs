@@ -3,7 +3,8 @@
 //! `contract` holds one async function per behaviour of the tracker, each
 //! taking fresh stores as `&dyn Store`; `contract_accounts` does the same for
 //! server mode's accounts, taking `&dyn AccountsStore` (a store that is
-//! also `Accounts`). A backend runs the whole suite with one macro in one
+//! also `Accounts`), and `contract_scoped` the lists read a scope and a
+//! window at a time. A backend runs the whole suite with one macro in one
 //! small test file (see `tests/sqlite.rs`):
 //!
 //! ```ignore
@@ -34,6 +35,7 @@
 pub mod contract;
 pub mod contract_accounts;
 pub mod contract_jobs;
+pub mod contract_scoped;
 pub mod support;
 
 /// Runs every contract behaviour against the backend `fresh` opens; `sql`
@@ -89,6 +91,11 @@ macro_rules! contract_suite {
             an_organizations_records_stay_its_own,
             people_are_listed_by_scope_filter_and_window,
             a_person_in_an_unknown_organization_is_refused_and_leaves_no_trace
+        );
+        $crate::contract_suite!(@one $fresh, $mode, contract_scoped;
+            applications_are_listed_by_scope_filter_and_window,
+            history_and_reminders_are_listed_by_scope_filter_and_window,
+            the_audit_log_is_listed_by_scope_filter_and_window
         );
         $crate::contract_suite!(@two $fresh, $mode, contract_accounts;
             an_import_keeps_each_persons_organization

@@ -5,16 +5,15 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use labpath_catalog::diag::suggest;
+use labpath_app::App;
+use labpath_app::applications::{self, ApplicationView};
 use labpath_engine::catalog::Catalog;
-use labpath_store::Store;
 use labpath_store::event::{Change, Event};
 use labpath_store::ids::{ApplicationId, PersonId};
-use labpath_store::model::{AppFilter, EventQuery};
-use labpath_store::ops;
+use labpath_store::model::{Application, ApplicationsFilter, Window};
 use labpath_store::status::AppStatus;
 
-use super::store::{actor, day, failure, id, text, with_store};
+use super::store::{app_failure, day, id, local, text, with_store};
 use crate::cli::{Cli, Format};
 use crate::render::table;
 use crate::{Exit, Failure};
@@ -98,43 +97,22 @@ pub fn run(
             reference,
         } => {
             let person: PersonId = id("--person", person)?;
-            let step = catalog.step(step).ok_or_else(|| {
-                let hint = match suggest(step, catalog.steps().iter().map(|s| s.id.as_str())) {
-                    Some(s) => format!(" (did you mean `{s}`?)"),
-                    None => " (`labpath plan` lists the steps of a goal)".to_owned(),
-                };
-                Failure::BadInput(format!("error: --step: unknown step `{step}`{hint}"))
-            })?;
             with_store(cli, async |store| {
-                // The checklist holds the documents this person needs, by
-                // their latest profile (every document without one).
-                let profile = store
-                    .profile(person, None)
+                let app = App::new(catalog, store);
+                let reference = text(reference.as_ref());
+                let state = applications::open(&app, &local(), person, step, reference.as_deref())
                     .await
-                    .map_err(failure)?
-                    .and_then(|v| super::stored_profile(catalog, "profile", &v.profile).ok());
-                let state = match &profile {
-                    Some(p) => {
-                        ops::new_application_for(store, &actor(), person, step, catalog, p).await
-                    }
-                    None => ops::new_application(store, &actor(), person, step).await,
-                }
-                .map_err(failure)?;
-                let app = state.application.id;
-                if let Some(r) = text(reference.as_ref()) {
-                    ops::set_reference(store, &actor(), app, &r)
-                        .await
-                        .map_err(failure)?;
-                }
+                    .map_err(|e| app_failure(e, flag))?;
+                let id = state.application.id;
                 writeln!(
                     out,
-                    "created application {app}: {} ({} documents on the checklist)",
-                    step.name,
+                    "created application {id}: {} ({} documents on the checklist)",
+                    state.application.title,
                     state.checklist.len()
                 )?;
                 writeln!(
                     out,
-                    "next: labpath app update {app} --status submitted --on YYYY-MM-DD"
+                    "next: labpath app update {id} --status submitted --on YYYY-MM-DD"
                 )?;
                 Ok(Exit::Ok)
             })
@@ -144,16 +122,27 @@ pub fn run(
             open,
             format,
         } => {
-            let person: Option<PersonId> =
-                person.as_deref().map(|p| id("--person", p)).transpose()?;
+            let filter = ApplicationsFilter {
+                person: person.as_deref().map(|p| id("--person", p)).transpose()?,
+                open_only: *open,
+                ..ApplicationsFilter::default()
+            };
             with_store(cli, async |store| {
-                list(store, person, *open, *format, out).await
+                let app = App::new(catalog, store);
+                let apps = applications::list(&app, &local(), &filter, Window::ALL)
+                    .await
+                    .map_err(|e| app_failure(e, |_| None))?;
+                list(&apps.items, *format, out)
             })
         }
         AppCommand::Show { id: app, format } => {
-            let app: ApplicationId = id("app", app)?;
+            let id: ApplicationId = id("app", app)?;
             with_store(cli, async |store| {
-                show(store, catalog, app, *format, out).await
+                let app = App::new(catalog, store);
+                let view = applications::show(&app, &local(), id)
+                    .await
+                    .map_err(|e| app_failure(e, |_| None))?;
+                show(&view, catalog, *format, out)
             })
         }
         AppCommand::Update {
@@ -163,79 +152,93 @@ pub fn run(
             note,
             reference,
             attach,
-        } => {
-            let app: ApplicationId = id("app", app)?;
-            let status: Option<AppStatus> = status
-                .as_deref()
-                .map(|s| {
-                    s.parse()
-                        .map_err(|e| Failure::BadInput(format!("error: --status: {e}")))
-                })
-                .transpose()?;
-            let on = day("--on", on.as_deref())?;
-            let files = super::doc::read_files(attach, "--attach")?;
-            if status.is_none() && reference.is_none() && files.is_empty() {
-                return Err(Failure::BadInput(
-                    "error: nothing to change: give --status, --reference and/or --attach"
-                        .to_owned(),
-                ));
-            }
-            with_store(cli, async |store| {
-                store.application(app).await.map_err(failure)?;
-                if let Some(to) = status {
-                    let s = ops::change_status(store, &actor(), app, to, on, text(note.as_ref()))
-                        .await
-                        .map_err(failure)?;
-                    writeln!(
-                        out,
-                        "application {app} is now {} (since {})",
-                        s.application.status, s.application.status_on
-                    )?;
-                }
-                if let Some(r) = text(reference.as_ref()) {
-                    ops::set_reference(store, &actor(), app, &r)
-                        .await
-                        .map_err(failure)?;
-                    writeln!(out, "application {app} reference: {r}")?;
-                }
-                for f in &files {
-                    let a = ops::attach(store, &actor(), app, f, None, None)
-                        .await
-                        .map_err(failure)?;
-                    writeln!(
-                        out,
-                        "attached {} ({}, {} bytes)",
-                        a.file.name, a.file.media_type, a.file.size
-                    )?;
-                }
-                Ok(Exit::Ok)
-            })
-        }
+        } => update(cli, catalog, app, status, on, note, reference, attach, out),
         AppCommand::History { id: app, format } => {
-            let app: ApplicationId = id("app", app)?;
-            with_store(cli, async |store| history(store, app, *format, out).await)
+            let id: ApplicationId = id("app", app)?;
+            with_store(cli, async |store| {
+                let app = App::new(catalog, store);
+                let events = applications::history(&app, &local(), id, None, Window::ALL)
+                    .await
+                    .map_err(|e| app_failure(e, |_| None))?;
+                history(&events.items, *format, out)
+            })
         }
     }
 }
 
-async fn list(
-    store: &dyn Store,
-    person: Option<PersonId>,
-    open_only: bool,
-    format: Format,
+/// The flag of a use case's field, for `app new`.
+fn flag(field: &str) -> Option<String> {
+    match field {
+        "step" => Some("--step".to_owned()),
+        _ => None,
+    }
+}
+
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the flags of `app update`, each read here"
+)]
+fn update(
+    cli: &Cli,
+    catalog: &Catalog,
+    app: &str,
+    status: &Option<String>,
+    on: &Option<String>,
+    note: &Option<String>,
+    reference: &Option<String>,
+    attach: &[PathBuf],
     out: &mut dyn Write,
 ) -> Result<Exit, Failure> {
-    if let Some(p) = person {
-        store.person(p).await.map_err(failure)?;
-    }
-    let apps = store
-        .applications(&AppFilter {
-            person,
-            open_only,
-            ..AppFilter::default()
+    let id: ApplicationId = id("app", app)?;
+    let status: Option<AppStatus> = status
+        .as_deref()
+        .map(|s| {
+            s.parse()
+                .map_err(|e| Failure::BadInput(format!("error: --status: {e}")))
         })
-        .await
-        .map_err(failure)?;
+        .transpose()?;
+    let on = day("--on", on.as_deref())?;
+    let files = super::doc::read_files(attach, "--attach")?;
+    if status.is_none() && reference.is_none() && files.is_empty() {
+        return Err(Failure::BadInput(
+            "error: nothing to change: give --status, --reference and/or --attach".to_owned(),
+        ));
+    }
+    let change = applications::Change {
+        status,
+        on,
+        note: text(note.as_ref()),
+        reference: text(reference.as_ref()),
+        attach: files,
+    };
+    with_store(cli, async |store| {
+        let app = App::new(catalog, store);
+        let changed = applications::update(&app, &local(), id, change)
+            .await
+            .map_err(|e| app_failure(e, |_| None))?;
+        let a = &changed.state.application;
+        if status.is_some() {
+            writeln!(
+                out,
+                "application {id} is now {} (since {})",
+                a.status, a.status_on
+            )?;
+        }
+        if let Some(r) = text(reference.as_ref()) {
+            writeln!(out, "application {id} reference: {r}")?;
+        }
+        for f in &changed.attached {
+            writeln!(
+                out,
+                "attached {} ({}, {} bytes)",
+                f.file.name, f.file.media_type, f.file.size
+            )?;
+        }
+        Ok(Exit::Ok)
+    })
+}
+
+fn list(apps: &[Application], format: Format, out: &mut dyn Write) -> Result<Exit, Failure> {
     if format == Format::Json {
         crate::json::write(out, &apps)?;
         return Ok(Exit::Ok);
@@ -264,29 +267,19 @@ async fn list(
     Ok(Exit::Ok)
 }
 
-async fn show(
-    store: &dyn Store,
+fn show(
+    view: &ApplicationView,
     catalog: &Catalog,
-    app: ApplicationId,
     format: Format,
     out: &mut dyn Write,
 ) -> Result<Exit, Failure> {
-    let state = store.application(app).await.map_err(failure)?;
-    let contacts = store.contacts(app).await.map_err(failure)?;
-    let attachments = store.attachments(app).await.map_err(failure)?;
     if format == Format::Json {
-        crate::json::write(
-            out,
-            &serde_json::json!({
-                "application": state.application,
-                "checklist": state.checklist,
-                "contacts": contacts,
-                "attachments": attachments,
-            }),
-        )?;
+        crate::json::write(out, view)?;
         return Ok(Exit::Ok);
     }
-    let a = &state.application;
+    let contacts = &view.contacts;
+    let attachments = &view.attachments;
+    let a = &view.application;
     writeln!(out, "application {}: {}", a.id, a.title)?;
     writeln!(out, "person {}, step {}", a.person, a.step)?;
     if let Some(body) = a.body.as_deref().and_then(|b| catalog.body(b)) {
@@ -304,7 +297,7 @@ async fn show(
         )?;
     }
     writeln!(out, "\nchecklist:")?;
-    let rows: Vec<Vec<String>> = state
+    let rows: Vec<Vec<String>> = view
         .checklist
         .iter()
         .map(|i| {
@@ -338,7 +331,7 @@ async fn show(
     )?;
     if !contacts.is_empty() {
         writeln!(out, "\ncontacts:")?;
-        for c in &contacts {
+        for c in contacts {
             let e = &c.entry;
             writeln!(
                 out,
@@ -355,7 +348,7 @@ async fn show(
     }
     if !attachments.is_empty() {
         writeln!(out, "\nattachments:")?;
-        for f in &attachments {
+        for f in attachments {
             writeln!(
                 out,
                 "  {} {} ({}, {} bytes){}",
@@ -439,20 +432,7 @@ pub fn describe(event: &Event) -> String {
     }
 }
 
-async fn history(
-    store: &dyn Store,
-    app: ApplicationId,
-    format: Format,
-    out: &mut dyn Write,
-) -> Result<Exit, Failure> {
-    store.application(app).await.map_err(failure)?;
-    let events = store
-        .events(&EventQuery {
-            application: Some(app),
-            ..EventQuery::default()
-        })
-        .await
-        .map_err(failure)?;
+fn history(events: &[Event], format: Format, out: &mut dyn Write) -> Result<Exit, Failure> {
     if format == Format::Json {
         crate::json::write(out, &events)?;
         return Ok(Exit::Ok);

@@ -5,12 +5,13 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use labpath_store::event::{Channel, ContactEntry};
+use labpath_app::{App, contacts};
+use labpath_engine::catalog::Catalog;
+use labpath_store::event::Channel;
 use labpath_store::ids::ApplicationId;
-use labpath_store::ops;
 
 use super::doc::read_files;
-use super::store::{actor, day, failure, id, text, with_store};
+use super::store::{app_failure, day, id, local, text, with_store};
 use crate::cli::Cli;
 use crate::{Exit, Failure};
 
@@ -43,7 +44,12 @@ pub enum ContactCommand {
 }
 
 /// Runs a contact subcommand.
-pub fn run(cli: &Cli, sub: &ContactCommand, out: &mut dyn Write) -> Result<Exit, Failure> {
+pub fn run(
+    cli: &Cli,
+    catalog: &Catalog,
+    sub: &ContactCommand,
+    out: &mut dyn Write,
+) -> Result<Exit, Failure> {
     let ContactCommand::Add {
         app,
         channel,
@@ -53,7 +59,7 @@ pub fn run(cli: &Cli, sub: &ContactCommand, out: &mut dyn Write) -> Result<Exit,
         promised,
         attach,
     } = sub;
-    let app: ApplicationId = id("app", app)?;
+    let id: ApplicationId = id("app", app)?;
     let channel: Channel = channel
         .parse()
         .map_err(|e| Failure::BadInput(format!("error: --channel: {e}")))?;
@@ -61,25 +67,35 @@ pub fn run(cli: &Cli, sub: &ContactCommand, out: &mut dyn Write) -> Result<Exit,
         .as_deref()
         .map(|p| day("--promised", Some(p)))
         .transpose()?;
-    let entry = ContactEntry {
+    let new = contacts::NewContact {
         on: day("--on", on.as_deref())?,
         channel,
         with: text(with.as_ref()),
         summary: summary.trim().to_owned(),
         promised,
+        attach: read_files(attach, "--attach")?,
     };
-    let files = read_files(attach, "--attach")?;
     with_store(cli, async |store| {
-        let c = ops::add_contact(store, &actor(), app, entry)
+        let app = App::new(catalog, store);
+        let logged = contacts::add(&app, &local(), id, new)
             .await
-            .map_err(failure)?;
-        writeln!(out, "logged contact {} on application {app}", c.id)?;
-        for f in &files {
-            let a = ops::attach(store, &actor(), app, f, None, Some(c.id))
-                .await
-                .map_err(failure)?;
+            .map_err(|e| app_failure(e, flag))?;
+        writeln!(
+            out,
+            "logged contact {} on application {id}",
+            logged.contact.id
+        )?;
+        for a in &logged.attached {
             writeln!(out, "attached {}", a.file.name)?;
         }
         Ok(Exit::Ok)
     })
+}
+
+/// The flag of a use case's field, for `contact add`.
+fn flag(field: &str) -> Option<String> {
+    match field {
+        "summary" => Some("--summary".to_owned()),
+        _ => None,
+    }
 }

@@ -5,12 +5,13 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use labpath_app::{App, documents};
+use labpath_engine::catalog::Catalog;
 use labpath_store::attachment::{self, CheckedFile};
 use labpath_store::ids::ApplicationId;
-use labpath_store::ops::{self, DocUpdate};
 use labpath_store::status::DocStatus;
 
-use super::store::{actor, day, failure, id, text, with_store};
+use super::store::{app_failure, day, id, local, text, with_store};
 use crate::cli::Cli;
 use crate::{Exit, Failure};
 
@@ -76,7 +77,12 @@ pub fn read_file(path: &std::path::Path, name: &str) -> Result<CheckedFile, Stri
 }
 
 /// Runs a document subcommand.
-pub fn run(cli: &Cli, sub: &DocCommand, out: &mut dyn Write) -> Result<Exit, Failure> {
+pub fn run(
+    cli: &Cli,
+    catalog: &Catalog,
+    sub: &DocCommand,
+    out: &mut dyn Write,
+) -> Result<Exit, Failure> {
     let DocCommand::Update {
         app,
         key,
@@ -89,11 +95,11 @@ pub fn run(cli: &Cli, sub: &DocCommand, out: &mut dyn Write) -> Result<Exit, Fai
         note,
         attach,
     } = sub;
-    let app: ApplicationId = id("app", app)?;
+    let id: ApplicationId = id("app", app)?;
     let to: DocStatus = status
         .parse()
         .map_err(|e| Failure::BadInput(format!("error: --status: {e}")))?;
-    let update = DocUpdate {
+    let change = documents::Change {
         key: key.trim().to_owned(),
         to,
         on: day("--on", on.as_deref())?,
@@ -102,25 +108,24 @@ pub fn run(cli: &Cli, sub: &DocCommand, out: &mut dyn Write) -> Result<Exit, Fai
         tracking: text(tracking.as_ref()),
         reason: text(reason.as_ref()),
         note: text(note.as_ref()),
+        attach: read_files(attach, "--attach")?,
     };
-    let files = read_files(attach, "--attach")?;
     with_store(cli, async |store| {
-        let item = ops::update_document(store, &actor(), app, update)
+        let app = App::new(catalog, store);
+        let changed = documents::update(&app, &local(), id, change)
             .await
-            .map_err(failure)?;
+            .map_err(|e| app_failure(e, |_| None))?;
+        let item = &changed.item;
         writeln!(
             out,
-            "application {app}: `{}` is now {}{}",
+            "application {id}: `{}` is now {}{}",
             item.key,
             item.status,
             item.status_on
                 .map(|d| format!(" (since {d})"))
                 .unwrap_or_default()
         )?;
-        for f in &files {
-            let a = ops::attach(store, &actor(), app, f, Some(item.key.clone()), None)
-                .await
-                .map_err(failure)?;
+        for a in &changed.attached {
             writeln!(out, "attached {} to `{}`", a.file.name, item.key)?;
         }
         Ok(Exit::Ok)

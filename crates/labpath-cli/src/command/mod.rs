@@ -40,9 +40,6 @@ pub fn dispatch(cli: &Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
         Command::Export(args) => return data::export(cli, args, out),
         Command::Import(args) => return data::import(cli, args, out),
         Command::Backup(args) => return data::backup(cli, args, out),
-        Command::Contact(sub) => return contact::run(cli, sub, out),
-        Command::Doc(sub) => return doc::run(cli, sub, out),
-        Command::Reminder(sub) => return reminder::run(cli, sub, out),
         Command::Org(sub) => return serve::run_org(cli, sub, out),
         _ => {}
     }
@@ -58,6 +55,9 @@ pub fn dispatch(cli: &Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
         Command::Interview(args) => interview::run(cli, &catalog, args, out),
         Command::Person(sub) => person::run(cli, &catalog, sub, out),
         Command::App(sub) => app::run(cli, &catalog, sub, out),
+        Command::Contact(sub) => contact::run(cli, &catalog, sub, out),
+        Command::Doc(sub) => doc::run(cli, &catalog, sub, out),
+        Command::Reminder(sub) => reminder::run(cli, &catalog, sub, out),
         Command::Status(args) => status::run(cli, &catalog, args, out),
         Command::Calendar(args) => calendar::run(cli, &catalog, args, out),
         Command::Ce(sub) => ce::run(cli, &catalog, sub, out),
@@ -66,9 +66,6 @@ pub fn dispatch(cli: &Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
         | Command::Export(_)
         | Command::Import(_)
         | Command::Backup(_)
-        | Command::Contact(_)
-        | Command::Doc(_)
-        | Command::Reminder(_)
         | Command::Org(_) => Ok(Exit::Ok),
     }
 }

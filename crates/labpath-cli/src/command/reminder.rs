@@ -4,11 +4,12 @@
 
 use std::io::Write;
 
-use labpath_store::Store;
-use labpath_store::ids::{ApplicationId, EventId, PersonId};
-use labpath_store::ops;
+use labpath_app::{App, reminders};
+use labpath_engine::catalog::Catalog;
+use labpath_store::ids::{EventId, PersonId};
+use labpath_store::model::{Reminder, Window};
 
-use super::store::{actor, day, failure, id, with_store};
+use super::store::{app_failure, day, id, local, with_store};
 use crate::cli::{Cli, Format};
 use crate::render::table;
 use crate::{Exit, Failure};
@@ -51,7 +52,12 @@ pub enum ReminderCommand {
 }
 
 /// Runs a reminder subcommand.
-pub fn run(cli: &Cli, sub: &ReminderCommand, out: &mut dyn Write) -> Result<Exit, Failure> {
+pub fn run(
+    cli: &Cli,
+    catalog: &Catalog,
+    sub: &ReminderCommand,
+    out: &mut dyn Write,
+) -> Result<Exit, Failure> {
     match sub {
         ReminderCommand::Add {
             person,
@@ -59,30 +65,22 @@ pub fn run(cli: &Cli, sub: &ReminderCommand, out: &mut dyn Write) -> Result<Exit
             on,
             what,
         } => {
-            let person: Option<PersonId> =
-                person.as_deref().map(|p| id("--person", p)).transpose()?;
-            let app: Option<ApplicationId> = app.as_deref().map(|a| id("--app", a)).transpose()?;
-            let due = day("--on", Some(on))?;
+            let new = reminders::NewReminder {
+                person: person.as_deref().map(|p| id("--person", p)).transpose()?,
+                application: app.as_deref().map(|a| id("--app", a)).transpose()?,
+                due: day("--on", Some(on))?,
+                what: what.clone(),
+            };
+            if new.person.is_none() && new.application.is_none() {
+                return Err(Failure::BadInput(
+                    "error: give --person ID or --app ID: whose reminder is it?".to_owned(),
+                ));
+            }
             with_store(cli, async |store| {
-                let person = match (person, app) {
-                    (_, Some(a)) => {
-                        store
-                            .application(a)
-                            .await
-                            .map_err(failure)?
-                            .application
-                            .person
-                    }
-                    (Some(p), None) => p,
-                    (None, None) => {
-                        return Err(Failure::BadInput(
-                            "error: give --person ID or --app ID: whose reminder is it?".to_owned(),
-                        ));
-                    }
-                };
-                let r = ops::add_reminder(store, &actor(), person, app, due, what)
+                let app = App::new(catalog, store);
+                let r = reminders::add(&app, &local(), new)
                     .await
-                    .map_err(failure)?;
+                    .map_err(|e| app_failure(e, flag))?;
                 writeln!(out, "reminder {} set for {}: {}", r.id, r.due, r.what)?;
                 Ok(Exit::Ok)
             })
@@ -91,9 +89,10 @@ pub fn run(cli: &Cli, sub: &ReminderCommand, out: &mut dyn Write) -> Result<Exit
             let r: EventId = id("reminder", r)?;
             let on = day("--on", on.as_deref())?;
             with_store(cli, async |store| {
-                let done = ops::complete_reminder(store, &actor(), r, on)
+                let app = App::new(catalog, store);
+                let done = reminders::done(&app, &local(), r, on)
                     .await
-                    .map_err(failure)?;
+                    .map_err(|e| app_failure(e, |_| None))?;
                 writeln!(out, "reminder {} done on {on}: {}", done.id, done.what)?;
                 Ok(Exit::Ok)
             })
@@ -102,34 +101,48 @@ pub fn run(cli: &Cli, sub: &ReminderCommand, out: &mut dyn Write) -> Result<Exit
             let person: Option<PersonId> =
                 person.as_deref().map(|p| id("--person", p)).transpose()?;
             with_store(cli, async |store| {
-                if let Some(p) = person {
-                    store.person(p).await.map_err(failure)?;
-                }
-                let reminders = store.reminders(person).await.map_err(failure)?;
-                if *format == Format::Json {
-                    crate::json::write(out, &reminders)?;
-                    return Ok(Exit::Ok);
-                }
-                let rows: Vec<Vec<String>> = reminders
-                    .iter()
-                    .map(|r| {
-                        vec![
-                            r.id.to_string(),
-                            r.due.to_string(),
-                            r.person.to_string(),
-                            r.application.map(|a| a.to_string()).unwrap_or_default(),
-                            r.done_on.map(|d| format!("done {d}")).unwrap_or_default(),
-                            r.what.clone(),
-                        ]
-                    })
-                    .collect();
-                write!(
-                    out,
-                    "{}",
-                    table(&["ID", "DUE", "PERSON", "APP", "DONE", "WHAT"], &rows)
-                )?;
-                Ok(Exit::Ok)
+                let app = App::new(catalog, store);
+                let reminders = reminders::list(&app, &local(), person, Window::ALL)
+                    .await
+                    .map_err(|e| app_failure(e, |_| None))?;
+                list(&reminders.items, *format, out)
             })
         }
     }
+}
+
+/// The flag of a use case's field, for `reminder add`.
+fn flag(field: &str) -> Option<String> {
+    let flag = match field {
+        "what" => "--what",
+        "application" => "--app",
+        _ => return None,
+    };
+    Some(flag.to_owned())
+}
+
+fn list(reminders: &[Reminder], format: Format, out: &mut dyn Write) -> Result<Exit, Failure> {
+    if format == Format::Json {
+        crate::json::write(out, &reminders)?;
+        return Ok(Exit::Ok);
+    }
+    let rows: Vec<Vec<String>> = reminders
+        .iter()
+        .map(|r| {
+            vec![
+                r.id.to_string(),
+                r.due.to_string(),
+                r.person.to_string(),
+                r.application.map(|a| a.to_string()).unwrap_or_default(),
+                r.done_on.map(|d| format!("done {d}")).unwrap_or_default(),
+                r.what.clone(),
+            ]
+        })
+        .collect();
+    write!(
+        out,
+        "{}",
+        table(&["ID", "DUE", "PERSON", "APP", "DONE", "WHAT"], &rows)
+    )?;
+    Ok(Exit::Ok)
 }

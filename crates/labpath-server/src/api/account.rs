@@ -338,7 +338,6 @@ pub async fn audit(
     Api(me): Api,
     QueryParams(q): QueryParams<AuditQuery>,
 ) -> ApiResult<Json<Vec<AuditEntry>>> {
-    let org = me.org();
     if state.mode == Mode::Server {
         me.require_admin()?;
     }
@@ -349,9 +348,16 @@ pub async fn audit(
         })?),
         None => None,
     };
-    let limit = u32::try_from(super::whole_number(q.limit.as_deref(), "limit", 100, 500)?)
-        .map_err(ApiError::internal)?;
-    Ok(Json(state.accounts().audit_log(org, before, limit).await?))
+    let window = labpath_store::model::Window {
+        offset: 0,
+        limit: super::whole_number(q.limit.as_deref(), "limit", 100, 500)? as u64,
+    };
+    let filter = labpath_store::accounts::AuditFilter { before };
+    let lines = state
+        .accounts()
+        .audit_in(me.scope(), &filter, window)
+        .await?;
+    Ok(Json(lines.items))
 }
 
 /// The feed token of a user: derived from their password hash, so it is

@@ -9,14 +9,13 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
+use labpath_app::attachments::{self, AttachTo};
 use labpath_store::attachment::{self, CheckedFile};
-use labpath_store::ids::EventId;
-use labpath_store::model::{ApplicationState, Attachment};
-use labpath_store::ops;
+use labpath_store::model::Attachment;
 
-use super::{day, require_profile, visible_application, visible_person};
+use super::{day, require_profile, visible_person};
 use crate::audit::ClientAddr;
-use crate::auth::{Api, Principal, Scope};
+use crate::auth::{Api, Scope};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{self, FilePart, PathParams, QueryParams, Upload};
 use crate::openapi::{
@@ -31,56 +30,19 @@ pub fn check_file(part: FilePart) -> ApiResult<CheckedFile> {
     attachment::check(&name, bytes).map_err(|e| ApiError::from(e).at(field))
 }
 
-/// Attaches the form's `file` to an application: to one of its checklist
-/// documents (`document`, a key) or a logged contact (`contact`, an id) if
-/// the form names one. Everything is checked before the file is stored.
-pub async fn attach_upload(
-    state: &AppState,
-    me: &Principal,
-    app: &ApplicationState,
-    mut upload: Upload,
-) -> ApiResult<Attachment> {
+/// Reads an attachment form: its `file`, checked, and what in the
+/// application it is for (`document`, a key, or `contact`, an id), if the
+/// form names one.
+pub fn attachment_form(mut upload: Upload) -> ApiResult<(CheckedFile, AttachTo)> {
     let file = upload.take_file("file")?.ok_or_else(|| {
         ApiError::invalid("choose a file to attach (the form field `file`)").at("file")
     })?;
     upload.no_other_files()?;
-    let id = app.application.id;
-    let document = match upload.fields.get("document") {
-        None => None,
-        Some(key) => match app.checklist.iter().find(|d| d.key == key) {
-            Some(d) => Some(d.key.clone()),
-            None => {
-                let keys: Vec<&str> = app.checklist.iter().map(|d| d.key.as_str()).collect();
-                return Err(ApiError::invalid(format!(
-                    "application {id} has no checklist document `{key}` (it has: {})",
-                    keys.join(", ")
-                ))
-                .at("document"));
-            }
-        },
+    let to = AttachTo {
+        document: upload.fields.get("document").map(str::to_owned),
+        contact: upload.fields.get("contact").map(str::to_owned),
     };
-    let contact = match upload.fields.get("contact") {
-        None => None,
-        Some(text) => {
-            let not_logged = || {
-                ApiError::invalid(format!("application {id} has no logged contact `{text}`"))
-                    .at("contact")
-            };
-            let contact: EventId = text.parse().map_err(|_| not_logged())?;
-            if !state
-                .store()
-                .contacts(id)
-                .await?
-                .iter()
-                .any(|c| c.id == contact)
-            {
-                return Err(not_logged());
-            }
-            Some(contact)
-        }
-    };
-    let file = check_file(file)?;
-    Ok(ops::attach(state.store(), &me.actor(), id, &file, document, contact).await?)
+    Ok((check_file(file)?, to))
 }
 
 /// `POST /api/applications/{app}/attachments`: attaches one file
@@ -108,8 +70,9 @@ pub async fn add_attachment(
     PathParams(id): PathParams<String>,
     upload: Upload,
 ) -> ApiResult<Response> {
-    let app = visible_application(&state, &me, &id).await?;
-    let attached = attach_upload(&state, &me, &app, upload).await?;
+    let id = extract::id(&id)?;
+    let (file, to) = attachment_form(upload)?;
+    let attached = attachments::add(&state.app(), &me.app(), id, file, to).await?;
     Ok((StatusCode::CREATED, Json(attached)).into_response())
 }
 
@@ -131,8 +94,8 @@ pub async fn attachments(
     Api(me): Api,
     PathParams(id): PathParams<String>,
 ) -> ApiResult<Json<Vec<Attachment>>> {
-    let app = visible_application(&state, &me, &id).await?;
-    Ok(Json(state.store().attachments(app.application.id).await?))
+    let id = extract::id(&id)?;
+    Ok(Json(attachments::list(&state.app(), &me.app(), id).await?))
 }
 
 /// `GET /api/applications/{app}/attachments/{attachment}`: the file itself.
@@ -159,23 +122,9 @@ pub async fn attachment_file(
     Api(me): Api,
     PathParams((id, attachment)): PathParams<(String, String)>,
 ) -> ApiResult<Response> {
-    let app = visible_application(&state, &me, &id).await?;
-    let missing = || {
-        ApiError::not_found(format!(
-            "application {} has no attachment `{attachment}`",
-            app.application.id
-        ))
-    };
-    let wanted: EventId = attachment.parse().map_err(|_| missing())?;
-    let found = state
-        .store()
-        .attachments(app.application.id)
-        .await?
-        .into_iter()
-        .find(|a| a.id == wanted)
-        .ok_or_else(missing)?;
-    let bytes = state.store().file(&found.file.hash).await?;
-    download(&found.file.name, &found.file.media_type, bytes)
+    let id = extract::id(&id)?;
+    let file = attachments::file(&state.app(), &me.app(), id, &attachment).await?;
+    download(&file.name, &file.media_type, file.bytes)
 }
 
 /// `GET /api/people/{person}/ce/{activity}/certificate`: the certificate
@@ -204,25 +153,11 @@ pub async fn certificate_file(
     Api(me): Api,
     PathParams((id, activity)): PathParams<(String, String)>,
 ) -> ApiResult<Response> {
-    let person = visible_person(&state, &me, &id).await?;
-    let logged = labpath_app::ce::activity(
-        &state.app(),
-        &me.app(),
-        person.id,
-        super::people::activity_id(&activity)?,
-    )
-    .await?;
-    let wanted = logged.id;
-    let hash = logged.activity.certificate.ok_or_else(|| {
-        ApiError::not_found(format!(
-            "activity {wanted} of person {} has no certificate",
-            person.id
-        ))
-    })?;
-    let bytes = state.store().file(&hash).await?;
-    let media_type = attachment::sniff(&bytes).unwrap_or("application/octet-stream");
+    let person = extract::id(&id)?;
+    let activity = super::people::activity_id(&activity)?;
+    let file = labpath_app::ce::certificate(&state.app(), &me.app(), person, activity).await?;
     // `download` names it for its type (`certificate-12.pdf`).
-    download(&format!("certificate-{wanted}"), media_type, bytes)
+    download(&file.name, &file.media_type, file.bytes)
 }
 
 /// The most certificate bytes one audit-pack download holds (it is built

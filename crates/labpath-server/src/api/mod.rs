@@ -15,8 +15,8 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use labpath_engine::profile::Profile;
 use labpath_engine::units::Date;
-use labpath_store::ids::{ApplicationId, PersonId};
-use labpath_store::model::{ApplicationState, Person};
+use labpath_store::ids::PersonId;
+use labpath_store::model::Person;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
@@ -191,24 +191,6 @@ pub async fn visible_person(
         Ok(person)
     } else {
         Err(ApiError::not_found(format!("person `{id}` does not exist")))
-    }
-}
-
-/// An application the principal may see (through its person); 404 otherwise.
-pub async fn visible_application(
-    state: &AppState,
-    principal: &Principal,
-    text: &str,
-) -> ApiResult<ApplicationState> {
-    let id: ApplicationId = extract::id(text)?;
-    let app = state.store().application(id).await?;
-    let person = state.store().person(app.application.person).await?;
-    if principal.can_see(&person) {
-        Ok(app)
-    } else {
-        Err(ApiError::not_found(format!(
-            "application `{id}` does not exist"
-        )))
     }
 }
 

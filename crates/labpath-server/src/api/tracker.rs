@@ -8,14 +8,14 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use labpath_app::{applications, contacts, documents, reminders};
 use labpath_engine::units::Date;
 use labpath_store::agenda::{self, Alert, Deadline, Records};
-use labpath_store::event::{Channel, ContactEntry, Event};
+use labpath_store::event::{Channel, Event};
 use labpath_store::ids::{EventId, PersonId};
 use labpath_store::model::{
-    AppFilter, Application, ApplicationState, Contact, EventQuery, Person, Reminder,
+    AppFilter, Application, ApplicationState, ApplicationsFilter, Contact, Person, Reminder, Window,
 };
-use labpath_store::ops::{self, DocUpdate};
 use labpath_store::stall::Urgency;
 use labpath_store::status::{AppStatus, DocStatus};
 use labpath_store::time::Timestamp;
@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::people::visible_people;
-use super::{Page, PageQuery, day, visible_application, visible_person};
+use super::{Page, PageQuery, day, visible_person};
 use crate::auth::{Api, Principal, Scope};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{self, JsonBody, PathParams, QueryParams};
@@ -125,12 +125,12 @@ pub async fn person_applications(
     PathParams(id): PathParams<String>,
     QueryParams(q): QueryParams<PageQuery>,
 ) -> ApiResult<Json<Page<Application>>> {
-    let person = visible_person(&state, &me, &id).await?;
-    let filter = AppFilter {
-        person: Some(person.id),
-        ..AppFilter::default()
+    let filter = ApplicationsFilter {
+        person: Some(extract::id(&id)?),
+        ..ApplicationsFilter::default()
     };
-    Ok(Json(q.cut(state.store().applications(&filter).await?)?))
+    let paged = applications::list(&state.app(), &me.app(), &filter, q.window()?).await?;
+    Ok(Json(q.of(paged)?))
 }
 
 /// A new application.
@@ -141,28 +141,6 @@ pub struct NewApplication {
     pub step: String,
     /// The body's reference number, if already known.
     pub reference: Option<String>,
-}
-
-/// Opens an application whose checklist holds the documents the person
-/// needs (by their stored profile; every document without one).
-pub async fn open_for(
-    state: &AppState,
-    actor: &str,
-    person: labpath_store::ids::PersonId,
-    step: &labpath_engine::step::Step,
-) -> ApiResult<labpath_store::model::ApplicationState> {
-    let app = match crate::api::stored_profile(state, person)
-        .await
-        .ok()
-        .flatten()
-    {
-        Some(profile) => {
-            ops::new_application_for(state.store(), actor, person, step, &state.catalog, &profile)
-                .await?
-        }
-        None => ops::new_application(state.store(), actor, person, step).await?,
-    };
-    Ok(app)
 }
 
 /// `POST /api/people/{person}/applications`: opens an application from a
@@ -189,26 +167,10 @@ pub async fn create_application(
     PathParams(id): PathParams<String>,
     JsonBody(body): JsonBody<NewApplication>,
 ) -> ApiResult<Response> {
-    let person = visible_person(&state, &me, &id).await?;
-    let step = find_step(&state, &body.step)?;
-    let mut app = open_for(&state, &me.actor(), person.id, step).await?;
-    if let Some(reference) = body.reference.as_deref().filter(|r| !r.trim().is_empty()) {
-        app = ops::set_reference(state.store(), &me.actor(), app.application.id, reference).await?;
-    }
+    let person = extract::id(&id)?;
+    let reference = body.reference.as_deref();
+    let app = applications::open(&state.app(), &me.app(), person, &body.step, reference).await?;
     Ok((StatusCode::CREATED, Json(app)).into_response())
-}
-
-/// A catalog step by id, or 422 with a suggestion.
-pub fn find_step<'c>(state: &'c AppState, id: &str) -> ApiResult<&'c labpath_engine::step::Step> {
-    state.catalog.step(id.trim()).ok_or_else(|| {
-        let hint = labpath_catalog::diag::suggest(
-            id.trim(),
-            state.catalog.steps().iter().map(|s| s.id.as_str()),
-        )
-        .map(|s| format!(" (did you mean `{s}`?)"))
-        .unwrap_or_default();
-        ApiError::invalid(format!("unknown catalog step `{}`{hint}", id.trim())).at("step")
-    })
 }
 
 /// `GET /api/applications` query.
@@ -256,11 +218,13 @@ pub async fn applications(
             .at("open"));
         }
     };
-    let (_, mut records) = records(&state, &me, None).await?;
-    records
-        .applications
-        .retain(|a| status.is_none_or(|s| a.status == s) && !(open_only && a.status.is_decided()));
-    Ok(Json(q.page.cut(records.applications)?))
+    let filter = ApplicationsFilter {
+        person: None,
+        status,
+        open_only,
+    };
+    let paged = applications::list(&state.app(), &me.app(), &filter, q.page.window()?).await?;
+    Ok(Json(q.page.of(paged)?))
 }
 
 /// `GET /api/applications/{app}`: the application with its checklist.
@@ -280,7 +244,12 @@ pub async fn application(
     Api(me): Api,
     PathParams(id): PathParams<String>,
 ) -> ApiResult<Json<ApplicationState>> {
-    Ok(Json(visible_application(&state, &me, &id).await?))
+    Ok(Json(
+        state
+            .app()
+            .application(&me.app(), extract::id(&id)?)
+            .await?,
+    ))
 }
 
 /// A change to an application.
@@ -322,27 +291,16 @@ pub async fn update_application(
     PathParams(id): PathParams<String>,
     JsonBody(body): JsonBody<ApplicationUpdate>,
 ) -> ApiResult<Json<ApplicationState>> {
-    let app = visible_application(&state, &me, &id).await?;
-    let id = app.application.id;
-    if body.status.is_none() && body.reference.is_none() {
-        return Err(ApiError::invalid(
-            "give a `status` or a `reference` to change",
-        ));
-    }
-    let on = day(body.on.as_deref(), "on")?;
-    let mut current = app;
-    if let Some(reference) = &body.reference {
-        if reference.trim().is_empty() {
-            return Err(ApiError::invalid("a reference number cannot be empty").at("reference"));
-        }
-        current = ops::set_reference(state.store(), &me.actor(), id, reference).await?;
-    }
-    if let Some(to) = body.status {
-        current = ops::change_status(state.store(), &me.actor(), id, to, on, body.note.clone())
-            .await
-            .map_err(|e| ApiError::from(e).at("status"))?;
-    }
-    Ok(Json(current))
+    let id = extract::id(&id)?;
+    let change = applications::Change {
+        status: body.status,
+        on: day(body.on.as_deref(), "on")?,
+        note: body.note,
+        reference: body.reference,
+        attach: Vec::new(),
+    };
+    let changed = applications::update(&state.app(), &me.app(), id, change).await?;
+    Ok(Json(changed.state))
 }
 
 /// `GET /api/applications/{app}/history` query.
@@ -376,7 +334,7 @@ pub async fn history(
     PathParams(id): PathParams<String>,
     QueryParams(q): QueryParams<HistoryQuery>,
 ) -> ApiResult<Json<Vec<Event>>> {
-    let app = visible_application(&state, &me, &id).await?;
+    let id = extract::id(&id)?;
     let after = match q.after.as_deref().filter(|t| !t.trim().is_empty()) {
         Some(t) => Some(
             t.parse::<EventId>()
@@ -384,15 +342,13 @@ pub async fn history(
         ),
         None => None,
     };
-    let limit = u32::try_from(super::whole_number(q.limit.as_deref(), "limit", 200, 1000)?)
-        .map_err(ApiError::internal)?;
-    let query = EventQuery {
-        person: None,
-        application: Some(app.application.id),
-        after,
-        limit: Some(limit),
+    let limit = super::whole_number(q.limit.as_deref(), "limit", 200, 1000)?;
+    let window = Window {
+        offset: 0,
+        limit: limit as u64,
     };
-    Ok(Json(state.store().events(&query).await?))
+    let events = applications::history(&state.app(), &me.app(), id, after, window).await?;
+    Ok(Json(events.items))
 }
 
 /// A change to a checklist document.
@@ -440,32 +396,20 @@ pub async fn update_document(
     PathParams((app_id, key)): PathParams<(String, String)>,
     JsonBody(body): JsonBody<DocumentUpdate>,
 ) -> ApiResult<Json<ApplicationState>> {
-    let app = visible_application(&state, &me, &app_id).await?;
-    if !app.checklist.iter().any(|i| i.key == key) {
-        let hint =
-            labpath_catalog::diag::suggest(&key, app.checklist.iter().map(|i| i.key.as_str()))
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_default();
-        return Err(ApiError::not_found(format!(
-            "application {} has no document `{key}`{hint}",
-            app.application.id
-        )));
-    }
-    let on = day(body.on.as_deref(), "on")?;
-    let update = DocUpdate {
+    let id = extract::id(&app_id)?;
+    let change = documents::Change {
         key,
         to: body.status,
-        on,
+        on: day(body.on.as_deref(), "on")?,
         requested_from: body.requested_from,
         method: body.method,
         tracking: body.tracking,
         reason: body.reason,
         note: body.note,
+        attach: Vec::new(),
     };
-    ops::update_document(state.store(), &me.actor(), app.application.id, update)
-        .await
-        .map_err(|e| ApiError::from(e).at("status"))?;
-    Ok(Json(state.store().application(app.application.id).await?))
+    let changed = documents::update(&state.app(), &me.app(), id, change).await?;
+    Ok(Json(changed.state))
 }
 
 /// `GET /api/applications/{app}/contacts`: the contact log, oldest first.
@@ -487,10 +431,8 @@ pub async fn contacts(
     PathParams(id): PathParams<String>,
     QueryParams(q): QueryParams<PageQuery>,
 ) -> ApiResult<Json<Page<Contact>>> {
-    let app = visible_application(&state, &me, &id).await?;
-    Ok(Json(
-        q.cut(state.store().contacts(app.application.id).await?)?,
-    ))
+    let log = contacts::list(&state.app(), &me.app(), extract::id(&id)?).await?;
+    Ok(Json(q.cut(log)?))
 }
 
 /// A contact to log.
@@ -533,10 +475,7 @@ pub async fn add_contact(
     PathParams(id): PathParams<String>,
     JsonBody(body): JsonBody<NewContact>,
 ) -> ApiResult<Response> {
-    let app = visible_application(&state, &me, &id).await?;
-    if body.summary.trim().is_empty() {
-        return Err(ApiError::invalid("say what was said: `summary` is empty").at("summary"));
-    }
+    let id = extract::id(&id)?;
     let promised = match body.promised.as_deref().filter(|t| !t.trim().is_empty()) {
         Some(t) => Some(
             Date::parse(t.trim())
@@ -544,15 +483,16 @@ pub async fn add_contact(
         ),
         None => None,
     };
-    let entry = ContactEntry {
+    let new = contacts::NewContact {
         on: day(body.on.as_deref(), "on")?,
         channel: body.channel,
-        with: body.with.filter(|w| !w.trim().is_empty()),
+        with: body.with,
         summary: body.summary,
         promised,
+        attach: Vec::new(),
     };
-    let contact = ops::add_contact(state.store(), &me.actor(), app.application.id, entry).await?;
-    Ok((StatusCode::CREATED, Json(contact)).into_response())
+    let logged = contacts::add(&state.app(), &me.app(), id, new).await?;
+    Ok((StatusCode::CREATED, Json(logged.contact)).into_response())
 }
 
 /// `GET /api/people/{person}/reminders`.
@@ -574,10 +514,9 @@ pub async fn reminders(
     PathParams(id): PathParams<String>,
     QueryParams(q): QueryParams<PageQuery>,
 ) -> ApiResult<Json<Page<Reminder>>> {
-    let person = visible_person(&state, &me, &id).await?;
-    Ok(Json(
-        q.cut(state.store().reminders(Some(person.id)).await?)?,
-    ))
+    let person = Some(extract::id(&id)?);
+    let paged = reminders::list(&state.app(), &me.app(), person, q.window()?).await?;
+    Ok(Json(q.of(paged)?))
 }
 
 /// A reminder to set.
@@ -615,28 +554,20 @@ pub async fn add_reminder(
     PathParams(id): PathParams<String>,
     JsonBody(body): JsonBody<NewReminder>,
 ) -> ApiResult<Response> {
-    let person = visible_person(&state, &me, &id).await?;
+    let person = extract::id(&id)?;
     let due = Date::parse(body.due.trim())
         .map_err(|e| ApiError::invalid(format!("`due`: {e}")).at("due"))?;
-    if body.what.trim().is_empty() {
-        return Err(ApiError::invalid("say what to do: `what` is empty").at("what"));
-    }
-    let app = match body.application.as_deref().filter(|t| !t.trim().is_empty()) {
-        Some(text) => {
-            let app = visible_application(&state, &me, text).await?;
-            if app.application.person != person.id {
-                return Err(ApiError::invalid(format!(
-                    "application {} is not person {}'s",
-                    app.application.id, person.id
-                ))
-                .at("application"));
-            }
-            Some(app.application.id)
-        }
+    let application = match body.application.as_deref().filter(|t| !t.trim().is_empty()) {
+        Some(text) => Some(extract::id(text)?),
         None => None,
     };
-    let reminder =
-        ops::add_reminder(state.store(), &me.actor(), person.id, app, due, &body.what).await?;
+    let new = reminders::NewReminder {
+        person: Some(person),
+        application,
+        due,
+        what: body.what,
+    };
+    let reminder = reminders::add(&state.app(), &me.app(), new).await?;
     Ok((StatusCode::CREATED, Json(reminder)).into_response())
 }
 
@@ -673,21 +604,9 @@ pub async fn reminder_done(
     JsonBody(body): JsonBody<Done>,
 ) -> ApiResult<Json<Reminder>> {
     let reminder: EventId = extract::id(&id)?;
-    let not_found = || ApiError::not_found(format!("reminder `{reminder}` does not exist"));
-    // Find it among the reminders of the people the caller sees.
-    let people = visible_people(&state, me.scope()).await?;
-    let ids: HashSet<PersonId> = people.iter().map(|p| p.id).collect();
-    let all = match me.scope() {
-        Scope::Own(_, Some(own)) => state.store().reminders(Some(own)).await?,
-        _ => state.store().reminders(None).await?,
-    };
-    let found = all
-        .into_iter()
-        .find(|r| r.id == reminder && ids.contains(&r.person))
-        .ok_or_else(not_found)?;
     let on = day(body.on.as_deref(), "on")?;
     Ok(Json(
-        ops::complete_reminder(state.store(), &me.actor(), found.id, on).await?,
+        reminders::done(&state.app(), &me.app(), reminder, on).await?,
     ))
 }
 

@@ -1,21 +1,22 @@
 //! Applications: opening one, its page, status, documents, contacts,
-//! attachments and reminders.
+//! attachments and reminders. Each form is read here and handed to one use
+//! case of `labpath_app`; a refusal is shown on the application page, at
+//! the form it came from.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use labpath_app::{AppError, applications, attachments, contacts, documents, reminders};
 use labpath_engine::units::Date;
-use labpath_store::event::{Channel, ContactEntry};
-use labpath_store::model::EventQuery;
-use labpath_store::ops::{self, DocUpdate};
-use labpath_store::status::{APP_STATUSES, AppStatus, DOC_STATUSES, DocStatus};
+use labpath_store::event::Channel;
+use labpath_store::ids::ApplicationId;
+use labpath_store::status::{AppStatus, DOC_STATUSES, DocStatus};
 use serde_json::json;
 
-use crate::api::files::attach_upload;
-use crate::api::tracker::find_step;
-use crate::api::{visible_application, visible_person};
+use crate::api::files::attachment_form;
+use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::extract::{FormBody, PathParams, Upload};
+use crate::extract::{self, FormBody, PathParams, Upload};
 use crate::pages::{Caller, Frame, PageResult, Posted, html_status, respond, see_other};
 use crate::state::AppState;
 
@@ -26,9 +27,9 @@ pub async fn open_application(
     Posted { me, form }: Posted<FormBody>,
 ) -> Response {
     let result = async {
-        let person = visible_person(&state, &me, &id).await?;
-        let step = find_step(&state, form.get("step").unwrap_or(""))?;
-        let app = crate::api::tracker::open_for(&state, &me.actor(), person.id, step).await?;
+        let person = extract::id(&id)?;
+        let step = form.get("step").unwrap_or("");
+        let app = applications::open(&state.app(), &me.app(), person, step, None).await?;
         see_other(&format!("/applications/{}", app.application.id))
     }
     .await;
@@ -36,33 +37,20 @@ pub async fn open_application(
 }
 
 /// An application: status, checklist with a form per document, contact
-/// log and history.
+/// log and history; `problem` is a refused form's field and message.
 async fn application_page(
     state: &AppState,
-    me: &crate::auth::Principal,
-    id: &str,
+    me: &Principal,
+    id: ApplicationId,
     problem: Option<(String, String)>,
 ) -> PageResult {
-    let app = visible_application(state, me, id).await?;
-    let person = state.store().person(app.application.person).await?;
-    let contacts = state.store().contacts(app.application.id).await?;
-    let attachments = state.store().attachments(app.application.id).await?;
-    let history = state
-        .store()
-        .events(&EventQuery {
-            application: Some(app.application.id),
-            ..EventQuery::default()
-        })
-        .await?;
-    let history: Vec<serde_json::Value> = history
+    let detail = applications::detail(&state.app(), &me.app(), id).await?;
+    let history: Vec<serde_json::Value> = detail
+        .history
         .iter()
         .map(|e| json!({ "id": e.id, "at": e.at.to_string(), "actor": e.actor, "kind": e.change.kind(), "change": e.change }))
         .collect();
-    let statuses: Vec<&str> = APP_STATUSES
-        .iter()
-        .filter(|s| app.application.status.check_move(**s).is_ok())
-        .map(|s| s.as_str())
-        .collect();
+    let statuses: Vec<&str> = detail.moves.iter().map(|s| s.as_str()).collect();
     let doc_statuses: Vec<&str> = DOC_STATUSES.iter().map(|s| s.as_str()).collect();
     let channels: Vec<&str> = labpath_store::event::CHANNELS
         .iter()
@@ -73,17 +61,18 @@ async fn application_page(
     } else {
         StatusCode::OK
     };
+    let view = detail.view;
     html_status(
         state,
         status,
         "application.html",
         json!({
             "frame": Frame::of(state, me),
-            "person": person,
-            "app": app.application,
-            "checklist": app.checklist,
-            "contacts": contacts,
-            "attachments": attachments,
+            "person": detail.person,
+            "app": view.application,
+            "checklist": view.checklist,
+            "contacts": view.contacts,
+            "attachments": view.attachments,
             "history": history,
             "statuses": statuses,
             "doc_statuses": doc_statuses,
@@ -100,98 +89,100 @@ pub async fn application(
     Caller(me): Caller,
     PathParams(id): PathParams<String>,
 ) -> Response {
-    let result = async { application_page(&state, &me, &id, None).await }.await;
+    let result = async { application_page(&state, &me, extract::id(&id)?, None).await }.await;
     respond(&state, result)
 }
 
-fn form_day(form: &FormBody, field: &str) -> Result<Date, (String, String)> {
+fn form_day(form: &FormBody, field: &str) -> Result<Date, AppError> {
     match form.get(field) {
         None => Ok(Date::today()),
-        Some(t) => Date::parse(t).map_err(|e| (field.to_owned(), e.to_string())),
+        Some(t) => Date::parse(t).map_err(|e| AppError::invalid(e.to_string()).at(field)),
     }
 }
 
-/// What a form handler does once the principal and CSRF are checked: a
-/// refusal tied to a field is shown on the application page.
-async fn app_form(
+/// A choice of a form's select, read as the use cases' type; `why` when it
+/// is none of them.
+fn choice<T: serde::de::DeserializeOwned>(
+    form: &FormBody,
+    field: &str,
+    why: &str,
+) -> Result<T, AppError> {
+    serde_json::from_value(json!(form.get(field).unwrap_or("")))
+        .map_err(|_| AppError::invalid(why).at(field))
+}
+
+/// Ends an application form: back to the application when `done` went
+/// through; a refusal of the input (at `field` when it names none) shown on
+/// its page; anything else (not found, a failure) as an error page.
+async fn app_form<T>(
     state: &AppState,
-    me: &crate::auth::Principal,
-    id: &str,
-    act: impl AsyncFnOnce(labpath_store::ids::ApplicationId) -> Result<(), (String, String)>,
+    me: &Principal,
+    id: ApplicationId,
+    field: &str,
+    done: Result<T, AppError>,
+    anchor: &str,
 ) -> PageResult {
-    let app = visible_application(state, me, id).await?;
-    match act(app.application.id).await {
-        Ok(()) => see_other(&format!("/applications/{}", app.application.id)),
-        Err(problem) => application_page(state, me, id, Some(problem)).await,
+    match done {
+        Ok(_) => see_other(&format!("/applications/{id}{anchor}")),
+        Err(e) if e.is_bad_input() && !matches!(e.kind, labpath_app::Kind::NotFound(_)) => {
+            let field = e.field.unwrap_or_else(|| field.to_owned());
+            application_page(state, me, id, Some((field, e.message))).await
+        }
+        Err(e) => Err(e.into()),
     }
 }
 
-fn refused(field: &str, e: labpath_store::StoreError) -> (String, String) {
-    (field.to_owned(), e.to_string())
-}
-
-/// Changes an application's status.
+/// Changes an application's status (and its reference, if given).
 pub async fn application_status(
     State(state): State<AppState>,
     PathParams(id): PathParams<String>,
     Posted { me, form }: Posted<FormBody>,
 ) -> Response {
-    let result = app_form(&state, &me, &id, async |app| {
-        let to: AppStatus = serde_json::from_value(json!(form.get("status").unwrap_or("")))
-            .map_err(|_| ("status".to_owned(), "choose a status".to_owned()))?;
-        let on = form_day(&form, "on")?;
-        if let Some(r) = form.get("reference") {
-            ops::set_reference(state.store(), &me.actor(), app, r)
-                .await
-                .map_err(|e| refused("reference", e))?;
-        }
-        ops::change_status(
-            state.store(),
-            &me.actor(),
-            app,
-            to,
-            on,
-            form.get("note").map(str::to_owned),
-        )
-        .await
-        .map_err(|e| refused("status", e))?;
-        Ok(())
-    })
+    let result = async {
+        let id = extract::id(&id)?;
+        let done = async {
+            let change = applications::Change {
+                status: Some(choice::<AppStatus>(&form, "status", "choose a status")?),
+                on: form_day(&form, "on")?,
+                note: form.get("note").map(str::to_owned),
+                reference: form.get("reference").map(str::to_owned),
+                attach: Vec::new(),
+            };
+            applications::update(&state.app(), &me.app(), id, change).await
+        };
+        app_form(&state, &me, id, "status", done.await, "").await
+    }
     .await;
     respond(&state, result)
 }
 
-/// Updates one checklist document.
+/// Updates one checklist document; a refusal is shown at its form.
 pub async fn document(
     State(state): State<AppState>,
     PathParams((id, key)): PathParams<(String, String)>,
     Posted { me, form }: Posted<FormBody>,
 ) -> Response {
-    let result = app_form(&state, &me, &id, async |app| {
-        let field = format!("doc-{key}");
-        let to: DocStatus = serde_json::from_value(json!(form.get("status").unwrap_or("")))
-            .map_err(|_| (field.clone(), "choose a status".to_owned()))?;
-        let on = form_day(&form, "on").map_err(|(_, m)| (field.clone(), m))?;
-        let text = |n: &str| form.get(n).map(str::to_owned);
-        ops::update_document(
-            state.store(),
-            &me.actor(),
-            app,
-            DocUpdate {
+    let result = async {
+        let id = extract::id(&id)?;
+        let done = async {
+            let text = |n: &str| form.get(n).map(str::to_owned);
+            let change = documents::Change {
                 key: key.clone(),
-                to,
-                on,
+                to: choice::<DocStatus>(&form, "status", "choose a status")?,
+                on: form_day(&form, "on")?,
                 requested_from: text("requested_from"),
                 method: text("method"),
                 tracking: text("tracking"),
                 reason: text("reason"),
                 note: text("note"),
-            },
-        )
-        .await
-        .map_err(|e| refused(&field, e))?;
-        Ok(())
-    })
+                attach: Vec::new(),
+            };
+            documents::update(&state.app(), &me.app(), id, change).await
+        };
+        // Every refusal of a document's form is shown at that form.
+        let done = done.await.map_err(|e| e.at(format!("doc-{key}")));
+        app_form(&state, &me, id, "status", done, "").await
+    }
     .await;
     respond(&state, result)
 }
@@ -202,33 +193,27 @@ pub async fn contact(
     PathParams(id): PathParams<String>,
     Posted { me, form }: Posted<FormBody>,
 ) -> Response {
-    let result = app_form(&state, &me, &id, async |app| {
-        let channel: Channel = serde_json::from_value(json!(form.get("channel").unwrap_or("")))
-            .map_err(|_| {
-                (
-                    "channel".to_owned(),
-                    "choose how you made contact".to_owned(),
-                )
-            })?;
-        let summary = form
-            .get("summary")
-            .ok_or_else(|| ("summary".to_owned(), "say what was said".to_owned()))?;
-        let promised = match form.get("promised") {
-            Some(t) => Some(Date::parse(t).map_err(|e| ("promised".to_owned(), e.to_string()))?),
-            None => None,
+    let result = async {
+        let id = extract::id(&id)?;
+        let done = async {
+            let promised = match form.get("promised") {
+                Some(t) => Some(
+                    Date::parse(t).map_err(|e| AppError::invalid(e.to_string()).at("promised"))?,
+                ),
+                None => None,
+            };
+            let new = contacts::NewContact {
+                on: form_day(&form, "on")?,
+                channel: choice::<Channel>(&form, "channel", "choose how you made contact")?,
+                with: form.get("with").map(str::to_owned),
+                summary: form.get("summary").unwrap_or("").to_owned(),
+                promised,
+                attach: Vec::new(),
+            };
+            contacts::add(&state.app(), &me.app(), id, new).await
         };
-        let entry = ContactEntry {
-            on: form_day(&form, "on")?,
-            channel,
-            with: form.get("with").map(str::to_owned),
-            summary: summary.to_owned(),
-            promised,
-        };
-        ops::add_contact(state.store(), &me.actor(), app, entry)
-            .await
-            .map_err(|e| refused("summary", e))?;
-        Ok(())
-    })
+        app_form(&state, &me, id, "summary", done.await, "").await
+    }
     .await;
     respond(&state, result)
 }
@@ -240,19 +225,22 @@ pub async fn attach(
     Posted { me, form: upload }: Posted<Upload>,
 ) -> Response {
     let result = async {
-        let app = visible_application(&state, &me, &id).await?;
-        let app_id = app.application.id;
-        match attach_upload(&state, &me, &app, upload).await {
-            Ok(_) => see_other(&format!("/applications/{app_id}#attachments")),
-            Err(e) if e.status.is_client_error() => {
-                let field = e.field.clone().unwrap_or_else(|| "file".to_owned());
-                application_page(&state, &me, &id, Some((field, e.message))).await
-            }
-            Err(e) => Err(e.into()),
-        }
+        let id = extract::id(&id)?;
+        let done = match attachment_form(upload) {
+            Ok((file, to)) => attachments::add(&state.app(), &me.app(), id, file, to).await,
+            Err(e) if e.status.is_client_error() => Err(form_refusal(e)),
+            Err(e) => return Err(e.into()),
+        };
+        app_form(&state, &me, id, "file", done, "#attachments").await
     }
     .await;
     respond(&state, result)
+}
+
+/// A refused upload form as a refusal of the input.
+fn form_refusal(e: ApiError) -> AppError {
+    let field = e.field.unwrap_or_else(|| "file".to_owned());
+    AppError::invalid(e.message).at(field)
 }
 
 /// Sets a reminder for a person.
@@ -262,16 +250,19 @@ pub async fn add_reminder(
     Posted { me, form }: Posted<FormBody>,
 ) -> Response {
     let result = async {
-        let person = visible_person(&state, &me, &id).await?;
+        let person = extract::id(&id)?;
         let due = form
             .get("due")
             .ok_or_else(|| ApiError::invalid("give the reminder's day").at("due"))
             .and_then(|t| Date::parse(t).map_err(|e| ApiError::invalid(e.to_string()).at("due")))?;
-        let what = form
-            .get("what")
-            .ok_or_else(|| ApiError::invalid("say what to do").at("what"))?;
-        ops::add_reminder(state.store(), &me.actor(), person.id, None, due, what).await?;
-        see_other(&format!("/people/{}", person.id))
+        let new = reminders::NewReminder {
+            person: Some(person),
+            application: None,
+            due,
+            what: form.get("what").unwrap_or("").to_owned(),
+        };
+        reminders::add(&state.app(), &me.app(), new).await?;
+        see_other(&format!("/people/{person}"))
     }
     .await;
     respond(&state, result)

@@ -1,0 +1,271 @@
+//! Lists read by scope, filter and window: what every backend must do when
+//! a reader asks for one page of the applications, reminders, history or
+//! audit lines it may reach. The scope is in the query: another
+//! organization's records are never read, and a filter naming them finds
+//! nothing.
+
+use labpath_store::ids::{ApplicationId, PersonId};
+use labpath_store::model::{ApplicationsFilter, EventFilter, Paged, ReminderFilter, Scope, Window};
+use labpath_store::ops;
+use labpath_store::status::AppStatus;
+use labpath_store::{Store, StoreError};
+
+use crate::contract_accounts::{AccountsStore, audit_line, member, org};
+use crate::support::{ACTOR, day, person, step};
+
+fn window(offset: u64, limit: u64) -> Window {
+    Window { offset, limit }
+}
+
+async fn application(store: &dyn Store, who: PersonId) -> ApplicationId {
+    ops::new_application(store, ACTOR, who, step("ny-clt-apply"))
+        .await
+        .unwrap()
+        .application
+        .id
+}
+
+async fn move_to(store: &dyn Store, app: ApplicationId, to: AppStatus, on: &str) {
+    ops::change_status(store, ACTOR, app, to, day(on), None)
+        .await
+        .unwrap();
+}
+
+fn ids<T, I: Copy>(page: &Paged<T>, id: impl Fn(&T) -> I) -> Vec<I> {
+    page.items.iter().map(id).collect()
+}
+
+/// Applications are read a window at a time, of the scope's people only,
+/// by person, status and openness, with the count of the whole list.
+pub async fn applications_are_listed_by_scope_filter_and_window(store: &dyn AccountsStore) {
+    let tracker = store.tracker();
+    let a = org(store, "Agency A").await;
+    let b = org(store, "Lab B").await;
+    let maria = member(store, a.id, "Maria").await;
+    let jun = member(store, a.id, "Jun").await;
+    let ana = member(store, b.id, "Ana of B").await;
+    let leo = person(tracker, "Leo, local").await;
+    let m1 = application(tracker, maria).await;
+    let m2 = application(tracker, maria).await;
+    let j1 = application(tracker, jun).await;
+    let b1 = application(tracker, ana).await;
+    let l1 = application(tracker, leo).await;
+    move_to(tracker, m2, AppStatus::Submitted, "2025-01-02").await;
+    move_to(tracker, j1, AppStatus::Withdrawn, "2025-01-03").await;
+
+    let all = ApplicationsFilter::default();
+    let of = |scope, filter, w| tracker.applications_in(scope, filter, w);
+    let first = of(Scope::Org(a.id), &all, window(0, 2)).await.unwrap();
+    assert_eq!((ids(&first, |x| x.id), first.total), (vec![m1, m2], 3));
+    let last = of(Scope::Org(a.id), &all, window(2, 2)).await.unwrap();
+    assert_eq!((ids(&last, |x| x.id), last.total), (vec![j1], 3));
+    let beyond = of(Scope::Org(a.id), &all, window(9, 2)).await.unwrap();
+    assert_eq!((beyond.items.len(), beyond.total), (0, 3));
+
+    let marias = ApplicationsFilter {
+        person: Some(maria),
+        ..all
+    };
+    let found = of(Scope::Org(a.id), &marias, Window::ALL).await.unwrap();
+    assert_eq!(ids(&found, |x| x.id), [m1, m2]);
+    let submitted = ApplicationsFilter {
+        status: Some(AppStatus::Submitted),
+        ..all
+    };
+    let found = of(Scope::Org(a.id), &submitted, Window::ALL).await.unwrap();
+    assert_eq!((ids(&found, |x| x.id), found.total), (vec![m2], 1));
+    let open = ApplicationsFilter {
+        open_only: true,
+        ..all
+    };
+    let found = of(Scope::Org(a.id), &open, Window::ALL).await.unwrap();
+    assert_eq!((ids(&found, |x| x.id), found.total), (vec![m1, m2], 2));
+
+    // Another organization's person, named in the filter, finds nothing.
+    let anas = ApplicationsFilter {
+        person: Some(ana),
+        ..all
+    };
+    let none = of(Scope::Org(a.id), &anas, Window::ALL).await.unwrap();
+    assert_eq!((none.items.len(), none.total), (0, 0));
+    let theirs = of(Scope::Org(b.id), &all, Window::ALL).await.unwrap();
+    assert_eq!(ids(&theirs, |x| x.id), [b1]);
+    let local = of(Scope::Local, &all, Window::ALL).await.unwrap();
+    assert_eq!(ids(&local, |x| x.id), [l1]);
+    let own = of(Scope::Own(a.id, Some(jun)), &all, Window::ALL)
+        .await
+        .unwrap();
+    assert_eq!((ids(&own, |x| x.id), own.total), (vec![j1], 1));
+    let elsewhere = of(Scope::Own(a.id, Some(ana)), &all, Window::ALL)
+        .await
+        .unwrap();
+    assert_eq!(elsewhere.total, 0);
+    let unlinked = of(Scope::Own(a.id, None), &all, Window::ALL).await.unwrap();
+    assert_eq!(unlinked.total, 0);
+}
+
+/// An application's history and a person's reminders are read a window at
+/// a time, of the scope's people only.
+pub async fn history_and_reminders_are_listed_by_scope_filter_and_window(
+    store: &dyn AccountsStore,
+) {
+    let tracker = store.tracker();
+    let a = org(store, "Agency A").await;
+    let b = org(store, "Lab B").await;
+    let maria = member(store, a.id, "Maria").await;
+    let ana = member(store, b.id, "Ana of B").await;
+    let leo = person(tracker, "Leo, local").await;
+    let m1 = application(tracker, maria).await;
+    move_to(tracker, m1, AppStatus::Submitted, "2025-01-02").await;
+    ops::set_reference(tracker, ACTOR, m1, "R-1").await.unwrap();
+    let b1 = application(tracker, ana).await;
+
+    let of_m1 = EventFilter {
+        application: Some(m1),
+        after: None,
+    };
+    let history = tracker
+        .events_in(Scope::Org(a.id), &of_m1, Window::ALL)
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = history.items.iter().map(|e| e.change.kind()).collect();
+    assert_eq!(
+        kinds,
+        ["application_created", "status_changed", "reference_set"]
+    );
+    assert_eq!(history.total, 3);
+    let second = tracker
+        .events_in(Scope::Org(a.id), &of_m1, window(1, 1))
+        .await
+        .unwrap();
+    assert_eq!(
+        (second.items, second.total),
+        (vec![history.items[1].clone()], 3)
+    );
+    let after = EventFilter {
+        after: Some(history.items[0].id),
+        ..of_m1
+    };
+    let later = tracker
+        .events_in(Scope::Org(a.id), &after, window(0, 1))
+        .await
+        .unwrap();
+    assert_eq!(
+        (later.items, later.total),
+        (vec![history.items[1].clone()], 2)
+    );
+    // Another organization's application: nothing, not even a count.
+    let of_b1 = EventFilter {
+        application: Some(b1),
+        after: None,
+    };
+    let none = tracker
+        .events_in(Scope::Org(a.id), &of_b1, Window::ALL)
+        .await
+        .unwrap();
+    assert_eq!((none.items.len(), none.total), (0, 0));
+    let local = tracker
+        .events_in(Scope::Local, &EventFilter::default(), Window::ALL)
+        .await
+        .unwrap();
+    assert!(local.items.iter().all(|e| e.person == leo));
+    assert_eq!(local.total, 1);
+
+    let remind = |who, due: &'static str| async move {
+        ops::add_reminder(tracker, ACTOR, who, None, day(due), "call")
+            .await
+            .unwrap()
+    };
+    let late = remind(maria, "2030-03-01").await;
+    let soon = remind(maria, "2030-01-01").await;
+    let theirs = remind(ana, "2030-01-01").await;
+    let mine = remind(leo, "2030-02-01").await;
+    let all = ReminderFilter::default();
+    let page = tracker
+        .reminders_in(Scope::Org(a.id), &all, window(0, 1))
+        .await
+        .unwrap();
+    assert_eq!((page.items, page.total), (vec![soon.clone()], 2));
+    let rest = tracker
+        .reminders_in(Scope::Org(a.id), &all, window(1, 5))
+        .await
+        .unwrap();
+    assert_eq!(rest.items, [late]);
+    let anas = ReminderFilter { person: Some(ana) };
+    let none = tracker
+        .reminders_in(Scope::Org(a.id), &anas, Window::ALL)
+        .await
+        .unwrap();
+    assert_eq!(none.total, 0);
+    let local = tracker
+        .reminders_in(Scope::Local, &all, Window::ALL)
+        .await
+        .unwrap();
+    assert_eq!(local.items, [mine]);
+    let unlinked = tracker
+        .reminders_in(Scope::Own(a.id, None), &all, Window::ALL)
+        .await
+        .unwrap();
+    assert_eq!(unlinked.total, 0);
+    assert_eq!(tracker.reminder(theirs.id).await.unwrap(), theirs);
+    let missing = tracker.reminder(labpath_store::ids::EventId::from_raw(999_999));
+    assert!(matches!(
+        missing.await,
+        Err(StoreError::NotFound {
+            what: "reminder",
+            ..
+        })
+    ));
+}
+
+/// The audit log is read newest first, a window at a time, of the scope's
+/// organization only (a candidate reaches none), with the count.
+pub async fn the_audit_log_is_listed_by_scope_filter_and_window(store: &dyn AccountsStore) {
+    let a = org(store, "Agency A").await;
+    let b = org(store, "Lab B").await;
+    let mut written = Vec::new();
+    for i in 0..5 {
+        let line = audit_line(Some(a.id), &format!("a{i}"));
+        written.push(store.audit(&line).await.unwrap());
+        let other = audit_line(Some(b.id), &format!("b{i}"));
+        store.audit(&other).await.unwrap();
+    }
+    let nobodys = store
+        .audit(&audit_line(None, "login-failed"))
+        .await
+        .unwrap();
+    written.reverse();
+    let all = labpath_store::accounts::AuditFilter::default();
+    let first = store
+        .audit_in(Scope::Org(a.id), &all, window(0, 2))
+        .await
+        .unwrap();
+    assert_eq!((first.items.as_slice(), first.total), (&written[..2], 5));
+    let next = store
+        .audit_in(Scope::Org(a.id), &all, window(2, 2))
+        .await
+        .unwrap();
+    assert_eq!(next.items, written[2..4]);
+    let before = labpath_store::accounts::AuditFilter {
+        before: Some(written[2].id),
+    };
+    let older = store
+        .audit_in(Scope::Org(a.id), &before, Window::ALL)
+        .await
+        .unwrap();
+    assert_eq!((older.items.as_slice(), older.total), (&written[3..], 2));
+    let local = store
+        .audit_in(Scope::Local, &all, Window::ALL)
+        .await
+        .unwrap();
+    assert_eq!((local.items, local.total), (vec![nobodys], 1));
+    let candidate = store
+        .audit_in(
+            Scope::Own(a.id, Some(PersonId::from_raw(1))),
+            &all,
+            Window::ALL,
+        )
+        .await
+        .unwrap();
+    assert_eq!((candidate.items.len(), candidate.total), (0, 0));
+}
