@@ -6,10 +6,16 @@
 //! what it returns. Local mode (the CLI, the local web server) is a
 //! principal too, so both take the same paths.
 
+pub mod agenda;
+pub mod calendar;
 pub mod ce;
 pub mod ce_csv;
+pub mod dashboard;
+pub mod data;
+pub mod eligibility;
 mod error;
 pub mod people;
+pub mod plan;
 mod scope;
 
 pub use error::{AppError, Kind, Problem};
