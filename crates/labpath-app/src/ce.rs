@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use labpath_catalog::diag::unknown_word;
+use labpath_engine::catalog::Credential;
 use labpath_engine::compliance::{
     CredentialCompliance, check_in_some_cycle, compliance, known_categories,
 };
@@ -14,6 +15,7 @@ use labpath_store::StoreError;
 use labpath_store::attachment::CheckedFile;
 use labpath_store::ce::{self, LoggedActivity};
 use labpath_store::ids::{EventId, PersonId};
+use labpath_views::audit_pack::{self, AuditPack};
 
 use crate::attachments::Download;
 use crate::error::first_of;
@@ -330,5 +332,67 @@ pub async fn status<'c>(
         as_of,
         log,
         credentials,
+    })
+}
+
+/// The audit pack of a held credential on `as_of`: the summary and the
+/// certificates of the activities that count in its cycle. The profile
+/// must hold the credential and the catalog must have its renewal rules
+/// (refused at `credential` otherwise); the certificates may come to at
+/// most `max_bytes`, since the pack is built in memory.
+pub async fn audit_pack(
+    app: &App<'_>,
+    who: &Principal,
+    person: PersonId,
+    credential: &Credential,
+    as_of: Date,
+    max_bytes: usize,
+) -> Result<AuditPack, AppError> {
+    app.person(who, person).await?;
+    let profile = app.require_profile(person).await?;
+    let refuse = |why: String| AppError::invalid(why).at("credential");
+    if !profile.credentials.iter().any(|h| h.id == credential.id) {
+        return Err(refuse(format!(
+            "person {person}'s profile does not hold `{}`",
+            credential.id
+        )));
+    }
+    let log = ce::log(app.store, person).await?;
+    let activities: Vec<Activity> = log.iter().map(|a| a.activity.clone()).collect();
+    let result: Vec<CredentialCompliance<'_>> =
+        compliance(app.catalog, &profile, &activities, as_of)
+            .into_iter()
+            .filter(|c| c.credential.id == credential.id)
+            .collect();
+    if result.is_empty() {
+        return Err(refuse(format!(
+            "the catalog has no renewal rules for `{}`",
+            credential.id
+        )));
+    }
+    let mut files = Vec::new();
+    let mut total = 0usize;
+    for (id, hash) in audit_pack::counted(&log, &result) {
+        let bytes = app.store.file(hash).await?;
+        total += bytes.len();
+        if total > max_bytes {
+            return Err(refuse(format!(
+                "the certificates of this cycle come to more than {} MiB, the most one download holds: `labpath ce audit-pack` writes the whole pack to a file",
+                max_bytes / 1_048_576
+            )));
+        }
+        files.push((id, hash, bytes));
+    }
+    let subject = audit_pack::Subject {
+        person,
+        profile: &profile,
+        credential,
+        as_of,
+    };
+    audit_pack::write(&subject, &log, &result, files).map_err(|why| AppError {
+        kind: Kind::Backend,
+        message: why,
+        field: None,
+        problems: Vec::new(),
     })
 }

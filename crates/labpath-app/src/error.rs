@@ -15,6 +15,8 @@ pub enum Kind {
     NotFound(&'static str),
     /// The person has no profile to work from yet.
     NoProfile,
+    /// No plan reaches the goal asked for.
+    Unreachable,
     /// The change conflicts with what is stored (a duplicate, a race).
     Conflict,
     /// The database is damaged; nothing was changed.

@@ -6,15 +6,21 @@
 //! what it returns. Local mode (the CLI, the local web server) is a
 //! principal too, so both take the same paths.
 
+pub mod agenda;
 pub mod applications;
 pub mod attachments;
+pub mod calendar;
 pub mod catalog;
 pub mod ce;
 pub mod ce_csv;
 pub mod contacts;
+pub mod dashboard;
+pub mod data;
 pub mod documents;
+pub mod eligibility;
 mod error;
 pub mod people;
+pub mod plan;
 pub mod reminders;
 mod scope;
 

@@ -197,6 +197,11 @@ impl From<labpath_app::AppError> for ApiError {
         use labpath_app::Kind;
         let mut out = match e.kind {
             Kind::Invalid | Kind::NoProfile => ApiError::invalid(e.message),
+            Kind::Unreachable => {
+                let mut out = ApiError::invalid(e.message);
+                out.code = "unreachable";
+                out
+            }
             Kind::NotFound(_) => ApiError::not_found(e.message),
             Kind::Conflict => ApiError::conflict(e.message),
             Kind::Corrupt | Kind::Backend => ApiError::internal(e.message),

@@ -362,7 +362,7 @@ async fn the_export_download_imports_whole_into_an_empty_data_directory() {
     let server = start(Database::Local(dir.path().to_path_buf())).await;
     let client = Client::local(&server).await;
     let empty = client.send("GET", "/api/export", None).await;
-    let empty: labpath_store::export::Export = serde_json::from_slice(&empty.bytes).unwrap();
+    let empty: labpath_views::export::Export = serde_json::from_slice(&empty.bytes).unwrap();
     assert!(empty.events.is_empty() && empty.files.is_empty());
     let ana = client
         .ok(
@@ -415,7 +415,7 @@ async fn the_export_download_imports_whole_into_an_empty_data_directory() {
         .to_str()
         .unwrap();
     assert!(disposition.contains("labpath-export-"), "{disposition}");
-    let exported: labpath_store::export::Export = serde_json::from_slice(&download.bytes).unwrap();
+    let exported: labpath_views::export::Export = serde_json::from_slice(&download.bytes).unwrap();
     let files = exported.files().unwrap();
     let mut contents: Vec<Vec<u8>> = files.iter().map(|f| f.bytes.clone()).collect();
     contents.sort();

@@ -240,7 +240,7 @@ impl Store for PgStore {
 
     async fn import(&self, events: &[Event], stored: &[StoredFile]) -> Result<Counts, StoreError> {
         state::replay(events)?;
-        labpath_store::export::check_complete(events, stored)?;
+        labpath_store::store::check_complete(events, stored)?;
         let mut tx = self.begin_write("starting the import").await?;
         shared_write::check_import(&mut tx, events, "an empty store").await?;
         for f in stored {

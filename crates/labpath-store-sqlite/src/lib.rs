@@ -338,7 +338,7 @@ impl Store for SqliteStore {
 
     async fn import(&self, events: &[Event], stored: &[StoredFile]) -> Result<Counts, StoreError> {
         state::replay(events)?;
-        labpath_store::export::check_complete(events, stored)?;
+        labpath_store::store::check_complete(events, stored)?;
         for f in stored {
             files::put_bytes(&self.dir, &f.hash, &f.bytes)?;
         }

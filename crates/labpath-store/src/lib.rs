@@ -20,12 +20,9 @@
 pub mod accounts;
 pub mod agenda;
 pub mod attachment;
-pub mod audit_pack;
-pub mod calendar;
 pub mod ce;
 pub mod error;
 pub mod event;
-pub mod export;
 pub mod ids;
 pub mod jobs;
 pub mod model;

@@ -14,7 +14,7 @@ use async_trait::async_trait;
 
 use crate::attachment::CheckedFile;
 use crate::error::StoreError;
-use crate::event::{Event, Pending};
+use crate::event::{Change, Event, Pending};
 use crate::ids::{ApplicationId, EventId, OrgId, PersonId};
 use crate::model::{
     AppFilter, Application, ApplicationState, ApplicationsFilter, Attachment, ChecklistItem,
@@ -29,6 +29,42 @@ pub struct StoredFile {
     pub hash: String,
     /// The content.
     pub bytes: Vec<u8>,
+}
+
+/// The files a log refers to, by hash, each once, in order: attachments
+/// and CE certificates.
+pub fn referenced(events: &[Event]) -> Vec<&str> {
+    let mut hashes: Vec<&str> = events
+        .iter()
+        .filter_map(|e| match &e.change {
+            Change::AttachmentAdded(a) => Some(a.hash.as_str()),
+            Change::CeActivityLogged(a) => a.certificate.as_deref(),
+            _ => None,
+        })
+        .collect();
+    hashes.sort_unstable();
+    hashes.dedup();
+    hashes
+}
+
+/// Checks that an import brings every file its log refers to: a log whose
+/// attachment or certificate has no file would lose it.
+pub fn check_complete(events: &[Event], files: &[StoredFile]) -> Result<(), StoreError> {
+    let missing: Vec<&str> = referenced(events)
+        .into_iter()
+        .filter(|h| !files.iter().any(|f| f.hash == *h))
+        .collect();
+    match missing.first() {
+        None => Ok(()),
+        Some(first) => Err(StoreError::Invalid(format!(
+            "the export lacks the file `{first}`{} that its events refer to: it is incomplete, so nothing was imported",
+            if missing.len() > 1 {
+                format!(" and {} more", missing.len() - 1)
+            } else {
+                String::new()
+            }
+        ))),
+    }
 }
 
 /// A tracker store.

@@ -1,12 +1,19 @@
 //! What labpath shows, independent of where it is shown: the JSON views of
 //! an evaluation and of a plan (with quantities, ids and provenance), the
-//! plan's timeline as text and as an SVG chart, and goal resolution. The
-//! CLI prints them; the server answers with them and renders its pages
-//! from them.
+//! plan's timeline as text and as an SVG chart, goal resolution, a
+//! person's status and the dashboard's lines, the calendar as iCalendar,
+//! the CE audit pack as a zip, and the export document. Pure: the use cases
+//! (`labpath-app`) read the records; the CLI prints these views, the server
+//! answers with them and renders its pages from them.
 
+pub mod agenda;
+pub mod audit_pack;
+pub mod calendar;
 pub mod catalog;
 pub mod compliance;
+pub mod dashboard;
 pub mod explain;
+pub mod export;
 pub mod goal;
 pub mod health;
 pub mod json;

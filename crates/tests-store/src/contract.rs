@@ -5,7 +5,6 @@ use labpath_engine::step::Sender;
 use labpath_store::agenda::{self, Records};
 use labpath_store::attachment;
 use labpath_store::event::{Change, Channel, ContactEntry, Pending};
-use labpath_store::export;
 use labpath_store::ids::{ApplicationId, EventId, PersonId};
 use labpath_store::model::{AppFilter, EventQuery};
 use labpath_store::ops::{self, DocUpdate};
@@ -650,13 +649,13 @@ pub async fn an_overdue_application_gets_the_next_playbook_step(store: &dyn Stor
 pub async fn an_export_imports_into_an_empty_store_unchanged(a: &dyn Store, b: &dyn Store) {
     let (maria, ny) = story(a).await;
     let certificate = ce_with_certificate(a, maria).await;
-    let exported = export::export(a).await.unwrap();
+    let exported = export(a).await;
     let json = serde_json::to_string(&exported).unwrap();
-    let read: export::Export = serde_json::from_str(&json).unwrap();
+    let read: labpath_views::export::Export = serde_json::from_str(&json).unwrap();
     let files = read.files().unwrap();
     let counts = b.import(&read.events, &files).await.unwrap();
     assert_eq!(counts, a.counts().await.unwrap());
-    let again = export::export(b).await.unwrap();
+    let again = export(b).await;
     assert_eq!(again.events, exported.events);
     assert_eq!(again.files, exported.files);
     assert_eq!(
@@ -672,6 +671,13 @@ pub async fn an_export_imports_into_an_empty_store_unchanged(a: &dyn Store, b: &
     // New writes continue the numbering.
     let next = person(b, "after import").await;
     assert!(next.get() > maria.get() + 1);
+}
+
+/// Everything in a store, as `labpath export` writes it.
+pub async fn export(store: &dyn Store) -> labpath_views::export::Export {
+    labpath_app::data::export(store, &labpath_app::Principal::local(ACTOR))
+        .await
+        .unwrap()
 }
 
 /// Logs a CE activity with a certificate for `who`; the certificate.
@@ -700,7 +706,7 @@ async fn ce_with_certificate(store: &dyn Store, who: PersonId) -> attachment::Ch
 pub async fn an_import_never_overwrites_data(a: &dyn Store, b: &dyn Store) {
     let (maria, _) = story(a).await;
     let certificate = ce_with_certificate(a, maria).await;
-    let exported = export::export(a).await.unwrap();
+    let exported = export(a).await;
     let files = exported.files().unwrap();
     // An export without the certificate's file would lose it.
     let without: Vec<_> = files
@@ -779,10 +785,10 @@ pub async fn an_export_of_some_people_holds_their_events_and_files_only(store: &
         people.push(p);
     }
     let certificate = ce_with_certificate(store, people[3]).await;
-    let whole = export::export(store).await.unwrap();
+    let whole = export(store).await;
     for chosen in [&people[2..4], &people[1..19]] {
         let set: std::collections::BTreeSet<PersonId> = chosen.iter().copied().collect();
-        let events = export::events_of(store, &set).await.unwrap();
+        let events = labpath_app::data::events_of(store, &set).await.unwrap();
         let expected: Vec<_> = whole
             .events
             .iter()
@@ -791,16 +797,16 @@ pub async fn an_export_of_some_people_holds_their_events_and_files_only(store: &
             .collect();
         assert_eq!(events, expected, "{} people", set.len());
         assert_eq!(
-            export::referenced(&events),
+            labpath_store::store::referenced(&events),
             [certificate.hash.as_str()],
             "{} people",
             set.len()
         );
     }
-    let none = export::events_of(store, &[people[0]].into_iter().collect())
+    let none = labpath_app::data::events_of(store, &[people[0]].into_iter().collect())
         .await
         .unwrap();
-    assert!(export::referenced(&none).is_empty());
+    assert!(labpath_store::store::referenced(&none).is_empty());
     assert!(!none.is_empty() && none.iter().all(|e| e.person == people[0]));
 }
 
@@ -862,8 +868,10 @@ pub async fn a_batch_of_changes_is_recorded_whole_or_not_at_all(store: &dyn Stor
 /// caller sets are refused, saying so.
 pub async fn the_audit_pack_holds_the_counted_certificates_up_to_its_limit(store: &dyn Store) {
     use labpath_engine::maintenance::{Activity, Credit};
-    use labpath_store::{audit_pack, ce};
+    use labpath_store::ce;
     let catalog = crate::support::catalog();
+    let app = labpath_app::App::new(catalog, store);
+    let me = labpath_app::Principal::local(ACTOR);
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../examples/profiles/mlt-ascp-bachelor.toml"
@@ -878,6 +886,9 @@ pub async fn the_audit_pack_holds_the_counted_certificates_up_to_its_limit(store
     .unwrap();
     let credential = catalog.credential("ascp-mlt").unwrap();
     let p = person(store, "Luis").await;
+    ops::record_profile(store, ACTOR, p, serde_json::to_value(&profile).unwrap())
+        .await
+        .unwrap();
     let mut pdf = b"%PDF-1.4\n".to_vec();
     pdf.extend_from_slice(b"hemostasis update, 2 contact hours\n%%EOF\n");
     let file = attachment::check("hemostasis.pdf", pdf.clone()).unwrap();
@@ -894,30 +905,22 @@ pub async fn the_audit_pack_holds_the_counted_certificates_up_to_its_limit(store
         .await
         .unwrap();
     let as_of = day("2026-06-01");
-    let pack = audit_pack::build(store, catalog, p, &profile, credential, as_of, usize::MAX)
+    let pack = labpath_app::ce::audit_pack(&app, &me, p, credential, as_of, usize::MAX)
         .await
         .unwrap();
     assert_eq!(pack.certificates, 1);
     let text = String::from_utf8_lossy(&pack.zip);
     let name = format!("certificates/{}-{}.pdf", logged.id, &file.hash[..12]);
     assert!(text.contains(&name), "the zip names {name}");
-    let e = audit_pack::build(
-        store,
-        catalog,
-        p,
-        &profile,
-        credential,
-        as_of,
-        pdf.len() - 1,
-    )
-    .await
-    .unwrap_err();
+    let e = labpath_app::ce::audit_pack(&app, &me, p, credential, as_of, pdf.len() - 1)
+        .await
+        .unwrap_err();
     assert!(
-        matches!(&e, StoreError::Invalid(m) if m.contains("the most one download holds")),
+        e.kind == labpath_app::Kind::Invalid && e.message.contains("the most one download holds"),
         "{e}"
     );
     let other = catalog.credential("ascp-mls").unwrap();
-    let e = audit_pack::build(store, catalog, p, &profile, other, as_of, usize::MAX)
+    let e = labpath_app::ce::audit_pack(&app, &me, p, other, as_of, usize::MAX)
         .await
         .unwrap_err();
     assert!(e.to_string().contains("does not hold `ascp-mls`"), "{e}");

@@ -6,7 +6,6 @@
 
 use async_trait::async_trait;
 use labpath_store::accounts::{Accounts, NewAudit, NewUser, Organization, Role, Session, User};
-use labpath_store::export;
 use labpath_store::ids::{OrgId, PersonId, UserId};
 use labpath_store::model::{AppFilter, EventQuery, PeopleFilter, Scope, Window};
 use labpath_store::ops;
@@ -681,7 +680,7 @@ pub async fn an_import_keeps_each_persons_organization(
     ops::new_application(a.tracker(), ACTOR, maria, step("ny-clt-apply"))
         .await
         .unwrap();
-    let exported = export::export(a.tracker()).await.unwrap();
+    let exported = crate::contract::export(a.tracker()).await;
     let files = exported.files().unwrap();
 
     let e = b.import(&exported.events, &files).await.unwrap_err();

@@ -8,13 +8,10 @@ use std::path::PathBuf;
 
 use labpath_engine::catalog::Catalog;
 use labpath_engine::units::Date;
-use labpath_store::Store;
-use labpath_store::agenda;
-use labpath_store::calendar;
 use labpath_store::ids::PersonId;
 use labpath_store::time::Timestamp;
 
-use super::store::{failure, id, with_store};
+use super::store::{app_failure, id, local, with_store};
 use crate::cli::Cli;
 use crate::{Exit, Failure};
 
@@ -50,15 +47,11 @@ pub fn run(
         }
     }
     let text = with_store(cli, async |store| {
-        if let Some(p) = person {
-            store.person(p).await.map_err(failure)?;
-        }
-        let records = agenda::load(store, person).await.map_err(failure)?;
-        let today = Date::today();
-        let mut list = calendar::entries(catalog, &records, today);
-        list.extend(super::ce::calendar_entries(store, catalog, person, today).await?);
-        list.sort_by(|a, b| (a.day, &a.uid).cmp(&(b.day, &b.uid)));
-        Ok(calendar::ics(&list, Timestamp::now()))
+        let app = labpath_app::App::new(catalog, store);
+        let entries = labpath_app::calendar::calendar(&app, &local(), person, Date::today())
+            .await
+            .map_err(|e| app_failure(e, |_| None))?;
+        Ok(labpath_views::calendar::ics(&entries, Timestamp::now()))
     })?;
     match &args.output {
         Some(path) => {

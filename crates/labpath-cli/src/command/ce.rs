@@ -17,16 +17,13 @@ use std::path::PathBuf;
 use labpath_app::App;
 use labpath_engine::catalog::Catalog;
 use labpath_engine::maintenance::{Activity, CategoryId, Credit};
-use labpath_engine::profile::Profile;
-use labpath_engine::units::Date;
 use labpath_store::attachment::CheckedFile;
-use labpath_store::audit_pack::{self, write_assessment};
 use labpath_store::ce::LoggedActivity;
 use labpath_store::ids::{EventId, PersonId};
-use labpath_store::store::Store;
+use labpath_views::audit_pack::write_assessment;
 
 use super::doc::read_files;
-use super::store::{app_failure, day, failure, id, local, with_store};
+use super::store::{app_failure, day, id, local, with_store};
 use crate::cli::{Cli, Format};
 use crate::render::table;
 use crate::{Exit, Failure};
@@ -221,21 +218,6 @@ fn credit(
         )));
     }
     Ok(c)
-}
-
-/// The person's latest profile, parsed and checked against the catalog.
-async fn profile_of(
-    store: &dyn Store,
-    catalog: &Catalog,
-    person: PersonId,
-) -> Result<Profile, Failure> {
-    super::latest_profile(store, catalog, person)
-        .await?
-        .ok_or_else(|| {
-            Failure::BadInput(format!(
-                "error: person {person} has no profile yet: record one with the credentials they hold (`labpath person edit {person} --profile FILE`)"
-            ))
-        })
 }
 
 /// Reads certificate files: the tracker's size and type checks, and a
@@ -447,18 +429,11 @@ fn audit_pack(
     let credential = super::find_credential(catalog, credential, "CREDENTIAL")?;
     let as_of = super::as_of(as_of)?;
     with_store(cli, async |store| {
-        let profile = profile_of(store, catalog, person).await?;
-        let pack = audit_pack::build(
-            store,
-            catalog,
-            person,
-            &profile,
-            credential,
-            as_of,
-            usize::MAX,
-        )
-        .await
-        .map_err(failure)?;
+        let app = App::new(catalog, store);
+        let pack =
+            labpath_app::ce::audit_pack(&app, &local(), person, credential, as_of, usize::MAX)
+                .await
+                .map_err(|e| app_failure(e, |_| None))?;
         std::fs::write(file, &pack.zip).map_err(|e| {
             Failure::BadInput(format!("error: cannot write `{}`: {e}", file.display()))
         })?;
@@ -470,32 +445,4 @@ fn audit_pack(
         )?;
         Ok(Exit::Ok)
     })
-}
-
-/// Calendar entries for renewals of one person or everyone.
-pub async fn calendar_entries(
-    store: &dyn Store,
-    catalog: &Catalog,
-    person: Option<PersonId>,
-    today: Date,
-) -> Result<Vec<labpath_store::calendar::Entry>, Failure> {
-    let people: Vec<PersonId> = match person {
-        Some(p) => vec![p],
-        None => store
-            .people(None)
-            .await
-            .map_err(failure)?
-            .into_iter()
-            .map(|p| p.id)
-            .collect(),
-    };
-    let mut out = Vec::new();
-    for p in people {
-        out.extend(
-            labpath_store::calendar::ce_entries(store, catalog, p, today)
-                .await
-                .map_err(failure)?,
-        );
-    }
-    Ok(out)
 }

@@ -11,13 +11,12 @@
 use std::io::Write;
 
 use labpath_engine::catalog::Catalog;
-use labpath_engine::eval::{CredentialOutcome, Evaluation, Outcome, Status, evaluate_only};
+use labpath_engine::eval::{CredentialOutcome, Evaluation, Outcome, Status};
 use labpath_engine::explain::clause_lines;
 use labpath_engine::profile::Profile;
 
 use super::{as_of, find_credential};
 use crate::cli::{Cli, Format};
-use crate::json;
 use crate::render::{mark, provenance_lines, shorten, status_rank, table, wrap};
 use crate::{Exit, Failure};
 
@@ -52,25 +51,15 @@ pub fn run(
         .iter()
         .map(|id| find_credential(catalog, id, "--credential"))
         .collect::<Result<Vec<_>, _>>()?;
-    let evaluation = if chosen.is_empty() {
-        evaluate_only(catalog, &profile, as_of, catalog.credentials())
-    } else {
-        evaluate_only(catalog, &profile, as_of, chosen.iter().copied())
-    };
+    let checked = labpath_app::eligibility::check(catalog, profile, as_of, &chosen);
+    let (profile, evaluation) = (&checked.profile, &checked.evaluation);
     match (args.format, chosen.is_empty()) {
-        (Format::Json, _) => {
-            let view = json::evaluation(catalog, &profile, &evaluation);
-            crate::json::write(out, &view)?;
+        (Format::Json, _) => crate::json::write(out, &checked.view(catalog))?,
+        (Format::Human, true) => {
+            write_overview(catalog, &args.source.as_written(), profile, evaluation, out)?
         }
-        (Format::Human, true) => write_overview(
-            catalog,
-            &args.source.as_written(),
-            &profile,
-            &evaluation,
-            out,
-        )?,
         (Format::Human, false) => {
-            write_header(&profile, &evaluation, out)?;
+            write_header(profile, evaluation, out)?;
             for outcome in &evaluation.credentials {
                 write_detail(catalog, outcome, out)?;
             }

@@ -8,9 +8,9 @@ use std::path::PathBuf;
 
 use labpath_catalog::parse::{Format as Syntax, parse};
 use labpath_store::Store;
-use labpath_store::export::{self, Export};
+use labpath_views::export::Export;
 
-use super::store::{failure, with_store};
+use super::store::{app_failure, failure, local, with_store};
 use crate::cli::Cli;
 use crate::{Exit, Failure};
 
@@ -52,7 +52,9 @@ pub fn export(cli: &Cli, args: &ExportArgs, out: &mut dyn Write) -> Result<Exit,
         refuse_existing(path, "--output: ")?;
     }
     let document = with_store(cli, async |store| {
-        export::export(store).await.map_err(failure)
+        labpath_app::data::export(store, &local())
+            .await
+            .map_err(|e| app_failure(e, |_| None))
     })?;
     let text = serde_json::to_string_pretty(&document).map_err(|e| Failure::Internal(e.into()))?;
     match &args.output {
@@ -83,21 +85,19 @@ pub fn import(cli: &Cli, args: &ImportArgs, out: &mut dyn Write) -> Result<Exit,
         .map_err(|e| Failure::BadInput(format!("error: cannot read `{name}`: {e}")))?;
     let document: Export =
         parse(&name, &text, Syntax::Json).map_err(|d| Failure::BadInput(format!("error: {d}")))?;
-    let files = document
-        .files()
-        .map_err(|e| Failure::BadInput(format!("error: {name}: {e}")))?;
     with_store(cli, async |store| {
-        let counts =
-            store
-                .import(&document.events, &files)
-                .await
-                .map_err(|e| match failure(e) {
-                    Failure::BadInput(m) => Failure::BadInput(format!(
+        let counts = labpath_app::data::import(store, &local(), &document)
+            .await
+            .map_err(|e| {
+                let in_file = e.field.is_some();
+                match app_failure(e, |_| Some(name.clone())) {
+                    Failure::BadInput(m) if !in_file => Failure::BadInput(format!(
                         "{m}\nnothing was imported; the data directory is `{}`",
                         store.dir().display()
                     )),
                     other => other,
-                })?;
+                }
+            })?;
         writeln!(
             out,
             "imported {} events: {} people, {} applications, {} files",

@@ -7,13 +7,12 @@ use std::path::PathBuf;
 
 use labpath_engine::catalog::Catalog;
 use labpath_engine::plan::schedule::Schedule;
-use labpath_engine::plan::{Kept, Notice, Optimize, Options, PlanReport, plan_with_history};
+use labpath_engine::plan::{Kept, Notice, Optimize, Options, PlanReport};
 use labpath_engine::profile::Profile;
 use labpath_engine::units::Date;
 
-pub use labpath_views::goal::ResolvedGoal;
-
 use super::as_of;
+use super::store::app_failure;
 use crate::cli::{Cli, Format};
 use crate::render::table;
 use crate::{Exit, Failure};
@@ -57,12 +56,6 @@ pub enum OptimizeArg {
     Cost,
 }
 
-/// Reads `--goal`: a named goal (by id or alias) or credential ids.
-pub fn resolve_goal(catalog: &Catalog, text: &str) -> Result<ResolvedGoal, Failure> {
-    labpath_views::goal::resolve(catalog, text)
-        .map_err(|why| Failure::BadInput(format!("error: --goal: {why}")))
-}
-
 /// Runs `labpath plan`.
 pub fn run(
     cli: &Cli,
@@ -76,11 +69,7 @@ pub fn run(
             args.from.as_deref().unwrap_or("")
         ))
     })?;
-    let mut profile = args.source.read(cli, catalog)?;
-    let goal = resolve_goal(catalog, &args.goal)?;
-    if profile.person.work_state.is_none() {
-        profile.person.work_state = goal.work_state;
-    }
+    let profile = args.source.read(cli, catalog)?;
     let options = Options {
         from,
         optimize: match args.optimize {
@@ -90,15 +79,19 @@ pub fn run(
         samples: args.samples,
         seed: args.seed,
     };
-    let history = super::store::recorded_history(cli)?;
-    let report = match plan_with_history(catalog, &profile, &goal.requires, options, &history) {
+    let mut request = labpath_app::plan::request(catalog, profile, &args.goal, options)
+        .map_err(|e| app_failure(e, |f| (f == "goal").then(|| "--goal".to_owned())))?;
+    request.history = super::store::recorded_history(cli, catalog)?;
+    let (profile, goal) = (&request.profile, &request.goal);
+    let report = match request.plan(catalog) {
         Ok(r) => r,
         Err(unreachable) => {
             let mut text = format!("error: no plan reaches `{}` from {from}.", goal.name);
             // What would open one: the facts to tell first, as questions.
-            let asked = labpath_views::questions::view(catalog, &profile, Some(&args.goal), from)
-                .map(|v| v.questions)
-                .unwrap_or_default();
+            let asked =
+                labpath_app::eligibility::questions(catalog, profile, Some(&args.goal), from)
+                    .map(|v| v.questions)
+                    .unwrap_or_default();
             if !asked.is_empty() {
                 text.push_str(
                     "
@@ -135,8 +128,7 @@ These answers would let labpath make one (`labpath questions` lists them all):",
         }
     };
     if let Some(path) = &args.svg {
-        if let Some(kept) = report.kept.get(report.chosen) {
-            let svg = labpath_views::svg::gantt(&goal.name, report.from, kept);
+        if let Some(svg) = request.svg(&report) {
             std::fs::write(path, svg).map_err(|e| {
                 Failure::BadInput(format!(
                     "error: --svg: cannot write `{}`: {e}",
@@ -146,11 +138,8 @@ These answers would let labpath make one (`labpath questions` lists them all):",
         }
     }
     match args.format {
-        Format::Json => crate::json::write(
-            out,
-            &crate::json::plan(catalog, &profile, &goal.name, &report),
-        )?,
-        Format::Human => write_human(catalog, &profile, &goal.name, &report, out)?,
+        Format::Json => crate::json::write(out, &request.view(catalog, &report))?,
+        Format::Human => write_human(catalog, profile, &goal.name, &report, out)?,
     }
     Ok(Exit::Ok)
 }

@@ -6,9 +6,10 @@ use std::io::Write;
 
 use labpath_engine::catalog::Catalog;
 use labpath_engine::questions::{Answer, Question};
-use labpath_views::questions::{QuestionsView, view};
+use labpath_views::questions::QuestionsView;
 
 use super::as_of;
+use super::store::app_failure;
 use crate::cli::{Cli, Format};
 use crate::render::wrap;
 use crate::{Exit, Failure};
@@ -39,8 +40,9 @@ pub fn run(
 ) -> Result<Exit, Failure> {
     let as_of = as_of(args.as_of.as_deref())?;
     let profile = args.source.read(cli, catalog)?;
-    let questions = view(catalog, &profile, args.goal.as_deref(), as_of)
-        .map_err(|why| Failure::BadInput(format!("error: --goal: {why}")))?;
+    let questions =
+        labpath_app::eligibility::questions(catalog, &profile, args.goal.as_deref(), as_of)
+            .map_err(|e| app_failure(e, |f| (f == "goal").then(|| "--goal".to_owned())))?;
     match args.format {
         Format::Json => crate::json::write(out, &questions)?,
         Format::Human => write_human(catalog, &questions, out)?,

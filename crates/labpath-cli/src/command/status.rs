@@ -5,12 +5,11 @@
 use std::io::Write;
 
 use labpath_engine::catalog::Catalog;
-use labpath_store::Store;
-use labpath_store::agenda::{self, Alert};
+use labpath_store::agenda::Alert;
 use labpath_store::ids::PersonId;
 use labpath_store::stall::Urgency;
 
-use super::store::{failure, id, with_store};
+use super::store::{app_failure, id, local, with_store};
 use crate::cli::{Cli, Format};
 use crate::render::provenance_lines;
 use crate::{Exit, Failure};
@@ -43,11 +42,11 @@ pub fn run(
         .transpose()?;
     let today = super::as_of(args.as_of.as_deref())?;
     with_store(cli, async |store| {
-        if let Some(p) = person {
-            store.person(p).await.map_err(failure)?;
-        }
-        let records = agenda::load(store, person).await.map_err(failure)?;
-        let alerts = agenda::alerts(catalog, &records, today);
+        let app = labpath_app::App::new(catalog, store);
+        let agenda = labpath_app::agenda::status(&app, &local(), person, today)
+            .await
+            .map_err(|e| app_failure(e, |_| None))?;
+        let alerts = &agenda.alerts;
         if args.format == Format::Json {
             crate::json::write(
                 out,
@@ -55,11 +54,7 @@ pub fn run(
             )?;
             return Ok(Exit::Ok);
         }
-        let open = records
-            .applications
-            .iter()
-            .filter(|a| !a.status.is_decided())
-            .count();
+        let open = agenda.open_applications();
         if alerts.is_empty() {
             writeln!(
                 out,

@@ -65,7 +65,10 @@ pub fn with_store<T>(
 /// The durations of the decided applications in the data directory, for
 /// the planner; none when the directory holds no store yet (a plan never
 /// creates one).
-pub fn recorded_history(cli: &Cli) -> Result<labpath_engine::plan::History, Failure> {
+pub fn recorded_history(
+    cli: &Cli,
+    catalog: &labpath_engine::catalog::Catalog,
+) -> Result<labpath_engine::plan::History, Failure> {
     let Ok(dir) = data_dir(cli.data_dir.as_ref(), |k| std::env::var_os(k)) else {
         return Ok(labpath_engine::plan::History::default());
     };
@@ -73,10 +76,9 @@ pub fn recorded_history(cli: &Cli) -> Result<labpath_engine::plan::History, Fail
         return Ok(labpath_engine::plan::History::default());
     }
     with_store(cli, async |store| {
-        let apps = labpath_store::Store::applications(store, &Default::default())
+        labpath_app::plan::history(&labpath_app::App::new(catalog, store), &local())
             .await
-            .map_err(failure)?;
-        Ok(labpath_store::ops::recorded_durations(&apps))
+            .map_err(|e| app_failure(e, |_| None))
     })
 }
 

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
-use super::tracker::{calendar_text, ics_response, records};
+use super::tracker::{calendar_text, ics_response};
 use super::{Page, PageQuery, visible_person};
 use crate::audit::{Audited, ClientAddr};
 use crate::auth::{self, Api, Principal, authenticate, same_token};
@@ -444,10 +444,7 @@ pub async fn feed(
         user: Some(user),
         csrf: String::new(),
     };
-    let (people, records) = records(&state, &me, None).await?;
-    Ok(ics_response(
-        calendar_text(&state, &people, &records).await?,
-    ))
+    Ok(ics_response(calendar_text(&state, &me, None).await?))
 }
 
 /// Whether the request has a live session (pages use it to choose between

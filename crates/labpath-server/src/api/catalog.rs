@@ -6,10 +6,7 @@ use axum::extract::State;
 use axum::response::Response;
 use labpath_app::catalog::CredentialFilter;
 use labpath_engine::catalog::{Catalog, Credential};
-use labpath_engine::eval::evaluate_only;
-use labpath_engine::plan::{Optimize, Options, plan_with_history as make_plan};
-use labpath_engine::profile::Profile;
-use labpath_engine::units::Date;
+use labpath_engine::plan::{Optimize, Options};
 use labpath_views::catalog::{CredentialEntry, GoalEntry, JurisdictionView, Parsed};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -73,7 +70,7 @@ pub fn find_credential<'c>(
     id: &str,
     field: &str,
 ) -> ApiResult<&'c Credential> {
-    labpath_app::catalog::credential(catalog, id).map_err(|e| e.at(field).into())
+    labpath_app::eligibility::credential(catalog, id).map_err(|e| ApiError::from(e.at(field)))
 }
 
 /// `GET /api/credentials/{credential}`: a credential explained: its body,
@@ -227,39 +224,36 @@ impl View {
     }
 }
 
-/// Evaluates a profile and answers with the evaluation view asked for
-/// (the full one by default).
-pub fn evaluation_response(
-    state: &AppState,
-    profile: &Profile,
+/// The credentials `?credential=` names (comma-separated ids), none for
+/// every one.
+pub fn chosen_credentials<'c>(
+    catalog: &'c Catalog,
     q: &EligibilityQuery,
-) -> ApiResult<Response> {
-    let as_of = day(q.as_of.as_deref(), "as_of")?;
-    let view = View::parse(q.view.as_deref())?;
-    let catalog = &state.catalog;
-    let chosen = match q
+) -> ApiResult<Vec<&'c Credential>> {
+    match q
         .credential
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        None => catalog.credentials().iter().collect::<Vec<_>>(),
+        None => Ok(Vec::new()),
         Some(list) => list
             .split(',')
             .map(|id| find_credential(catalog, id, "credential"))
-            .collect::<ApiResult<Vec<_>>>()?,
-    };
-    let evaluation = evaluate_only(catalog, profile, as_of, chosen);
-    let n = evaluation.credentials.len();
+            .collect(),
+    }
+}
+
+/// An evaluation as the view asked for (the full one by default).
+pub fn evaluation_response(
+    catalog: &Catalog,
+    eligibility: &labpath_app::eligibility::Eligibility<'_>,
+    view: View,
+) -> ApiResult<Response> {
+    let n = eligibility.evaluation.credentials.len();
     match view {
-        View::Full => json_response(
-            &labpath_views::json::evaluation(catalog, profile, &evaluation),
-            n * FULL_BYTES,
-        ),
-        View::Summary => json_response(
-            &labpath_views::json::evaluation_summary(profile, &evaluation),
-            n * SUMMARY_BYTES,
-        ),
+        View::Full => json_response(&eligibility.view(catalog), n * FULL_BYTES),
+        View::Summary => json_response(&eligibility.summary(), n * SUMMARY_BYTES),
     }
 }
 
@@ -296,7 +290,11 @@ pub async fn eligibility(
     JsonText(text): JsonText,
 ) -> ApiResult<Response> {
     let profile = read_profile(&state, &text)?;
-    evaluation_response(&state, &profile, &q)
+    let as_of = day(q.as_of.as_deref(), "as_of")?;
+    let view = View::parse(q.view.as_deref())?;
+    let only = chosen_credentials(&state.catalog, &q)?;
+    let eligibility = labpath_app::eligibility::check(&state.catalog, profile, as_of, &only);
+    evaluation_response(&state.catalog, &eligibility, view)
 }
 
 /// A plan request.
@@ -319,7 +317,7 @@ pub struct PlanRequest {
     pub seed: Option<u64>,
 }
 
-/// Plan options as the API and pages take them.
+/// Plan options as the API and pages take them, as written.
 pub struct PlanInput<'a> {
     /// The goal as written.
     pub goal: &'a str,
@@ -331,9 +329,36 @@ pub struct PlanInput<'a> {
     pub samples: Option<u32>,
     /// Seed.
     pub seed: Option<u64>,
-    /// Whose decided applications may lend their durations to the plan:
-    /// the organization's (server mode) or, with `None`, the local data's.
-    pub organization: Option<labpath_store::ids::OrgId>,
+}
+
+impl PlanInput<'_> {
+    /// The planner's options, checked.
+    pub fn options(&self) -> ApiResult<Options> {
+        let from = day(self.from, "from")?;
+        let optimize = match self.optimize.map(str::trim) {
+            None | Some("") | Some("time") => Optimize::Time,
+            Some("cost") => Optimize::Cost,
+            Some(other) => {
+                return Err(ApiError::invalid(format!(
+                    "`optimize` is `time` or `cost`, got `{other}`"
+                ))
+                .at("optimize"));
+            }
+        };
+        let samples = self.samples.unwrap_or(10_000);
+        if !(1..=100_000).contains(&samples) {
+            return Err(ApiError::invalid(format!(
+                "`samples` must be from 1 to 100000, got {samples}"
+            ))
+            .at("samples"));
+        }
+        Ok(Options {
+            from,
+            optimize,
+            samples,
+            seed: self.seed.unwrap_or(42),
+        })
+    }
 }
 
 /// A computed plan as JSON, and the chosen plan's SVG chart.
@@ -344,90 +369,27 @@ pub struct PlanAnswer {
     pub svg: Option<String>,
 }
 
-/// Runs the planner (on a blocking thread: a plan with its simulation takes
-/// milliseconds of CPU).
+/// Runs the planner on a blocking thread (a plan with its simulation takes
+/// milliseconds of CPU) and renders its answer there.
 pub async fn compute_plan(
     state: &AppState,
-    mut profile: Profile,
-    input: PlanInput<'_>,
+    request: labpath_app::plan::Request,
 ) -> ApiResult<PlanAnswer> {
-    let goal = labpath_views::goal::resolve(&state.catalog, input.goal)
-        .map_err(|why| ApiError::invalid(why).at("goal"))?;
-    let from = day(input.from, "from")?;
-    let optimize = match input.optimize.map(str::trim) {
-        None | Some("") | Some("time") => Optimize::Time,
-        Some("cost") => Optimize::Cost,
-        Some(other) => {
-            return Err(ApiError::invalid(format!(
-                "`optimize` is `time` or `cost`, got `{other}`"
-            ))
-            .at("optimize"));
-        }
-    };
-    let samples = input.samples.unwrap_or(10_000);
-    if !(1..=100_000).contains(&samples) {
-        return Err(ApiError::invalid(format!(
-            "`samples` must be from 1 to 100000, got {samples}"
-        ))
-        .at("samples"));
-    }
-    if profile.person.work_state.is_none() {
-        profile.person.work_state = goal.work_state;
-    }
-    let options = Options {
-        from,
-        optimize,
-        samples,
-        seed: input.seed.unwrap_or(42),
-    };
-    let apps = state
-        .store()
-        .applications(&labpath_store::model::AppFilter {
-            organization: input.organization,
-            ..Default::default()
-        })
-        .await?;
-    let history = labpath_store::ops::recorded_durations(&apps);
     let shared = state.clone();
-    tokio::task::spawn_blocking(move || {
-        plan_blocking(&shared, &profile, &goal, options, from, &history)
-    })
-    .await
-    .map_err(ApiError::internal)?
+    tokio::task::spawn_blocking(move || plan_blocking(&shared.catalog, &request))
+        .await
+        .map_err(ApiError::internal)?
 }
 
-fn plan_blocking(
-    state: &AppState,
-    profile: &Profile,
-    goal: &labpath_views::goal::ResolvedGoal,
-    options: Options,
-    from: Date,
-    history: &labpath_engine::plan::History,
-) -> ApiResult<PlanAnswer> {
-    let catalog = &state.catalog;
-    match make_plan(catalog, profile, &goal.requires, options, history) {
-        Ok(report) => {
-            let view = labpath_views::json::plan(catalog, profile, &goal.name, &report);
-            let json = serde_json::to_value(&view).map_err(ApiError::internal)?;
-            let svg = report
-                .kept
-                .get(report.chosen)
-                .map(|kept| labpath_views::svg::gantt(&goal.name, report.from, kept));
-            Ok(PlanAnswer { json, svg })
-        }
-        Err(unreachable) => {
-            let mut message = format!("no plan reaches `{}` from {from}", goal.name);
-            for b in labpath_views::goal::distinct_blockers(&unreachable.blockers)
-                .iter()
-                .take(5)
-            {
-                message.push_str(&format!("; {b}"));
-            }
-            let mut error = ApiError::invalid(message).at("goal");
-            error.code = "unreachable";
-            Err(error)
-        }
-    }
+fn plan_blocking(catalog: &Catalog, request: &labpath_app::plan::Request) -> ApiResult<PlanAnswer> {
+    let report = request
+        .plan(catalog)
+        .map_err(|why| request.unreachable(&why))?;
+    let json = serde_json::to_value(request.view(catalog, &report)).map_err(ApiError::internal)?;
+    Ok(PlanAnswer {
+        json,
+        svg: request.svg(&report),
+    })
 }
 
 /// `POST /api/plan`: the best plan to a goal, its alternatives, and the
@@ -460,18 +422,16 @@ pub async fn plan(
         });
         e
     })?;
-    let answer = compute_plan(
-        &state,
-        profile,
-        PlanInput {
-            goal: &request.goal,
-            from: request.from.as_deref(),
-            optimize: request.optimize.as_deref(),
-            samples: request.samples,
-            seed: request.seed,
-            organization: me.org(),
-        },
-    )
-    .await?;
-    Ok(Json(answer.json))
+    let input = PlanInput {
+        goal: &request.goal,
+        from: request.from.as_deref(),
+        optimize: request.optimize.as_deref(),
+        samples: request.samples,
+        seed: request.seed,
+    };
+    let options = input.options()?;
+    let request =
+        labpath_app::plan::for_profile(&state.app(), &me.app(), profile, input.goal, options)
+            .await?;
+    Ok(Json(compute_plan(&state, request).await?.json))
 }

@@ -13,9 +13,9 @@ use labpath_app::attachments::{self, AttachTo};
 use labpath_store::attachment::{self, CheckedFile};
 use labpath_store::model::Attachment;
 
-use super::{day, require_profile, visible_person};
+use super::day;
 use crate::audit::ClientAddr;
-use crate::auth::{Api, Scope};
+use crate::auth::Api;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{self, FilePart, PathParams, QueryParams, Upload};
 use crate::openapi::{
@@ -198,7 +198,7 @@ pub async fn audit_pack(
     PathParams(id): PathParams<String>,
     QueryParams(q): QueryParams<AuditPackQuery>,
 ) -> ApiResult<Response> {
-    let person = visible_person(&state, &me, &id).await?;
+    let person = extract::id(&id)?;
     let wanted = q
         .credential
         .as_deref()
@@ -209,22 +209,18 @@ pub async fn audit_pack(
         })?;
     let credential = super::catalog::find_credential(&state.catalog, wanted, "credential")?;
     let as_of = day(q.as_of.as_deref(), "as_of")?;
-    let profile = require_profile(&state, person.id).await?;
-    let pack = labpath_store::audit_pack::build(
-        state.store(),
-        &state.catalog,
-        person.id,
-        &profile,
+    let pack = labpath_app::ce::audit_pack(
+        &state.app(),
+        &me.app(),
+        person,
         credential,
         as_of,
         AUDIT_PACK_LIMIT,
     )
-    .await
-    .map_err(|e| ApiError::from(e).at("credential"))?;
+    .await?;
     download(
         &format!(
-            "audit-pack-person-{}-{}-{as_of}.zip",
-            person.id,
+            "audit-pack-person-{person}-{}-{as_of}.zip",
             credential.id.as_str()
         ),
         "application/zip",
@@ -242,7 +238,7 @@ pub async fn audit_pack(
     path = "/api/export",
     tag = "tracker",
     responses(
-        (status = 200, description = "Every record the caller may take away, files included, as `labpath import` reads it.", body = labpath_store::export::Export),
+        (status = 200, description = "Every record the caller may take away, files included, as `labpath import` reads it.", body = labpath_views::export::Export),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
     )
@@ -252,34 +248,16 @@ pub async fn export(
     ClientAddr(from): ClientAddr,
     Api(me): Api,
 ) -> ApiResult<Response> {
-    use labpath_store::export;
+    use labpath_views::export;
     if me.role() == Some(labpath_store::accounts::Role::Staff) {
         return Err(ApiError::forbidden(
             "only an organization admin may export its records (a candidate may export their own)",
         ));
     }
-    let events = match me.scope() {
-        // Local mode: the whole data directory, whoever the records are.
-        Scope::Local => {
-            state
-                .store()
-                .events(&labpath_store::model::EventQuery::default())
-                .await?
-        }
-        scope => {
-            let people: std::collections::BTreeSet<_> =
-                super::people::visible_people(&state, scope)
-                    .await?
-                    .into_iter()
-                    .map(|p| p.id)
-                    .collect();
-            export::events_of(state.store(), &people).await?
-        }
-    };
-    let hashes: Vec<String> = export::referenced(&events)
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
+    let labpath_app::data::Taken {
+        events,
+        files: hashes,
+    } = labpath_app::data::take(state.store(), &me.app()).await?;
     // Taking records away is recorded, as a change is.
     let line = labpath_store::accounts::NewAudit {
         org: me.org(),

@@ -200,15 +200,6 @@ pub async fn stored_profile(state: &AppState, person: PersonId) -> ApiResult<Opt
     Ok(state.app().profile(person).await?)
 }
 
-/// The person's profile, or 422 saying how to record one.
-pub async fn require_profile(state: &AppState, person: PersonId) -> ApiResult<Profile> {
-    stored_profile(state, person).await?.ok_or_else(|| {
-        ApiError::invalid(format!(
-            "person {person} has no profile yet: PUT /api/people/{person}/profile with the profile"
-        ))
-    })
-}
-
 /// Reads a profile from JSON text with the catalog; every problem is listed.
 pub fn read_profile(state: &AppState, text: &str) -> ApiResult<Profile> {
     labpath_catalog::profile::from_text(

@@ -14,9 +14,11 @@ use labpath_store::ops;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::catalog::{EligibilityQuery, PlanInput, compute_plan, evaluation_response};
+use super::catalog::{
+    EligibilityQuery, PlanInput, View, chosen_credentials, compute_plan, evaluation_response,
+};
 use super::files::check_file;
-use super::{Page, PageQuery, day, read_profile, require_profile, visible_person};
+use super::{Page, PageQuery, day, read_profile, visible_person};
 use crate::auth::{Api, Principal, Scope};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{self, FilePart, JsonBody, JsonText, PathParams, QueryParams, Upload};
@@ -308,9 +310,13 @@ pub async fn eligibility(
     PathParams(id): PathParams<String>,
     QueryParams(q): QueryParams<EligibilityQuery>,
 ) -> ApiResult<Response> {
-    let person = visible_person(&state, &me, &id).await?;
-    let profile = require_profile(&state, person.id).await?;
-    evaluation_response(&state, &profile, &q)
+    let person = extract::id(&id)?;
+    let as_of = day(q.as_of.as_deref(), "as_of")?;
+    let view = View::parse(q.view.as_deref())?;
+    let only = chosen_credentials(&state.catalog, &q)?;
+    let eligibility =
+        labpath_app::eligibility::of_person(&state.app(), &me.app(), person, as_of, &only).await?;
+    evaluation_response(&state.catalog, &eligibility, view)
 }
 
 /// `GET /api/people/{person}/questions` query.
@@ -344,13 +350,13 @@ pub async fn questions(
     PathParams(id): PathParams<String>,
     QueryParams(q): QueryParams<QuestionsQuery>,
 ) -> ApiResult<Json<labpath_views::questions::QuestionsView>> {
-    let person = visible_person(&state, &me, &id).await?;
-    let profile = require_profile(&state, person.id).await?;
+    let person = extract::id(&id)?;
     let as_of = super::day(q.as_of.as_deref(), "as_of")?;
     let goal = q.goal.as_deref().map(str::trim).filter(|g| !g.is_empty());
-    labpath_views::questions::view(&state.catalog, &profile, goal, as_of)
-        .map(Json)
-        .map_err(|why| ApiError::invalid(why).at("goal"))
+    let view =
+        labpath_app::eligibility::person_questions(&state.app(), &me.app(), person, goal, as_of)
+            .await?;
+    Ok(Json(view))
 }
 
 /// `GET /api/people/{person}/plan` query.
@@ -392,8 +398,7 @@ pub async fn plan(
     PathParams(id): PathParams<String>,
     QueryParams(q): QueryParams<PlanQuery>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let person = visible_person(&state, &me, &id).await?;
-    let profile = require_profile(&state, person.id).await?;
+    let person = extract::id(&id)?;
     let goal = q
         .goal
         .as_deref()
@@ -412,20 +417,17 @@ pub async fn plan(
             .transpose()
     };
     let samples = number(&q.samples, "samples")?.map(|n| u32::try_from(n).unwrap_or(u32::MAX));
-    let answer = compute_plan(
-        &state,
-        profile,
-        PlanInput {
-            goal,
-            from: q.from.as_deref(),
-            optimize: q.optimize.as_deref(),
-            samples,
-            seed: number(&q.seed, "seed")?,
-            organization: person.organization,
-        },
-    )
-    .await?;
-    Ok(Json(answer.json))
+    let input = PlanInput {
+        goal,
+        from: q.from.as_deref(),
+        optimize: q.optimize.as_deref(),
+        samples,
+        seed: number(&q.seed, "seed")?,
+    };
+    let options = input.options()?;
+    let request =
+        labpath_app::plan::for_person(&state.app(), &me.app(), person, goal, options).await?;
+    Ok(Json(compute_plan(&state, request).await?.json))
 }
 
 /// `GET /api/people/{person}/ce`: the continuing-education log.

@@ -2,29 +2,27 @@
 //! history and contact log, reminders, the calendar, status alerts and the
 //! agency dashboard.
 
-use std::collections::HashSet;
-
 use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use labpath_app::{applications, contacts, documents, reminders};
 use labpath_engine::units::Date;
-use labpath_store::agenda::{self, Alert, Deadline, Records};
+use labpath_store::agenda::{Alert, Deadline, Records};
 use labpath_store::event::{Channel, Event};
 use labpath_store::ids::{EventId, PersonId};
 use labpath_store::model::{
-    AppFilter, Application, ApplicationState, ApplicationsFilter, Contact, Person, Reminder, Window,
+    Application, ApplicationState, ApplicationsFilter, Contact, Person, Reminder, Window,
 };
-use labpath_store::stall::Urgency;
 use labpath_store::status::{AppStatus, DocStatus};
 use labpath_store::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::people::visible_people;
-use super::{Page, PageQuery, day, visible_person};
-use crate::auth::{Api, Principal, Scope};
+pub use labpath_views::dashboard::{CandidateLine, STAGES};
+
+use super::{Page, PageQuery, day};
+use crate::auth::{Api, Principal};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{self, JsonBody, PathParams, QueryParams};
 use crate::openapi::{
@@ -38,42 +36,7 @@ pub async fn records(
     me: &Principal,
     person: Option<PersonId>,
 ) -> ApiResult<(Vec<Person>, Records)> {
-    let people: Vec<Person> = match person {
-        Some(p) => vec![state.store().person(p).await?],
-        None => visible_people(state, me.scope()).await?,
-    };
-    let organization = match (person, me.scope()) {
-        (None, Scope::Org(org)) => Some(org),
-        _ => None,
-    };
-    let mut records = agenda::load_where(
-        state.store(),
-        AppFilter {
-            person,
-            organization,
-            open_only: false,
-        },
-    )
-    .await?;
-    // The filter narrows the reads; visibility decides what is kept.
-    let ids: HashSet<PersonId> = people.iter().map(|p| p.id).collect();
-    records.applications.retain(|a| ids.contains(&a.person));
-    let apps: HashSet<_> = records.applications.iter().map(|a| a.id).collect();
-    records.items.retain(|i| apps.contains(&i.application));
-    records.reminders.retain(|r| ids.contains(&r.person));
-    records.profiles.retain(|p, _| ids.contains(p));
-    Ok((people, records))
-}
-/// Alerts, most urgent first.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = PersonStatus)]
-pub struct StatusView<'c> {
-    /// The day.
-    pub as_of: Date,
-    /// Overdue, due soon and to do, most urgent first, each with what to do.
-    pub alerts: Vec<Alert<'c>>,
-    /// Deadlines from the catalog, closing routes and reminders.
-    pub deadlines: Vec<Deadline>,
+    Ok(labpath_app::agenda::records(&state.app(), &me.app(), person).await?)
 }
 
 /// `GET /api/people/{person}/status`: what is overdue, due soon and to do.
@@ -83,7 +46,7 @@ pub struct StatusView<'c> {
     tag = "tracker",
     params(("person" = String, Path, description = "The person's id.")),
     responses(
-        (status = 200, description = "What is overdue, due soon and to do, and the deadlines ahead.", body = StatusView),
+        (status = 200, description = "What is overdue, due soon and to do, and the deadlines ahead.", body = labpath_views::agenda::StatusView),
         (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
     )
@@ -92,18 +55,11 @@ pub async fn person_status(
     State(state): State<AppState>,
     Api(me): Api,
     PathParams(id): PathParams<String>,
-) -> ApiResult<Json<serde_json::Value>> {
-    let person = visible_person(&state, &me, &id).await?;
-    let (_, records) = records(&state, &me, Some(person.id)).await?;
-    let today = Date::today();
-    let view = StatusView {
-        as_of: today,
-        alerts: agenda::alerts(&state.catalog, &records, today),
-        deadlines: agenda::deadlines(&state.catalog, &records, today),
-    };
-    Ok(Json(
-        serde_json::to_value(&view).map_err(ApiError::internal)?,
-    ))
+) -> ApiResult<Response> {
+    let person = extract::id(&id)?;
+    let agenda =
+        labpath_app::agenda::status(&state.app(), &me.app(), Some(person), Date::today()).await?;
+    super::json_response(&agenda.view(), 4 * 1024)
 }
 
 /// `GET /api/people/{person}/applications`.
@@ -610,21 +566,15 @@ pub async fn reminder_done(
     ))
 }
 
-/// The calendar of a set of records and the CE renewals of its people.
+/// The calendar of `person` (or of everyone `me` sees) as iCalendar text.
 pub async fn calendar_text(
     state: &AppState,
-    people: &[Person],
-    records: &Records,
+    me: &Principal,
+    person: Option<PersonId>,
 ) -> ApiResult<String> {
-    let today = Date::today();
-    let mut entries = labpath_store::calendar::entries(&state.catalog, records, today);
-    for p in people {
-        entries.extend(
-            labpath_store::calendar::ce_entries(state.store(), &state.catalog, p.id, today).await?,
-        );
-    }
-    entries.sort_by(|a, b| (a.day, &a.uid).cmp(&(b.day, &b.uid)));
-    Ok(labpath_store::calendar::ics(&entries, Timestamp::now()))
+    let entries =
+        labpath_app::calendar::calendar(&state.app(), &me.app(), person, Date::today()).await?;
+    Ok(labpath_views::calendar::ics(&entries, Timestamp::now()))
 }
 
 /// An iCalendar response.
@@ -654,10 +604,9 @@ pub async fn person_calendar(
     Api(me): Api,
     PathParams(id): PathParams<String>,
 ) -> ApiResult<Response> {
-    let person = visible_person(&state, &me, &id).await?;
-    let (people, records) = records(&state, &me, Some(person.id)).await?;
+    let person = extract::id(&id)?;
     Ok(ics_response(
-        calendar_text(&state, &people, &records).await?,
+        calendar_text(&state, &me, Some(person)).await?,
     ))
 }
 
@@ -675,26 +624,6 @@ pub struct DashboardQuery {
     pub overdue: Option<String>,
 }
 
-/// One candidate's line on the dashboard.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct CandidateLine {
-    /// The person.
-    pub person: Person,
-    /// Where they are: `no_profile`, `planning` (no application yet),
-    /// an open application's status (the least advanced), or `done`.
-    pub stage: String,
-    /// Open applications.
-    pub open_applications: usize,
-    /// Overdue alerts.
-    pub overdue: usize,
-    /// Due-soon alerts.
-    pub due_soon: usize,
-    /// The most urgent alert's text.
-    pub top_alert: Option<String>,
-    /// The next deadline.
-    pub next_deadline: Option<Date>,
-}
-
 /// The dashboard.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Dashboard<'c> {
@@ -710,132 +639,53 @@ pub struct Dashboard<'c> {
     pub candidates: Page<CandidateLine>,
 }
 
-/// The stages in the order a candidate moves through them.
-pub const STAGES: [&str; 6] = [
-    "no_profile",
-    "planning",
-    "draft",
-    "submitted",
-    "under_review",
-    "done",
-];
-
 /// Builds the dashboard for a principal.
 pub async fn dashboard_of<'s>(
     state: &'s AppState,
     me: &Principal,
     q: &DashboardQuery,
 ) -> ApiResult<Dashboard<'s>> {
-    let (people, records) = records(state, me, None).await?;
-    let today = Date::today();
-    let alerts = agenda::alerts(&state.catalog, &records, today);
-    let deadlines = agenda::deadlines(&state.catalog, &records, today);
-    let mut lines: Vec<CandidateLine> = people
-        .iter()
-        .map(|p| {
-            let apps: Vec<&Application> = records
-                .applications
-                .iter()
-                .filter(|a| a.person == p.id)
-                .collect();
-            let open: Vec<&&Application> = apps.iter().filter(|a| !a.status.is_decided()).collect();
-            let stage = if p.profile_version == 0 {
-                "no_profile"
-            } else if apps.is_empty() {
-                "planning"
-            } else if let Some(least) = open.iter().map(|a| a.status).min_by_key(|s| stage_rank(*s))
-            {
-                least.as_str()
-            } else {
-                "done"
-            };
-            let mine: Vec<&Alert> = alerts.iter().filter(|a| a.person == p.id).collect();
-            CandidateLine {
-                person: p.clone(),
-                stage: stage.to_owned(),
-                open_applications: open.len(),
-                overdue: mine
-                    .iter()
-                    .filter(|a| a.urgency == Urgency::Overdue)
-                    .count(),
-                due_soon: mine
-                    .iter()
-                    .filter(|a| a.urgency == Urgency::DueSoon)
-                    .count(),
-                top_alert: mine.first().map(|a| format!("{}: {}", a.subject, a.what)),
-                next_deadline: deadlines
-                    .iter()
-                    .filter(|d| d.person == p.id && d.due >= today)
-                    .map(|d| d.due)
-                    .min(),
-            }
-        })
-        .collect();
-    let mut stages: Vec<(String, usize)> = STAGES
-        .iter()
-        .map(|s| {
-            (
-                (*s).to_owned(),
-                lines.iter().filter(|l| l.stage == *s).count(),
-            )
-        })
-        .collect();
-    stages.retain(|(_, n)| *n > 0);
-    if let Some(stage) = q.stage.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        if !STAGES.contains(&stage) {
-            return Err(ApiError::bad_request(format!(
-                "query: `stage` is one of {}, got `{stage}`",
+    let stage = match q.stage.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(text) => Some(labpath_views::dashboard::stage(text).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "query: `stage` is one of {}, got `{text}`",
                 STAGES.join(", ")
             ))
-            .at("stage"));
-        }
-        lines.retain(|l| l.stage == stage);
-    }
-    if let Some(text) = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let text = text.to_lowercase();
-        lines.retain(|l| l.person.name.to_lowercase().contains(&text));
-    }
-    match q.overdue.as_deref().map(str::trim) {
-        None | Some("") | Some("false") => {}
-        Some("true") => lines.retain(|l| l.overdue > 0),
+            .at("stage")
+        })?),
+    };
+    let overdue_only = match q.overdue.as_deref().map(str::trim) {
+        None | Some("") | Some("false") => false,
+        Some("true") => true,
         Some(other) => {
             return Err(ApiError::bad_request(format!(
                 "query: `overdue` is `true` or `false`, got `{other}`"
             ))
             .at("overdue"));
         }
-    }
-    lines.sort_by(|a, b| {
-        b.overdue
-            .cmp(&a.overdue)
-            .then(b.due_soon.cmp(&a.due_soon))
-            .then(a.next_deadline.is_none().cmp(&b.next_deadline.is_none()))
-            .then(a.next_deadline.cmp(&b.next_deadline))
-            .then(a.person.id.cmp(&b.person.id))
-    });
-    let horizon = today.add_days(30);
+    };
+    let filter = labpath_app::dashboard::Filter {
+        stage,
+        name: q
+            .q
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned),
+        overdue_only,
+    };
+    let window = q.page.window()?;
+    let board =
+        labpath_app::dashboard::dashboard(&state.app(), &me.app(), &filter, window, Date::today())
+            .await?;
     Ok(Dashboard {
-        as_of: today,
-        stages,
-        overdue: alerts
-            .into_iter()
-            .filter(|a| a.urgency == Urgency::Overdue)
-            .take(20)
-            .collect(),
-        upcoming: deadlines
-            .into_iter()
-            .filter(|d| d.due >= today && d.due <= horizon)
-            .take(20)
-            .collect(),
-        candidates: q.page.cut(lines)?,
+        as_of: board.as_of,
+        stages: board.stages,
+        overdue: board.overdue,
+        upcoming: board.upcoming,
+        candidates: q.page.of(board.candidates)?,
     })
-}
-
-fn stage_rank(s: AppStatus) -> usize {
-    STAGES
-        .iter()
-        .position(|x| *x == s.as_str())
-        .unwrap_or(STAGES.len())
 }
 
 /// `GET /api/dashboard`: candidates by stage, overdue items first, upcoming

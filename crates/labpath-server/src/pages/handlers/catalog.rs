@@ -72,7 +72,6 @@ struct HealthPage {
 
 /// The catalog's credentials, and a form that reads a credential string
 /// (`MT(ASCP), NYS CLT`) into them.
-
 pub async fn credentials(State(state): State<AppState>, Caller(me): Caller, query: Q) -> Response {
     let catalog = &state.catalog;
     let text = q(&query, "text").unwrap_or("");

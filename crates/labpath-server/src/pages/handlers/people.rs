@@ -10,8 +10,8 @@ use serde_json::json;
 
 use crate::api::catalog::{PlanInput, compute_plan};
 use crate::api::people::people_page;
-use crate::api::tracker::records;
 use crate::api::{stored_profile, visible_person};
+use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::extract::{FormBody, PathParams};
 use crate::pages::{Caller, Frame, Posted, html, html_status, respond, see_other};
@@ -97,12 +97,12 @@ pub async fn person(
         // The plan for the goal shown: its next step and its dates open
         // the page. A goal with no plan says which facts are missing.
         let goal_plan = match (&profile, standing.as_ref().and_then(|s| s.goal.clone())) {
-            (Some(p), Some(goal)) => Some(goal_plan(&state, p, person.organization, &goal).await?),
+            (Some(p), Some(goal)) => Some(goal_plan(&state, &me, p, &goal).await?),
             _ => None,
         };
-        let (_, records) = records(&state, &me, Some(person.id)).await?;
         let today = Date::today();
-        let alerts = labpath_store::agenda::alerts(&state.catalog, &records, today);
+        let agenda =
+            labpath_app::agenda::status(&state.app(), &me.app(), Some(person.id), today).await?;
         let steps: Vec<serde_json::Value> = state
             .catalog
             .steps()
@@ -125,8 +125,8 @@ pub async fn person(
                 "has_profile": profile.is_some(),
                 "standing": standing,
                 "goal_plan": goal_plan,
-                "applications": records.applications,
-                "alerts": alerts,
+                "applications": agenda.records.applications,
+                "alerts": agenda.alerts,
                 "steps": steps,
                 "goals": goals,
                 "reminders": reminders,
@@ -155,24 +155,26 @@ const PAGE_SAMPLES: u32 = 2_000;
 
 async fn plan_for_page(
     state: &AppState,
+    me: &Principal,
     profile: &labpath_engine::profile::Profile,
-    organization: Option<labpath_store::ids::OrgId>,
     goal: &str,
     from: Option<&str>,
     optimize: Option<&str>,
 ) -> Result<GoalPlan, crate::error::ApiError> {
-    let answer = compute_plan(
-        state,
-        profile.clone(),
-        PlanInput {
-            goal,
-            from,
-            optimize,
-            samples: Some(PAGE_SAMPLES),
-            seed: None,
-            organization,
-        },
-    )
+    let input = PlanInput {
+        goal,
+        from,
+        optimize,
+        samples: Some(PAGE_SAMPLES),
+        seed: None,
+    };
+    let answer = async {
+        let options = input.options()?;
+        let request =
+            labpath_app::plan::for_profile(&state.app(), &me.app(), profile.clone(), goal, options)
+                .await?;
+        compute_plan(state, request).await
+    }
     .await;
     match answer {
         Ok(a) => Ok(GoalPlan {
@@ -201,11 +203,11 @@ async fn plan_for_page(
 /// next step with that step's documents and fees.
 async fn goal_plan(
     state: &AppState,
+    me: &Principal,
     profile: &labpath_engine::profile::Profile,
-    organization: Option<labpath_store::ids::OrgId>,
     goal: &str,
 ) -> Result<serde_json::Value, crate::error::ApiError> {
-    let made = plan_for_page(state, profile, organization, goal, None, None).await?;
+    let made = plan_for_page(state, me, profile, goal, None, None).await?;
     let Some(plan) = made.plan else {
         return Ok(json!({ "error": made.error, "questions": made.questions }));
     };
@@ -337,19 +339,20 @@ pub async fn eligibility(
 ) -> Response {
     let result = async {
         let person = visible_person(&state, &me, &id).await?;
-        let profile = crate::api::require_profile(&state, person.id).await?;
         let as_of = crate::api::day(q(&query, "as_of"), "as_of")?;
         let catalog = &state.catalog;
-        let chosen: Vec<_> = match q(&query, "credential") {
+        let only: Vec<_> = match q(&query, "credential") {
             Some(c) => vec![crate::api::catalog::find_credential(
                 catalog,
                 c,
                 "credential",
             )?],
-            None => catalog.credentials().iter().collect(),
+            None => Vec::new(),
         };
-        let e = labpath_engine::eval::evaluate_only(catalog, &profile, as_of, chosen);
-        let view = labpath_views::json::evaluation(catalog, &profile, &e);
+        let eligibility =
+            labpath_app::eligibility::of_person(&state.app(), &me.app(), person.id, as_of, &only)
+                .await?;
+        let view = eligibility.view(catalog);
         html(
             &state,
             "eligibility.html",
@@ -375,7 +378,7 @@ pub async fn plan(
 ) -> Response {
     let result = async {
         let person = visible_person(&state, &me, &id).await?;
-        let profile = crate::api::require_profile(&state, person.id).await?;
+        let profile = state.app().require_profile(person.id).await?;
         let goals: Vec<serde_json::Value> = state
             .catalog
             .goals()
@@ -394,8 +397,8 @@ pub async fn plan(
             Some(goal) => Some(
                 plan_for_page(
                     &state,
+                    &me,
                     &profile,
-                    person.organization,
                     goal,
                     q(&query, "from"),
                     q(&query, "optimize"),

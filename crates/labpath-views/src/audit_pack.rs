@@ -2,23 +2,20 @@
 //! one held credential. It holds `summary.txt` (the cycle, the points, each
 //! category minimum, the deadline, the fees, and every activity that
 //! counted with its certificate's file name), `summary.json` (the same as
-//! data) and `certificates/`, each certificate as stored. The CLI writes it
-//! to a file; the server answers it as a download.
+//! data) and `certificates/`, each certificate as stored. The use case
+//! (`labpath_app::ce::audit_pack`) reads the log and the files; the CLI
+//! writes the pack to a file, the server answers it as a download.
 
 use std::collections::HashMap;
 use std::io::Write;
 
-use labpath_engine::catalog::{Catalog, Credential};
-use labpath_engine::compliance::{Assessment, CredentialCompliance, compliance};
-use labpath_engine::maintenance::Activity;
+use labpath_engine::catalog::Credential;
+use labpath_engine::compliance::{Assessment, CredentialCompliance};
 use labpath_engine::profile::Profile;
 use labpath_engine::units::Date;
-
-use crate::attachment;
-use crate::ce::{self, LoggedActivity};
-use crate::error::StoreError;
-use crate::ids::{EventId, PersonId};
-use crate::store::Store;
+use labpath_store::attachment;
+use labpath_store::ce::LoggedActivity;
+use labpath_store::ids::{EventId, PersonId};
 
 /// A built audit pack.
 #[derive(Debug, Clone)]
@@ -29,109 +26,84 @@ pub struct AuditPack {
     pub certificates: usize,
 }
 
-/// Builds the audit pack of `credential` for a person on `as_of`. The
-/// profile must hold the credential and the catalog must have its renewal
-/// rules (`Invalid` otherwise, saying which). The certificates may come to
-/// at most `max_bytes` (the pack is built in memory; `Invalid` past it).
-pub async fn build(
-    store: &dyn Store,
-    catalog: &Catalog,
-    person: PersonId,
-    profile: &Profile,
-    credential: &Credential,
-    as_of: Date,
-    max_bytes: usize,
-) -> Result<AuditPack, StoreError> {
-    if !profile.credentials.iter().any(|h| h.id == credential.id) {
-        return Err(StoreError::Invalid(format!(
-            "person {person}'s profile does not hold `{}`",
-            credential.id
-        )));
-    }
-    let log = ce::log(store, person).await?;
-    let activities: Vec<Activity> = log.iter().map(|a| a.activity.clone()).collect();
-    let result: Vec<CredentialCompliance<'_>> = compliance(catalog, profile, &activities, as_of)
-        .into_iter()
-        .filter(|c| c.credential.id == credential.id)
-        .collect();
-    if result.is_empty() {
-        return Err(StoreError::Invalid(format!(
-            "the catalog has no renewal rules for `{}`",
-            credential.id
-        )));
-    }
-    // The certificates of the activities that count, read first, each
-    // named once in the zip.
-    let mut names: HashMap<EventId, String> = HashMap::new();
-    let mut files = Vec::new();
-    let mut total = 0usize;
-    for c in &result {
+/// The certificates of the activities that count in the cycles assessed
+/// (`result`), each once, in the log's order: the activity and the hash of
+/// its certificate.
+pub fn counted<'l>(
+    log: &'l [LoggedActivity],
+    result: &[CredentialCompliance<'_>],
+) -> Vec<(EventId, &'l str)> {
+    let mut out: Vec<(EventId, &str)> = Vec::new();
+    for c in result {
         let Some(a) = &c.assessment else { continue };
         for (i, x) in log.iter().enumerate() {
             let Some(hash) = &x.activity.certificate else {
                 continue;
             };
-            if a.points[i] <= 0.0 || names.contains_key(&x.id) {
+            if a.points[i] <= 0.0 || out.iter().any(|(id, _)| *id == x.id) {
                 continue;
             }
-            let bytes = store.file(hash).await?;
-            total += bytes.len();
-            if total > max_bytes {
-                return Err(StoreError::Invalid(format!(
-                    "the certificates of this cycle come to more than {} MiB, the most one download holds: `labpath ce audit-pack` writes the whole pack to a file",
-                    max_bytes / 1_048_576
-                )));
-            }
-            let extension =
-                attachment::sniff(&bytes).map_or_else(String::new, attachment::extension);
-            let name = format!(
-                "certificates/{}-{}{extension}",
-                x.id,
-                &hash[..12.min(hash.len())]
-            );
-            names.insert(x.id, name.clone());
-            files.push((name, bytes));
+            out.push((x.id, hash));
         }
     }
+    out
+}
+
+/// What a pack is about: whose, which credential, on which day.
+pub struct Subject<'a> {
+    /// The person.
+    pub person: PersonId,
+    /// Their profile.
+    pub profile: &'a Profile,
+    /// The held credential.
+    pub credential: &'a Credential,
+    /// The day assessed.
+    pub as_of: Date,
+}
+
+/// Writes the pack: the summaries and each certificate (`files`: the
+/// activity, its certificate's hash and bytes, as [`counted`] lists them),
+/// named for its activity, its hash and its type.
+pub fn write(
+    subject: &Subject<'_>,
+    log: &[LoggedActivity],
+    result: &[CredentialCompliance<'_>],
+    files: Vec<(EventId, &str, Vec<u8>)>,
+) -> Result<AuditPack, String> {
+    let mut names: HashMap<EventId, String> = HashMap::new();
+    let mut named = Vec::with_capacity(files.len());
+    for (id, hash, bytes) in files {
+        let extension = attachment::sniff(&bytes).map_or_else(String::new, attachment::extension);
+        let name = format!(
+            "certificates/{id}-{}{extension}",
+            &hash[..12.min(hash.len())]
+        );
+        names.insert(id, name.clone());
+        named.push((name, bytes));
+    }
     let mut summary = Vec::new();
-    write_summary(
-        person,
-        profile,
-        credential,
-        as_of,
-        &log,
-        &result,
-        &names,
-        &mut summary,
-    )
-    .map_err(|e| StoreError::Other(format!("writing the audit summary: {e}")))?;
+    write_summary(subject, log, result, &names, &mut summary)
+        .map_err(|e| format!("writing the audit summary: {e}"))?;
     let json = serde_json::to_vec_pretty(&serde_json::json!({
-        "person": person,
-        "credential": credential.id,
-        "as_of": as_of,
+        "person": subject.person,
+        "credential": subject.credential.id,
+        "as_of": subject.as_of,
         "activities": log,
         "compliance": result,
     }))
-    .map_err(|e| StoreError::Other(format!("writing the audit summary: {e}")))?;
-    let zip = write_zip(&summary, &json, &files)
-        .map_err(|e| StoreError::Other(format!("writing the audit pack: {e}")))?;
+    .map_err(|e| format!("writing the audit summary: {e}"))?;
+    let zip =
+        write_zip(&summary, &json, &named).map_err(|e| format!("writing the audit pack: {e}"))?;
     Ok(AuditPack {
         zip,
-        certificates: files.len(),
+        certificates: named.len(),
     })
 }
 
 /// The text summary, each counted activity with its certificate's name in
 /// the zip.
-#[allow(
-    clippy::too_many_arguments,
-    reason = "one call site, each argument a different part of the pack"
-)]
 fn write_summary(
-    person: PersonId,
-    profile: &Profile,
-    credential: &Credential,
-    as_of: Date,
+    subject: &Subject<'_>,
     log: &[LoggedActivity],
     result: &[CredentialCompliance<'_>],
     names: &HashMap<EventId, String>,
@@ -139,10 +111,10 @@ fn write_summary(
 ) -> std::io::Result<()> {
     writeln!(
         summary,
-        "Continuing-education audit pack: person {person} ({}), {}",
-        profile.person.name, credential.name
+        "Continuing-education audit pack: person {} ({}), {}",
+        subject.person, subject.profile.person.name, subject.credential.name
     )?;
-    writeln!(summary, "Prepared by labpath on {as_of}.\n")?;
+    writeln!(summary, "Prepared by labpath on {}.\n", subject.as_of)?;
     for c in result {
         write_assessment(c, log, summary)?;
         writeln!(summary)?;
@@ -247,7 +219,7 @@ fn write_cycle(
             writeln!(
                 out,
                 "    split: {} gives {} to {}",
-                crate::state::one_line(&x.activity.title),
+                labpath_store::state::one_line(&x.activity.title),
                 al.points,
                 al.category
             )?;
@@ -258,7 +230,7 @@ fn write_cycle(
             writeln!(
                 out,
                 "    not counted: {} ({}): {}",
-                crate::state::one_line(&x.activity.title),
+                labpath_store::state::one_line(&x.activity.title),
                 x.activity.date,
                 why.label()
             )?;

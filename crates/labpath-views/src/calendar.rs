@@ -1,21 +1,17 @@
 //! The tracker's calendar: the catalog's deadlines, the routes that close,
 //! reminders, the next escalation steps and credential renewals, as
 //! iCalendar (RFC 5545) text that calendar programs import: all-day
-//! events, each with a reminder alarm three days before. `labpath calendar`
-//! writes it to a file; the server serves it per person and as a feed.
+//! events, each with a reminder alarm three days before. Pure: the use case
+//! (`labpath_app::calendar`) reads the records; `labpath calendar` writes
+//! the text to a file, the server serves it per person and as a feed.
 
 use labpath_engine::catalog::Catalog;
-use labpath_engine::compliance::compliance;
-use labpath_engine::maintenance::Activity;
-use labpath_engine::profile::Profile;
+use labpath_engine::compliance::CredentialCompliance;
 use labpath_engine::units::Date;
-
-use crate::agenda::{self, Records};
-use crate::error::StoreError;
-use crate::ids::PersonId;
-use crate::stall::next_action;
-use crate::store::Store;
-use crate::time::Timestamp;
+use labpath_store::agenda::{self, Records};
+use labpath_store::ids::PersonId;
+use labpath_store::stall::next_action;
+use labpath_store::time::Timestamp;
 
 /// One all-day calendar entry.
 #[derive(Debug, Clone, PartialEq)]
@@ -152,26 +148,12 @@ pub fn ics(entries: &[Entry], stamp: Timestamp) -> String {
     out
 }
 
-/// Calendar entries for one person's renewals: the opening and closing of
-/// each declaration window and each cycle's deadline, with what is still
-/// missing. A person with no profile (or one the engine can no longer read)
-/// has none.
-pub async fn ce_entries(
-    store: &dyn Store,
-    catalog: &Catalog,
-    p: PersonId,
-    today: Date,
-) -> Result<Vec<Entry>, StoreError> {
+/// Calendar entries for one person's renewals, from their compliance on
+/// a day: the opening and closing of each declaration window and each
+/// cycle's deadline, with what is still missing.
+pub fn renewals(p: PersonId, compliance: &[CredentialCompliance<'_>]) -> Vec<Entry> {
     let mut out = Vec::new();
-    let Some(version) = store.profile(p, None).await? else {
-        return Ok(out);
-    };
-    let Ok(profile) = serde_json::from_value::<Profile>(version.profile) else {
-        return Ok(out);
-    };
-    let log = crate::ce::log(store, p).await?;
-    let activities: Vec<Activity> = log.iter().map(|a| a.activity.clone()).collect();
-    for c in compliance(catalog, &profile, &activities, today) {
+    for c in compliance {
         let Some(a) = &c.assessment else { continue };
         let standing = if a.met {
             "continuing education complete".to_owned()
@@ -215,7 +197,7 @@ pub async fn ce_entries(
             ),
         });
     }
-    Ok(out)
+    out
 }
 
 #[cfg(test)]
