@@ -347,9 +347,26 @@ fn index(key: &str) -> usize {
 // The experience questions of biology-graduate-abroad (disciplines) and of
 // the Philippine graduates (accreditation) left this list when the
 // certifications with experience routes came in (SBB(ASCP), MB(ASCP),
-// HTL(ASCP), ABB TS): those answers now settle more decisions, so they are
-// asked among the first five.
+// HTL(ASCP), ABB TS), and came back at the sixth place when New York's
+// age and good-moral-character statements (asked of its technicians and
+// provisional permits too) came in: each of those two settles 6 to 9
+// decisions, so they come before the experience questions.
 const RANKED_LOWER: &[(&str, Option<&str>, &str)] = &[
+    // Settles 4 (MB(ASCP) route 3, HI's license and its experience
+    // clause); five questions settle 4 or more before it.
+    ("biology-graduate-abroad", None, "experience[0].disciplines"),
+    // Settles 3 (ABB TS, its physician route, HI's experience clause).
+    ("ph-medtech-graduate", None, "experience[0].accreditation"),
+    (
+        "ph-mls-cap-exempt-offer",
+        None,
+        "experience[0].accreditation",
+    ),
+    (
+        "ph-mls-cap-subject-offer",
+        None,
+        "experience[0].accreditation",
+    ),
     // Settles 2 (MLS(ASCPi) route 2 and its status); the evaluation, the
     // coursework and four statements before it settle 3 or more.
     ("ng-bmls-graduate", None, "experience[0].disciplines"),
