@@ -21,7 +21,7 @@ use labpath_store::accounts::Accounts;
 use labpath_store::event::Channel;
 use labpath_store::ids::{ApplicationId, OrgId, PersonId};
 use labpath_store::model::{ApplicationsFilter, Window};
-use labpath_store::ops;
+use labpath_store::ops::{self, DocUpdate};
 use labpath_store::status::{AppStatus, DocStatus};
 use labpath_store_sqlite::SqliteStore;
 
@@ -128,7 +128,7 @@ async fn another_organizations_application_is_not_found_and_left_unchanged() {
         applications::update(&app, &staff_a, theirs, change).await,
         "application",
     );
-    let document = documents::Change {
+    let document = DocUpdate {
         key: "form-1".to_owned(),
         to: DocStatus::Requested,
         on: day("2025-01-02"),
@@ -137,10 +137,9 @@ async fn another_organizations_application_is_not_found_and_left_unchanged() {
         tracking: None,
         reason: None,
         note: None,
-        attach: Vec::new(),
     };
     not_found(
-        documents::update(&app, &staff_a, theirs, document).await,
+        documents::update(&app, &staff_a, theirs, document, &[]).await,
         "application",
     );
     let contact = contacts::NewContact {
@@ -334,7 +333,7 @@ async fn an_unknown_step_or_document_says_what_there_is() {
         "unknown step `ny-clt-aply` (did you mean `ny-clt-apply`?)"
     );
     let id = open(&app, &staff, t.in_a).await;
-    let change = documents::Change {
+    let change = DocUpdate {
         key: "form-9".to_owned(),
         to: DocStatus::Requested,
         on: day("2025-01-02"),
@@ -343,9 +342,8 @@ async fn an_unknown_step_or_document_says_what_there_is() {
         tracking: None,
         reason: None,
         note: None,
-        attach: Vec::new(),
     };
-    let e = documents::update(&app, &staff, id, change)
+    let e = documents::update(&app, &staff, id, change, &[])
         .await
         .unwrap_err();
     assert_eq!(e.kind, Kind::NotFound("document"));

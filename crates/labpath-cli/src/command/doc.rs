@@ -9,6 +9,7 @@ use labpath_app::{App, documents};
 use labpath_engine::catalog::Catalog;
 use labpath_store::attachment::{self, CheckedFile};
 use labpath_store::ids::ApplicationId;
+use labpath_store::ops::DocUpdate;
 use labpath_store::status::DocStatus;
 
 use super::store::{app_failure, day, id, local, text, with_store};
@@ -99,7 +100,7 @@ pub fn run(
     let to: DocStatus = status
         .parse()
         .map_err(|e| Failure::BadInput(format!("error: --status: {e}")))?;
-    let change = documents::Change {
+    let change = DocUpdate {
         key: key.trim().to_owned(),
         to,
         on: day("--on", on.as_deref())?,
@@ -108,11 +109,11 @@ pub fn run(
         tracking: text(tracking.as_ref()),
         reason: text(reason.as_ref()),
         note: text(note.as_ref()),
-        attach: read_files(attach, "--attach")?,
     };
+    let files = read_files(attach, "--attach")?;
     with_store(cli, async |store| {
         let app = App::new(catalog, store);
-        let changed = documents::update(&app, &local(), id, change)
+        let changed = documents::update(&app, &local(), id, change, &files)
             .await
             .map_err(|e| app_failure(e, |_| None))?;
         let item = &changed.item;

@@ -14,6 +14,7 @@ use labpath_store::ids::{EventId, PersonId};
 use labpath_store::model::{
     Application, ApplicationState, ApplicationsFilter, Contact, Person, Reminder, Window,
 };
+use labpath_store::ops::DocUpdate;
 use labpath_store::status::{AppStatus, DocStatus};
 use labpath_store::time::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -353,7 +354,7 @@ pub async fn update_document(
     JsonBody(body): JsonBody<DocumentUpdate>,
 ) -> ApiResult<Json<ApplicationState>> {
     let id = extract::id(&app_id)?;
-    let change = documents::Change {
+    let change = DocUpdate {
         key,
         to: body.status,
         on: day(body.on.as_deref(), "on")?,
@@ -362,9 +363,8 @@ pub async fn update_document(
         tracking: body.tracking,
         reason: body.reason,
         note: body.note,
-        attach: Vec::new(),
     };
-    let changed = documents::update(&state.app(), &me.app(), id, change).await?;
+    let changed = documents::update(&state.app(), &me.app(), id, change, &[]).await?;
     Ok(Json(changed.state))
 }
 

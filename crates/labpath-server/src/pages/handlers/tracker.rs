@@ -10,6 +10,7 @@ use labpath_app::{AppError, applications, attachments, contacts, documents, remi
 use labpath_engine::units::Date;
 use labpath_store::event::Channel;
 use labpath_store::ids::ApplicationId;
+use labpath_store::ops::DocUpdate;
 use labpath_store::status::{AppStatus, DOC_STATUSES, DocStatus};
 use serde_json::json;
 
@@ -166,7 +167,7 @@ pub async fn document(
         let id = extract::id(&id)?;
         let done = async {
             let text = |n: &str| form.get(n).map(str::to_owned);
-            let change = documents::Change {
+            let change = DocUpdate {
                 key: key.clone(),
                 to: choice::<DocStatus>(&form, "status", "choose a status")?,
                 on: form_day(&form, "on")?,
@@ -175,9 +176,8 @@ pub async fn document(
                 tracking: text("tracking"),
                 reason: text("reason"),
                 note: text("note"),
-                attach: Vec::new(),
             };
-            documents::update(&state.app(), &me.app(), id, change).await
+            documents::update(&state.app(), &me.app(), id, change, &[]).await
         };
         // Every refusal of a document's form is shown at that form.
         let done = done.await.map_err(|e| e.at(format!("doc-{key}")));
