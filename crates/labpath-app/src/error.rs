@@ -19,6 +19,12 @@ pub enum Kind {
     Unreachable,
     /// The change conflicts with what is stored (a duplicate, a race).
     Conflict,
+    /// The principal's role does not allow it.
+    Forbidden,
+    /// A login with a wrong email or password (which one, is not said).
+    WrongLogin,
+    /// Too many failed logins: try again after this many seconds.
+    Throttled(u64),
     /// The database is damaged; nothing was changed.
     Corrupt,
     /// The store failed (I/O, the driver).
@@ -78,6 +84,26 @@ impl AppError {
         AppError {
             kind: Kind::NotFound(what),
             message: format!("{what} `{id}` does not exist"),
+            field: None,
+            problems: Vec::new(),
+        }
+    }
+
+    /// Refused for the principal's role.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        AppError {
+            kind: Kind::Forbidden,
+            message: message.into(),
+            field: None,
+            problems: Vec::new(),
+        }
+    }
+
+    /// The store or the machine failed; nothing the caller can fix.
+    pub fn backend(message: impl Into<String>) -> Self {
+        AppError {
+            kind: Kind::Backend,
+            message: message.into(),
             field: None,
             problems: Vec::new(),
         }

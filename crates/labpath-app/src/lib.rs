@@ -6,6 +6,7 @@
 //! what it returns. Local mode (the CLI, the local web server) is a
 //! principal too, so both take the same paths.
 
+pub mod accounts;
 pub mod agenda;
 pub mod applications;
 pub mod attachments;
@@ -30,23 +31,39 @@ pub use scope::{Principal, Scope};
 use labpath_engine::catalog::Catalog;
 use labpath_engine::profile::Profile;
 use labpath_store::StoreError;
+use labpath_store::accounts::Accounts;
 use labpath_store::ids::{ApplicationId, EventId, PersonId};
 use labpath_store::model::{ApplicationState, Person, Reminder};
 use labpath_store::store::Store;
 
-/// What every use case reads: the catalog and the store.
+/// What every use case reads: the catalog and the store, and in server
+/// mode the accounts.
 #[derive(Clone, Copy)]
 pub struct App<'a> {
     /// The catalog facts are read from.
     pub catalog: &'a Catalog,
     /// Where records are kept.
     pub store: &'a dyn Store,
+    /// Organizations, users and the audit log (`None` on a local data
+    /// directory's command line, which has none).
+    pub accounts: Option<&'a dyn Accounts>,
 }
 
 impl<'a> App<'a> {
-    /// The application over `catalog` and `store`.
+    /// The application over `catalog` and `store`, without accounts.
     pub fn new(catalog: &'a Catalog, store: &'a dyn Store) -> Self {
-        App { catalog, store }
+        App {
+            catalog,
+            store,
+            accounts: None,
+        }
+    }
+
+    /// The same, with the accounts kept beside the store.
+    #[must_use]
+    pub fn with_accounts(mut self, accounts: &'a dyn Accounts) -> Self {
+        self.accounts = Some(accounts);
+        self
     }
 
     /// Person `id`, when `who` may see them. A person outside the scope is

@@ -17,7 +17,7 @@ use labpath_app::{
 use labpath_engine::catalog::Catalog;
 use labpath_engine::units::Date;
 use labpath_store::Store;
-use labpath_store::accounts::Accounts;
+use labpath_store::accounts::{Accounts, Role};
 use labpath_store::event::Channel;
 use labpath_store::ids::{ApplicationId, OrgId, PersonId};
 use labpath_store::model::{ApplicationsFilter, Window};
@@ -36,6 +36,7 @@ fn day(text: &str) -> Date {
 fn staff_of(org: OrgId) -> Principal {
     Principal {
         scope: Scope::Org(org),
+        role: Some(Role::Staff),
         actor: format!("staff of {org}"),
     }
 }
@@ -222,6 +223,7 @@ async fn applications_come_a_window_at_a_time_with_the_count() {
     // A candidate reaches their own record only.
     let candidate = Principal {
         scope: Scope::Own(t.a, Some(t.in_a)),
+        role: Some(Role::Candidate),
         actor: "candidate".to_owned(),
     };
     let own = applications::list(&app, &candidate, &all, Window::ALL)
@@ -230,6 +232,7 @@ async fn applications_come_a_window_at_a_time_with_the_count() {
     assert_eq!(own.total, 5);
     let unlinked = Principal {
         scope: Scope::Own(t.a, None),
+        role: Some(Role::Candidate),
         actor: "candidate".to_owned(),
     };
     let none = applications::list(&app, &unlinked, &all, Window::ALL)

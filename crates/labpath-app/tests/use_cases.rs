@@ -13,6 +13,7 @@ use labpath_app::{App, AppError, Kind, Principal, Scope};
 use labpath_engine::catalog::Catalog;
 use labpath_engine::plan::{Optimize, Options};
 use labpath_engine::units::Date;
+use labpath_store::accounts::Role;
 use labpath_store::ids::{OrgId, PersonId};
 use labpath_store::model::Window;
 use labpath_store::ops;
@@ -33,6 +34,7 @@ fn day(text: &str) -> Date {
 fn org(id: OrgId) -> Principal {
     Principal {
         scope: Scope::Org(id),
+        role: Some(Role::Staff),
         actor: ACTOR.to_owned(),
     }
 }

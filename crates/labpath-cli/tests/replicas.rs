@@ -152,7 +152,7 @@ struct Expected {
 /// that must not be emailed.
 async fn records(db: &dyn Db, org: OrgId) -> (Vec<Expected>, Vec<String>) {
     let today = Date::today();
-    let hash = labpath_server::auth::hash_password("candidate-password".to_owned())
+    let hash = labpath_app::accounts::hash_password("candidate-password".to_owned())
         .await
         .unwrap();
     let mut due = Vec::new();

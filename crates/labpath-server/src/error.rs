@@ -204,6 +204,9 @@ impl From<labpath_app::AppError> for ApiError {
             }
             Kind::NotFound(_) => ApiError::not_found(e.message),
             Kind::Conflict => ApiError::conflict(e.message),
+            Kind::Forbidden => ApiError::forbidden(e.message),
+            Kind::WrongLogin => ApiError::unauthorized(e.message),
+            Kind::Throttled(seconds) => ApiError::rate_limited(e.message, seconds),
             Kind::Corrupt | Kind::Backend => ApiError::internal(e.message),
         };
         out.field = e.field;

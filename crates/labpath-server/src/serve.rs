@@ -13,14 +13,14 @@ use axum::extract::DefaultBodyLimit;
 use labpath_engine::catalog::Catalog;
 use labpath_engine::units::Date;
 use labpath_notify::{Mailer, MailerConfig, Recipients};
-use labpath_store::accounts::{NewUser, Role};
 use labpath_store::ids::PersonId;
+use labpath_store::model::Window;
 use labpath_store::{JobQueue, StoreError};
 use labpath_store_postgres::{PgConfig, PgStore};
 use labpath_store_sqlite::SqliteStore;
 use tokio::sync::watch;
 
-use crate::auth::{check_new_password, hash_password, random_token};
+use crate::auth::random_token;
 use crate::error::ApiError;
 use crate::extract::BODY_LIMIT;
 use crate::pages::Templates;
@@ -351,44 +351,6 @@ pub fn state(
     })))
 }
 
-/// Creates an organization with its first admin (what an operator runs
-/// before server mode accepts logins).
-pub async fn add_organization(
-    db: &dyn Db,
-    org: &str,
-    email: &str,
-    name: &str,
-    password: &str,
-) -> Result<
-    (
-        labpath_store::accounts::Organization,
-        labpath_store::accounts::User,
-    ),
-    String,
-> {
-    let email = &crate::auth::check_email(email).map_err(|e| e.message)?;
-    check_new_password(password, email, name).map_err(|e| e.message)?;
-    let hash = hash_password(password.to_owned())
-        .await
-        .map_err(|e| e.message)?;
-    let organization = db
-        .create_organization(org)
-        .await
-        .map_err(|e| e.to_string())?;
-    let user = db
-        .create_user(&NewUser {
-            org: organization.id,
-            email: email.to_owned(),
-            name: name.to_owned(),
-            role: Role::Admin,
-            person: None,
-            password_hash: hash,
-        })
-        .await
-        .map_err(|e| e.to_string())?;
-    Ok((organization, user))
-}
-
 /// Reminder recipients: the candidate accounts linked to the person.
 struct AccountRecipients(Arc<dyn Db>);
 
@@ -401,10 +363,10 @@ impl Recipients for AccountRecipients {
         };
         Ok(self
             .0
-            .users(org)
+            .users_of(person)
             .await?
             .into_iter()
-            .filter(|u| u.person == Some(person))
+            .filter(|u| u.org == org)
             .map(|u| u.email)
             .collect())
     }
@@ -557,8 +519,12 @@ pub async fn run(config: Config) -> Result<(), StartError> {
 /// Whether any organization has a user (server mode listens beyond
 /// loopback only then).
 async fn any_user(db: &dyn Db) -> Result<bool, StoreError> {
+    let first = Window {
+        offset: 0,
+        limit: 1,
+    };
     for org in db.organizations().await? {
-        if !db.users(org.id).await?.is_empty() {
+        if db.users_in(org.id, first).await?.total > 0 {
             return Ok(true);
         }
     }

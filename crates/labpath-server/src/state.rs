@@ -75,7 +75,7 @@ impl AppState {
 
     /// The use cases over this server's catalog and store.
     pub fn app(&self) -> labpath_app::App<'_> {
-        labpath_app::App::new(&self.0.catalog, self.store())
+        labpath_app::App::new(&self.0.catalog, self.store()).with_accounts(self.accounts())
     }
 
     /// The accounts.

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use labpath_store::accounts::{Organization, User};
 
-use crate::serve::{Database, add_organization, open, router, state};
+use crate::serve::{Database, open, router, state};
 use crate::state::Db;
 
 /// A running server.
@@ -37,7 +37,12 @@ impl Running {
         email: &str,
         password: &str,
     ) -> (Organization, User) {
-        match add_organization(&*self.db, name, email, "Admin", password).await {
+        let admin = labpath_app::accounts::FirstAdmin {
+            email: email.to_owned(),
+            name: "Admin".to_owned(),
+            password: password.to_owned(),
+        };
+        match labpath_app::accounts::create_organization(&*self.db, name, admin).await {
             Ok(x) => x,
             Err(e) => panic!("creating organization {name}: {e}"),
         }

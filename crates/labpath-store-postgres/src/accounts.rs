@@ -14,7 +14,7 @@ use labpath_store::StoreError;
 use labpath_store::accounts::{
     Accounts, AuditEntry, AuditFilter, NewAudit, NewUser, Organization, Session, User,
 };
-use labpath_store::ids::{OrgId, UserId};
+use labpath_store::ids::{OrgId, PersonId, UserId};
 use labpath_store::model::{Paged, Scope, Window};
 use labpath_store::time::Timestamp;
 use labpath_store_sql::accounts as shared;
@@ -51,8 +51,12 @@ impl Accounts for PgStore {
         shared::user_by_email(&mut self.conn().await?, email).await
     }
 
-    async fn users(&self, org: OrgId) -> Result<Vec<User>, StoreError> {
-        shared::users(&mut self.conn().await?, org).await
+    async fn users_in(&self, org: OrgId, window: Window) -> Result<Paged<User>, StoreError> {
+        shared::users_in(&mut self.conn().await?, org, window).await
+    }
+
+    async fn users_of(&self, person: PersonId) -> Result<Vec<User>, StoreError> {
+        shared::users_of(&mut self.conn().await?, person).await
     }
 
     async fn set_password(&self, user: UserId, password_hash: &str) -> Result<(), StoreError> {

@@ -104,9 +104,27 @@ pub async fn user_by_email<C: Conn + ?Sized>(
     row.map(UserRow::into_user).transpose()
 }
 
-/// An organization's users, by id.
-pub async fn users<C: Conn + ?Sized>(conn: &mut C, org: OrgId) -> Result<Vec<User>, StoreError> {
-    let sql = Sql::new(query::USERS, "reading users").bind(org.get());
+/// An organization's users, by id: one window of them and how many there
+/// are.
+pub async fn users_in<C: Conn + ?Sized>(
+    conn: &mut C,
+    org: OrgId,
+    window: Window,
+) -> Result<Paged<User>, StoreError> {
+    let count = Sql::new(query::COUNT_USERS, "counting users").bind(org.get());
+    let list = Sql::new(query::USERS, "reading users").bind(org.get());
+    crate::read::paged(conn, true, count, list, window, |r: UserRow| {
+        r.into_user().map(|(u, _)| u)
+    })
+    .await
+}
+
+/// The accounts linked to a person, by id.
+pub async fn users_of<C: Conn + ?Sized>(
+    conn: &mut C,
+    person: PersonId,
+) -> Result<Vec<User>, StoreError> {
+    let sql = Sql::new(query::USERS_OF_PERSON, "reading a person's accounts").bind(person.get());
     let rows: Vec<UserRow> = fetch_rows(conn, sql).await?;
     rows.into_iter()
         .map(|r| r.into_user().map(|(u, _)| u))

@@ -113,8 +113,12 @@ pub const INSERT_USER: &str = "INSERT INTO users \
 pub const USER: &str = "SELECT * FROM users WHERE id = $1";
 /// A user by (normalized) email.
 pub const USER_BY_EMAIL: &str = "SELECT * FROM users WHERE email = $1";
-/// An organization's users, by id.
+/// An organization's users, by id (the window is appended).
 pub const USERS: &str = "SELECT * FROM users WHERE org_id = $1 ORDER BY id";
+/// How many users an organization has.
+pub const COUNT_USERS: &str = "SELECT COUNT(*) FROM users WHERE org_id = $1";
+/// The accounts linked to a person, by id.
+pub const USERS_OF_PERSON: &str = "SELECT * FROM users WHERE person_id = $1 ORDER BY id";
 /// Replaces a password hash.
 pub const SET_PASSWORD: &str = "UPDATE users SET password_hash = $1 WHERE id = $2";
 /// Ends a user's sessions.

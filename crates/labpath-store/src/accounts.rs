@@ -261,8 +261,12 @@ pub trait Accounts: Send + Sync {
     /// A user by login name (any case), with the stored password hash.
     async fn user_by_email(&self, email: &str) -> Result<Option<(User, String)>, StoreError>;
 
-    /// An organization's users, by id.
-    async fn users(&self, org: OrgId) -> Result<Vec<User>, StoreError>;
+    /// An organization's users, by id: the window asked for and how many
+    /// there are in all.
+    async fn users_in(&self, org: OrgId, window: Window) -> Result<Paged<User>, StoreError>;
+
+    /// The accounts linked to a person (a candidate's own logins), by id.
+    async fn users_of(&self, person: PersonId) -> Result<Vec<User>, StoreError>;
 
     /// Replaces a user's password hash (and ends their sessions).
     async fn set_password(&self, user: UserId, password_hash: &str) -> Result<(), StoreError>;

@@ -110,10 +110,17 @@ pub async fn organizations_have_users_with_roles(store: &dyn AccountsStore) {
     assert_eq!((admin.org, admin.role), (agency.id, Role::Admin));
     assert_eq!(staff.role, Role::Staff);
     assert_eq!(
-        store.users(agency.id).await.unwrap(),
-        [admin.clone(), staff]
+        all_users(store, agency.id).await.unwrap(),
+        [admin.clone(), staff.clone()]
     );
-    assert_eq!(store.users(lab.id).await.unwrap(), []);
+    // Paged by the store: the second user, and how many there are.
+    let window = Window {
+        offset: 1,
+        limit: 1,
+    };
+    let page = store.users_in(agency.id, window).await.unwrap();
+    assert_eq!((page.items, page.total), (vec![staff], 2));
+    assert_eq!(all_users(store, lab.id).await.unwrap(), []);
     assert_eq!(store.user(admin.id).await.unwrap(), admin);
     let (found, hash) = store
         .user_by_email("ADMIN@agency.EXAMPLE ")
@@ -167,8 +174,8 @@ pub async fn an_email_is_taken_in_any_case(store: &dyn AccountsStore) {
         .await
         .unwrap_err();
     assert_eq!(e.to_string(), "organization `99` does not exist");
-    assert_eq!(store.users(a.id).await.unwrap().len(), 1);
-    assert_eq!(store.users(b.id).await.unwrap().len(), 0);
+    assert_eq!(all_users(store, a.id).await.unwrap().len(), 1);
+    assert_eq!(all_users(store, b.id).await.unwrap().len(), 0);
 }
 
 /// A candidate's account is linked to their own record, which must be one
@@ -189,9 +196,12 @@ pub async fn a_candidate_needs_a_person_of_their_own_organization(store: &dyn Ac
         .await
         .unwrap_err();
     assert!(matches!(e, StoreError::NotFound { .. }), "{e}");
-    assert_eq!(store.users(a.id).await.unwrap(), []);
+    assert_eq!(all_users(store, a.id).await.unwrap(), []);
     let created = store.create_user(&candidate(Some(own))).await.unwrap();
     assert_eq!((created.role, created.person), (Role::Candidate, Some(own)));
+    // A person's own accounts: the candidate's, no one else's.
+    assert_eq!(store.users_of(own).await.unwrap(), [created]);
+    assert_eq!(store.users_of(other).await.unwrap(), []);
 }
 
 /// A session is found by its token hash until it expires; an expired one
@@ -701,4 +711,9 @@ pub async fn an_import_keeps_each_persons_organization(
         b.people(Some(agency.id)).await.unwrap(),
         a.people(Some(agency.id)).await.unwrap()
     );
+}
+
+/// Every user of an organization, through the paged read.
+async fn all_users(store: &dyn AccountsStore, org: OrgId) -> Result<Vec<User>, StoreError> {
+    Ok(store.users_in(org, Window::ALL).await?.items)
 }

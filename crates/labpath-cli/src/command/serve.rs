@@ -145,6 +145,18 @@ pub struct OrgAddArgs {
     pub database_url: Option<String>,
 }
 
+/// The `labpath org add` flag of a refused field.
+fn org_flag(field: &str) -> Option<String> {
+    let flag = match field {
+        "organization" => "NAME",
+        "email" => "--admin-email",
+        "name" => "--admin-name",
+        "password" => "the password ($LABPATH_ADMIN_PASSWORD)",
+        _ => return None,
+    };
+    Some(flag.to_owned())
+}
+
 /// Runs `labpath org`.
 pub fn run_org(cli: &Cli, command: &OrgCommand, out: &mut dyn Write) -> Result<Exit, Failure> {
     let OrgCommand::Add(args) = command;
@@ -172,15 +184,14 @@ pub fn run_org(cli: &Cli, command: &OrgCommand, out: &mut dyn Write) -> Result<E
         let opened = labpath_server::serve::open(&database)
             .await
             .map_err(|e| Failure::BadInput(format!("error: the database: {e}")))?;
-        labpath_server::serve::add_organization(
-            &*opened.db,
-            &args.name,
-            &args.admin_email,
-            &args.admin_name,
-            &password,
-        )
-        .await
-        .map_err(|e| Failure::BadInput(format!("error: {e}")))
+        let admin = labpath_app::accounts::FirstAdmin {
+            email: args.admin_email.clone(),
+            name: args.admin_name.clone(),
+            password,
+        };
+        labpath_app::accounts::create_organization(&*opened.db, &args.name, admin)
+            .await
+            .map_err(|e| super::store::app_failure(e, org_flag))
     })?;
     writeln!(
         out,

@@ -4,14 +4,15 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use labpath_store::accounts::{AuditEntry, NewUser, Role, User};
-use labpath_store::ids::{PersonId, UserId};
+use labpath_app::accounts::{self, NewAccount};
+use labpath_store::accounts::{AuditEntry, Role, User};
+use labpath_store::ids::UserId;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
 use super::tracker::{calendar_text, ics_response};
-use super::{Page, PageQuery, visible_person};
+use super::{Page, PageQuery};
 use crate::audit::{Audited, ClientAddr};
 use crate::auth::{self, Api, Principal, authenticate, same_token};
 use crate::error::{ApiError, ApiResult};
@@ -136,15 +137,16 @@ pub async fn login(
             "local mode has no accounts: there is nothing to log in to",
         ));
     }
-    let user = match auth::login(&state, &body.email, &body.password, &from).await {
+    let login = accounts::login(state.accounts(), &body.email, &body.password, &from).await;
+    let user = match login {
         Ok(user) => user,
         Err(e) => {
             audited.note(
                 None,
                 None,
-                format!("login-failed {}", auth::audited_email(&body.email)),
+                format!("login-failed {}", accounts::audited_email(&body.email)),
             );
-            return Err(e.api_error());
+            return Err(e.into());
         }
     };
     let (token, session) = auth::start_session(&state, &user).await?;
@@ -204,11 +206,8 @@ pub async fn users(
     Api(me): Api,
     QueryParams(q): QueryParams<PageQuery>,
 ) -> ApiResult<Json<Page<User>>> {
-    me.require_staff()?;
-    let Some(org) = me.org() else {
-        return Err(ApiError::invalid("local mode has no accounts"));
-    };
-    Ok(Json(q.cut(state.accounts().users(org).await?)?))
+    let users = accounts::users(&state.app(), &me.app(), q.window()?).await?;
+    Ok(Json(q.of(users)?))
 }
 
 /// A user to create.
@@ -229,57 +228,22 @@ pub struct NewUserBody {
     pub person: Option<String>,
 }
 
-/// Creates a user in the principal's organization: admins create any
-/// role, staff invite candidates.
-pub async fn create_user_for(
-    state: &AppState,
-    me: &Principal,
-    body: NewUserBody,
-) -> ApiResult<User> {
-    me.require_staff()?;
-    let Some(org) = me.org() else {
-        return Err(ApiError::invalid("local mode has no accounts"));
-    };
-    if body.role != Role::Candidate {
-        me.require_admin()?;
-    }
-    let email = auth::check_email(&body.email)?;
-    if body.name.trim().is_empty() {
-        return Err(ApiError::invalid("a user needs a name").at("name"));
-    }
-    auth::check_new_password(&body.password, &email, &body.name)?;
-    let person: Option<PersonId> = match (body.role, body.person.as_deref()) {
-        (Role::Candidate, None) => {
-            return Err(
-                ApiError::invalid("a candidate's account needs their person id").at("person"),
-            );
-        }
-        (_, Some(text)) => Some(
-            visible_person(state, me, text)
-                .await
-                .map_err(|e| e.at("person"))?
-                .id,
-        ),
-        (_, None) => None,
-    };
-    let password_hash = auth::hash_password(body.password).await?;
-    let user = state
-        .accounts()
-        .create_user(&NewUser {
-            org,
-            email,
-            name: body.name,
-            role: body.role,
+impl NewUserBody {
+    /// The account to create: the person id read from its text (the
+    /// use case checks that the caller sees them).
+    pub fn account(self) -> Result<NewAccount, ApiError> {
+        let person = match self.person.as_deref() {
+            Some(text) => Some(extract::id(text).map_err(|e| e.at("person"))?),
+            None => None,
+        };
+        Ok(NewAccount {
+            email: self.email,
+            name: self.name,
+            role: self.role,
+            password: self.password,
             person,
-            password_hash,
         })
-        .await
-        .map_err(|e| {
-            let conflict = matches!(e, labpath_store::StoreError::Conflict(_));
-            let error = ApiError::from(e);
-            if conflict { error.at("email") } else { error }
-        })?;
-    Ok(user)
+    }
 }
 
 /// `POST /api/users`: creates a user (admins: any role; staff: candidates).
@@ -304,7 +268,7 @@ pub async fn create_user(
     Api(me): Api,
     JsonBody(body): JsonBody<NewUserBody>,
 ) -> ApiResult<Response> {
-    let user = create_user_for(&state, &me, body).await?;
+    let user = accounts::create_user(&state.app(), &me.app(), body.account()?).await?;
     Ok((StatusCode::CREATED, Json(user)).into_response())
 }
 
@@ -338,9 +302,6 @@ pub async fn audit(
     Api(me): Api,
     QueryParams(q): QueryParams<AuditQuery>,
 ) -> ApiResult<Json<Vec<AuditEntry>>> {
-    if state.mode == Mode::Server {
-        me.require_admin()?;
-    }
     let before = match q.before.as_deref().filter(|t| !t.trim().is_empty()) {
         Some(t) => Some(t.trim().parse::<i64>().map_err(|_| {
             ApiError::bad_request(format!("query: `before` must be a line id, got `{t}`"))
@@ -352,12 +313,9 @@ pub async fn audit(
         offset: 0,
         limit: super::whole_number(q.limit.as_deref(), "limit", 100, 500)? as u64,
     };
-    let filter = labpath_store::accounts::AuditFilter { before };
-    let lines = state
-        .accounts()
-        .audit_in(me.scope(), &filter, window)
-        .await?;
-    Ok(Json(lines.items))
+    Ok(Json(
+        accounts::audit(&state.app(), &me.app(), before, window).await?,
+    ))
 }
 
 /// The feed token of a user: derived from their password hash, so it is

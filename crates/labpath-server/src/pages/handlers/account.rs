@@ -4,11 +4,13 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use labpath_app::accounts;
 use labpath_store::accounts::Role;
+use labpath_store::model::Window;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::api::account::{NewUserBody, create_user_for};
+use crate::api::account::NewUserBody;
 use crate::api::people::visible_people;
 use crate::api::tracker::{DashboardQuery, STAGES, dashboard_of};
 use crate::audit::{Audited, ClientAddr};
@@ -105,7 +107,8 @@ pub async fn login(
     let email = form.get("email").unwrap_or("").to_owned();
     let password = form.raw("password").to_owned();
     let next = safe_next(form.get("next"));
-    let result = match auth::login(&state, &email, &password, &from).await {
+    let login = accounts::login(state.accounts(), &email, &password, &from).await;
+    let result = match login {
         Ok(user) => match auth::start_session(&state, &user).await {
             Ok((token, _)) => {
                 audited.note(Some(user.org), Some(user.id), format!("user {}", user.id));
@@ -121,9 +124,9 @@ pub async fn login(
             audited.note(
                 None,
                 None,
-                format!("login-failed {}", crate::auth::audited_email(&email)),
+                format!("login-failed {}", accounts::audited_email(&email)),
             );
-            let e = e.api_error();
+            let e = ApiError::from(e);
             html_status(
                 &state,
                 e.status,
@@ -172,9 +175,15 @@ pub async fn dashboard(State(state): State<AppState>, Caller(me): Caller, query:
             overdue: q(&query, "overdue").map(str::to_owned),
         };
         let board = dashboard_of(&state, &me, &dq).await?;
-        let users = match me.org() {
-            Some(org) if me.require_admin().is_ok() => state.accounts().users(org).await?,
-            _ => Vec::new(),
+        // Admins see the accounts (an organization's staff and candidates
+        // are a short list; the store pages it all the same).
+        let users = match me.require_admin() {
+            Ok(()) => {
+                accounts::users(&state.app(), &me.app(), Window::ALL)
+                    .await?
+                    .items
+            }
+            Err(_) => Vec::new(),
         };
         let filter = format!(
             "stage={}&q={}&overdue={}",
@@ -218,7 +227,7 @@ pub async fn add_user(
             password: form.raw("password").to_owned(),
             person: form.get("person").map(str::to_owned),
         };
-        create_user_for(&state, &me, body).await?;
+        accounts::create_user(&state.app(), &me.app(), body.account()?).await?;
         see_other("/dashboard")
     }
     .await;

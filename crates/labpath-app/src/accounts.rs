@@ -1,0 +1,347 @@
+//! Organizations and their accounts (server mode): who may log in, to which
+//! organization and with what role; the login check and its throttle; the
+//! organization's users and audit log. Local mode has no accounts: its one
+//! owner needs none, and every use case here refuses a local principal.
+//!
+//! Sessions (the cookie, its token and the CSRF token) are the web
+//! server's: they are how a browser carries a principal, not something a
+//! person does.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use labpath_store::accounts::{
+    Accounts, AuditEntry, AuditFilter, NewUser, Organization, Role, User,
+};
+use labpath_store::ids::{OrgId, PersonId};
+use labpath_store::model::{Paged, Scope, Window};
+use labpath_store::time::Timestamp;
+
+use crate::{App, AppError, Kind, Principal};
+
+/// The longest email address (RFC 5321's path limit): a longer one names
+/// no account.
+pub const MAX_EMAIL: usize = 254;
+
+/// The longest password taken: enough for any passphrase, and a bound on
+/// the work of judging and hashing it.
+pub const MAX_PASSWORD: usize = 128;
+
+/// The longest display name of a user or an organization.
+pub const MAX_NAME: usize = 200;
+
+/// Failed logins allowed per account and client address in the window.
+pub const MAX_FAILURES: u32 = 5;
+
+/// The login throttling window (15 minutes).
+pub const FAILURE_WINDOW_SECONDS: i64 = 15 * 60;
+
+/// An email address a new account may have: one address as RFC 5322
+/// writes it (no display name, no `[ip]` domain, a domain with a dot), at
+/// most [`MAX_EMAIL`] characters; answered trimmed and lower-case. `@@@`, a
+/// line break or two addresses are refused, so the mailer never meets one.
+pub fn check_email(text: &str) -> Result<String, AppError> {
+    let email = text.trim();
+    let refuse = |why: String| Err(AppError::invalid(why).at("email"));
+    let chars = email.chars().count();
+    if chars > MAX_EMAIL {
+        return refuse(format!(
+            "an email address has at most {MAX_EMAIL} characters, not {chars}"
+        ));
+    }
+    let options = email_address::Options {
+        minimum_sub_domains: 2,
+        allow_domain_literal: false,
+        allow_display_text: false,
+    };
+    match email_address::EmailAddress::parse_with_options(email, options) {
+        Ok(_) => Ok(email.to_lowercase()),
+        Err(e) => refuse(format!("`{email}` is not an email address ({e})")),
+    }
+}
+
+/// A password a new account may have: 10 to [`MAX_PASSWORD`] characters,
+/// and not easy to guess: zxcvbn's estimate must be at least 10^10 guesses
+/// (score 3), which refuses common passwords, repeats and sequences, and
+/// the account's own email or name.
+pub fn check_new_password(password: &str, email: &str, name: &str) -> Result<(), AppError> {
+    let refuse = |why: String| Err(AppError::invalid(why).at("password"));
+    let chars = password.chars().count();
+    if password.trim().chars().count() < 10 {
+        return refuse("a password needs at least 10 characters besides spaces".to_owned());
+    }
+    if chars > MAX_PASSWORD {
+        return refuse(format!(
+            "a password has at most {MAX_PASSWORD} characters, not {chars}"
+        ));
+    }
+    let local = email.split('@').next().unwrap_or("");
+    let estimate = zxcvbn::zxcvbn(password, &[email, local, name]);
+    if estimate.score() < zxcvbn::Score::Three {
+        let hint = estimate
+            .feedback()
+            .and_then(|f| f.warning())
+            .map(|w| format!(" ({w})"))
+            .unwrap_or_default();
+        return refuse(format!(
+            "this password is too easy to guess{hint}: use a few unrelated words or more varied characters"
+        ));
+    }
+    Ok(())
+}
+
+/// A user's or an organization's name (`what`, given as input `field`):
+/// not blank, at most [`MAX_NAME`] characters; answered trimmed.
+pub fn check_name(text: &str, field: &str, what: &str) -> Result<String, AppError> {
+    let name = text.trim();
+    if name.is_empty() {
+        return Err(AppError::invalid(format!("{what} cannot be blank")).at(field));
+    }
+    let chars = name.chars().count();
+    if chars > MAX_NAME {
+        return Err(AppError::invalid(format!(
+            "{what} has at most {MAX_NAME} characters, not {chars}"
+        ))
+        .at(field));
+    }
+    Ok(name.to_owned())
+}
+
+/// An email as an audit line records a failed login with it: trimmed,
+/// lower-case, and cut at [`MAX_EMAIL`] characters, so a login attempt
+/// cannot write more than that into the append-only log.
+pub fn audited_email(email: &str) -> String {
+    let email = email.trim().to_lowercase();
+    if email.chars().count() <= MAX_EMAIL {
+        return email;
+    }
+    let cut: String = email.chars().take(MAX_EMAIL).collect();
+    format!("{cut}… (cut at {MAX_EMAIL} characters)")
+}
+
+/// Hashes a password with argon2id, on a blocking thread: it is slow on
+/// purpose, and an async worker must not wait on it.
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    blocking(move || {
+        let mut salt = [0u8; 16];
+        getrandom::fill(&mut salt).map_err(|e| AppError::backend(format!("random: {e}")))?;
+        let salt = SaltString::encode_b64(&salt).map_err(|e| AppError::backend(e.to_string()))?;
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| AppError::backend(e.to_string()))
+    })
+    .await
+}
+
+/// Checks a password against a stored hash, on a blocking thread.
+pub async fn verify_password(password: String, hash: String) -> Result<bool, AppError> {
+    blocking(move || {
+        let parsed = PasswordHash::new(&hash).map_err(|e| AppError::backend(e.to_string()))?;
+        Ok(Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok())
+    })
+    .await
+}
+
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| AppError::backend(format!("password hashing stopped: {e}")))?
+}
+
+/// An account to create in the principal's organization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAccount {
+    /// Login email.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Its role.
+    pub role: Role,
+    /// Its password, as typed.
+    pub password: String,
+    /// For a candidate: their record in the organization.
+    pub person: Option<PersonId>,
+}
+
+/// The first admin of a new organization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FirstAdmin {
+    /// Login email.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Password, as typed.
+    pub password: String,
+}
+
+/// The accounts store and the principal's organization, or the refusal
+/// local mode answers with.
+fn accounts<'a>(app: &App<'a>, who: &Principal) -> Result<(&'a dyn Accounts, OrgId), AppError> {
+    match (who.org(), app.accounts) {
+        (Some(org), Some(accounts)) => Ok((accounts, org)),
+        _ => Err(AppError::invalid(
+            "local mode has no accounts: its owner needs no login",
+        )),
+    }
+}
+
+/// The organization's users, by id (staff and admins may list them).
+pub async fn users(
+    app: &App<'_>,
+    who: &Principal,
+    window: Window,
+) -> Result<Paged<User>, AppError> {
+    let (accounts, org) = accounts(app, who)?;
+    who.require_staff()?;
+    Ok(accounts.users_in(org, window).await?)
+}
+
+/// Creates an account in the principal's organization: admins create any
+/// role, staff only candidates. A candidate's account is linked to their
+/// record, which the principal must see.
+pub async fn create_user(
+    app: &App<'_>,
+    who: &Principal,
+    new: NewAccount,
+) -> Result<User, AppError> {
+    let (accounts, org) = accounts(app, who)?;
+    who.require_staff()?;
+    if new.role != Role::Candidate {
+        who.require_admin()?;
+    }
+    let email = check_email(&new.email)?;
+    let name = check_name(&new.name, "name", "a user's name")?;
+    check_new_password(&new.password, &email, &name)?;
+    let person = match (new.role, new.person) {
+        (Role::Candidate, None) => {
+            return Err(
+                AppError::invalid("a candidate's account needs their person id").at("person"),
+            );
+        }
+        (_, Some(id)) => Some(app.person(who, id).await.map_err(|e| e.at("person"))?.id),
+        (_, None) => None,
+    };
+    let password_hash = hash_password(new.password).await?;
+    let created = accounts
+        .create_user(&NewUser {
+            org,
+            email,
+            name,
+            role: new.role,
+            person,
+            password_hash,
+        })
+        .await;
+    created.map_err(|e| {
+        let e = AppError::from(e);
+        if e.kind == Kind::Conflict {
+            e.at("email")
+        } else {
+            e
+        }
+    })
+}
+
+/// Creates an organization with its first admin: what the operator of a
+/// server runs before it accepts logins (there is no principal yet).
+pub async fn create_organization(
+    accounts: &dyn Accounts,
+    name: &str,
+    admin: FirstAdmin,
+) -> Result<(Organization, User), AppError> {
+    let name = check_name(name, "organization", "an organization's name")?;
+    let email = check_email(&admin.email)?;
+    let admin_name = check_name(&admin.name, "name", "a user's name")?;
+    check_new_password(&admin.password, &email, &admin_name)?;
+    let password_hash = hash_password(admin.password).await?;
+    let organization = accounts.create_organization(&name).await?;
+    let user = accounts
+        .create_user(&NewUser {
+            org: organization.id,
+            email,
+            name: admin_name,
+            role: Role::Admin,
+            person: None,
+            password_hash,
+        })
+        .await?;
+    Ok((organization, user))
+}
+
+/// Checks an email and password, throttled per account and client address
+/// `from` (the count is in the database, so every replica applies the same
+/// limit). Wrong and unknown are the same answer, spending the same time,
+/// so the answer does not tell which emails have accounts; an email longer
+/// than any address is wrong at once, with no work in the store.
+pub async fn login(
+    accounts: &dyn Accounts,
+    email: &str,
+    password: &str,
+    from: &str,
+) -> Result<User, AppError> {
+    let wrong = || AppError {
+        kind: Kind::WrongLogin,
+        message: "wrong email or password".to_owned(),
+        field: None,
+        problems: Vec::new(),
+    };
+    let email = email.trim().to_lowercase();
+    if email.chars().count() > MAX_EMAIL || password.chars().count() > MAX_PASSWORD {
+        return Err(wrong());
+    }
+    let key = format!("{email}|{from}");
+    let now = Timestamp::now();
+    let window_start = now.plus_seconds(-FAILURE_WINDOW_SECONDS);
+    if accounts.login_failures_since(&key, window_start).await? >= MAX_FAILURES {
+        let seconds = FAILURE_WINDOW_SECONDS as u64;
+        return Err(AppError {
+            kind: Kind::Throttled(seconds),
+            message: format!(
+                "too many failed logins for this account from this address: try again in {} minutes",
+                seconds.div_ceil(60)
+            ),
+            field: None,
+            problems: Vec::new(),
+        });
+    }
+    let found = accounts.user_by_email(&email).await?;
+    let ok = match &found {
+        Some((_, hash)) => verify_password(password.to_owned(), hash.clone()).await?,
+        None => {
+            // The same time as a real check.
+            let _ = hash_password(password.to_owned()).await?;
+            false
+        }
+    };
+    match found {
+        Some((user, _)) if ok => Ok(user),
+        _ => {
+            accounts
+                .record_login_failure(&key, now, window_start)
+                .await?;
+            Err(wrong())
+        }
+    }
+}
+
+/// The organization's audit log, newest first, `window.limit` lines older
+/// than `before` (admins; in local mode, the owner sees the directory's).
+pub async fn audit(
+    app: &App<'_>,
+    who: &Principal,
+    before: Option<i64>,
+    window: Window,
+) -> Result<Vec<AuditEntry>, AppError> {
+    let Some(accounts) = app.accounts else {
+        return Err(AppError::invalid("this store keeps no audit log"));
+    };
+    if who.scope != Scope::Local {
+        who.require_admin()?;
+    }
+    let filter = AuditFilter { before };
+    Ok(accounts.audit_in(who.scope, &filter, window).await?.items)
+}
