@@ -177,6 +177,11 @@ pub async fn update(
             "give a `status` or a `reference` to change",
         ));
     }
+    // Checked before the reference is recorded, so a refused day records
+    // nothing.
+    if change.status.is_some() {
+        crate::error::happened_on(change.on, "on", "the day")?;
+    }
     if let Some(reference) = &change.reference {
         if reference.trim().is_empty() {
             return Err(AppError::invalid("a reference number cannot be empty").at("reference"));

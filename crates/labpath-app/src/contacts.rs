@@ -60,6 +60,7 @@ pub async fn add(
     if new.summary.trim().is_empty() {
         return Err(AppError::invalid("say what was said: `summary` is empty").at("summary"));
     }
+    crate::error::happened_on(new.on, "on", "the contact day")?;
     let entry = ContactEntry {
         on: new.on,
         channel: new.channel,

@@ -39,6 +39,7 @@ pub async fn update(
             kind: Kind::NotFound("document"),
             ..e.into()
         })?;
+    crate::error::happened_on(change.on, "on", "the day")?;
     let item = ops::update_document(app.store, &who.actor, id, change)
         .await
         .map_err(|e| AppError::from(e).at("status"))?;

@@ -3,6 +3,7 @@
 //! code), what is wrong, the input at fault and, when one input has several
 //! problems, each of them.
 
+use labpath_engine::units::Date;
 use labpath_store::StoreError;
 
 /// The kind of a refusal or failure.
@@ -151,6 +152,15 @@ impl From<StoreError> for AppError {
             problems: Vec::new(),
         }
     }
+}
+
+/// Checks that `on`, the day a change says something happened, is not
+/// later than the store will take (see
+/// `labpath_store::state::check_not_future`), refused at `field`: the
+/// store's own refusal comes after the other checks and names no field.
+pub(crate) fn happened_on(on: Date, field: &str, what: &str) -> Result<(), AppError> {
+    labpath_store::state::check_not_future(on, Date::today(), what)
+        .map_err(|e| AppError::from(e).at(field))
 }
 
 /// The first of several problems, with how many more there are.

@@ -182,6 +182,11 @@ fn refused() -> Vec<Bad> {
         bad("a six-digit year", "POST", "/api/people/{person}/reminders", json_body(json!({ "due": "+200000-01-01", "what": "x" })), 422, "invalid", Some("due")),
         bad("month 13", "PATCH", "/api/applications/{app}", json_body(json!({ "reference": "R-1", "on": "2025-13-01" })), 422, "invalid", Some("on")),
         bad("a bad document date", "PATCH", "/api/applications/{app}/documents/{key}", json_body(json!({ "status": "requested", "on": "2025-04-31" })), 422, "invalid", Some("on")),
+        // A day in the future is refused at the field it came from, before
+        // anything is recorded (the reference sent with it is not).
+        bad("a status change dated in the future", "PATCH", "/api/applications/{app}", json_body(json!({ "reference": "R-9", "status": "submitted", "on": "2099-01-01" })), 422, "invalid", Some("on")),
+        bad("a document change dated in the future", "PATCH", "/api/applications/{app}/documents/{key}", json_body(json!({ "status": "requested", "on": "2099-01-01" })), 422, "invalid", Some("on")),
+        bad("a contact dated in the future", "POST", "/api/applications/{app}/contacts", json_body(json!({ "channel": "call", "summary": "x", "on": "2099-01-01" })), 422, "invalid", Some("on")),
         bad("a bad promise date", "POST", "/api/applications/{app}/contacts", json_body(json!({ "channel": "call", "summary": "x", "promised": "soon" })), 422, "invalid", Some("promised")),
         bad("1e300 contact hours", "POST", "/api/people/{person}/ce", json_body(json!({ "title": "x", "date": "2026-03-01", "credit": { "unit": "contact_hours", "amount": 1e300 } })), 422, "invalid", None),
         bad("150 contact hours in one activity", "POST", "/api/people/{person}/ce", json_body(json!({ "title": "x", "date": "2026-03-01", "credit": { "unit": "contact_hours", "amount": 150.0 } })), 422, "invalid", None),

@@ -570,11 +570,16 @@ async fn tick(c: &Client, name: &str, value: &str) {
 /// month, day, year order Chromium shows for `--lang=en-US`, and checks the
 /// field holds that day.
 async fn type_date(c: &Client, name: &str, day: &str) {
+    type_day(c, &named(name), day).await;
+}
+
+/// Types a day into the date field `css` (see `type_date`).
+async fn type_day(c: &Client, css: &str, day: &str) {
     let (year, rest) = day.split_at(4);
     let (month, date) = (&rest[1..3], &rest[4..6]);
-    fill(c, name, &format!("{month}{date}{year}")).await;
-    let held = find(c, &named(name)).await.prop("value").await.unwrap();
-    assert_eq!(held.as_deref(), Some(day), "the date field {name}");
+    type_into(c, css, &format!("{month}{date}{year}")).await;
+    let held = find(c, css).await.prop("value").await.unwrap();
+    assert_eq!(held.as_deref(), Some(day), "the date field {css}");
 }
 
 /// Logs in through the form on the login page the browser is on.
@@ -893,7 +898,7 @@ async fn attach_the_receipt(c: &Client, dir: &std::path::Path) {
         .await
         .unwrap();
     click_button(c, "Attach file").await;
-    let problem = wait_text(c, "#file-problem", "scans.zip").await;
+    let problem = wait_text(c, "#file-error", "scans.zip").await;
     assert!(
         problem.contains("not a file type labpath keeps"),
         "{problem}"
@@ -1004,15 +1009,9 @@ async fn refused(c: &Client, name: &str, text: &str) -> String {
     retype(c, "#profile", text).await;
     press(c, Key::Tab).await;
     submit(c).await;
-    let problems = wait_text(c, "#profile-problems", "was not saved").await;
+    wait_text(c, "#refused", "Nothing was saved").await;
     wait_page(c, &format!("Profile of {name}")).await;
-    let kept = find(c, "#profile").await.prop("value").await.unwrap();
-    assert_eq!(kept.as_deref(), Some(text), "the typed text was not kept");
-    let editor = find(c, "#profile").await;
-    assert_eq!(
-        editor.attr("aria-invalid").await.unwrap().as_deref(),
-        Some("true")
-    );
+    let problems = assert_refused(c, 422, ("#profile", ""), &[("#profile", text)]).await;
     assert_labelled(c).await;
     problems
 }
@@ -1272,6 +1271,11 @@ async fn a_graduate_from_abroad_tells_her_story_through_the_interview_and_gets_a
         click_link(&c, "See where you stand").await;
         wait_page(&c, "Maria Santos").await;
         let summary = wait_text(&c, "section.standing", "New York").await;
+        // The next step's fee, in dollars (each fee line names its step by
+        // number: one compared with the step's name never showed).
+        let next = wait_text(&c, ".next-step", "Fee: ").await;
+        let fee = next.split("Fee: ").nth(1).unwrap().lines().next().unwrap();
+        assert_dollars(fee);
         assert!(
             !summary.contains("ny-"),
             "an internal id on the person page: {summary}"
@@ -1361,4 +1365,196 @@ async fn read_a_credential_string(c: &Client) {
     let blocked = find(c, "#blocked").await.text().await.unwrap();
     assert!(blocked.contains("Routes in force that can never pass"));
     look(c, "catalog-health").await;
+}
+
+/// The page a refused form came back on: it answered `status`; the field
+/// `css` is the only one marked invalid and the element its
+/// `aria-describedby` names says `message` (that element's text is
+/// returned); each field of `kept` still holds what was typed or chosen.
+async fn assert_refused(
+    c: &Client,
+    status: u64,
+    (css, message): (&str, &str),
+    kept: &[(&str, &str)],
+) -> String {
+    let page = path(c).await;
+    let answered = c
+        .execute(
+            "return performance.getEntriesByType('navigation')[0].responseStatus;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(answered.as_u64(), Some(status), "{page}: the status");
+    let field = find(c, css).await;
+    assert_eq!(
+        field.attr("aria-invalid").await.unwrap().as_deref(),
+        Some("true"),
+        "{page}: {css} is not marked invalid"
+    );
+    let marked = c
+        .find_all(Locator::Css("[aria-invalid=true]"))
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(marked, 1, "{page}: {marked} fields marked invalid");
+    let described = field
+        .attr("aria-describedby")
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("{page}: {css} points at no message"));
+    let said = find(c, &format!("[id=\"{described}\"]"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        said.contains(message),
+        "{page}: the message beside {css} reads `{said}`, not `{message}`"
+    );
+    for (css, typed) in kept {
+        let held = find(c, css).await.prop("value").await.unwrap();
+        assert_eq!(
+            held.as_deref(),
+            Some(*typed),
+            "{page}: {css} lost what was typed"
+        );
+    }
+    said
+}
+
+/// Sends the form of the button `css` (by clicking it).
+async fn click(c: &Client, css: &str) {
+    let button = find(c, css).await;
+    leaving(c, async { button.click().await.unwrap() }).await;
+}
+
+/// Every form of the people, person and application pages, sent with a
+/// bad value, comes back on its page with 422, what was typed still in
+/// the fields, and the problem beside the field at fault (the element its
+/// `aria-describedby` names); then, corrected, it goes through.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_refused_form_comes_back_filled_in_with_the_problem_beside_its_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(Database::Local(dir.path().to_path_buf())).await;
+    let base = server.url("");
+    let files = tempfile::tempdir().unwrap();
+    let files = files.path().to_path_buf();
+    in_browser(|c| async move {
+        // Add a person: a name of spaces only.
+        c.goto(&format!("{base}/people")).await.unwrap();
+        wait_page(&c, "People").await;
+        type_into(&c, "#name", "   ").await;
+        submit(&c).await;
+        wait_page(&c, "People").await;
+        let name = ("#name", "a person needs a name");
+        assert_refused(&c, 422, name, &[("#name", "   ")]).await;
+        wait_text(&c, "#refused", "Nothing was saved").await;
+        assert_labelled(&c).await;
+        look(&c, "people-refused").await;
+        retype(&c, "#name", "Rosa Dizon").await;
+        submit(&c).await;
+        wait_page(&c, "Tell us about you").await;
+        let id = path(&c)
+            .await
+            .trim_start_matches("/people/")
+            .trim_end_matches("/interview/about")
+            .to_owned();
+
+        // Open an application from a page whose list is out of date: a
+        // step the catalog does not have. The reference typed is kept.
+        c.goto(&format!("{base}/people/{id}")).await.unwrap();
+        wait_page(&c, "Rosa Dizon").await;
+        c.execute(
+            "document.querySelector('#step option[value=\"ny-clt-apply\"]').value = 'ny-clt-aply';",
+            vec![],
+        )
+        .await
+        .unwrap();
+        choose(&c, "#step", "ny-clt-aply").await;
+        type_into(&c, "#open-reference", "NY-778").await;
+        click_button(&c, "Open application").await;
+        wait_page(&c, "Rosa Dizon").await;
+        let step = ("#step", "that step is not one labpath knows");
+        let said = assert_refused(&c, 422, step, &[("#open-reference", "NY-778")]).await;
+        assert!(said.contains("choose one from the list"), "{said}");
+        assert_labelled(&c).await;
+        look(&c, "person-refused").await;
+
+        // A reminder with nothing to do: the day typed is kept.
+        type_day(&c, "#due", "2031-03-14").await;
+        type_into(&c, "#what", "  ").await;
+        click_button(&c, "Set reminder").await;
+        wait_page(&c, "Rosa Dizon").await;
+        let what = ("#what", "say what to do");
+        assert_refused(&c, 422, what, &[("#what", "  "), ("#due", "2031-03-14")]).await;
+        retype(&c, "#what", "Call NYSED about the file").await;
+        click_button(&c, "Set reminder").await;
+        wait_text(&c, "#rem + ul", "2031-03-14: Call NYSED about the file").await;
+
+        choose(&c, "#step", "ny-clt-apply").await;
+        click_button(&c, "Open application").await;
+        let title = "Apply to NYSED for the clinical laboratory technologist license";
+        wait_page(&c, title).await;
+
+        // A status change dated in the future: the problem is at the day;
+        // the status chosen and the note typed are kept.
+        choose(&c, "#status", "submitted").await;
+        type_day(&c, "#status-on", "2099-01-01").await;
+        type_into(&c, "#status-note", "sent by courier").await;
+        click_button(&c, "Change status").await;
+        wait_page(&c, title).await;
+        let day = ("#status-on", "`2099-01-01` is in the future");
+        let kept = [
+            ("#status-on", "2099-01-01"),
+            ("#status", "submitted"),
+            ("#status-note", "sent by courier"),
+        ];
+        assert_refused(&c, 422, day, &kept).await;
+        wait_text(&c, "#refused", "Nothing was saved").await;
+        assert_labelled(&c).await;
+        look(&c, "application-refused").await;
+
+        // A document rejected before it was sent: the problem is at its
+        // status; the tracking number typed is kept.
+        choose(&c, "#s-form-1", "rejected").await;
+        type_into(&c, "#t-form-1", "EE123456789US").await;
+        click(&c, "#doc-form-1 button").await;
+        wait_page(&c, title).await;
+        let status = (
+            "#s-form-1",
+            "only a document sent to the body can be rejected",
+        );
+        let kept = [("#s-form-1", "rejected"), ("#t-form-1", "EE123456789US")];
+        assert_refused(&c, 422, status, &kept).await;
+        look(&c, "document-refused").await;
+
+        // A contact with nothing said: how and with whom are kept.
+        choose(&c, "#channel", "letter").await;
+        type_into(&c, "#with", "Ms. Cruz").await;
+        type_into(&c, "#summary", "   ").await;
+        click_button(&c, "Log contact").await;
+        wait_page(&c, title).await;
+        let summary = ("#summary", "say what was said");
+        let kept = [
+            ("#summary", "   "),
+            ("#channel", "letter"),
+            ("#with", "Ms. Cruz"),
+        ];
+        assert_refused(&c, 422, summary, &kept).await;
+
+        // A zip file: the document it was for is kept.
+        let zip = files.join("scans.zip");
+        std::fs::write(&zip, b"PK\x03\x04\x14\x00\x00\x00\x08\x00").unwrap();
+        let file = find(&c, "#file").await;
+        file.send_keys(zip.to_str().unwrap()).await.unwrap();
+        choose(&c, "#attach-document", "form-1").await;
+        click_button(&c, "Attach file").await;
+        wait_page(&c, title).await;
+        let zip = ("#file", "not a file type labpath keeps");
+        assert_refused(&c, 422, zip, &[("#attach-document", "form-1")]).await;
+        look(&c, "attach-refused").await;
+    })
+    .await;
+    drop(server);
 }

@@ -21,8 +21,10 @@ use crate::model::{Application, ApplicationState, ChecklistItem, Person, Reminde
 use crate::status::{AppStatus, DocStatus};
 
 /// A day may be recorded up to one day ahead of the recording day (UTC), so
-/// that a person east of Greenwich can record "today".
-fn check_not_future(on: Date, today: Date, what: &str) -> Result<(), StoreError> {
+/// that a person east of Greenwich can record "today". Public so that a use
+/// case can check a day before it records anything and name the field the
+/// day came from; the store checks it again on every change.
+pub fn check_not_future(on: Date, today: Date, what: &str) -> Result<(), StoreError> {
     if on > today.succ() {
         return Err(StoreError::Invalid(format!(
             "{what} `{on}` is in the future: record things once they have happened (today is {today})"
@@ -400,7 +402,7 @@ impl ApplicationState {
             && doc.reason.as_deref().is_none_or(|r| r.trim().is_empty())
         {
             return Err(StoreError::Invalid(format!(
-                "a rejected document needs the reason the body gave (--reason) for `{}`",
+                "a rejected document needs the reason the body gave (`reason`) for `{}`",
                 doc.key
             )));
         }

@@ -8,6 +8,9 @@
 
 mod handlers;
 mod interview;
+mod refill;
+
+pub use refill::Refill;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -95,14 +98,19 @@ impl Templates {
             .map(|s| (s.id.as_str().to_owned(), (s.title.clone(), s.url.clone())))
             .collect();
         env.add_function("source", move |id: String| -> Value {
-            match sources.get(&id) {
-                Some((title, url)) => Value::from_serialize(serde_json::json!({
-                    "id": id, "title": title, "url": url,
-                })),
-                None => {
-                    Value::from_serialize(serde_json::json!({ "id": id, "title": id, "url": "" }))
-                }
-            }
+            let shown = match sources.get(&id) {
+                Some((title, url)) => SourceShown {
+                    title: title.clone(),
+                    url: url.clone(),
+                    id,
+                },
+                None => SourceShown {
+                    title: id.clone(),
+                    url: String::new(),
+                    id,
+                },
+            };
+            Value::from_serialize(shown)
         });
         // Money comes as a number of dollars (`1995.0`); it is shown as
         // the CLI prints it (`$1995`, `$12.50`).
@@ -119,6 +127,15 @@ impl Templates {
             .render(Value::from_serialize(&context))
             .map_err(|e| ApiError::internal(format!("rendering {name}: {e:#}")))
     }
+}
+
+/// A catalog source as the templates' `source(id)` gives it: an id the
+/// catalog does not have is shown as itself, with no link.
+#[derive(Serialize)]
+struct SourceShown {
+    id: String,
+    title: String,
+    url: String,
 }
 
 /// What every page's layout needs.

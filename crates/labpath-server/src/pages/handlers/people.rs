@@ -4,72 +4,97 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use labpath_engine::profile::Profile;
+use labpath_engine::questions::Question;
 use labpath_engine::units::Date;
+use labpath_store::agenda::Alert;
+use labpath_store::model::{Application, Person, Reminder};
 use labpath_store::ops::{self};
-use serde_json::json;
+use labpath_views::json::EvaluationView;
+use labpath_views::standing::Standing;
+use serde::Serialize;
 
 use crate::api::catalog::{PlanInput, compute_plan};
 use crate::api::people::people_page;
-use crate::api::{stored_profile, visible_person};
+use crate::api::{Page, stored_profile, visible_person};
 use crate::auth::Principal;
-use crate::error::ApiError;
+use crate::error::{ApiError, from_diagnostics};
 use crate::extract::{FormBody, PathParams};
-use crate::pages::{Caller, Frame, Posted, html, html_status, respond, see_other};
+use crate::pages::{
+    Caller, Frame, PageResult, Posted, Refill, html, html_status, respond, see_other,
+};
 use crate::state::AppState;
 
 use super::{Q, q};
 
 /// The people list, with the form to add one.
 pub async fn people(State(state): State<AppState>, Caller(me): Caller, query: Q) -> Response {
-    let result = async {
-        let asked = crate::api::PageQuery {
-            page: q(&query, "page").map(str::to_owned),
-            per_page: None,
-        };
-        let page = people_page(&state, &me, q(&query, "q"), &asked).await?;
-        html(
-            &state,
-            "people.html",
-            json!({
-                "frame": Frame::of(&state, &me),
-                "page": page,
-                "q": q(&query, "q").unwrap_or(""),
-                "can_add": me.require_staff().is_ok(),
-                "name": "",
-                "error": null,
-            }),
-        )
-    }
-    .await;
+    let result = people_list(&state, &me, q(&query, "q"), q(&query, "page"), None).await;
     respond(&state, result)
 }
 
-/// Adds a person and opens their profile editor.
+/// What the people list shows.
+#[derive(Serialize)]
+struct PeoplePage<'a> {
+    frame: Frame,
+    page: Page<Person>,
+    /// The name searched for.
+    q: &'a str,
+    /// Whether the caller may add a person.
+    can_add: bool,
+    /// The add-person form, refused.
+    refill: Option<Refill>,
+}
+
+/// The people list (the page of those whose names contain `text`), with
+/// the add-person form refused when `refill` says so.
+async fn people_list(
+    state: &AppState,
+    me: &Principal,
+    text: Option<&str>,
+    page: Option<&str>,
+    refill: Option<Refill>,
+) -> PageResult {
+    let asked = crate::api::PageQuery {
+        page: page.map(str::to_owned),
+        per_page: None,
+    };
+    let page = people_page(state, me, text, &asked).await?;
+    html_status(
+        state,
+        Refill::status(refill.as_ref()),
+        "people.html",
+        PeoplePage {
+            frame: Frame::of(state, me),
+            page,
+            q: text.unwrap_or(""),
+            can_add: me.require_staff().is_ok(),
+            refill,
+        },
+    )
+}
+
+/// Adds a person and opens their interview; a refused name comes back
+/// in the form, with why.
 pub async fn add_person(
     State(state): State<AppState>,
     Posted { me, form }: Posted<FormBody>,
 ) -> Response {
     let result = async {
         me.require_staff()?;
-        let name = form.get("name").unwrap_or("");
-        if name.is_empty() {
-            let page = people_page(&state, &me, None, &crate::api::PageQuery::default()).await?;
-            return html_status(
-                &state,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "people.html",
-                json!({
-                    "frame": Frame::of(&state, &me),
-                    "page": page,
-                    "q": "",
-                    "can_add": true,
-                    "name": name,
-                    "error": "a person needs a name",
-                }),
-            );
+        let added = async {
+            let name = form
+                .get("name")
+                .ok_or_else(|| ApiError::invalid("a person needs a name").at("name"))?;
+            Ok::<_, ApiError>(ops::add_person(state.store(), &me.actor(), name, me.org()).await?)
+        };
+        match added.await {
+            Ok(person) => see_other(&format!("/people/{}/interview", person.id)),
+            Err(e) => {
+                let refill = Refill::of("add-person", &form, "name", e)?;
+                people_list(&state, &me, None, None, Some(refill)).await
+            }
         }
-        let person = ops::add_person(state.store(), &me.actor(), name, me.org()).await?;
-        see_other(&format!("/people/{}/interview", person.id))
     }
     .await;
     respond(&state, result)
@@ -84,69 +109,100 @@ pub async fn person(
 ) -> Response {
     let result = async {
         let person = visible_person(&state, &me, &id).await?;
-        let profile = stored_profile(&state, person.id).await?;
-        let standing = match &profile {
-            Some(p) => Some(labpath_views::standing::standing(
-                &state.catalog,
-                p,
-                q(&query, "goal"),
-                Date::today(),
-            )),
-            None => None,
-        };
-        // The plan for the goal shown: its next step and its dates open
-        // the page. A goal with no plan says which facts are missing.
-        let goal_plan = match (&profile, standing.as_ref().and_then(|s| s.goal.clone())) {
-            (Some(p), Some(goal)) => Some(goal_plan(&state, &me, p, &goal).await?),
-            _ => None,
-        };
-        let today = Date::today();
-        let agenda =
-            labpath_app::agenda::status(&state.app(), &me.app(), Some(person.id), today).await?;
-        let steps: Vec<serde_json::Value> = state
-            .catalog
-            .steps()
-            .iter()
-            .map(|s| json!({ "id": s.id.as_str(), "name": s.name }))
-            .collect();
-        let goals: Vec<serde_json::Value> = state
-            .catalog
-            .goals()
-            .iter()
-            .map(|g| json!({ "id": g.id.as_str(), "name": g.name }))
-            .collect();
-        let reminders = state.store().reminders(Some(person.id)).await?;
-        html(
-            &state,
-            "person.html",
-            json!({
-                "frame": Frame::of(&state, &me),
-                "person": person,
-                "has_profile": profile.is_some(),
-                "standing": standing,
-                "goal_plan": goal_plan,
-                "applications": agenda.records.applications,
-                "alerts": agenda.alerts,
-                "steps": steps,
-                "goals": goals,
-                "reminders": reminders,
-                "reminder_error": null,
-                "today": today,
-            }),
-        )
+        person_page(&state, &me, &person, q(&query, "goal"), None).await
     }
     .await;
     respond(&state, result)
 }
 
-/// A goal's plan as the person and plan pages show it: the plan's JSON and
+/// A catalog entry a page lets one choose: a step, a goal.
+#[derive(Serialize)]
+struct Named<'c> {
+    id: &'c str,
+    name: &'c str,
+}
+
+/// What a person's overview shows.
+#[derive(Serialize)]
+struct PersonPage<'a> {
+    frame: Frame,
+    person: &'a Person,
+    has_profile: bool,
+    standing: Option<Standing>,
+    /// The plan for the goal shown.
+    goal_plan: Option<GoalPlan>,
+    applications: &'a [Application],
+    alerts: &'a [Alert<'a>],
+    /// The steps an application can be opened for.
+    steps: Vec<Named<'a>>,
+    reminders: Vec<Reminder>,
+    today: Date,
+    /// A refused form of the page (opening an application, a reminder).
+    refill: Option<Refill>,
+}
+
+/// A person's overview for `goal` (the one of their work state when
+/// `None`), with one of its forms refused when `refill` says so.
+pub(super) async fn person_page(
+    state: &AppState,
+    me: &Principal,
+    person: &Person,
+    goal: Option<&str>,
+    refill: Option<Refill>,
+) -> PageResult {
+    let profile = stored_profile(state, person.id).await?;
+    let today = Date::today();
+    let standing = profile
+        .as_ref()
+        .map(|p| labpath_views::standing::standing(&state.catalog, p, goal, today));
+    // The plan for the goal shown: its next step and its dates open the
+    // page. A goal with no plan says which facts are missing.
+    let goal_plan = match (&profile, standing.as_ref().and_then(|s| s.goal.clone())) {
+        (Some(p), Some(goal)) => Some(plan_for_page(state, me, p, &goal, None, None).await?),
+        _ => None,
+    };
+    let agenda =
+        labpath_app::agenda::status(&state.app(), &me.app(), Some(person.id), today).await?;
+    let reminders = state.store().reminders(Some(person.id)).await?;
+    html_status(
+        state,
+        Refill::status(refill.as_ref()),
+        "person.html",
+        PersonPage {
+            frame: Frame::of(state, me),
+            person,
+            has_profile: profile.is_some(),
+            standing,
+            goal_plan,
+            applications: &agenda.records.applications,
+            alerts: &agenda.alerts,
+            steps: state
+                .catalog
+                .steps()
+                .iter()
+                .map(|s| Named {
+                    id: s.id.as_str(),
+                    name: &s.name,
+                })
+                .collect(),
+            reminders,
+            today,
+            refill,
+        },
+    )
+}
+
+/// A goal's plan as the person and plan pages show it: the plan and its
 /// chart, or why there is none with the questions that would let one be
 /// made (the most decisive first).
+#[derive(Serialize, Default)]
 struct GoalPlan {
+    /// The plan view (`labpath_views::json::PlanView`), as the API answers
+    /// it.
     plan: Option<serde_json::Value>,
     svg: Option<String>,
     error: Option<String>,
-    questions: Vec<labpath_engine::questions::Question>,
+    questions: Vec<Question>,
 }
 
 /// How many simulated runs a page's plan takes: enough for steady
@@ -156,7 +212,7 @@ const PAGE_SAMPLES: u32 = 2_000;
 async fn plan_for_page(
     state: &AppState,
     me: &Principal,
-    profile: &labpath_engine::profile::Profile,
+    profile: &Profile,
     goal: &str,
     from: Option<&str>,
     optimize: Option<&str>,
@@ -199,47 +255,6 @@ async fn plan_for_page(
     }
 }
 
-/// The person page's summary of a goal's plan: its finish dates and its
-/// next step with that step's documents and fees.
-async fn goal_plan(
-    state: &AppState,
-    me: &Principal,
-    profile: &labpath_engine::profile::Profile,
-    goal: &str,
-) -> Result<serde_json::Value, crate::error::ApiError> {
-    let made = plan_for_page(state, me, profile, goal, None, None).await?;
-    let Some(plan) = made.plan else {
-        return Ok(json!({ "error": made.error, "questions": made.questions }));
-    };
-    let chosen = &plan["plans"][plan["chosen"].as_u64().unwrap_or(0) as usize];
-    let steps = chosen["steps"].as_array().cloned().unwrap_or_default();
-    let next = steps.iter().min_by(|a, b| {
-        a["start"]
-            .as_str()
-            .unwrap_or("")
-            .cmp(b["start"].as_str().unwrap_or(""))
-    });
-    let fees: Vec<&serde_json::Value> = match next {
-        Some(step) => chosen["fees"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|f| f["step"] == step["name"])
-            .collect(),
-        None => Vec::new(),
-    };
-    Ok(json!({
-        "already_met": plan["already_met"],
-        "p50": chosen["p50"],
-        "p80": chosen["p80"],
-        "p90": chosen["p90"],
-        "runs": chosen["simulation"]["runs"],
-        "steps": steps.len(),
-        "next": next,
-        "next_fees": fees,
-    }))
-}
-
 /// A starting profile for someone with none: the documented format with
 /// the person's name.
 fn starter_profile(name: &str) -> String {
@@ -265,7 +280,7 @@ pub async fn profile_form(
         let person = visible_person(&state, &me, &id).await?;
         let text = match state.store().profile(person.id, None).await? {
             Some(v) => {
-                let profile: labpath_engine::profile::Profile =
+                let profile: Profile =
                     serde_json::from_value(v.profile).map_err(ApiError::internal)?;
                 toml::to_string(&profile).map_err(ApiError::internal)?
             }
@@ -274,16 +289,27 @@ pub async fn profile_form(
         html(
             &state,
             "profile.html",
-            json!({
-                "frame": Frame::of(&state, &me),
-                "person": person,
-                "text": text,
-                "problems": [],
-            }),
+            ProfilePage {
+                frame: Frame::of(&state, &me),
+                person: &person,
+                text,
+                refill: None,
+            },
         )
     }
     .await;
     respond(&state, result)
+}
+
+/// What the profile editor shows.
+#[derive(Serialize)]
+struct ProfilePage<'a> {
+    frame: Frame,
+    person: &'a Person,
+    /// The profile as TOML: the stored one, or the text refused.
+    text: String,
+    /// The refused text's problems, each with its field and line.
+    refill: Option<Refill>,
 }
 
 /// Saves the profile; a refused profile is shown again as typed, with each
@@ -296,38 +322,49 @@ pub async fn save_profile(
     let result = async {
         let person = visible_person(&state, &me, &id).await?;
         let text = form.raw("profile").replace("\r\n", "\n");
-        match labpath_catalog::profile::from_text(
-            "profile",
-            &text,
-            labpath_catalog::parse::Format::Toml,
-            &state.catalog,
-        ) {
-            Ok(profile) => {
-                let value = serde_json::to_value(&profile).map_err(ApiError::internal)?;
-                ops::record_profile(state.store(), &me.actor(), person.id, value).await?;
-                see_other(&format!("/people/{}", person.id))
-            }
-            Err(d) => {
-                let problems: Vec<serde_json::Value> =
-                    d.0.iter()
-                        .map(|p| json!({ "field": p.field, "line": p.line, "message": p.message }))
-                        .collect();
+        let saved = async {
+            let profile = labpath_catalog::profile::from_text(
+                "profile",
+                &text,
+                labpath_catalog::parse::Format::Toml,
+                &state.catalog,
+            )
+            .map_err(from_diagnostics)?;
+            let value = serde_json::to_value(&profile).map_err(ApiError::internal)?;
+            Ok::<_, ApiError>(
+                ops::record_profile(state.store(), &me.actor(), person.id, value).await?,
+            )
+        };
+        match saved.await {
+            Ok(_) => see_other(&format!("/people/{}", person.id)),
+            Err(e) => {
+                let refill = Refill::of("profile-form", &form, "profile", e)?;
                 html_status(
                     &state,
-                    StatusCode::UNPROCESSABLE_ENTITY,
+                    refill.status,
                     "profile.html",
-                    json!({
-                        "frame": Frame::of(&state, &me),
-                        "person": person,
-                        "text": text,
-                        "problems": problems,
-                    }),
+                    ProfilePage {
+                        frame: Frame::of(&state, &me),
+                        person: &person,
+                        text,
+                        refill: Some(refill),
+                    },
                 )
             }
         }
     }
     .await;
     respond(&state, result)
+}
+
+/// What the eligibility page shows.
+#[derive(Serialize)]
+struct EligibilityPage<'a> {
+    frame: Frame,
+    person: &'a Person,
+    evaluation: EvaluationView<'a>,
+    /// The one credential asked for, if one was.
+    credential: Option<&'a str>,
 }
 
 /// Eligibility per credential, each clause with have/need and sources.
@@ -352,20 +389,35 @@ pub async fn eligibility(
         let eligibility =
             labpath_app::eligibility::of_person(&state.app(), &me.app(), person.id, as_of, &only)
                 .await?;
-        let view = eligibility.view(catalog);
         html(
             &state,
             "eligibility.html",
-            json!({
-                "frame": Frame::of(&state, &me),
-                "person": person,
-                "evaluation": view,
-                "credential": q(&query, "credential"),
-            }),
+            EligibilityPage {
+                frame: Frame::of(&state, &me),
+                person: &person,
+                evaluation: eligibility.view(catalog),
+                credential: q(&query, "credential"),
+            },
         )
     }
     .await;
     respond(&state, result)
+}
+
+/// What the plan page shows.
+#[derive(Serialize)]
+struct PlanPage<'a> {
+    frame: Frame,
+    person: &'a Person,
+    /// Every goal, to choose from.
+    goals: Vec<Named<'a>>,
+    /// The goal planned for (empty: none yet).
+    goal: &'a str,
+    /// `time` or `cost`.
+    optimize: &'a str,
+    /// The plan, or why there is none.
+    #[serde(flatten)]
+    made: GoalPlan,
 }
 
 /// A plan to a goal: timeline chart, percentile dates, steps with their
@@ -379,12 +431,6 @@ pub async fn plan(
     let result = async {
         let person = visible_person(&state, &me, &id).await?;
         let profile = state.app().require_profile(person.id).await?;
-        let goals: Vec<serde_json::Value> = state
-            .catalog
-            .goals()
-            .iter()
-            .map(|g| json!({ "id": g.id.as_str(), "name": g.name }))
-            .collect();
         // Without a goal asked for, the goal of the state where the person
         // wants to work, as the person page shows it.
         let default_goal = profile
@@ -393,8 +439,8 @@ pub async fn plan(
             .and_then(|s| labpath_views::goal::for_work_state(&state.catalog, s.as_str()));
         let goal = q(&query, "goal").or(default_goal.as_deref());
         let made = match goal {
-            None => None,
-            Some(goal) => Some(
+            None => GoalPlan::default(),
+            Some(goal) => {
                 plan_for_page(
                     &state,
                     &me,
@@ -403,27 +449,28 @@ pub async fn plan(
                     q(&query, "from"),
                     q(&query, "optimize"),
                 )
-                .await?,
-            ),
-        };
-        let (plan, svg, error, questions) = match made {
-            Some(m) => (m.plan, m.svg, m.error, m.questions),
-            None => (None, None, None, Vec::new()),
+                .await?
+            }
         };
         html(
             &state,
             "plan.html",
-            json!({
-                "frame": Frame::of(&state, &me),
-                "person": person,
-                "goals": goals,
-                "goal": goal.unwrap_or(""),
-                "optimize": q(&query, "optimize").unwrap_or("time"),
-                "plan": plan,
-                "svg": svg,
-                "error": error,
-                "questions": questions,
-            }),
+            PlanPage {
+                frame: Frame::of(&state, &me),
+                person: &person,
+                goals: state
+                    .catalog
+                    .goals()
+                    .iter()
+                    .map(|g| Named {
+                        id: g.id.as_str(),
+                        name: &g.name,
+                    })
+                    .collect(),
+                goal: goal.unwrap_or(""),
+                optimize: q(&query, "optimize").unwrap_or("time"),
+                made,
+            },
         )
     }
     .await;

@@ -1,27 +1,34 @@
 //! Applications: opening one, its page, status, documents, contacts,
 //! attachments and reminders. Each form is read here and handed to one use
-//! case of `labpath_app`; a refusal is shown on the application page, at
-//! the form it came from.
+//! case of `labpath_app`; a refusal comes back on the page the form is on,
+//! filled in as it was sent, each problem next to its field (a `Refill`).
+
+use std::fmt::Display;
+use std::str::FromStr;
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
+use labpath_app::applications::ApplicationView;
 use labpath_app::{AppError, applications, attachments, contacts, documents, reminders};
 use labpath_engine::units::Date;
-use labpath_store::event::Channel;
+use labpath_store::event::{CHANNELS, Channel, Event};
 use labpath_store::ids::ApplicationId;
+use labpath_store::model::Person;
 use labpath_store::ops::DocUpdate;
 use labpath_store::status::{AppStatus, DOC_STATUSES, DocStatus};
-use serde_json::json;
+use serde::Serialize;
 
+use super::people::person_page;
 use crate::api::files::attachment_form;
+use crate::api::visible_person;
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::extract::{self, FormBody, PathParams, Upload};
-use crate::pages::{Caller, Frame, PageResult, Posted, html_status, respond, see_other};
+use crate::pages::{Caller, Frame, PageResult, Posted, Refill, html_status, respond, see_other};
 use crate::state::AppState;
 
-/// Opens an application from a catalog step.
+/// Opens an application from a catalog step, with the body's reference
+/// number if one is given.
 pub async fn open_application(
     State(state): State<AppState>,
     PathParams(id): PathParams<String>,
@@ -29,58 +36,75 @@ pub async fn open_application(
 ) -> Response {
     let result = async {
         let person = extract::id(&id)?;
-        let step = form.get("step").unwrap_or("");
-        let app = applications::open(&state.app(), &me.app(), person, step, None).await?;
-        see_other(&format!("/applications/{}", app.application.id))
+        let opened = async {
+            let step = form
+                .get("step")
+                .ok_or_else(|| AppError::invalid("choose the step to apply for").at("step"))?;
+            applications::open(&state.app(), &me.app(), person, step, form.get("reference")).await
+        };
+        match opened.await {
+            Ok(app) => see_other(&format!("/applications/{}", app.application.id)),
+            Err(mut e) => {
+                if e.field.as_deref() == Some("step") && form.get("step").is_some() {
+                    // The page shows steps by name, not by the catalog's ids.
+                    e.message = "that step is not one labpath knows (the list may have changed \
+                                 since the page was shown): choose one from the list"
+                        .to_owned();
+                }
+                let refill = Refill::of("open-form", &form, "step", e.into())?;
+                let person = visible_person(&state, &me, &id).await?;
+                person_page(&state, &me, &person, None, Some(refill)).await
+            }
+        }
     }
     .await;
     respond(&state, result)
 }
 
+/// What the application page shows.
+#[derive(Serialize)]
+struct ApplicationPage<'a> {
+    frame: Frame,
+    /// Whose.
+    person: &'a Person,
+    /// The application with its checklist, contacts and files.
+    #[serde(flatten)]
+    view: &'a ApplicationView,
+    /// Every event, oldest first.
+    history: &'a [Event],
+    /// The statuses it may move to.
+    statuses: &'a [AppStatus],
+    doc_statuses: &'static [DocStatus],
+    channels: &'static [Channel],
+    today: Date,
+    /// A refused form of the page.
+    refill: Option<Refill>,
+}
+
 /// An application: status, checklist with a form per document, contact
-/// log and history; `problem` is a refused form's field and message.
+/// log and history, with one of its forms refused when `refill` says so.
 async fn application_page(
     state: &AppState,
     me: &Principal,
     id: ApplicationId,
-    problem: Option<(String, String)>,
+    refill: Option<Refill>,
 ) -> PageResult {
     let detail = applications::detail(&state.app(), &me.app(), id).await?;
-    let history: Vec<serde_json::Value> = detail
-        .history
-        .iter()
-        .map(|e| json!({ "id": e.id, "at": e.at.to_string(), "actor": e.actor, "kind": e.change.kind(), "change": e.change }))
-        .collect();
-    let statuses: Vec<&str> = detail.moves.iter().map(|s| s.as_str()).collect();
-    let doc_statuses: Vec<&str> = DOC_STATUSES.iter().map(|s| s.as_str()).collect();
-    let channels: Vec<&str> = labpath_store::event::CHANNELS
-        .iter()
-        .map(|c| c.as_str())
-        .collect();
-    let status = if problem.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    let view = detail.view;
     html_status(
         state,
-        status,
+        Refill::status(refill.as_ref()),
         "application.html",
-        json!({
-            "frame": Frame::of(state, me),
-            "person": detail.person,
-            "app": view.application,
-            "checklist": view.checklist,
-            "contacts": view.contacts,
-            "attachments": view.attachments,
-            "history": history,
-            "statuses": statuses,
-            "doc_statuses": doc_statuses,
-            "channels": channels,
-            "today": Date::today(),
-            "problem": problem.map(|(field, message)| json!({ "field": field, "message": message })),
-        }),
+        ApplicationPage {
+            frame: Frame::of(state, me),
+            person: &detail.person,
+            view: &detail.view,
+            history: &detail.history,
+            statuses: &detail.moves,
+            doc_statuses: &DOC_STATUSES,
+            channels: &CHANNELS,
+            today: Date::today(),
+            refill,
+        },
     )
 }
 
@@ -94,6 +118,7 @@ pub async fn application(
     respond(&state, result)
 }
 
+/// A day of a form: today when left empty.
 fn form_day(form: &FormBody, field: &str) -> Result<Date, AppError> {
     match form.get(field) {
         None => Ok(Date::today()),
@@ -101,35 +126,38 @@ fn form_day(form: &FormBody, field: &str) -> Result<Date, AppError> {
     }
 }
 
-/// A choice of a form's select, read as the use cases' type; `why` when it
-/// is none of them.
-fn choice<T: serde::de::DeserializeOwned>(
-    form: &FormBody,
-    field: &str,
-    why: &str,
-) -> Result<T, AppError> {
-    serde_json::from_value(json!(form.get(field).unwrap_or("")))
-        .map_err(|_| AppError::invalid(why).at(field))
+/// A choice of a form's list, read by its type's own parser: `missing`
+/// when none was made, else the parser's message, which names the values
+/// it accepts; at `field` either way.
+fn choice<T>(form: &FormBody, field: &str, missing: &str) -> Result<T, AppError>
+where
+    T: FromStr,
+    T::Err: Display,
+{
+    let text = form
+        .get(field)
+        .ok_or_else(|| AppError::invalid(missing).at(field))?;
+    text.parse()
+        .map_err(|e: T::Err| AppError::invalid(e.to_string()).at(field))
 }
 
-/// Ends an application form: back to the application when `done` went
-/// through; a refusal of the input (at `field` when it names none) shown on
-/// its page; anything else (not found, a failure) as an error page.
+/// Ends a form of the application page: back to the application when
+/// `done` went through; a refusal shown on the page, in the form `form`
+/// (each problem at its field, else at `at`); anything else (not found, a
+/// failure) as the error page.
 async fn app_form<T>(
     state: &AppState,
     me: &Principal,
     id: ApplicationId,
-    field: &str,
-    done: Result<T, AppError>,
-    anchor: &str,
+    (form, sent, at): (&str, &FormBody, &str),
+    done: Result<T, ApiError>,
 ) -> PageResult {
     match done {
-        Ok(_) => see_other(&format!("/applications/{id}{anchor}")),
-        Err(e) if e.is_bad_input() && !matches!(e.kind, labpath_app::Kind::NotFound(_)) => {
-            let field = e.field.unwrap_or_else(|| field.to_owned());
-            application_page(state, me, id, Some((field, e.message))).await
+        Ok(_) => see_other(&format!("/applications/{id}")),
+        Err(e) => {
+            let refill = Refill::of(form, sent, at, e)?;
+            application_page(state, me, id, Some(refill)).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -151,7 +179,8 @@ pub async fn application_status(
             };
             applications::update(&state.app(), &me.app(), id, change).await
         };
-        app_form(&state, &me, id, "status", done.await, "").await
+        let done = done.await.map_err(ApiError::from);
+        app_form(&state, &me, id, ("status-form", &form, "status"), done).await
     }
     .await;
     respond(&state, result)
@@ -179,9 +208,9 @@ pub async fn document(
             };
             documents::update(&state.app(), &me.app(), id, change, &[]).await
         };
-        // Every refusal of a document's form is shown at that form.
-        let done = done.await.map_err(|e| e.at(format!("doc-{key}")));
-        app_form(&state, &me, id, "status", done, "").await
+        let done = done.await.map_err(ApiError::from);
+        let form_id = format!("doc-{key}");
+        app_form(&state, &me, id, (&form_id, &form, "status"), done).await
     }
     .await;
     respond(&state, result)
@@ -212,7 +241,8 @@ pub async fn contact(
             };
             contacts::add(&state.app(), &me.app(), id, new).await
         };
-        app_form(&state, &me, id, "summary", done.await, "").await
+        let done = done.await.map_err(ApiError::from);
+        app_form(&state, &me, id, ("contact-form", &form, "summary"), done).await
     }
     .await;
     respond(&state, result)
@@ -226,21 +256,26 @@ pub async fn attach(
 ) -> Response {
     let result = async {
         let id = extract::id(&id)?;
+        let sent = FormBody(upload.fields.0.clone());
         let done = match attachment_form(upload) {
-            Ok((file, to)) => attachments::add(&state.app(), &me.app(), id, file, to).await,
-            Err(e) if e.status.is_client_error() => Err(form_refusal(e)),
-            Err(e) => return Err(e.into()),
+            Ok((file, to)) => attachments::add(&state.app(), &me.app(), id, file, to)
+                .await
+                .map_err(ApiError::from),
+            Err(e) => Err(e),
         };
-        app_form(&state, &me, id, "file", done, "#attachments").await
+        // A browser cannot fill a file input again: a refusal of another
+        // field says to choose the file again.
+        let done = done.map_err(|mut e| {
+            if e.field.as_deref() != Some("file") && e.status.is_client_error() {
+                e.message
+                    .push_str(" (nothing was stored: choose the file again)");
+            }
+            e
+        });
+        app_form(&state, &me, id, ("attach-form", &sent, "file"), done).await
     }
     .await;
     respond(&state, result)
-}
-
-/// A refused upload form as a refusal of the input.
-fn form_refusal(e: ApiError) -> AppError {
-    let field = e.field.unwrap_or_else(|| "file".to_owned());
-    AppError::invalid(e.message).at(field)
 }
 
 /// Sets a reminder for a person.
@@ -251,18 +286,29 @@ pub async fn add_reminder(
 ) -> Response {
     let result = async {
         let person = extract::id(&id)?;
-        let due = form
-            .get("due")
-            .ok_or_else(|| ApiError::invalid("give the reminder's day").at("due"))
-            .and_then(|t| Date::parse(t).map_err(|e| ApiError::invalid(e.to_string()).at("due")))?;
-        let new = reminders::NewReminder {
-            person: Some(person),
-            application: None,
-            due,
-            what: form.get("what").unwrap_or("").to_owned(),
+        let set = async {
+            let due = form
+                .get("due")
+                .ok_or_else(|| AppError::invalid("give the reminder's day").at("due"))
+                .and_then(|t| {
+                    Date::parse(t).map_err(|e| AppError::invalid(e.to_string()).at("due"))
+                })?;
+            let new = reminders::NewReminder {
+                person: Some(person),
+                application: None,
+                due,
+                what: form.get("what").unwrap_or("").to_owned(),
+            };
+            reminders::add(&state.app(), &me.app(), new).await
         };
-        reminders::add(&state.app(), &me.app(), new).await?;
-        see_other(&format!("/people/{person}"))
+        match set.await {
+            Ok(_) => see_other(&format!("/people/{person}")),
+            Err(e) => {
+                let refill = Refill::of("reminder-form", &form, "what", e.into())?;
+                let person = visible_person(&state, &me, &id).await?;
+                person_page(&state, &me, &person, None, Some(refill)).await
+            }
+        }
     }
     .await;
     respond(&state, result)
