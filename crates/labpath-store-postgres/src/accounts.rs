@@ -12,7 +12,8 @@
 use async_trait::async_trait;
 use labpath_store::StoreError;
 use labpath_store::accounts::{
-    Accounts, AuditEntry, AuditFilter, NewAudit, NewUser, Organization, Session, User,
+    Accounts, AuditEntry, AuditFilter, LinkPurpose, NewAudit, NewLink, NewUser, Organization,
+    Session, User,
 };
 use labpath_store::ids::{OrgId, PersonId, UserId};
 use labpath_store::model::{Paged, Scope, Window};
@@ -63,6 +64,40 @@ impl Accounts for PgStore {
         let mut tx = self.transaction("changing a password").await?;
         shared::set_password(&mut tx, user, password_hash).await?;
         crate::commit(tx, "committing a password change").await
+    }
+
+    async fn invite_user(&self, user: &NewUser, link: &NewLink) -> Result<User, StoreError> {
+        let mut tx = self.transaction("inviting a user").await?;
+        let created = shared::create_user(&mut tx, user).await?;
+        shared::create_link(&mut tx, created.id, link).await?;
+        crate::commit(tx, "committing an invitation").await?;
+        Ok(created)
+    }
+
+    async fn create_link(&self, user: UserId, link: &NewLink) -> Result<(), StoreError> {
+        let mut tx = self.transaction("adding an account link").await?;
+        shared::create_link(&mut tx, user, link).await?;
+        crate::commit(tx, "committing an account link").await
+    }
+
+    async fn link(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<(LinkPurpose, User)>, StoreError> {
+        shared::link(&mut self.conn().await?, token_hash, now).await
+    }
+
+    async fn redeem_link(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+        password_hash: &str,
+    ) -> Result<Option<(LinkPurpose, User)>, StoreError> {
+        let mut tx = self.transaction("using an account link").await?;
+        let used = shared::redeem_link(&mut tx, token_hash, now, password_hash).await?;
+        crate::commit(tx, "committing a new password").await?;
+        Ok(used)
     }
 
     async fn create_session(&self, session: &Session) -> Result<(), StoreError> {

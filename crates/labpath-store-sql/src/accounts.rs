@@ -8,7 +8,8 @@
 
 use labpath_store::StoreError;
 use labpath_store::accounts::{
-    self, AuditEntry, AuditFilter, NewAudit, NewUser, Organization, Session, User, email_taken,
+    self, AuditEntry, AuditFilter, LinkPurpose, NewAudit, NewLink, NewUser, Organization, Session,
+    User, email_taken,
 };
 use labpath_store::ids::{OrgId, PersonId, UserId};
 use labpath_store::model::{Paged, Scope, Window};
@@ -18,7 +19,7 @@ use labpath_store::time::Timestamp;
 use crate::conn::{Conn, Sql, fetch_one, fetch_row, fetch_rows};
 use crate::query;
 use crate::read::{Tables, scalar};
-use crate::rows::{AuditRow, OrganizationRow, SessionUserRow, UserRow};
+use crate::rows::{AuditRow, LinkUserRow, OrganizationRow, SessionUserRow, UserRow};
 
 /// Creates an organization.
 pub async fn create_organization<C: Conn + ?Sized>(
@@ -186,6 +187,68 @@ pub async fn session<C: Conn + ?Sized>(
         .bind(now);
     let row: Option<SessionUserRow> = fetch_row(conn, sql).await?;
     row.map(SessionUserRow::into_session).transpose()
+}
+
+/// Adds a link for a user, retiring their earlier unused ones, inside the
+/// caller's transaction.
+pub async fn create_link<C: Conn + ?Sized>(
+    conn: &mut C,
+    user: UserId,
+    link: &NewLink,
+) -> Result<(), StoreError> {
+    // The user must exist (a clear `NotFound`, not a foreign-key error).
+    self::user(&mut *conn, user).await?;
+    let retire = Sql::new(query::RETIRE_LINKS, "retiring older links")
+        .bind(user.get())
+        .bind(link.created_at);
+    conn.execute(retire).await?;
+    let sql = Sql::new(query::INSERT_LINK, "adding an account link")
+        .bind(link.token_hash.as_str())
+        .bind(user.get())
+        .bind(link.purpose.as_str())
+        .bind(link.created_at)
+        .bind(link.expires_at);
+    conn.execute(sql).await.map(drop)
+}
+
+/// An unused, unexpired link's purpose and user.
+pub async fn link<C: Conn + ?Sized>(
+    conn: &mut C,
+    token_hash: &str,
+    now: Timestamp,
+) -> Result<Option<(LinkPurpose, User)>, StoreError> {
+    let sql = Sql::new(query::LINK, "reading an account link")
+        .bind(token_hash)
+        .bind(now);
+    let row: Option<LinkUserRow> = fetch_row(conn, sql).await?;
+    row.map(LinkUserRow::into_link).transpose()
+}
+
+/// Uses a link, inside the caller's transaction: marks it and its user's
+/// other links used and sets the password; `None` when it no longer works.
+pub async fn redeem_link<C: Conn + ?Sized>(
+    conn: &mut C,
+    token_hash: &str,
+    now: Timestamp,
+    password_hash: &str,
+) -> Result<Option<(LinkPurpose, User)>, StoreError> {
+    accounts::check_password_hash(password_hash)?;
+    let Some((purpose, user)) = link(&mut *conn, token_hash, now).await? else {
+        return Ok(None);
+    };
+    let used = Sql::new(query::USE_LINK, "using an account link")
+        .bind(token_hash)
+        .bind(now);
+    if conn.execute(used).await? == 0 {
+        // Used by another request in the meantime.
+        return Ok(None);
+    }
+    let retire = Sql::new(query::RETIRE_LINKS, "retiring older links")
+        .bind(user.id.get())
+        .bind(now);
+    conn.execute(retire).await?;
+    set_password(conn, user.id, password_hash).await?;
+    Ok(Some((purpose, user)))
 }
 
 /// Ends a session (a no-op when it is gone).

@@ -14,8 +14,8 @@ use labpath_store::time::Timestamp;
 
 use crate::error::db_error;
 use crate::rows::{
-    ApplicationRow, AttachmentRow, AuditRow, ContactRow, EventRow, ItemRow, OrganizationRow,
-    PersonRow, ProfileRow, ReminderRow, SessionUserRow, UserRow,
+    ApplicationRow, AttachmentRow, AuditRow, ContactRow, EventRow, ItemRow, LinkUserRow,
+    OrganizationRow, PersonRow, ProfileRow, ReminderRow, SessionUserRow, UserRow,
 };
 
 /// A statement's parameter, as the store means it.
@@ -188,6 +188,7 @@ pub trait TableRow:
     + Decodes<OrganizationRow>
     + Decodes<UserRow>
     + Decodes<SessionUserRow>
+    + Decodes<LinkUserRow>
     + Decodes<AuditRow>
     + Decodes<(i64,)>
     + Decodes<(Option<i64>,)>
@@ -209,6 +210,7 @@ impl<R> TableRow for R where
         + Decodes<OrganizationRow>
         + Decodes<UserRow>
         + Decodes<SessionUserRow>
+        + Decodes<LinkUserRow>
         + Decodes<AuditRow>
         + Decodes<(i64,)>
         + Decodes<(Option<i64>,)>

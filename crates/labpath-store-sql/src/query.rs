@@ -125,6 +125,20 @@ pub const SET_PASSWORD: &str = "UPDATE users SET password_hash = $1 WHERE id = $
 pub const DELETE_USER_SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1";
 /// Removes the sessions that have run out (through the index on `expires_at`).
 pub const DELETE_EXPIRED_SESSIONS: &str = "DELETE FROM sessions WHERE expires_at <= $1";
+/// Adds a one-time account link.
+pub const INSERT_LINK: &str = "INSERT INTO account_links \
+     (token_hash, user_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)";
+/// An unused, unexpired link with its user.
+pub const LINK: &str = "SELECT l.purpose, u.* \
+     FROM account_links l JOIN users u ON u.id = l.user_id \
+     WHERE l.token_hash = $1 AND l.used_at IS NULL AND l.expires_at > $2";
+/// Marks one link used, if it still works: the row lock decides between
+/// two uses at once.
+pub const USE_LINK: &str = "UPDATE account_links SET used_at = $2 \
+     WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2";
+/// Marks every unused link of a user used.
+pub const RETIRE_LINKS: &str =
+    "UPDATE account_links SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL";
 /// Starts a session.
 pub const INSERT_SESSION: &str = "INSERT INTO sessions \
      (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)";

@@ -10,7 +10,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use labpath_engine::step::Sender;
 use labpath_engine::units::Date;
 use labpath_store::StoreError;
-use labpath_store::accounts::{AuditEntry, Organization, Role, Session, User};
+use labpath_store::accounts::{AuditEntry, LinkPurpose, Organization, Role, Session, User};
 use labpath_store::event::{AttachmentRef, Change, ContactEntry, Event};
 use labpath_store::ids::{ApplicationId, EventId, OrgId, PersonId, UserId};
 use labpath_store::model::{
@@ -345,6 +345,23 @@ impl SessionUserRow {
             expires_at: Timestamp::from_utc(self.expires_at),
         };
         Ok((session, self.user.into_user()?.0))
+    }
+}
+
+/// A one-time account link's purpose with its user.
+#[derive(Debug, sqlx::FromRow)]
+pub struct LinkUserRow {
+    purpose: String,
+    #[sqlx(flatten)]
+    user: UserRow,
+}
+
+impl LinkUserRow {
+    /// The link's purpose and its user.
+    pub fn into_link(self) -> Result<(LinkPurpose, User), StoreError> {
+        let purpose =
+            LinkPurpose::parse(&self.purpose).ok_or_else(|| bad("purpose", &self.purpose))?;
+        Ok((purpose, self.user.into_user()?.0))
     }
 }
 

@@ -162,6 +162,51 @@ pub struct NewAudit {
     pub status: u16,
 }
 
+/// What a one-time account link is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum LinkPurpose {
+    /// An invitation: the new account's holder sets their first password.
+    Invite,
+    /// A password reset.
+    Reset,
+}
+
+impl LinkPurpose {
+    /// As stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkPurpose::Invite => "invite",
+            LinkPurpose::Reset => "reset",
+        }
+    }
+
+    /// From its stored word.
+    pub fn parse(word: &str) -> Option<LinkPurpose> {
+        match word {
+            "invite" => Some(LinkPurpose::Invite),
+            "reset" => Some(LinkPurpose::Reset),
+            _ => None,
+        }
+    }
+}
+
+/// A one-time link that lets an account's holder set its password (an
+/// invitation or a reset). Only the SHA-256 of the link's token is kept,
+/// as for sessions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewLink {
+    /// SHA-256 of the token, lower-case hex.
+    pub token_hash: String,
+    /// What it is for.
+    pub purpose: LinkPurpose,
+    /// When it was made.
+    pub created_at: Timestamp,
+    /// When it stops working.
+    pub expires_at: Timestamp,
+}
+
 /// A login name as stored and compared: trimmed and lower-case, so
 /// `Maria@Agency.example ` and `maria@agency.example` are one account.
 pub fn normalize_email(email: &str) -> String {
@@ -270,6 +315,33 @@ pub trait Accounts: Send + Sync {
 
     /// Replaces a user's password hash (and ends their sessions).
     async fn set_password(&self, user: UserId, password_hash: &str) -> Result<(), StoreError>;
+
+    /// Creates a user (as `create_user`) with a link to set their
+    /// password, in one transaction: both are kept or neither.
+    async fn invite_user(&self, user: &NewUser, link: &NewLink) -> Result<User, StoreError>;
+
+    /// Adds a link for a user; their earlier unused links stop working, so
+    /// only the newest one sent works. `NotFound` for an unknown user.
+    async fn create_link(&self, user: UserId, link: &NewLink) -> Result<(), StoreError>;
+
+    /// What the link with this token hash is for and whose it is, when it
+    /// is unused and has not expired at `now`.
+    async fn link(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<(LinkPurpose, User)>, StoreError>;
+
+    /// Uses a link: in one transaction, marks it (and every other unused
+    /// link of its user) used and sets the user's password hash, ending
+    /// their sessions. `None` when the link is unknown, used or expired at
+    /// `now`: of two uses at once, one wins.
+    async fn redeem_link(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+        password_hash: &str,
+    ) -> Result<Option<(LinkPurpose, User)>, StoreError>;
 
     /// Starts a session.
     async fn create_session(&self, session: &Session) -> Result<(), StoreError>;

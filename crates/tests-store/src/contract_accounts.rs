@@ -5,7 +5,9 @@
 //! audit log) is tried with SQL run past the store (`RawSql`).
 
 use async_trait::async_trait;
-use labpath_store::accounts::{Accounts, NewAudit, NewUser, Organization, Role, Session, User};
+use labpath_store::accounts::{
+    Accounts, LinkPurpose, NewAudit, NewLink, NewUser, Organization, Role, Session, User,
+};
 use labpath_store::ids::{OrgId, PersonId, UserId};
 use labpath_store::model::{AppFilter, EventQuery, PeopleFilter, Scope, Window};
 use labpath_store::ops;
@@ -202,6 +204,165 @@ pub async fn a_candidate_needs_a_person_of_their_own_organization(store: &dyn Ac
     // A person's own accounts: the candidate's, no one else's.
     assert_eq!(store.users_of(own).await.unwrap(), [created]);
     assert_eq!(store.users_of(other).await.unwrap(), []);
+}
+
+fn link(tag: &str, purpose: LinkPurpose, created: &str, expires: &str) -> NewLink {
+    NewLink {
+        token_hash: tag.repeat(64 / tag.len()),
+        purpose,
+        created_at: at(created),
+        expires_at: at(expires),
+    }
+}
+
+/// An invitation makes the account and its link together; a link works
+/// once, until it expires, and a newer link of the same user retires the
+/// older one. Using one sets the password and ends the user's sessions.
+pub async fn an_account_link_works_once_until_it_expires(store: &dyn AccountsStore) {
+    let a = org(store, "Agency A").await;
+    let invite = link(
+        "a1",
+        LinkPurpose::Invite,
+        "2026-03-01T10:00:00.000Z",
+        "2026-03-08T10:00:00.000Z",
+    );
+    let maria = store
+        .invite_user(
+            &new_user(a.id, "maria@agency.example", Role::Staff, None),
+            &invite,
+        )
+        .await
+        .unwrap();
+    let during = at("2026-03-02T09:00:00.000Z");
+    assert_eq!(
+        store.link(&invite.token_hash, during).await.unwrap(),
+        Some((LinkPurpose::Invite, maria.clone()))
+    );
+    assert_eq!(
+        store
+            .link(&invite.token_hash, at("2026-03-08T10:00:00.000Z"))
+            .await
+            .unwrap(),
+        None,
+        "expired at its end"
+    );
+    // A session under the unknown first password ends with the new one.
+    let held = session(
+        "c3",
+        maria.id,
+        "2026-03-02T08:00:00.000Z",
+        "2026-03-02T20:00:00.000Z",
+    );
+    store.create_session(&held).await.unwrap();
+    let new_hash = "$argon2id$v=19$m=19456,t=2,p=1$chosen-by-maria";
+    let used = store
+        .redeem_link(&invite.token_hash, during, new_hash)
+        .await
+        .unwrap();
+    assert_eq!(used, Some((LinkPurpose::Invite, maria.clone())));
+    let (_, hash) = store
+        .user_by_email("maria@agency.example")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(hash, new_hash);
+    assert_eq!(store.session(&held.token_hash, during).await.unwrap(), None);
+    // Used once: never again.
+    let again = "$argon2id$v=19$m=19456,t=2,p=1$someone-else";
+    assert_eq!(
+        store
+            .redeem_link(&invite.token_hash, during, again)
+            .await
+            .unwrap(),
+        None
+    );
+    // Two resets: only the newer works.
+    let older = link(
+        "d4",
+        LinkPurpose::Reset,
+        "2026-03-03T10:00:00.000Z",
+        "2026-03-03T11:00:00.000Z",
+    );
+    let newer = link(
+        "e5",
+        LinkPurpose::Reset,
+        "2026-03-03T10:10:00.000Z",
+        "2026-03-03T11:10:00.000Z",
+    );
+    store.create_link(maria.id, &older).await.unwrap();
+    store.create_link(maria.id, &newer).await.unwrap();
+    let soon = at("2026-03-03T10:20:00.000Z");
+    assert_eq!(
+        store
+            .redeem_link(&older.token_hash, soon, again)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .redeem_link(&newer.token_hash, soon, again)
+            .await
+            .unwrap(),
+        Some((LinkPurpose::Reset, maria.clone()))
+    );
+    // An expired reset is refused and changes nothing.
+    let late = link(
+        "f6",
+        LinkPurpose::Reset,
+        "2026-03-04T10:00:00.000Z",
+        "2026-03-04T11:00:00.000Z",
+    );
+    store.create_link(maria.id, &late).await.unwrap();
+    assert_eq!(
+        store
+            .redeem_link(&late.token_hash, at("2026-03-04T11:00:01.000Z"), new_hash)
+            .await
+            .unwrap(),
+        None
+    );
+    let (_, hash) = store
+        .user_by_email("maria@agency.example")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(hash, again);
+    // A link for nobody is refused; an invitation whose account is refused
+    // leaves no link behind.
+    let e = store
+        .create_link(
+            UserId::from_raw(99),
+            &link(
+                "a7",
+                LinkPurpose::Reset,
+                "2026-03-04T10:00:00.000Z",
+                "2026-03-04T11:00:00.000Z",
+            ),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::NotFound { .. }), "{e}");
+    let taken = link(
+        "b8",
+        LinkPurpose::Invite,
+        "2026-03-05T10:00:00.000Z",
+        "2026-03-12T10:00:00.000Z",
+    );
+    let e = store
+        .invite_user(
+            &new_user(a.id, "MARIA@agency.example", Role::Staff, None),
+            &taken,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{e}");
+    assert_eq!(
+        store
+            .link(&taken.token_hash, at("2026-03-06T10:00:00.000Z"))
+            .await
+            .unwrap(),
+        None
+    );
 }
 
 /// A session is found by its token hash until it expires; an expired one

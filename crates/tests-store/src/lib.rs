@@ -85,6 +85,7 @@ macro_rules! contract_suite {
             an_email_is_taken_in_any_case,
             a_candidate_needs_a_person_of_their_own_organization,
             sessions_expire_and_are_deleted,
+            an_account_link_works_once_until_it_expires,
             a_new_password_ends_every_session,
             failed_logins_are_counted_in_a_window,
             the_audit_log_pages_newest_first_per_organization,
