@@ -9,10 +9,11 @@
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use labpath_store::StoreError;
 use labpath_store::accounts::{
-    Accounts, AuditEntry, AuditFilter, NewUser, Organization, Role, User,
+    Accounts, AuditEntry, AuditFilter, LinkPurpose, NewLink, NewUser, Organization, Role, User,
 };
-use labpath_store::ids::{OrgId, PersonId};
+use labpath_store::ids::{OrgId, PersonId, UserId};
 use labpath_store::model::{Paged, Scope, Window};
 use labpath_store::time::Timestamp;
 
@@ -104,6 +105,30 @@ pub fn check_name(text: &str, field: &str, what: &str) -> Result<String, AppErro
         .at(field));
     }
     Ok(name.to_owned())
+}
+
+/// How long an invitation's link works (7 days): time for a candidate to
+/// find the email and choose a password.
+pub const INVITATION_SECONDS: i64 = 7 * 24 * 60 * 60;
+
+/// How long a password reset's link works (1 hour): a reset is asked for
+/// and used at once, and a link found later in a mailbox should not work.
+pub const RESET_SECONDS: i64 = 60 * 60;
+
+/// SHA-256 of a token, lower-case hex: what the store keeps of a session's
+/// or a link's token.
+pub fn token_hash(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A new random token: 32 bytes from the operating system, base64url.
+pub fn random_token() -> Result<String, AppError> {
+    use base64::Engine;
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| AppError::backend(format!("random: {e}")))?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }
 
 /// An email as an audit line records a failed login with it: trimmed,
@@ -326,6 +351,213 @@ pub async fn login(
             Err(wrong())
         }
     }
+}
+
+/// A one-time link made for an account: its token goes into the link
+/// (`/set-password/{token}`) and nowhere else; the store keeps its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountLink {
+    /// Whose account.
+    pub user: User,
+    /// What it is for.
+    pub purpose: LinkPurpose,
+    /// The secret token.
+    pub token: String,
+    /// When it stops working.
+    pub expires_at: Timestamp,
+}
+
+impl AccountLink {
+    /// The link's path on the server.
+    pub fn path(&self) -> String {
+        format!("/set-password/{}", self.token)
+    }
+}
+
+/// A person to invite: the account is made now, its password chosen by
+/// its holder through the link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewInvitation {
+    /// Login email.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Its role.
+    pub role: Role,
+    /// For a candidate: their record in the organization.
+    pub person: Option<PersonId>,
+}
+
+fn new_link(purpose: LinkPurpose, seconds: i64) -> Result<(String, NewLink), AppError> {
+    let token = random_token()?;
+    let now = Timestamp::now();
+    let link = NewLink {
+        token_hash: token_hash(&token),
+        purpose,
+        created_at: now,
+        expires_at: now.plus_seconds(seconds),
+    };
+    Ok((token, link))
+}
+
+/// Invites someone into the principal's organization (admins any role,
+/// staff candidates, as for [`create_user`]): the account is made with a
+/// password no one knows, and a link that works once for
+/// [`INVITATION_SECONDS`] lets its holder choose their own.
+pub async fn invite(
+    app: &App<'_>,
+    who: &Principal,
+    new: NewInvitation,
+) -> Result<AccountLink, AppError> {
+    let (accounts, org) = accounts(app, who)?;
+    who.require_staff()?;
+    if new.role != Role::Candidate {
+        who.require_admin()?;
+    }
+    let email = check_email(&new.email)?;
+    let name = check_name(&new.name, "name", "a user's name")?;
+    let person = match (new.role, new.person) {
+        (Role::Candidate, None) => {
+            return Err(
+                AppError::invalid("a candidate's account needs their person id").at("person"),
+            );
+        }
+        (_, Some(id)) => Some(app.person(who, id).await.map_err(|e| e.at("person"))?.id),
+        (_, None) => None,
+    };
+    // A password no one knows (not even the inviter) until the link is used.
+    let password_hash = hash_password(random_token()?).await?;
+    let (token, link) = new_link(LinkPurpose::Invite, INVITATION_SECONDS)?;
+    let user = NewUser {
+        org,
+        email,
+        name,
+        role: new.role,
+        person,
+        password_hash,
+    };
+    let user = accounts.invite_user(&user, &link).await.map_err(|e| {
+        let e = AppError::from(e);
+        if e.kind == Kind::Conflict { e.at("email") } else { e }
+    })?;
+    Ok(AccountLink {
+        user,
+        purpose: LinkPurpose::Invite,
+        token,
+        expires_at: link.expires_at,
+    })
+}
+
+/// A password reset link for a user of the principal's organization
+/// (admins), working once for [`RESET_SECONDS`]; the user's earlier links
+/// stop working. The user of another organization is "not found".
+pub async fn reset_link(
+    app: &App<'_>,
+    who: &Principal,
+    user: UserId,
+) -> Result<AccountLink, AppError> {
+    let (accounts, org) = accounts(app, who)?;
+    who.require_admin()?;
+    let found = match accounts.user(user).await {
+        Ok(u) if u.org == org => u,
+        Ok(_) | Err(StoreError::NotFound { .. }) => {
+            return Err(AppError::not_found("user", user));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    link_for(accounts, found, LinkPurpose::Reset, RESET_SECONDS).await
+}
+
+/// A password reset asked for by the account's holder, who gives their
+/// email: the link to mail them, or `None` when no account has that email
+/// (the page answers the same either way, so it tells no one who has an
+/// account).
+pub async fn forgotten_password(
+    accounts: &dyn Accounts,
+    email: &str,
+) -> Result<Option<AccountLink>, AppError> {
+    let email = email.trim().to_lowercase();
+    if email.chars().count() > MAX_EMAIL {
+        return Ok(None);
+    }
+    match accounts.user_by_email(&email).await? {
+        Some((user, _)) => Ok(Some(
+            link_for(accounts, user, LinkPurpose::Reset, RESET_SECONDS).await?,
+        )),
+        None => Ok(None),
+    }
+}
+
+async fn link_for(
+    accounts: &dyn Accounts,
+    user: User,
+    purpose: LinkPurpose,
+    seconds: i64,
+) -> Result<AccountLink, AppError> {
+    let (token, link) = new_link(purpose, seconds)?;
+    accounts.create_link(user.id, &link).await?;
+    Ok(AccountLink {
+        user,
+        purpose,
+        token,
+        expires_at: link.expires_at,
+    })
+}
+
+/// The refusal of a link that is unknown, used or expired.
+fn dead_link() -> AppError {
+    AppError::missing(
+        "link",
+        "this link has expired or was already used: ask for a new one (an admin of your organization can send it, or use \"Forgot your password?\" on the login page)",
+    )
+}
+
+/// What a link is for and whose account it opens, while it works.
+pub async fn open_link(
+    accounts: &dyn Accounts,
+    token: &str,
+) -> Result<(LinkPurpose, User), AppError> {
+    accounts
+        .link(&token_hash(token), Timestamp::now())
+        .await?
+        .ok_or_else(dead_link)
+}
+
+/// Uses a link: the password is checked as a new account's is, then set;
+/// the link stops working and the account's sessions end. Returns the
+/// account, whose holder may now log in.
+pub async fn use_link(
+    accounts: &dyn Accounts,
+    token: &str,
+    password: &str,
+) -> Result<User, AppError> {
+    let (_, user) = open_link(accounts, token).await?;
+    check_new_password(password, &user.email, &user.name)?;
+    let password_hash = hash_password(password.to_owned()).await?;
+    let used = accounts
+        .redeem_link(&token_hash(token), Timestamp::now(), &password_hash)
+        .await?;
+    used.map(|(_, user)| user).ok_or_else(dead_link)
+}
+
+/// Sets an account's password from the operator's command line (no
+/// principal: whoever runs it holds the database).
+pub async fn set_password(
+    accounts: &dyn Accounts,
+    email: &str,
+    password: &str,
+) -> Result<User, AppError> {
+    let Some((user, _)) = accounts.user_by_email(email).await? else {
+        return Err(AppError::missing(
+            "user",
+            format!("no account has the email `{}`", email.trim()),
+        )
+        .at("email"));
+    };
+    check_new_password(password, &user.email, &user.name)?;
+    let password_hash = hash_password(password.to_owned()).await?;
+    accounts.set_password(user.id, &password_hash).await?;
+    Ok(user)
 }
 
 /// The organization's audit log, newest first, `window.limit` lines older

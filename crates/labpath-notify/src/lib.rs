@@ -41,6 +41,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod account;
 pub mod mailer;
 pub mod notice;
 pub mod renewal;
@@ -49,6 +50,7 @@ pub mod schedule;
 pub mod testing;
 pub mod work;
 
+pub use account::{ACCOUNT_KIND, AccountEmail, account_email};
 pub use mailer::{Email, MailError, Mailer, MailerConfig, Security};
 pub use notice::LEAD_DAYS;
 pub use schedule::{MAX_ATTEMPTS, Recipients, ReminderEmail, schedule};

@@ -1,4 +1,6 @@
-//! Sending: a worker claims one due `reminder-email` job at a time, sends
+//! Sending: a worker claims one due email job at a time (an
+//! `account-email` first, since someone is waiting for its link, then a
+//! `reminder-email`), sends
 //! it, and records the outcome at once: `complete` right after the server
 //! accepted the email, `fail` (retried after the queue's backoff) when it
 //! did not.
@@ -23,6 +25,7 @@ use labpath_store::jobs::{Job, JobQueue};
 use sha2::{Digest, Sha256};
 
 use crate::mailer::Mailer;
+use crate::account::AccountEmail;
 use crate::schedule::ReminderEmail;
 
 /// What a lease holds beyond the longest send: time to record the outcome.
@@ -50,7 +53,10 @@ pub async fn work(
     let lease = mailer.send_limit() + LEASE_MARGIN;
     let mut sent = 0;
     for _ in 0..limit {
-        let claimed = queue.claim_kind(crate::KIND, worker, 1, lease).await?;
+        let mut claimed = queue.claim_kind(crate::ACCOUNT_KIND, worker, 1, lease).await?;
+        if claimed.is_empty() {
+            claimed = queue.claim_kind(crate::KIND, worker, 1, lease).await?;
+        }
         let Some(job) = claimed.into_iter().next() else {
             break;
         };
@@ -69,10 +75,16 @@ pub async fn work(
 
 /// Sends a job's email; the error is what the job records.
 async fn send(mailer: &Mailer, job: &Job) -> Result<(), String> {
-    let payload: ReminderEmail = serde_json::from_value(job.payload.clone())
-        .map_err(|e| format!("job {} is not a reminder email: {e}", job.id))?;
-    let mut email = payload.email;
-    email.message_id = Some(message_id(&payload.key, &mailer.from_address()));
+    let (key, mut email) = if job.kind == crate::ACCOUNT_KIND {
+        let payload: AccountEmail = serde_json::from_value(job.payload.clone())
+            .map_err(|e| format!("job {} is not an account email: {e}", job.id))?;
+        (payload.key, payload.email)
+    } else {
+        let payload: ReminderEmail = serde_json::from_value(job.payload.clone())
+            .map_err(|e| format!("job {} is not a reminder email: {e}", job.id))?;
+        (payload.key, payload.email)
+    };
+    email.message_id = Some(message_id(&key, &mailer.from_address()));
     mailer.send(&email).await.map_err(|e| e.to_string())
 }
 

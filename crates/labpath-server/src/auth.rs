@@ -18,12 +18,11 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
-use base64::Engine;
 use labpath_store::accounts::{Role, Session, User};
 use labpath_store::ids::OrgId;
 use labpath_store::model::Person;
 use labpath_store::time::Timestamp;
-use sha2::{Digest, Sha256};
+
 
 use crate::error::ApiError;
 use crate::state::{AppState, Mode};
@@ -91,17 +90,11 @@ impl Principal {
     }
 }
 
-/// SHA-256 of a token, lower-case hex.
-pub fn token_hash(token: &str) -> String {
-    let digest = Sha256::digest(token.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use labpath_app::accounts::token_hash;
 
-/// A new random token: 32 bytes from the operating system, base64url.
+/// A new random token (see `labpath_app::accounts::random_token`).
 pub fn random_token() -> Result<String, ApiError> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| ApiError::internal(format!("random: {e}")))?;
-    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+    Ok(labpath_app::accounts::random_token()?)
 }
 
 fn cookie_token(headers: &HeaderMap) -> Option<String> {

@@ -18,6 +18,7 @@ pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod mail;
 pub mod openapi;
 pub mod pages;
 pub mod serve;

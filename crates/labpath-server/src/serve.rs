@@ -73,6 +73,27 @@ pub struct MailSettings {
     pub smtp: MailerConfig,
     /// How often to schedule and send (seconds).
     pub every: Duration,
+    /// The address people reach the server at, which account links
+    /// (invitations, password resets) are built on; without it they are
+    /// not mailed, only shown to whoever made them.
+    pub public_url: Option<String>,
+}
+
+/// A `--public-url`: `http://` or `https://`, a host, an optional port and
+/// nothing after (a trailing `/` is dropped).
+pub fn check_public_url(text: &str) -> Result<String, String> {
+    let url = text.trim().trim_end_matches('/');
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("`{text}` must start with https:// (or http://)"))?;
+    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']');
+    if rest.is_empty() || !rest.chars().all(plain) {
+        return Err(format!(
+            "`{text}` must be the server's address only, e.g. https://labpath.agency.example"
+        ));
+    }
+    Ok(url.to_owned())
 }
 
 /// Everything `labpath serve` needs.
@@ -333,6 +354,7 @@ pub fn state(
     catalog: Catalog,
     mode: Mode,
     secure_cookies: bool,
+    link_mail: Option<crate::mail::LinkMail>,
 ) -> Result<AppState, ApiError> {
     let templates = Templates::new(&catalog).map_err(|why| {
         ApiError::new(
@@ -348,6 +370,7 @@ pub fn state(
         secure_cookies,
         local_csrf: random_token()?,
         templates,
+        link_mail,
     })))
 }
 
@@ -472,11 +495,20 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         )));
     }
     let worker = reminder_worker(&config, &opened)?;
+    let link_mail = config
+        .mail
+        .as_ref()
+        .and_then(|m| m.public_url.clone())
+        .map(|public_url| crate::mail::LinkMail {
+            public_url,
+            jobs: opened.jobs.clone(),
+        });
     let state = state(
         opened.db.clone(),
         config.catalog,
         mode,
         config.secure_cookies,
+        link_mail,
     )
     .map_err(|e| StartError::Refused(e.message))?;
     let listen_error = |error| StartError::Listen {

@@ -57,6 +57,8 @@ pub struct Shared {
     pub local_csrf: String,
     /// The page templates.
     pub templates: Templates,
+    /// How account links are mailed (`None`: they are only shown).
+    pub link_mail: Option<crate::mail::LinkMail>,
 }
 
 impl std::ops::Deref for AppState {

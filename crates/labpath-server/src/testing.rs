@@ -68,7 +68,7 @@ pub async fn start(database: Database) -> Running {
         Err(e) => panic!("the embedded catalog: {e}"),
     };
     let mode = database.mode();
-    let shared = match state(opened.db.clone(), catalog, mode, false) {
+    let shared = match state(opened.db.clone(), catalog, mode, false, None) {
         Ok(s) => s,
         Err(e) => panic!("state: {}", e.message),
     };

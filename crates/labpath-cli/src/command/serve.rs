@@ -45,6 +45,11 @@ pub struct Args {
     /// How often (seconds) the reminder worker schedules and sends.
     #[arg(long, value_name = "SECONDS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub mail_every: u64,
+    /// The address users reach this server at (https://HOST[:PORT]):
+    /// with --smtp, invitations and password resets are mailed as links
+    /// on it; without it they are shown only to whoever made them.
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
 }
 
 fn database(cli: &Cli, flag: Option<&str>) -> Result<Database, Failure> {
@@ -78,6 +83,11 @@ pub fn run(cli: &Cli, catalog: Catalog, args: &Args) -> Result<Exit, Failure> {
         ))
     })?;
     let database = database(cli, args.database_url.as_deref())?;
+    if args.public_url.is_some() && args.smtp.is_none() {
+        return Err(Failure::BadInput(
+            "error: --public-url is where mailed links point: give --smtp too".to_owned(),
+        ));
+    }
     let mail = match &args.smtp {
         None => None,
         Some(server) => {
@@ -89,9 +99,17 @@ pub fn run(cli: &Cli, catalog: Catalog, args: &Args) -> Result<Exit, Failure> {
                         "error: --smtp: `{server}` is not HOST:PORT, e.g. mail.example.org:25"
                     ))
                 })?;
+            let public_url = match &args.public_url {
+                Some(url) => Some(
+                    labpath_server::serve::check_public_url(url)
+                        .map_err(|e| Failure::BadInput(format!("error: --public-url: {e}")))?,
+                ),
+                None => None,
+            };
             Some(MailSettings {
                 smtp: MailerConfig::new(host, port, &args.smtp_from),
                 every: Duration::from_secs(args.mail_every),
+                public_url,
             })
         }
     };

@@ -4,8 +4,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use labpath_app::accounts::{self, NewAccount};
-use labpath_store::accounts::{AuditEntry, Role, User};
+use labpath_app::accounts::{self, AccountLink, NewAccount, NewInvitation};
+use labpath_store::accounts::{AuditEntry, LinkPurpose, Role, User};
+use labpath_store::time::Timestamp;
 use labpath_store::ids::UserId;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -270,6 +271,124 @@ pub async fn create_user(
 ) -> ApiResult<Response> {
     let user = accounts::create_user(&state.app(), &me.app(), body.account()?).await?;
     Ok((StatusCode::CREATED, Json(user)).into_response())
+}
+
+/// Someone to invite.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = NewInvitation)]
+#[serde(deny_unknown_fields)]
+pub struct NewInvitationBody {
+    /// Login email.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// `admin`, `staff` or `candidate`.
+    pub role: Role,
+    /// For a candidate: their person id in this organization.
+    pub person: Option<String>,
+}
+
+impl NewInvitationBody {
+    /// The invitation to make: the person id read from its text.
+    pub fn invitation(self) -> Result<NewInvitation, ApiError> {
+        let person = match self.person.as_deref().map(str::trim) {
+            Some(text) if !text.is_empty() => Some(extract::id(text).map_err(|e| e.at("person"))?),
+            _ => None,
+        };
+        Ok(NewInvitation {
+            email: self.email,
+            name: self.name,
+            role: self.role,
+            person,
+        })
+    }
+}
+
+/// A one-time link made for an account (an invitation or a reset).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LinkView {
+    /// Whose account.
+    pub user: User,
+    /// `invite` or `reset`.
+    pub purpose: LinkPurpose,
+    /// The link's path on this server (`/set-password/{token}`): it works
+    /// once, until `expires_at`. Send it to the account's holder only.
+    pub path: String,
+    /// When it stops working.
+    pub expires_at: Timestamp,
+    /// Whether this server emailed it to the account's holder.
+    pub emailed: bool,
+}
+
+impl LinkView {
+    /// The link as answered, after trying to email it.
+    pub async fn sent(state: &AppState, link: AccountLink) -> ApiResult<LinkView> {
+        let emailed = crate::mail::send_link(state, &link).await?;
+        Ok(LinkView {
+            path: link.path(),
+            user: link.user,
+            purpose: link.purpose,
+            expires_at: link.expires_at,
+            emailed,
+        })
+    }
+}
+
+/// `POST /api/invitations`: makes an account whose holder chooses their
+/// own password through a one-time link (admins: any role; staff:
+/// candidates). The link is emailed when the server sends email, and is
+/// in the answer either way.
+#[utoipa::path(
+    post,
+    path = "/api/invitations",
+    tag = "accounts",
+    request_body = NewInvitationBody,
+    responses(
+        (status = 201, description = "The account, made, with its one-time link.", body = LinkView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 415, response = Unsupported),
+        (status = 422, response = Invalid),
+    )
+)]
+pub async fn invite(
+    State(state): State<AppState>,
+    Api(me): Api,
+    JsonBody(body): JsonBody<NewInvitationBody>,
+) -> ApiResult<Response> {
+    let link = accounts::invite(&state.app(), &me.app(), body.invitation()?).await?;
+    let view = LinkView::sent(&state, link).await?;
+    Ok((StatusCode::CREATED, Json(view)).into_response())
+}
+
+/// `POST /api/users/{user}/reset-link`: a one-time link, working for an
+/// hour, with which the user chooses a new password (admins); the user's
+/// earlier links stop working.
+#[utoipa::path(
+    post,
+    path = "/api/users/{user}/reset-link",
+    tag = "accounts",
+    params(("user" = String, Path, description = "The user's id.")),
+    responses(
+        (status = 201, description = "The link.", body = LinkView),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 422, response = Invalid),
+    )
+)]
+pub async fn reset_link(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PathParams(user): PathParams<String>,
+) -> ApiResult<Response> {
+    let user: UserId = extract::id(&user)?;
+    let link = accounts::reset_link(&state.app(), &me.app(), user).await?;
+    let view = LinkView::sent(&state, link).await?;
+    Ok((StatusCode::CREATED, Json(view)).into_response())
 }
 
 /// `GET /api/audit` query.

@@ -36,6 +36,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(account::login))
         .routes(routes!(account::logout))
         .routes(routes!(account::users, account::create_user))
+        .routes(routes!(account::invite))
+        .routes(routes!(account::reset_link))
         .routes(routes!(account::audit))
         .routes(routes!(account::calendar_feed))
         .routes(routes!(crate::openapi::document))

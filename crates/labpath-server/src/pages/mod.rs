@@ -37,6 +37,11 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("error.html", include_str!("../../templates/error.html")),
     ("login.html", include_str!("../../templates/login.html")),
+    (
+        "set_password.html",
+        include_str!("../../templates/set_password.html"),
+    ),
+    ("forgot.html", include_str!("../../templates/forgot.html")),
     ("people.html", include_str!("../../templates/people.html")),
     ("person.html", include_str!("../../templates/person.html")),
     ("profile.html", include_str!("../../templates/profile.html")),
@@ -462,6 +467,11 @@ pub fn routes() -> Router<AppState> {
         .route("/static/style.css", get(style))
         .route("/login", get(h::login_form).post(h::login))
         .route("/logout", post(h::logout))
+        .route(
+            "/set-password/{token}",
+            get(h::set_password_form).post(h::set_password),
+        )
+        .route("/forgot", get(h::forgot_form).post(h::forgot))
         .route("/people", get(h::people).post(h::add_person))
         .route("/people/{person}", get(h::person))
         .route(

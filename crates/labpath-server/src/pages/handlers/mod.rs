@@ -4,12 +4,14 @@
 mod account;
 mod catalog;
 mod ce;
+mod links;
 mod people;
 mod tracker;
 
 pub use account::*;
 pub use catalog::*;
 pub use ce::*;
+pub use links::*;
 pub use people::*;
 pub use tracker::*;
 
