@@ -438,7 +438,11 @@ pub async fn invite(
     };
     let user = accounts.invite_user(&user, &link).await.map_err(|e| {
         let e = AppError::from(e);
-        if e.kind == Kind::Conflict { e.at("email") } else { e }
+        if e.kind == Kind::Conflict {
+            e.at("email")
+        } else {
+            e
+        }
     })?;
     Ok(AccountLink {
         user,

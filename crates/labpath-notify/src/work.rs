@@ -24,8 +24,8 @@ use labpath_store::StoreError;
 use labpath_store::jobs::{Job, JobQueue};
 use sha2::{Digest, Sha256};
 
-use crate::mailer::Mailer;
 use crate::account::AccountEmail;
+use crate::mailer::Mailer;
 use crate::schedule::ReminderEmail;
 
 /// What a lease holds beyond the longest send: time to record the outcome.
@@ -53,7 +53,9 @@ pub async fn work(
     let lease = mailer.send_limit() + LEASE_MARGIN;
     let mut sent = 0;
     for _ in 0..limit {
-        let mut claimed = queue.claim_kind(crate::ACCOUNT_KIND, worker, 1, lease).await?;
+        let mut claimed = queue
+            .claim_kind(crate::ACCOUNT_KIND, worker, 1, lease)
+            .await?;
         if claimed.is_empty() {
             claimed = queue.claim_kind(crate::KIND, worker, 1, lease).await?;
         }

@@ -23,7 +23,6 @@ use labpath_store::ids::OrgId;
 use labpath_store::model::Person;
 use labpath_store::time::Timestamp;
 
-
 use crate::error::ApiError;
 use crate::state::{AppState, Mode};
 

@@ -54,8 +54,8 @@ pub async fn send_link(state: &AppState, link: &AccountLink) -> Result<bool, Api
             ),
         ),
     };
-    let job = labpath_notify::account_email(&link.user.email, subject, body)
-        .map_err(ApiError::from)?;
+    let job =
+        labpath_notify::account_email(&link.user.email, subject, body).map_err(ApiError::from)?;
     mail.jobs.enqueue(&job).await?;
     Ok(true)
 }

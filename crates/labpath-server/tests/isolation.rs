@@ -68,6 +68,9 @@ struct Case {
     open: [u16; 3],
     /// `Record`: a candidate is refused by role (403) before any lookup.
     staff_only: bool,
+    /// `Record`: staff and candidates are refused by role (403) before
+    /// any lookup.
+    admin_only: bool,
     /// Needs a session of its own (it ends the one it is sent with).
     own_session: bool,
 }
@@ -91,8 +94,8 @@ fn none(_: &Target) -> Option<Value> {
 
 #[rustfmt::skip]
 fn cases() -> Vec<Case> {
-    let open = |method, path, query, body, statuses| Case { method, path, query, names: Names::Nothing, body, upload: None, open: statuses, staff_only: false, own_session: false };
-    let named = |method, path, query, body| Case { method, path, query, names: Names::Record, body, upload: None, open: [0; 3], staff_only: false, own_session: false };
+    let open = |method, path, query, body, statuses| Case { method, path, query, names: Names::Nothing, body, upload: None, open: statuses, staff_only: false, admin_only: false, own_session: false };
+    let named = |method, path, query, body| Case { method, path, query, names: Names::Record, body, upload: None, open: [0; 3], staff_only: false, admin_only: false, own_session: false };
     let all_ok = [200, 200, 200];
     vec![
         open("get", "/api/health", "", none, all_ok),
@@ -104,6 +107,11 @@ fn cases() -> Vec<Case> {
             staff_only: true,
             ..named("post", "/api/users", "", |t| Some(json!({ "email": format!("new-{}@alfa.example", t.person), "name": "Alfa New", "role": "candidate", "password": PASSWORD, "person": t.person.to_string() })))
         },
+        Case {
+            staff_only: true,
+            ..named("post", "/api/invitations", "", |t| Some(json!({ "email": format!("invited-{}@alfa.example", t.person), "name": "Alfa Invited", "role": "candidate", "person": t.person.to_string() })))
+        },
+        Case { admin_only: true, ..named("post", "/api/users/{user}/reset-link", "", none) },
         open("get", "/api/audit", "?limit=500", none, [200, 403, 403]),
         open("get", "/api/calendar-feed", "", none, all_ok),
         open("get", "/api/openapi.json", "", none, all_ok),
@@ -308,11 +316,9 @@ async fn denied(case: &Case, role: &Role<'_>, tally: &mut Tally) {
         feed_user: 999_999,
         feed_token: role.own.feed_token.clone(),
     };
-    let expected = if case.staff_only && role.name == "candidate" {
-        403
-    } else {
-        404
-    };
+    let by_role =
+        (case.staff_only && role.name == "candidate") || (case.admin_only && role.name != "admin");
+    let expected = if by_role { 403 } else { 404 };
     for (whose, target) in &role.refused {
         let path = format!("{}{}", fill(case.path, target), case.query);
         let what = format!(
