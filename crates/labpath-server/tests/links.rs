@@ -12,7 +12,7 @@
 
 use labpath_server::serve::Database;
 use labpath_server::testing::{Running, start};
-use labpath_store::accounts::{Accounts, LinkPurpose, NewLink};
+use labpath_store::accounts::{LinkPurpose, NewLink};
 use labpath_store::time::Timestamp;
 use serde_json::{Value, json};
 
