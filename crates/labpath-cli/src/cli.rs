@@ -94,4 +94,7 @@ pub enum Command {
     /// Server mode: organizations and their first admin.
     #[command(subcommand)]
     Org(crate::command::serve::OrgCommand),
+    /// Server mode: an operator's account commands.
+    #[command(subcommand)]
+    User(crate::command::serve::UserCommand),
 }

@@ -41,6 +41,7 @@ pub fn dispatch(cli: &Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
         Command::Import(args) => return data::import(cli, args, out),
         Command::Backup(args) => return data::backup(cli, args, out),
         Command::Org(sub) => return serve::run_org(cli, sub, out),
+        Command::User(sub) => return serve::run_user(cli, sub, out),
         _ => {}
     }
     let catalog = load_catalog(cli)?;
@@ -66,7 +67,8 @@ pub fn dispatch(cli: &Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
         | Command::Export(_)
         | Command::Import(_)
         | Command::Backup(_)
-        | Command::Org(_) => Ok(Exit::Ok),
+        | Command::Org(_)
+        | Command::User(_) => Ok(Exit::Ok),
     }
 }
 

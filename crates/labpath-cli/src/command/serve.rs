@@ -175,29 +175,93 @@ fn org_flag(field: &str) -> Option<String> {
     Some(flag.to_owned())
 }
 
-/// Runs `labpath org`.
-pub fn run_org(cli: &Cli, command: &OrgCommand, out: &mut dyn Write) -> Result<Exit, Failure> {
-    let OrgCommand::Add(args) = command;
-    let database = database(cli, args.database_url.as_deref())?;
+/// A server-mode database named by --database-url or
+/// $LABPATH_DATABASE_URL; `what` says what is only for server mode.
+fn server_database(cli: &Cli, flag: Option<&str>, what: &str) -> Result<Database, Failure> {
+    let database = database(cli, flag)?;
     if database == Database::Local(data_dir(cli.data_dir.as_ref(), |k| std::env::var_os(k))?)
-        && args.database_url.is_none()
+        && flag.is_none()
         && std::env::var(DATABASE_VAR).is_err()
     {
-        return Err(Failure::BadInput(
-            "error: organizations are for server mode: give --database-url (or $LABPATH_DATABASE_URL)".to_owned(),
-        ));
+        return Err(Failure::BadInput(format!(
+            "error: {what} are for server mode: give --database-url (or $LABPATH_DATABASE_URL)"
+        )));
     }
-    let password = match std::env::var("LABPATH_ADMIN_PASSWORD") {
-        Ok(p) if !p.is_empty() => p,
+    Ok(database)
+}
+
+/// A password from the environment variable `var`, else the first line of
+/// standard input (so it is never on the command line, where `ps` shows it).
+fn password_from(var: &str) -> Result<String, Failure> {
+    match std::env::var(var) {
+        Ok(p) if !p.is_empty() => Ok(p),
         _ => {
             let mut line = String::new();
             std::io::stdin()
                 .lock()
                 .read_line(&mut line)
                 .map_err(|e| Failure::BadInput(format!("error: reading the password: {e}")))?;
-            line.trim_end_matches(['\r', '\n']).to_owned()
+            Ok(line.trim_end_matches(['\r', '\n']).to_owned())
         }
+    }
+}
+
+/// `labpath user` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum UserCommand {
+    /// Set an account's password (for an admin locked out, or when no
+    /// email can be sent). The password is read from
+    /// $LABPATH_NEW_PASSWORD, else from the first line of standard input;
+    /// the account's sessions end.
+    ResetPassword(ResetPasswordArgs),
+}
+
+/// Arguments of `labpath user reset-password`.
+#[derive(Debug, clap::Args)]
+pub struct ResetPasswordArgs {
+    /// The account's login email.
+    pub email: String,
+    /// The database (as for `labpath serve`).
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+}
+
+/// Runs `labpath user`.
+pub fn run_user(cli: &Cli, command: &UserCommand, out: &mut dyn Write) -> Result<Exit, Failure> {
+    let UserCommand::ResetPassword(args) = command;
+    let database = server_database(cli, args.database_url.as_deref(), "accounts")?;
+    let password = password_from("LABPATH_NEW_PASSWORD")?;
+    let user = runtime()?.block_on(async {
+        let opened = labpath_server::serve::open(&database)
+            .await
+            .map_err(|e| Failure::BadInput(format!("error: the database: {e}")))?;
+        labpath_app::accounts::set_password(&*opened.db, &args.email, &password)
+            .await
+            .map_err(|e| super::store::app_failure(e, user_flag))
+    })?;
+    writeln!(
+        out,
+        "the password of user {} <{}> is set; their sessions ended",
+        user.id, user.email
+    )?;
+    Ok(Exit::Ok)
+}
+
+/// The `labpath user reset-password` input of a refused field.
+fn user_flag(field: &str) -> Option<String> {
+    let flag = match field {
+        "email" => "EMAIL",
+        "password" => "the password ($LABPATH_NEW_PASSWORD)",
+        _ => return None,
     };
+    Some(flag.to_owned())
+}
+
+/// Runs `labpath org`.
+pub fn run_org(cli: &Cli, command: &OrgCommand, out: &mut dyn Write) -> Result<Exit, Failure> {
+    let OrgCommand::Add(args) = command;
+    let database = server_database(cli, args.database_url.as_deref(), "organizations")?;
+    let password = password_from("LABPATH_ADMIN_PASSWORD")?;
     let (org, user) = runtime()?.block_on(async {
         let opened = labpath_server::serve::open(&database)
             .await
