@@ -195,7 +195,16 @@ async fn keep_the_last_page(c: &Client) {
 const WIDTHS: [(u32, u32); 2] = [(390, 844), (1280, 1000)];
 
 /// The pages the README shows, by the name `look` is given.
-const SCREENSHOTS: [&str; 5] = ["ce", "interview", "people", "person", "plan"];
+const SCREENSHOTS: [&str; 8] = [
+    "ce",
+    "interview",
+    "people",
+    "person",
+    "plan",
+    "dashboard-invite-refused",
+    "dashboard-invited",
+    "set-password",
+];
 
 /// axe-core's script, from `tests/axe/node_modules` (`npm ci` there);
 /// `None` with a notice outside CI when it is not installed.
@@ -1554,6 +1563,101 @@ async fn every_refused_form_comes_back_filled_in_with_the_problem_beside_its_fie
         let zip = ("#file", "not a file type labpath keeps");
         assert_refused(&c, 422, zip, &[("#attach-document", "form-1")]).await;
         look(&c, "attach-refused").await;
+    })
+    .await;
+    drop(server);
+}
+
+/// Opens a link made on the dashboard: its address, from `#made-url`.
+async fn made_link(c: &Client, says: &str) -> String {
+    wait_text(c, "#made-link", says).await;
+    find(c, "#made-url")
+        .await
+        .attr("href")
+        .await
+        .unwrap()
+        .expect("the link's address")
+}
+
+/// Logs out with the header's button.
+async fn log_out(c: &Client) {
+    click_button(c, "Log out").await;
+    wait_page(c, "Log in").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invitation_is_accepted_through_its_link_once_and_a_reset_link_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = server_mode(&dir).await;
+    let base = server.url("");
+    in_browser(|c| async move {
+        c.goto(&format!("{base}/dashboard")).await.unwrap();
+        log_in(&c, PASSWORD).await;
+        wait_page(&c, "Dashboard").await;
+
+        // A refused invitation comes back filled in, the problem beside
+        // its field (an address the browser takes but labpath does not).
+        type_into(&c, "#u-email", "jun@localhost").await;
+        type_into(&c, "#u-name", "Jun Cruz").await;
+        choose(&c, "#u-role", "staff").await;
+        click_button(&c, "Send the invitation").await;
+        wait_text(&c, "#u-email-error", "is not an email address").await;
+        let kept = find(&c, "#u-name").await.prop("value").await.unwrap();
+        assert_eq!(kept.as_deref(), Some("Jun Cruz"));
+        let role = find(&c, "#u-role").await.prop("value").await.unwrap();
+        assert_eq!(role.as_deref(), Some("staff"));
+        look(&c, "dashboard-invite-refused").await;
+
+        retype(&c, "#u-email", "jun@lab.example").await;
+        click_button(&c, "Send the invitation").await;
+        let invitation = made_link(&c, "Invitation for Jun Cruz").await;
+        look(&c, "dashboard-invited").await;
+        log_out(&c).await;
+
+        // Jun opens the link, chooses a password and is logged in.
+        c.goto(&invitation).await.unwrap();
+        wait_page(&c, "Welcome, Jun Cruz").await;
+        look(&c, "set-password").await;
+        type_into(&c, "#password", "password12").await;
+        submit(&c).await;
+        wait_text(&c, "#password-error", "too easy to guess").await;
+        type_into(&c, "#password", "violet tugboat marmalade").await;
+        submit(&c).await;
+        wait_page(&c, "Dashboard").await;
+        wait_text(&c, "header", "Jun Cruz").await;
+        log_out(&c).await;
+
+        // Used once: the same link is refused, saying what to do.
+        c.goto(&invitation).await.unwrap();
+        wait_text(
+            &c,
+            "[role=alert]",
+            "expired or was already used: ask for a new one",
+        )
+        .await;
+        look(&c, "set-password-used").await;
+
+        // The admin makes a reset link for Jun, who chooses a new password.
+        c.goto(&format!("{base}/login?next=/dashboard"))
+            .await
+            .unwrap();
+        log_in(&c, PASSWORD).await;
+        wait_page(&c, "Dashboard").await;
+        let row = "//tr[td[normalize-space()='jun@lab.example']]//button";
+        let button = c.find(Locator::XPath(row)).await.unwrap();
+        leaving(&c, async { button.click().await.unwrap() }).await;
+        let reset = made_link(&c, "Password reset link for Jun Cruz").await;
+        log_out(&c).await;
+        c.goto(&reset).await.unwrap();
+        wait_page(&c, "Choose a new password").await;
+        type_into(&c, "#password", "amber lighthouse cactus").await;
+        submit(&c).await;
+        wait_page(&c, "Dashboard").await;
+        log_out(&c).await;
+        retype(&c, "#email", "jun@lab.example").await;
+        type_into(&c, "#password", "violet tugboat marmalade").await;
+        submit(&c).await;
+        wait_text(&c, "#login-error", "wrong email or password").await;
     })
     .await;
     drop(server);

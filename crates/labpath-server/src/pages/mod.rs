@@ -513,7 +513,8 @@ pub fn routes() -> Router<AppState> {
         .route("/credentials", get(h::credentials))
         .route("/catalog/health", get(h::catalog_health))
         .route("/credentials/{credential}", get(h::credential))
-        .route("/users", post(h::add_user))
+        .route("/invitations", post(h::invite))
+        .route("/users/{user}/reset-link", post(h::reset_link))
 }
 
 #[cfg(test)]

@@ -1,24 +1,26 @@
 //! Signing in and out, the home page, the organization dashboard and its
 //! users.
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use labpath_app::accounts;
-use labpath_store::accounts::Role;
+use labpath_app::accounts::{self, AccountLink};
+use labpath_store::accounts::{LinkPurpose, Role, User};
+use labpath_store::ids::UserId;
 use labpath_store::model::Window;
 use serde::Serialize;
-use serde_json::json;
 
-use crate::api::account::NewUserBody;
+use crate::api::account::NewInvitationBody;
 use crate::api::people::visible_people;
-use crate::api::tracker::{DashboardQuery, STAGES, dashboard_of};
+use crate::api::tracker::{Dashboard, DashboardQuery, STAGES, dashboard_of};
 use crate::audit::{Audited, ClientAddr};
 use crate::auth;
+use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::extract::FormBody;
+use crate::extract::{FormBody, QueryParams};
 use crate::pages::{
-    Caller, Frame, PageError, Posted, encode, html, html_status, respond, see_other,
+    Caller, Frame, PageError, PageResult, Posted, Refill, encode, html, html_status, respond,
+    see_other,
 };
 use crate::state::{AppState, Mode};
 
@@ -161,74 +163,221 @@ pub async fn logout(
     respond(&state, result)
 }
 
+/// What the dashboard shows.
+#[derive(Serialize)]
+struct DashboardPage<'s> {
+    frame: Frame,
+    board: Dashboard<'s>,
+    stages: [&'static str; 6],
+    stage: String,
+    q: String,
+    overdue: bool,
+    filter: String,
+    accounts: AccountsSection,
+}
+
+/// The dashboard's accounts: the list (staff read it, admins also make
+/// reset links), the invitation form, and a link just made.
+#[derive(Serialize)]
+struct AccountsSection {
+    users: Vec<User>,
+    total: u64,
+    admin: bool,
+    /// The refused invitation, filled in.
+    refill: Option<Refill>,
+    /// The link just made, shown once.
+    made: Option<MadeLink>,
+}
+
+/// A link just made, as the dashboard shows it to pass on.
+#[derive(Serialize)]
+struct MadeLink {
+    name: String,
+    email: String,
+    purpose: LinkPurpose,
+    /// The address to send (the configured public one when mail is on,
+    /// else this server's path).
+    url: String,
+    expires_at: String,
+    emailed: bool,
+}
+
+/// The most accounts the dashboard lists (the count says how many more).
+const ACCOUNTS_SHOWN: u64 = 200;
+
 /// The agency dashboard.
 pub async fn dashboard(State(state): State<AppState>, Caller(me): Caller, query: Q) -> Response {
-    let result = async {
-        me.require_staff()?;
-        let dq = DashboardQuery {
-            page: crate::api::PageQuery {
-                page: q(&query, "page").map(str::to_owned),
-                per_page: q(&query, "per_page").map(str::to_owned),
+    let result = dashboard_page(&state, &me, &query, None, None).await;
+    respond(&state, result)
+}
+
+/// The dashboard page, with a refused invitation or a link just made.
+async fn dashboard_page(
+    state: &AppState,
+    me: &Principal,
+    query: &Q,
+    refill: Option<Refill>,
+    made: Option<MadeLink>,
+) -> PageResult {
+    me.require_staff()?;
+    let text = |name| q(query, name).unwrap_or("").to_owned();
+    let dq = DashboardQuery {
+        page: crate::api::PageQuery {
+            page: q(query, "page").map(str::to_owned),
+            per_page: q(query, "per_page").map(str::to_owned),
+        },
+        stage: q(query, "stage").map(str::to_owned),
+        q: q(query, "q").map(str::to_owned),
+        overdue: q(query, "overdue").map(str::to_owned),
+    };
+    let board = dashboard_of(state, me, &dq).await?;
+    let window = Window {
+        offset: 0,
+        limit: ACCOUNTS_SHOWN,
+    };
+    let users = match me.org() {
+        Some(_) => accounts::users(&state.app(), &me.app(), window).await?,
+        None => labpath_store::model::Paged {
+            items: Vec::new(),
+            total: 0,
+        },
+    };
+    let filter = format!(
+        "stage={}&q={}&overdue={}",
+        encode(&text("stage")),
+        encode(&text("q")),
+        encode(&text("overdue"))
+    );
+    let status = Refill::status(refill.as_ref());
+    html_status(
+        state,
+        status,
+        "dashboard.html",
+        DashboardPage {
+            frame: Frame::of(state, me),
+            board,
+            stages: STAGES,
+            stage: text("stage"),
+            q: text("q"),
+            overdue: q(query, "overdue") == Some("true"),
+            filter,
+            accounts: AccountsSection {
+                users: users.items,
+                total: users.total,
+                admin: me.require_admin().is_ok(),
+                refill,
+                made,
             },
-            stage: q(&query, "stage").map(str::to_owned),
-            q: q(&query, "q").map(str::to_owned),
-            overdue: q(&query, "overdue").map(str::to_owned),
-        };
-        let board = dashboard_of(&state, &me, &dq).await?;
-        // Admins see the accounts (an organization's staff and candidates
-        // are a short list; the store pages it all the same).
-        let users = match me.require_admin() {
-            Ok(()) => {
-                accounts::users(&state.app(), &me.app(), Window::ALL)
-                    .await?
-                    .items
+        },
+    )
+}
+
+/// The link as the dashboard shows it, after trying to email it. Its
+/// address is the configured public one when there is one; otherwise the
+/// one the staff member's own browser used (`Host`), which is only shown
+/// to them, never mailed.
+async fn made(
+    state: &AppState,
+    headers: &HeaderMap,
+    link: AccountLink,
+) -> Result<MadeLink, ApiError> {
+    let emailed = crate::mail::send_link(state, &link).await?;
+    let origin = match &state.link_mail {
+        Some(mail) => mail.public_url.clone(),
+        None => {
+            let host = headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("");
+            let scheme = if state.secure_cookies {
+                "https"
+            } else {
+                "http"
+            };
+            if host.is_empty() {
+                String::new()
+            } else {
+                format!("{scheme}://{host}")
             }
-            Err(_) => Vec::new(),
-        };
-        let filter = format!(
-            "stage={}&q={}&overdue={}",
-            encode(q(&query, "stage").unwrap_or("")),
-            encode(q(&query, "q").unwrap_or("")),
-            encode(q(&query, "overdue").unwrap_or(""))
-        );
-        html(
-            &state,
-            "dashboard.html",
-            json!({
-                "frame": Frame::of(&state, &me),
-                "board": board,
-                "stages": STAGES,
-                "stage": q(&query, "stage").unwrap_or(""),
-                "q": q(&query, "q").unwrap_or(""),
-                "overdue": q(&query, "overdue") == Some("true"),
-                "filter": filter,
-                "users": users,
-                "admin": me.require_admin().is_ok(),
-                "user_error": null,
-            }),
-        )
+        }
+    };
+    // `2026-12-09T21:39:18.852Z` as `2026-12-09 21:39 UTC`.
+    let at = link.expires_at.to_string();
+    let expires_at = match (at.get(..10), at.get(11..16)) {
+        (Some(day), Some(time)) => format!("{day} {time} UTC"),
+        _ => at,
+    };
+    Ok(MadeLink {
+        url: format!("{origin}{}", link.path()),
+        name: link.user.name,
+        email: link.user.email,
+        purpose: link.purpose,
+        expires_at,
+        emailed,
+    })
+}
+
+/// Invites someone from the dashboard (admins: any role; staff:
+/// candidates): the dashboard again, with the link to pass on, or with the
+/// form refused and filled in.
+pub async fn invite(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Posted { me, form }: Posted<FormBody>,
+) -> Response {
+    let query = QueryParams(Default::default());
+    let result = async {
+        let invitation = async {
+            let role = match form.get("role").and_then(Role::parse) {
+                Some(role) => role,
+                None => {
+                    return Err(
+                        ApiError::invalid("choose a role: candidate, staff or admin").at("role"),
+                    );
+                }
+            };
+            let body = NewInvitationBody {
+                email: form.get("email").unwrap_or("").to_owned(),
+                name: form.get("name").unwrap_or("").to_owned(),
+                role,
+                person: form.get("person").map(str::to_owned),
+            };
+            let link = accounts::invite(&state.app(), &me.app(), body.invitation()?).await?;
+            made(&state, &headers, link).await
+        }
+        .await;
+        match invitation {
+            Ok(link) => dashboard_page(&state, &me, &query, None, Some(link)).await,
+            Err(e) => {
+                let refill = Refill::of("invite", &form, "email", e)?;
+                dashboard_page(&state, &me, &query, Some(refill), None).await
+            }
+        }
     }
     .await;
     respond(&state, result)
 }
 
-/// Creates a user (admins; staff may invite candidates).
-pub async fn add_user(
+/// Makes a password reset link for a user (admins): the dashboard again,
+/// with the link to pass on.
+pub async fn reset_link(
     State(state): State<AppState>,
-    Posted { me, form }: Posted<FormBody>,
+    Path(user): Path<String>,
+    headers: HeaderMap,
+    Posted { me, form: _ }: Posted<FormBody>,
 ) -> Response {
     let result = async {
-        let role: Role = serde_json::from_value(json!(form.get("role").unwrap_or("")))
-            .map_err(|_| ApiError::invalid("choose a role").at("role"))?;
-        let body = NewUserBody {
-            email: form.get("email").unwrap_or("").to_owned(),
-            name: form.get("name").unwrap_or("").to_owned(),
-            role,
-            password: form.raw("password").to_owned(),
-            person: form.get("person").map(str::to_owned),
-        };
-        accounts::create_user(&state.app(), &me.app(), body.account()?).await?;
-        see_other("/dashboard")
+        let user: UserId = crate::extract::id(&user)?;
+        let link = accounts::reset_link(&state.app(), &me.app(), user).await?;
+        let link = made(&state, &headers, link).await?;
+        dashboard_page(
+            &state,
+            &me,
+            &QueryParams(Default::default()),
+            None,
+            Some(link),
+        )
+        .await
     }
     .await;
     respond(&state, result)
