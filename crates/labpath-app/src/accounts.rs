@@ -564,20 +564,34 @@ pub async fn set_password(
     Ok(user)
 }
 
-/// The organization's audit log, newest first, `window.limit` lines older
-/// than `before` (admins; in local mode, the owner sees the directory's).
+/// The organization whose account a failed login named, so its admins
+/// see the attempt in their audit log; `None` for an email no account has
+/// (that attempt is in no organization's log).
+pub async fn targeted_organization(
+    accounts: &dyn Accounts,
+    email: &str,
+) -> Result<Option<OrgId>, AppError> {
+    let email = email.trim();
+    if email.chars().count() > MAX_EMAIL {
+        return Ok(None);
+    }
+    Ok(accounts.user_by_email(email).await?.map(|(u, _)| u.org))
+}
+
+/// The organization's audit log, newest first, the lines that pass
+/// `filter`, a window of them and how many there are (admins; in local
+/// mode, the owner sees the directory's).
 pub async fn audit(
     app: &App<'_>,
     who: &Principal,
-    before: Option<i64>,
+    filter: &AuditFilter,
     window: Window,
-) -> Result<Vec<AuditEntry>, AppError> {
+) -> Result<Paged<AuditEntry>, AppError> {
     let Some(accounts) = app.accounts else {
         return Err(AppError::invalid("this store keeps no audit log"));
     };
     if who.scope != Scope::Local {
         who.require_admin()?;
     }
-    let filter = AuditFilter { before };
-    Ok(accounts.audit_in(who.scope, &filter, window).await?.items)
+    Ok(accounts.audit_in(who.scope, filter, window).await?)
 }

@@ -12,7 +12,7 @@
 use labpath_app::accounts::{self, FirstAdmin, NewAccount};
 use labpath_app::{App, AppError, Kind, Principal};
 use labpath_engine::catalog::Catalog;
-use labpath_store::accounts::{Accounts, NewAudit, Role, User};
+use labpath_store::accounts::{Accounts, AuditFilter, NewAudit, Role, User};
 use labpath_store::model::Window;
 use labpath_store::ops;
 use labpath_store_sqlite::SqliteStore;
@@ -252,7 +252,7 @@ async fn only_an_admin_reads_the_organizations_audit_log() {
             .await
             .unwrap();
     refused(
-        accounts::audit(&app, &Principal::user(&staff_user), None, Window::ALL).await,
+        accounts::audit(&app, &Principal::user(&staff_user), &all, Window::ALL).await,
         Kind::Forbidden,
         None,
     );

@@ -195,16 +195,7 @@ async fn keep_the_last_page(c: &Client) {
 const WIDTHS: [(u32, u32); 2] = [(390, 844), (1280, 1000)];
 
 /// The pages the README shows, by the name `look` is given.
-const SCREENSHOTS: [&str; 8] = [
-    "ce",
-    "interview",
-    "people",
-    "person",
-    "plan",
-    "dashboard-invite-refused",
-    "dashboard-invited",
-    "set-password",
-];
+const SCREENSHOTS: [&str; 5] = ["ce", "interview", "people", "person", "plan"];
 
 /// axe-core's script, from `tests/axe/node_modules` (`npm ci` there);
 /// `None` with a notice outside CI when it is not installed.
@@ -1647,6 +1638,11 @@ async fn an_invitation_is_accepted_through_its_link_once_and_a_reset_link_works(
         let button = c.find(Locator::XPath(row)).await.unwrap();
         leaving(&c, async { button.click().await.unwrap() }).await;
         let reset = made_link(&c, "Password reset link for Jun Cruz").await;
+        // The audit log page: Jun's login, and the links made.
+        click_link(&c, "The audit log").await;
+        wait_page(&c, "Audit log").await;
+        wait_text(&c, "table", "Jun Cruz").await;
+        look(&c, "audit").await;
         log_out(&c).await;
         c.goto(&reset).await.unwrap();
         wait_page(&c, "Choose a new password").await;

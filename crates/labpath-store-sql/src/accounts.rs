@@ -331,6 +331,20 @@ pub async fn audit_in<C: Conn + ?Sized>(
         if let Some(before) = filter.before {
             sql.push(" AND id < ").push_bind(before);
         }
+        if let Some(user) = filter.user {
+            sql.push(" AND user_id = ").push_bind(user.get());
+        }
+        if let Some(text) = filter.action.as_deref().filter(|t| !t.is_empty()) {
+            // What was asked and what it concerned (`login-failed EMAIL`,
+            // `person 7`), as the log's reader sees one line.
+            crate::read::push_contains(sql, "action || ' ' || COALESCE(target, '')", text);
+        }
+        if let Some(from) = filter.from {
+            sql.push(" AND at >= ").push_bind(from);
+        }
+        if let Some(until) = filter.until {
+            sql.push(" AND at < ").push_bind(until);
+        }
         true
     };
     let mut count = Sql::new("SELECT COUNT(*) FROM audit_log", "counting audit lines");

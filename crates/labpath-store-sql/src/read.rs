@@ -84,15 +84,7 @@ pub async fn people_in<C: Conn + ?Sized>(
             Scope::Own(_, None) => return false,
         }
         if let Some(text) = filter.name_contains.as_deref().filter(|t| !t.is_empty()) {
-            // A `%` or `_` the user typed is matched as itself.
-            let escaped = text
-                .to_lowercase()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            sql.push(" AND LOWER(name) LIKE ")
-                .push_bind(format!("%{escaped}%").as_str())
-                .push(" ESCAPE '\\'");
+            push_contains(sql, "name", text);
         }
         true
     };
@@ -178,6 +170,21 @@ where
     let rows: Vec<R> = fetch_rows(conn, list).await?;
     let items = rows.into_iter().map(decode).collect::<Result<_, _>>()?;
     Ok(Paged { items, total })
+}
+
+/// `AND LOWER(column) LIKE '%text%'`, any case, where a `%` or `_` the
+/// user typed is matched as itself.
+pub fn push_contains(sql: &mut Sql, column: &str, text: &str) {
+    let escaped = text
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    sql.push(" AND LOWER(")
+        .push(column)
+        .push(") LIKE ")
+        .push_bind(format!("%{escaped}%").as_str())
+        .push(" ESCAPE '\\'");
 }
 
 /// The applications of a scope's people that pass the filter, by id: one

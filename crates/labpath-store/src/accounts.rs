@@ -388,7 +388,10 @@ pub trait Accounts: Send + Sync {
             offset: 0,
             limit: u64::from(limit),
         };
-        let filter = AuditFilter { before };
+        let filter = AuditFilter {
+            before,
+            ..AuditFilter::default()
+        };
         Ok(self.audit_in(scope, &filter, window).await?.items)
     }
 
@@ -405,10 +408,18 @@ pub trait Accounts: Send + Sync {
 }
 
 /// Which audit lines of a scope a list shows.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditFilter {
     /// Only lines older than this one (by id).
     pub before: Option<i64>,
+    /// Only this user's.
+    pub user: Option<UserId>,
+    /// Only those whose action or target contains this text (any case).
+    pub action: Option<String>,
+    /// Only those at or after this instant.
+    pub from: Option<Timestamp>,
+    /// Only those before this instant.
+    pub until: Option<Timestamp>,
 }
 
 /// The refusal of an email that already has an account. It says no more

@@ -44,7 +44,7 @@ pub(crate) async fn org(store: &dyn AccountsStore, name: &str) -> Organization {
     store.create_organization(name).await.unwrap()
 }
 
-fn new_user(org: OrgId, email: &str, role: Role, person: Option<PersonId>) -> NewUser {
+pub(crate) fn new_user(org: OrgId, email: &str, role: Role, person: Option<PersonId>) -> NewUser {
     NewUser {
         org,
         email: email.to_owned(),

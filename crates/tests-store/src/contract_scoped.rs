@@ -248,6 +248,7 @@ pub async fn the_audit_log_is_listed_by_scope_filter_and_window(store: &dyn Acco
     assert_eq!(next.items, written[2..4]);
     let before = labpath_store::accounts::AuditFilter {
         before: Some(written[2].id),
+        ..Default::default()
     };
     let older = store
         .audit_in(Scope::Org(a.id), &before, Window::ALL)
@@ -259,6 +260,43 @@ pub async fn the_audit_log_is_listed_by_scope_filter_and_window(store: &dyn Acco
         .await
         .unwrap();
     assert_eq!((local.items, local.total), (vec![nobodys], 1));
+    // Filtered by what (any case, `%` as itself), who and when.
+    let with = |filter: labpath_store::accounts::AuditFilter| async move {
+        store.audit_in(Scope::Org(a.id), &filter, Window::ALL).await
+    };
+    let what = |text: &str| labpath_store::accounts::AuditFilter {
+        action: Some(text.to_owned()),
+        ..Default::default()
+    };
+    assert_eq!(with(what("A3")).await.unwrap().items, [written[1].clone()]);
+    assert_eq!(with(what("a%")).await.unwrap().total, 0);
+    let maria = store
+        .create_user(&crate::contract_accounts::new_user(
+            a.id,
+            "maria@agency.example",
+            labpath_store::accounts::Role::Staff,
+            None,
+        ))
+        .await
+        .unwrap();
+    let mut hers = audit_line(Some(a.id), "POST /api/people");
+    hers.user = Some(maria.id);
+    let hers = store.audit(&hers).await.unwrap();
+    let by = labpath_store::accounts::AuditFilter {
+        user: Some(maria.id),
+        ..Default::default()
+    };
+    assert_eq!(with(by).await.unwrap().items, [hers.clone()]);
+    let later = labpath_store::accounts::AuditFilter {
+        from: Some(hers.at.plus_seconds(3600)),
+        ..Default::default()
+    };
+    assert_eq!(with(later).await.unwrap().total, 0);
+    let until_then = labpath_store::accounts::AuditFilter {
+        until: Some(hers.at.plus_seconds(3600)),
+        ..Default::default()
+    };
+    assert_eq!(with(until_then).await.unwrap().total, 6);
     let candidate = store
         .audit_in(
             Scope::Own(a.id, Some(PersonId::from_raw(1))),

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use labpath_app::accounts::{self, AccountLink, NewAccount, NewInvitation};
-use labpath_store::accounts::{AuditEntry, LinkPurpose, Role, User};
+use labpath_store::accounts::{AuditEntry, AuditFilter, LinkPurpose, Role, User};
 use labpath_store::ids::UserId;
 use labpath_store::time::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -142,8 +142,9 @@ pub async fn login(
     let user = match login {
         Ok(user) => user,
         Err(e) => {
+            let org = accounts::targeted_organization(state.accounts(), &body.email).await?;
             audited.note(
-                None,
+                org,
                 None,
                 format!("login-failed {}", accounts::audited_email(&body.email)),
             );
@@ -396,14 +397,84 @@ pub async fn reset_link(
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Only lines older than this id.
-    #[param(pattern = r"^[1-9][0-9]{0,5}$")]
-    before: Option<String>,
+    #[param(pattern = r"^[1-9][0-9]{0,17}$")]
+    pub before: Option<String>,
     /// How many (1 to 500; default 100).
     #[param(pattern = r"^[1-9][0-9]{0,2}$")]
-    limit: Option<String>,
+    pub limit: Option<String>,
+    /// Only this user's lines (a user id).
+    #[param(pattern = r"^[1-9][0-9]{0,17}$")]
+    pub user: Option<String>,
+    /// Only lines whose action or target contains this text, any case
+    /// (`login-failed`, `POST /api/people`, `person 7`).
+    #[param(max_length = 200)]
+    pub action: Option<String>,
+    /// Only lines from this day on (UTC, `YYYY-MM-DD`).
+    #[param(format = Date)]
+    pub from: Option<String>,
+    /// Only lines up to this day, included (UTC, `YYYY-MM-DD`).
+    #[param(format = Date)]
+    pub until: Option<String>,
 }
 
-/// `GET /api/audit`: the organization's audit log, newest first (admins).
+impl AuditQuery {
+    /// The filter it asks for; 400 naming a parameter that does not read.
+    pub fn filter(&self) -> ApiResult<AuditFilter> {
+        let given = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+        };
+        let number = |name: &str, v: &Option<String>| -> ApiResult<Option<i64>> {
+            match given(v) {
+                Some(t) => t.parse::<i64>().map(Some).map_err(|_| {
+                    ApiError::bad_request(format!("query: `{name}` must be an id, got `{t}`"))
+                        .at(name)
+                }),
+                None => Ok(None),
+            }
+        };
+        let day = |name: &str, v: &Option<String>, after: i64| -> ApiResult<Option<Timestamp>> {
+            let Some(t) = given(v) else {
+                return Ok(None);
+            };
+            let refuse = || {
+                ApiError::bad_request(format!(
+                    "query: `{name}` must be a day as YYYY-MM-DD, got `{t}`"
+                ))
+                .at(name)
+            };
+            let d = labpath_engine::units::Date::parse(&t).map_err(|_| refuse())?;
+            let start = Timestamp::parse(&format!("{d}T00:00:00Z")).map_err(|_| refuse())?;
+            Ok(Some(start.plus_seconds(after)))
+        };
+        let action = given(&self.action);
+        if action.as_ref().is_some_and(|a| a.chars().count() > 200) {
+            return Err(
+                ApiError::bad_request("query: `action` has at most 200 characters").at("action"),
+            );
+        }
+        Ok(AuditFilter {
+            before: number("before", &self.before)?,
+            user: number("user", &self.user)?.map(UserId::from_raw),
+            action,
+            from: day("from", &self.from, 0)?,
+            until: day("until", &self.until, 24 * 60 * 60)?,
+        })
+    }
+
+    /// The window: the first `limit` lines (default 100, at most 500).
+    pub fn window(&self) -> ApiResult<labpath_store::model::Window> {
+        Ok(labpath_store::model::Window {
+            offset: 0,
+            limit: super::whole_number(self.limit.as_deref(), "limit", 100, 500)? as u64,
+        })
+    }
+}
+
+/// `GET /api/audit`: the organization's audit log, newest first (admins),
+/// filtered by who, what and when.
 #[utoipa::path(
     get,
     path = "/api/audit",
@@ -421,20 +492,8 @@ pub async fn audit(
     Api(me): Api,
     QueryParams(q): QueryParams<AuditQuery>,
 ) -> ApiResult<Json<Vec<AuditEntry>>> {
-    let before = match q.before.as_deref().filter(|t| !t.trim().is_empty()) {
-        Some(t) => Some(t.trim().parse::<i64>().map_err(|_| {
-            ApiError::bad_request(format!("query: `before` must be a line id, got `{t}`"))
-                .at("before")
-        })?),
-        None => None,
-    };
-    let window = labpath_store::model::Window {
-        offset: 0,
-        limit: super::whole_number(q.limit.as_deref(), "limit", 100, 500)? as u64,
-    };
-    Ok(Json(
-        accounts::audit(&state.app(), &me.app(), before, window).await?,
-    ))
+    let lines = accounts::audit(&state.app(), &me.app(), &q.filter()?, q.window()?).await?;
+    Ok(Json(lines.items))
 }
 
 /// The feed token of a user: derived from their password hash, so it is

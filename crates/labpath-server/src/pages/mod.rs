@@ -42,6 +42,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/set_password.html"),
     ),
     ("forgot.html", include_str!("../../templates/forgot.html")),
+    ("audit.html", include_str!("../../templates/audit.html")),
     ("people.html", include_str!("../../templates/people.html")),
     ("person.html", include_str!("../../templates/person.html")),
     ("profile.html", include_str!("../../templates/profile.html")),
@@ -510,6 +511,7 @@ pub fn routes() -> Router<AppState> {
             post(h::attach).layer(crate::api::upload_limit()),
         )
         .route("/dashboard", get(h::dashboard))
+        .route("/audit", get(h::audit))
         .route("/credentials", get(h::credentials))
         .route("/catalog/health", get(h::catalog_health))
         .route("/credentials/{credential}", get(h::credential))

@@ -123,8 +123,12 @@ pub async fn login(
             Err(e) => Err(PageError::Api(e)),
         },
         Err(e) => {
+            let org = match accounts::targeted_organization(state.accounts(), &email).await {
+                Ok(org) => org,
+                Err(e) => return respond(&state, Err(PageError::Api(e.into()))),
+            };
             audited.note(
-                None,
+                org,
                 None,
                 format!("login-failed {}", accounts::audited_email(&email)),
             );

@@ -2,6 +2,7 @@
 //! has them.
 
 mod account;
+mod audit;
 mod catalog;
 mod ce;
 mod links;
@@ -9,6 +10,7 @@ mod people;
 mod tracker;
 
 pub use account::*;
+pub use audit::*;
 pub use catalog::*;
 pub use ce::*;
 pub use links::*;
