@@ -286,7 +286,7 @@ pub async fn the_audit_log_is_listed_by_scope_filter_and_window(store: &dyn Acco
         user: Some(maria.id),
         ..Default::default()
     };
-    assert_eq!(with(by).await.unwrap().items, [hers.clone()]);
+    assert_eq!(with(by).await.unwrap().items, std::slice::from_ref(&hers));
     let later = labpath_store::accounts::AuditFilter {
         from: Some(hers.at.plus_seconds(3600)),
         ..Default::default()
