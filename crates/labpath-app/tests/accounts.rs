@@ -242,9 +242,11 @@ async fn only_an_admin_reads_the_organizations_audit_log() {
             .unwrap();
     }
     let admin = Principal::user(&t.admin_a);
-    let lines = accounts::audit(&app, &admin, None, Window::ALL)
+    let all = AuditFilter::default();
+    let lines = accounts::audit(&app, &admin, &all, Window::ALL)
         .await
-        .unwrap();
+        .unwrap()
+        .items;
     let details: Vec<_> = lines.iter().map(|l| l.action.as_str()).collect();
     assert_eq!(details, ["ours"]);
     let staff_user =
