@@ -40,7 +40,7 @@
 use std::collections::HashMap;
 
 use labpath_engine::catalog::Catalog;
-use labpath_engine::compliance::{CredentialCompliance, compliance};
+use labpath_engine::compliance::{Assessment, CredentialCompliance, compliance};
 use labpath_engine::maintenance::Activity;
 use labpath_engine::profile::{HeldCredential, Profile};
 use labpath_engine::units::Date;
@@ -165,138 +165,25 @@ pub fn lapsing(all: &[Deadline]) -> Vec<Deadline> {
 pub fn renewal(person: &Person, c: &CredentialCompliance<'_>, today: Date) -> Option<Deadline> {
     let a = c.assessment.as_ref()?;
     let abbr = &c.credential.abbreviation;
-    let unit = c.rules.unit_label();
-    let missing = amount(a.missing);
-    let no_requirement = a.total.is_none() && a.categories.is_empty();
-    let standing = if no_requirement {
-        format!(
-            "No continuing-education requirement is known ({} {} logged)",
-            amount(a.earned),
-            c.rules.unit
-        )
-    } else if a.met {
-        match a.total {
-            Some(t) => format!(
-                "Compliant: {} of {} {}",
-                amount(a.earned.min(t)),
-                amount(t),
-                c.rules.unit
-            ),
-            None => "Compliant: every known minimum is met".to_owned(),
-        }
-    } else {
-        format!("Not compliant: {missing} {} short", c.rules.unit)
-    };
-    let expired = today > a.end;
-    let expiry = if expired {
-        format!("expired on {}", a.end)
-    } else {
-        format!("expires {}", a.end)
-    };
-    let short = (!a.met).then(|| format!("log {missing} more {unit}"));
-    let program = c.rules.short_name.as_deref();
-    let (due, title, window, action, listed) = match a.window {
-        Some((opens, closes)) if today <= closes => {
-            let title = match program {
-                Some(p) => format!("Declare {p} for {abbr} by {closes}"),
-                None => format!("Declare the renewal of {abbr} by {closes}"),
-            };
-            let (window, when) = if today < opens {
-                (
-                    format!("declare between {opens} and {closes}"),
-                    format!("declare between {opens} and {closes}"),
-                )
-            } else {
-                (
-                    format!("declaration window open until {closes}"),
-                    format!("declare by {closes}"),
-                )
-            };
-            let action = match &short {
-                Some(s) => format!("{s} and {when}"),
-                None => format!("{when}: the renewal and its fee"),
-            };
-            // Complete: nothing to do before the window opens.
-            let listed = !a.met || today >= opens;
-            (closes, title, Some(window), action, listed)
-        }
-        Some((_, closes)) => {
-            let title = if expired {
-                format!("{abbr} expired on {}", a.end)
-            } else {
-                format!("{abbr} expires on {}", a.end)
-            };
-            let action = match (&short, expired) {
-                (_, true) => lapsed_action(short.as_deref()),
-                (Some(s), false) => format!(
-                    "{s} before {}, and ask the certifying body about declaring late: the window closed on {closes}",
-                    a.end
-                ),
-                (None, false) => format!(
-                    "if the renewal was declared in the window, record the new expiry date in the profile; if not, ask the certifying body before {} about declaring late",
-                    a.end
-                ),
-            };
-            (
-                a.end,
-                title,
-                Some(format!("declaration window closed on {closes}")),
-                action,
-                true,
-            )
-        }
-        None => {
-            let title = if expired {
-                format!("{abbr} expired on {}", a.end)
-            } else {
-                format!("Renew {abbr} by {}", a.end)
-            };
-            let action = match (&short, expired) {
-                (_, true) => lapsed_action(short.as_deref()),
-                (Some(s), false) => format!("{s} and renew by {}", a.end),
-                (None, false) => format!(
-                    "renew by {}; once renewed, record the new expiry date in the profile",
-                    a.end
-                ),
-            };
-            (a.end, title, None, action, true)
-        }
-    };
-    let days_left = today.days_until(due);
+    let phase = phase(c, a, today);
+    let days_left = today.days_until(phase.due);
     let closed_short = !a.met && a.window.is_some_and(|(_, closes)| today > closes);
     let severity = if closed_short {
         Some(Severity::Red)
-    } else if listed {
+    } else if phase.listed {
         severity(Clock::Stays, days_left)
     } else {
         None
     };
-    let what = match window {
-        Some(w) => format!("{standing}, {w}, {expiry}"),
-        None => format!("{standing}, {expiry}"),
+    let expiry = if today > a.end {
+        format!("expired on {}", a.end)
+    } else {
+        format!("expires {}", a.end)
     };
-    let mut milestones = Vec::new();
-    if let Some((opens, closes)) = a.window {
-        let declare = match program {
-            Some(p) => format!("Declare {p} for {abbr}"),
-            None => format!("Declare the renewal of {abbr}"),
-        };
-        milestones.push(Milestone {
-            day: opens,
-            title: format!("{declare}: window opens"),
-            id: "window-opens",
-        });
-        milestones.push(Milestone {
-            day: closes,
-            title: format!("{declare}: window closes"),
-            id: "window-closes",
-        });
-    }
-    milestones.push(Milestone {
-        day: a.end,
-        title: format!("{abbr} expires"),
-        id: "expires",
-    });
+    let what = match phase.window {
+        Some(w) => format!("{}, {w}, {expiry}", standing(c, a)),
+        None => format!("{}, {expiry}", standing(c, a)),
+    };
     Some(Deadline {
         key: format!(
             "person{}-ce-{}-{}-{}",
@@ -305,13 +192,13 @@ pub fn renewal(person: &Person, c: &CredentialCompliance<'_>, today: Date) -> Op
         person: person.id,
         person_name: person.name.clone(),
         kind: DeadlineKind::Renewal,
-        due,
+        due: phase.due,
         days_left,
         severity,
-        title,
+        title: phase.title,
         what,
-        action,
-        milestones,
+        action: phase.action,
+        milestones: renewal_milestones(c, a),
         window: a.window,
         expires: Some(a.end),
         credential: Some(CredentialRef {
@@ -324,13 +211,134 @@ pub fn renewal(person: &Person, c: &CredentialCompliance<'_>, today: Date) -> Op
     })
 }
 
-/// What clears a credential that has expired.
-fn lapsed_action(short: Option<&str>) -> String {
-    let renew = "renew or reinstate it as the rules say (see what a lapse means), then record the new expiry date in the profile";
-    match short {
-        Some(s) => format!("{s}, {renew}"),
-        None => renew.to_owned(),
+/// Where a cycle's continuing education stands, in a sentence's first
+/// words: `Not compliant: 16 points short`, `Compliant: 36 of 36 points`.
+fn standing(c: &CredentialCompliance<'_>, a: &Assessment) -> String {
+    let unit = &c.rules.unit;
+    if a.total.is_none() && a.categories.is_empty() {
+        return format!(
+            "No continuing-education requirement is known ({} {unit} logged)",
+            amount(a.earned)
+        );
     }
+    match (a.met, a.total) {
+        (true, Some(t)) => format!(
+            "Compliant: {} of {} {unit}",
+            amount(a.earned.min(t)),
+            amount(t)
+        ),
+        (true, None) => "Compliant: every known minimum is met".to_owned(),
+        (false, _) => format!("Not compliant: {} {unit} short", amount(a.missing)),
+    }
+}
+
+/// Where a renewal is in its cycle, on a day: the day that matters, its
+/// title, the window in words, what clears it and whether it is listed yet.
+struct Phase {
+    due: Date,
+    title: String,
+    window: Option<String>,
+    action: String,
+    listed: bool,
+}
+
+fn phase(c: &CredentialCompliance<'_>, a: &Assessment, today: Date) -> Phase {
+    let abbr = &c.credential.abbreviation;
+    let short =
+        (!a.met).then(|| format!("log {} more {}", amount(a.missing), c.rules.unit_label()));
+    if let Some((opens, closes)) = a.window.filter(|(_, closes)| today <= *closes) {
+        let (window, when) = if today < opens {
+            let between = format!("declare between {opens} and {closes}");
+            (between.clone(), between)
+        } else {
+            (
+                format!("declaration window open until {closes}"),
+                format!("declare by {closes}"),
+            )
+        };
+        return Phase {
+            due: closes,
+            title: format!("{} by {closes}", declare(c)),
+            window: Some(window),
+            action: match &short {
+                Some(s) => format!("{s} and {when}"),
+                None => format!("{when}: the renewal and its fee"),
+            },
+            // Complete: nothing to do before the window opens.
+            listed: !a.met || today >= opens,
+        };
+    }
+    let closed = a.window.map(|(_, closes)| closes);
+    let expired = today > a.end;
+    let title = match (expired, closed) {
+        (true, _) => format!("{abbr} expired on {}", a.end),
+        (false, Some(_)) => format!("{abbr} expires on {}", a.end),
+        (false, None) => format!("Renew {abbr} by {}", a.end),
+    };
+    let action = match (expired, closed, &short) {
+        (true, _, _) => {
+            let renew = "renew or reinstate it as the rules say (see what a lapse means), then record the new expiry date in the profile";
+            match &short {
+                Some(s) => format!("{s}, {renew}"),
+                None => renew.to_owned(),
+            }
+        }
+        (false, Some(closes), Some(s)) => format!(
+            "{s} before {}, and ask the certifying body about declaring late: the window closed on {closes}",
+            a.end
+        ),
+        (false, Some(_), None) => format!(
+            "if the renewal was declared in the window, record the new expiry date in the profile; if not, ask the certifying body before {} about declaring late",
+            a.end
+        ),
+        (false, None, Some(s)) => format!("{s} and renew by {}", a.end),
+        (false, None, None) => format!(
+            "renew by {}; once renewed, record the new expiry date in the profile",
+            a.end
+        ),
+    };
+    Phase {
+        due: a.end,
+        title,
+        window: closed.map(|c| format!("declaration window closed on {c}")),
+        action,
+        listed: true,
+    }
+}
+
+/// `Declare CMP for MLS(ASCP)`, or `Declare the renewal of ...` for rules
+/// without a short name.
+fn declare(c: &CredentialCompliance<'_>) -> String {
+    let abbr = &c.credential.abbreviation;
+    match &c.rules.short_name {
+        Some(p) => format!("Declare {p} for {abbr}"),
+        None => format!("Declare the renewal of {abbr}"),
+    }
+}
+
+/// A renewal's days for a calendar: its window's opening and closing, its
+/// expiry.
+fn renewal_milestones(c: &CredentialCompliance<'_>, a: &Assessment) -> Vec<Milestone> {
+    let mut out = Vec::new();
+    if let Some((opens, closes)) = a.window {
+        let declare = declare(c);
+        out.push(Milestone {
+            day: opens,
+            title: format!("{declare}: window opens"),
+            id: "window-opens",
+        });
+        out.push(Milestone {
+            day: closes,
+            title: format!("{declare}: window closes"),
+            id: "window-closes",
+        });
+    }
+    out.push(Milestone {
+        day: a.end,
+        title: format!("{} expires", c.credential.abbreviation),
+        id: "expires",
+    });
+    out
 }
 
 /// A held credential without renewal rules that expires, on the day the
