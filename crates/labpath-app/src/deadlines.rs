@@ -277,7 +277,7 @@ fn phase(c: &CredentialCompliance<'_>, a: &Assessment, today: Date) -> Phase {
     };
     let action = match (expired, closed, &short) {
         (true, _, _) => {
-            let renew = "renew or reinstate it as the rules say (see what a lapse means), then record the new expiry date in the profile";
+            let renew = "renew or reinstate it as the rules say, then record the new expiry date in the profile";
             match &short {
                 Some(s) => format!("{s}, {renew}"),
                 None => renew.to_owned(),
@@ -389,11 +389,7 @@ fn expiry(
         due: expires,
         days_left,
         severity: severity(Clock::Stays, days_left),
-        milestones: vec![Milestone {
-            day: expires,
-            title: title.clone(),
-            id: "",
-        }],
+        milestones: one_day(expires, &title),
         title,
         what,
         action,
@@ -413,6 +409,15 @@ fn expiry(
 /// `Deadline::uid` is `uid`.
 pub fn agenda_key(person: PersonId, uid: &str) -> String {
     format!("person{person}-{uid}")
+}
+
+/// The one calendar day of a deadline that has one.
+fn one_day(day: Date, title: &str) -> Vec<Milestone> {
+    vec![Milestone {
+        day,
+        title: title.to_owned(),
+        id: "",
+    }]
 }
 
 /// The first clause of a catalog text (before a `:` or a `(`).
@@ -511,11 +516,7 @@ fn from_agenda(
         due: d.due,
         days_left,
         severity: severity(clock, days_left),
-        milestones: vec![Milestone {
-            day: d.due,
-            title: title.clone(),
-            id: "",
-        }],
+        milestones: one_day(d.due, &title),
         title,
         what,
         action,
@@ -546,6 +547,7 @@ fn promise(catalog: &Catalog, name: &str, app: &Application, today: Date) -> Opt
         Some(n) => n.action.clone(),
         None => format!("ask {body} about it in writing, and log the contact"),
     };
+    let title = format!("{body} promised by {promised} (application {})", app.id);
     Some(Deadline {
         key: format!("person{}-app{}-promised-{promised}", app.person, app.id),
         person: app.person,
@@ -554,12 +556,8 @@ fn promise(catalog: &Catalog, name: &str, app: &Application, today: Date) -> Opt
         due: promised,
         days_left,
         severity: severity(Clock::AfterTheDay, days_left),
-        milestones: vec![Milestone {
-            day: promised,
-            title: format!("{body} promised by {promised} (application {})", app.id),
-            id: "",
-        }],
-        title: format!("{body} promised by {promised} (application {})", app.id),
+        milestones: one_day(promised, &title),
+        title,
         what: format!(
             "{body} promised something by {promised} in the latest contact logged; application {} ({})",
             app.id, app.title
