@@ -68,6 +68,10 @@ pub struct Agenda<'c> {
     pub alerts: Vec<Alert<'c>>,
     /// Deadlines from the catalog, closing routes and reminders.
     pub deadlines: Vec<Deadline>,
+    /// What is lapsing (red or amber) in the deadline model
+    /// (`crate::deadlines`), most severe first: renewals and expiries of
+    /// held credentials, application limits, promises and reminders.
+    pub lapsing: Vec<labpath_views::deadlines::Deadline>,
 }
 
 impl<'c> Agenda<'c> {
@@ -77,7 +81,22 @@ impl<'c> Agenda<'c> {
             as_of: self.as_of,
             alerts: &self.alerts,
             deadlines: &self.deadlines,
+            lapsing: &self.lapsing,
         }
+    }
+
+    /// The alerts that do not repeat a deadline listed as lapsing: a
+    /// front end that shows `lapsing` first shows these after it.
+    pub fn other_alerts(&self) -> Vec<&Alert<'c>> {
+        let keys: HashSet<&str> = self.lapsing.iter().map(|d| d.key.as_str()).collect();
+        self.alerts
+            .iter()
+            .filter(|a| {
+                a.deadline.as_ref().is_none_or(|uid| {
+                    !keys.contains(crate::deadlines::agenda_key(a.person, uid).as_str())
+                })
+            })
+            .collect()
     }
 
     /// How many applications are not decided.
@@ -98,10 +117,12 @@ pub async fn status<'c>(
     as_of: Date,
 ) -> Result<Agenda<'c>, AppError> {
     let (people, records) = records(app, who, person).await?;
+    let all = crate::deadlines::of_records(app, &people, &records, as_of).await?;
     Ok(Agenda {
         as_of,
         alerts: agenda::alerts(app.catalog, &records, as_of),
         deadlines: agenda::deadlines(app.catalog, &records, as_of),
+        lapsing: crate::deadlines::lapsing(&all),
         people,
         records,
     })

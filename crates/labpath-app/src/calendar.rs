@@ -1,19 +1,16 @@
-//! The calendar of one person or everyone a principal reaches: the
-//! catalog's deadlines, the routes that close, reminders, the next
-//! escalation steps and credential renewals, as entries the iCalendar
-//! writer (`labpath_views::calendar::ics`) turns into a file or a feed.
+//! The calendar of one person or everyone a principal reaches: every
+//! deadline of the deadline model (`crate::deadlines`) on its days, and the
+//! next escalation steps, as entries the iCalendar writer
+//! (`labpath_views::calendar::ics`) turns into a file or a feed.
 
-use labpath_engine::compliance::compliance;
-use labpath_engine::maintenance::Activity;
 use labpath_engine::units::Date;
-use labpath_store::ce;
 use labpath_store::ids::PersonId;
-use labpath_views::calendar::{Entry, entries, renewals};
+use labpath_views::calendar::{Entry, deadline_entries, next_steps};
 
-use crate::{App, AppError, Kind, Principal};
+use crate::{App, AppError, Principal};
 
 /// The entries of `person`'s calendar (everyone's `who` reaches without
-/// one) seen from `today`, by day.
+/// one, each titled with the person's name) seen from `today`, by day.
 pub async fn calendar(
     app: &App<'_>,
     who: &Principal,
@@ -21,31 +18,9 @@ pub async fn calendar(
     today: Date,
 ) -> Result<Vec<Entry>, AppError> {
     let (people, records) = crate::agenda::records(app, who, person).await?;
-    let mut list = entries(app.catalog, &records, today);
-    for p in &people {
-        list.extend(renewal_entries(app, p.id, today).await?);
-    }
+    let deadlines = crate::deadlines::of_records(app, &people, &records, today).await?;
+    let mut list = deadline_entries(app.catalog, &deadlines, person.is_none());
+    list.extend(next_steps(app.catalog, &records));
     list.sort_by(|a, b| (a.day, &a.uid).cmp(&(b.day, &b.uid)));
     Ok(list)
-}
-
-/// One person's renewals: their declaration windows and cycle ends. A
-/// person with no profile, or one the catalog no longer reads, has none.
-async fn renewal_entries(
-    app: &App<'_>,
-    person: PersonId,
-    today: Date,
-) -> Result<Vec<Entry>, AppError> {
-    let profile = match app.profile(person).await {
-        Ok(Some(profile)) => profile,
-        Ok(None) => return Ok(Vec::new()),
-        Err(e) if e.kind == Kind::Invalid => return Ok(Vec::new()),
-        Err(e) => return Err(e),
-    };
-    let log = ce::log(app.store, person).await?;
-    let activities: Vec<Activity> = log.iter().map(|a| a.activity.clone()).collect();
-    Ok(renewals(
-        person,
-        &compliance(app.catalog, &profile, &activities, today),
-    ))
 }

@@ -16,6 +16,7 @@ use labpath_store::attachment::CheckedFile;
 use labpath_store::ce::{self, LoggedActivity};
 use labpath_store::ids::{EventId, PersonId};
 use labpath_views::audit_pack::{self, AuditPack};
+use labpath_views::deadlines::Deadline;
 
 use crate::attachments::Download;
 use crate::error::first_of;
@@ -295,7 +296,7 @@ pub async fn withdraw(
 }
 
 /// A person's compliance on a day: the log and each held credential's
-/// assessment.
+/// assessment, with its renewal deadline.
 pub struct Compliance<'c> {
     /// The day assessed.
     pub as_of: Date,
@@ -303,6 +304,10 @@ pub struct Compliance<'c> {
     pub log: Vec<LoggedActivity>,
     /// Each held credential with renewal rules.
     pub credentials: Vec<CredentialCompliance<'c>>,
+    /// The renewal deadline of each (`crate::deadlines::renewal`: the
+    /// verdict, its severity and what clears it), in the same order; `None`
+    /// where the cycle cannot be placed.
+    pub renewals: Vec<Option<Deadline>>,
 }
 
 impl Compliance<'_> {
@@ -311,7 +316,13 @@ impl Compliance<'_> {
         &'a self,
         catalog: &'a labpath_engine::catalog::Catalog,
     ) -> labpath_views::compliance::ComplianceView<'a> {
-        labpath_views::compliance::view(catalog, self.as_of, &self.log, &self.credentials)
+        labpath_views::compliance::view(
+            catalog,
+            self.as_of,
+            &self.log,
+            &self.credentials,
+            &self.renewals,
+        )
     }
 }
 
@@ -323,15 +334,20 @@ pub async fn status<'c>(
     person: PersonId,
     as_of: Date,
 ) -> Result<Compliance<'c>, AppError> {
-    app.person(who, person).await?;
+    let someone = app.person(who, person).await?;
     let profile = app.require_profile(person).await?;
     let log = ce::log(app.store, person).await?;
     let activities: Vec<Activity> = log.iter().map(|a| a.activity.clone()).collect();
     let credentials = compliance(app.catalog, &profile, &activities, as_of);
+    let renewals = credentials
+        .iter()
+        .map(|c| crate::deadlines::renewal(&someone, c, as_of))
+        .collect();
     Ok(Compliance {
         as_of,
         log,
         credentials,
+        renewals,
     })
 }
 

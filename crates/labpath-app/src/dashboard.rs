@@ -1,12 +1,19 @@
 //! The agency dashboard: everyone a principal reaches, by stage, those
-//! with something overdue first, with the overdue items and the deadlines
-//! of the next 30 days across all of them.
+//! with something overdue first, with the overdue items and what is
+//! lapsing (the deadline model's red and amber deadlines: expired and
+//! expiring credentials, application limits, promises, reminders) across
+//! all of them, each with the person's name.
+
+use std::collections::HashMap;
 
 use labpath_engine::units::Date;
 use labpath_store::agenda::{Alert, Deadline};
+use labpath_store::ids::PersonId;
 use labpath_store::model::{Application, Paged, Person, Window};
 use labpath_store::stall::Urgency;
+use labpath_views::dashboard::NamedAlert;
 use labpath_views::dashboard::{CandidateLine, STAGES, stage_rank};
+use labpath_views::deadlines::Deadline as Lapse;
 
 use crate::{App, AppError, Principal};
 
@@ -21,16 +28,24 @@ pub struct Filter {
     pub overdue_only: bool,
 }
 
+/// How many overdue items, and how many lapsing deadlines, the dashboard
+/// lists at most.
+pub const LISTED: usize = 20;
+
 /// The dashboard on a day.
 pub struct Board<'c> {
     /// The day.
     pub as_of: Date,
     /// Candidates per stage (the stages with any).
     pub stages: Vec<(String, usize)>,
-    /// Overdue items across all candidates, most urgent first (at most 20).
-    pub overdue: Vec<Alert<'c>>,
-    /// Deadlines in the next 30 days (at most 20).
-    pub upcoming: Vec<Deadline>,
+    /// Overdue items across all candidates, most urgent first (at most
+    /// [`LISTED`]), with the person's name.
+    pub overdue: Vec<NamedAlert<'c>>,
+    /// What is lapsing across all candidates, most severe first (at most
+    /// [`LISTED`]).
+    pub lapsing: Vec<Lapse>,
+    /// How many are lapsing in all.
+    pub lapsing_total: usize,
     /// The window asked for of the candidates the filter keeps, those with
     /// overdue items first.
     pub candidates: Paged<CandidateLine>,
@@ -86,25 +101,33 @@ pub async fn dashboard<'c>(
             .then(a.next_deadline.cmp(&b.next_deadline))
             .then(a.person.id.cmp(&b.person.id))
     });
-    let horizon = as_of.add_days(30);
     let total = lines.len() as u64;
     let skip = usize::try_from(window.offset).unwrap_or(usize::MAX);
     let take = usize::try_from(window.limit).unwrap_or(usize::MAX);
+    let names: HashMap<PersonId, &str> = agenda
+        .people
+        .iter()
+        .map(|p| (p.id, p.name.as_str()))
+        .collect();
+    let overdue = agenda
+        .alerts
+        .into_iter()
+        .filter(|a| a.urgency == Urgency::Overdue)
+        .take(LISTED)
+        .map(|alert| NamedAlert {
+            person_name: names
+                .get(&alert.person)
+                .map_or_else(|| format!("person {}", alert.person), |n| (*n).to_owned()),
+            alert,
+        })
+        .collect();
+    let lapsing_total = agenda.lapsing.len();
     Ok(Board {
         as_of,
         stages,
-        overdue: agenda
-            .alerts
-            .into_iter()
-            .filter(|a| a.urgency == Urgency::Overdue)
-            .take(20)
-            .collect(),
-        upcoming: agenda
-            .deadlines
-            .into_iter()
-            .filter(|d| d.due >= as_of && d.due <= horizon)
-            .take(20)
-            .collect(),
+        overdue,
+        lapsing: agenda.lapsing.into_iter().take(LISTED).collect(),
+        lapsing_total,
         candidates: Paged {
             items: lines.into_iter().skip(skip).take(take).collect(),
             total,

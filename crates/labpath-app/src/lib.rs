@@ -17,6 +17,7 @@ pub mod ce_csv;
 pub mod contacts;
 pub mod dashboard;
 pub mod data;
+pub mod deadlines;
 pub mod documents;
 pub mod eligibility;
 mod error;

@@ -129,6 +129,7 @@ fn rules(mins: &[u32], total: u32) -> RuleSet {
     RuleSet {
         id: RuleSetId::new("r").unwrap(),
         name: "r".to_owned(),
+        short_name: None,
         credentials: Vec::new(),
         cycle_years: 3,
         total: Some(f64::from(total)),

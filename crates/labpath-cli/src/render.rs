@@ -1,9 +1,7 @@
 //! Shared pieces of human output: aligned tables, wrapped and shortened
 //! text, provenance lines and the outcome markers.
 
-use labpath_engine::catalog::Catalog;
 use labpath_engine::eval::{Outcome, Status};
-use labpath_engine::provenance::Provenance;
 
 /// Left-aligned columns separated by two spaces; the last column is not padded.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
@@ -65,20 +63,9 @@ pub fn status_rank(status: Status) -> u8 {
     }
 }
 
-/// "confidence, as of DATE: source-id <url>; ..." plus the note.
-pub fn provenance_lines(p: &Provenance, catalog: &Catalog, indent: &str) -> String {
-    let mut text = format!("{indent}sources ({}, as of {}):\n", p.confidence, p.as_of);
-    for id in &p.sources {
-        match catalog.source(id.as_str()) {
-            Some(s) => text.push_str(&format!("{indent}  - {} <{}>\n", s.title, s.url)),
-            None => text.push_str(&format!("{indent}  - {id}\n")),
-        }
-    }
-    if let Some(note) = &p.note {
-        text.push_str(&format!("{indent}  note: {note}\n"));
-    }
-    text
-}
+/// "sources (confidence, as of DATE):", one line per source, and the note
+/// (written once, in `labpath_views`, for the emails and calendar too).
+pub use labpath_views::deadlines::provenance_lines;
 
 /// Words into lines of at most `width` characters (a single longer word,
 /// such as a path, keeps a line of its own).

@@ -500,15 +500,100 @@ fn the_audit_pack_holds_the_certificates_and_a_summary() {
 fn renewals_appear_in_the_calendar() {
     let w = World::new("calendar");
     let ics = w.ok(&["calendar"]);
+    // Titled with what happens, and for a calendar of everyone, whose.
     assert!(
-        ics.contains("SUMMARY:labpath: MLS(ASCP) renewal declaration opens"),
+        ics.contains("SUMMARY:Teacher: Declare CMP for MLS(ASCP): window opens"),
         "{ics}"
     );
     assert!(ics.contains("DTSTART;VALUE=DATE:20270401"), "{ics}");
-    assert!(ics.contains("SUMMARY:labpath: MLS(ASCP) expires"), "{ics}");
+    assert!(
+        ics.contains("SUMMARY:Teacher: Declare CMP for MLS(ASCP): window closes"),
+        "{ics}"
+    );
+    assert!(ics.contains("SUMMARY:Teacher: MLS(ASCP) expires"), "{ics}");
     let parsed = ical::IcalParser::new(std::io::BufReader::new(ics.as_bytes()))
         .next()
         .unwrap()
         .unwrap();
     assert!(parsed.events.len() >= 3);
+    // One person's calendar needs no name.
+    let mine = w.ok(&["calendar", "--person", "1"]);
+    assert!(
+        mine.contains("SUMMARY:Declare CMP for MLS(ASCP): window closes"),
+        "{mine}"
+    );
+}
+
+/// The case in `labpath status`: MLS(ASCP) 16 points short, its
+/// declaration window closed two weeks ago, expiring in 16 days, reads as
+/// lapsing, first, by the person's name, with what clears it; the
+/// California license that expired is there too. Before, status said
+/// "nothing overdue, nothing due soon".
+#[test]
+fn status_lists_a_lapsing_credential_first_by_name() {
+    let w = World::new("lapsing");
+    for (title, date, category) in [
+        ("Clinical chemistry update", "2025-03-01", "chemistry"),
+        ("General topics", "2025-04-01", "general"),
+    ] {
+        w.ok(&[
+            "ce",
+            "add",
+            "--person",
+            "1",
+            "--title",
+            title,
+            "--date",
+            date,
+            "--hours",
+            "10",
+            "--category",
+            category,
+        ]);
+    }
+    // MLS(ASCP) expires 2027-06-30; the window closed on 2027-05-31.
+    let out = w.ok(&["status", "--as-of", "2027-06-14"]);
+    let lapsing = out
+        .split("\nLAPSING (2)\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no LAPSING section first: {out}"));
+    // Both are red, the earlier day first: the license that expired.
+    let heads: Vec<&str> = lapsing.lines().filter(|l| l.starts_with("- ")).collect();
+    assert_eq!(
+        heads,
+        [
+            "- urgent: Teacher: CLS (California) expired on 2027-01-31 (134 days ago)",
+            "- urgent: Teacher: MLS(ASCP) expires on 2027-06-30 (in 16 days)",
+        ]
+    );
+    assert!(
+        lapsing.contains(
+            "  Not compliant: 16 points short, declaration window closed on 2027-05-31, expires 2027-06-30\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        lapsing.contains("  to do: log 16 more CMP points before 2027-06-30"),
+        "{out}"
+    );
+    assert!(
+        lapsing.contains("<https://www.ascp.org/"),
+        "the rule's source: {out}"
+    );
+    assert!(!out.contains("person 1"), "people by name: {out}");
+    assert!(!out.contains("nothing overdue"), "{out}");
+    // The CE status says the same.
+    let ce = w.ok(&["ce", "status", "--person", "1", "--as-of", "2027-06-14"]);
+    assert!(
+        ce.contains(
+            "  verdict: Not compliant: 16 points short, declaration window closed on 2027-05-31, expires 2027-06-30 (urgent)"
+        ),
+        "{ce}"
+    );
+    // As JSON, for programs.
+    let json: serde_json::Value =
+        serde_json::from_str(&w.ok(&["status", "--as-of", "2027-06-14", "--format", "json"]))
+            .unwrap();
+    assert_eq!(json["lapsing"][0]["severity"], "red");
+    assert_eq!(json["lapsing"][0]["person_name"], "Teacher");
 }

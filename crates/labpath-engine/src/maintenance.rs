@@ -76,6 +76,10 @@ pub struct RuleSet {
     pub id: RuleSetId,
     /// Plain words ("ASCP Credential Maintenance Program, MLS").
     pub name: String,
+    /// What the body calls the program in short (`CMP`), when it has a
+    /// short name; said before the unit ("16 CMP points").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_name: Option<String>,
     /// The credentials these rules keep alive.
     pub credentials: Vec<CredentialId>,
     /// Cycle length in years.
@@ -107,6 +111,17 @@ pub struct RuleSet {
     pub notes: Vec<String>,
     /// Sources.
     pub provenance: Provenance,
+}
+
+impl RuleSet {
+    /// The unit with the program's short name: `CMP points`, or `contact
+    /// hours` for rules without one.
+    pub fn unit_label(&self) -> String {
+        match &self.short_name {
+            Some(short) => format!("{short} {}", self.unit),
+            None => self.unit.clone(),
+        }
+    }
 }
 
 /// How an activity's credit was given.

@@ -2,16 +2,17 @@
 //! run. Two steps meet in the store's job queue (`labpath_store::JobQueue`,
 //! in the same database as the records: PostgreSQL's or SQLite's):
 //!
-//! 1. **`schedule`** reads what is due on a day from the store (the user's
-//!    reminders from their day on, and for the next `LEAD_DAYS` days the
-//!    catalog's deadlines, the routes that close and the renewal days of
-//!    held credentials; `notice` says exactly which) and adds one
-//!    `reminder-email` job per thing, addressed to the person's
-//!    `Recipients`. The job's dedupe key names the person, the thing and
-//!    its day, so replicas scheduling at once, or every few minutes, add it
-//!    once; a reminder whose day moves is a new thing and is emailed again.
-//!    The job carries the addresses and the finished text: sending reads
-//!    nothing else.
+//! 1. **`schedule`** reads what is lapsing on a day, everyone's, from the
+//!    deadline model (`labpath_app::deadlines`: renewals and expiries of
+//!    held credentials, application limits, routes that close, promises,
+//!    reminders, each red or amber by the thresholds written there;
+//!    `notice` says exactly which) and adds one `reminder-email` job per
+//!    deadline and severity, addressed to the person's `Recipients`. The
+//!    job's dedupe key names the deadline, its day and its severity, so
+//!    replicas scheduling at once, or every few minutes, add it once: a
+//!    deadline is emailed when it turns amber and when it turns red, and a
+//!    reminder whose day moves is emailed again. The job carries the
+//!    addresses and the finished text: sending reads nothing else.
 //! 2. **`work`** claims due `reminder-email` jobs one at a time under a
 //!    lease longer than a send can last, sends each through the `Mailer`,
 //!    and records the outcome at once: `complete` right after the SMTP
@@ -44,7 +45,6 @@
 pub mod account;
 pub mod mailer;
 pub mod notice;
-pub mod renewal;
 pub mod schedule;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -52,7 +52,6 @@ pub mod work;
 
 pub use account::{ACCOUNT_KIND, AccountEmail, account_email};
 pub use mailer::{Email, MailError, Mailer, MailerConfig, Security};
-pub use notice::LEAD_DAYS;
 pub use schedule::{MAX_ATTEMPTS, Recipients, ReminderEmail, schedule};
 pub use work::work;
 

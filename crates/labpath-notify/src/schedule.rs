@@ -1,21 +1,22 @@
-//! Scheduling: what is due today (`notice`) becomes `reminder-email` jobs
-//! in the queue, one per notice, keyed by the notice's key, so any number of
-//! replicas may schedule at once and as often as they like: the key is taken
-//! once, and the job carries the addresses and text it will send.
+//! Scheduling: what is lapsing today (the deadline model's red and amber
+//! deadlines, `notice`) becomes `reminder-email` jobs in the queue, one per
+//! notice, keyed by the notice's key, so any number of replicas may
+//! schedule at once and as often as they like: the key is taken once, and
+//! the job carries the addresses and text it will send.
 
 use std::collections::HashMap;
 
 use async_trait::async_trait;
+use labpath_app::{App, AppError};
 use labpath_engine::catalog::Catalog;
 use labpath_engine::units::Date;
 use labpath_store::ids::PersonId;
 use labpath_store::jobs::{JobQueue, NewJob};
-use labpath_store::{Store, StoreError, agenda};
+use labpath_store::{Store, StoreError};
 use serde::{Deserialize, Serialize};
 
 use crate::mailer::Email;
 use crate::notice::{Notice, notices};
-use crate::renewal::renewals;
 
 /// How many times a reminder email is tried before it is given up. With the
 /// queue's default backoff (30 s, doubling, at most an hour) the last try
@@ -55,23 +56,21 @@ pub struct ReminderEmail {
     pub email: Email,
 }
 
-/// Schedules an email for everything due on `today` (see `notice`) whose
-/// person has recipients. Returns how many jobs this call created; the
-/// others were already scheduled, by an earlier run or another replica.
+/// Schedules an email for everything lapsing on `today` (see `notice`)
+/// whose person has recipients. Returns how many jobs this call created;
+/// the others were already scheduled, by an earlier run or another replica.
 pub async fn schedule(
     store: &dyn Store,
     queue: &dyn JobQueue,
     catalog: &Catalog,
     today: Date,
     recipients: &dyn Recipients,
-) -> Result<u32, StoreError> {
-    let records = agenda::load(store, None).await?;
-    let people = store.people(None).await?;
-    let renewals = renewals(store, catalog, &people, today).await?;
-    let names: HashMap<PersonId, String> = people.into_iter().map(|p| (p.id, p.name)).collect();
+) -> Result<u32, AppError> {
+    let app = App::new(catalog, store);
+    let deadlines = labpath_app::deadlines::everyone(&app, today).await?;
     let mut addresses: HashMap<PersonId, Vec<String>> = HashMap::new();
     let mut created = 0;
-    for notice in notices(catalog, &records, &renewals, &names, today) {
+    for notice in notices(catalog, &deadlines) {
         let to = match addresses.get(&notice.person) {
             Some(to) => to.clone(),
             None => {

@@ -235,35 +235,51 @@ async fn two_replicas_email_each_due_reminder_exactly_once_on(backend: Arc<Backe
 }
 
 #[tokio::test]
-async fn deadlines_within_the_lead_time_are_emailed_with_their_source() {
+async fn lapsing_deadlines_are_emailed_once_per_severity_with_their_source() {
     for backend in Backend::all().await {
-        deadlines_within_the_lead_time_are_emailed_on(&backend).await;
+        lapsing_deadlines_are_emailed_once_per_severity_on(&backend).await;
     }
 }
 
-async fn deadlines_within_the_lead_time_are_emailed_on(backend: &Backend) {
+/// The subjects of the messages, for failure messages.
+fn subjects(messages: &[Received]) -> Vec<String> {
+    messages.iter().map(|m| m.subject().unwrap()).collect()
+}
+
+/// The one message whose subject holds `what`.
+fn titled<'m>(messages: &'m [Received], what: &str) -> &'m Received {
+    let found: Vec<&Received> = messages
+        .iter()
+        .filter(|m| m.subject().unwrap().contains(what))
+        .collect();
+    assert_eq!(found.len(), 1, "`{what}` in {:?}", subjects(messages));
+    found[0]
+}
+
+async fn lapsing_deadlines_are_emailed_once_per_severity_on(backend: &Backend) {
+    let on = backend.name();
     let (store, queue) = backend.open(Backoff::default()).await;
     let (smtp, sink) = testing::start().await.unwrap();
     let jun = person(&*store, "Jun").await;
     let step = catalog().step("ca-cls-apply").unwrap();
-    // LFS abandons an application 150 days after it was submitted.
-    let soon = ops::new_application(&*store, ACTOR, jun, step)
-        .await
-        .unwrap();
-    let soon = soon.application.id;
-    let on = today().add_days(-140);
-    ops::change_status(&*store, ACTOR, soon, AppStatus::Submitted, on, None)
-        .await
-        .unwrap();
-    let later = ops::new_application(&*store, ACTOR, jun, step)
-        .await
-        .unwrap();
-    let later = later.application.id;
-    let on = today().add_days(-100);
-    ops::change_status(&*store, ACTOR, later, AppStatus::Submitted, on, None)
-        .await
-        .unwrap();
-    // MLT(ASCP) renewal: the declaration closes 30 days before expiry.
+    // LFS abandons an application 150 days after it was submitted: one
+    // submitted 140 days ago is red (10 days left), one 100 days ago amber
+    // (50 days left).
+    let mut apps = Vec::new();
+    for days in [140, 100] {
+        let app = ops::new_application(&*store, ACTOR, jun, step)
+            .await
+            .unwrap()
+            .application
+            .id;
+        let on = today().add_days(-days);
+        ops::change_status(&*store, ACTOR, app, AppStatus::Submitted, on, None)
+            .await
+            .unwrap();
+        apps.push(app);
+    }
+    // MLT(ASCP), 36 points short, expiring in 40 days: its declaration
+    // window closes in 10.
     let expires = today().add_days(40).to_string();
     let profile = json!({
         "person": { "name": "Jun" },
@@ -275,52 +291,61 @@ async fn deadlines_within_the_lead_time_are_emailed_on(backend: &Backend) {
     let recipients = HashMap::from([(jun, vec!["jun@example.org".to_owned()])]);
 
     let created = schedule(&*store, &*queue, catalog(), today(), &recipients);
-    assert_eq!(created.await.unwrap(), 2);
-    assert_eq!(work(&*queue, &mailer(smtp), "w", 10).await.unwrap(), 2);
-
+    assert_eq!(created.await.unwrap(), 3, "{on}");
+    assert_eq!(work(&*queue, &mailer(smtp), "w", 10).await.unwrap(), 3);
     let messages = sink.messages();
-    let subjects: Vec<String> = messages.iter().map(|m| m.subject().unwrap()).collect();
-    let deadline = messages
-        .iter()
-        .find(|m| {
-            m.subject()
-                .unwrap()
-                .contains(&format!("application {soon} deadline"))
-        })
-        .unwrap_or_else(|| panic!("no deadline email: {subjects:?}"));
+    let soon = titled(&messages, &format!("(application {})", apps[0]));
+    let subject = soon.subject().unwrap();
     assert!(
-        deadline
-            .subject()
-            .unwrap()
-            .contains("in 10 days, on 2026-05-11")
+        subject.starts_with("labpath, urgent: Complete the application"),
+        "{subject}"
     );
-    let text = deadline.text();
+    let text = soon.text();
+    assert!(text.contains("For Jun: "), "{text}");
     assert!(
         text.contains("LFS abandons an incomplete application"),
         "{text}"
     );
+    assert!(text.contains("in 10 days, on 2026-05-11"), "{text}");
     assert!(
-        text.contains("Source (") && text.contains("<https://"),
+        text.contains("sources (") && text.contains("<https://"),
         "{text}"
     );
-    let mlt = catalog().credential("ascp-mlt").unwrap();
-    let renewal = messages
-        .iter()
-        .find(|m| m.subject().unwrap().contains("renewal declaration closes"))
-        .unwrap_or_else(|| panic!("no renewal email: {subjects:?}"));
-    let subject = renewal.subject().unwrap();
-    assert!(subject.contains(&mlt.abbreviation), "{subject}");
+    let later = titled(&messages, &format!("(application {})", apps[1]));
+    assert!(later.subject().unwrap().starts_with("labpath, coming up:"));
+    let renewal = titled(&messages, "Declare CMP for MLT(ASCP) by 2026-05-11");
     assert!(
-        renewal.text().contains("36 points still missing"),
+        renewal.text().contains("Not compliant: 36 points short"),
         "{}",
         renewal.text()
     );
     assert!(
-        subjects
-            .iter()
-            .all(|s| !s.contains(&format!("application {later}"))),
-        "a deadline 50 days away was sent: {subjects:?}"
+        renewal
+            .text()
+            .contains("What to do: log 36 more CMP points and declare by 2026-05-11")
     );
+
+    // Scheduling again, that day or the next, sends nothing new.
+    for day in [today(), today().add_days(1)] {
+        let again = schedule(&*store, &*queue, catalog(), day, &recipients);
+        assert_eq!(again.await.unwrap(), 0, "{on}: on {day}");
+    }
+    assert_eq!(work(&*queue, &mailer(smtp), "w", 10).await.unwrap(), 0);
+    assert_eq!(sink.messages().len(), 3);
+
+    // 21 days on, the amber limit turns red: one more email. The renewal,
+    // red already, stays the same deadline though its window has closed.
+    let later_day = today().add_days(21);
+    let created = schedule(&*store, &*queue, catalog(), later_day, &recipients);
+    assert_eq!(created.await.unwrap(), 1, "{on}");
+    assert_eq!(work(&*queue, &mailer(smtp), "w", 10).await.unwrap(), 1);
+    let messages = sink.messages();
+    let red: Vec<String> = subjects(&messages)
+        .into_iter()
+        .filter(|s| s.contains(&format!("(application {})", apps[1])))
+        .collect();
+    assert_eq!(red.len(), 2, "{red:?}");
+    assert!(red[1].starts_with("labpath, urgent:"), "{red:?}");
 }
 
 #[tokio::test]
@@ -347,7 +372,7 @@ async fn a_refused_email_is_retried_on(backend: &Backend) {
             .unwrap(),
         1
     );
-    let key = format!("{KIND}:person{eve}:reminder{}:{}", r.id, r.due);
+    let key = format!("{KIND}:person{eve}-reminder{}:{}:red", r.id, r.due);
     let job = queue
         .enqueue(&NewJob::new(KIND, json!({})).dedupe(&key))
         .await

@@ -375,7 +375,7 @@ pub fn state(
 }
 
 /// Reminder recipients: the candidate accounts linked to the person.
-struct AccountRecipients(Arc<dyn Db>);
+pub struct AccountRecipients(pub Arc<dyn Db>);
 
 #[async_trait]
 impl Recipients for AccountRecipients {

@@ -623,7 +623,117 @@ async fn add_person(c: &Client, name: &str) -> String {
     id
 }
 
+/// Maria, local mode: MLS(ASCP) expiring in 16 days with 20 of its 36 CMP
+/// points (10 of chemistry, 10 general): 16 short, the declaration window
+/// closed 14 days ago. Her id.
+async fn lapsing_person(server: &Running) -> String {
+    use labpath_engine::maintenance::{Activity, CategoryId, Credit};
+    use labpath_engine::units::Date;
+
+    let store = &*server.db;
+    let today = Date::today();
+    let maria = labpath_store::ops::add_person(store, "test", "Maria Santos", None)
+        .await
+        .unwrap()
+        .id;
+    let profile = serde_json::json!({
+        "person": { "name": "Maria Santos" },
+        "credential": [{ "id": "ascp-mls", "earned": "2015-06-30", "expires": today.add_days(16).to_string() }],
+    });
+    labpath_store::ops::record_profile(store, "test", maria, profile)
+        .await
+        .unwrap();
+    for (title, category, days) in [
+        ("Chemistry update", "chemistry", 200),
+        ("General topics", "general", 100),
+    ] {
+        let activity = Activity {
+            title: title.to_owned(),
+            provider: None,
+            accreditation: None,
+            date: today.add_days(-days),
+            credit: Credit::ContactHours(10.0),
+            categories: vec![CategoryId::new(category).unwrap()],
+            certificate: None,
+        };
+        labpath_store::ce::log_activity(store, "test", maria, activity, None)
+            .await
+            .unwrap();
+    }
+    maria.to_string()
+}
+
 // ---- the tests -------------------------------------------------------------
+
+/// A credential that is lapsing reads the same on the person page and the
+/// CE page (its verdict, with what clears it, and the CE bars); an activity
+/// refused on the CE page comes back as it was typed (its unit and
+/// category too), the problem next to the field at fault.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lapse_reads_the_same_on_the_person_and_ce_pages_and_a_refused_activity_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(Database::Local(dir.path().to_path_buf())).await;
+    let id = lapsing_person(&server).await;
+    let base = server.url("");
+    in_browser(|c| async move {
+        let verdict = "Not compliant: 16 points short, declaration window closed on";
+        c.goto(&format!("{base}/people/{id}")).await.unwrap();
+        wait_page(&c, "Maria Santos").await;
+        let item = wait_text(&c, ".lapses li", verdict).await;
+        assert!(item.starts_with("urgent MLS(ASCP) expires on"), "{item}");
+        assert!(item.contains("(in 16 days)"), "{item}");
+        look(&c, "person-lapse").await;
+
+        click_link(&c, "Continuing education of Maria Santos").await;
+        wait_page(&c, "Continuing education of Maria Santos").await;
+        let box_ = wait_text(&c, ".verdict", verdict).await;
+        assert!(
+            box_.contains("To do: log 16 more CMP points before"),
+            "{box_}"
+        );
+        wait_text(&c, ".bar", "20 of 36 CMP points count toward the total").await;
+        assert_labelled(&c).await;
+        look(&c, "ce-lapse").await;
+
+        // A day before every cycle: refused at the day, all else kept.
+        fill(&c, "title", "Old hematology course").await;
+        type_date(&c, "date", "2001-03-01").await;
+        fill(&c, "amount", "2").await;
+        choose(&c, "#unit", "semester_hours").await;
+        tick(&c, "categories", "hematology").await;
+        click_button(&c, "Log activity").await;
+        wait_page(&c, "Continuing education of Maria Santos").await;
+        wait_text(&c, "#date-error", "falls outside every renewal cycle").await;
+        let date = find(&c, "#date").await;
+        assert_eq!(
+            date.attr("aria-invalid").await.unwrap().as_deref(),
+            Some("true")
+        );
+        assert_eq!(
+            date.attr("aria-describedby").await.unwrap().as_deref(),
+            Some("date-error")
+        );
+        let kept = |css: &'static str| {
+            let c = c.clone();
+            async move { find(&c, css).await.prop("value").await.unwrap() }
+        };
+        assert_eq!(
+            kept("#title").await.as_deref(),
+            Some("Old hematology course")
+        );
+        assert_eq!(kept("#date").await.as_deref(), Some("2001-03-01"));
+        assert_eq!(kept("#unit").await.as_deref(), Some("semester_hours"));
+        let ticked = find(&c, "#cat-hematology")
+            .await
+            .prop("checked")
+            .await
+            .unwrap();
+        assert_eq!(ticked.as_deref(), Some("true"));
+        look(&c, "ce-refused").await;
+    })
+    .await;
+    drop(server);
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admin_walks_from_a_new_person_to_a_sent_document_on_the_dashboard() {

@@ -177,12 +177,28 @@ impl Deadline {
             .unwrap_or_default();
         match &self.source {
             DeadlineSource::Reminder { id } => format!("reminder{id}"),
-            DeadlineSource::Catalog { .. } => format!("{app}deadline-{}", self.due),
+            DeadlineSource::Catalog { .. } => {
+                format!("{app}deadline-{}-{}", self.due, slug(&self.what))
+            }
             DeadlineSource::RouteCloses { credential } => {
                 format!("{app}route-closes-{credential}")
             }
         }
     }
+}
+
+/// The first words of a text before any `:` or `(`, lowercase and joined
+/// by dashes (`complete-the-application`): tells two catalog deadlines of
+/// one application on one day apart, and reads in a calendar's id.
+fn slug(text: &str) -> String {
+    let head = text.split([':', '(']).next().unwrap_or("");
+    let words: Vec<String> = head
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(5)
+        .map(str::to_ascii_lowercase)
+        .collect();
+    words.join("-")
 }
 
 /// Every deadline of the records, by day.
@@ -325,6 +341,10 @@ pub struct Alert<'a> {
     /// What to do.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<Action<'a>>,
+    /// The deadline the alert is made from (its `Deadline::uid`), when it
+    /// is one: a front end that lists deadlines on their own leaves it out.
+    #[serde(skip)]
+    pub deadline: Option<String>,
 }
 
 /// Every alert of the records, most urgent first.
@@ -390,6 +410,7 @@ fn deadline_alert(d: Deadline, today: Date) -> Option<Alert<'static>> {
         due: d.due,
         wait: None,
         next: None,
+        deadline: Some(d.uid()),
     })
 }
 
@@ -451,6 +472,7 @@ fn application_alerts<'a>(
             due: app.status_on,
             wait: None,
             next: None,
+            deadline: None,
         });
         return;
     }
@@ -496,6 +518,7 @@ fn wait_alert<'a>(
         },
         wait: Some(wait),
         next,
+        deadline: None,
     })
 }
 
@@ -535,6 +558,7 @@ fn to_do_alert(
         due: due.unwrap_or(app.status_on),
         wait: None,
         next: None,
+        deadline: None,
     })
 }
 
@@ -602,6 +626,7 @@ fn document_alerts(
                 provenance: None,
             }),
             wait: Some(longest.clone()),
+            deadline: None,
         });
     }
 }

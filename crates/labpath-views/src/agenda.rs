@@ -1,5 +1,5 @@
 //! A person's status (or everyone's): what is overdue, due soon and to do,
-//! and the deadlines ahead, as the API answers it.
+//! the deadlines ahead and what is lapsing, as the API answers it.
 
 use labpath_engine::units::Date;
 use labpath_store::agenda::{Alert, Deadline};
@@ -18,4 +18,7 @@ pub struct StatusView<'a, 'c> {
     /// Deadlines from the catalog, closing routes and reminders.
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<Deadline>))]
     pub deadlines: &'a [Deadline],
+    /// What is lapsing (red or amber), most severe first, each with what
+    /// clears it: held credentials' renewals and expiries too.
+    pub lapsing: &'a [crate::deadlines::Deadline],
 }

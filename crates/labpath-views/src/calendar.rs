@@ -1,17 +1,19 @@
-//! The tracker's calendar: the catalog's deadlines, the routes that close,
-//! reminders, the next escalation steps and credential renewals, as
+//! The tracker's calendar: every deadline of the deadline model (renewals
+//! with their declaration windows, expiries, application limits, routes
+//! that close, promises, reminders) and the next escalation steps, as
 //! iCalendar (RFC 5545) text that calendar programs import: all-day
 //! events, each with a reminder alarm three days before. Pure: the use case
-//! (`labpath_app::calendar`) reads the records; `labpath calendar` writes
-//! the text to a file, the server serves it per person and as a feed.
+//! (`labpath_app::calendar`) reads the records and makes the deadlines;
+//! `labpath calendar` writes the text to a file, the server serves it per
+//! person and as a feed.
 
 use labpath_engine::catalog::Catalog;
-use labpath_engine::compliance::CredentialCompliance;
 use labpath_engine::units::Date;
-use labpath_store::agenda::{self, Records};
-use labpath_store::ids::PersonId;
+use labpath_store::agenda::Records;
 use labpath_store::stall::next_action;
 use labpath_store::time::Timestamp;
+
+use crate::deadlines::{Deadline, provenance_lines};
 
 /// One all-day calendar entry.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,20 +28,45 @@ pub struct Entry {
     pub description: String,
 }
 
-/// The entries of a set of records.
-pub fn entries(catalog: &Catalog, records: &Records, today: Date) -> Vec<Entry> {
-    let mut out: Vec<Entry> = agenda::deadlines(catalog, records, today)
-        .into_iter()
-        .map(|d| Entry {
-            uid: format!("person{}-{}", d.person, d.uid()),
-            day: d.due,
-            summary: match d.application {
-                Some(a) => format!("labpath: application {a}: deadline"),
-                None => "labpath: reminder".to_owned(),
-            },
-            description: d.what,
-        })
-        .collect();
+/// The entries of the deadlines (`labpath_app::deadlines`): one per day
+/// of each (a renewal's window opening and closing and its expiry), titled
+/// with what happens, described with where it stands, what to do and the
+/// source of the rule. `named` puts the person's name first, for a
+/// calendar of several people.
+pub fn deadline_entries(catalog: &Catalog, deadlines: &[Deadline], named: bool) -> Vec<Entry> {
+    let mut out = Vec::new();
+    for d in deadlines {
+        let mut description = format!("{}.\nWhat to do: {}.", d.what, d.action);
+        if let Some(lapse) = &d.lapse {
+            description.push_str(&format!("\nIf it lapses: {lapse}"));
+        }
+        if let Some(p) = &d.provenance {
+            description.push('\n');
+            description.push_str(&provenance_lines(p, catalog, ""));
+        }
+        for m in &d.milestones {
+            out.push(Entry {
+                uid: if m.id.is_empty() {
+                    d.key.clone()
+                } else {
+                    format!("{}-{}", d.key, m.id)
+                },
+                day: m.day,
+                summary: if named {
+                    format!("{}: {}", d.person_name, m.title)
+                } else {
+                    m.title.clone()
+                },
+                description: description.trim_end().to_owned(),
+            });
+        }
+    }
+    out
+}
+
+/// The next escalation step of each application that waits on its body.
+pub fn next_steps(catalog: &Catalog, records: &Records) -> Vec<Entry> {
+    let mut out = Vec::new();
     for app in records
         .applications
         .iter()
@@ -63,7 +90,6 @@ pub fn entries(catalog: &Catalog, records: &Records, today: Date) -> Vec<Entry> 
             });
         }
     }
-    out.sort_by(|a, b| (a.day, &a.uid).cmp(&(b.day, &b.uid)));
     out
 }
 
@@ -145,58 +171,6 @@ pub fn ics(entries: &[Entry], stamp: Timestamp) -> String {
         }
     }
     fold("END:VCALENDAR", &mut out);
-    out
-}
-
-/// Calendar entries for one person's renewals, from their compliance on
-/// a day: the opening and closing of each declaration window and each
-/// cycle's deadline, with what is still missing.
-pub fn renewals(p: PersonId, compliance: &[CredentialCompliance<'_>]) -> Vec<Entry> {
-    let mut out = Vec::new();
-    for c in compliance {
-        let Some(a) = &c.assessment else { continue };
-        let standing = if a.met {
-            "continuing education complete".to_owned()
-        } else {
-            format!("{} {} still missing", a.missing, c.rules.unit)
-        };
-        let uid = format!("person{p}-ce-{}-{}-{}", c.credential.id, c.rules.id, a.end);
-        if let Some((opens, closes)) = a.window {
-            out.push(Entry {
-                uid: format!("{uid}-window-opens"),
-                day: opens,
-                summary: format!(
-                    "labpath: {} renewal declaration opens",
-                    c.credential.abbreviation
-                ),
-                description: format!(
-                    "{}: declare between {opens} and {closes}; {standing}.",
-                    c.rules.name
-                ),
-            });
-            out.push(Entry {
-                uid: format!("{uid}-window-closes"),
-                day: closes,
-                summary: format!(
-                    "labpath: {} renewal declaration closes",
-                    c.credential.abbreviation
-                ),
-                description: format!(
-                    "{}: last day of the declaration window; {standing}.",
-                    c.rules.name
-                ),
-            });
-        }
-        out.push(Entry {
-            uid: format!("{uid}-expires"),
-            day: a.end,
-            summary: format!("labpath: {} expires", c.credential.abbreviation),
-            description: format!(
-                "{}: end of the cycle {} to {}; {standing}.",
-                c.rules.name, a.start, a.end
-            ),
-        });
-    }
     out
 }
 

@@ -2,6 +2,7 @@
 //! one candidate's line.
 
 use labpath_engine::units::Date;
+use labpath_store::agenda::Alert;
 use labpath_store::model::Person;
 use labpath_store::status::AppStatus;
 use serde::Serialize;
@@ -49,4 +50,16 @@ pub struct CandidateLine {
     pub top_alert: Option<String>,
     /// The next deadline.
     pub next_deadline: Option<Date>,
+}
+
+/// An alert with the name of the person it is about, for a list of
+/// several people's.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NamedAlert<'a> {
+    /// The person's name.
+    pub person_name: String,
+    /// The alert.
+    #[serde(flatten)]
+    pub alert: Alert<'a>,
 }

@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod compliance;
 pub mod dashboard;
+pub mod deadlines;
 pub mod explain;
 pub mod export;
 pub mod goal;

@@ -149,8 +149,9 @@ fn the_story_is_shown_with_its_history_and_what_to_do() {
     );
     assert!(status.contains("OVERDUE"), "{status}");
     assert!(status.contains("Send a written follow-up"), "{status}");
+    // A reminder whose day has passed is lapsing, listed first, by name.
     assert!(
-        status.contains("call the school: due 14 days ago"),
+        status.contains("LAPSING (1)\n- urgent: Maria Santos: call the school (14 days ago)"),
         "{status}"
     );
     let json: serde_json::Value = serde_json::from_str(&ok(

@@ -408,8 +408,13 @@ fn status(
                 "person {person} holds no credential with renewal rules in the catalog"
             )?;
         }
-        for c in result {
+        for (c, renewal) in result.iter().zip(&status.renewals) {
             write_assessment(c, log, out)?;
+            if let Some(d) = renewal {
+                let urgency = d.severity.map(|s| format!(" ({})", s.label()));
+                writeln!(out, "  verdict: {}{}", d.what, urgency.unwrap_or_default())?;
+                writeln!(out, "  to do: {}", d.action)?;
+            }
             writeln!(out)?;
         }
         Ok(Exit::Ok)

@@ -8,7 +8,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use labpath_app::{applications, contacts, documents, reminders};
 use labpath_engine::units::Date;
-use labpath_store::agenda::{Alert, Deadline, Records};
+use labpath_store::agenda::Records;
 use labpath_store::event::{Channel, Event};
 use labpath_store::ids::{EventId, PersonId};
 use labpath_store::model::{
@@ -20,7 +20,8 @@ use labpath_store::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-pub use labpath_views::dashboard::{CandidateLine, STAGES};
+pub use labpath_views::dashboard::{CandidateLine, NamedAlert, STAGES};
+use labpath_views::deadlines::Deadline as Lapse;
 
 use super::{Page, PageQuery, day};
 use crate::auth::{Api, Principal};
@@ -631,10 +632,15 @@ pub struct Dashboard<'c> {
     pub as_of: Date,
     /// Candidates per stage.
     pub stages: Vec<(String, usize)>,
-    /// Overdue items across all candidates, most urgent first (at most 20).
-    pub overdue: Vec<Alert<'c>>,
-    /// Deadlines in the next 30 days (at most 20).
-    pub upcoming: Vec<Deadline>,
+    /// Overdue items across all candidates, most urgent first (at most
+    /// 20), each with the person's name.
+    pub overdue: Vec<NamedAlert<'c>>,
+    /// What is lapsing across all candidates (expired and expiring
+    /// credentials, application limits, promises, reminders), most severe
+    /// first (at most 20).
+    pub lapsing: Vec<Lapse>,
+    /// How many are lapsing in all.
+    pub lapsing_total: usize,
     /// Candidates, those with overdue items first.
     pub candidates: Page<CandidateLine>,
 }
@@ -683,7 +689,8 @@ pub async fn dashboard_of<'s>(
         as_of: board.as_of,
         stages: board.stages,
         overdue: board.overdue,
-        upcoming: board.upcoming,
+        lapsing: board.lapsing,
+        lapsing_total: board.lapsing_total,
         candidates: q.page.of(board.candidates)?,
     })
 }

@@ -123,6 +123,14 @@ impl Templates {
         env.add_filter("dollars", |amount: f64| {
             labpath_engine::units::Money::from_cents((amount * 100.0).round() as i64).to_string()
         });
+        // A deadline's severity (`red`, `amber`) in words (`urgent`).
+        env.add_filter("severity", |level: String| {
+            labpath_views::deadlines::Severity::parse(&level).map_or("", |s| s.label())
+        });
+        // Points or hours as people write them (`10`, `1.5`, never `-0`).
+        env.add_filter("amount", labpath_views::deadlines::amount);
+        // Days left in words (`in 16 days`, `14 days ago`).
+        env.add_filter("days", labpath_views::deadlines::days);
         Ok(Templates { env })
     }
 

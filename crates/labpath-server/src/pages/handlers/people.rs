@@ -10,6 +10,7 @@ use labpath_engine::units::Date;
 use labpath_store::agenda::Alert;
 use labpath_store::model::{Application, Person, Reminder};
 use labpath_store::ops::{self};
+use labpath_views::deadlines::Deadline as Lapse;
 use labpath_views::json::EvaluationView;
 use labpath_views::standing::Standing;
 use serde::Serialize;
@@ -132,7 +133,10 @@ struct PersonPage<'a> {
     /// The plan for the goal shown.
     goal_plan: Option<GoalPlan>,
     applications: &'a [Application],
-    alerts: &'a [Alert<'a>],
+    /// What is lapsing (the deadline model's red and amber deadlines).
+    lapsing: &'a [Lapse],
+    /// The alerts besides those.
+    alerts: Vec<&'a Alert<'a>>,
     /// The steps an application can be opened for.
     steps: Vec<Named<'a>>,
     reminders: Vec<Reminder>,
@@ -175,7 +179,8 @@ pub(super) async fn person_page(
             standing,
             goal_plan,
             applications: &agenda.records.applications,
-            alerts: &agenda.alerts,
+            lapsing: &agenda.lapsing,
+            alerts: agenda.other_alerts(),
             steps: state
                 .catalog
                 .steps()
