@@ -59,6 +59,13 @@ impl Drop for Running {
 /// embedded catalog; local mode for `Database::Local`, server mode
 /// otherwise.
 pub async fn start(database: Database) -> Running {
+    start_with(database, None).await
+}
+
+/// The same, mailing account links built on `public_url` through the
+/// database's job queue (as `labpath serve --smtp ... --public-url`; the
+/// test runs the worker itself).
+pub async fn start_with(database: Database, public_url: Option<&str>) -> Running {
     let opened = match open(&database).await {
         Ok(o) => o,
         Err(e) => panic!("opening {database:?}: {e}"),
@@ -68,7 +75,11 @@ pub async fn start(database: Database) -> Running {
         Err(e) => panic!("the embedded catalog: {e}"),
     };
     let mode = database.mode();
-    let shared = match state(opened.db.clone(), catalog, mode, false, None) {
+    let link_mail = public_url.map(|url| crate::mail::LinkMail {
+        public_url: url.to_owned(),
+        jobs: opened.jobs.clone(),
+    });
+    let shared = match state(opened.db.clone(), catalog, mode, false, link_mail) {
         Ok(s) => s,
         Err(e) => panic!("state: {}", e.message),
     };

@@ -261,3 +261,60 @@ async fn a_forgotten_password_answers_the_same_for_any_email() {
     }
     assert_eq!(answers[0], answers[1]);
 }
+
+/// With mail on, an invitation is mailed through the queue on the
+/// configured address, whatever `Host` the request carried, and the
+/// mailed link is the one that works.
+#[tokio::test]
+async fn an_invitation_is_mailed_on_the_public_address_not_the_requests_host() {
+    use labpath_notify::{Mailer, MailerConfig, testing};
+    let dir = tempfile::tempdir().unwrap();
+    let database = Database::Sqlite(dir.path().to_path_buf());
+    let server =
+        labpath_server::testing::start_with(database.clone(), Some("https://labpath.acme.example"))
+            .await;
+    server
+        .organization("Acme Staffing", "admin@acme.example", PASSWORD)
+        .await;
+    let (admin, csrf) = admin(&server).await;
+    let r = admin
+        .post(server.url("/api/invitations"))
+        .header("x-csrf-token", &csrf)
+        .header("host", "evil.example")
+        .json(&json!({ "email": "jun@acme.example", "name": "Jun Cruz", "role": "staff" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let link: Value = r.json().await.unwrap();
+    assert_eq!(link["emailed"], true);
+    let path = link["path"].as_str().unwrap();
+
+    let (smtp, sink) = testing::start().await.unwrap();
+    let mailer = Mailer::new(&MailerConfig::new(
+        "127.0.0.1",
+        smtp.port(),
+        "labpath <accounts@acme.example>",
+    ))
+    .unwrap();
+    let queue = labpath_server::serve::open(&database).await.unwrap().jobs;
+    let sent = labpath_notify::work(&*queue, &mailer, "test", 10)
+        .await
+        .unwrap();
+    assert_eq!(sent, 1);
+    let messages = sink.messages();
+    assert_eq!(messages.len(), 1);
+    assert_eq!(messages[0].to, ["jun@acme.example"]);
+    assert_eq!(
+        messages[0].subject().unwrap(),
+        "Your labpath account: choose your password"
+    );
+    let text = messages[0].text();
+    assert!(
+        text.contains(&format!("https://labpath.acme.example{path}")),
+        "{text}"
+    );
+    assert!(!text.contains("evil.example"), "{text}");
+    // The mailed link works.
+    assert_eq!(set_password(&server, path, CHOSEN).await.status(), 303);
+}

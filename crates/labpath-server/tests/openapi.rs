@@ -688,8 +688,31 @@ async fn every_operation_answers_a_valid_call_as_documented() {
 
     // The organization.
     let user = json!({ "email": "flow@alfa.example", "name": "Flow Candidate", "role": "candidate", "password": PASSWORD, "person": person });
-    f.call("post", "/api/users", &[], "", Some(user)).await;
+    let made = f
+        .call("post", "/api/users", &[], "", Some(user))
+        .await
+        .json();
+    let made_id = made["id"].to_string();
     f.call("get", "/api/users", &[], "", None).await;
+    let invitation = json!({ "email": "invited@alfa.example", "name": "Flow Invited", "role": "candidate", "person": person });
+    f.call("post", "/api/invitations", &[], "", Some(invitation))
+        .await;
+    f.call(
+        "post",
+        "/api/users/{user}/reset-link",
+        &[&made_id],
+        "",
+        None,
+    )
+    .await;
+    f.call(
+        "get",
+        "/api/audit",
+        &[],
+        "?action=login&from=2026-01-01",
+        None,
+    )
+    .await;
     f.call("get", "/api/dashboard", &[], "?overdue=false", None)
         .await;
     f.call("get", "/api/audit", &[], "?limit=20", None).await;
