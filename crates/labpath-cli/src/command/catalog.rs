@@ -3,6 +3,8 @@
 //! `labpath catalog stats [DIR]`: the catalog's health report (how its facts
 //! are sourced, routes that can never pass, credentials never eligible, fees
 //! without an amount, estimated durations, old facts).
+//! `labpath catalog diff` and `labpath catalog impact` are in
+//! `catalog_diff` and `catalog_impact`.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -36,6 +38,14 @@ pub enum CatalogCommand {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// What changed between two catalog folders: parts added or removed,
+    /// requirement clauses (old → new), fees, step durations, sources and
+    /// as-of dates, other fields.
+    Diff(super::catalog_diff::Args),
+    /// Who a new catalog folder affects: every stored person evaluated
+    /// under the current catalog and the new one; those whose status, what
+    /// they miss or a closing day changes, with the route and the clause.
+    Impact(super::catalog_impact::Args),
 }
 
 /// Runs a catalog subcommand.
@@ -59,6 +69,10 @@ pub fn run(cli: &Cli, sub: &CatalogCommand, out: &mut dyn Write) -> Result<Exit,
                 stats(&health, out)?;
             }
             Ok(Exit::Ok)
+        }
+        CatalogCommand::Diff(args) => super::catalog_diff::run(args, out),
+        CatalogCommand::Impact(args) => {
+            super::catalog_impact::run(cli, &super::load_catalog(cli)?, args, out)
         }
     }
 }

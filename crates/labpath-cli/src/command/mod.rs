@@ -5,6 +5,8 @@
 pub mod app;
 pub mod calendar;
 pub mod catalog;
+pub mod catalog_diff;
+pub mod catalog_impact;
 pub mod ce;
 pub mod check;
 pub mod contact;

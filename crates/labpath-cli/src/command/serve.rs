@@ -52,7 +52,9 @@ pub struct Args {
     pub public_url: Option<String>,
 }
 
-fn database(cli: &Cli, flag: Option<&str>) -> Result<Database, Failure> {
+/// The database `--database-url` (else `$LABPATH_DATABASE_URL`) names,
+/// else the local data directory.
+pub fn database(cli: &Cli, flag: Option<&str>) -> Result<Database, Failure> {
     let url = flag.map(str::to_owned).or_else(|| {
         std::env::var(DATABASE_VAR)
             .ok()

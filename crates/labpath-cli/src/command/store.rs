@@ -113,10 +113,11 @@ pub fn app_failure(e: labpath_app::AppError, flag: impl Fn(&str) -> Option<Strin
     Failure::BadInput(format!("error: {place}{}{hint}", e.message))
 }
 
-/// Runs a future on a current-thread runtime (the CLI does one thing at a time).
+/// Runs a future on a current-thread runtime (the CLI does one thing at a
+/// time), with timers and I/O (a command may reach a server's PostgreSQL).
 pub fn block_on<T>(future: impl Future<Output = Result<T, Failure>>) -> Result<T, Failure> {
     let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
+        .enable_all()
         .build()
         .map_err(|e| Failure::Internal(e.into()))?;
     runtime.block_on(future)
