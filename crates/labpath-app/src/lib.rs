@@ -15,6 +15,7 @@ pub mod catalog;
 pub mod ce;
 pub mod ce_csv;
 pub mod contacts;
+mod csv_table;
 pub mod dashboard;
 pub mod data;
 pub mod deadlines;
