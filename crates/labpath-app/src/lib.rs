@@ -23,6 +23,7 @@ pub mod documents;
 pub mod eligibility;
 mod error;
 pub mod people;
+pub mod people_csv;
 pub mod plan;
 pub mod reminders;
 mod scope;
