@@ -224,7 +224,9 @@ fn row(catalog: &Catalog, record: &Record) -> Result<Row, Vec<Problem>> {
         None => Vec::new(),
     };
     let work_state = record.text("work_state").and_then(|code| {
-        let found = crate::catalog::jurisdiction(catalog, &code).map_err(|e| e.message);
+        let found = crate::catalog::jurisdiction(catalog, &code).map_err(|_| {
+            format!("`{code}` is not a US state or territory code (two letters, such as NY, CA, TX or PR)")
+        });
         p.check("work_state", found).map(|j| j.code)
     });
     let citizenship = p

@@ -165,7 +165,9 @@ async fn three_bad_lines_of_fifty_add_no_one_and_each_is_said_at_its_line_and_co
         e.problems[1]
     );
     assert!(
-        e.problems[2].message.contains("no jurisdiction `NYC`"),
+        e.problems[2]
+            .message
+            .contains("`NYC` is not a US state or territory code"),
         "{}",
         e.problems[2]
     );
