@@ -11,6 +11,9 @@
 use labpath_engine::maintenance::{Activity, CategoryId, Credit};
 use labpath_engine::units::Date;
 
+pub use crate::csv_table::Problem;
+use crate::csv_table::{Layout, Record};
+
 /// The columns a CE CSV may have, in the order the CLI's help gives them.
 pub const COLUMNS: [&str; 8] = [
     "title",
@@ -38,35 +41,13 @@ pub struct Row {
     pub certificate: Option<String>,
 }
 
-/// A problem on a line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// The line (1-based).
-    pub line: usize,
-    /// The column at fault, if one is.
-    pub field: Option<&'static str>,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.field {
-            Some(field) => write!(f, "line {}: field `{field}`: {}", self.line, self.message),
-            None => write!(f, "line {}: {}", self.line, self.message),
-        }
-    }
-}
-
-impl From<Problem> for crate::Problem {
-    fn from(p: Problem) -> Self {
-        crate::Problem {
-            field: p.field.map(str::to_owned),
-            line: Some(p.line),
-            message: p.message,
-        }
-    }
-}
+/// A CE CSV's columns, and how messages name it.
+const LAYOUT: Layout = Layout {
+    what: "a CE CSV",
+    record: "activity",
+    columns: &COLUMNS,
+    required: &REQUIRED,
+};
 
 /// Reads every activity of a CE CSV; every problem is listed (none is
 /// read into a row then).
@@ -79,165 +60,26 @@ pub fn read(text: &str) -> Result<Vec<Row>, Vec<Problem>> {
     }
 }
 
-/// Where each column is in the records.
-struct Columns([Option<usize>; COLUMNS.len()]);
-
-impl Columns {
-    /// Reads the header: every column known, none twice, the required ones
-    /// present.
-    fn of(header: &csv::StringRecord, line: usize) -> Result<Columns, Problem> {
-        let mut at = [None; COLUMNS.len()];
-        let problem = |message: String| Problem {
-            line,
-            field: None,
-            message,
-        };
-        for (i, name) in header.iter().enumerate() {
-            let name = name.trim().to_ascii_lowercase();
-            let Some(c) = COLUMNS.iter().position(|k| *k == name) else {
-                return Err(problem(format!(
-                    "the header names `{name}`, which is not a column of a CE CSV ({})",
-                    COLUMNS.join(", ")
-                )));
-            };
-            if at[c].replace(i).is_some() {
-                return Err(problem(format!("the header names `{name}` twice")));
-            }
-        }
-        let missing: Vec<&str> = REQUIRED
-            .iter()
-            .filter(|k| at[COLUMNS.iter().position(|c| c == *k).unwrap_or(0)].is_none())
-            .copied()
-            .collect();
-        if !missing.is_empty() {
-            return Err(problem(format!(
-                "the header has no `{}` column: a CE CSV starts with a header such as `{}`",
-                missing.join("`, `"),
-                COLUMNS.join(",")
-            )));
-        }
-        Ok(Columns(at))
-    }
-
-    /// The record's field in `column`, trimmed; empty when the CSV has no
-    /// such column.
-    fn get<'r>(&self, record: &'r csv::StringRecord, column: &str) -> &'r str {
-        COLUMNS
-            .iter()
-            .position(|c| *c == column)
-            .and_then(|c| self.0[c])
-            .and_then(|i| record.get(i))
-            .map_or("", str::trim)
-    }
-}
-
-/// The line a record starts on, counted from its byte offset. The CSV
-/// reader's own line count passes over blank lines, and its offset is where
-/// it started reading: before the empty lines it skipped.
-fn line_of(text: &str, position: Option<&csv::Position>, fallback: usize) -> usize {
-    let Some(byte) = position.and_then(|p| usize::try_from(p.byte()).ok()) else {
-        return fallback;
-    };
-    let (Some(before), Some(after)) = (text.get(..byte), text.get(byte..)) else {
-        return fallback;
-    };
-    let skipped = after.len() - after.trim_start_matches(['\r', '\n']).len();
-    let blank = &after[..skipped];
-    before.matches('\n').count() + blank.matches('\n').count() + 1
-}
-
 /// Reads what it can of a CE CSV: the records that read well as rows, and
 /// the problems of the others (or of the header, with no row), so a caller
 /// can check the good rows further and list every problem of the file at
 /// once.
 pub fn read_partly(text: &str) -> (Vec<Row>, Vec<Problem>) {
-    // Spreadsheets save "CSV UTF-8" with a byte-order mark first.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let blank = |r: &csv::StringRecord| r.iter().all(|f| f.trim().is_empty());
-    let header = loop {
-        match records.next() {
-            None => {
-                return (
-                    Vec::new(),
-                    vec![Problem {
-                        line: 1,
-                        field: None,
-                        message: format!(
-                            "the file is empty: it starts with a header such as `{}`",
-                            COLUMNS.join(",")
-                        ),
-                    }],
-                );
-            }
-            Some(Err(e)) => return (Vec::new(), vec![unreadable(text, &e, 1)]),
-            Some(Ok(r)) if blank(&r) => {}
-            Some(Ok(r)) => break r,
-        }
-    };
-    let first = line_of(text, header.position(), 1);
-    let columns = match Columns::of(&header, first) {
-        Ok(c) => c,
-        Err(p) => return (Vec::new(), vec![p]),
-    };
+    let (records, mut problems) = crate::csv_table::read(text, &LAYOUT);
     let mut rows = Vec::new();
-    let mut problems = Vec::new();
-    let mut last = first;
-    for record in records {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                problems.push(unreadable(text, &e, last + 1));
-                break;
-            }
-        };
-        last = line_of(text, record.position(), last + 1);
-        if blank(&record) {
-            continue;
-        }
-        if record.len() != header.len() {
-            problems.push(Problem {
-                line: last,
-                field: None,
-                message: format!(
-                    "expected {} fields, as in the header, found {}",
-                    header.len(),
-                    record.len()
-                ),
-            });
-            continue;
-        }
-        match row(last, &columns, &record) {
+    for record in &records {
+        match row(record) {
             Ok(r) => rows.push(r),
             Err(mut p) => problems.append(&mut p),
         }
     }
-    if rows.is_empty() && problems.is_empty() {
-        problems.push(Problem {
-            line: first,
-            field: None,
-            message: "the file has no activity under its header".to_owned(),
-        });
-    }
+    // In the order of the file: a record of the wrong shape among them.
+    problems.sort_by_key(|p| p.line);
     (rows, problems)
 }
 
-/// A record the CSV reader could not read. The text is UTF-8 already (the
-/// callers refuse other files), so this is not expected; it is still said
-/// where, rather than dropped.
-fn unreadable(text: &str, e: &csv::Error, fallback: usize) -> Problem {
-    Problem {
-        line: line_of(text, e.position(), fallback),
-        field: None,
-        message: format!("the CSV cannot be read from here on: {e}"),
-    }
-}
-
-fn row(line: usize, columns: &Columns, record: &csv::StringRecord) -> Result<Row, Vec<Problem>> {
+fn row(record: &Record) -> Result<Row, Vec<Problem>> {
+    let line = record.line;
     let mut problems = Vec::new();
     let mut at = |field: &'static str, message: String| {
         problems.push(Problem {
@@ -246,7 +88,7 @@ fn row(line: usize, columns: &Columns, record: &csv::StringRecord) -> Result<Row
             message,
         });
     };
-    let field = |name: &str| columns.get(record, name);
+    let field = |name: &str| record.get(name);
     let title = field("title");
     if title.is_empty() {
         at("title", "an activity needs a title".to_owned());
@@ -291,7 +133,7 @@ fn row(line: usize, columns: &Columns, record: &csv::StringRecord) -> Result<Row
             Err(e) => at("categories", e.to_string()),
         }
     }
-    let text = |name: &str| Some(field(name).to_owned()).filter(|s| !s.is_empty());
+    let text = |name: &str| record.text(name);
     match (date, amount, unit) {
         (Some(date), Some(amount), Some(unit)) if problems.is_empty() => Ok(Row {
             line,

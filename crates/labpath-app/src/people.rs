@@ -1,8 +1,10 @@
-//! People: the ones a principal reaches, a page at a time.
+//! People: the ones a principal reaches, a page at a time, and adding
+//! many at once from a CSV.
 
-use labpath_store::model::{Paged, PeopleFilter, Person, Window};
+use labpath_store::model::{NewPerson, Paged, PeopleFilter, Person, Window};
 
-use crate::{App, AppError, Principal};
+use crate::error::first_of;
+use crate::{App, AppError, Kind, Principal, Problem, people_csv};
 
 /// The people `who` reaches that pass the filter, by id: the window asked
 /// for and how many there are. The store reads only that scope and that
@@ -14,4 +16,44 @@ pub async fn list(
     window: Window,
 ) -> Result<Paged<Person>, AppError> {
     Ok(app.store.people_in(who.scope, filter, window).await?)
+}
+
+/// Adds every person of a people CSV (see [`crate::people_csv`]), each
+/// with the profile their line gives, to the principal's organization (or
+/// the local data directory); staff and admins only. All or no one: every
+/// line is read and checked, and every problem listed with its line and
+/// column, before anyone is added, in one write. Answers the people added,
+/// in the order of the file.
+pub async fn import(app: &App<'_>, who: &Principal, bytes: &[u8]) -> Result<Vec<Person>, AppError> {
+    who.require_staff()?;
+    let refused = |problems: Vec<Problem>| AppError {
+        kind: Kind::Invalid,
+        message: format!(
+            "{}; no one was added",
+            first_of(&problems).unwrap_or_else(|| "the file cannot be read".to_owned())
+        ),
+        field: None,
+        problems,
+    };
+    let text = people_csv::text(bytes).map_err(|p| refused(vec![p.into()]))?;
+    let known = app
+        .store
+        .people_in(who.scope, &PeopleFilter::default(), Window::ALL)
+        .await?
+        .items;
+    let (rows, problems) = people_csv::read(app.catalog, text, &known);
+    if !problems.is_empty() {
+        return Err(refused(problems.into_iter().map(Problem::from).collect()));
+    }
+    let mut batch = Vec::with_capacity(rows.len());
+    for row in rows {
+        let profile = serde_json::to_value(&row.profile)
+            .map_err(|e| AppError::backend(format!("a profile cannot be written: {e}")))?;
+        batch.push(NewPerson {
+            name: row.profile.person.name,
+            organization: who.org(),
+            profile: Some(profile),
+        });
+    }
+    Ok(app.store.add_people(&who.actor, batch).await?)
 }

@@ -1,6 +1,7 @@
 //! Loading a person's profile from TOML or JSON, then checking what only the
 //! catalog can tell: that each credential, exam and work state it names
-//! exists. Errors name the file, the line and the field.
+//! exists (and that an email address is one). Errors name the file, the
+//! line and the field.
 
 use std::path::Path;
 
@@ -46,6 +47,30 @@ fn long_texts(value: &serde_json::Value, path: &mut String, found: &mut impl FnM
         }
         _ => {}
     }
+}
+
+/// The longest email address (RFC 5321's path limit).
+pub const MAX_EMAIL: usize = 254;
+
+/// What is wrong with a profile's email address, if anything: it must be
+/// one address as RFC 5322 writes it (no display name, no `[ip]` domain, a
+/// domain with a dot), at most [`MAX_EMAIL`] characters, so that `@@@`, a
+/// line break or two addresses are never kept as someone's contact.
+pub fn email_problem(email: &str) -> Option<String> {
+    let chars = email.chars().count();
+    if chars > MAX_EMAIL {
+        return Some(format!(
+            "an email address has at most {MAX_EMAIL} characters, not {chars}"
+        ));
+    }
+    let options = email_address::Options {
+        minimum_sub_domains: 2,
+        allow_domain_literal: false,
+        allow_display_text: false,
+    };
+    email_address::EmailAddress::parse_with_options(email, options)
+        .err()
+        .map(|e| format!("`{email}` is not an email address ({e})"))
 }
 
 /// Reads and checks a profile file; `.json` is JSON, anything else TOML.
@@ -178,6 +203,15 @@ fn check(name: &str, text: &str, profile: &Profile, catalog: &Catalog) -> Vec<Di
             });
         });
     }
+    if let Some(why) = profile.person.email.as_deref().and_then(email_problem) {
+        let email = profile.person.email.as_deref().unwrap_or_default();
+        problems.push(Diagnostic {
+            file: name.to_owned(),
+            line: locate_quoted(text, email),
+            field: Some("person.email".to_owned()),
+            message: why,
+        });
+    }
     if let Some(state) = profile.person.work_state {
         if !catalog.jurisdictions().is_empty() && catalog.jurisdiction(state).is_none() {
             problems.push(Diagnostic {
@@ -191,4 +225,39 @@ fn check(name: &str, text: &str, profile: &Profile, catalog: &Catalog) -> Vec<Di
         }
     }
     problems
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+
+    use super::*;
+
+    fn with_email(email: &str) -> Result<Profile, Diagnostics> {
+        let catalog = crate::catalog::embedded().unwrap();
+        let text = format!("[person]\nname = \"Ana\"\nemail = \"{email}\"\n");
+        from_text("ana.toml", &text, Format::Toml, &catalog)
+    }
+
+    #[test]
+    fn an_email_is_kept_when_it_is_one_address_and_refused_at_its_line_otherwise() {
+        let ana = with_email("ana@agency.example").unwrap();
+        assert_eq!(ana.person.email.as_deref(), Some("ana@agency.example"));
+        for bad in [
+            "ana@",
+            "ana@agency",
+            "Ana <ana@agency.example>",
+            "ana@agency.example, ben@agency.example",
+        ] {
+            let problems = with_email(bad).unwrap_err().0;
+            assert_eq!(problems.len(), 1, "{bad}: {problems:?}");
+            assert_eq!(problems[0].field.as_deref(), Some("person.email"), "{bad}");
+            assert_eq!(problems[0].line, Some(3), "{bad}");
+            assert!(
+                problems[0].message.contains("is not an email address"),
+                "{bad}: {}",
+                problems[0].message
+            );
+        }
+    }
 }

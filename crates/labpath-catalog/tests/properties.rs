@@ -204,6 +204,7 @@ fn profile() -> impl Strategy<Value = Profile> {
                         residence: None,
                         work_state: work_state.map(|c| Code::parse(c).unwrap()),
                         wage_level: None,
+                        email: None,
                     },
                     education,
                     coursework,

@@ -88,6 +88,10 @@ pub struct Person {
     /// an H-1B cap registration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wage_level: Option<crate::calendar::WageLevel>,
+    /// An email address to reach the person at (an agency's contact
+    /// detail; not a login, which accounts keep apart).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 /// Current residence.

@@ -42,8 +42,8 @@ use labpath_store::event::{Event, Pending};
 use labpath_store::ids::{ApplicationId, EventId, OrgId, PersonId};
 use labpath_store::model::{
     AppFilter, Application, ApplicationState, ApplicationsFilter, Attachment, ChecklistItem,
-    Contact, Counts, EventFilter, EventQuery, Paged, PeopleFilter, Person, ProfileVersion,
-    Reminder, ReminderFilter, Scope, Window,
+    Contact, Counts, EventFilter, EventQuery, NewPerson, Paged, PeopleFilter, Person,
+    ProfileVersion, Reminder, ReminderFilter, Scope, Window,
 };
 use labpath_store::store::{Store, StoredFile};
 use labpath_store::time::Timestamp;
@@ -210,6 +210,19 @@ impl Store for PgStore {
         }
         commit(tx, "committing a write").await?;
         Ok(events)
+    }
+
+    async fn add_people(
+        &self,
+        actor: &str,
+        people: Vec<NewPerson>,
+    ) -> Result<Vec<Person>, StoreError> {
+        let mut tx = self.begin_write("starting a write").await?;
+        let now = write::now(&mut tx.0).await?;
+        // A refusal drops the transaction: no one is added.
+        let added = shared_write::add_people(&mut tx, actor, people, now).await?;
+        commit(tx, "committing a write").await?;
+        Ok(added)
     }
 
     async fn put_file(&self, file: &CheckedFile) -> Result<(), StoreError> {

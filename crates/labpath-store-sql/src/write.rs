@@ -9,9 +9,9 @@
 use labpath_store::StoreError;
 use labpath_store::event::{Change, Event, Pending};
 use labpath_store::ids::{ApplicationId, EventId, OrgId, PersonId};
-use labpath_store::model::{ApplicationState, ChecklistItem, Person, Reminder};
+use labpath_store::model::{ApplicationState, ChecklistItem, NewPerson, Person, Reminder};
 use labpath_store::port::{Derived, derive};
-use labpath_store::state::check_no_control;
+use labpath_store::state::{apply_person, check_no_control};
 use labpath_store::time::Timestamp;
 
 use crate::conn::{Conn, Param, Sql};
@@ -57,6 +57,44 @@ pub async fn append<C: Conn + ?Sized>(
     };
     record(conn, &event).await?;
     Ok(event)
+}
+
+/// Adds people at `now`, each followed by their first profile (version 1)
+/// when they have one, person after person, in the caller's transaction;
+/// returns them as recorded. A refusal leaves the transaction for the
+/// caller to drop, so a batch is added whole or not at all.
+pub async fn add_people<C: Conn + ?Sized>(
+    conn: &mut C,
+    actor: &str,
+    people: Vec<NewPerson>,
+    now: Timestamp,
+) -> Result<Vec<Person>, StoreError> {
+    let pending = |person: Option<PersonId>, change: Change| Pending {
+        actor: actor.to_owned(),
+        person,
+        application: None,
+        change,
+    };
+    let vanished = || StoreError::Other("a person added in the batch vanished".to_owned());
+    let mut added = Vec::with_capacity(people.len());
+    for p in people {
+        let change = Change::PersonAdded {
+            name: p.name.trim().to_owned(),
+            organization: p.organization,
+        };
+        let event = append(conn, pending(None, change), now).await?;
+        let mut person = apply_person(None, &event).ok_or_else(vanished)?;
+        if let Some(profile) = p.profile {
+            let change = Change::ProfileRecorded {
+                version: 1,
+                profile,
+            };
+            let event = append(conn, pending(Some(person.id), change), now).await?;
+            person = apply_person(Some(person), &event).ok_or_else(vanished)?;
+        }
+        added.push(person);
+    }
+    Ok(added)
 }
 
 /// Records an event that has its id and time (a new one, or an import's).

@@ -29,6 +29,19 @@ pub struct Person {
     pub organization: Option<OrgId>,
 }
 
+/// A person to add in a batch ([`crate::Store::add_people`]), with their
+/// first profile when they have one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPerson {
+    /// Name or label.
+    pub name: String,
+    /// The organization (server mode); `None` in local mode.
+    pub organization: Option<OrgId>,
+    /// The first profile (the documented profile format, as JSON),
+    /// recorded as version 1.
+    pub profile: Option<serde_json::Value>,
+}
+
 /// One version of a person's profile.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -18,8 +18,8 @@ use crate::event::{Change, Event, Pending};
 use crate::ids::{ApplicationId, EventId, OrgId, PersonId};
 use crate::model::{
     AppFilter, Application, ApplicationState, ApplicationsFilter, Attachment, ChecklistItem,
-    Contact, Counts, EventFilter, EventQuery, Paged, PeopleFilter, Person, ProfileVersion,
-    Reminder, ReminderFilter, Scope, Window,
+    Contact, Counts, EventFilter, EventQuery, NewPerson, Paged, PeopleFilter, Person,
+    ProfileVersion, Reminder, ReminderFilter, Scope, Window,
 };
 
 /// A file an export carries: its hash and content.
@@ -78,6 +78,16 @@ pub trait Store: Send + Sync {
     /// the state the ones before it left, and if any is refused none is
     /// recorded. Returns the events as recorded, in order.
     async fn append_all(&self, pending: Vec<Pending>) -> Result<Vec<Event>, StoreError>;
+
+    /// Adds several people as one write, each followed by their first
+    /// profile (version 1) when they have one: every one, or none when any
+    /// is refused (an empty name, an organization that does not exist).
+    /// Returns the people as recorded, in order.
+    async fn add_people(
+        &self,
+        actor: &str,
+        people: Vec<NewPerson>,
+    ) -> Result<Vec<Person>, StoreError>;
 
     /// Stores a checked file under its hash (a no-op when it is already
     /// there); an `AttachmentAdded` event may then refer to it.

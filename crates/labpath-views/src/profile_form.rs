@@ -777,7 +777,8 @@ fn read_field(f: &Field, text: &str, all: &[String], today: Date) -> Result<Opti
     Ok(Some(v))
 }
 
-fn unknown_country(text: &str) -> String {
+/// Why `text` names no country, saying how to write one.
+pub fn unknown_country(text: &str) -> String {
     format!(
         "`{text}` is not a country we know: type its name in English (Philippines, India) or its two-letter code (PH)"
     )

@@ -863,6 +863,82 @@ pub async fn a_batch_of_changes_is_recorded_whole_or_not_at_all(store: &dyn Stor
     assert_eq!(ce::log(store, p).await.unwrap(), logged);
 }
 
+/// A batch of people (a CSV import) is added whole, each followed by their
+/// first profile when they have one, or not at all: a refused person (an
+/// empty name, an organization that does not exist) adds no one.
+pub async fn a_batch_of_people_is_added_whole_or_not_at_all(store: &dyn Store) {
+    use labpath_store::ids::OrgId;
+    use labpath_store::model::NewPerson;
+    let profile =
+        |name: &str| serde_json::json!({ "person": { "name": name, "work_state": "NY" } });
+    let new = |name: &str, with_profile: bool, organization: Option<OrgId>| NewPerson {
+        name: name.to_owned(),
+        organization,
+        profile: with_profile.then(|| profile(name.trim())),
+    };
+    let before = store.counts().await.unwrap();
+    let batches = [
+        vec![
+            new("Ana", true, None),
+            new("Ben", false, None),
+            new("  ", true, None),
+        ],
+        vec![
+            new("Ana", true, None),
+            new("Ben", true, Some(OrgId::from_raw(999))),
+        ],
+    ];
+    for batch in batches {
+        let e = store.add_people(ACTOR, batch).await.unwrap_err();
+        assert!(
+            matches!(e, StoreError::Invalid(_) | StoreError::NotFound { .. }),
+            "{e}"
+        );
+        assert_eq!(
+            store.counts().await.unwrap(),
+            before,
+            "a refused batch left a trace"
+        );
+        assert!(store.people(None).await.unwrap().is_empty());
+    }
+    let added = store
+        .add_people(
+            ACTOR,
+            vec![
+                new("Ana", true, None),
+                new("Ben", false, None),
+                new(" Carla ", true, None),
+            ],
+        )
+        .await
+        .unwrap();
+    let shown: Vec<(&str, u32)> = added
+        .iter()
+        .map(|p| (p.name.as_str(), p.profile_version))
+        .collect();
+    assert_eq!(shown, [("Ana", 1), ("Ben", 0), ("Carla", 1)]);
+    assert_eq!(store.people(None).await.unwrap(), added, "as recorded");
+    let carla = store.profile(added[2].id, None).await.unwrap().unwrap();
+    assert_eq!((carla.version, carla.profile), (1, profile("Carla")));
+    assert_eq!(store.profile(added[1].id, None).await.unwrap(), None);
+    // One person's events after another's, each profile after its person.
+    let events = store.events(&EventQuery::default()).await.unwrap();
+    let log: Vec<(&str, PersonId)> = events.iter().map(|e| (e.change.kind(), e.person)).collect();
+    let (a, b, c) = (added[0].id, added[1].id, added[2].id);
+    assert_eq!(
+        log,
+        [
+            ("person_added", a),
+            ("profile_recorded", a),
+            ("person_added", b),
+            ("person_added", c),
+            ("profile_recorded", c),
+        ]
+    );
+    let replayed: Vec<_> = replay(&events).unwrap().people.into_values().collect();
+    assert_eq!(replayed, added, "the tables equal a replay of the log");
+}
+
 /// The audit pack holds the summary and the certificate of each activity
 /// that counts in the cycle, as stored; certificates past the limit the
 /// caller sets are refused, saying so.

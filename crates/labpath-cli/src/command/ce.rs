@@ -23,7 +23,7 @@ use labpath_store::ids::{EventId, PersonId};
 use labpath_views::audit_pack::write_assessment;
 
 use super::doc::read_files;
-use super::store::{app_failure, day, id, local, with_store};
+use super::store::{app_failure, day, file_failure, id, local, with_store};
 use crate::cli::{Cli, Format};
 use crate::render::table;
 use crate::{Exit, Failure};
@@ -299,24 +299,7 @@ fn import(
         let app = App::new(catalog, store);
         let logged = labpath_app::ce::import(&app, &local(), person, &name, &text, &mut next_to)
             .await
-            .map_err(|e| {
-                if e.problems.is_empty() {
-                    return app_failure(e, |_| None);
-                }
-                // Every problem on its own line, as `file:line:`.
-                let lines: Vec<String> = e
-                    .problems
-                    .iter()
-                    .map(|p| {
-                        let at = p.line.map_or(name.clone(), |l| format!("{name}:{l}"));
-                        match &p.field {
-                            Some(f) => format!("error: {at}: field `{f}`: {}", p.message),
-                            None => format!("error: {at}: {}", p.message),
-                        }
-                    })
-                    .collect();
-                Failure::BadInput(format!("{}\nnothing was logged", lines.join("\n")))
-            })?;
+            .map_err(|e| file_failure(&name, e, "nothing was logged"))?;
         writeln!(
             out,
             "logged {} activities for person {person}",

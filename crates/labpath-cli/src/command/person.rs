@@ -1,5 +1,6 @@
-//! `labpath person add|edit|show|list`: the people the tracker follows, each
-//! with a profile (the documented profile format) whose every version is kept.
+//! `labpath person add|import|edit|show|list`: the people the tracker
+//! follows, each with a profile (the documented profile format) whose every
+//! version is kept; `import` adds an agency's CSV of them at once.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -9,7 +10,7 @@ use labpath_store::Store;
 use labpath_store::ids::PersonId;
 use labpath_store::ops;
 
-use super::store::{actor, failure, id, with_store};
+use super::store::{actor, failure, file_failure, id, local, with_store};
 use crate::cli::{Cli, Format};
 use crate::render::table;
 use crate::{Exit, Failure};
@@ -24,6 +25,11 @@ pub enum PersonCommand {
         /// A profile file (TOML or JSON); checked against the catalog.
         #[arg(long, value_name = "FILE")]
         profile: Option<PathBuf>,
+    },
+    /// Add every person of a CSV file, each with a profile, or no one: a header row names its columns, in any order (name; optional: email, credentials such as "MLS(ASCP)CM, NYS licensed", work_state, citizenship, degree, degree_level, degree_field, degree_country, degree_completed). Every problem is listed with its line and column.
+    Import {
+        /// The CSV file (UTF-8, at most 5,000 people).
+        file: PathBuf,
     },
     /// Rename a person or record a new version of their profile.
     Edit {
@@ -89,6 +95,7 @@ pub fn run(
                 Ok(Exit::Ok)
             })
         }
+        PersonCommand::Import { file } => import(cli, catalog, file, out),
         PersonCommand::Edit {
             id: text,
             name,
@@ -160,6 +167,35 @@ pub fn run(
             Ok(Exit::Ok)
         }),
     }
+}
+
+/// Adds the people of a CSV file, all or none, and lists them.
+fn import(
+    cli: &Cli,
+    catalog: &Catalog,
+    file: &std::path::Path,
+    out: &mut dyn Write,
+) -> Result<Exit, Failure> {
+    let name = file.display().to_string();
+    let bytes = std::fs::read(file)
+        .map_err(|e| Failure::BadInput(format!("error: {name}: cannot read: {e}")))?;
+    with_store(cli, async |store| {
+        let app = labpath_app::App::new(catalog, store);
+        let added = labpath_app::people::import(&app, &local(), &bytes)
+            .await
+            .map_err(|e| file_failure(&name, e, "no one was added"))?;
+        writeln!(
+            out,
+            "added {} people from {name}, each with a profile:",
+            added.len()
+        )?;
+        let rows: Vec<Vec<String>> = added
+            .iter()
+            .map(|p| vec![p.id.to_string(), p.name.clone()])
+            .collect();
+        write!(out, "{}", table(&["ID", "NAME"], &rows))?;
+        Ok(Exit::Ok)
+    })
 }
 
 async fn show(

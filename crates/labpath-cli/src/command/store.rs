@@ -113,6 +113,28 @@ pub fn app_failure(e: labpath_app::AppError, flag: impl Fn(&str) -> Option<Strin
     Failure::BadInput(format!("error: {place}{}{hint}", e.message))
 }
 
+/// A refused file (a CSV import) as the CLI reports it: every problem on
+/// its own line as `error: FILE:LINE: field `COLUMN`: ...`, then what was
+/// not done (`nothing was logged`); a refusal without problems (one not
+/// about the file's lines) as [`app_failure`] reports it.
+pub fn file_failure(file: &str, e: labpath_app::AppError, not_done: &str) -> Failure {
+    if e.problems.is_empty() {
+        return app_failure(e, |_| None);
+    }
+    let lines: Vec<String> = e
+        .problems
+        .iter()
+        .map(|p| {
+            let at = p.line.map_or(file.to_owned(), |l| format!("{file}:{l}"));
+            match &p.field {
+                Some(f) => format!("error: {at}: field `{f}`: {}", p.message),
+                None => format!("error: {at}: {}", p.message),
+            }
+        })
+        .collect();
+    Failure::BadInput(format!("{}\n{not_done}", lines.join("\n")))
+}
+
 /// Runs a future on a current-thread runtime (the CLI does one thing at a
 /// time), with timers and I/O (a command may reach a server's PostgreSQL).
 pub fn block_on<T>(future: impl Future<Output = Result<T, Failure>>) -> Result<T, Failure> {
