@@ -474,7 +474,7 @@ fn gap(a: &Clause<'_>, b: &Clause<'_>) -> Gap {
             .collect()
     };
     let alternatives = !matches!(a.requirement, Requirement::All(_));
-    if alternatives && children.iter().any(|g| *g == Gap::CHANGED) {
+    if alternatives && children.contains(&Gap::CHANGED) {
         return Gap::CHANGED;
     }
     let own = if an.saturating_sub(*am) == bn.saturating_sub(*bm) {
