@@ -214,6 +214,52 @@ fn accounts<'a>(app: &App<'a>, who: &Principal) -> Result<(&'a dyn Accounts, Org
     }
 }
 
+/// Whether `who` may make an account of `role` (admins any role, staff
+/// candidates), and its email and name as kept.
+fn check_member(
+    who: &Principal,
+    role: Role,
+    email: &str,
+    name: &str,
+) -> Result<(String, String), AppError> {
+    who.require_staff()?;
+    if role != Role::Candidate {
+        who.require_admin()?;
+    }
+    let email = check_email(email)?;
+    let name = check_name(name, "name", "a user's name")?;
+    Ok((email, name))
+}
+
+/// The record a new account is linked to: a candidate's must be given and
+/// be one `who` sees; another role may name one.
+async fn linked_person(
+    app: &App<'_>,
+    who: &Principal,
+    role: Role,
+    person: Option<PersonId>,
+) -> Result<Option<PersonId>, AppError> {
+    match (role, person) {
+        (Role::Candidate, None) => {
+            Err(AppError::invalid("a candidate's account needs their person id").at("person"))
+        }
+        (_, Some(id)) => Ok(Some(
+            app.person(who, id).await.map_err(|e| e.at("person"))?.id,
+        )),
+        (_, None) => Ok(None),
+    }
+}
+
+/// A store refusal of a new account: a taken email is the `email` field's.
+fn email_conflict(e: StoreError) -> AppError {
+    let e = AppError::from(e);
+    if e.kind == Kind::Conflict {
+        e.at("email")
+    } else {
+        e
+    }
+}
+
 /// The organization's users, by id (staff and admins may list them).
 pub async fn users(
     app: &App<'_>,
@@ -234,22 +280,9 @@ pub async fn create_user(
     new: NewAccount,
 ) -> Result<User, AppError> {
     let (accounts, org) = accounts(app, who)?;
-    who.require_staff()?;
-    if new.role != Role::Candidate {
-        who.require_admin()?;
-    }
-    let email = check_email(&new.email)?;
-    let name = check_name(&new.name, "name", "a user's name")?;
+    let (email, name) = check_member(who, new.role, &new.email, &new.name)?;
     check_new_password(&new.password, &email, &name)?;
-    let person = match (new.role, new.person) {
-        (Role::Candidate, None) => {
-            return Err(
-                AppError::invalid("a candidate's account needs their person id").at("person"),
-            );
-        }
-        (_, Some(id)) => Some(app.person(who, id).await.map_err(|e| e.at("person"))?.id),
-        (_, None) => None,
-    };
+    let person = linked_person(app, who, new.role, new.person).await?;
     let password_hash = hash_password(new.password).await?;
     let created = accounts
         .create_user(&NewUser {
@@ -261,14 +294,7 @@ pub async fn create_user(
             password_hash,
         })
         .await;
-    created.map_err(|e| {
-        let e = AppError::from(e);
-        if e.kind == Kind::Conflict {
-            e.at("email")
-        } else {
-            e
-        }
-    })
+    created.map_err(email_conflict)
 }
 
 /// Creates an organization with its first admin: what the operator of a
@@ -410,21 +436,8 @@ pub async fn invite(
     new: NewInvitation,
 ) -> Result<AccountLink, AppError> {
     let (accounts, org) = accounts(app, who)?;
-    who.require_staff()?;
-    if new.role != Role::Candidate {
-        who.require_admin()?;
-    }
-    let email = check_email(&new.email)?;
-    let name = check_name(&new.name, "name", "a user's name")?;
-    let person = match (new.role, new.person) {
-        (Role::Candidate, None) => {
-            return Err(
-                AppError::invalid("a candidate's account needs their person id").at("person"),
-            );
-        }
-        (_, Some(id)) => Some(app.person(who, id).await.map_err(|e| e.at("person"))?.id),
-        (_, None) => None,
-    };
+    let (email, name) = check_member(who, new.role, &new.email, &new.name)?;
+    let person = linked_person(app, who, new.role, new.person).await?;
     // A password no one knows (not even the inviter) until the link is used.
     let password_hash = hash_password(random_token()?).await?;
     let (token, link) = new_link(LinkPurpose::Invite, INVITATION_SECONDS)?;
@@ -436,14 +449,10 @@ pub async fn invite(
         person,
         password_hash,
     };
-    let user = accounts.invite_user(&user, &link).await.map_err(|e| {
-        let e = AppError::from(e);
-        if e.kind == Kind::Conflict {
-            e.at("email")
-        } else {
-            e
-        }
-    })?;
+    let user = accounts
+        .invite_user(&user, &link)
+        .await
+        .map_err(email_conflict)?;
     Ok(AccountLink {
         user,
         purpose: LinkPurpose::Invite,
