@@ -1058,8 +1058,8 @@ async fn see_the_dashboard(c: &Client) {
     click_link(c, "Dashboard").await;
     wait_page(c, "Dashboard").await;
     assert_labelled(c).await;
-    let stages = find(c, "ul.stages").await.text().await.unwrap();
-    assert!(stages.contains("draft: 1"), "{stages}");
+    let draft = find(c, "#col-draft .count").await.text().await.unwrap();
+    assert_eq!(draft, "1", "the draft column's count");
     let row = c
         .find(Locator::XPath(
             "//table[caption]/tbody/tr[td/a[normalize-space()='Ana Reyes']]",
@@ -1071,13 +1071,168 @@ async fn see_the_dashboard(c: &Client) {
         cells.push(cell.text().await.unwrap());
     }
     assert_eq!(cells[1], "draft", "stage");
-    assert_eq!(cells[2], "1", "open applications");
-    for count in &cells[3..5] {
+    assert_eq!(cells[2], "nobody", "owner");
+    assert_eq!(cells[3], "1", "open applications");
+    for count in &cells[4..6] {
         assert!(count.parse::<u32>().is_ok(), "a count reads `{count}`");
     }
     let caption = find(c, "table caption").await.text().await.unwrap();
     assert!(caption.starts_with("1 candidate,"), "{caption}");
     look(c, "dashboard").await;
+}
+
+/// The pipeline board: five candidates in four stages, every stage a
+/// column with its count (the empty ones too), each card with the next
+/// deadline, the owner and the severity of what is lapsing; the owner
+/// filter keeps one staff member's candidates, and the CSV export is
+/// linked with the filter.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pipeline_board_shows_five_candidates_in_four_stages_with_owner_and_deadline() {
+    use labpath_engine::units::Date;
+    use labpath_store::ops;
+    use labpath_store::status::AppStatus;
+
+    let dir = tempfile::tempdir().unwrap();
+    let server = server_mode(&dir).await;
+    let (org, admin) = server
+        .organization("Board Staffing", "lead@board.example", PASSWORD)
+        .await;
+    let store = &*server.db;
+    let catalog = labpath_catalog::catalog::embedded().unwrap();
+    let step = catalog
+        .steps()
+        .iter()
+        .find(|s| s.id.as_str() == "ascp-mls-sit")
+        .unwrap();
+    let today = Date::today();
+    let expires = today.add_days(20);
+    let mut ids = Vec::new();
+    for (name, stage) in [
+        ("Ana No-Profile", "no_profile"),
+        ("Ben Planning", "planning"),
+        ("Cy Draft", "draft"),
+        ("Dee Draft", "draft"),
+        ("Eve Submitted", "submitted"),
+    ] {
+        let id = ops::add_person(store, "test", name, Some(org.id))
+            .await
+            .unwrap()
+            .id;
+        if stage != "no_profile" {
+            let mut profile = serde_json::json!({ "person": { "name": name, "work_state": "NY" } });
+            if stage == "planning" {
+                profile["credential"] = serde_json::json!([
+                    { "id": "ascp-mls", "earned": "2015-06-30", "expires": expires.to_string() }
+                ]);
+            }
+            ops::record_profile(store, "test", id, profile)
+                .await
+                .unwrap();
+        }
+        if stage == "draft" || stage == "submitted" {
+            let app = ops::new_application(store, "test", id, step)
+                .await
+                .unwrap()
+                .application
+                .id;
+            if stage == "submitted" {
+                ops::change_status(store, "test", app, AppStatus::Submitted, today, None)
+                    .await
+                    .unwrap();
+            }
+        }
+        ids.push(id);
+    }
+    ops::set_owner(store, "test", ids[4], Some(admin.id))
+        .await
+        .unwrap();
+    let base = server.url("");
+    in_browser(|c| async move {
+        c.goto(&format!("{base}/dashboard")).await.unwrap();
+        wait_page(&c, "Log in").await;
+        retype(&c, "#email", "lead@board.example").await;
+        type_into(&c, "#password", PASSWORD).await;
+        submit(&c).await;
+        wait_page(&c, "Dashboard").await;
+        let mut counts = Vec::new();
+        for column in c.find_all(Locator::Css("ol.board > li")).await.unwrap() {
+            let stage = column
+                .find(Locator::Css("h3 a"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let count = column
+                .find(Locator::Css("h3 .count"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            counts.push(format!("{stage}: {count}"));
+        }
+        assert_eq!(
+            counts,
+            [
+                "no profile: 1",
+                "planning: 1",
+                "draft: 2",
+                "submitted: 1",
+                "under review: 0",
+                "done: 0"
+            ],
+            "every stage a column with its count, the empty ones too"
+        );
+        let card = |name: &str| {
+            format!(
+                "//ol[@class='board']//li[contains(@class, 'card')][a[normalize-space()='{name}']]"
+            )
+        };
+        let ben = c.find(Locator::XPath(&card("Ben Planning"))).await.unwrap();
+        assert_eq!(
+            ben.attr("class").await.unwrap().as_deref(),
+            Some("card severity-red"),
+            "a certification expiring in 20 days without CE is red"
+        );
+        let text = ben.text().await.unwrap();
+        assert!(
+            text.contains(&format!("Next deadline: {expires}")),
+            "{text}"
+        );
+        assert!(text.contains("Owner: nobody"), "{text}");
+        let eve = c
+            .find(Locator::XPath(&card("Eve Submitted")))
+            .await
+            .unwrap();
+        let text = eve.text().await.unwrap();
+        assert!(text.contains("Owner: Admin"), "{text}");
+        let csv = find(&c, "a[href^='/dashboard.csv']").await;
+        assert!(csv.attr("href").await.unwrap().unwrap().contains("owner="));
+        look(&c, "dashboard-board").await;
+
+        // One staff member's candidates.
+        choose(&c, "#f-owner", &admin.id.to_string()).await;
+        click_button(&c, "Filter").await;
+        wait_page(&c, "Dashboard").await;
+        let caption = find(&c, "table caption").await.text().await.unwrap();
+        assert!(caption.starts_with("1 candidate,"), "{caption}");
+        let rows = c.find_all(Locator::Css("table tbody tr")).await.unwrap();
+        assert_eq!(rows.len(), 1);
+        assert!(rows[0].text().await.unwrap().contains("Eve Submitted"));
+        let submitted = find(&c, "#col-submitted .count")
+            .await
+            .text()
+            .await
+            .unwrap();
+        let draft = find(&c, "#col-draft .count").await.text().await.unwrap();
+        assert_eq!(
+            (submitted.as_str(), draft.as_str()),
+            ("1", "0"),
+            "the board follows the filter"
+        );
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

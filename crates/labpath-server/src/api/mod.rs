@@ -50,6 +50,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(catalog::plan))
         .routes(routes!(people::list, people::create))
         .routes(routes!(people::show, people::rename))
+        .routes(routes!(people::set_owner))
         .routes(routes!(people::profile, people::record_profile))
         .routes(routes!(people::eligibility))
         .routes(routes!(people::plan))

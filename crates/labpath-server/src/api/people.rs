@@ -208,6 +208,46 @@ pub async fn rename(
     ))
 }
 
+/// Who is responsible for a person.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OwnerBody {
+    /// A staff member's or admin's user id; `null`: no one.
+    #[schema(value_type = Option<i64>)]
+    pub owner: Option<labpath_store::ids::UserId>,
+}
+
+/// `PUT /api/people/{person}/owner`: makes a staff member of the person's
+/// organization responsible for them (or no one). Server mode, staff and
+/// admins.
+#[utoipa::path(
+    put,
+    path = "/api/people/{person}/owner",
+    tag = "people",
+    params(("person" = String, Path, description = "The person's id.")),
+    request_body = OwnerBody,
+    responses(
+        (status = 200, description = "The person, with their owner.", body = Person),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 415, response = Unsupported),
+        (status = 422, response = Invalid),
+    )
+)]
+pub async fn set_owner(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PathParams(id): PathParams<String>,
+    JsonBody(body): JsonBody<OwnerBody>,
+) -> ApiResult<Json<Person>> {
+    let person = visible_person(&state, &me, &id).await?;
+    Ok(Json(
+        labpath_app::people::set_owner(&state.app(), &me.app(), person.id, body.owner).await?,
+    ))
+}
+
 /// `GET /api/people/{person}/profile` query.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -519,6 +519,8 @@ pub fn routes() -> Router<AppState> {
             post(h::attach).layer(crate::api::upload_limit()),
         )
         .route("/dashboard", get(h::dashboard))
+        .route("/dashboard.csv", get(h::dashboard_csv))
+        .route("/people/{person}/owner", post(h::set_owner))
         .route("/audit", get(h::audit))
         .route("/credentials", get(h::credentials))
         .route("/catalog/health", get(h::catalog_health))

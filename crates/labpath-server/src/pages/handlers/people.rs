@@ -8,6 +8,7 @@ use labpath_engine::profile::Profile;
 use labpath_engine::questions::Question;
 use labpath_engine::units::Date;
 use labpath_store::agenda::Alert;
+use labpath_store::ids::UserId;
 use labpath_store::model::{Application, Person, Reminder};
 use labpath_store::ops::{self};
 use labpath_views::deadlines::Deadline as Lapse;
@@ -101,6 +102,31 @@ pub async fn add_person(
     respond(&state, result)
 }
 
+/// Makes a staff member responsible for a person (or no one: an empty
+/// `owner`), then shows the person again.
+pub async fn set_owner(
+    State(state): State<AppState>,
+    PathParams(id): PathParams<String>,
+    Posted { me, form }: Posted<FormBody>,
+) -> Response {
+    let result = async {
+        let person = visible_person(&state, &me, &id).await?;
+        let owner = match form.get("owner").map(str::trim).unwrap_or("") {
+            "" => None,
+            text => Some(text.parse::<UserId>().map_err(|_| {
+                ApiError::invalid(format!("`{text}` is no user: choose one from the list"))
+                    .at("owner")
+            })?),
+        };
+        labpath_app::people::set_owner(&state.app(), &me.app(), person.id, owner)
+            .await
+            .map_err(ApiError::from)?;
+        see_other(&format!("/people/{}", person.id))
+    }
+    .await;
+    respond(&state, result)
+}
+
 /// A person's overview: their situation at a glance.
 pub async fn person(
     State(state): State<AppState>,
@@ -143,6 +169,9 @@ struct PersonPage<'a> {
     today: Date,
     /// A refused form of the page (opening an application, a reminder).
     refill: Option<Refill>,
+    /// Who the person may be given to (staff in server mode; empty
+    /// otherwise, and the form is not shown).
+    owners: Vec<super::OwnerChoice>,
 }
 
 /// A person's overview for `goal` (the one of their work state when
@@ -168,6 +197,10 @@ pub(super) async fn person_page(
     let agenda =
         labpath_app::agenda::status(&state.app(), &me.app(), Some(person.id), today).await?;
     let reminders = state.store().reminders(Some(person.id)).await?;
+    let owners = match (me.org(), me.require_staff()) {
+        (Some(_), Ok(())) => super::OwnerChoice::of(state, me).await?,
+        _ => Vec::new(),
+    };
     html_status(
         state,
         Refill::status(refill.as_ref()),
@@ -193,6 +226,7 @@ pub(super) async fn person_page(
             reminders,
             today,
             refill,
+            owners,
         },
     )
 }
