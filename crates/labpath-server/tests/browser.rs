@@ -195,7 +195,14 @@ async fn keep_the_last_page(c: &Client) {
 const WIDTHS: [(u32, u32); 2] = [(390, 844), (1280, 1000)];
 
 /// The pages the README shows, by the name `look` is given.
-const SCREENSHOTS: [&str; 5] = ["ce", "interview", "people", "person", "plan"];
+const SCREENSHOTS: [&str; 6] = [
+    "ce",
+    "interview",
+    "people",
+    "person",
+    "plan",
+    "dashboard-board",
+];
 
 /// axe-core's script, from `tests/axe/node_modules` (`npm ci` there);
 /// `None` with a notice outside CI when it is not installed.
@@ -1215,9 +1222,16 @@ async fn the_pipeline_board_shows_five_candidates_in_four_stages_with_owner_and_
         choose(&c, "#f-owner", &admin.id.to_string()).await;
         click_button(&c, "Filter").await;
         wait_page(&c, "Dashboard").await;
-        let caption = find(&c, "table caption").await.text().await.unwrap();
+        let caption = find(&c, "#candidate-list caption")
+            .await
+            .text()
+            .await
+            .unwrap();
         assert!(caption.starts_with("1 candidate,"), "{caption}");
-        let rows = c.find_all(Locator::Css("table tbody tr")).await.unwrap();
+        let rows = c
+            .find_all(Locator::Css("#candidate-list tbody tr"))
+            .await
+            .unwrap();
         assert_eq!(rows.len(), 1);
         assert!(rows[0].text().await.unwrap().contains("Eve Submitted"));
         let submitted = find(&c, "#col-submitted .count")

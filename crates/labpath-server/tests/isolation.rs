@@ -126,6 +126,7 @@ fn cases() -> Vec<Case> {
         open("post", "/api/people", "", |_| Some(json!({ "name": "Alfa Added" })), [201, 201, 403]),
         named("get", "/api/people/{person}", "", none),
         named("patch", "/api/people/{person}", "", |_| Some(json!({ "name": "Renamed by Alfa" }))),
+        Case { staff_only: true, ..named("put", "/api/people/{person}/owner", "", |_| Some(json!({ "owner": null }))) },
         named("get", "/api/people/{person}/profile", "", none),
         named("put", "/api/people/{person}/profile", "", |_| Some(profile())),
         named("get", "/api/people/{person}/eligibility", "?credential=ascp-mls", none),

@@ -439,6 +439,17 @@ async fn every_operation_answers_a_valid_call_as_documented() {
     let rename = json!({ "name": "Flow Person Renamed" });
     f.call("patch", "/api/people/{person}", &[p], "", Some(rename))
         .await;
+    let nobody = json!({ "owner": null });
+    f.call("put", "/api/people/{person}/owner", &[p], "", Some(nobody))
+        .await;
+    f.call(
+        "get",
+        "/api/dashboard",
+        &[],
+        "?severity=amber&state=NY&owner=none",
+        None,
+    )
+    .await;
     f.call("get", "/api/people/{person}/profile", &[p], "", None)
         .await;
     f.call(

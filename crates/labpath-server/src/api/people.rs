@@ -242,6 +242,7 @@ pub async fn set_owner(
     PathParams(id): PathParams<String>,
     JsonBody(body): JsonBody<OwnerBody>,
 ) -> ApiResult<Json<Person>> {
+    me.require_staff()?;
     let person = visible_person(&state, &me, &id).await?;
     Ok(Json(
         labpath_app::people::set_owner(&state.app(), &me.app(), person.id, body.owner).await?,

@@ -110,6 +110,7 @@ pub async fn set_owner(
     Posted { me, form }: Posted<FormBody>,
 ) -> Response {
     let result = async {
+        me.require_staff()?;
         let person = visible_person(&state, &me, &id).await?;
         let owner = match form.get("owner").map(str::trim).unwrap_or("") {
             "" => None,
