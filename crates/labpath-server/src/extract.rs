@@ -305,6 +305,48 @@ impl<S: Send + Sync> FromRequest<S> for JsonText {
     }
 }
 
+/// The largest people CSV `POST /api/people/import` reads: the use case's
+/// own limit (2 MiB, about 5,000 people).
+pub const PEOPLE_CSV_LIMIT: usize = labpath_app::people_csv::MAX_BYTES;
+
+/// 413 for a people CSV over [`PEOPLE_CSV_LIMIT`]: what the limit is and
+/// what to do.
+pub fn people_csv_too_large() -> ApiError {
+    let mut e = ApiError::too_large(PEOPLE_CSV_LIMIT);
+    e.message = format!(
+        "the file is over {} MiB, the most one import reads (at most {} people a file): split it into smaller files",
+        PEOPLE_CSV_LIMIT / 1_048_576,
+        labpath_app::people_csv::MAX_PEOPLE
+    );
+    e
+}
+
+/// A people CSV sent as the body (`Content-Type: text/csv`), as bytes: the
+/// use case reads them as UTF-8 text and says where they are not. A body
+/// over [`PEOPLE_CSV_LIMIT`] (the route's limit) is a 413 that says so.
+pub struct PeopleCsv(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for PeopleCsv {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if !content_type_is(&req, "text/csv") {
+            return Err(ApiError::media_type("text/csv"));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                people_csv_too_large()
+            } else {
+                ApiError::bad_request("the request body could not be read")
+            }
+        })?;
+        if bytes.len() > PEOPLE_CSV_LIMIT {
+            return Err(people_csv_too_large());
+        }
+        Ok(PeopleCsv(bytes))
+    }
+}
+
 /// The largest upload body: one file at the attachment limit, plus room
 /// for the form's other fields and the multipart framing.
 pub const UPLOAD_LIMIT: usize = labpath_store::attachment::MAX_BYTES + 256 * 1024;
