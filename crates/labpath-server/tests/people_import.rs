@@ -16,7 +16,7 @@
 
 mod common;
 
-use common::{BAD_LINES, Client, assert_error, candidates_csv, organization};
+use common::{BAD_LINES, Client, Part, assert_error, candidates_csv, multipart, organization};
 use labpath_server::serve::Database;
 use labpath_server::testing::start;
 use serde_json::Value;
@@ -212,4 +212,66 @@ async fn local_mode_imports_for_its_owner() {
         "{added:?}"
     );
     assert_eq!(count(&local).await, 41);
+}
+
+/// Sends the people page's import form with `file` as the CSV.
+async fn page_import(client: &Client, file: &[u8]) -> common::Answer {
+    let (content_type, body) = multipart(&[
+        Part::text("csrf", &client.csrf),
+        Part::file("people", "candidates.csv", file),
+    ]);
+    common::answer(
+        client
+            .request("POST", "/people/import")
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+/// The page's form: a refused file is the people page again (422) listing
+/// each problem with its line and column; a file just over 2 MiB is
+/// refused there with the use case's words, and a body well over the
+/// form's limit is an error page that says the import's limit (not the
+/// attachments'); a candidate is refused. No one is added by any of them.
+#[tokio::test]
+async fn the_page_form_lists_the_problems_and_says_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(Database::Sqlite(dir.path().to_path_buf())).await;
+    let org = organization(&server, "Alfa", "Yankee").await;
+    let before = count(&org.admin).await;
+
+    let page = page_import(&org.staff, candidates_csv(50, true).as_bytes()).await;
+    assert_eq!(page.status, 422, "{}", page.text);
+    assert!(
+        page.text
+            .contains("No one was added: the file has 3 problems")
+            && page
+                .text
+                .contains("Line 24, column <code>credentials</code>: "),
+        "{}",
+        page.text
+    );
+
+    let mut big = b"name\n".to_vec();
+    big.resize(labpath_app::people_csv::MAX_BYTES + 10, b'a');
+    let page = page_import(&org.staff, &big).await;
+    assert_eq!(page.status, 422, "{}", page.text);
+    assert!(page.text.contains("at most 2 MiB"), "{}", page.text);
+
+    big.resize(labpath_server::extract::PEOPLE_FORM_LIMIT + 1, b'a');
+    let page = page_import(&org.staff, &big).await;
+    assert_eq!(page.status, 413, "{}", page.text);
+    assert!(
+        page.text.contains("over 2 MiB, the most one import reads"),
+        "{}",
+        page.text
+    );
+
+    let page = page_import(&org.candidate, candidates_csv(50, false).as_bytes()).await;
+    assert_eq!(page.status, 403, "{}", page.text);
+    assert_eq!(count(&org.admin).await, before, "no one was added");
 }
