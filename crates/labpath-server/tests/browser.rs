@@ -194,14 +194,17 @@ async fn keep_the_last_page(c: &Client) {
 /// The widths every page is seen at: a phone's and a desktop's.
 const WIDTHS: [(u32, u32); 2] = [(390, 844), (1280, 1000)];
 
-/// The pages the README shows, by the name `look` is given.
-const SCREENSHOTS: [&str; 6] = [
+/// The pages whose screenshots `LABPATH_SCREENSHOTS` keeps (the README
+/// shows some), by the name `look` is given.
+const SCREENSHOTS: [&str; 8] = [
     "ce",
+    "dashboard-board",
     "interview",
     "people",
+    "people-import-refused",
+    "people-imported",
     "person",
     "plan",
-    "dashboard-board",
 ];
 
 /// axe-core's script, from `tests/axe/node_modules` (`npm ci` there);
@@ -1933,6 +1936,118 @@ async fn an_invitation_is_accepted_through_its_link_once_and_a_reset_link_works(
         type_into(&c, "#password", "violet tugboat marmalade").await;
         submit(&c).await;
         wait_text(&c, "#login-error", "wrong email or password").await;
+    })
+    .await;
+    drop(server);
+}
+
+/// Chooses `file` in the people page's import form and sends it.
+async fn import_file(c: &Client, file: &Path) {
+    find(c, "#people-csv")
+        .await
+        .send_keys(file.to_str().unwrap())
+        .await
+        .unwrap();
+    click_button(c, "Import candidates").await;
+    wait_page(c, "People").await;
+}
+
+/// The status the page the browser is on was answered with.
+async fn answered(c: &Client) -> Option<u64> {
+    c.execute(
+        "return performance.getEntriesByType('navigation')[0].responseStatus;",
+        vec![],
+    )
+    .await
+    .unwrap()
+    .as_u64()
+}
+
+/// The texts of every element `css` finds.
+async fn texts(c: &Client, css: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in c.find_all(Locator::Css(css)).await.unwrap() {
+        out.push(e.text().await.unwrap());
+    }
+    out
+}
+
+/// An agency brings its candidates in from a spreadsheet on the people
+/// page: a file of 50 with three bad lines is refused whole, each problem
+/// listed with its line and column, and no one is added; the corrected file
+/// adds the 50, who are marked new in the list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_candidates_come_in_from_a_csv_once_its_three_bad_lines_are_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = server_mode(&dir).await;
+    let base = server.url("");
+    let files = tempfile::tempdir().unwrap();
+    let bad = files.path().join("candidates-3-bad.csv");
+    std::fs::write(&bad, common::candidates_csv(50, true)).unwrap();
+    let good_text = common::candidates_csv(50, false);
+    let good = files.path().join("candidates.csv");
+    std::fs::write(&good, &good_text).unwrap();
+    let names: Vec<String> = good_text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_owned())
+        .collect();
+    in_browser(|c| async move {
+        c.goto(&format!("{base}/people")).await.unwrap();
+        log_in(&c, PASSWORD).await;
+        wait_page(&c, "People").await;
+        type_into(&c, "#name", "Sofia Villanueva").await;
+        submit(&c).await;
+        wait_page(&c, "Tell us about you").await;
+        c.goto(&format!("{base}/people")).await.unwrap();
+        wait_page(&c, "People").await;
+        wait_text(&c, "caption", "1 person").await;
+        let help = "Columns read, named in the header row, in any order: name (needed), email";
+        wait_text(&c, "#import + p", help).await;
+
+        import_file(&c, &bad).await;
+        assert_eq!(answered(&c).await, Some(422));
+        wait_text(&c, "#refused", "No one was added: the file has 3 problems").await;
+        let problems = texts(&c, "#people-csv-error li").await;
+        let expected = [
+            "Line 8, column email: `omar.santos@` is not an email address",
+            "Line 24, column credentials: `MLS(ASPC)` names no credential",
+            "Line 42, column work_state: `NYC` is not a US state",
+        ];
+        assert_eq!(problems.len(), 3, "{problems:#?}");
+        for (shown, start) in problems.iter().zip(expected) {
+            assert!(shown.starts_with(start), "`{shown}`, not `{start}...`");
+        }
+        let input = find(&c, "#people-csv").await;
+        assert_eq!(
+            input.attr("aria-invalid").await.unwrap().as_deref(),
+            Some("true")
+        );
+        assert_eq!(
+            input.attr("aria-describedby").await.unwrap().as_deref(),
+            Some("people-csv-error")
+        );
+        wait_text(&c, "caption", "1 person").await;
+        assert_labelled(&c).await;
+        look(&c, "people-import-refused").await;
+
+        import_file(&c, &good).await;
+        assert_eq!(answered(&c).await, Some(200));
+        wait_text(&c, "#imported", "50 people added from candidates.csv").await;
+        wait_text(&c, "caption", "51 people").await;
+        // The first page holds the one there before and 49 of the 50,
+        // marked new; the next page, the last of them.
+        let rows = texts(&c, "tbody tr td:nth-child(2)").await;
+        assert_eq!(rows.len(), 50);
+        assert_eq!(rows[0], "Sofia Villanueva");
+        for (row, name) in rows[1..].iter().zip(&names) {
+            assert_eq!(row, &format!("{name} new"));
+        }
+        look(&c, "people-imported").await;
+        click_link(&c, "Next page").await;
+        wait_page(&c, "People").await;
+        let rows = texts(&c, "tbody tr td:nth-child(2)").await;
+        assert_eq!(rows, [names[49].clone()]);
     })
     .await;
     drop(server);

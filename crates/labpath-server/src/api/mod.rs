@@ -49,6 +49,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(catalog::eligibility))
         .routes(routes!(catalog::plan))
         .routes(routes!(people::list, people::create))
+        .routes(routes!(people::import).layer(DefaultBodyLimit::max(extract::PEOPLE_CSV_LIMIT)))
         .routes(routes!(people::show, people::rename))
         .routes(routes!(people::set_owner))
         .routes(routes!(people::profile, people::record_profile))

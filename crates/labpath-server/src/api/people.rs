@@ -21,7 +21,9 @@ use super::files::check_file;
 use super::{Page, PageQuery, day, read_profile, visible_person};
 use crate::auth::{Api, Principal, Scope};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{self, FilePart, JsonBody, JsonText, PathParams, QueryParams, Upload};
+use crate::extract::{
+    self, FilePart, JsonBody, JsonText, PathParams, PeopleCsv, QueryParams, Upload,
+};
 use crate::openapi::{
     BadRequest, Conflict, Forbidden, Invalid, NotFound, TooLarge, Unauthorized, Unsupported,
 };
@@ -138,6 +140,46 @@ pub async fn create(
     }
     let person = state.store().person(person.id).await?;
     Ok((StatusCode::CREATED, Json(person)).into_response())
+}
+
+/// `POST /api/people/import`: adds every person of a people CSV (the body,
+/// `text/csv`) to the caller's organization, each with the profile their
+/// line gives (staff and admins; in local mode, the owner): all or no one
+/// (see [`labpath_app::people::import`]). A refusal lists every problem in
+/// `details`, each with its line and column.
+#[utoipa::path(
+    post,
+    path = "/api/people/import",
+    tag = "people",
+    request_body(
+        content = String,
+        content_type = "text/csv",
+        description = "A people CSV, UTF-8, at most 2 MiB and 5,000 people: a header row naming its columns, in any order: `name` (needed), `email`, `credentials` (written as after a name: `MLS(ASCP)CM, NYS licensed`), `work_state` (`NY`), `citizenship` (countries separated by `;`), `degree` with `degree_level`, `degree_field`, `degree_country` and `degree_completed`."
+    ),
+    responses(
+        (status = 201, description = "Everyone in the file, added, in its order.", body = PeopleImported),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 413, response = TooLarge),
+        (status = 415, response = Unsupported),
+        (status = 422, response = Invalid),
+    )
+)]
+pub async fn import(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PeopleCsv(bytes): PeopleCsv,
+) -> ApiResult<Response> {
+    let added = labpath_app::people::import(&state.app(), &me.app(), &bytes).await?;
+    Ok((StatusCode::CREATED, Json(PeopleImported { added })).into_response())
+}
+
+/// What a people import added.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PeopleImported {
+    /// The people added, in the order of the file's lines.
+    pub added: Vec<Person>,
 }
 
 fn prefix(mut e: ApiError, at: &str) -> ApiError {
