@@ -247,27 +247,39 @@ async fn lines_of(
     let alerts = agenda::alerts(app.catalog, records, today);
     let all = crate::deadlines::of_records(app, people, records, today).await?;
     let lapsing = crate::deadlines::lapsing(&all);
-    let names: HashMap<PersonId, &str> = people.iter().map(|p| (p.id, p.name.as_str())).collect();
+    // Everything by person once, so each line reads only its own.
+    let mut alerts_of: HashMap<PersonId, Vec<&Alert>> = HashMap::new();
+    for a in &alerts {
+        alerts_of.entry(a.person).or_default().push(a);
+    }
+    let mut lapses_of: HashMap<PersonId, Vec<Lapse>> = HashMap::new();
+    for d in lapsing {
+        lapses_of.entry(d.person).or_default().push(d);
+    }
+    let mut next_of: HashMap<PersonId, Date> = HashMap::new();
+    for d in all.iter().filter(|d| d.due >= today) {
+        next_of
+            .entry(d.person)
+            .and_modify(|day| *day = (*day).min(d.due))
+            .or_insert(d.due);
+    }
+    let mut apps_of: HashMap<PersonId, Vec<&Application>> = HashMap::new();
+    for a in &records.applications {
+        apps_of.entry(a.person).or_default().push(a);
+    }
     let mut out = Vec::with_capacity(people.len());
     for p in people {
         let work_state = work_state(app, p).await?;
-        let mine: Vec<&Alert> = alerts.iter().filter(|a| a.person == p.id).collect();
-        let lapses: Vec<Lapse> = lapsing
-            .iter()
-            .filter(|d| d.person == p.id)
-            .cloned()
-            .collect();
-        let next_deadline = all
-            .iter()
-            .filter(|d| d.person == p.id && d.due >= today)
-            .map(|d| d.due)
-            .min();
-        let mut line = line(p, &records.applications, &mine, &lapses, next_deadline);
+        let mine = alerts_of.remove(&p.id).unwrap_or_default();
+        let lapses = lapses_of.remove(&p.id).unwrap_or_default();
+        let next_deadline = next_of.get(&p.id).copied();
+        let apps = apps_of.remove(&p.id).unwrap_or_default();
+        let mut line = line(p, &apps, &mine, &lapses, next_deadline);
         line.work_state.clone_from(&work_state);
         let overdue: Vec<OverdueAlert> = mine
             .iter()
             .filter(|a| a.urgency == Urgency::Overdue)
-            .map(|a| OverdueAlert::of(a, names.get(&a.person).copied().unwrap_or_default()))
+            .map(|a| OverdueAlert::of(a, &p.name))
             .collect();
         let count = |u: Urgency| mine.iter().filter(|a| a.urgency == u).count();
         out.push(BoardLine {
@@ -321,12 +333,11 @@ async fn work_state(app: &App<'_>, p: &Person) -> Result<Option<String>, AppErro
 /// lapse and next deadline.
 fn line(
     p: &Person,
-    applications: &[Application],
+    apps: &[&Application],
     alerts: &[&Alert<'_>],
     lapses: &[Lapse],
     next_deadline: Option<Date>,
 ) -> CandidateLine {
-    let apps: Vec<&Application> = applications.iter().filter(|a| a.person == p.id).collect();
     let open: Vec<&&Application> = apps.iter().filter(|a| !a.status.is_decided()).collect();
     let stage = if p.profile_version == 0 {
         "no_profile"

@@ -1248,6 +1248,36 @@ async fn the_pipeline_board_shows_five_candidates_in_four_stages_with_owner_and_
             ("1", "0"),
             "the board follows the filter"
         );
+
+        // On Eve's page her owner is chosen; giving her to nobody takes
+        // her off the admin's board.
+        c.goto(&format!("{base}/people/{}", ids[4])).await.unwrap();
+        wait_page(&c, "Eve Submitted").await;
+        let chosen = find(&c, "#p-owner option[selected]")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(chosen, "Admin");
+        look(&c, "person-owner").await;
+        choose(&c, "#p-owner", "").await;
+        click_button(&c, "Save").await;
+        wait_page(&c, "Eve Submitted").await;
+        assert!(
+            c.find(Locator::Css("#p-owner option[selected]"))
+                .await
+                .is_err()
+        );
+        c.goto(&format!("{base}/dashboard?owner={}", admin.id))
+            .await
+            .unwrap();
+        wait_page(&c, "Dashboard").await;
+        let caption = find(&c, "#candidate-list caption")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(caption.starts_with("0 candidates"), "{caption}");
     })
     .await;
 }

@@ -5,8 +5,9 @@
 --
 -- `board_lines` keeps each person's dashboard line as the application
 -- layer worked it out for a day (`labpath_store::board`): the columns the
--- dashboard filters, counts, orders and pages by, and the line itself as
--- JSON. It is a cache, not a record: appending an event about a person
+-- dashboard filters, counts, orders and pages by; `board_data` the line
+-- itself as JSON, apart, so that counting and ordering the lines reads
+-- only their small columns. It is a cache, not a record: appending an event about a person
 -- deletes their line in the same transaction, a line of another day is
 -- stale, and a server starting drops every line (its catalog may answer
 -- differently).
@@ -29,7 +30,11 @@ CREATE TABLE board_lines (
     overdue         integer  NOT NULL,
     oldest_overdue  date,
     due_soon        integer  NOT NULL,
-    next_deadline   date,
-    data            jsonb    NOT NULL             -- the line, as JSON
+    next_deadline   date
 );
 CREATE INDEX board_lines_by_organization ON board_lines (organization_id, day);
+
+CREATE TABLE board_data (
+    person_id       bigint PRIMARY KEY REFERENCES people (id),
+    data            jsonb NOT NULL                 -- the line, as JSON
+);

@@ -14,8 +14,8 @@ use crate::conn::{Conn, Param, Sql, decode, fetch_rows};
 use crate::read::push_contains;
 use crate::rows::BoardRow;
 
-/// Lines written per statement: 16 parameters each, well under either
-/// driver's limit.
+/// Lines written per statement: at most 15 parameters each, well under
+/// either driver's limit.
 const BATCH: usize = 200;
 
 /// The order of the dashboard's list: most overdue first, then most due
@@ -78,22 +78,22 @@ pub async fn put<C: Conn + ?Sized>(
         .filter(|l| !changed.contains(&l.person.get()))
         .collect();
     for batch in keep.chunks(BATCH) {
-        let mut delete = Sql::new(
-            "DELETE FROM board_lines WHERE person_id IN (",
-            "replacing dashboard lines",
-        );
-        for (i, line) in batch.iter().enumerate() {
-            if i > 0 {
-                delete.push(", ");
+        for table in ["board_lines", "board_data"] {
+            let mut delete = Sql::new("DELETE FROM ", "replacing dashboard lines");
+            delete.push(table).push(" WHERE person_id IN (");
+            for (i, line) in batch.iter().enumerate() {
+                if i > 0 {
+                    delete.push(", ");
+                }
+                delete.push_bind(line.person.get());
             }
-            delete.push_bind(line.person.get());
+            delete.push(")");
+            conn.execute(delete).await?;
         }
-        delete.push(")");
-        conn.execute(delete).await?;
         let mut insert = Sql::new(
             "INSERT INTO board_lines (person_id, organization_id, day, name, stage, owner_id, \
              work_state, severity, lapse_due, lapsing, overdue, oldest_overdue, due_soon, \
-             next_deadline, data) VALUES ",
+             next_deadline) VALUES ",
             "keeping dashboard lines",
         );
         for (i, line) in batch.iter().enumerate() {
@@ -129,11 +129,24 @@ pub async fn put<C: Conn + ?Sized>(
                 .push_bind(i64::from(line.due_soon))
                 .push(", ")
                 .push_bind(line.next_deadline)
+                .push(")");
+        }
+        conn.execute(insert).await?;
+        let mut data = Sql::new(
+            "INSERT INTO board_data (person_id, data) VALUES ",
+            "keeping dashboard lines",
+        );
+        for (i, line) in batch.iter().enumerate() {
+            if i > 0 {
+                data.push(", ");
+            }
+            data.push("(")
+                .push_bind(line.person.get())
                 .push(", ")
                 .push_bind(Param::json(&line.data)?)
                 .push(")");
         }
-        conn.execute(insert).await?;
+        conn.execute(data).await?;
     }
     Ok(keep.len() as u64)
 }
@@ -229,16 +242,18 @@ pub async fn read<C: Conn + ?Sized>(
     counts.push(" GROUP BY stage");
     let stages: Vec<(String, i64)> = fetch_rows(conn, counts).await?;
 
+    // Each read picks its lines from the small columns, then joins only
+    // those to their data.
     let mut columns = Sql::new(
-        "SELECT * FROM (SELECT board_lines.*, ROW_NUMBER() OVER (PARTITION BY stage ORDER BY ",
+        "SELECT b.*, d.data FROM (SELECT board_lines.*, ROW_NUMBER() OVER (PARTITION BY stage ORDER BY ",
         "reading the dashboard's columns",
     );
     columns.push(LIST_ORDER).push(") AS card FROM board_lines");
     push_where(&mut columns, scope, day, filter, false);
     columns
-        .push(") AS cards WHERE card <= ")
+        .push(") AS b JOIN board_data d USING (person_id) WHERE b.card <= ")
         .push_bind(big(sizes.per_column))
-        .push(" ORDER BY stage, card");
+        .push(" ORDER BY b.stage, b.card");
     let columns = lines(conn, columns).await?;
 
     let mut total = Sql::new(
@@ -249,28 +264,43 @@ pub async fn read<C: Conn + ?Sized>(
     let row = crate::conn::fetch_one(conn, total).await?;
     let (count, lapsing): (i64, i64) = decode(&row, "counting the dashboard's lines")?;
 
-    let mut page = Sql::new("SELECT * FROM board_lines", "reading the dashboard's lines");
-    push_where(&mut page, scope, day, filter, true);
-    page.push(" ORDER BY ")
-        .push(LIST_ORDER)
-        .push(" LIMIT ")
-        .push_bind(big(window.limit))
-        .push(" OFFSET ")
-        .push_bind(big(window.offset));
+    let picked = |order: &str, extra: &str, limit: i64, offset: i64, doing| {
+        let mut sql = Sql::new("SELECT b.*, d.data FROM (SELECT * FROM board_lines", doing);
+        push_where(&mut sql, scope, day, filter, true);
+        sql.push(extra)
+            .push(" ORDER BY ")
+            .push(order)
+            .push(" LIMIT ")
+            .push_bind(limit)
+            .push(" OFFSET ")
+            .push_bind(offset)
+            .push(") AS b JOIN board_data d USING (person_id) ORDER BY ")
+            .push(order);
+        sql
+    };
+    let page = picked(
+        LIST_ORDER,
+        "",
+        big(window.limit),
+        big(window.offset),
+        "reading the dashboard's lines",
+    );
     let items = lines(conn, page).await?;
-
-    let mut severe = Sql::new("SELECT * FROM board_lines", "reading what is lapsing");
-    push_where(&mut severe, scope, day, filter, true);
-    severe
-        .push(" AND lapsing > 0 ORDER BY severity, lapse_due, name, person_id LIMIT ")
-        .push_bind(big(sizes.listed));
+    let severe = picked(
+        "severity, lapse_due, name, person_id",
+        " AND lapsing > 0",
+        big(sizes.listed),
+        0,
+        "reading what is lapsing",
+    );
     let most_severe = lines(conn, severe).await?;
-
-    let mut overdue = Sql::new("SELECT * FROM board_lines", "reading what is overdue");
-    push_where(&mut overdue, scope, day, filter, true);
-    overdue
-        .push(" AND overdue > 0 ORDER BY oldest_overdue, person_id LIMIT ")
-        .push_bind(big(sizes.listed));
+    let overdue = picked(
+        "oldest_overdue, person_id",
+        " AND overdue > 0",
+        big(sizes.listed),
+        0,
+        "reading what is overdue",
+    );
     let most_overdue = lines(conn, overdue).await?;
 
     Ok(BoardRead {
