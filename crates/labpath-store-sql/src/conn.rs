@@ -15,7 +15,7 @@ use labpath_store::time::Timestamp;
 use crate::error::db_error;
 use crate::rows::{
     ApplicationRow, AttachmentRow, AuditRow, ContactRow, EventRow, ItemRow, LinkUserRow,
-    OrganizationRow, PersonRow, ProfileRow, ReminderRow, SessionUserRow, UserRow,
+    OrganizationRow, PersonProfileRow, PersonRow, ProfileRow, ReminderRow, SessionUserRow, UserRow,
 };
 
 /// A statement's parameter, as the store means it.
@@ -179,6 +179,7 @@ pub trait TableRow:
     + Send
     + Decodes<PersonRow>
     + Decodes<ProfileRow>
+    + Decodes<PersonProfileRow>
     + Decodes<ApplicationRow>
     + Decodes<ItemRow>
     + Decodes<EventRow>
@@ -201,6 +202,7 @@ impl<R> TableRow for R where
         + Send
         + Decodes<PersonRow>
         + Decodes<ProfileRow>
+        + Decodes<PersonProfileRow>
         + Decodes<ApplicationRow>
         + Decodes<ItemRow>
         + Decodes<EventRow>
