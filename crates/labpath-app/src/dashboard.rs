@@ -3,21 +3,28 @@
 //! lapsing (the deadline model's red and amber deadlines: expired and
 //! expiring credentials, application limits, promises, reminders) across
 //! all of them, each with the person's name.
+//!
+//! Each person's line is worked out here once a day, or again after any
+//! change to their records, and kept in the store (`labpath_store::board`),
+//! which counts, filters, orders and pages the lines: a request works out
+//! only the lines that are missing, so a dashboard of twenty thousand
+//! people reads in one pass of the database.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use labpath_engine::units::Date;
-use labpath_store::agenda::{Alert, Deadline};
-use labpath_store::ids::PersonId;
+use labpath_store::agenda::{self, Alert, Records};
+use labpath_store::board::{BoardFilter, BoardLine, BoardSizes, LineSeverity};
+use labpath_store::ids::{PersonId, UserId};
 use labpath_store::model::{Application, Paged, Person, Window};
 use labpath_store::stall::Urgency;
-use labpath_views::dashboard::NamedAlert;
-use labpath_views::dashboard::{CandidateLine, STAGES, stage_rank};
-use labpath_views::deadlines::Deadline as Lapse;
+use labpath_views::dashboard::{CandidateLine, LineData, OverdueAlert, STAGES, stage_rank};
+use labpath_views::deadlines::{Deadline as Lapse, Severity};
+use serde_json::Value;
 
 use crate::{App, AppError, Principal};
 
-/// Which candidates the list shows.
+/// Which candidates the list shows. Every field narrows.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     /// Only those at this stage (one of [`STAGES`]).
@@ -26,24 +33,70 @@ pub struct Filter {
     pub name: Option<String>,
     /// Only those with something overdue.
     pub overdue_only: bool,
+    /// Only those this staff member is responsible for (`Some(None)`:
+    /// only those nobody is).
+    pub owner: Option<Option<UserId>>,
+    /// Only those who mean to work in this state (`NY`).
+    pub work_state: Option<String>,
+    /// Only those with a deadline at least this severe.
+    pub severity: Option<Severity>,
+}
+
+impl Filter {
+    fn store(&self) -> BoardFilter {
+        BoardFilter {
+            stage: self.stage.map(str::to_owned),
+            owner: self.owner,
+            work_state: self.work_state.clone(),
+            severity: self.severity.map(line_severity),
+            name_contains: self.name.clone(),
+            overdue_only: self.overdue_only,
+        }
+    }
+}
+
+fn line_severity(s: Severity) -> LineSeverity {
+    match s {
+        Severity::Red => LineSeverity::Red,
+        Severity::Amber => LineSeverity::Amber,
+    }
 }
 
 /// How many overdue items, and how many lapsing deadlines, the dashboard
 /// lists at most.
 pub const LISTED: usize = 20;
 
+/// How many cards each stage's column of the pipeline board shows at most
+/// (its count says how many it holds).
+pub const CARDS_PER_STAGE: usize = 8;
+
+/// Above this many lines to work out, the records of the whole scope are
+/// read at once rather than person by person.
+const READ_ONE_BY_ONE: usize = 32;
+
+/// One stage of the pipeline board.
+pub struct Column {
+    /// The stage (one of [`STAGES`]).
+    pub stage: &'static str,
+    /// How many candidates the filter keeps at this stage.
+    pub count: u64,
+    /// The first of them, in list order (at most [`CARDS_PER_STAGE`]).
+    pub cards: Vec<CandidateLine>,
+}
+
 /// The dashboard on a day.
-pub struct Board<'c> {
+pub struct Board {
     /// The day.
     pub as_of: Date,
-    /// Candidates per stage (the stages with any).
-    pub stages: Vec<(String, usize)>,
-    /// Overdue items across all candidates, most urgent first (at most
-    /// [`LISTED`]), with the person's name.
-    pub overdue: Vec<NamedAlert<'c>>,
-    /// What is lapsing across all candidates, most severe first (at most
-    /// [`LISTED`]).
-    pub lapsing: Vec<Lapse>,
+    /// Every stage in order, empty ones too, under the filter (its stage
+    /// aside).
+    pub columns: Vec<Column>,
+    /// Overdue items across the candidates the filter keeps, most urgent
+    /// first (at most [`LISTED`]), with the person's name.
+    pub overdue: Vec<OverdueAlert>,
+    /// What is lapsing across them, most severe first (at most
+    /// [`LISTED`]): each a deadline of the deadline model as JSON.
+    pub lapsing: Vec<Value>,
     /// How many are lapsing in all.
     pub lapsing_total: usize,
     /// The window asked for of the candidates the filter keeps, those with
@@ -51,98 +104,227 @@ pub struct Board<'c> {
     pub candidates: Paged<CandidateLine>,
 }
 
-/// The dashboard of everyone `who` reaches on `as_of`.
-pub async fn dashboard<'c>(
-    app: &App<'c>,
+/// The dashboard of everyone `who` reaches on `as_of`; staff and admins
+/// (and the owner of a local data directory) only.
+pub async fn dashboard(
+    app: &App<'_>,
     who: &Principal,
     filter: &Filter,
     window: Window,
     as_of: Date,
-) -> Result<Board<'c>, AppError> {
-    let agenda = crate::agenda::status(app, who, None, as_of).await?;
-    let mut lines: Vec<CandidateLine> = agenda
-        .people
+) -> Result<Board, AppError> {
+    who.require_staff()?;
+    refresh(app, who, as_of).await?;
+    let sizes = BoardSizes {
+        per_column: CARDS_PER_STAGE as u64,
+        listed: LISTED as u64,
+    };
+    let read = app
+        .store
+        .board(who.scope, as_of, &filter.store(), sizes, window)
+        .await?;
+    let mut cards: HashMap<String, Vec<CandidateLine>> = HashMap::new();
+    for line in read.columns {
+        let stage = line.stage.clone();
+        cards.entry(stage).or_default().push(typed(line, "line")?);
+    }
+    let counts: HashMap<&str, u64> = read.stages.iter().map(|(s, n)| (s.as_str(), *n)).collect();
+    let columns = STAGES
         .iter()
-        .map(|p| {
-            line(
-                p,
-                &agenda.records.applications,
-                &agenda.alerts,
-                &agenda.deadlines,
-                as_of,
-            )
+        .map(|stage| Column {
+            stage,
+            count: counts.get(stage).copied().unwrap_or(0),
+            cards: cards.remove(*stage).unwrap_or_default(),
         })
         .collect();
-    let mut stages: Vec<(String, usize)> = STAGES
-        .iter()
-        .map(|s| {
-            (
-                (*s).to_owned(),
-                lines.iter().filter(|l| l.stage == *s).count(),
-            )
-        })
-        .collect();
-    stages.retain(|(_, n)| *n > 0);
-    if let Some(stage) = filter.stage {
-        lines.retain(|l| l.stage == stage);
-    }
-    if let Some(text) = filter.name.as_deref() {
-        let text = text.to_lowercase();
-        lines.retain(|l| l.person.name.to_lowercase().contains(&text));
-    }
-    if filter.overdue_only {
-        lines.retain(|l| l.overdue > 0);
-    }
-    lines.sort_by(|a, b| {
-        b.overdue
-            .cmp(&a.overdue)
-            .then(b.due_soon.cmp(&a.due_soon))
-            .then(a.next_deadline.is_none().cmp(&b.next_deadline.is_none()))
-            .then(a.next_deadline.cmp(&b.next_deadline))
-            .then(a.person.id.cmp(&b.person.id))
+    let mut lapsing = list(read.most_severe, "lapsing");
+    // The deadline model's order (`deadlines::lapsing`): severity, day,
+    // name, key, over the kept lines' lapses.
+    lapsing.sort_by_cached_key(|d| {
+        let severity = match d["severity"].as_str() {
+            Some("red") => 0,
+            Some("amber") => 1,
+            _ => 2,
+        };
+        let text = |k: &str| d[k].as_str().unwrap_or_default().to_owned();
+        (severity, text("due"), text("person_name"), text("key"))
     });
-    let total = lines.len() as u64;
-    let skip = usize::try_from(window.offset).unwrap_or(usize::MAX);
-    let take = usize::try_from(window.limit).unwrap_or(usize::MAX);
-    let names: HashMap<PersonId, &str> = agenda
-        .people
-        .iter()
-        .map(|p| (p.id, p.name.as_str()))
-        .collect();
-    let overdue = agenda
-        .alerts
-        .into_iter()
-        .filter(|a| a.urgency == Urgency::Overdue)
-        .take(LISTED)
-        .map(|alert| NamedAlert {
-            person_name: names
-                .get(&alert.person)
-                .map_or_else(|| format!("person {}", alert.person), |n| (*n).to_owned()),
-            alert,
-        })
-        .collect();
-    let lapsing_total = agenda.lapsing.len();
+    lapsing.truncate(LISTED);
+    let mut overdue: Vec<OverdueAlert> = Vec::new();
+    for line in read.most_overdue {
+        overdue.extend(typed::<Vec<OverdueAlert>>(line, "overdue")?);
+    }
+    overdue.sort_by_key(|a| (a.due, a.person));
+    overdue.truncate(LISTED);
     Ok(Board {
         as_of,
-        stages,
+        columns,
         overdue,
-        lapsing: agenda.lapsing.into_iter().take(LISTED).collect(),
-        lapsing_total,
+        lapsing,
+        lapsing_total: usize::try_from(read.lapsing_total).unwrap_or(usize::MAX),
         candidates: Paged {
-            items: lines.into_iter().skip(skip).take(take).collect(),
-            total,
+            items: read
+                .lines
+                .items
+                .into_iter()
+                .map(|l| typed(l, "line"))
+                .collect::<Result<_, _>>()?,
+            total: read.lines.total,
         },
     })
 }
 
-/// One candidate's line: their stage, open applications, alerts and next
-/// deadline.
+/// A part of a kept line's data (`line`, `lapsing`, `overdue`: see
+/// [`LineData`]).
+fn part(mut data: Value, key: &str) -> Value {
+    data.get_mut(key).map(Value::take).unwrap_or(Value::Null)
+}
+
+/// A part of a kept line's data, as the type written.
+fn typed<T: serde::de::DeserializeOwned>(line: BoardLine, key: &str) -> Result<T, AppError> {
+    let person = line.person;
+    serde_json::from_value(part(line.data, key)).map_err(|e| {
+        AppError::backend(format!(
+            "the dashboard line of person {person} cannot be read ({key}): {e}"
+        ))
+    })
+}
+
+/// The items of a list part of each line, in line order.
+fn list(lines: Vec<BoardLine>, key: &str) -> Vec<Value> {
+    lines
+        .into_iter()
+        .flat_map(|l| match part(l.data, key) {
+            Value::Array(items) => items,
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+/// Works out and keeps the lines of `who`'s people that are missing for
+/// `as_of`.
+pub async fn refresh(app: &App<'_>, who: &Principal, as_of: Date) -> Result<(), AppError> {
+    let stale = app.store.board_stale(who.scope, as_of).await?;
+    if stale.is_empty() {
+        return Ok(());
+    }
+    // Read before the records: a line is kept only if nothing about the
+    // person was recorded after this.
+    let mark = app.store.last_event().await?;
+    let mut lines = Vec::with_capacity(stale.len());
+    if stale.len() > READ_ONE_BY_ONE {
+        let wanted: HashSet<PersonId> = stale.iter().copied().collect();
+        let (mut people, mut records) = crate::agenda::records(app, who, None).await?;
+        people.retain(|p| wanted.contains(&p.id));
+        keep_only(&mut records, &wanted);
+        lines.extend(lines_of(app, &people, &records, as_of).await?);
+    } else {
+        for person in stale {
+            let (people, records) = crate::agenda::records(app, who, Some(person)).await?;
+            lines.extend(lines_of(app, &people, &records, as_of).await?);
+        }
+    }
+    app.store.put_board(&lines, mark).await?;
+    Ok(())
+}
+
+/// The records of `wanted` only.
+fn keep_only(records: &mut Records, wanted: &HashSet<PersonId>) {
+    records.applications.retain(|a| wanted.contains(&a.person));
+    let apps: HashSet<_> = records.applications.iter().map(|a| a.id).collect();
+    records.items.retain(|i| apps.contains(&i.application));
+    records.reminders.retain(|r| wanted.contains(&r.person));
+    records.profiles.retain(|p, _| wanted.contains(p));
+}
+
+/// The lines of `people`, from their records, on `today`.
+async fn lines_of(
+    app: &App<'_>,
+    people: &[Person],
+    records: &Records,
+    today: Date,
+) -> Result<Vec<BoardLine>, AppError> {
+    let alerts = agenda::alerts(app.catalog, records, today);
+    let all = crate::deadlines::of_records(app, people, records, today).await?;
+    let lapsing = crate::deadlines::lapsing(&all);
+    let names: HashMap<PersonId, &str> = people.iter().map(|p| (p.id, p.name.as_str())).collect();
+    let mut out = Vec::with_capacity(people.len());
+    for p in people {
+        let work_state = work_state(app, p).await?;
+        let mine: Vec<&Alert> = alerts.iter().filter(|a| a.person == p.id).collect();
+        let lapses: Vec<Lapse> = lapsing
+            .iter()
+            .filter(|d| d.person == p.id)
+            .cloned()
+            .collect();
+        let next_deadline = all
+            .iter()
+            .filter(|d| d.person == p.id && d.due >= today)
+            .map(|d| d.due)
+            .min();
+        let mut line = line(p, &records.applications, &mine, &lapses, next_deadline);
+        line.work_state.clone_from(&work_state);
+        let overdue: Vec<OverdueAlert> = mine
+            .iter()
+            .filter(|a| a.urgency == Urgency::Overdue)
+            .map(|a| OverdueAlert::of(a, names.get(&a.person).copied().unwrap_or_default()))
+            .collect();
+        let count = |u: Urgency| mine.iter().filter(|a| a.urgency == u).count();
+        out.push(BoardLine {
+            person: p.id,
+            organization: p.organization,
+            day: today,
+            name: p.name.clone(),
+            stage: line.stage.clone(),
+            owner: p.owner,
+            work_state,
+            severity: lapses
+                .first()
+                .and_then(|d| d.severity)
+                .map_or(LineSeverity::None, line_severity),
+            lapse_due: lapses.first().map(|d| d.due),
+            lapsing: small(lapses.len()),
+            overdue: small(count(Urgency::Overdue)),
+            oldest_overdue: overdue.iter().map(|a| a.due).min(),
+            due_soon: small(count(Urgency::DueSoon)),
+            next_deadline,
+            data: serde_json::to_value(LineData {
+                line,
+                lapsing: lapses,
+                overdue,
+            })
+            .map_err(|e| AppError::backend(format!("a dashboard line cannot be written: {e}")))?,
+        });
+    }
+    Ok(out)
+}
+
+fn small(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// The state the person means to work in, from their latest profile.
+async fn work_state(app: &App<'_>, p: &Person) -> Result<Option<String>, AppError> {
+    if p.profile_version == 0 {
+        return Ok(None);
+    }
+    let profile = app.store.profile(p.id, None).await?;
+    Ok(profile.and_then(|v| {
+        v.profile
+            .pointer("/person/work_state")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_uppercase)
+    }))
+}
+
+/// One candidate's line: their stage, open applications, alerts, worst
+/// lapse and next deadline.
 fn line(
     p: &Person,
     applications: &[Application],
-    alerts: &[Alert<'_>],
-    deadlines: &[Deadline],
-    today: Date,
+    alerts: &[&Alert<'_>],
+    lapses: &[Lapse],
+    next_deadline: Option<Date>,
 ) -> CandidateLine {
     let apps: Vec<&Application> = applications.iter().filter(|a| a.person == p.id).collect();
     let open: Vec<&&Application> = apps.iter().filter(|a| !a.status.is_decided()).collect();
@@ -155,19 +337,93 @@ fn line(
     } else {
         "done"
     };
-    let mine: Vec<&Alert> = alerts.iter().filter(|a| a.person == p.id).collect();
-    let count = |u: Urgency| mine.iter().filter(|a| a.urgency == u).count();
+    let count = |u: Urgency| alerts.iter().filter(|a| a.urgency == u).count();
     CandidateLine {
         person: p.clone(),
         stage: stage.to_owned(),
         open_applications: open.len(),
         overdue: count(Urgency::Overdue),
         due_soon: count(Urgency::DueSoon),
-        top_alert: mine.first().map(|a| format!("{}: {}", a.subject, a.what)),
-        next_deadline: deadlines
-            .iter()
-            .filter(|d| d.person == p.id && d.due >= today)
-            .map(|d| d.due)
-            .min(),
+        top_alert: alerts.first().map(|a| format!("{}: {}", a.subject, a.what)),
+        next_deadline,
+        work_state: None,
+        severity: lapses.first().and_then(|d| d.severity),
+        worst: lapses.first().map(|d| d.title.clone()),
+    }
+}
+
+/// The columns of the dashboard's CSV export, in order.
+pub const CSV_COLUMNS: [&str; 12] = [
+    "person_id",
+    "name",
+    "stage",
+    "owner",
+    "work_state",
+    "open_applications",
+    "overdue",
+    "due_soon",
+    "next_deadline",
+    "severity",
+    "worst_deadline",
+    "most_urgent",
+];
+
+/// Every candidate the filter keeps (all of them, in the dashboard's
+/// order) as CSV with a header line ([`CSV_COLUMNS`]), for a spreadsheet.
+/// A cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`)
+/// starts with an apostrophe.
+pub async fn csv(
+    app: &App<'_>,
+    who: &Principal,
+    filter: &Filter,
+    as_of: Date,
+) -> Result<String, AppError> {
+    let board = dashboard(app, who, filter, Window::ALL, as_of).await?;
+    let owners: HashMap<UserId, String> = crate::people::owners(app, who)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    let failed = |e: csv::Error| AppError::backend(format!("the CSV cannot be written: {e}"));
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(CSV_COLUMNS).map_err(failed)?;
+    for c in &board.candidates.items {
+        let owner = c.person.owner.map(|id| {
+            owners
+                .get(&id)
+                .cloned()
+                .unwrap_or_else(|| format!("user {id}"))
+        });
+        let cells = [
+            c.person.id.to_string(),
+            c.person.name.clone(),
+            c.stage.clone(),
+            owner.unwrap_or_default(),
+            c.work_state.clone().unwrap_or_default(),
+            c.open_applications.to_string(),
+            c.overdue.to_string(),
+            c.due_soon.to_string(),
+            c.next_deadline.map(|d| d.to_string()).unwrap_or_default(),
+            c.severity
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
+            c.worst.clone().unwrap_or_default(),
+            c.top_alert.clone().unwrap_or_default(),
+        ];
+        out.write_record(cells.iter().map(|c| safe_cell(c)))
+            .map_err(failed)?;
+    }
+    let bytes = out
+        .into_inner()
+        .map_err(|e| AppError::backend(format!("the CSV cannot be written: {e}")))?;
+    String::from_utf8(bytes)
+        .map_err(|e| AppError::backend(format!("the CSV cannot be written: {e}")))
+}
+
+/// A cell as a spreadsheet may open it safely.
+fn safe_cell(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@') => format!("'{text}"),
+        _ => text.to_owned(),
     }
 }

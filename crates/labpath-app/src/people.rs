@@ -1,6 +1,8 @@
 //! People: the ones a principal reaches, a page at a time, and adding
 //! many at once from a CSV.
 
+use labpath_store::accounts::{Role, User};
+use labpath_store::ids::{PersonId, UserId};
 use labpath_store::model::{NewPerson, Paged, PeopleFilter, Person, Window};
 
 use crate::error::first_of;
@@ -56,4 +58,55 @@ pub async fn import(app: &App<'_>, who: &Principal, bytes: &[u8]) -> Result<Vec<
         });
     }
     Ok(app.store.add_people(&who.actor, batch).await?)
+}
+
+/// The accounts that may be made responsible for a person of `who`'s
+/// organization: its staff and admins, by id. Local mode has none.
+pub async fn owners(app: &App<'_>, who: &Principal) -> Result<Vec<User>, AppError> {
+    who.require_staff()?;
+    let (Some(org), Some(accounts)) = (who.org(), app.accounts) else {
+        return Ok(Vec::new());
+    };
+    let page = accounts.users_in(org, OWNERS_READ).await?;
+    Ok(page
+        .items
+        .into_iter()
+        .filter(|u| matches!(u.role, Role::Staff | Role::Admin))
+        .collect())
+}
+
+/// The accounts [`owners`] looks through: an organization's first
+/// thousand.
+const OWNERS_READ: Window = Window {
+    offset: 0,
+    limit: 1000,
+};
+
+/// Makes `owner` (a staff member or admin of the person's organization)
+/// responsible for `person`, or no one with `None`; staff and admins only,
+/// in server mode (local mode has no staff accounts).
+pub async fn set_owner(
+    app: &App<'_>,
+    who: &Principal,
+    person: PersonId,
+    owner: Option<UserId>,
+) -> Result<Person, AppError> {
+    who.require_staff()?;
+    app.person(who, person).await?;
+    if who.org().is_none() {
+        return Err(AppError::invalid(
+            "local mode has no staff accounts: no one can be made responsible",
+        )
+        .at("owner"));
+    }
+    let staff = |u: &User| Some(u.org) == who.org() && matches!(u.role, Role::Staff | Role::Admin);
+    if let (Some(id), Some(accounts)) = (owner, app.accounts)
+        && !accounts.user(id).await.is_ok_and(|u| staff(&u))
+    {
+        return Err(AppError::invalid(format!(
+            "user {id} is not a staff member or admin of this organization"
+        ))
+        .at("owner"));
+    }
+    Ok(labpath_store::ops::set_owner(app.store, &who.actor, person, owner).await?)
 }

@@ -566,6 +566,7 @@ mod tests {
             name: "Maria  Santos".to_owned(),
             created_at: labpath_store::time::Timestamp::now(),
             profile_version: 0,
+            owner: None,
             organization: None,
         };
         let text = "name,email\nMARIA SANTOS,m@agency.example\nJun,M@agency.example\n";

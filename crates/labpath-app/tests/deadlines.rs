@@ -41,6 +41,7 @@ fn maria() -> Person {
         name: "Maria Santos".to_owned(),
         created_at: Timestamp::parse("2026-01-01T09:00:00Z").unwrap(),
         profile_version: 1,
+        owner: None,
         organization: None,
     }
 }

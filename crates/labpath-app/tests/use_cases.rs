@@ -270,13 +270,25 @@ async fn status_calendar_and_dashboard_keep_to_the_scope_and_page_the_candidates
     assert_eq!(board.candidates.total, 3);
     assert_eq!(board.candidates.items.len(), 1);
     assert_eq!(board.candidates.items[0].person.id, ours[1]);
-    assert_eq!(board.stages, [("no_profile".to_owned(), 3)]);
+    let counts: Vec<(&str, u64)> = board.columns.iter().map(|c| (c.stage, c.count)).collect();
+    assert_eq!(
+        counts,
+        [
+            ("no_profile", 3),
+            ("planning", 0),
+            ("draft", 0),
+            ("submitted", 0),
+            ("under_review", 0),
+            ("done", 0)
+        ],
+        "every stage is a column, the empty ones too"
+    );
     assert_eq!(board.overdue.len(), 3);
     // The reminders whose day has passed are lapsing, by name.
     let names: Vec<&str> = board
         .lapsing
         .iter()
-        .map(|d| d.person_name.as_str())
+        .map(|d| d["person_name"].as_str().unwrap_or_default())
         .collect();
     assert_eq!(names, ["Ana", "Ben", "Cy"]);
     let board = labpath_app::dashboard::dashboard(&app, &org(b), &filter, Window::ALL, today)

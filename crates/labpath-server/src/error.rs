@@ -210,13 +210,16 @@ impl From<labpath_app::AppError> for ApiError {
             Kind::Corrupt | Kind::Backend => ApiError::internal(e.message),
         };
         out.field = e.field;
+        // Each detail's line and field stand beside its message, as a
+        // profile's do (`from_diagnostics`), so a page can show them
+        // without saying them twice.
         out.details = e
             .problems
-            .iter()
+            .into_iter()
             .map(|p| Detail {
-                field: p.field.clone(),
+                field: p.field,
                 line: p.line,
-                message: p.to_string(),
+                message: p.message,
             })
             .collect();
         out

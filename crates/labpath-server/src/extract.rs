@@ -305,6 +305,58 @@ impl<S: Send + Sync> FromRequest<S> for JsonText {
     }
 }
 
+/// The largest people CSV `POST /api/people/import` reads: the use case's
+/// own limit (2 MiB, about 5,000 people).
+pub const PEOPLE_CSV_LIMIT: usize = labpath_app::people_csv::MAX_BYTES;
+
+/// The largest body of the people page's import form: the CSV and the
+/// form's framing and CSRF token.
+pub const PEOPLE_FORM_LIMIT: usize = PEOPLE_CSV_LIMIT + 64 * 1024;
+
+/// 413 for a people CSV over [`PEOPLE_CSV_LIMIT`]: what the limit is and
+/// what to do.
+pub fn people_csv_too_large() -> ApiError {
+    let mut e = ApiError::too_large(PEOPLE_CSV_LIMIT);
+    e.message = format!(
+        "the file is over {} MiB, the most one import reads (at most {} people a file): split it into smaller files",
+        PEOPLE_CSV_LIMIT / 1_048_576,
+        labpath_app::people_csv::MAX_PEOPLE
+    );
+    e
+}
+
+/// A people CSV sent as the body (`Content-Type: text/csv`), as bytes: the
+/// use case reads them as UTF-8 text and says where they are not. A body
+/// over [`PEOPLE_CSV_LIMIT`] (the route's limit) is a 413 that says so.
+pub struct PeopleCsv(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for PeopleCsv {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if !content_type_is(&req, "text/csv") {
+            return Err(ApiError::media_type("text/csv"));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                people_csv_too_large()
+            } else {
+                ApiError::bad_request("the request body could not be read")
+            }
+        })?;
+        if bytes.len() > PEOPLE_CSV_LIMIT {
+            return Err(people_csv_too_large());
+        }
+        Ok(PeopleCsv(bytes))
+    }
+}
+
+/// What a form route that takes files answers for a body over its limit,
+/// when that limit is not the attachments' (its layer adds this to the
+/// request); without it, [`Upload`] speaks of the attachment limit.
+#[derive(Clone, Copy)]
+pub struct OverLimit(pub fn() -> ApiError);
+
 /// The largest upload body: one file at the attachment limit, plus room
 /// for the form's other fields and the multipart framing.
 pub const UPLOAD_LIMIT: usize = labpath_store::attachment::MAX_BYTES + 256 * 1024;
@@ -365,8 +417,11 @@ impl Upload {
     }
 }
 
-fn multipart_error(status: StatusCode, text: String) -> ApiError {
+fn multipart_error(status: StatusCode, text: String, over: Option<OverLimit>) -> ApiError {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
+        if let Some(OverLimit(answer)) = over {
+            return answer();
+        }
         let mut e = ApiError::too_large(UPLOAD_LIMIT);
         e.message = format!(
             "the files sent are over this form's limit ({} MiB for one file; the API document gives each route's)",
@@ -392,23 +447,24 @@ impl<S: Send + Sync> FromRequest<S> for Upload {
         if !content_type_is(&req, "multipart/form-data") {
             return Err(ApiError::media_type("multipart/form-data"));
         }
+        let over = req.extensions().get::<OverLimit>().copied();
         let mut multipart = axum::extract::Multipart::from_request(req, state)
             .await
-            .map_err(|e| multipart_error(e.status(), e.body_text()))?;
+            .map_err(|e| multipart_error(e.status(), e.body_text(), over))?;
         let mut fields = Vec::new();
         let mut files = Vec::new();
         loop {
             let part = match multipart.next_field().await {
                 Ok(Some(part)) => part,
                 Ok(None) => break,
-                Err(e) => return Err(multipart_error(e.status(), e.body_text())),
+                Err(e) => return Err(multipart_error(e.status(), e.body_text(), over)),
             };
             let field = part.name().unwrap_or("").to_owned();
             let file_name = part.file_name().map(str::to_owned);
             let bytes = part
                 .bytes()
                 .await
-                .map_err(|e| multipart_error(e.status(), e.body_text()))?;
+                .map_err(|e| multipart_error(e.status(), e.body_text(), over))?;
             match file_name {
                 Some(name) if name.is_empty() && bytes.is_empty() => {}
                 Some(name) => files.push(FilePart {

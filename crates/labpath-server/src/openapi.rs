@@ -73,7 +73,7 @@ error_answers! {
     Forbidden: "The role does not allow it, or the CSRF token is missing.";
     NotFound: "No such record (or one the caller may not see).";
     Conflict: "The record changed meanwhile, or the value is taken.";
-    TooLarge: "The body is over the limit (1 MiB; 20 MiB for files).";
+    TooLarge: "The body is over the limit (1 MiB; 20 MiB for files; 2 MiB for a people CSV).";
     Unsupported: "The body is not of the media type the operation reads.";
     Invalid: "A value is not acceptable (`field` names it; `details` lists every problem).";
     RateLimited: "Too many failed logins; `Retry-After` says when to try again.";

@@ -488,6 +488,9 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         )));
     }
     let opened = open(&config.database).await?;
+    // The dashboard's kept lines were worked out under the catalog of the
+    // process that wrote them; this one may answer differently.
+    opened.db.clear_board().await?;
     if mode == Mode::Server && !config.bind.ip().is_loopback() && !any_user(&*opened.db).await? {
         return Err(StartError::Refused(format!(
             "server mode will not listen on {} without authentication configured: create an organization and its admin first (`labpath org add NAME --admin-email EMAIL`)",

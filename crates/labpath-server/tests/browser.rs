@@ -194,8 +194,18 @@ async fn keep_the_last_page(c: &Client) {
 /// The widths every page is seen at: a phone's and a desktop's.
 const WIDTHS: [(u32, u32); 2] = [(390, 844), (1280, 1000)];
 
-/// The pages the README shows, by the name `look` is given.
-const SCREENSHOTS: [&str; 5] = ["ce", "interview", "people", "person", "plan"];
+/// The pages whose screenshots `LABPATH_SCREENSHOTS` keeps (the README
+/// shows some), by the name `look` is given.
+const SCREENSHOTS: [&str; 8] = [
+    "ce",
+    "dashboard-board",
+    "interview",
+    "people",
+    "people-import-refused",
+    "people-imported",
+    "person",
+    "plan",
+];
 
 /// axe-core's script, from `tests/axe/node_modules` (`npm ci` there);
 /// `None` with a notice outside CI when it is not installed.
@@ -1058,8 +1068,8 @@ async fn see_the_dashboard(c: &Client) {
     click_link(c, "Dashboard").await;
     wait_page(c, "Dashboard").await;
     assert_labelled(c).await;
-    let stages = find(c, "ul.stages").await.text().await.unwrap();
-    assert!(stages.contains("draft: 1"), "{stages}");
+    let draft = find(c, "#col-draft .count").await.text().await.unwrap();
+    assert_eq!(draft, "1", "the draft column's count");
     let row = c
         .find(Locator::XPath(
             "//table[caption]/tbody/tr[td/a[normalize-space()='Ana Reyes']]",
@@ -1071,13 +1081,175 @@ async fn see_the_dashboard(c: &Client) {
         cells.push(cell.text().await.unwrap());
     }
     assert_eq!(cells[1], "draft", "stage");
-    assert_eq!(cells[2], "1", "open applications");
-    for count in &cells[3..5] {
+    assert_eq!(cells[2], "nobody", "owner");
+    assert_eq!(cells[3], "1", "open applications");
+    for count in &cells[4..6] {
         assert!(count.parse::<u32>().is_ok(), "a count reads `{count}`");
     }
     let caption = find(c, "table caption").await.text().await.unwrap();
     assert!(caption.starts_with("1 candidate,"), "{caption}");
     look(c, "dashboard").await;
+}
+
+/// The pipeline board: five candidates in four stages, every stage a
+/// column with its count (the empty ones too), each card with the next
+/// deadline, the owner and the severity of what is lapsing; the owner
+/// filter keeps one staff member's candidates, and the CSV export is
+/// linked with the filter.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pipeline_board_shows_five_candidates_in_four_stages_with_owner_and_deadline() {
+    use labpath_engine::units::Date;
+    use labpath_store::ops;
+    use labpath_store::status::AppStatus;
+
+    let dir = tempfile::tempdir().unwrap();
+    let server = server_mode(&dir).await;
+    let (org, admin) = server
+        .organization("Board Staffing", "lead@board.example", PASSWORD)
+        .await;
+    let store = &*server.db;
+    let catalog = labpath_catalog::catalog::embedded().unwrap();
+    let step = catalog
+        .steps()
+        .iter()
+        .find(|s| s.id.as_str() == "ascp-mls-sit")
+        .unwrap();
+    let today = Date::today();
+    let expires = today.add_days(20);
+    let mut ids = Vec::new();
+    for (name, stage) in [
+        ("Ana No-Profile", "no_profile"),
+        ("Ben Planning", "planning"),
+        ("Cy Draft", "draft"),
+        ("Dee Draft", "draft"),
+        ("Eve Submitted", "submitted"),
+    ] {
+        let id = ops::add_person(store, "test", name, Some(org.id))
+            .await
+            .unwrap()
+            .id;
+        if stage != "no_profile" {
+            let mut profile = serde_json::json!({ "person": { "name": name, "work_state": "NY" } });
+            if stage == "planning" {
+                profile["credential"] = serde_json::json!([
+                    { "id": "ascp-mls", "earned": "2015-06-30", "expires": expires.to_string() }
+                ]);
+            }
+            ops::record_profile(store, "test", id, profile)
+                .await
+                .unwrap();
+        }
+        if stage == "draft" || stage == "submitted" {
+            let app = ops::new_application(store, "test", id, step)
+                .await
+                .unwrap()
+                .application
+                .id;
+            if stage == "submitted" {
+                ops::change_status(store, "test", app, AppStatus::Submitted, today, None)
+                    .await
+                    .unwrap();
+            }
+        }
+        ids.push(id);
+    }
+    ops::set_owner(store, "test", ids[4], Some(admin.id))
+        .await
+        .unwrap();
+    let base = server.url("");
+    in_browser(|c| async move {
+        c.goto(&format!("{base}/dashboard")).await.unwrap();
+        wait_page(&c, "Log in").await;
+        retype(&c, "#email", "lead@board.example").await;
+        type_into(&c, "#password", PASSWORD).await;
+        submit(&c).await;
+        wait_page(&c, "Dashboard").await;
+        let mut counts = Vec::new();
+        for column in c.find_all(Locator::Css("ol.board > li")).await.unwrap() {
+            let stage = column
+                .find(Locator::Css("h3 a"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let count = column
+                .find(Locator::Css("h3 .count"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            counts.push(format!("{stage}: {count}"));
+        }
+        assert_eq!(
+            counts,
+            [
+                "no profile: 1",
+                "planning: 1",
+                "draft: 2",
+                "submitted: 1",
+                "under review: 0",
+                "done: 0"
+            ],
+            "every stage a column with its count, the empty ones too"
+        );
+        let card = |name: &str| {
+            format!(
+                "//ol[@class='board']//li[contains(@class, 'card')][a[normalize-space()='{name}']]"
+            )
+        };
+        let ben = c.find(Locator::XPath(&card("Ben Planning"))).await.unwrap();
+        assert_eq!(
+            ben.attr("class").await.unwrap().as_deref(),
+            Some("card severity-red"),
+            "a certification expiring in 20 days without CE is red"
+        );
+        let text = ben.text().await.unwrap();
+        assert!(
+            text.contains(&format!("Next deadline: {expires}")),
+            "{text}"
+        );
+        assert!(text.contains("Owner: nobody"), "{text}");
+        let eve = c
+            .find(Locator::XPath(&card("Eve Submitted")))
+            .await
+            .unwrap();
+        let text = eve.text().await.unwrap();
+        assert!(text.contains("Owner: Admin"), "{text}");
+        let csv = find(&c, "a[href^='/dashboard.csv']").await;
+        assert!(csv.attr("href").await.unwrap().unwrap().contains("owner="));
+        look(&c, "dashboard-board").await;
+
+        // One staff member's candidates.
+        choose(&c, "#f-owner", &admin.id.to_string()).await;
+        click_button(&c, "Filter").await;
+        wait_page(&c, "Dashboard").await;
+        let caption = find(&c, "#candidate-list caption")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(caption.starts_with("1 candidate,"), "{caption}");
+        let rows = c
+            .find_all(Locator::Css("#candidate-list tbody tr"))
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 1);
+        assert!(rows[0].text().await.unwrap().contains("Eve Submitted"));
+        let submitted = find(&c, "#col-submitted .count")
+            .await
+            .text()
+            .await
+            .unwrap();
+        let draft = find(&c, "#col-draft .count").await.text().await.unwrap();
+        assert_eq!(
+            (submitted.as_str(), draft.as_str()),
+            ("1", "0"),
+            "the board follows the filter"
+        );
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1764,6 +1936,118 @@ async fn an_invitation_is_accepted_through_its_link_once_and_a_reset_link_works(
         type_into(&c, "#password", "violet tugboat marmalade").await;
         submit(&c).await;
         wait_text(&c, "#login-error", "wrong email or password").await;
+    })
+    .await;
+    drop(server);
+}
+
+/// Chooses `file` in the people page's import form and sends it.
+async fn import_file(c: &Client, file: &Path) {
+    find(c, "#people-csv")
+        .await
+        .send_keys(file.to_str().unwrap())
+        .await
+        .unwrap();
+    click_button(c, "Import candidates").await;
+    wait_page(c, "People").await;
+}
+
+/// The status the page the browser is on was answered with.
+async fn answered(c: &Client) -> Option<u64> {
+    c.execute(
+        "return performance.getEntriesByType('navigation')[0].responseStatus;",
+        vec![],
+    )
+    .await
+    .unwrap()
+    .as_u64()
+}
+
+/// The texts of every element `css` finds.
+async fn texts(c: &Client, css: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in c.find_all(Locator::Css(css)).await.unwrap() {
+        out.push(e.text().await.unwrap());
+    }
+    out
+}
+
+/// An agency brings its candidates in from a spreadsheet on the people
+/// page: a file of 50 with three bad lines is refused whole, each problem
+/// listed with its line and column, and no one is added; the corrected file
+/// adds the 50, who are marked new in the list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_candidates_come_in_from_a_csv_once_its_three_bad_lines_are_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = server_mode(&dir).await;
+    let base = server.url("");
+    let files = tempfile::tempdir().unwrap();
+    let bad = files.path().join("candidates-3-bad.csv");
+    std::fs::write(&bad, common::candidates_csv(50, true)).unwrap();
+    let good_text = common::candidates_csv(50, false);
+    let good = files.path().join("candidates.csv");
+    std::fs::write(&good, &good_text).unwrap();
+    let names: Vec<String> = good_text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_owned())
+        .collect();
+    in_browser(|c| async move {
+        c.goto(&format!("{base}/people")).await.unwrap();
+        log_in(&c, PASSWORD).await;
+        wait_page(&c, "People").await;
+        type_into(&c, "#name", "Sofia Villanueva").await;
+        submit(&c).await;
+        wait_page(&c, "Tell us about you").await;
+        c.goto(&format!("{base}/people")).await.unwrap();
+        wait_page(&c, "People").await;
+        wait_text(&c, "caption", "1 person").await;
+        let help = "Columns read, named in the header row, in any order: name (needed), email";
+        wait_text(&c, "#import + p", help).await;
+
+        import_file(&c, &bad).await;
+        assert_eq!(answered(&c).await, Some(422));
+        wait_text(&c, "#refused", "No one was added: the file has 3 problems").await;
+        let problems = texts(&c, "#people-csv-error li").await;
+        let expected = [
+            "Line 8, column email: `omar.santos@` is not an email address",
+            "Line 24, column credentials: `MLS(ASPC)` names no credential",
+            "Line 42, column work_state: `NYC` is not a US state",
+        ];
+        assert_eq!(problems.len(), 3, "{problems:#?}");
+        for (shown, start) in problems.iter().zip(expected) {
+            assert!(shown.starts_with(start), "`{shown}`, not `{start}...`");
+        }
+        let input = find(&c, "#people-csv").await;
+        assert_eq!(
+            input.attr("aria-invalid").await.unwrap().as_deref(),
+            Some("true")
+        );
+        assert_eq!(
+            input.attr("aria-describedby").await.unwrap().as_deref(),
+            Some("people-csv-error")
+        );
+        wait_text(&c, "caption", "1 person").await;
+        assert_labelled(&c).await;
+        look(&c, "people-import-refused").await;
+
+        import_file(&c, &good).await;
+        assert_eq!(answered(&c).await, Some(200));
+        wait_text(&c, "#imported", "50 people added from candidates.csv").await;
+        wait_text(&c, "caption", "51 people").await;
+        // The first page holds the one there before and 49 of the 50,
+        // marked new; the next page, the last of them.
+        let rows = texts(&c, "tbody tr td:nth-child(2)").await;
+        assert_eq!(rows.len(), 50);
+        assert_eq!(rows[0], "Sofia Villanueva");
+        for (row, name) in rows[1..].iter().zip(&names) {
+            assert_eq!(row, &format!("{name} new"));
+        }
+        look(&c, "people-imported").await;
+        click_link(&c, "Next page").await;
+        wait_page(&c, "People").await;
+        let rows = texts(&c, "tbody tr td:nth-child(2)").await;
+        assert_eq!(rows, [names[49].clone()]);
     })
     .await;
     drop(server);

@@ -402,8 +402,11 @@ async fn a_csv_of_activities_is_logged_whole_or_not_at_all() {
     )
     .await;
     assert_eq!(page.status, 422, "{}", page.text);
+    // Each problem once: its column and line beside the message, not
+    // said again inside it.
     assert!(
-        page.text.contains("line 2: field `categories`")
+        page.text.contains("<code>categories</code> (line 2): ")
+            && !page.text.contains("line 2: field")
             && page
                 .text
                 .contains("choose the CSV and its certificates again"),

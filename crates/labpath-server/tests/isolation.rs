@@ -32,6 +32,7 @@
 mod common;
 
 use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use common::{
     Answer, Client, Org, PASSWORD, Part, STEP, activity, organization, pdf, profile, snapshot,
@@ -64,6 +65,8 @@ struct Case {
     body: fn(&Target) -> Option<Value>,
     /// A valid `multipart/form-data` body, sent instead of `body`.
     upload: Option<fn(&Target) -> Vec<Part>>,
+    /// A valid `text/csv` body, sent instead of `body`.
+    csv: Option<fn() -> String>,
     /// `Nothing`: the status each role gets (admin, staff, candidate).
     open: [u16; 3],
     /// `Record`: a candidate is refused by role (403) before any lookup.
@@ -94,8 +97,8 @@ fn none(_: &Target) -> Option<Value> {
 
 #[rustfmt::skip]
 fn cases() -> Vec<Case> {
-    let open = |method, path, query, body, statuses| Case { method, path, query, names: Names::Nothing, body, upload: None, open: statuses, staff_only: false, admin_only: false, own_session: false };
-    let named = |method, path, query, body| Case { method, path, query, names: Names::Record, body, upload: None, open: [0; 3], staff_only: false, admin_only: false, own_session: false };
+    let open = |method, path, query, body, statuses| Case { method, path, query, names: Names::Nothing, body, upload: None, csv: None, open: statuses, staff_only: false, admin_only: false, own_session: false };
+    let named = |method, path, query, body| Case { method, path, query, names: Names::Record, body, upload: None, csv: None, open: [0; 3], staff_only: false, admin_only: false, own_session: false };
     let all_ok = [200, 200, 200];
     vec![
         open("get", "/api/health", "", none, all_ok),
@@ -124,8 +127,10 @@ fn cases() -> Vec<Case> {
         open("post", "/api/plan", "", |_| Some(json!({ "profile": profile(), "goal": "ascp-mls", "samples": 20 })), all_ok),
         open("get", "/api/people", "?per_page=200", none, all_ok),
         open("post", "/api/people", "", |_| Some(json!({ "name": "Alfa Added" })), [201, 201, 403]),
+        Case { csv: Some(people_csv), ..open("post", "/api/people/import", "", none, [201, 201, 403]) },
         named("get", "/api/people/{person}", "", none),
         named("patch", "/api/people/{person}", "", |_| Some(json!({ "name": "Renamed by Alfa" }))),
+        Case { staff_only: true, ..named("put", "/api/people/{person}/owner", "", |_| Some(json!({ "owner": null }))) },
         named("get", "/api/people/{person}/profile", "", none),
         named("put", "/api/people/{person}/profile", "", |_| Some(profile())),
         named("get", "/api/people/{person}/eligibility", "?credential=ascp-mls", none),
@@ -382,14 +387,26 @@ async fn open_answer(case: &Case, role: &Role<'_>, server: &Running, tally: &mut
 
 /// Sends a case's request with its body for `target`.
 async fn send(client: &Client, case: &Case, path: &str, target: &Target) -> Answer {
-    match case.upload {
-        Some(parts) => client.upload(case.method, path, &parts(target)).await,
-        None => {
+    match (case.upload, case.csv) {
+        (Some(parts), _) => client.upload(case.method, path, &parts(target)).await,
+        (None, Some(csv)) => client.send_csv(path, csv().as_bytes()).await,
+        (None, None) => {
             client
                 .send(case.method, path, (case.body)(target).as_ref())
                 .await
         }
     }
+}
+
+/// A people CSV of one candidate whose name no import has used yet (each
+/// role's import must be refused or added for whose it is, never as a
+/// name already in the list).
+fn people_csv() -> String {
+    static SENT: AtomicUsize = AtomicUsize::new(0);
+    let n = SENT.fetch_add(1, Ordering::Relaxed) + 1;
+    format!(
+        "name,email,credentials,work_state\nAlfa Imported {n},imported-{n}@alfa.example,MLT(ASCP),NY\n"
+    )
 }
 
 fn error_code(status: u16) -> &'static str {
@@ -536,6 +553,46 @@ fn target(r: &common::Records, feed: &(i64, String)) -> Target {
     }
 }
 
+/// Alfa's staff imports a CSV naming Zulu's two people: neither is in
+/// Alfa's list, so both are added (a name of another organization is no
+/// duplicate, and the answer names no record of Zulu), to Alfa, and Alfa's
+/// list shows them; whether Zulu's records are unchanged is the caller's
+/// snapshot to check.
+async fn importing_adds_only_to_the_callers_organization(alfa: &Org, zulu: &Org) {
+    let zulu_names: Vec<String> = zulu.admin.get("/api/people?per_page=200").await["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(zulu_names, ["Zulu Person", "Xray Person"]);
+    let csv = format!("name\n{}\n", zulu_names.join("\n"));
+    let a = alfa
+        .staff
+        .send_csv("/api/people/import", csv.as_bytes())
+        .await;
+    a.expect(201, "Alfa imports the names of Zulu's people");
+    let added = a.json()["added"].as_array().unwrap().clone();
+    assert_eq!(added.len(), 2, "{}", a.text);
+    let zulu_ids: BTreeSet<i64> = [zulu.mine.person, zulu.other.person].into();
+    for p in &added {
+        assert_eq!(p["organization"], alfa.id, "added to Alfa: {p}");
+        assert!(!zulu_ids.contains(&p["id"].as_i64().unwrap()), "{p}");
+    }
+    let listed = alfa.admin.get("/api/people?q=Person&per_page=200").await;
+    let names: Vec<&str> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["Alfa Person", "Yankee Person", "Zulu Person", "Xray Person"],
+        "Alfa's list"
+    );
+}
+
 #[tokio::test]
 async fn no_role_of_one_organization_reaches_anything_of_another() {
     let Some(db) = labpath_store_postgres::testing::TestDatabase::create()
@@ -599,6 +656,10 @@ async fn no_role_of_one_organization_reaches_anything_of_another() {
             }
         }
     }
+
+    // An import names people of Zulu: they are no one Alfa has, so all are
+    // added, to Alfa only (no problem gives away a person of Zulu).
+    importing_adds_only_to_the_callers_organization(&alfa, &zulu).await;
 
     // Zulu's records are as they were, and nothing in the health answer
     // (the one answer without a session) depends on Zulu's records.

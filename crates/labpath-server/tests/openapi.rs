@@ -318,6 +318,13 @@ impl Flow<'_> {
         a
     }
 
+    /// As `call`, with a `text/csv` body (no path parameters).
+    async fn csv(&mut self, template: &str, csv: &str) -> Answer {
+        let a = self.client.send_csv(template, csv.as_bytes()).await;
+        self.checker.check("post", template, &a);
+        a
+    }
+
     /// As `call`, with a `multipart/form-data` body.
     async fn upload(&mut self, template: &str, args: &[&str], parts: &[Part]) -> Answer {
         let mut path = template.to_owned();
@@ -413,6 +420,11 @@ async fn every_operation_answers_a_valid_call_as_documented() {
         "{parsed}"
     );
     f.call("get", "/api/parse", &[], "", None).await;
+    let people = "name,email,credentials,work_state\nFlow Imported,flow.imported@alfa.example,MLS(ASCP)CM,NY\n";
+    let imported = f.csv("/api/people/import", people).await.json();
+    assert_eq!(imported["added"][0]["name"], "Flow Imported", "{imported}");
+    f.csv("/api/people/import", "name,work_state\nFlow Refused,NYC\n")
+        .await;
     let eligibility = Some(profile());
     f.call(
         "post",
@@ -439,6 +451,17 @@ async fn every_operation_answers_a_valid_call_as_documented() {
     let rename = json!({ "name": "Flow Person Renamed" });
     f.call("patch", "/api/people/{person}", &[p], "", Some(rename))
         .await;
+    let nobody = json!({ "owner": null });
+    f.call("put", "/api/people/{person}/owner", &[p], "", Some(nobody))
+        .await;
+    f.call(
+        "get",
+        "/api/dashboard",
+        &[],
+        "?severity=amber&state=NY&owner=none",
+        None,
+    )
+    .await;
     f.call("get", "/api/people/{person}/profile", &[p], "", None)
         .await;
     f.call(

@@ -14,7 +14,7 @@ use labpath_store::time::Timestamp;
 
 use crate::error::db_error;
 use crate::rows::{
-    ApplicationRow, AttachmentRow, AuditRow, ContactRow, EventRow, ItemRow, LinkUserRow,
+    ApplicationRow, AttachmentRow, AuditRow, BoardRow, ContactRow, EventRow, ItemRow, LinkUserRow,
     OrganizationRow, PersonProfileRow, PersonRow, ProfileRow, ReminderRow, SessionUserRow, UserRow,
 };
 
@@ -178,6 +178,9 @@ pub trait TableRow:
     sqlx::Row
     + Send
     + Decodes<PersonRow>
+    + Decodes<BoardRow>
+    + Decodes<(String, i64)>
+    + Decodes<(i64, i64)>
     + Decodes<ProfileRow>
     + Decodes<PersonProfileRow>
     + Decodes<ApplicationRow>
@@ -201,6 +204,9 @@ impl<R> TableRow for R where
     R: sqlx::Row
         + Send
         + Decodes<PersonRow>
+        + Decodes<BoardRow>
+        + Decodes<(String, i64)>
+        + Decodes<(i64, i64)>
         + Decodes<ProfileRow>
         + Decodes<PersonProfileRow>
         + Decodes<ApplicationRow>

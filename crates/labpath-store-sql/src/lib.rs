@@ -9,6 +9,7 @@
 //! column types.
 
 pub mod accounts;
+pub mod board;
 pub mod conn;
 pub mod error;
 pub mod jobs;

@@ -64,7 +64,10 @@ pub const INSERT_EVENT: &str = "INSERT INTO events \
 pub const INSERT_PERSON: &str = "INSERT INTO people \
      (id, name, created_at, profile_version, organization_id) VALUES ($1, $2, $3, $4, $5)";
 /// Writes back a person's name and profile version.
-pub const UPDATE_PERSON: &str = "UPDATE people SET name = $1, profile_version = $2 WHERE id = $3";
+pub const UPDATE_PERSON: &str =
+    "UPDATE people SET name = $1, profile_version = $2, owner_id = $4 WHERE id = $3";
+/// Drops a person's dashboard line: an event about them makes it stale.
+pub const DROP_BOARD_LINE: &str = "DELETE FROM board_lines WHERE person_id = $1";
 /// Records a profile version.
 pub const INSERT_PROFILE: &str = "INSERT INTO profiles \
      (person_id, version, event_id, recorded_at, profile) VALUES ($1, $2, $3, $4, $5)";

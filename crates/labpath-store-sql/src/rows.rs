@@ -11,6 +11,7 @@ use labpath_engine::step::Sender;
 use labpath_engine::units::Date;
 use labpath_store::StoreError;
 use labpath_store::accounts::{AuditEntry, LinkPurpose, Organization, Role, Session, User};
+use labpath_store::board::{BoardLine, LineSeverity};
 use labpath_store::event::{AttachmentRef, Change, ContactEntry, Event};
 use labpath_store::ids::{ApplicationId, EventId, OrgId, PersonId, UserId};
 use labpath_store::model::{
@@ -47,6 +48,7 @@ pub struct PersonRow {
     created_at: DateTime<Utc>,
     profile_version: i32,
     organization_id: Option<i64>,
+    owner_id: Option<i64>,
 }
 
 impl PersonRow {
@@ -58,6 +60,51 @@ impl PersonRow {
             created_at: Timestamp::from_utc(self.created_at),
             profile_version: count("profile_version", self.profile_version)?,
             organization: self.organization_id.map(OrgId::from_raw),
+            owner: self.owner_id.map(UserId::from_raw),
+        })
+    }
+}
+
+/// A row of `board_lines`.
+#[derive(Debug, sqlx::FromRow)]
+pub struct BoardRow {
+    person_id: i64,
+    organization_id: Option<i64>,
+    day: NaiveDate,
+    name: String,
+    stage: String,
+    owner_id: Option<i64>,
+    work_state: Option<String>,
+    severity: i32,
+    lapse_due: Option<NaiveDate>,
+    lapsing: i32,
+    overdue: i32,
+    oldest_overdue: Option<NaiveDate>,
+    due_soon: i32,
+    next_deadline: Option<NaiveDate>,
+    data: Json<serde_json::Value>,
+}
+
+impl BoardRow {
+    /// The line.
+    pub fn into_line(self) -> Result<BoardLine, StoreError> {
+        Ok(BoardLine {
+            person: PersonId::from_raw(self.person_id),
+            organization: self.organization_id.map(OrgId::from_raw),
+            day: day("day", self.day)?,
+            name: self.name,
+            stage: self.stage,
+            owner: self.owner_id.map(UserId::from_raw),
+            work_state: self.work_state,
+            severity: LineSeverity::from_rank(i64::from(self.severity))
+                .ok_or_else(|| bad("severity", &self.severity.to_string()))?,
+            lapse_due: opt_day("lapse_due", self.lapse_due)?,
+            lapsing: count("lapsing", self.lapsing)?,
+            overdue: count("overdue", self.overdue)?,
+            oldest_overdue: opt_day("oldest_overdue", self.oldest_overdue)?,
+            due_soon: count("due_soon", self.due_soon)?,
+            next_deadline: opt_day("next_deadline", self.next_deadline)?,
+            data: self.data.0,
         })
     }
 }

@@ -8,7 +8,7 @@
 
 use labpath_store::StoreError;
 use labpath_store::event::{Change, Event, Pending};
-use labpath_store::ids::{ApplicationId, EventId, OrgId, PersonId};
+use labpath_store::ids::{ApplicationId, EventId, OrgId, PersonId, UserId};
 use labpath_store::model::{ApplicationState, ChecklistItem, NewPerson, Person, Reminder};
 use labpath_store::port::{Derived, derive};
 use labpath_store::state::{apply_person, check_no_control};
@@ -109,7 +109,10 @@ pub async fn record<C: Conn + ?Sized>(conn: &mut C, event: &Event) -> Result<(),
         .bind(Param::json(&event.change)?);
     conn.execute(sql).await?;
     let derived = derive(&mut Tables(&mut *conn), event).await?;
-    write_derived(conn, event, derived).await
+    write_derived(conn, event, derived).await?;
+    let drop_line =
+        Sql::new(query::DROP_BOARD_LINE, "dropping a dashboard line").bind(event.person.get());
+    conn.execute(drop_line).await.map(drop)
 }
 
 async fn next_id<C: Conn + ?Sized>(conn: &mut C, sql: &str) -> Result<i64, StoreError> {
@@ -157,7 +160,8 @@ async fn write_person<C: Conn + ?Sized>(
     let sql = Sql::new(query::UPDATE_PERSON, "updating a person")
         .bind(&p.name)
         .bind(Param::small("profile version", p.profile_version)?)
-        .bind(p.id.get());
+        .bind(p.id.get())
+        .bind(p.owner.map(UserId::get));
     conn.execute(sql).await?;
     if let Change::ProfileRecorded { version, profile } = &event.change {
         let sql = Sql::new(query::INSERT_PROFILE, "recording a profile")

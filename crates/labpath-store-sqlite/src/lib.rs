@@ -36,7 +36,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use labpath_engine::units::Date;
 use labpath_store::attachment::CheckedFile;
+use labpath_store::board::{BoardFilter, BoardLine, BoardRead, BoardSizes, Mark};
 use labpath_store::event::{Event, Pending};
 use labpath_store::ids::{ApplicationId, EventId, OrgId, PersonId};
 use labpath_store::model::{
@@ -47,6 +49,7 @@ use labpath_store::model::{
 use labpath_store::store::{Store, StoredFile};
 use labpath_store::time::Timestamp;
 use labpath_store::{StoreError, state};
+use labpath_store_sql::board;
 use labpath_store_sql::db_error;
 use labpath_store_sql::{read as shared, write};
 use sqlx::pool::PoolConnection;
@@ -468,6 +471,34 @@ impl Store for SqliteStore {
 
     async fn counts(&self) -> Result<Counts, StoreError> {
         shared::counts(&mut self.conn().await?).await
+    }
+
+    async fn board_stale(&self, scope: Scope, day: Date) -> Result<Vec<PersonId>, StoreError> {
+        board::stale(&mut self.conn().await?, scope, day).await
+    }
+
+    async fn put_board(&self, lines: &[BoardLine], mark: Mark) -> Result<u64, StoreError> {
+        let mut tx = self.writer("starting a write").await?;
+        let kept = board::put(&mut tx, lines, mark).await?;
+        commit(tx, "committing a write").await?;
+        Ok(kept)
+    }
+
+    async fn board(
+        &self,
+        scope: Scope,
+        day: Date,
+        filter: &BoardFilter,
+        sizes: BoardSizes,
+        window: Window,
+    ) -> Result<BoardRead, StoreError> {
+        board::read(&mut self.conn().await?, scope, day, filter, sizes, window).await
+    }
+
+    async fn clear_board(&self) -> Result<(), StoreError> {
+        let mut tx = self.writer("starting a write").await?;
+        board::clear(&mut tx).await?;
+        commit(tx, "committing a write").await
     }
 }
 

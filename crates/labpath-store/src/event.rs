@@ -12,7 +12,7 @@ use labpath_engine::step::Sender;
 use labpath_engine::units::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{ApplicationId, EventId, OrgId, PersonId};
+use crate::ids::{ApplicationId, EventId, OrgId, PersonId, UserId};
 use crate::status::{AppStatus, DocStatus};
 use crate::time::Timestamp;
 
@@ -54,6 +54,13 @@ pub enum Change {
     PersonRenamed {
         /// The new name.
         name: String,
+    },
+    /// The staff member responsible for the person changed (`None`: no
+    /// one). Server mode only: local mode has no staff accounts.
+    OwnerSet {
+        /// The account, a staff member or admin of the person's organization.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        owner: Option<UserId>,
     },
     /// A new version of the person's profile (the whole profile, as JSON).
     ProfileRecorded {
@@ -122,6 +129,7 @@ impl Change {
         match self {
             Change::PersonAdded { .. } => "person_added",
             Change::PersonRenamed { .. } => "person_renamed",
+            Change::OwnerSet { .. } => "owner_set",
             Change::ProfileRecorded { .. } => "profile_recorded",
             Change::ApplicationCreated(_) => "application_created",
             Change::StatusChanged { .. } => "status_changed",

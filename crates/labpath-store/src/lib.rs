@@ -20,6 +20,7 @@
 pub mod accounts;
 pub mod agenda;
 pub mod attachment;
+pub mod board;
 pub mod ce;
 pub mod error;
 pub mod event;

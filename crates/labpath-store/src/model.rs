@@ -7,7 +7,7 @@ use labpath_engine::units::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::event::{AttachmentRef, ContactEntry};
-use crate::ids::{ApplicationId, EventId, OrgId, PersonId};
+use crate::ids::{ApplicationId, EventId, OrgId, PersonId, UserId};
 use crate::status::{AppStatus, DocStatus};
 use crate::time::Timestamp;
 
@@ -27,6 +27,9 @@ pub struct Person {
     /// local mode. Left out of JSON when `None`, so local output is as before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<OrgId>,
+    /// The staff member responsible for the person (server mode), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<UserId>,
 }
 
 /// A person to add in a batch ([`crate::Store::add_people`]), with their

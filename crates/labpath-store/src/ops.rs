@@ -11,7 +11,7 @@ use crate::error::StoreError;
 use crate::event::{
     AttachmentRef, Change, ChecklistSeed, ContactEntry, DocumentChange, NewApplicationData, Pending,
 };
-use crate::ids::{ApplicationId, EventId, OrgId, PersonId};
+use crate::ids::{ApplicationId, EventId, OrgId, PersonId, UserId};
 use crate::model::{
     Application, ApplicationState, Attachment, ChecklistItem, Contact, Person, ProfileVersion,
     Reminder,
@@ -58,6 +58,20 @@ pub async fn rename_person(
     let change = Change::PersonRenamed {
         name: name.trim().to_owned(),
     };
+    store
+        .append(pending(actor, Some(person), None, change))
+        .await?;
+    store.person(person).await
+}
+
+/// Sets (or clears) the staff member responsible for a person.
+pub async fn set_owner(
+    store: &dyn Store,
+    actor: &str,
+    person: PersonId,
+    owner: Option<UserId>,
+) -> Result<Person, StoreError> {
+    let change = Change::OwnerSet { owner };
     store
         .append(pending(actor, Some(person), None, change))
         .await?;

@@ -47,7 +47,9 @@ fn texts(change: &Change) -> Vec<&str> {
     }
     match change {
         Change::PersonAdded { name, .. } | Change::PersonRenamed { name } => vec![name],
-        Change::ProfileRecorded { .. } | Change::ReminderDone { .. } => vec![],
+        Change::ProfileRecorded { .. } | Change::ReminderDone { .. } | Change::OwnerSet { .. } => {
+            vec![]
+        }
         Change::ApplicationCreated(d) => {
             let mut t: Vec<&str> = vec![&d.step, &d.title];
             t.extend(opt(&d.body));
@@ -128,6 +130,7 @@ pub fn check_person(person: Option<&Person>, change: &Change) -> Result<(), Stor
     match (person, change) {
         (None, Change::PersonAdded { name, .. }) => check_text(name, "a person's name"),
         (Some(_), Change::PersonRenamed { name }) => check_text(name, "a person's name"),
+        (Some(_), Change::OwnerSet { .. }) => Ok(()),
         (Some(p), Change::ProfileRecorded { version, profile }) => {
             if *version != p.profile_version + 1 {
                 return Err(StoreError::Conflict(format!(
@@ -181,7 +184,12 @@ pub fn apply_person(person: Option<Person>, event: &Event) -> Option<Person> {
             created_at: event.at,
             profile_version: 0,
             organization: *organization,
+            owner: None,
         }),
+        (Change::OwnerSet { owner }, Some(mut p)) => {
+            p.owner = *owner;
+            Some(p)
+        }
         (Change::PersonRenamed { name }, Some(mut p)) => {
             p.name = name.clone();
             Some(p)

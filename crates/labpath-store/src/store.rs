@@ -12,7 +12,10 @@
 
 use async_trait::async_trait;
 
+use labpath_engine::units::Date;
+
 use crate::attachment::CheckedFile;
+use crate::board::{BoardFilter, BoardLine, BoardRead, BoardSizes, Mark};
 use crate::error::StoreError;
 use crate::event::{Change, Event, Pending};
 use crate::ids::{ApplicationId, EventId, OrgId, PersonId};
@@ -201,4 +204,32 @@ pub trait Store: Send + Sync {
 
     /// How much the store holds.
     async fn counts(&self) -> Result<Counts, StoreError>;
+
+    /// The people of a scope whose dashboard line for `day` is missing
+    /// (never worked out, of another day, or dropped by a newer event), by
+    /// id (see [`crate::board`]).
+    async fn board_stale(&self, scope: Scope, day: Date) -> Result<Vec<PersonId>, StoreError>;
+
+    /// Keeps dashboard lines, each replacing the person's line, except the
+    /// lines of people with an event newer than `mark` (their records
+    /// changed after they were read: the line would be stale). Answers how
+    /// many were kept.
+    async fn put_board(&self, lines: &[BoardLine], mark: Mark) -> Result<u64, StoreError>;
+
+    /// The dashboard lines of a scope for `day` that pass the filter: the
+    /// stage counts, the first cards of each stage, the window asked for,
+    /// the most severe and most overdue, and how many deadlines are
+    /// lapsing. Lines of another day are left out.
+    async fn board(
+        &self,
+        scope: Scope,
+        day: Date,
+        filter: &BoardFilter,
+        sizes: BoardSizes,
+        window: Window,
+    ) -> Result<BoardRead, StoreError>;
+
+    /// Drops every dashboard line (a process with another catalog starts:
+    /// every line may answer differently).
+    async fn clear_board(&self) -> Result<(), StoreError>;
 }

@@ -3,9 +3,12 @@
 
 use labpath_engine::units::Date;
 use labpath_store::agenda::Alert;
+use labpath_store::ids::{ApplicationId, PersonId};
 use labpath_store::model::Person;
 use labpath_store::status::AppStatus;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+use crate::deadlines::{Deadline as Lapse, Severity};
 
 /// The stages in the order a candidate moves through them.
 pub const STAGES: [&str; 6] = [
@@ -32,7 +35,7 @@ pub fn stage(text: &str) -> Option<&'static str> {
 }
 
 /// One candidate's line on the dashboard.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CandidateLine {
     /// The person.
@@ -48,18 +51,63 @@ pub struct CandidateLine {
     pub due_soon: usize,
     /// The most urgent alert's text.
     pub top_alert: Option<String>,
-    /// The next deadline.
+    /// The next deadline (of the deadline model: renewals, expiries,
+    /// application limits, promises, reminders).
     pub next_deadline: Option<Date>,
+    /// The state they mean to work in (`NY`), from their profile.
+    pub work_state: Option<String>,
+    /// The severity of their worst lapsing deadline, if one is lapsing.
+    pub severity: Option<Severity>,
+    /// That deadline's title.
+    pub worst: Option<String>,
 }
 
-/// An alert with the name of the person it is about, for a list of
-/// several people's.
+/// Everything the dashboard keeps of one candidate for a day: their line,
+/// their lapsing deadlines (most severe first) and their overdue alerts.
 #[derive(Debug, Clone, Serialize)]
+pub struct LineData {
+    /// The line.
+    pub line: CandidateLine,
+    /// Their lapsing deadlines.
+    pub lapsing: Vec<Lapse>,
+    /// Their overdue alerts.
+    pub overdue: Vec<OverdueAlert>,
+}
+
+/// An overdue alert with the name of the person it is about, for a list
+/// of several people's.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct NamedAlert<'a> {
-    /// The person's name.
+pub struct OverdueAlert {
+    /// Whose.
+    pub person: PersonId,
+    /// Their name.
     pub person_name: String,
-    /// The alert.
-    #[serde(flatten)]
-    pub alert: Alert<'a>,
+    /// The application, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub application: Option<ApplicationId>,
+    /// What it is about.
+    pub subject: String,
+    /// What is the matter, with the numbers.
+    pub what: String,
+    /// The day it became due.
+    pub due: Date,
+    /// What to do next, if the catalog says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}
+
+impl OverdueAlert {
+    /// The alert, with the name of the person.
+    pub fn of(alert: &Alert<'_>, person_name: &str) -> Self {
+        OverdueAlert {
+            person: alert.person,
+            person_name: person_name.to_owned(),
+            application: alert.application,
+            subject: alert.subject.clone(),
+            what: alert.what.clone(),
+            due: alert.due,
+            next: alert.next.as_ref().map(|n| n.action.to_string()),
+        }
+    }
 }

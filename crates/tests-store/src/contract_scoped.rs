@@ -4,6 +4,7 @@
 //! organization's records are never read, and a filter naming them finds
 //! nothing.
 
+use labpath_store::board::{BoardFilter, BoardLine, BoardSizes, LineSeverity};
 use labpath_store::ids::{ApplicationId, PersonId};
 use labpath_store::model::{
     ApplicationsFilter, EventFilter, Paged, ProfilesFilter, ReminderFilter, Scope, Window,
@@ -386,4 +387,175 @@ pub async fn the_audit_log_is_listed_by_scope_filter_and_window(store: &dyn Acco
         .await
         .unwrap();
     assert_eq!((candidate.items.len(), candidate.total), (0, 0));
+}
+
+/// A dashboard line of a scope's person, of `stage` and `severity`.
+fn board_line(
+    person: PersonId,
+    org: labpath_store::ids::OrgId,
+    on: &str,
+    stage: &str,
+    severity: LineSeverity,
+) -> BoardLine {
+    BoardLine {
+        person,
+        organization: Some(org),
+        day: day(on),
+        name: format!("person {person}"),
+        stage: stage.to_owned(),
+        owner: None,
+        work_state: Some("NY".to_owned()),
+        severity,
+        lapse_due: (severity != LineSeverity::None).then(|| day("2026-03-01")),
+        lapsing: u32::from(severity != LineSeverity::None),
+        overdue: 0,
+        oldest_overdue: None,
+        due_soon: 0,
+        next_deadline: None,
+        data: serde_json::json!({ "person": person.get() }),
+    }
+}
+
+/// Dashboard lines are kept for their day until an event about the person
+/// drops them, never written over a newer event, and read by scope,
+/// filter and window with the stage counts and each stage's first cards.
+pub async fn dashboard_lines_are_kept_until_a_change_and_read_by_scope_filter_and_window(
+    store: &dyn AccountsStore,
+) {
+    let a = org(store, "Agency A").await.id;
+    let b = org(store, "Agency B").await.id;
+    let mut ours = Vec::new();
+    for name in ["Ana", "Ben", "Cy", "Dee"] {
+        ours.push(member(store, a, name).await);
+    }
+    let theirs = member(store, b, "Eve").await;
+    let tracker = store.tracker();
+    let today = "2026-02-01";
+    let stale = tracker
+        .board_stale(Scope::Org(a), day(today))
+        .await
+        .unwrap();
+    assert_eq!(stale, ours, "no line yet: every person of the scope, by id");
+
+    let mark = tracker.last_event().await.unwrap();
+    let stages = [
+        ("planning", LineSeverity::Red),
+        ("draft", LineSeverity::None),
+        ("draft", LineSeverity::Amber),
+        ("draft", LineSeverity::None),
+    ];
+    let mut lines: Vec<BoardLine> = ours
+        .iter()
+        .zip(stages)
+        .map(|(p, (stage, severity))| board_line(*p, a, today, stage, severity))
+        .collect();
+    lines.push(board_line(theirs, b, today, "done", LineSeverity::Red));
+    assert_eq!(tracker.put_board(&lines, mark).await.unwrap(), 5);
+    assert!(
+        tracker
+            .board_stale(Scope::Org(a), day(today))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        tracker
+            .board_stale(Scope::Org(a), day("2026-02-02"))
+            .await
+            .unwrap(),
+        ours,
+        "a line of another day is stale"
+    );
+
+    // An event about Ben drops his line, and a line worked out before it
+    // is not kept.
+    ops::rename_person(tracker, ACTOR, ours[1], "Ben B")
+        .await
+        .unwrap();
+    assert_eq!(
+        tracker
+            .board_stale(Scope::Org(a), day(today))
+            .await
+            .unwrap(),
+        [ours[1]]
+    );
+    assert_eq!(tracker.put_board(&lines[1..2], mark).await.unwrap(), 0);
+    assert_eq!(
+        tracker
+            .board_stale(Scope::Org(a), day(today))
+            .await
+            .unwrap(),
+        [ours[1]]
+    );
+    let now = tracker.last_event().await.unwrap();
+    assert_eq!(tracker.put_board(&lines[1..2], now).await.unwrap(), 1);
+
+    let sizes = BoardSizes {
+        per_column: 2,
+        listed: 1,
+    };
+    let all = BoardFilter::default();
+    let read = tracker
+        .board(Scope::Org(a), day(today), &all, sizes, window(1, 2))
+        .await
+        .unwrap();
+    let mut stages = read.stages.clone();
+    stages.sort();
+    assert_eq!(
+        stages,
+        [("draft".to_owned(), 3), ("planning".to_owned(), 1)],
+        "another organization's line is not counted"
+    );
+    assert_eq!(read.lines.total, 4);
+    assert_eq!(read.lines.items.len(), 2, "the window");
+    let cards: Vec<(&str, PersonId)> = read
+        .columns
+        .iter()
+        .map(|l| (l.stage.as_str(), l.person))
+        .collect();
+    assert_eq!(
+        cards,
+        [
+            ("draft", ours[1]),
+            ("draft", ours[2]),
+            ("planning", ours[0])
+        ],
+        "at most two cards a stage, in list order"
+    );
+    assert_eq!(read.lapsing_total, 2);
+    let severe: Vec<PersonId> = read.most_severe.iter().map(|l| l.person).collect();
+    assert_eq!(severe, [ours[0]], "red first, as many as asked");
+
+    let amber = BoardFilter {
+        severity: Some(LineSeverity::Amber),
+        stage: Some("draft".to_owned()),
+        ..BoardFilter::default()
+    };
+    let read = tracker
+        .board(Scope::Org(a), day(today), &amber, sizes, Window::ALL)
+        .await
+        .unwrap();
+    let kept: Vec<PersonId> = read.lines.items.iter().map(|l| l.person).collect();
+    assert_eq!(kept, [ours[2]], "amber or worse, at the draft stage");
+    assert_eq!(
+        read.stages.len(),
+        2,
+        "the counts leave the stage filter out"
+    );
+    let nobody = BoardFilter {
+        owner: Some(Some(labpath_store::ids::UserId::from_raw(999))),
+        ..BoardFilter::default()
+    };
+    let read = tracker
+        .board(Scope::Org(a), day(today), &nobody, sizes, Window::ALL)
+        .await
+        .unwrap();
+    assert_eq!(read.lines.total, 0);
+    let read = tracker
+        .board(Scope::Org(b), day(today), &all, sizes, Window::ALL)
+        .await
+        .unwrap();
+    let kept: Vec<PersonId> = read.lines.items.iter().map(|l| l.person).collect();
+    assert_eq!(kept, [theirs]);
+    assert_eq!(read.lines.items[0].data["person"], theirs.get());
 }

@@ -98,7 +98,8 @@ macro_rules! contract_suite {
             applications_are_listed_by_scope_filter_and_window,
             latest_profiles_are_listed_by_scope_and_window,
             history_and_reminders_are_listed_by_scope_filter_and_window,
-            the_audit_log_is_listed_by_scope_filter_and_window
+            the_audit_log_is_listed_by_scope_filter_and_window,
+            dashboard_lines_are_kept_until_a_change_and_read_by_scope_filter_and_window
         );
         $crate::contract_suite!(@two $fresh, $mode, contract_accounts;
             an_import_keeps_each_persons_organization

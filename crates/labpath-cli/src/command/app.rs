@@ -372,6 +372,8 @@ pub fn describe(event: &Event) -> String {
     match &event.change {
         Change::PersonAdded { name, .. } => format!("person added: {name}"),
         Change::PersonRenamed { name } => format!("renamed to {name}"),
+        Change::OwnerSet { owner: Some(user) } => format!("made user {user} responsible"),
+        Change::OwnerSet { owner: None } => "no one responsible any more".to_owned(),
         Change::ProfileRecorded { version, .. } => format!("profile version {version} recorded"),
         Change::ApplicationCreated(d) => format!(
             "created from step {} ({} documents)",

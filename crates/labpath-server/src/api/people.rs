@@ -21,7 +21,9 @@ use super::files::check_file;
 use super::{Page, PageQuery, day, read_profile, visible_person};
 use crate::auth::{Api, Principal, Scope};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{self, FilePart, JsonBody, JsonText, PathParams, QueryParams, Upload};
+use crate::extract::{
+    self, FilePart, JsonBody, JsonText, PathParams, PeopleCsv, QueryParams, Upload,
+};
 use crate::openapi::{
     BadRequest, Conflict, Forbidden, Invalid, NotFound, TooLarge, Unauthorized, Unsupported,
 };
@@ -140,6 +142,46 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(person)).into_response())
 }
 
+/// `POST /api/people/import`: adds every person of a people CSV (the body,
+/// `text/csv`) to the caller's organization, each with the profile their
+/// line gives (staff and admins; in local mode, the owner): all or no one
+/// (see [`labpath_app::people::import`]). A refusal lists every problem in
+/// `details`, each with its line and column.
+#[utoipa::path(
+    post,
+    path = "/api/people/import",
+    tag = "people",
+    request_body(
+        content = String,
+        content_type = "text/csv",
+        description = "A people CSV, UTF-8, at most 2 MiB and 5,000 people: a header row naming its columns, in any order: `name` (needed), `email`, `credentials` (written as after a name: `MLS(ASCP)CM, NYS licensed`), `work_state` (`NY`), `citizenship` (countries separated by `;`), `degree` with `degree_level`, `degree_field`, `degree_country` and `degree_completed`."
+    ),
+    responses(
+        (status = 201, description = "Everyone in the file, added, in its order.", body = PeopleImported),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 413, response = TooLarge),
+        (status = 415, response = Unsupported),
+        (status = 422, response = Invalid),
+    )
+)]
+pub async fn import(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PeopleCsv(bytes): PeopleCsv,
+) -> ApiResult<Response> {
+    let added = labpath_app::people::import(&state.app(), &me.app(), &bytes).await?;
+    Ok((StatusCode::CREATED, Json(PeopleImported { added })).into_response())
+}
+
+/// What a people import added.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PeopleImported {
+    /// The people added, in the order of the file's lines.
+    pub added: Vec<Person>,
+}
+
 fn prefix(mut e: ApiError, at: &str) -> ApiError {
     e.field = Some(match e.field.take() {
         Some(f) => format!("{at}.{f}"),
@@ -205,6 +247,47 @@ pub async fn rename(
     }
     Ok(Json(
         ops::rename_person(state.store(), &me.actor(), person.id, &body.name).await?,
+    ))
+}
+
+/// Who is responsible for a person.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OwnerBody {
+    /// A staff member's or admin's user id; `null`: no one.
+    #[schema(value_type = Option<i64>)]
+    pub owner: Option<labpath_store::ids::UserId>,
+}
+
+/// `PUT /api/people/{person}/owner`: makes a staff member of the person's
+/// organization responsible for them (or no one). Server mode, staff and
+/// admins.
+#[utoipa::path(
+    put,
+    path = "/api/people/{person}/owner",
+    tag = "people",
+    params(("person" = String, Path, description = "The person's id.")),
+    request_body = OwnerBody,
+    responses(
+        (status = 200, description = "The person, with their owner.", body = Person),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 415, response = Unsupported),
+        (status = 422, response = Invalid),
+    )
+)]
+pub async fn set_owner(
+    State(state): State<AppState>,
+    Api(me): Api,
+    PathParams(id): PathParams<String>,
+    JsonBody(body): JsonBody<OwnerBody>,
+) -> ApiResult<Json<Person>> {
+    me.require_staff()?;
+    let person = visible_person(&state, &me, &id).await?;
+    Ok(Json(
+        labpath_app::people::set_owner(&state.app(), &me.app(), person.id, body.owner).await?,
     ))
 }
 

@@ -10,7 +10,7 @@ use labpath_app::{applications, contacts, documents, reminders};
 use labpath_engine::units::Date;
 use labpath_store::agenda::Records;
 use labpath_store::event::{Channel, Event};
-use labpath_store::ids::{EventId, PersonId};
+use labpath_store::ids::{EventId, PersonId, UserId};
 use labpath_store::model::{
     Application, ApplicationState, ApplicationsFilter, Contact, Person, Reminder, Window,
 };
@@ -20,8 +20,8 @@ use labpath_store::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-pub use labpath_views::dashboard::{CandidateLine, NamedAlert, STAGES};
-use labpath_views::deadlines::Deadline as Lapse;
+pub use labpath_views::dashboard::{CandidateLine, OverdueAlert, STAGES};
+use labpath_views::deadlines::{Deadline as Lapse, Severity};
 
 use super::{Page, PageQuery, day};
 use crate::auth::{Api, Principal};
@@ -612,7 +612,7 @@ pub async fn person_calendar(
 }
 
 /// `GET /api/dashboard` query.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 pub struct DashboardQuery {
     /// The page.
     #[serde(flatten)]
@@ -623,37 +623,60 @@ pub struct DashboardQuery {
     pub q: Option<String>,
     /// Only candidates with something overdue (`true`).
     pub overdue: Option<String>,
+    /// Only candidates this user is responsible for (`none`: nobody is).
+    pub owner: Option<String>,
+    /// Only candidates who mean to work in this state (`NY`).
+    pub state: Option<String>,
+    /// Only candidates with a deadline at least this severe (`red`,
+    /// `amber`).
+    pub severity: Option<String>,
+}
+
+/// One stage of the pipeline board.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StageColumn {
+    /// The stage.
+    pub stage: &'static str,
+    /// How many candidates the filter keeps at this stage.
+    pub count: u64,
+    /// The first of them (at most 8), most urgent first.
+    pub cards: Vec<CandidateLine>,
 }
 
 /// The dashboard.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Dashboard<'c> {
+pub struct Dashboard {
     /// The day.
     pub as_of: Date,
-    /// Candidates per stage.
-    pub stages: Vec<(String, usize)>,
-    /// Overdue items across all candidates, most urgent first (at most
-    /// 20), each with the person's name.
-    pub overdue: Vec<NamedAlert<'c>>,
-    /// What is lapsing across all candidates (expired and expiring
-    /// credentials, application limits, promises, reminders), most severe
-    /// first (at most 20).
-    pub lapsing: Vec<Lapse>,
+    /// Every stage in order (empty ones too), under the filter (its stage
+    /// aside): the pipeline board.
+    pub columns: Vec<StageColumn>,
+    /// Overdue items across the candidates the filter keeps, most urgent
+    /// first (at most 20), each with the person's name.
+    pub overdue: Vec<OverdueAlert>,
+    /// What is lapsing across them (expired and expiring credentials,
+    /// application limits, promises, reminders), most severe first (at
+    /// most 20).
+    #[schema(value_type = Vec<Lapse>)]
+    pub lapsing: Vec<serde_json::Value>,
     /// How many are lapsing in all.
     pub lapsing_total: usize,
     /// Candidates, those with overdue items first.
     pub candidates: Page<CandidateLine>,
 }
 
-/// Builds the dashboard for a principal.
-pub async fn dashboard_of<'s>(
-    state: &'s AppState,
-    me: &Principal,
-    q: &DashboardQuery,
-) -> ApiResult<Dashboard<'s>> {
-    let stage = match q.stage.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+/// The dashboard filter a query asks for, checked: every value that is no
+/// stage, owner, state or severity is a 400 naming the parameter.
+pub fn dashboard_filter(q: &DashboardQuery) -> ApiResult<labpath_app::dashboard::Filter> {
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+    };
+    let stage = match given(&q.stage) {
         None => None,
-        Some(text) => Some(labpath_views::dashboard::stage(text).ok_or_else(|| {
+        Some(text) => Some(labpath_views::dashboard::stage(&text).ok_or_else(|| {
             ApiError::bad_request(format!(
                 "query: `stage` is one of {}, got `{text}`",
                 STAGES.join(", ")
@@ -661,8 +684,8 @@ pub async fn dashboard_of<'s>(
             .at("stage")
         })?),
     };
-    let overdue_only = match q.overdue.as_deref().map(str::trim) {
-        None | Some("") | Some("false") => false,
+    let overdue_only = match given(&q.overdue).as_deref() {
+        None | Some("false") => false,
         Some("true") => true,
         Some(other) => {
             return Err(ApiError::bad_request(format!(
@@ -671,23 +694,77 @@ pub async fn dashboard_of<'s>(
             .at("overdue"));
         }
     };
-    let filter = labpath_app::dashboard::Filter {
-        stage,
-        name: q
-            .q
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned),
-        overdue_only,
+    let owner = match given(&q.owner).as_deref() {
+        None => None,
+        Some("none") => Some(None),
+        Some(text) => Some(Some(text.parse::<UserId>().map_err(|_| {
+            ApiError::bad_request(format!(
+                "query: `owner` is a user id or `none`, got `{}`",
+                clip(text)
+            ))
+            .at("owner")
+        })?)),
     };
+    let work_state = match given(&q.state) {
+        None => None,
+        Some(text) if text.len() == 2 && text.chars().all(|c| c.is_ascii_alphabetic()) => {
+            Some(text.to_ascii_uppercase())
+        }
+        Some(text) => {
+            return Err(ApiError::bad_request(format!(
+                "query: `state` is a two-letter state code (`NY`), got `{}`",
+                clip(&text)
+            ))
+            .at("state"));
+        }
+    };
+    let severity = match given(&q.severity) {
+        None => None,
+        Some(text) => Some(Severity::parse(&text).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "query: `severity` is `red` or `amber`, got `{}`",
+                clip(&text)
+            ))
+            .at("severity")
+        })?),
+    };
+    Ok(labpath_app::dashboard::Filter {
+        stage,
+        name: given(&q.q),
+        overdue_only,
+        owner,
+        work_state,
+        severity,
+    })
+}
+
+/// A value quoted back in a message, cut to a readable length.
+fn clip(text: &str) -> String {
+    text.chars().take(40).collect()
+}
+
+/// Builds the dashboard for a principal.
+pub async fn dashboard_of(
+    state: &AppState,
+    me: &Principal,
+    q: &DashboardQuery,
+) -> ApiResult<Dashboard> {
+    let filter = dashboard_filter(q)?;
     let window = q.page.window()?;
     let board =
         labpath_app::dashboard::dashboard(&state.app(), &me.app(), &filter, window, Date::today())
             .await?;
     Ok(Dashboard {
         as_of: board.as_of,
-        stages: board.stages,
+        columns: board
+            .columns
+            .into_iter()
+            .map(|c| StageColumn {
+                stage: c.stage,
+                count: c.count,
+                cards: c.cards,
+            })
+            .collect(),
         overdue: board.overdue,
         lapsing: board.lapsing,
         lapsing_total: board.lapsing_total,
@@ -701,7 +778,7 @@ pub async fn dashboard_of<'s>(
     get,
     path = "/api/dashboard",
     tag = "tracker",
-    params(PageQuery, ("stage" = Option<String>, Query, description = "Only candidates at this stage: no_profile, planning, draft, submitted, under_review or done."), ("q" = Option<String>, Query, description = "Only candidates whose name contains this."), ("overdue" = Option<String>, Query, description = "`true`: only candidates with something overdue.")),
+    params(PageQuery, ("stage" = Option<String>, Query, description = "Only candidates at this stage: no_profile, planning, draft, submitted, under_review or done."), ("q" = Option<String>, Query, description = "Only candidates whose name contains this."), ("overdue" = Option<String>, Query, description = "`true`: only candidates with something overdue."), ("owner" = Option<String>, Query, description = "Only candidates this user (an id) is responsible for; `none`: those nobody is."), ("state" = Option<String>, Query, description = "Only candidates who mean to work in this state (two letters, `NY`)."), ("severity" = Option<String>, Query, description = "Only candidates with a deadline at least this severe: `red`, or `amber` (red or amber).")),
     responses(
         (status = 200, description = "Candidates by stage, overdue items, upcoming deadlines.", body = Dashboard),
         (status = 400, response = BadRequest),

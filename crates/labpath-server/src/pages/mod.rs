@@ -482,6 +482,15 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/forgot", get(h::forgot_form).post(h::forgot))
         .route("/people", get(h::people).post(h::add_person))
+        .route(
+            "/people/import",
+            post(h::import_people).layer((
+                axum::extract::DefaultBodyLimit::max(crate::extract::PEOPLE_FORM_LIMIT),
+                axum::Extension(crate::extract::OverLimit(
+                    crate::extract::people_csv_too_large,
+                )),
+            )),
+        )
         .route("/people/{person}", get(h::person))
         .route(
             "/people/{person}/profile",
@@ -519,6 +528,8 @@ pub fn routes() -> Router<AppState> {
             post(h::attach).layer(crate::api::upload_limit()),
         )
         .route("/dashboard", get(h::dashboard))
+        .route("/dashboard.csv", get(h::dashboard_csv))
+        .route("/people/{person}/owner", post(h::set_owner))
         .route("/audit", get(h::audit))
         .route("/credentials", get(h::credentials))
         .route("/catalog/health", get(h::catalog_health))

@@ -45,6 +45,58 @@ pub fn activity(title: &str) -> Value {
     })
 }
 
+/// The header of a people CSV with the columns `candidates_csv` fills.
+pub const PEOPLE_HEAD: &str = "name,email,credentials,work_state";
+
+/// The lines of `candidates_csv(_, true)` that have a mistake, and its
+/// column: an email without its domain, a certification agency misspelt,
+/// a city for a state.
+pub const BAD_LINES: [(usize, &str); 3] = [(8, "email"), (24, "credentials"), (42, "work_state")];
+
+/// A people CSV of `count` candidates (41 to 100), as an agency's
+/// spreadsheet would give it: names, emails, credentials written as after
+/// a name (as `labpath parse` reads them) and the state each means to work
+/// in. With `bad`, the lines of [`BAD_LINES`] have one mistake each.
+pub fn candidates_csv(count: usize, bad: bool) -> String {
+    const FIRST: [&str; 10] = [
+        "Maria", "Jun", "Ana", "Rosa", "Paolo", "Deepa", "Omar", "Grace", "Ramon", "Lea",
+    ];
+    const LAST: [&str; 10] = [
+        "Santos", "Reyes", "Cruz", "Bautista", "Menon", "Haddad", "Garcia", "Tan", "Lim", "Ocampo",
+    ];
+    const HELD: [&str; 5] = [
+        "MLS(ASCPi)",
+        "MLS(ASCP)CM, NYS licensed",
+        "MLT(ASCP)",
+        "MLS(AMT)",
+        "MLS(ASCP)CM",
+    ];
+    const STATES: [&str; 5] = ["NY", "CA", "FL", "TX", "WA"];
+    assert!((41..=100).contains(&count), "41 to 100 candidates");
+    let mut csv = format!("{PEOPLE_HEAD}\n");
+    for i in 0..count {
+        let (first, last) = (FIRST[i % 10], LAST[i / 10]);
+        let line = i + 2;
+        let mistake = |column: &str| bad && BAD_LINES.contains(&(line, column));
+        let mut email = format!("{first}.{last}@candidates.example").to_lowercase();
+        if mistake("email") {
+            email.truncate(email.find('@').unwrap() + 1);
+        }
+        let held = if mistake("credentials") {
+            "MLS(ASPC)"
+        } else {
+            HELD[i % 5]
+        };
+        let state = if mistake("work_state") {
+            "NYC"
+        } else {
+            STATES[i % 5]
+        };
+        csv.push_str(&format!("{first} {last},{email},\"{held}\",{state}\n"));
+    }
+    csv
+}
+
 /// An answer, read whole.
 #[derive(Debug)]
 pub struct Answer {
@@ -198,6 +250,17 @@ impl Client {
             .header("x-csrf-token", &self.csrf)
             .header(reqwest::header::CONTENT_TYPE, content_type)
             .body(body);
+        answer(r.send().await.unwrap()).await
+    }
+
+    /// A `POST` of a `text/csv` body with the session cookie and the CSRF
+    /// token.
+    pub async fn send_csv(&self, path: &str, csv: &[u8]) -> Answer {
+        let r = self
+            .request("POST", path)
+            .header("x-csrf-token", &self.csrf)
+            .header(reqwest::header::CONTENT_TYPE, "text/csv")
+            .body(csv.to_vec());
         answer(r.send().await.unwrap()).await
     }
 

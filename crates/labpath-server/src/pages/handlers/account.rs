@@ -1,6 +1,8 @@
 //! Signing in and out, the home page, the organization dashboard and its
 //! users.
 
+use std::collections::BTreeMap;
+
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -169,15 +171,49 @@ pub async fn logout(
 
 /// What the dashboard shows.
 #[derive(Serialize)]
-struct DashboardPage<'s> {
+struct DashboardPage {
     frame: Frame,
-    board: Dashboard<'s>,
+    board: Dashboard,
     stages: [&'static str; 6],
+    /// The filter as asked (the form refills it).
     stage: String,
     q: String,
     overdue: bool,
+    owner: String,
+    state: String,
+    severity: String,
+    /// The filter as a query string (pages and the CSV keep it).
     filter: String,
+    /// The same without the stage (the board's columns set their own).
+    other_filters: String,
+    /// Who may be made responsible for a candidate (server mode), and
+    /// their names by id for the cards.
+    owners: Vec<OwnerChoice>,
+    owner_names: BTreeMap<String, String>,
     accounts: AccountsSection,
+}
+
+/// A staff member or admin a candidate may be given to.
+#[derive(Serialize)]
+pub struct OwnerChoice {
+    /// The user id.
+    pub id: UserId,
+    /// Their name.
+    pub name: String,
+}
+
+impl OwnerChoice {
+    /// The choices of `who`'s organization.
+    pub async fn of(state: &AppState, who: &Principal) -> Result<Vec<OwnerChoice>, ApiError> {
+        let users = labpath_app::people::owners(&state.app(), &who.app()).await?;
+        Ok(users
+            .into_iter()
+            .map(|u| OwnerChoice {
+                id: u.id,
+                name: u.name,
+            })
+            .collect())
+    }
 }
 
 /// The dashboard's accounts: the list (staff read it, admins also make
@@ -209,6 +245,60 @@ struct MadeLink {
 /// The most accounts the dashboard lists (the count says how many more).
 const ACCOUNTS_SHOWN: u64 = 200;
 
+/// The dashboard's filter parameters, as its links carry them.
+const FILTERS: [&str; 6] = ["stage", "q", "overdue", "owner", "state", "severity"];
+
+/// The dashboard query of a page's query string.
+pub fn dashboard_query(query: &Q) -> DashboardQuery {
+    let text = |name| q(query, name).map(str::to_owned);
+    DashboardQuery {
+        page: crate::api::PageQuery {
+            page: text("page"),
+            per_page: text("per_page"),
+        },
+        stage: text("stage"),
+        q: text("q"),
+        overdue: text("overdue"),
+        owner: text("owner"),
+        state: text("state"),
+        severity: text("severity"),
+    }
+}
+
+/// `/dashboard.csv`: the candidates the dashboard's filter keeps, every
+/// one of them, as CSV (`labpath_app::dashboard::csv`); without a filter,
+/// every candidate.
+pub async fn dashboard_csv(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    query: Q,
+) -> Response {
+    let result = async {
+        let filter = crate::api::tracker::dashboard_filter(&dashboard_query(&query))?;
+        let text = labpath_app::dashboard::csv(
+            &state.app(),
+            &me.app(),
+            &filter,
+            labpath_engine::units::Date::today(),
+        )
+        .await
+        .map_err(ApiError::from)?;
+        Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"candidates.csv\"",
+                ),
+            ],
+            text,
+        )
+            .into_response())
+    }
+    .await;
+    respond(&state, result)
+}
+
 /// The agency dashboard.
 pub async fn dashboard(State(state): State<AppState>, Caller(me): Caller, query: Q) -> Response {
     let result = dashboard_page(&state, &me, &query, None, None).await;
@@ -225,16 +315,13 @@ async fn dashboard_page(
 ) -> PageResult {
     me.require_staff()?;
     let text = |name| q(query, name).unwrap_or("").to_owned();
-    let dq = DashboardQuery {
-        page: crate::api::PageQuery {
-            page: q(query, "page").map(str::to_owned),
-            per_page: q(query, "per_page").map(str::to_owned),
-        },
-        stage: q(query, "stage").map(str::to_owned),
-        q: q(query, "q").map(str::to_owned),
-        overdue: q(query, "overdue").map(str::to_owned),
-    };
+    let dq = dashboard_query(query);
     let board = dashboard_of(state, me, &dq).await?;
+    let owners = OwnerChoice::of(state, me).await?;
+    let owner_names = owners
+        .iter()
+        .map(|o| (o.id.to_string(), o.name.clone()))
+        .collect();
     let window = Window {
         offset: 0,
         limit: ACCOUNTS_SHOWN,
@@ -246,12 +333,15 @@ async fn dashboard_page(
             total: 0,
         },
     };
-    let filter = format!(
-        "stage={}&q={}&overdue={}",
-        encode(&text("stage")),
-        encode(&text("q")),
-        encode(&text("overdue"))
-    );
+    let query_of = |names: &[&'static str]| {
+        names
+            .iter()
+            .map(|name| format!("{name}={}", encode(&text(name))))
+            .collect::<Vec<_>>()
+            .join("&")
+    };
+    let filter = query_of(&FILTERS);
+    let other_filters = query_of(&FILTERS[1..]);
     let status = Refill::status(refill.as_ref());
     html_status(
         state,
@@ -264,7 +354,13 @@ async fn dashboard_page(
             stage: text("stage"),
             q: text("q"),
             overdue: q(query, "overdue") == Some("true"),
+            owner: text("owner"),
+            state: text("state"),
+            severity: text("severity"),
             filter,
+            other_filters,
+            owners,
+            owner_names,
             accounts: AccountsSection {
                 users: users.items,
                 total: users.total,

@@ -8,6 +8,7 @@ use labpath_engine::profile::Profile;
 use labpath_engine::questions::Question;
 use labpath_engine::units::Date;
 use labpath_store::agenda::Alert;
+use labpath_store::ids::UserId;
 use labpath_store::model::{Application, Person, Reminder};
 use labpath_store::ops::{self};
 use labpath_views::deadlines::Deadline as Lapse;
@@ -17,10 +18,10 @@ use serde::Serialize;
 
 use crate::api::catalog::{PlanInput, compute_plan};
 use crate::api::people::people_page;
-use crate::api::{Page, stored_profile, visible_person};
+use crate::api::{PER_PAGE, Page, PageQuery, stored_profile, visible_person};
 use crate::auth::Principal;
 use crate::error::{ApiError, from_diagnostics};
-use crate::extract::{FormBody, PathParams};
+use crate::extract::{FormBody, PathParams, Upload};
 use crate::pages::{
     Caller, Frame, PageResult, Posted, Refill, html, html_status, respond, see_other,
 };
@@ -30,7 +31,7 @@ use super::{Q, q};
 
 /// The people list, with the form to add one.
 pub async fn people(State(state): State<AppState>, Caller(me): Caller, query: Q) -> Response {
-    let result = people_list(&state, &me, q(&query, "q"), q(&query, "page"), None).await;
+    let result = people_list(&state, &me, q(&query, "q"), q(&query, "page"), None, None).await;
     respond(&state, result)
 }
 
@@ -41,20 +42,40 @@ struct PeoplePage<'a> {
     page: Page<Person>,
     /// The name searched for.
     q: &'a str,
-    /// Whether the caller may add a person.
+    /// Whether the caller may add a person (and import a CSV of them).
     can_add: bool,
-    /// The add-person form, refused.
+    /// The columns a people CSV may have (`name` first, the one needed).
+    columns: &'static [&'static str],
+    /// The most people one import adds.
+    max_people: usize,
+    /// A refused form: `add-person`, or `import-form` with every problem
+    /// of the file at the field `people`.
     refill: Option<Refill>,
+    /// The import just made.
+    imported: Option<Imported>,
+}
+
+/// An import just made, as the people list reports it.
+#[derive(Serialize)]
+struct Imported {
+    /// The file's name, as the browser sent it.
+    file: String,
+    /// How many people were added.
+    count: usize,
+    /// The first person added: the list is shown from the page they are
+    /// on, and those from their id on are marked new.
+    first: Person,
 }
 
 /// The people list (the page of those whose names contain `text`), with
-/// the add-person form refused when `refill` says so.
+/// a form refused when `refill` says so, or the import just made.
 async fn people_list(
     state: &AppState,
     me: &Principal,
     text: Option<&str>,
     page: Option<&str>,
     refill: Option<Refill>,
+    imported: Option<Imported>,
 ) -> PageResult {
     let asked = crate::api::PageQuery {
         page: page.map(str::to_owned),
@@ -70,9 +91,59 @@ async fn people_list(
             page,
             q: text.unwrap_or(""),
             can_add: me.require_staff().is_ok(),
+            columns: &labpath_app::people_csv::COLUMNS,
+            max_people: labpath_app::people_csv::MAX_PEOPLE,
             refill,
+            imported,
         },
     )
+}
+
+/// Imports the candidates of a CSV file (the field `people`): all or no
+/// one. The people list answers either way: with how many were added,
+/// from the page where they start, or with every problem of the file.
+pub async fn import_people(
+    State(state): State<AppState>,
+    Posted {
+        me,
+        form: mut upload,
+    }: Posted<Upload>,
+) -> Response {
+    let result = async {
+        me.require_staff()?;
+        let attempt = async {
+            let file = upload.take_file("people")?.ok_or_else(|| {
+                ApiError::invalid("choose the CSV file of the candidates to import").at("people")
+            })?;
+            upload.no_other_files()?;
+            let added = labpath_app::people::import(&state.app(), &me.app(), &file.bytes).await?;
+            Ok::<_, ApiError>((file.name, added))
+        };
+        match attempt.await {
+            Ok((file, added)) => {
+                let Some(first) = added.first().cloned() else {
+                    return people_list(&state, &me, None, None, None, None).await;
+                };
+                // The people are listed by id, the new ones last.
+                let everyone = people_page(&state, &me, None, &PageQuery::default()).await?;
+                let start = everyone.total.saturating_sub(added.len());
+                let page = (start / PER_PAGE + 1).to_string();
+                let imported = Imported {
+                    file,
+                    count: added.len(),
+                    first,
+                };
+                people_list(&state, &me, None, Some(&page), None, Some(imported)).await
+            }
+            Err(e) => {
+                // A browser cannot fill a file input again: nothing to keep.
+                let refill = Refill::of("import-form", &FormBody(Vec::new()), "people", e)?;
+                people_list(&state, &me, None, None, Some(refill), None).await
+            }
+        }
+    }
+    .await;
+    respond(&state, result)
 }
 
 /// Adds a person and opens their interview; a refused name comes back
@@ -93,9 +164,35 @@ pub async fn add_person(
             Ok(person) => see_other(&format!("/people/{}/interview", person.id)),
             Err(e) => {
                 let refill = Refill::of("add-person", &form, "name", e)?;
-                people_list(&state, &me, None, None, Some(refill)).await
+                people_list(&state, &me, None, None, Some(refill), None).await
             }
         }
+    }
+    .await;
+    respond(&state, result)
+}
+
+/// Makes a staff member responsible for a person (or no one: an empty
+/// `owner`), then shows the person again.
+pub async fn set_owner(
+    State(state): State<AppState>,
+    PathParams(id): PathParams<String>,
+    Posted { me, form }: Posted<FormBody>,
+) -> Response {
+    let result = async {
+        me.require_staff()?;
+        let person = visible_person(&state, &me, &id).await?;
+        let owner = match form.get("owner").map(str::trim).unwrap_or("") {
+            "" => None,
+            text => Some(text.parse::<UserId>().map_err(|_| {
+                ApiError::invalid(format!("`{text}` is no user: choose one from the list"))
+                    .at("owner")
+            })?),
+        };
+        labpath_app::people::set_owner(&state.app(), &me.app(), person.id, owner)
+            .await
+            .map_err(ApiError::from)?;
+        see_other(&format!("/people/{}", person.id))
     }
     .await;
     respond(&state, result)
@@ -143,6 +240,9 @@ struct PersonPage<'a> {
     today: Date,
     /// A refused form of the page (opening an application, a reminder).
     refill: Option<Refill>,
+    /// Who the person may be given to (staff in server mode; empty
+    /// otherwise, and the form is not shown).
+    owners: Vec<super::OwnerChoice>,
 }
 
 /// A person's overview for `goal` (the one of their work state when
@@ -168,6 +268,10 @@ pub(super) async fn person_page(
     let agenda =
         labpath_app::agenda::status(&state.app(), &me.app(), Some(person.id), today).await?;
     let reminders = state.store().reminders(Some(person.id)).await?;
+    let owners = match (me.org(), me.require_staff()) {
+        (Some(_), Ok(())) => super::OwnerChoice::of(state, me).await?,
+        _ => Vec::new(),
+    };
     html_status(
         state,
         Refill::status(refill.as_ref()),
@@ -193,6 +297,7 @@ pub(super) async fn person_page(
             reminders,
             today,
             refill,
+            owners,
         },
     )
 }
