@@ -17,7 +17,7 @@ use labpath_engine::profile::Profile;
 use labpath_engine::requirement::Requirement;
 use labpath_engine::units::Date;
 use labpath_store::ids::PersonId;
-use labpath_store::model::{PeopleFilter, Person, Window};
+use labpath_store::model::{PeopleFilter, Person, ProfileVersion, ProfilesFilter, Window};
 use labpath_views::impact::{
     Change, ClauseImpact, CredentialImpact, ImpactView, PersonImpact, PersonRef, RouteImpact,
     RouteState,
@@ -26,10 +26,15 @@ use labpath_views::impact::{
 use crate::catalog_diff::align;
 use crate::{App, AppError, Principal};
 
+/// How many stored profiles the report reads at once: it holds one page
+/// of profiles and the people affected, however many people there are.
+pub const PAGE: u64 = 500;
+
 /// The people `who` reaches (or only `person`), evaluated on `as_of` under
-/// the app's catalog and `new`: those whose answers differ. Staff and
-/// admins of an organization see its people; local mode, the data
-/// directory's.
+/// the app's catalog and `new`: those whose answers differ, by id. Staff
+/// and admins of an organization see its people; local mode, the data
+/// directory's. Their latest profiles are read [`PAGE`] at a time, each
+/// page going on after the last person of the one before.
 pub async fn report(
     app: &App<'_>,
     new: &Catalog,
@@ -38,15 +43,6 @@ pub async fn report(
     as_of: Date,
 ) -> Result<ImpactView, AppError> {
     who.require_staff()?;
-    let people: Vec<Person> = match person {
-        Some(p) => vec![app.person(who, p).await?],
-        None => {
-            let all = PeopleFilter::default();
-            crate::people::list(app, who, &all, Window::ALL)
-                .await?
-                .items
-        }
-    };
     let compare = Comparison::new(app.catalog, new);
     let mut view = ImpactView {
         as_of,
@@ -55,39 +51,57 @@ pub async fn report(
         unreadable: Vec::new(),
         affected: Vec::new(),
     };
-    for p in people {
-        let Some(version) = app.store.profile(p.id, None).await? else {
-            view.without_profile += 1;
-            continue;
-        };
-        let name = format!("person {}, profile version {}", p.id, version.version);
-        let text = version.profile.to_string();
-        let read = |catalog| {
-            use labpath_catalog::parse::Format;
-            labpath_catalog::profile::from_text(&name, &text, Format::Json, catalog)
-        };
-        let Ok(now) = read(app.catalog) else {
-            view.unreadable.push(PersonRef {
-                person: p.id,
-                name: p.name,
-            });
-            continue;
-        };
-        view.evaluated += 1;
-        let (credentials, refused) = match read(new) {
-            Ok(then) => (compare.person(&now, &then, as_of), None),
-            Err(problems) => (Vec::new(), Some(problems.to_string())),
-        };
-        if refused.is_some() || !credentials.is_empty() {
-            view.affected.push(PersonImpact {
-                person: p.id,
-                name: p.name,
-                refused,
-                credentials,
-            });
+    match person {
+        Some(p) => {
+            let p = app.person(who, p).await?;
+            match app.store.profile(p.id, None).await? {
+                Some(version) => compare.weigh(p, &version, as_of, &mut view),
+                None => view.without_profile = 1,
+            }
         }
+        None => everyone(app, who, &compare, as_of, &mut view).await?,
     }
     Ok(view)
+}
+
+/// Weighs every latest profile `who` reaches, a page at a time, and counts
+/// the people without one.
+async fn everyone(
+    app: &App<'_>,
+    who: &Principal,
+    compare: &Comparison<'_>,
+    as_of: Date,
+    view: &mut ImpactView,
+) -> Result<(), AppError> {
+    let count_only = Window {
+        offset: 0,
+        limit: 0,
+    };
+    let people = crate::people::list(app, who, &PeopleFilter::default(), count_only)
+        .await?
+        .total;
+    let page_size = Window {
+        offset: 0,
+        limit: PAGE,
+    };
+    let mut filter = ProfilesFilter::default();
+    let mut read: u64 = 0;
+    loop {
+        let page = app.store.profiles_in(who.scope, &filter, page_size).await?;
+        let more = page.total > page.items.len() as u64;
+        filter.after = page.items.last().map(|(p, _)| p.id);
+        for (p, version) in page.items {
+            read += 1;
+            compare.weigh(p, &version, as_of, view);
+        }
+        if !more || filter.after.is_none() {
+            break;
+        }
+    }
+    // A profile recorded meanwhile may be read without its person having
+    // been counted: no one is then counted twice.
+    view.without_profile = usize::try_from(people.saturating_sub(read)).unwrap_or(usize::MAX);
+    Ok(())
 }
 
 /// Two catalogs set side by side once: which credential of the current
@@ -120,6 +134,41 @@ impl<'c> Comparison<'c> {
             new,
             old_of_new,
             removed,
+        }
+    }
+
+    /// Reads one person's stored profile under both catalogs and adds them
+    /// to the view: as evaluated, as unreadable today, and as affected
+    /// when the new catalog refuses the profile or their answers differ.
+    fn weigh(&self, p: Person, version: &ProfileVersion, as_of: Date, view: &mut ImpactView) {
+        use labpath_catalog::parse::Format;
+        use labpath_catalog::profile::Unchecked;
+        let name = format!("person {}, profile version {}", p.id, version.version);
+        let text = version.profile.to_string();
+        // Parsed once, checked under each catalog.
+        let parsed = Unchecked::parse(&name, &text, Format::Json).ok();
+        let Some((parsed, profile)) = parsed
+            .as_ref()
+            .and_then(|u| Some((u, u.check(self.old).ok()?)))
+        else {
+            view.unreadable.push(PersonRef {
+                person: p.id,
+                name: p.name,
+            });
+            return;
+        };
+        view.evaluated += 1;
+        let (credentials, refused) = match parsed.check(self.new) {
+            Ok(_) => (self.person(profile, profile, as_of), None),
+            Err(problems) => (Vec::new(), Some(problems.to_string())),
+        };
+        if refused.is_some() || !credentials.is_empty() {
+            view.affected.push(PersonImpact {
+                person: p.id,
+                name: p.name,
+                refused,
+                credentials,
+            });
         }
     }
 

@@ -120,16 +120,62 @@ pub fn from_text(
     format: Format,
     catalog: &Catalog,
 ) -> Result<Profile, Diagnostics> {
-    let profile: Profile = parse(name, text, format).map_err(top_level_hint)?;
-    let problems = check(name, text, &profile, catalog);
-    if problems.is_empty() {
-        Ok(profile)
-    } else {
-        Err(Diagnostics(problems))
+    Unchecked::parse(name, text, format)?.into_checked(catalog)
+}
+
+/// A profile parsed from its text, not yet checked against a catalog, with
+/// the problems no catalog changes (a text too long, an email address that
+/// is not one). Reading one text under several catalogs (the impact of a
+/// catalog change reads every stored profile under two) parses it once;
+/// only a check hands the profile out, with the answer `from_text` gives.
+#[derive(Debug)]
+pub struct Unchecked<'t> {
+    name: &'t str,
+    text: &'t str,
+    profile: Profile,
+    own: Vec<Diagnostic>,
+}
+
+impl<'t> Unchecked<'t> {
+    /// Parses `text`, named `name` in messages.
+    pub fn parse(name: &'t str, text: &'t str, format: Format) -> Result<Self, Diagnostics> {
+        let profile: Profile = parse(name, text, format).map_err(top_level_hint)?;
+        let own = own_problems(name, text, &profile);
+        Ok(Unchecked {
+            name,
+            text,
+            profile,
+            own,
+        })
+    }
+
+    /// The profile, when `catalog` reads it; every problem otherwise.
+    pub fn check(&self, catalog: &Catalog) -> Result<&Profile, Diagnostics> {
+        let problems = check(self.name, self.text, &self.profile, &self.own, catalog);
+        if problems.is_empty() {
+            Ok(&self.profile)
+        } else {
+            Err(Diagnostics(problems))
+        }
+    }
+
+    /// The profile itself, when `catalog` reads it.
+    pub fn into_checked(self, catalog: &Catalog) -> Result<Profile, Diagnostics> {
+        self.check(catalog)?;
+        Ok(self.profile)
     }
 }
 
-fn check(name: &str, text: &str, profile: &Profile, catalog: &Catalog) -> Vec<Diagnostic> {
+/// What `catalog` finds wrong with a parsed profile, in the order the
+/// messages are listed: the credentials, exams and work state it names,
+/// with the problems of its own (`own`) between the exams and the state.
+fn check(
+    name: &str,
+    text: &str,
+    profile: &Profile,
+    own: &[Diagnostic],
+    catalog: &Catalog,
+) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let mut unknown = |field: String, kind: &str, id: &str, known: Vec<&str>| {
         let hint = suggest(id, known)
@@ -193,6 +239,26 @@ fn check(name: &str, text: &str, profile: &Profile, catalog: &Catalog) -> Vec<Di
         }
     }
     problems.extend(contradicted);
+    problems.extend_from_slice(own);
+    if let Some(state) = profile.person.work_state {
+        if !catalog.jurisdictions().is_empty() && catalog.jurisdiction(state).is_none() {
+            problems.push(Diagnostic {
+                file: name.to_owned(),
+                line: locate_quoted(text, state.as_str()),
+                field: Some("person.work_state".to_owned()),
+                message: format!(
+                    "`{state}` is not a US state or territory code (for example CA, NY, TX, PR)"
+                ),
+            });
+        }
+    }
+    problems
+}
+
+/// What is wrong with a parsed profile whatever the catalog: a text too
+/// long, an email address that is not one address.
+fn own_problems(name: &str, text: &str, profile: &Profile) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
     if let Ok(value) = serde_json::to_value(profile) {
         long_texts(&value, &mut String::new(), &mut |field, chars| {
             problems.push(Diagnostic {
@@ -211,18 +277,6 @@ fn check(name: &str, text: &str, profile: &Profile, catalog: &Catalog) -> Vec<Di
             field: Some("person.email".to_owned()),
             message: why,
         });
-    }
-    if let Some(state) = profile.person.work_state {
-        if !catalog.jurisdictions().is_empty() && catalog.jurisdiction(state).is_none() {
-            problems.push(Diagnostic {
-                file: name.to_owned(),
-                line: locate_quoted(text, state.as_str()),
-                field: Some("person.work_state".to_owned()),
-                message: format!(
-                    "`{state}` is not a US state or territory code (for example CA, NY, TX, PR)"
-                ),
-            });
-        }
     }
     problems
 }
@@ -259,5 +313,38 @@ mod tests {
                 problems[0].message
             );
         }
+    }
+
+    #[test]
+    fn a_profile_parsed_once_reads_under_a_catalog_as_from_text_does_each_time() {
+        let catalog = crate::catalog::embedded().unwrap();
+        let long = "x".repeat(MAX_TEXT + 1);
+        let text = format!(
+            "[person]\nname = \"{long}\"\nemail = \"ana@\"\nwork_state = \"ZZ\"\n\n\
+             [[credential]]\nid = \"ascp-msl\"\n"
+        );
+        let whole = from_text("ana.toml", &text, Format::Toml, &catalog)
+            .unwrap_err()
+            .0;
+        let fields: Vec<&str> = whole.iter().filter_map(|d| d.field.as_deref()).collect();
+        assert_eq!(
+            fields,
+            [
+                "credential[0].id",
+                "person.name",
+                "person.email",
+                "person.work_state"
+            ],
+            "the catalog's problems around the profile's own, in order"
+        );
+        let parsed = Unchecked::parse("ana.toml", &text, Format::Toml).unwrap();
+        for _ in 0..2 {
+            assert_eq!(parsed.check(&catalog).unwrap_err().0, whole);
+        }
+        let ana = "[person]\nname = \"Ana\"\nwork_state = \"NY\"\n";
+        let parsed = Unchecked::parse("ana.toml", ana, Format::Toml).unwrap();
+        let whole = from_text("ana.toml", ana, Format::Toml, &catalog).unwrap();
+        assert_eq!(parsed.check(&catalog).unwrap(), &whole);
+        assert_eq!(parsed.into_checked(&catalog).unwrap(), whole);
     }
 }

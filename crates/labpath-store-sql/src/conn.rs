@@ -15,7 +15,7 @@ use labpath_store::time::Timestamp;
 use crate::error::db_error;
 use crate::rows::{
     ApplicationRow, AttachmentRow, AuditRow, BoardRow, ContactRow, EventRow, ItemRow, LinkUserRow,
-    OrganizationRow, PersonRow, ProfileRow, ReminderRow, SessionUserRow, UserRow,
+    OrganizationRow, PersonProfileRow, PersonRow, ProfileRow, ReminderRow, SessionUserRow, UserRow,
 };
 
 /// A statement's parameter, as the store means it.
@@ -182,6 +182,7 @@ pub trait TableRow:
     + Decodes<(String, i64)>
     + Decodes<(i64, i64)>
     + Decodes<ProfileRow>
+    + Decodes<PersonProfileRow>
     + Decodes<ApplicationRow>
     + Decodes<ItemRow>
     + Decodes<EventRow>
@@ -207,6 +208,7 @@ impl<R> TableRow for R where
         + Decodes<(String, i64)>
         + Decodes<(i64, i64)>
         + Decodes<ProfileRow>
+        + Decodes<PersonProfileRow>
         + Decodes<ApplicationRow>
         + Decodes<ItemRow>
         + Decodes<EventRow>

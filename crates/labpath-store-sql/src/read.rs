@@ -11,15 +11,15 @@ use labpath_store::ids::{ApplicationId, EventId, OrgId, PersonId};
 use labpath_store::model::{
     AppFilter, Application, ApplicationState, ApplicationsFilter, Attachment, ChecklistItem,
     Contact, Counts, EventFilter, EventQuery, Paged, PeopleFilter, Person, ProfileVersion,
-    Reminder, ReminderFilter, Scope, Window,
+    ProfilesFilter, Reminder, ReminderFilter, Scope, Window,
 };
 use labpath_store::port::ReadPort;
 
 use crate::conn::{Conn, Param, Sql, fetch_one, fetch_row, fetch_rows};
 use crate::query;
 use crate::rows::{
-    ApplicationRow, AttachmentRow, ContactRow, EventRow, ItemRow, PersonRow, ProfileRow,
-    ReminderRow,
+    ApplicationRow, AttachmentRow, ContactRow, EventRow, ItemRow, PersonProfileRow, PersonRow,
+    ProfileRow, ReminderRow,
 };
 
 /// A person, if there is one.
@@ -68,48 +68,88 @@ pub async fn people_in<C: Conn + ?Sized>(
     window: Window,
 ) -> Result<Paged<Person>, StoreError> {
     let condition = |sql: &mut Sql| -> bool {
-        match scope {
-            Scope::Local => {
-                sql.push(" WHERE organization_id IS NULL");
-            }
-            Scope::Org(org) => {
-                sql.push(" WHERE organization_id = ").push_bind(org.get());
-            }
-            Scope::Own(org, Some(own)) => {
-                sql.push(" WHERE organization_id = ")
-                    .push_bind(org.get())
-                    .push(" AND id = ")
-                    .push_bind(own.get());
-            }
-            Scope::Own(_, None) => return false,
-        }
+        sql.push(" WHERE 1 = 1");
+        let reaches = push_scope(sql, "", scope);
         if let Some(text) = filter.name_contains.as_deref().filter(|t| !t.is_empty()) {
             push_contains(sql, "name", text);
         }
-        true
+        reaches
     };
     let mut count = Sql::new("SELECT COUNT(*) FROM people", "counting people");
-    if !condition(&mut count) {
-        return Ok(Paged {
-            items: Vec::new(),
-            total: 0,
-        });
-    }
-    let total = u64::try_from(scalar(conn, count).await?).unwrap_or(0);
+    let reaches = condition(&mut count);
     let mut list = Sql::new("SELECT * FROM people", "reading people");
     condition(&mut list);
-    let limit = i64::try_from(window.limit).unwrap_or(i64::MAX);
-    let offset = i64::try_from(window.offset).unwrap_or(i64::MAX);
-    list.push(" ORDER BY id LIMIT ")
-        .push_bind(limit)
-        .push(" OFFSET ")
-        .push_bind(offset);
-    let rows: Vec<PersonRow> = fetch_rows(conn, list).await?;
-    let items = rows
-        .into_iter()
-        .map(PersonRow::into_person)
-        .collect::<Result<_, _>>()?;
-    Ok(Paged { items, total })
+    list.push(" ORDER BY id");
+    paged(conn, reaches, count, list, window, PersonRow::into_person).await
+}
+
+/// The latest profile of each of a scope's people who have one, with the
+/// person, by person id: one window of them and how many there are (after
+/// `filter.after`). A person's row names their latest version, so each
+/// profile is found through the key of `profiles`, and a page is one
+/// statement.
+pub async fn profiles_in<C: Conn + ?Sized>(
+    conn: &mut C,
+    scope: Scope,
+    filter: &ProfilesFilter,
+    window: Window,
+) -> Result<Paged<(Person, ProfileVersion)>, StoreError> {
+    const FROM: &str = " FROM people p JOIN profiles f \
+         ON f.person_id = p.id AND f.version = p.profile_version WHERE 1 = 1";
+    let condition = |sql: &mut Sql| -> bool {
+        sql.push(FROM);
+        let reaches = push_scope(sql, "p.", scope);
+        if let Some(after) = filter.after {
+            sql.push(" AND p.id > ").push_bind(after.get());
+        }
+        reaches
+    };
+    let mut count = Sql::new("SELECT COUNT(*)", "counting profiles");
+    let reaches = condition(&mut count);
+    let mut list = Sql::new("SELECT p.*, f.*", "reading profiles");
+    condition(&mut list);
+    list.push(" ORDER BY p.id");
+    paged(
+        conn,
+        reaches,
+        count,
+        list,
+        window,
+        PersonProfileRow::into_pair,
+    )
+    .await
+}
+
+/// ` AND` a condition that keeps the people of a scope, on `people`'s
+/// columns (`alias` is the table's alias with its dot, or empty); `false`
+/// when the scope reaches nobody (a candidate whose account is linked to
+/// no record), and nothing need be read.
+fn push_scope(sql: &mut Sql, alias: &str, scope: Scope) -> bool {
+    match scope {
+        Scope::Local => {
+            sql.push(" AND ")
+                .push(alias)
+                .push("organization_id IS NULL");
+        }
+        Scope::Org(org) => {
+            sql.push(" AND ")
+                .push(alias)
+                .push("organization_id = ")
+                .push_bind(org.get());
+        }
+        Scope::Own(org, Some(own)) => {
+            sql.push(" AND ")
+                .push(alias)
+                .push("organization_id = ")
+                .push_bind(org.get())
+                .push(" AND ")
+                .push(alias)
+                .push("id = ")
+                .push_bind(own.get());
+        }
+        Scope::Own(_, None) => return false,
+    }
+    true
 }
 
 /// ` AND` a condition that keeps the rows whose `column` (a person id) is

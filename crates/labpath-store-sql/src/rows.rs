@@ -132,6 +132,23 @@ impl ProfileRow {
     }
 }
 
+/// A person joined with a profile version: `people`'s columns then
+/// `profiles`'s, whose names do not meet.
+#[derive(Debug, sqlx::FromRow)]
+pub struct PersonProfileRow {
+    #[sqlx(flatten)]
+    person: PersonRow,
+    #[sqlx(flatten)]
+    profile: ProfileRow,
+}
+
+impl PersonProfileRow {
+    /// The person and the profile version.
+    pub fn into_pair(self) -> Result<(Person, ProfileVersion), StoreError> {
+        Ok((self.person.into_person()?, self.profile.into_profile()?))
+    }
+}
+
 /// A row of `applications`.
 #[derive(Debug, sqlx::FromRow)]
 pub struct ApplicationRow {

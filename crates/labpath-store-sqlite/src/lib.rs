@@ -44,7 +44,7 @@ use labpath_store::ids::{ApplicationId, EventId, OrgId, PersonId};
 use labpath_store::model::{
     AppFilter, Application, ApplicationState, ApplicationsFilter, Attachment, ChecklistItem,
     Contact, Counts, EventFilter, EventQuery, NewPerson, Paged, PeopleFilter, Person,
-    ProfileVersion, Reminder, ReminderFilter, Scope, Window,
+    ProfileVersion, ProfilesFilter, Reminder, ReminderFilter, Scope, Window,
 };
 use labpath_store::store::{Store, StoredFile};
 use labpath_store::time::Timestamp;
@@ -393,6 +393,15 @@ impl Store for SqliteStore {
         version: Option<u32>,
     ) -> Result<Option<ProfileVersion>, StoreError> {
         shared::profile(&mut self.conn().await?, person, version).await
+    }
+
+    async fn profiles_in(
+        &self,
+        scope: Scope,
+        filter: &ProfilesFilter,
+        window: Window,
+    ) -> Result<Paged<(Person, ProfileVersion)>, StoreError> {
+        shared::profiles_in(&mut self.conn().await?, scope, filter, window).await
     }
 
     async fn application(&self, id: ApplicationId) -> Result<ApplicationState, StoreError> {

@@ -295,6 +295,16 @@ pub struct PeopleFilter {
     pub name_contains: Option<String>,
 }
 
+/// Which of a scope's latest profiles a read returns, by person id.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ProfilesFilter {
+    /// Only those of people after this one: where the previous page of a
+    /// walk over every profile ended. A walk that goes on from the last
+    /// person it read, rather than by offset, neither skips nor repeats
+    /// anyone when a profile is recorded meanwhile.
+    pub after: Option<PersonId>,
+}
+
 /// The part of a list one read returns: how many to pass over, how many at
 /// most.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -22,7 +22,7 @@ use crate::ids::{ApplicationId, EventId, OrgId, PersonId};
 use crate::model::{
     AppFilter, Application, ApplicationState, ApplicationsFilter, Attachment, ChecklistItem,
     Contact, Counts, EventFilter, EventQuery, NewPerson, Paged, PeopleFilter, Person,
-    ProfileVersion, Reminder, ReminderFilter, Scope, Window,
+    ProfileVersion, ProfilesFilter, Reminder, ReminderFilter, Scope, Window,
 };
 
 /// A file an export carries: its hash and content.
@@ -131,6 +131,20 @@ pub trait Store: Send + Sync {
         person: PersonId,
         version: Option<u32>,
     ) -> Result<Option<ProfileVersion>, StoreError>;
+
+    /// The latest profile of each of a scope's people who have one, with
+    /// the person, by person id: the window asked for and how many there
+    /// are in all (after `filter.after`, when given). People without a
+    /// profile are not listed. The scope, the filter and the window are the
+    /// query's, and one window is read in one statement: work over every
+    /// profile of an organization (the impact of a catalog change) reads
+    /// it a page at a time.
+    async fn profiles_in(
+        &self,
+        scope: Scope,
+        filter: &ProfilesFilter,
+        window: Window,
+    ) -> Result<Paged<(Person, ProfileVersion)>, StoreError>;
 
     /// An application with its checklist.
     async fn application(&self, id: ApplicationId) -> Result<ApplicationState, StoreError>;

@@ -1,12 +1,14 @@
 //! Lists read by scope, filter and window: what every backend must do when
-//! a reader asks for one page of the applications, reminders, history or
-//! audit lines it may reach. The scope is in the query: another
+//! a reader asks for one page of the applications, reminders, history,
+//! latest profiles or audit lines it may reach. The scope is in the query: another
 //! organization's records are never read, and a filter naming them finds
 //! nothing.
 
 use labpath_store::board::{BoardFilter, BoardLine, BoardSizes, LineSeverity};
 use labpath_store::ids::{ApplicationId, PersonId};
-use labpath_store::model::{ApplicationsFilter, EventFilter, Paged, ReminderFilter, Scope, Window};
+use labpath_store::model::{
+    ApplicationsFilter, EventFilter, Paged, ProfilesFilter, ReminderFilter, Scope, Window,
+};
 use labpath_store::ops;
 use labpath_store::status::AppStatus;
 use labpath_store::{Store, StoreError};
@@ -103,6 +105,84 @@ pub async fn applications_are_listed_by_scope_filter_and_window(store: &dyn Acco
     assert_eq!(elsewhere.total, 0);
     let unlinked = of(Scope::Own(a.id, None), &all, Window::ALL).await.unwrap();
     assert_eq!(unlinked.total, 0);
+}
+
+/// The latest profiles of a scope's people are read a window at a time, by
+/// person id, each with its person: only the latest version, only people
+/// who have one, never another organization's (whose people sit between
+/// this one's ids), and from where the previous page ended (`after`).
+pub async fn latest_profiles_are_listed_by_scope_and_window(store: &dyn AccountsStore) {
+    let tracker = store.tracker();
+    let a = org(store, "Agency A").await;
+    let b = org(store, "Lab B").await;
+    let maria = member(store, a.id, "Maria").await;
+    let ana = member(store, b.id, "Ana of B").await;
+    let jun = member(store, a.id, "Jun, no profile").await;
+    let rosa = member(store, a.id, "Rosa").await;
+    let leo = person(tracker, "Leo, local").await;
+    let profile = |who: PersonId, n: u32| async move {
+        let value = serde_json::json!({ "person": { "name": "x", "work_state": "NY" }, "n": n });
+        ops::record_profile(tracker, ACTOR, who, value)
+            .await
+            .unwrap()
+    };
+    profile(maria, 1).await;
+    let anas = profile(ana, 1).await;
+    let rosas = profile(rosa, 1).await;
+    let leos = profile(leo, 1).await;
+    let marias = profile(maria, 2).await;
+    assert_eq!(marias.version, 2);
+
+    let all = ProfilesFilter::default();
+    let of = |scope, filter, w| async move { tracker.profiles_in(scope, &filter, w).await };
+    let who = |page: &Paged<(
+        labpath_store::model::Person,
+        labpath_store::model::ProfileVersion,
+    )>| { ids(page, |(p, v)| (p.id, v.person, v.version)) };
+    let first = of(Scope::Org(a.id), all, window(0, 1)).await.unwrap();
+    assert_eq!((who(&first), first.total), (vec![(maria, maria, 2)], 2));
+    let (person, latest) = &first.items[0];
+    assert_eq!((person.name.as_str(), person.profile_version), ("Maria", 2));
+    assert_eq!(latest, &marias, "the latest version, as recorded");
+    let second = of(Scope::Org(a.id), all, window(1, 1)).await.unwrap();
+    assert_eq!(
+        (second.items.clone(), second.total),
+        (
+            vec![(tracker.person(rosa).await.unwrap(), rosas.clone())],
+            2
+        )
+    );
+    let beyond = of(Scope::Org(a.id), all, window(2, 5)).await.unwrap();
+    assert_eq!((beyond.items.len(), beyond.total), (0, 2));
+
+    // Going on from the last person read: the count is of what is left.
+    let after_maria = ProfilesFilter { after: Some(maria) };
+    let rest = of(Scope::Org(a.id), after_maria, window(0, 5))
+        .await
+        .unwrap();
+    assert_eq!((who(&rest), rest.total), (vec![(rosa, rosa, 1)], 1));
+    let after_rosa = ProfilesFilter { after: Some(rosa) };
+    let done = of(Scope::Org(a.id), after_rosa, window(0, 5))
+        .await
+        .unwrap();
+    assert_eq!((done.items.len(), done.total), (0, 0));
+
+    let theirs = of(Scope::Org(b.id), all, Window::ALL).await.unwrap();
+    assert_eq!(theirs.items, [(tracker.person(ana).await.unwrap(), anas)]);
+    let local = of(Scope::Local, all, Window::ALL).await.unwrap();
+    assert_eq!(local.items, [(tracker.person(leo).await.unwrap(), leos)]);
+    let own = of(Scope::Own(a.id, Some(rosa)), all, Window::ALL)
+        .await
+        .unwrap();
+    assert_eq!((who(&own), own.total), (vec![(rosa, rosa, 1)], 1));
+    for nobody in [
+        Scope::Own(a.id, Some(ana)),
+        Scope::Own(a.id, Some(jun)),
+        Scope::Own(a.id, None),
+    ] {
+        let none = of(nobody, all, Window::ALL).await.unwrap();
+        assert_eq!((none.items.len(), none.total), (0, 0), "{nobody:?}");
+    }
 }
 
 /// An application's history and a person's reminders are read a window at

@@ -96,6 +96,7 @@ macro_rules! contract_suite {
         );
         $crate::contract_suite!(@one $fresh, $mode, contract_scoped;
             applications_are_listed_by_scope_filter_and_window,
+            latest_profiles_are_listed_by_scope_and_window,
             history_and_reminders_are_listed_by_scope_filter_and_window,
             the_audit_log_is_listed_by_scope_filter_and_window,
             dashboard_lines_are_kept_until_a_change_and_read_by_scope_filter_and_window
