@@ -20,8 +20,7 @@ const BATCH: usize = 200;
 
 /// The order of the dashboard's list: most overdue first, then most due
 /// soon, then by next deadline (none last).
-const LIST_ORDER: &str =
-    "overdue DESC, due_soon DESC, next_deadline IS NULL, next_deadline, person_id";
+const LIST_ORDER: &str = "overdue DESC, due_soon DESC, next_deadline NULLS LAST, person_id";
 
 /// The people of a scope with no line for `day`, by id.
 pub async fn stale<C: Conn + ?Sized>(
@@ -239,22 +238,29 @@ pub async fn read<C: Conn + ?Sized>(
     if !push_where(&mut counts, scope, day, filter, false) {
         return Ok(empty);
     }
-    counts.push(" GROUP BY stage");
+    counts.push(" GROUP BY stage ORDER BY stage");
     let stages: Vec<(String, i64)> = fetch_rows(conn, counts).await?;
 
-    // Each read picks its lines from the small columns, then joins only
-    // those to their data.
-    let mut columns = Sql::new(
-        "SELECT b.*, d.data FROM (SELECT board_lines.*, ROW_NUMBER() OVER (PARTITION BY stage ORDER BY ",
-        "reading the dashboard's columns",
-    );
-    columns.push(LIST_ORDER).push(") AS card FROM board_lines");
-    push_where(&mut columns, scope, day, filter, false);
-    columns
-        .push(") AS b JOIN board_data d USING (person_id) WHERE b.card <= ")
-        .push_bind(big(sizes.per_column))
-        .push(" ORDER BY b.stage, b.card");
-    let columns = lines(conn, columns).await?;
+    // Each read picks its lines from the small columns (in the order of
+    // an index where it can), then joins only those to their data.
+    let mut columns = Vec::new();
+    for (stage, _) in &stages {
+        let mut cards = Sql::new(
+            "SELECT b.*, d.data FROM (SELECT * FROM board_lines",
+            "reading the dashboard's columns",
+        );
+        push_where(&mut cards, scope, day, filter, false);
+        cards
+            .push(" AND stage = ")
+            .push_bind(stage.as_str())
+            .push(" ORDER BY ")
+            .push(LIST_ORDER)
+            .push(" LIMIT ")
+            .push_bind(big(sizes.per_column))
+            .push(") AS b JOIN board_data d USING (person_id) ORDER BY ")
+            .push(LIST_ORDER);
+        columns.extend(lines(conn, cards).await?);
+    }
 
     let mut total = Sql::new(
         "SELECT COUNT(*), COALESCE(SUM(lapsing), 0) FROM board_lines",

@@ -32,7 +32,12 @@ CREATE TABLE board_lines (
     due_soon        INTEGER NOT NULL,
     next_deadline   TEXT
 );
-CREATE INDEX board_lines_by_organization ON board_lines (organization_id, day);
+-- The list's order (most overdue, most due soon, next deadline, id), for
+-- a page of everyone and for each stage's first cards.
+CREATE INDEX board_lines_in_order
+    ON board_lines (organization_id, day, overdue DESC, due_soon DESC, next_deadline, person_id);
+CREATE INDEX board_lines_by_stage
+    ON board_lines (organization_id, day, stage, overdue DESC, due_soon DESC, next_deadline, person_id);
 
 CREATE TABLE board_data (
     person_id       INTEGER PRIMARY KEY REFERENCES people (id),

@@ -105,10 +105,11 @@ pub struct BoardFilter {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BoardRead {
     /// Lines per stage under the filter (stage aside), for the stages with
-    /// any.
+    /// any, by stage.
     pub stages: Vec<(String, u64)>,
-    /// The first lines of each stage under the filter (stage aside), in
-    /// list order, at most as many per stage as asked.
+    /// The first lines of each stage under the filter (stage aside), by
+    /// stage, each stage's in list order, at most as many per stage as
+    /// asked.
     pub columns: Vec<BoardLine>,
     /// The window asked for of the lines the filter keeps, in list order:
     /// most overdue first, then most due soon, then by next deadline.
