@@ -14,8 +14,8 @@ use labpath_store::time::Timestamp;
 
 use crate::error::db_error;
 use crate::rows::{
-    ApplicationRow, AttachmentRow, AuditRow, BoardRow, ContactRow, EventRow, ItemRow, LinkUserRow,
-    OrganizationRow, PersonRow, ProfileRow, ReminderRow, SessionUserRow, UserRow,
+    ApplicationRow, AttachmentRow, AuditRow, BoardRow, ContactRow, EventRow, FailuresRow, ItemRow,
+    LinkUserRow, OrganizationRow, PersonRow, ProfileRow, ReminderRow, SessionUserRow, UserRow,
 };
 
 /// A statement's parameter, as the store means it.
@@ -193,6 +193,7 @@ pub trait TableRow:
     + Decodes<SessionUserRow>
     + Decodes<LinkUserRow>
     + Decodes<AuditRow>
+    + Decodes<FailuresRow>
     + Decodes<(i64,)>
     + Decodes<(Option<i64>,)>
     + Decodes<(i64, i64, i64, i64)>
@@ -218,6 +219,7 @@ impl<R> TableRow for R where
         + Decodes<SessionUserRow>
         + Decodes<LinkUserRow>
         + Decodes<AuditRow>
+        + Decodes<FailuresRow>
         + Decodes<(i64,)>
         + Decodes<(Option<i64>,)>
         + Decodes<(i64, i64, i64, i64)>
