@@ -1,6 +1,6 @@
 //! Accounts (`labpath_store::accounts`) in PostgreSQL, in the tables of
-//! migration 0003. The reads and writes are the shared ones
-//! (`labpath_store_sql::accounts`), as SQLite's are.
+//! migrations 0003 and 0006 (failed logins). The reads and writes are the
+//! shared ones (`labpath_store_sql::accounts`), as SQLite's are.
 //!
 //! Times the store stamps (when an organization or user was created, an
 //! audit line's time) are the database server's clock, as events' are, to

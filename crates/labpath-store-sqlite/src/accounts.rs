@@ -1,8 +1,8 @@
 //! Accounts (`labpath_store::accounts`) in SQLite, in the tables of
-//! migration 0002. The reads and writes are the shared ones
-//! (`labpath_store_sql::accounts`); what is SQLite's own is the locking: a
-//! write that checks rows before it inserts takes the write lock first
-//! (`BEGIN IMMEDIATE`), as `append` does. Times the store stamps (when an
+//! migrations 0002 and 0006 (failed logins). The reads and writes are the
+//! shared ones (`labpath_store_sql::accounts`); what is SQLite's own is
+//! the locking: a write that checks rows before it inserts takes the
+//! write lock first (`BEGIN IMMEDIATE`), as `append` does. Times the store stamps (when an
 //! organization or user was created, an audit line's time) come from this
 //! machine's clock, as events' do.
 
