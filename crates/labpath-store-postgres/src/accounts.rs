@@ -142,8 +142,8 @@ impl Accounts for PgStore {
         shared::login_failures_of(&mut self.conn().await?, email, since, per_address).await
     }
 
-    async fn forget_login_failures(&self, email: &str) -> Result<(), StoreError> {
-        shared::forget_login_failures(&mut self.conn().await?, email).await
+    async fn forget_login_failures(&self, email: &str, address: &str) -> Result<(), StoreError> {
+        shared::forget_login_failures(&mut self.conn().await?, email, address).await
     }
 
     async fn audit(&self, entry: &NewAudit) -> Result<AuditEntry, StoreError> {

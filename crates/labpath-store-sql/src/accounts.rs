@@ -315,16 +315,18 @@ async fn failures<C: Conn + ?Sized>(conn: &mut C, sql: Sql) -> Result<LoginFailu
     row.map_or(Ok(LoginFailures::default()), FailuresRow::into_failures)
 }
 
-/// Forgets the failed logins naming `email`.
+/// Forgets the failed logins naming `email` from `address`.
 pub async fn forget_login_failures<C: Conn + ?Sized>(
     conn: &mut C,
     email: &str,
+    address: &str,
 ) -> Result<(), StoreError> {
     let sql = Sql::new(
         query::FORGET_LOGIN_FAILURES_OF,
         "forgetting an account's failed logins",
     )
-    .bind(email);
+    .bind(email)
+    .bind(address);
     conn.execute(sql).await.map(drop)
 }
 

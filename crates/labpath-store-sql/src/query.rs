@@ -169,8 +169,9 @@ pub const LOGIN_FAILURES_OF: &str = "SELECT \
      MIN(first) AS first, MAX(last) AS last \
      FROM (SELECT COUNT(*) AS n, MIN(at) AS first, MAX(at) AS last FROM login_failures \
      WHERE email = $1 AND at >= $2 GROUP BY address) per_address";
-/// Forgets an email's failed logins.
-pub const FORGET_LOGIN_FAILURES_OF: &str = "DELETE FROM login_failures WHERE email = $1";
+/// Forgets an email's failed logins from an address.
+pub const FORGET_LOGIN_FAILURES_OF: &str =
+    "DELETE FROM login_failures WHERE email = $1 AND address = $2";
 /// Appends an audit line.
 pub const INSERT_AUDIT: &str = "INSERT INTO audit_log \
      (at, org_id, user_id, action, target, from_addr, status) \

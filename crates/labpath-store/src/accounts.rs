@@ -409,9 +409,10 @@ pub trait Accounts: Send + Sync {
         per_address: u32,
     ) -> Result<LoginFailures, StoreError>;
 
-    /// Forgets the failed logins naming `email` (its holder just logged
-    /// in), from every address.
-    async fn forget_login_failures(&self, email: &str) -> Result<(), StoreError>;
+    /// Forgets the failed logins naming `email` from `address` (the
+    /// account's holder just logged in from there); those from other
+    /// addresses stay counted.
+    async fn forget_login_failures(&self, email: &str, address: &str) -> Result<(), StoreError>;
 
     /// Appends an audit line; returns it as stored.
     async fn audit(&self, entry: &NewAudit) -> Result<AuditEntry, StoreError>;

@@ -160,11 +160,15 @@ impl Attempt {
             .await?)
     }
 
-    /// The password was right: the account's failures are forgotten, from
-    /// every address (its holder knows the password; the next mistake
-    /// starts a new count).
+    /// The password was right: the account's failures from this address
+    /// are forgotten (its holder's own mistakes: the next one starts a new
+    /// count). Those from other addresses stay, in the account's count and
+    /// in their addresses': a login cannot give a guesser elsewhere more
+    /// tries.
     pub async fn succeeded(&self, accounts: &dyn Accounts) -> Result<(), AppError> {
-        Ok(accounts.forget_login_failures(&self.failure.email).await?)
+        Ok(accounts
+            .forget_login_failures(&self.failure.email, &self.failure.address)
+            .await?)
     }
 }
 
