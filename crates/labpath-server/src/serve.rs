@@ -106,6 +106,8 @@ pub struct Config {
     pub catalog: Catalog,
     /// Mark cookies `Secure` (the server is reached over HTTPS).
     pub secure_cookies: bool,
+    /// The proxies whose `X-Forwarded-For` names the client (server mode).
+    pub trusted_proxies: crate::client::TrustedProxies,
     /// Reminder emails (server mode).
     pub mail: Option<MailSettings>,
     /// A name for this replica in the job queue's leases.
@@ -348,13 +350,24 @@ async fn method_not_allowed(
     crate::pages::error_for(&state, uri.path(), e)
 }
 
+/// How a server answers besides its database and catalog: what `labpath
+/// serve`'s flags set.
+#[derive(Default)]
+pub struct Settings {
+    /// Mark cookies `Secure`.
+    pub secure_cookies: bool,
+    /// The proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: crate::client::TrustedProxies,
+    /// How account links are mailed (`None`: they are only shown).
+    pub link_mail: Option<crate::mail::LinkMail>,
+}
+
 /// The shared state for a database.
 pub fn state(
     db: Arc<dyn Db>,
     catalog: Catalog,
     mode: Mode,
-    secure_cookies: bool,
-    link_mail: Option<crate::mail::LinkMail>,
+    settings: Settings,
 ) -> Result<AppState, ApiError> {
     let templates = Templates::new(&catalog).map_err(|why| {
         ApiError::new(
@@ -367,10 +380,11 @@ pub fn state(
         db,
         catalog,
         mode,
-        secure_cookies,
+        secure_cookies: settings.secure_cookies,
+        trusted_proxies: settings.trusted_proxies,
         local_csrf: random_token()?,
         templates,
-        link_mail,
+        link_mail: settings.link_mail,
     })))
 }
 
@@ -487,6 +501,11 @@ pub async fn run(config: Config) -> Result<(), StartError> {
             config.bind.ip()
         )));
     }
+    if mode == Mode::Local && !config.trusted_proxies.is_empty() {
+        return Err(StartError::Refused(
+            "local mode answers this machine only, with no proxy between: --trusted-proxy is for server mode (--database-url)".to_owned(),
+        ));
+    }
     let opened = open(&config.database).await?;
     // The dashboard's kept lines were worked out under the catalog of the
     // process that wrote them; this one may answer differently.
@@ -506,14 +525,13 @@ pub async fn run(config: Config) -> Result<(), StartError> {
             public_url,
             jobs: opened.jobs.clone(),
         });
-    let state = state(
-        opened.db.clone(),
-        config.catalog,
-        mode,
-        config.secure_cookies,
+    let settings = Settings {
+        secure_cookies: config.secure_cookies,
+        trusted_proxies: config.trusted_proxies,
         link_mail,
-    )
-    .map_err(|e| StartError::Refused(e.message))?;
+    };
+    let state = state(opened.db.clone(), config.catalog, mode, settings)
+        .map_err(|e| StartError::Refused(e.message))?;
     let listen_error = |error| StartError::Listen {
         addr: config.bind,
         error,
