@@ -245,8 +245,13 @@ pub fn init_log() {
 
 /// What every answer says about how a browser may use it: no script and no
 /// framing (the pages have neither), styles only from the server, forms
-/// only to it; no type sniffing, no referrer, nothing kept in a cache
-/// unless the answer says so (the style sheet); HSTS behind TLS. A script
+/// only to it; no type sniffing, no referrer to another site (an address
+/// with a link's token must not leave), nothing kept in a cache unless the
+/// answer says so (the style sheet); HSTS behind TLS. The referrer policy
+/// is `same-origin` rather than `no-referrer`: under `no-referrer` a
+/// browser sends `Origin: null` with the pages' own forms, and the login
+/// refuses a null origin, which is what another site's page can send
+/// (`auth::same_origin`). A script
 /// can run in no page, so `connect-src 'self'` lets nothing of the page's
 /// own fetch anything; it lets a browser's tools (and the browser tests)
 /// read a link from the page's origin.
@@ -274,7 +279,7 @@ async fn hardening(
     );
     headers.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     if !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
