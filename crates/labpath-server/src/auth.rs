@@ -180,6 +180,11 @@ impl FromRequestParts<AppState> for Api {
         let principal = authenticate(state, &parts.headers)
             .await?
             .map_err(|why| why.api_error())?;
+        // Noted before the CSRF check, so a refused request is in the
+        // audit log of the session's organization, with its user.
+        if let Some(slot) = parts.extensions.get::<crate::audit::Audited>() {
+            slot.principal(&principal);
+        }
         if is_unsafe(&parts.method) {
             let sent = parts
                 .headers
@@ -189,9 +194,6 @@ impl FromRequestParts<AppState> for Api {
             if !same_token(sent, &principal.csrf) {
                 return Err(ApiError::csrf());
             }
-        }
-        if let Some(slot) = parts.extensions.get::<crate::audit::Audited>() {
-            slot.principal(&principal);
         }
         Ok(Api(principal))
     }
