@@ -13,9 +13,10 @@ use labpath_store::StoreError;
 use labpath_store::time::Timestamp;
 
 use crate::error::db_error;
+use crate::rows::FailuresRow;
 use crate::rows::{
-    ApplicationRow, AttachmentRow, AuditRow, BoardRow, ContactRow, EventRow, FailuresRow, ItemRow,
-    LinkUserRow, OrganizationRow, PersonRow, ProfileRow, ReminderRow, SessionUserRow, UserRow,
+    ApplicationRow, AttachmentRow, AuditRow, BoardRow, ContactRow, EventRow, ItemRow, LinkUserRow,
+    OrganizationRow, PersonRow, ProfileRow, ReminderRow, SessionUserRow, UserRow,
 };
 
 /// A statement's parameter, as the store means it.
