@@ -19,6 +19,8 @@ use labpath_store::time::Timestamp;
 
 use crate::{App, AppError, Kind, Principal};
 
+pub mod throttle;
+
 /// The longest email address (RFC 5321's path limit): a longer one names
 /// no account.
 pub const MAX_EMAIL: usize = 254;
@@ -29,12 +31,6 @@ pub const MAX_PASSWORD: usize = 128;
 
 /// The longest display name of a user or an organization.
 pub const MAX_NAME: usize = 200;
-
-/// Failed logins allowed per account and client address in the window.
-pub const MAX_FAILURES: u32 = 5;
-
-/// The login throttling window (15 minutes).
-pub const FAILURE_WINDOW_SECONDS: i64 = 15 * 60;
 
 /// An email address a new account may have: one address as RFC 5322
 /// writes it (no display name, no `[ip]` domain, a domain with a dot), at
@@ -323,11 +319,14 @@ pub async fn create_organization(
     Ok((organization, user))
 }
 
-/// Checks an email and password, throttled per account and client address
-/// `from` (the count is in the database, so every replica applies the same
-/// limit). Wrong and unknown are the same answer, spending the same time,
-/// so the answer does not tell which emails have accounts; an email longer
-/// than any address is wrong at once, with no work in the store.
+/// Checks an email and password from the client address `from`,
+/// throttled by address and by account ([`throttle`] has the numbers; the
+/// counts are in the database, so every replica applies the same limits).
+/// While the throttle holds a login back it is refused (`Kind::Throttled`)
+/// before the password is looked at, so the right one does not get
+/// through either. Wrong and unknown are the same answer, spending the
+/// same time, and count the same, so the answer does not tell which emails
+/// have accounts; an email or password longer than any is wrong at once.
 pub async fn login(
     accounts: &dyn Accounts,
     email: &str,
@@ -340,24 +339,12 @@ pub async fn login(
         field: None,
         problems: Vec::new(),
     };
+    let attempt = throttle::Attempt::new(email, from);
+    attempt.check(accounts).await?;
+    attempt.record(accounts).await?;
     let email = email.trim().to_lowercase();
     if email.chars().count() > MAX_EMAIL || password.chars().count() > MAX_PASSWORD {
         return Err(wrong());
-    }
-    let key = format!("{email}|{from}");
-    let now = Timestamp::now();
-    let window_start = now.plus_seconds(-FAILURE_WINDOW_SECONDS);
-    if accounts.login_failures_since(&key, window_start).await? >= MAX_FAILURES {
-        let seconds = FAILURE_WINDOW_SECONDS as u64;
-        return Err(AppError {
-            kind: Kind::Throttled(seconds),
-            message: format!(
-                "too many failed logins for this account from this address: try again in {} minutes",
-                seconds.div_ceil(60)
-            ),
-            field: None,
-            problems: Vec::new(),
-        });
     }
     let found = accounts.user_by_email(&email).await?;
     let ok = match &found {
@@ -369,13 +356,11 @@ pub async fn login(
         }
     };
     match found {
-        Some((user, _)) if ok => Ok(user),
-        _ => {
-            accounts
-                .record_login_failure(&key, now, window_start)
-                .await?;
-            Err(wrong())
+        Some((user, _)) if ok => {
+            attempt.succeeded(accounts).await?;
+            Ok(user)
         }
+        _ => Err(wrong()),
     }
 }
 

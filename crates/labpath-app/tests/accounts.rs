@@ -9,12 +9,13 @@
     reason = "a test stops at a broken fixture"
 )]
 
-use labpath_app::accounts::{self, FirstAdmin, NewAccount};
+use labpath_app::accounts::{self, FirstAdmin, NewAccount, throttle};
 use labpath_app::{App, AppError, Kind, Principal};
 use labpath_engine::catalog::Catalog;
-use labpath_store::accounts::{Accounts, AuditFilter, NewAudit, Role, User};
+use labpath_store::accounts::{Accounts, AuditFilter, LoginFailure, NewAudit, Role, User};
 use labpath_store::model::Window;
 use labpath_store::ops;
+use labpath_store::time::Timestamp;
 use labpath_store_sqlite::SqliteStore;
 
 const PASSWORD: &str = "correct horse battery staple";
@@ -195,32 +196,232 @@ async fn local_mode_has_no_accounts() {
     );
 }
 
+/// The seconds a refused login says to wait (panics unless throttled).
+fn throttled(result: Result<User, AppError>, says: &str) -> u64 {
+    match result {
+        Err(AppError {
+            kind: Kind::Throttled(seconds),
+            message,
+            ..
+        }) => {
+            assert!(message.contains(says), "{message}");
+            seconds
+        }
+        other => panic!("expected a throttled login, got {other:?}"),
+    }
+}
+
+/// Failed logins of `email` from `address`, `ago` seconds back each, as
+/// the throttle records them (the store's own table: the waits they make
+/// are checked without waiting them out).
+async fn failed_before(store: &SqliteStore, email: &str, address: &str, ago: &[i64]) {
+    let now = Timestamp::now();
+    for seconds in ago {
+        let failure = LoginFailure {
+            email: email.to_owned(),
+            address: address.to_owned(),
+            at: now.plus_seconds(-seconds),
+        };
+        store
+            .record_login_failure(&failure, now.plus_seconds(-2 * 86_400))
+            .await
+            .unwrap();
+    }
+}
+
 #[tokio::test]
-async fn a_login_is_throttled_after_five_failures_from_one_address() {
+async fn after_five_failures_even_the_right_password_waits_from_any_address() {
     let t = setup().await;
     let user = accounts::login(&t.store, " A@agency.example", PASSWORD, "10.0.0.1")
         .await
         .unwrap();
     assert_eq!(user, t.admin_a);
-    for _ in 0..accounts::MAX_FAILURES {
+    for _ in 0..throttle::ACCOUNT_FAILURES {
         refused(
             accounts::login(&t.store, "a@agency.example", "wrong password", "10.0.0.1").await,
             Kind::WrongLogin,
             None,
         );
     }
-    // Even the right password waits now, from that address.
+    for from in ["10.0.0.1", "10.0.0.2"] {
+        let wait = throttled(
+            accounts::login(&t.store, "a@agency.example", PASSWORD, from).await,
+            "for this account: try again in",
+        );
+        assert!(
+            (1..=throttle::FIRST_WAIT_SECONDS).contains(&wait),
+            "{from}: {wait}"
+        );
+    }
+    // Another account is not held back.
+    accounts::login(&t.store, "b@lab.example", PASSWORD, "10.0.0.1")
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn one_address_alone_makes_an_account_wait_the_first_wait_at_most() {
+    let t = setup().await;
+    // Nine failures from one address in the last 14 minutes, the latest
+    // just over the first wait ago: counted as five, so the wait is over.
+    let ago = [840, 700, 600, 500, 400, 300, 200, 100, 6];
+    failed_before(&t.store, "a@agency.example", "10.0.0.1", &ago).await;
+    accounts::login(&t.store, "a@agency.example", PASSWORD, "10.0.0.2")
+        .await
+        .unwrap();
+    // Its tenth failure, as many as an address may make, makes the
+    // account wait the first wait again, not the tenth failure's.
     refused(
-        accounts::login(&t.store, "a@agency.example", PASSWORD, "10.0.0.1").await,
-        Kind::Throttled(accounts::FAILURE_WINDOW_SECONDS as u64),
-        None,
-    );
-    // An unknown email is the same answer as a wrong password.
-    refused(
-        accounts::login(&t.store, "nobody@agency.example", PASSWORD, "10.0.0.2").await,
+        accounts::login(&t.store, "a@agency.example", "wrong", "10.0.0.1").await,
         Kind::WrongLogin,
         None,
     );
+    let wait = throttled(
+        accounts::login(&t.store, "a@agency.example", PASSWORD, "10.0.0.2").await,
+        "for this account",
+    );
+    assert!((1..=throttle::FIRST_WAIT_SECONDS).contains(&wait), "{wait}");
+}
+
+#[tokio::test]
+async fn failures_from_many_addresses_double_the_wait_up_to_its_cap() {
+    let t = setup().await;
+    // Five addresses, two failures each, the latest 6 s ago: ten failures,
+    // a wait of 160 s from the latest.
+    for address in ["10.0.1.1", "10.0.1.2", "10.0.1.3", "10.0.1.4", "10.0.1.5"] {
+        failed_before(&t.store, "a@agency.example", address, &[600, 6]).await;
+    }
+    let wait = throttled(
+        accounts::login(&t.store, "a@agency.example", PASSWORD, "10.0.0.9").await,
+        "for this account",
+    );
+    assert!((150..=154).contains(&wait), "{wait}");
+    // Twenty more from twenty addresses: the cap.
+    for i in 0..20 {
+        let address = format!("10.0.2.{i}");
+        failed_before(&t.store, "a@agency.example", &address, &[1]).await;
+    }
+    let wait = throttled(
+        accounts::login(&t.store, "a@agency.example", PASSWORD, "10.0.0.9").await,
+        "try again in 15 minutes",
+    );
+    assert!(
+        (throttle::MAX_WAIT_SECONDS - 2..=throttle::MAX_WAIT_SECONDS).contains(&wait),
+        "{wait}"
+    );
+    // Failures older than the account's hour count no more: with twenty
+    // of them, one a second ago would make it wait 15 minutes.
+    for i in 0..20 {
+        let address = format!("10.0.3.{i}");
+        failed_before(&t.store, "b@lab.example", &address, &[3601]).await;
+    }
+    failed_before(&t.store, "b@lab.example", "10.0.3.99", &[1]).await;
+    accounts::login(&t.store, "b@lab.example", PASSWORD, "10.0.0.9")
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn an_address_is_stopped_after_ten_failures_over_any_emails() {
+    let t = setup().await;
+    // A spray: one guess at each of ten emails, none of them an account.
+    for i in 0..throttle::ADDRESS_FAILURES {
+        let email = format!("nobody{i}@agency.example");
+        refused(
+            accounts::login(&t.store, &email, "Spring2026!", "10.0.0.1").await,
+            Kind::WrongLogin,
+            None,
+        );
+    }
+    let wait = throttled(
+        accounts::login(&t.store, "a@agency.example", PASSWORD, "10.0.0.1").await,
+        "from your address: try again in 15 minutes",
+    );
+    assert!(wait > 14 * 60 && wait <= 15 * 60, "{wait}");
+    // Another address, and the accounts themselves, are not held back.
+    accounts::login(&t.store, "a@agency.example", PASSWORD, "10.0.0.2")
+        .await
+        .unwrap();
+    // An IPv6 client is one address with its whole /64.
+    for i in 0..throttle::ADDRESS_FAILURES {
+        let (email, from) = (
+            format!("nobody{i}@lab.example"),
+            format!("2001:db8:5:6::{i:x}"),
+        );
+        refused(
+            accounts::login(&t.store, &email, "wrong", &from).await,
+            Kind::WrongLogin,
+            None,
+        );
+    }
+    throttled(
+        accounts::login(&t.store, "b@lab.example", PASSWORD, "2001:db8:5:6:ffff::1").await,
+        "from your address",
+    );
+    accounts::login(&t.store, "b@lab.example", PASSWORD, "2001:db8:5:7::1")
+        .await
+        .unwrap();
+    // Failures older than the address's 15 minutes count no more.
+    failed_before(&t.store, "c@lab.example", "10.0.0.3", &[901; 12]).await;
+    accounts::login(&t.store, "b@lab.example", PASSWORD, "10.0.0.3")
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_right_password_forgets_the_failures_from_its_address_only() {
+    let t = setup().await;
+    for _ in 0..2 {
+        for _ in 0..throttle::ACCOUNT_FAILURES - 1 {
+            refused(
+                accounts::login(&t.store, "a@agency.example", "wrong", "10.0.0.1").await,
+                Kind::WrongLogin,
+                None,
+            );
+        }
+        accounts::login(&t.store, "a@agency.example", PASSWORD, "10.0.0.1")
+            .await
+            .unwrap();
+    }
+    // Four failures from elsewhere are not forgotten by a login from here:
+    // the fifth makes the account wait.
+    for _ in 0..throttle::ACCOUNT_FAILURES - 1 {
+        refused(
+            accounts::login(&t.store, "a@agency.example", "wrong", "10.0.0.7").await,
+            Kind::WrongLogin,
+            None,
+        );
+    }
+    accounts::login(&t.store, "a@agency.example", PASSWORD, "10.0.0.1")
+        .await
+        .unwrap();
+    refused(
+        accounts::login(&t.store, "a@agency.example", "wrong", "10.0.0.7").await,
+        Kind::WrongLogin,
+        None,
+    );
+    throttled(
+        accounts::login(&t.store, "a@agency.example", PASSWORD, "10.0.0.1").await,
+        "for this account",
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_email_is_answered_and_counted_as_a_wrong_password() {
+    let t = setup().await;
+    for email in ["a@agency.example", "nobody@agency.example"] {
+        for _ in 0..throttle::ACCOUNT_FAILURES {
+            refused(
+                accounts::login(&t.store, email, "wrong password", "10.0.0.1").await,
+                Kind::WrongLogin,
+                None,
+            );
+        }
+        throttled(
+            accounts::login(&t.store, email, "wrong password", "10.0.0.2").await,
+            "for this account",
+        );
+    }
 }
 
 #[tokio::test]

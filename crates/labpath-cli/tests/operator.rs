@@ -111,3 +111,43 @@ fn account_commands_need_a_server_database() {
         text(&out)
     );
 }
+
+/// `--trusted-proxy` takes an address or a network, and only in server
+/// mode; anything else stops `labpath serve` before it listens, saying why.
+#[test]
+fn serve_refuses_a_trusted_proxy_that_is_no_address_or_in_local_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().display());
+    let data = dir.path().join("local");
+    let data = data.to_str().unwrap();
+    for (args, says) in [
+        (
+            vec![
+                "serve",
+                "--database-url",
+                &url,
+                "--trusted-proxy",
+                "proxy.example",
+            ],
+            "error: --trusted-proxy: `proxy.example` is not an IP address or network",
+        ),
+        (
+            vec![
+                "serve",
+                "--database-url",
+                &url,
+                "--trusted-proxy",
+                "10.0.0.0/33",
+            ],
+            "error: --trusted-proxy: `10.0.0.0/33` is not an IP address or network",
+        ),
+        (
+            vec!["--data-dir", data, "serve", "--trusted-proxy", "10.0.0.5"],
+            "--trusted-proxy is for server mode",
+        ),
+    ] {
+        let out = labpath(&args, ("LABPATH_UNUSED", ""));
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out));
+        assert!(text(&out).contains(says), "{args:?}: {}", text(&out));
+    }
+}

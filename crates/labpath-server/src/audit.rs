@@ -4,10 +4,9 @@
 //! succeeded or not; reads are not, nor the POSTs that only compute an
 //! answer from their body (`COMPUTATIONS`).
 
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, Request, State};
+use axum::extract::{FromRequestParts, MatchedPath, Request, State};
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::Response;
@@ -67,23 +66,17 @@ impl<S: Send + Sync> FromRequestParts<S> for Audited {
     }
 }
 
-/// The client's address (`unknown` when the server was not told it).
+/// The client's address (`crate::client`; `unknown` when the server was
+/// not told it).
 pub struct ClientAddr(pub String);
 
-/// The client address of a request's parts.
-pub fn client_addr(parts: &Parts) -> String {
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned())
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        Ok(ClientAddr(client_addr(parts)))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        Ok(ClientAddr(
+            state.client_of(&parts.extensions, &parts.headers),
+        ))
     }
 }
 
@@ -103,11 +96,7 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
     }
     let action = format!("{} {}", req.method(), path);
     let uri = req.uri().path().to_owned();
-    let from = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned());
+    let from = state.client_of(req.extensions(), req.headers());
     let response = next.run(req).await;
     let note = slot.0.lock().map(|n| n.clone()).unwrap_or_default();
     let line = NewAudit {

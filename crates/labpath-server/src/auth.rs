@@ -180,6 +180,11 @@ impl FromRequestParts<AppState> for Api {
         let principal = authenticate(state, &parts.headers)
             .await?
             .map_err(|why| why.api_error())?;
+        // Noted before the CSRF check, so a refused request is in the
+        // audit log of the session's organization, with its user.
+        if let Some(slot) = parts.extensions.get::<crate::audit::Audited>() {
+            slot.principal(&principal);
+        }
         if is_unsafe(&parts.method) {
             let sent = parts
                 .headers
@@ -190,11 +195,64 @@ impl FromRequestParts<AppState> for Api {
                 return Err(ApiError::csrf());
             }
         }
-        if let Some(slot) = parts.extensions.get::<crate::audit::Audited>() {
-            slot.principal(&principal);
-        }
         Ok(Api(principal))
     }
+}
+
+/// Refuses a request that starts a session (a login, a password set
+/// through a link) when a page of another site sent it: that page could
+/// log the visitor's browser into an account of its choosing (login CSRF),
+/// and there is no session yet whose CSRF token the request could carry.
+///
+/// Browsers name the page's origin in `Origin` on every POST, so it must
+/// be this server's: its host and port those of the request's `Host` (a
+/// proxy must pass `Host` on; the scheme is not compared, as a server
+/// behind a TLS proxy does not see it). Without `Origin` a `Referer`, if
+/// any, must be of this server. A request with neither comes from no
+/// browser (a script, `curl`), which cannot carry a victim's cookies
+/// anyway, and goes on. `Origin: null` (a sandboxed page, or one that
+/// withholds its address) is another site. The pages' own forms send their
+/// origin: they are served with `Referrer-Policy: same-origin`, under which
+/// a browser names the origin to the same site.
+pub fn same_origin(headers: &HeaderMap, what: &str) -> Result<(), ApiError> {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let (name, sent) = match (headers.get(header::ORIGIN), headers.get(header::REFERER)) {
+        (Some(origin), _) => ("Origin", origin),
+        (None, Some(referer)) => ("Referer", referer),
+        (None, None) => return Ok(()),
+    };
+    let sent = sent.to_str().unwrap_or("(not text)");
+    if !host.is_empty() && names_host(sent, host) {
+        return Ok(());
+    }
+    Err(ApiError::cross_site(format!(
+        "this {what} was sent from a page of another site (its `{name}` is `{sent}`, this server is `{host}`), so it is refused: open this server's own page and send it from there"
+    )))
+}
+
+/// Whether a URL (`https://host:port/path`, or an origin) names the host
+/// and port of a `Host` header, a scheme's default port written or not.
+fn names_host(url: &str, host: &str) -> bool {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let default = match scheme.to_ascii_lowercase().as_str() {
+        "https" => ":443",
+        "http" => ":80",
+        _ => return false,
+    };
+    let plain = |a: &str| {
+        let a = a.to_ascii_lowercase();
+        match a.strip_suffix(default) {
+            Some(bare) => bare.to_owned(),
+            None => a,
+        }
+    };
+    !authority.is_empty() && !authority.contains('@') && plain(authority) == plain(host)
 }
 
 /// Starts a session for a user; returns the cookie's token and the session.
@@ -230,4 +288,75 @@ pub async fn end_session(state: &AppState, headers: &HeaderMap) -> Result<(), Ap
         state.accounts().delete_session(&token_hash(&token)).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (name, value) in pairs {
+            h.insert(*name, value.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn a_session_is_started_only_from_this_server_or_no_browser() {
+        let host = ("host", "labpath.example:8443");
+        for (sent, same) in [
+            (vec![], true),
+            (vec![("origin", "https://labpath.example:8443")], true),
+            (vec![("origin", "HTTPS://LabPath.example:8443")], true),
+            (vec![("origin", "http://labpath.example:8443")], true),
+            (
+                vec![("referer", "https://labpath.example:8443/login?next=/")],
+                true,
+            ),
+            (vec![("origin", "https://evil.example")], false),
+            (vec![("origin", "null")], false),
+            (vec![("origin", "https://labpath.example")], false),
+            (
+                vec![("origin", "https://labpath.example:8443.evil.example")],
+                false,
+            ),
+            (
+                vec![("origin", "https://evil.example@labpath.example:8443")],
+                false,
+            ),
+            (vec![("origin", "ftp://labpath.example:8443")], false),
+            (
+                vec![("referer", "https://evil.example/labpath.example:8443")],
+                false,
+            ),
+            // Origin decides when both are sent.
+            (
+                vec![
+                    ("origin", "https://evil.example"),
+                    ("referer", "https://labpath.example:8443/login"),
+                ],
+                false,
+            ),
+        ] {
+            let mut pairs = sent.clone();
+            pairs.push(host);
+            let checked = same_origin(&headers(&pairs), "login");
+            assert_eq!(checked.is_ok(), same, "{sent:?}");
+        }
+        // A default port is the same written or not.
+        for (origin, host) in [
+            ("https://labpath.example", "labpath.example:443"),
+            ("https://labpath.example:443", "labpath.example"),
+            ("http://127.0.0.1", "127.0.0.1:80"),
+            ("http://[::1]:8765", "[::1]:8765"),
+        ] {
+            let h = headers(&[("origin", origin), ("host", host)]);
+            assert!(same_origin(&h, "login").is_ok(), "{origin} {host}");
+        }
+        // No Host to compare with: refused.
+        let e = same_origin(&headers(&[("origin", "https://a.example")]), "login").unwrap_err();
+        assert_eq!((e.status.as_u16(), e.code), (403, "csrf"));
+        assert!(e.message.contains("`https://a.example`"), "{}", e.message);
+    }
 }

@@ -129,6 +129,12 @@ impl ApiError {
         )
     }
 
+    /// 403: a request that starts a session, sent by a page of another
+    /// site (`auth::same_origin`).
+    pub fn cross_site(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "csrf", message)
+    }
+
     /// 413: the body is larger than the limit.
     pub fn too_large(limit: usize) -> Self {
         Self::new(

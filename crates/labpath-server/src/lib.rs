@@ -16,6 +16,7 @@
 pub mod api;
 pub mod audit;
 pub mod auth;
+pub mod client;
 pub mod error;
 pub mod extract;
 pub mod mail;

@@ -15,6 +15,26 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::openapi::{Content, Ref, RefOr, Required, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
+/// 429: too many failed logins, with the seconds to wait in `Retry-After`.
+pub struct RateLimited;
+
+impl<'s> utoipa::ToResponse<'s> for RateLimited {
+    fn response() -> (&'s str, RefOr<Response>) {
+        let seconds = utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::Integer)
+            .minimum(Some(1));
+        let retry_after = utoipa::openapi::HeaderBuilder::new()
+            .schema(seconds)
+            .description(Some("Seconds to wait before trying again."))
+            .build();
+        let answer = error_builder(
+            "Too many failed logins, from the client's address or for the account: the login is refused, right password or not, until `Retry-After` seconds have passed.",
+        )
+        .header("Retry-After", retry_after);
+        ("RateLimited", answer.into())
+    }
+}
+
 /// The document's head and the parts every operation shares.
 #[derive(OpenApi)]
 #[openapi(
@@ -29,6 +49,7 @@ use utoipa::{Modify, OpenApi};
             BadRequest,
             Unauthorized,
             Forbidden,
+            CrossSite,
             NotFound,
             Conflict,
             TooLarge,
@@ -44,13 +65,15 @@ pub struct ApiDoc;
 
 /// An error answer: its description, with the `Error` body.
 fn error_answer(description: &str) -> RefOr<Response> {
-    ResponseBuilder::new()
-        .description(description)
-        .content(
-            "application/json",
-            Content::new(Some(Ref::from_schema_name("Error"))),
-        )
-        .into()
+    error_builder(description).into()
+}
+
+/// An error answer's builder, for one that says more (a header).
+fn error_builder(description: &str) -> ResponseBuilder {
+    ResponseBuilder::new().description(description).content(
+        "application/json",
+        Content::new(Some(Ref::from_schema_name("Error"))),
+    )
 }
 
 /// Declares a reusable error answer (`#/components/responses/<Name>`).
@@ -71,12 +94,12 @@ error_answers! {
     BadRequest: "The request could not be read (malformed JSON, a bad query).";
     Unauthorized: "No session, or it expired.";
     Forbidden: "The role does not allow it, or the CSRF token is missing.";
+    CrossSite: "A page of another site sent the login: its `Origin` (or, without one, its `Referer`) is not this server (`code` is `csrf`).";
     NotFound: "No such record (or one the caller may not see).";
     Conflict: "The record changed meanwhile, or the value is taken.";
     TooLarge: "The body is over the limit (1 MiB; 20 MiB for files; 2 MiB for a people CSV).";
     Unsupported: "The body is not of the media type the operation reads.";
     Invalid: "A value is not acceptable (`field` names it; `details` lists every problem).";
-    RateLimited: "Too many failed logins; `Retry-After` says when to try again.";
     Internal: "The server failed; the detail is in its log, never in the answer.";
 }
 

@@ -106,6 +106,8 @@ pub struct Config {
     pub catalog: Catalog,
     /// Mark cookies `Secure` (the server is reached over HTTPS).
     pub secure_cookies: bool,
+    /// The proxies whose `X-Forwarded-For` names the client (server mode).
+    pub trusted_proxies: crate::client::TrustedProxies,
     /// Reminder emails (server mode).
     pub mail: Option<MailSettings>,
     /// A name for this replica in the job queue's leases.
@@ -243,8 +245,13 @@ pub fn init_log() {
 
 /// What every answer says about how a browser may use it: no script and no
 /// framing (the pages have neither), styles only from the server, forms
-/// only to it; no type sniffing, no referrer, nothing kept in a cache
-/// unless the answer says so (the style sheet); HSTS behind TLS. A script
+/// only to it; no type sniffing, no referrer to another site (an address
+/// with a link's token must not leave), nothing kept in a cache unless the
+/// answer says so (the style sheet); HSTS behind TLS. The referrer policy
+/// is `same-origin` rather than `no-referrer`: under `no-referrer` a
+/// browser sends `Origin: null` with the pages' own forms, and the login
+/// refuses a null origin, which is what another site's page can send
+/// (`auth::same_origin`). A script
 /// can run in no page, so `connect-src 'self'` lets nothing of the page's
 /// own fetch anything; it lets a browser's tools (and the browser tests)
 /// read a link from the page's origin.
@@ -272,7 +279,7 @@ async fn hardening(
     );
     headers.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     if !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -348,13 +355,24 @@ async fn method_not_allowed(
     crate::pages::error_for(&state, uri.path(), e)
 }
 
+/// How a server answers besides its database and catalog: what `labpath
+/// serve`'s flags set.
+#[derive(Default)]
+pub struct Settings {
+    /// Mark cookies `Secure`.
+    pub secure_cookies: bool,
+    /// The proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: crate::client::TrustedProxies,
+    /// How account links are mailed (`None`: they are only shown).
+    pub link_mail: Option<crate::mail::LinkMail>,
+}
+
 /// The shared state for a database.
 pub fn state(
     db: Arc<dyn Db>,
     catalog: Catalog,
     mode: Mode,
-    secure_cookies: bool,
-    link_mail: Option<crate::mail::LinkMail>,
+    settings: Settings,
 ) -> Result<AppState, ApiError> {
     let templates = Templates::new(&catalog).map_err(|why| {
         ApiError::new(
@@ -367,10 +385,11 @@ pub fn state(
         db,
         catalog,
         mode,
-        secure_cookies,
+        secure_cookies: settings.secure_cookies,
+        trusted_proxies: settings.trusted_proxies,
         local_csrf: random_token()?,
         templates,
-        link_mail,
+        link_mail: settings.link_mail,
     })))
 }
 
@@ -487,6 +506,11 @@ pub async fn run(config: Config) -> Result<(), StartError> {
             config.bind.ip()
         )));
     }
+    if mode == Mode::Local && !config.trusted_proxies.is_empty() {
+        return Err(StartError::Refused(
+            "local mode answers this machine only, with no proxy between: --trusted-proxy is for server mode (--database-url)".to_owned(),
+        ));
+    }
     let opened = open(&config.database).await?;
     // The dashboard's kept lines were worked out under the catalog of the
     // process that wrote them; this one may answer differently.
@@ -506,14 +530,13 @@ pub async fn run(config: Config) -> Result<(), StartError> {
             public_url,
             jobs: opened.jobs.clone(),
         });
-    let state = state(
-        opened.db.clone(),
-        config.catalog,
-        mode,
-        config.secure_cookies,
+    let settings = Settings {
+        secure_cookies: config.secure_cookies,
+        trusted_proxies: config.trusted_proxies,
         link_mail,
-    )
-    .map_err(|e| StartError::Refused(e.message))?;
+    };
+    let state = state(opened.db.clone(), config.catalog, mode, settings)
+        .map_err(|e| StartError::Refused(e.message))?;
     let listen_error = |error| StartError::Listen {
         addr: config.bind,
         error,

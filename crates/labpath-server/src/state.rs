@@ -51,6 +51,9 @@ pub struct Shared {
     pub mode: Mode,
     /// Whether cookies carry `Secure` (the server is reached over TLS).
     pub secure_cookies: bool,
+    /// The proxies whose `X-Forwarded-For` names the client
+    /// (`--trusted-proxy`; none by default).
+    pub trusted_proxies: crate::client::TrustedProxies,
     /// Local mode's CSRF token: random per process (local mode is one
     /// process by construction). Server mode keeps each session's token in
     /// the database instead.
@@ -83,5 +86,14 @@ impl AppState {
     /// The accounts.
     pub fn accounts(&self) -> &dyn Accounts {
         &*self.0.db
+    }
+
+    /// The client address of a request (`crate::client`).
+    pub fn client_of(
+        &self,
+        extensions: &axum::http::Extensions,
+        headers: &axum::http::HeaderMap,
+    ) -> String {
+        self.trusted_proxies.client_of(extensions, headers)
     }
 }

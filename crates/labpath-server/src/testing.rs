@@ -12,7 +12,8 @@ use std::sync::Arc;
 
 use labpath_store::accounts::{Organization, User};
 
-use crate::serve::{Database, open, router, state};
+use crate::client::TrustedProxies;
+use crate::serve::{Database, Settings, open, router, state};
 use crate::state::Db;
 
 /// A running server.
@@ -66,6 +67,16 @@ pub async fn start(database: Database) -> Running {
 /// database's job queue (as `labpath serve --smtp ... --public-url`; the
 /// test runs the worker itself).
 pub async fn start_with(database: Database, public_url: Option<&str>) -> Running {
+    start_behind(database, public_url, TrustedProxies::default()).await
+}
+
+/// The same, believing the `X-Forwarded-For` of the `trusted` proxies (as
+/// `labpath serve --trusted-proxy`).
+pub async fn start_behind(
+    database: Database,
+    public_url: Option<&str>,
+    trusted: TrustedProxies,
+) -> Running {
     let opened = match open(&database).await {
         Ok(o) => o,
         Err(e) => panic!("opening {database:?}: {e}"),
@@ -79,7 +90,12 @@ pub async fn start_with(database: Database, public_url: Option<&str>) -> Running
         public_url: url.to_owned(),
         jobs: opened.jobs.clone(),
     });
-    let shared = match state(opened.db.clone(), catalog, mode, false, link_mail) {
+    let settings = Settings {
+        secure_cookies: false,
+        trusted_proxies: trusted,
+        link_mail,
+    };
+    let shared = match state(opened.db.clone(), catalog, mode, settings) {
         Ok(s) => s,
         Err(e) => panic!("state: {}", e.message),
     };

@@ -652,7 +652,7 @@ async fn a_statement_not_yet_made_links_to_its_question_on_the_eligibility_page(
 }
 
 /// Every answer tells the browser what it may do with it: no script, no
-/// framing, no sniffing, no referrer; personal answers are not cached (the
+/// framing, no sniffing, no referrer to other sites; personal answers are not cached (the
 /// style sheet may be, revalidated).
 #[tokio::test]
 async fn every_answer_carries_the_hardening_headers() {
@@ -686,7 +686,7 @@ async fn every_answer_carries_the_hardening_headers() {
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
         assert_eq!(headers["x-frame-options"], "DENY", "{path}");
         assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
-        assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
+        assert_eq!(headers["referrer-policy"], "same-origin", "{path}");
         assert_eq!(headers["cache-control"], cache, "{path}");
         assert!(
             !headers.contains_key("strict-transport-security"),

@@ -203,6 +203,7 @@ async fn no_listening_beyond_loopback_without_authentication() {
         database: Database::Local(local.path().to_path_buf()),
         catalog: catalog.clone(),
         secure_cookies: false,
+        trusted_proxies: Default::default(),
         mail: None,
         worker: "test".to_owned(),
     })
@@ -219,6 +220,7 @@ async fn no_listening_beyond_loopback_without_authentication() {
         database: Database::Sqlite(team.path().to_path_buf()),
         catalog,
         secure_cookies: false,
+        trusted_proxies: Default::default(),
         mail: None,
         worker: "test".to_owned(),
     })

@@ -8,8 +8,8 @@
 
 use labpath_store::StoreError;
 use labpath_store::accounts::{
-    self, AuditEntry, AuditFilter, LinkPurpose, NewAudit, NewLink, NewUser, Organization, Session,
-    User, email_taken,
+    self, AuditEntry, AuditFilter, LinkPurpose, LoginFailure, LoginFailures, NewAudit, NewLink,
+    NewUser, Organization, Session, User, email_taken,
 };
 use labpath_store::ids::{OrgId, PersonId, UserId};
 use labpath_store::model::{Paged, Scope, Window};
@@ -18,8 +18,8 @@ use labpath_store::time::Timestamp;
 
 use crate::conn::{Conn, Sql, fetch_one, fetch_row, fetch_rows};
 use crate::query;
-use crate::read::{Tables, scalar};
-use crate::rows::{AuditRow, LinkUserRow, OrganizationRow, SessionUserRow, UserRow};
+use crate::read::Tables;
+use crate::rows::{AuditRow, FailuresRow, LinkUserRow, OrganizationRow, SessionUserRow, UserRow};
 
 /// Creates an organization.
 pub async fn create_organization<C: Conn + ?Sized>(
@@ -263,30 +263,71 @@ pub async fn delete_session<C: Conn + ?Sized>(
 /// Records a failed login, and forgets those before `forget_before`.
 pub async fn record_login_failure<C: Conn + ?Sized>(
     conn: &mut C,
-    key: &str,
-    at: Timestamp,
+    failure: &LoginFailure,
     forget_before: Timestamp,
 ) -> Result<(), StoreError> {
     let sql =
         Sql::new(query::FORGET_LOGIN_FAILURES, "forgetting old failed logins").bind(forget_before);
     conn.execute(sql).await?;
     let sql = Sql::new(query::INSERT_LOGIN_FAILURE, "recording a failed login")
-        .bind(key)
-        .bind(at);
+        .bind(&failure.email)
+        .bind(&failure.address)
+        .bind(failure.at);
     conn.execute(sql).await.map(drop)
 }
 
-/// How many failed logins `key` had at or after `since`.
-pub async fn login_failures_since<C: Conn + ?Sized>(
+/// The failed logins from `address` at or after `since`.
+pub async fn login_failures_from<C: Conn + ?Sized>(
     conn: &mut C,
-    key: &str,
+    address: &str,
     since: Timestamp,
-) -> Result<u32, StoreError> {
-    let sql = Sql::new(query::LOGIN_FAILURES_SINCE, "counting failed logins")
-        .bind(key)
-        .bind(since);
-    let n = scalar(conn, sql).await?;
-    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+) -> Result<LoginFailures, StoreError> {
+    let sql = Sql::new(
+        query::LOGIN_FAILURES_FROM,
+        "counting an address's failed logins",
+    )
+    .bind(address)
+    .bind(since);
+    failures(conn, sql).await
+}
+
+/// The failed logins naming `email` at or after `since`, each address
+/// counting for at most `per_address`.
+pub async fn login_failures_of<C: Conn + ?Sized>(
+    conn: &mut C,
+    email: &str,
+    since: Timestamp,
+    per_address: u32,
+) -> Result<LoginFailures, StoreError> {
+    let sql = Sql::new(
+        query::LOGIN_FAILURES_OF,
+        "counting an account's failed logins",
+    )
+    .bind(email)
+    .bind(since)
+    .bind(i64::from(per_address));
+    failures(conn, sql).await
+}
+
+/// Reads a count of failed logins (an aggregate: one row, always).
+async fn failures<C: Conn + ?Sized>(conn: &mut C, sql: Sql) -> Result<LoginFailures, StoreError> {
+    let row: Option<FailuresRow> = fetch_row(conn, sql).await?;
+    row.map_or(Ok(LoginFailures::default()), FailuresRow::into_failures)
+}
+
+/// Forgets the failed logins naming `email` from `address`.
+pub async fn forget_login_failures<C: Conn + ?Sized>(
+    conn: &mut C,
+    email: &str,
+    address: &str,
+) -> Result<(), StoreError> {
+    let sql = Sql::new(
+        query::FORGET_LOGIN_FAILURES_OF,
+        "forgetting an account's failed logins",
+    )
+    .bind(email)
+    .bind(address);
+    conn.execute(sql).await.map(drop)
 }
 
 /// Appends an audit line; returns it as stored.

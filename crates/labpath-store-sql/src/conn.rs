@@ -13,6 +13,7 @@ use labpath_store::StoreError;
 use labpath_store::time::Timestamp;
 
 use crate::error::db_error;
+use crate::rows::FailuresRow;
 use crate::rows::{
     ApplicationRow, AttachmentRow, AuditRow, BoardRow, ContactRow, EventRow, ItemRow, LinkUserRow,
     OrganizationRow, PersonProfileRow, PersonRow, ProfileRow, ReminderRow, SessionUserRow, UserRow,
@@ -194,6 +195,7 @@ pub trait TableRow:
     + Decodes<SessionUserRow>
     + Decodes<LinkUserRow>
     + Decodes<AuditRow>
+    + Decodes<FailuresRow>
     + Decodes<(i64,)>
     + Decodes<(Option<i64>,)>
     + Decodes<(i64, i64, i64, i64)>
@@ -220,6 +222,7 @@ impl<R> TableRow for R where
         + Decodes<SessionUserRow>
         + Decodes<LinkUserRow>
         + Decodes<AuditRow>
+        + Decodes<FailuresRow>
         + Decodes<(i64,)>
         + Decodes<(Option<i64>,)>
         + Decodes<(i64, i64, i64, i64)>

@@ -152,13 +152,26 @@ pub const SESSION: &str = "SELECT s.token_hash, s.user_id, s.csrf, \
      WHERE s.token_hash = $1 AND s.expires_at > $2";
 /// Ends a session.
 pub const DELETE_SESSION: &str = "DELETE FROM sessions WHERE token_hash = $1";
-/// Forgets failed logins older than a throttling window.
+/// Forgets failed logins older than the longest throttling window.
 pub const FORGET_LOGIN_FAILURES: &str = "DELETE FROM login_failures WHERE at < $1";
 /// Records a failed login.
-pub const INSERT_LOGIN_FAILURE: &str = "INSERT INTO login_failures (key, at) VALUES ($1, $2)";
-/// Counts a key's failed logins since an instant.
-pub const LOGIN_FAILURES_SINCE: &str =
-    "SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2";
+pub const INSERT_LOGIN_FAILURE: &str =
+    "INSERT INTO login_failures (email, address, at) VALUES ($1, $2, $3)";
+/// An address's failed logins since an instant: how many, the first and
+/// the last.
+pub const LOGIN_FAILURES_FROM: &str = "SELECT COUNT(*) AS count, MIN(at) AS first, \
+     MAX(at) AS last FROM login_failures WHERE address = $1 AND at >= $2";
+/// An email's failed logins since an instant, each address counting for
+/// at most `$3` of them; the first and the last of all. (`SUM` of
+/// `bigint` is `numeric` on PostgreSQL, hence the cast.)
+pub const LOGIN_FAILURES_OF: &str = "SELECT \
+     CAST(COALESCE(SUM(CASE WHEN n > $3 THEN $3 ELSE n END), 0) AS BIGINT) AS count, \
+     MIN(first) AS first, MAX(last) AS last \
+     FROM (SELECT COUNT(*) AS n, MIN(at) AS first, MAX(at) AS last FROM login_failures \
+     WHERE email = $1 AND at >= $2 GROUP BY address) per_address";
+/// Forgets an email's failed logins from an address.
+pub const FORGET_LOGIN_FAILURES_OF: &str =
+    "DELETE FROM login_failures WHERE email = $1 AND address = $2";
 /// Appends an audit line.
 pub const INSERT_AUDIT: &str = "INSERT INTO audit_log \
      (at, org_id, user_id, action, target, from_addr, status) \

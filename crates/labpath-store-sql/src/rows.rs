@@ -10,7 +10,9 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use labpath_engine::step::Sender;
 use labpath_engine::units::Date;
 use labpath_store::StoreError;
-use labpath_store::accounts::{AuditEntry, LinkPurpose, Organization, Role, Session, User};
+use labpath_store::accounts::{
+    AuditEntry, LinkPurpose, LoginFailures, Organization, Role, Session, User,
+};
 use labpath_store::board::{BoardLine, LineSeverity};
 use labpath_store::event::{AttachmentRef, Change, ContactEntry, Event};
 use labpath_store::ids::{ApplicationId, EventId, OrgId, PersonId, UserId};
@@ -426,6 +428,25 @@ impl LinkUserRow {
         let purpose =
             LinkPurpose::parse(&self.purpose).ok_or_else(|| bad("purpose", &self.purpose))?;
         Ok((purpose, self.user.into_user()?.0))
+    }
+}
+
+/// A count of `login_failures` rows, with the first and the last.
+#[derive(Debug, sqlx::FromRow)]
+pub struct FailuresRow {
+    count: i64,
+    first: Option<DateTime<Utc>>,
+    last: Option<DateTime<Utc>>,
+}
+
+impl FailuresRow {
+    /// The count.
+    pub fn into_failures(self) -> Result<LoginFailures, StoreError> {
+        Ok(LoginFailures {
+            count: u32::try_from(self.count).map_err(|_| bad("count", &self.count.to_string()))?,
+            first: self.first.map(Timestamp::from_utc),
+            last: self.last.map(Timestamp::from_utc),
+        })
     }
 }
 

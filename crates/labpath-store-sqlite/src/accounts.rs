@@ -1,16 +1,16 @@
 //! Accounts (`labpath_store::accounts`) in SQLite, in the tables of
-//! migration 0002. The reads and writes are the shared ones
-//! (`labpath_store_sql::accounts`); what is SQLite's own is the locking: a
-//! write that checks rows before it inserts takes the write lock first
-//! (`BEGIN IMMEDIATE`), as `append` does. Times the store stamps (when an
+//! migrations 0002 and 0006 (failed logins). The reads and writes are the
+//! shared ones (`labpath_store_sql::accounts`); what is SQLite's own is
+//! the locking: a write that checks rows before it inserts takes the
+//! write lock first (`BEGIN IMMEDIATE`), as `append` does. Times the store stamps (when an
 //! organization or user was created, an audit line's time) come from this
 //! machine's clock, as events' do.
 
 use async_trait::async_trait;
 use labpath_store::StoreError;
 use labpath_store::accounts::{
-    Accounts, AuditEntry, AuditFilter, LinkPurpose, NewAudit, NewLink, NewUser, Organization,
-    Session, User,
+    Accounts, AuditEntry, AuditFilter, LinkPurpose, LoginFailure, LoginFailures, NewAudit, NewLink,
+    NewUser, Organization, Session, User,
 };
 use labpath_store::ids::{OrgId, PersonId, UserId};
 use labpath_store::model::{Paged, Scope, Window};
@@ -116,16 +116,32 @@ impl Accounts for SqliteStore {
 
     async fn record_login_failure(
         &self,
-        key: &str,
-        at: Timestamp,
+        failure: &LoginFailure,
         forget_before: Timestamp,
     ) -> Result<(), StoreError> {
         let mut conn = self.conn().await?;
-        shared::record_login_failure(&mut conn, key, at, forget_before).await
+        shared::record_login_failure(&mut conn, failure, forget_before).await
     }
 
-    async fn login_failures_since(&self, key: &str, since: Timestamp) -> Result<u32, StoreError> {
-        shared::login_failures_since(&mut self.conn().await?, key, since).await
+    async fn login_failures_from(
+        &self,
+        address: &str,
+        since: Timestamp,
+    ) -> Result<LoginFailures, StoreError> {
+        shared::login_failures_from(&mut self.conn().await?, address, since).await
+    }
+
+    async fn login_failures_of(
+        &self,
+        email: &str,
+        since: Timestamp,
+        per_address: u32,
+    ) -> Result<LoginFailures, StoreError> {
+        shared::login_failures_of(&mut self.conn().await?, email, since, per_address).await
+    }
+
+    async fn forget_login_failures(&self, email: &str, address: &str) -> Result<(), StoreError> {
+        shared::forget_login_failures(&mut self.conn().await?, email, address).await
     }
 
     async fn audit(&self, entry: &NewAudit) -> Result<AuditEntry, StoreError> {

@@ -122,6 +122,28 @@ pub struct Session {
     pub expires_at: Timestamp,
 }
 
+/// A failed login, as login throttling counts it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginFailure {
+    /// The email it named, trimmed and lower-case: an account's or not.
+    pub email: String,
+    /// Where it came from: the client address, as the throttle keys it.
+    pub address: String,
+    /// When.
+    pub at: Timestamp,
+}
+
+/// Failed logins counted in a window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LoginFailures {
+    /// How many (as the query counts them).
+    pub count: u32,
+    /// The oldest one's time (`None`: there were none).
+    pub first: Option<Timestamp>,
+    /// The latest one's time.
+    pub last: Option<Timestamp>,
+}
+
 /// One line of the audit log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -357,19 +379,40 @@ pub trait Accounts: Send + Sync {
     /// Ends a session (a no-op when it is gone).
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
 
-    /// Records a failed login for `key` (the email and the client address)
-    /// at `at`, and forgets every failure (of any key) before
-    /// `forget_before`: they count no more, so the table holds one
-    /// throttling window's worth.
+    /// Records a failed login at `at`: the email it named (trimmed and
+    /// lower-case, an account's or not) and the client address it came
+    /// from; and forgets every failure (of any email or address) before
+    /// `forget_before`, so the table holds the longest throttling
+    /// window's worth.
     async fn record_login_failure(
         &self,
-        key: &str,
-        at: Timestamp,
+        failure: &LoginFailure,
         forget_before: Timestamp,
     ) -> Result<(), StoreError>;
 
-    /// How many failed logins `key` had at or after `since`.
-    async fn login_failures_since(&self, key: &str, since: Timestamp) -> Result<u32, StoreError>;
+    /// The failed logins from `address` at or after `since`, whatever
+    /// email they named.
+    async fn login_failures_from(
+        &self,
+        address: &str,
+        since: Timestamp,
+    ) -> Result<LoginFailures, StoreError>;
+
+    /// The failed logins naming `email` at or after `since`, each address
+    /// counting for at most `per_address` of them (so one address alone
+    /// cannot run up an account's count); `first` and `last` are over
+    /// every one.
+    async fn login_failures_of(
+        &self,
+        email: &str,
+        since: Timestamp,
+        per_address: u32,
+    ) -> Result<LoginFailures, StoreError>;
+
+    /// Forgets the failed logins naming `email` from `address` (the
+    /// account's holder just logged in from there); those from other
+    /// addresses stay counted.
+    async fn forget_login_failures(&self, email: &str, address: &str) -> Result<(), StoreError>;
 
     /// Appends an audit line; returns it as stored.
     async fn audit(&self, entry: &NewAudit) -> Result<AuditEntry, StoreError>;

@@ -55,6 +55,12 @@ impl Timestamp {
         }
     }
 
+    /// The milliseconds from this instant to `later` (negative when `later`
+    /// is before it).
+    pub fn millis_to(self, later: Timestamp) -> i64 {
+        (later.0 - self.0).num_milliseconds()
+    }
+
     /// The UTC calendar day.
     pub fn date(self) -> Date {
         let d = self.0.date_naive();

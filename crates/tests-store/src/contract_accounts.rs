@@ -6,7 +6,8 @@
 
 use async_trait::async_trait;
 use labpath_store::accounts::{
-    Accounts, LinkPurpose, NewAudit, NewLink, NewUser, Organization, Role, Session, User,
+    Accounts, LinkPurpose, LoginFailure, LoginFailures, NewAudit, NewLink, NewUser, Organization,
+    Role, Session, User,
 };
 use labpath_store::ids::{OrgId, PersonId, UserId};
 use labpath_store::model::{AppFilter, EventQuery, PeopleFilter, Scope, Window};
@@ -471,74 +472,154 @@ pub async fn a_new_password_ends_every_session(store: &dyn AccountsStore) {
     assert!(matches!(e, StoreError::Invalid(_)), "{e}");
 }
 
-/// Failed logins are counted per key from a time on (that instant
-/// included); recording one forgets every failure before the time given.
-pub async fn failed_logins_are_counted_in_a_window(store: &dyn AccountsStore) {
-    let key = "maria@agency.example 203.0.113.9";
-    let since = |t: &str| at(&format!("2026-03-01T{t}:00.000Z"));
-    for t in ["10:00", "10:05", "10:10"] {
-        store
-            .record_login_failure(key, since(t), since("09:00"))
-            .await
-            .unwrap();
+/// Records a failed login of `email` from `address` at `t` (a time of
+/// 2026-03-01), keeping those from 09:00 on.
+async fn fail(store: &dyn AccountsStore, email: &str, address: &str, t: &str) {
+    let failure = LoginFailure {
+        email: email.to_owned(),
+        address: address.to_owned(),
+        at: day_at(t),
+    };
+    store
+        .record_login_failure(&failure, day_at("09:00"))
+        .await
+        .unwrap();
+}
+
+/// An instant of 2026-03-01, `HH:MM`.
+fn day_at(t: &str) -> Timestamp {
+    at(&format!("2026-03-01T{t}:00.000Z"))
+}
+
+/// Failed logins are counted by address over every email (an account's or
+/// not), and by email over every address, from a time on (that instant
+/// included), with the first and the last.
+pub async fn failed_logins_are_counted_by_address_and_by_email(store: &dyn AccountsStore) {
+    let (proxy, home) = ("203.0.113.9", "198.51.100.4");
+    for (email, t) in [
+        ("maria@agency.example", "10:00"),
+        ("nobody@agency.example", "10:05"),
+        ("maria@agency.example", "10:10"),
+    ] {
+        fail(store, email, proxy, t).await;
     }
-    store
-        .record_login_failure(
-            "jun@agency.example 203.0.113.9",
-            since("10:06"),
-            since("09:00"),
-        )
+    fail(store, "maria@agency.example", home, "10:07").await;
+    let failures = |count, first: &str, last: &str| LoginFailures {
+        count,
+        first: Some(day_at(first)),
+        last: Some(day_at(last)),
+    };
+    let from = |address: &'static str, t: &'static str| async move {
+        store.login_failures_from(address, day_at(t)).await.unwrap()
+    };
+    assert_eq!(from(proxy, "09:00").await, failures(3, "10:00", "10:10"));
+    assert_eq!(from(proxy, "10:05").await, failures(2, "10:05", "10:10"));
+    assert_eq!(from(home, "09:00").await, failures(1, "10:07", "10:07"));
+    assert_eq!(from(proxy, "10:11").await, LoginFailures::default());
+    assert_eq!(from("192.0.2.1", "09:00").await, LoginFailures::default());
+
+    let of = |email: &'static str, t: &'static str| async move {
+        store.login_failures_of(email, day_at(t), 10).await.unwrap()
+    };
+    assert_eq!(
+        of("maria@agency.example", "09:00").await,
+        failures(3, "10:00", "10:10")
+    );
+    assert_eq!(
+        of("maria@agency.example", "10:01").await,
+        failures(2, "10:07", "10:10")
+    );
+    assert_eq!(
+        of("nobody@agency.example", "09:00").await,
+        failures(1, "10:05", "10:05")
+    );
+    assert_eq!(
+        of("jun@agency.example", "09:00").await,
+        LoginFailures::default()
+    );
+}
+
+/// An address counts for at most `per_address` of an email's failed
+/// logins, however many it made; the first and the last are over all.
+pub async fn one_address_counts_for_a_few_of_an_accounts_failures(store: &dyn AccountsStore) {
+    let maria = "maria@agency.example";
+    for t in [
+        "10:00", "10:01", "10:02", "10:03", "10:04", "10:05", "10:06",
+    ] {
+        fail(store, maria, "203.0.113.9", t).await;
+    }
+    fail(store, maria, "198.51.100.4", "10:08").await;
+    fail(store, maria, "198.51.100.5", "10:09").await;
+    let of = |per_address: u32| async move {
+        store
+            .login_failures_of(maria, day_at("09:00"), per_address)
+            .await
+            .unwrap()
+    };
+    for (per_address, count) in [(5, 7), (7, 9), (100, 9), (1, 3), (0, 0)] {
+        let counted = of(per_address).await;
+        assert_eq!(counted.count, count, "{per_address} per address");
+        assert_eq!(counted.first, Some(day_at("10:00")));
+        assert_eq!(counted.last, Some(day_at("10:09")));
+    }
+    // The address's own count is not capped.
+    let from = store
+        .login_failures_from("203.0.113.9", day_at("09:00"))
         .await
         .unwrap();
-    assert_eq!(
-        store
-            .login_failures_since(key, since("09:00"))
-            .await
-            .unwrap(),
-        3
-    );
-    assert_eq!(
-        store
-            .login_failures_since(key, since("10:05"))
-            .await
-            .unwrap(),
-        2
-    );
-    assert_eq!(
-        store
-            .login_failures_since(key, since("10:11"))
-            .await
-            .unwrap(),
-        0
-    );
-    assert_eq!(
-        store
-            .login_failures_since("nobody", since("09:00"))
-            .await
-            .unwrap(),
-        0
-    );
-    // A failure at 10:30 with a window from 10:06 forgets maria's 10:00
-    // and 10:05, of any key, and keeps jun's 10:06 (the instant included).
+    assert_eq!(from.count, 7);
+}
+
+/// Recording a failed login forgets every failure (of any email and
+/// address) before the time given, and keeps that instant's; a login's
+/// success forgets its email's failures from its address, and only those.
+pub async fn failed_logins_are_forgotten_after_the_window_or_a_login(store: &dyn AccountsStore) {
+    let (maria, jun) = ("maria@agency.example", "jun@agency.example");
+    let (proxy, home) = ("203.0.113.9", "198.51.100.4");
+    for t in ["10:00", "10:05", "10:10"] {
+        fail(store, maria, proxy, t).await;
+    }
+    fail(store, jun, proxy, "10:06").await;
+    fail(store, jun, home, "10:07").await;
+    // A failure at 10:30 keeping those from 10:06 forgets maria's 10:00
+    // and 10:05, and keeps jun's 10:06 (the instant included).
+    let late = LoginFailure {
+        email: maria.to_owned(),
+        address: home.to_owned(),
+        at: day_at("10:30"),
+    };
     store
-        .record_login_failure(key, since("10:30"), since("10:06"))
+        .record_login_failure(&late, day_at("10:06"))
         .await
         .unwrap();
-    assert_eq!(
+    let all = day_at("00:00");
+    let count = |email: &'static str| async move {
         store
-            .login_failures_since(key, since("00:00"))
+            .login_failures_of(email, all, 100)
             .await
-            .unwrap(),
-        2,
-        "10:10 and 10:30 are kept"
-    );
-    assert_eq!(
-        store
-            .login_failures_since("jun@agency.example 203.0.113.9", since("00:00"))
-            .await
-            .unwrap(),
-        1
-    );
+            .unwrap()
+            .count
+    };
+    let from = |address: &'static str| async move {
+        store.login_failures_from(address, all).await.unwrap().count
+    };
+    assert_eq!(count(maria).await, 2, "10:10 and 10:30 are kept");
+    assert_eq!(count(jun).await, 2);
+    assert_eq!(from(proxy).await, 2, "maria's 10:10 and jun's 10:06");
+    assert_eq!(from(home).await, 2, "jun's 10:07 and maria's 10:30");
+
+    // Maria logs in from home: her failure from there is forgotten, her
+    // failure from the proxy and jun's from home are not.
+    store.forget_login_failures(maria, home).await.unwrap();
+    assert_eq!(count(maria).await, 1);
+    assert_eq!(count(jun).await, 2, "another email's are kept");
+    assert_eq!(from(home).await, 1, "jun's 10:07 only");
+    assert_eq!(from(proxy).await, 2);
+    store
+        .forget_login_failures("nobody@agency.example", home)
+        .await
+        .unwrap();
+    assert_eq!(from(home).await, 1);
 }
 
 /// The audit log gives an organization's lines (or those of none), newest

@@ -35,6 +35,14 @@ pub struct Args {
     /// HTTPS, e.g. behind a TLS proxy).
     #[arg(long)]
     pub secure_cookies: bool,
+    /// A proxy in front of this server (an address, 10.0.0.5, or a network,
+    /// 10.0.0.0/8; repeat it for several): the client is then the
+    /// rightmost address of the proxy's X-Forwarded-For that is not a
+    /// trusted proxy. Without it that header is ignored and the client is
+    /// the TCP peer (behind a proxy, the proxy: login throttling then
+    /// counts every client as one address).
+    #[arg(long, value_name = "ADDR")]
+    pub trusted_proxy: Vec<String>,
     /// Send reminder emails through this SMTP server (HOST:PORT; server
     /// mode, on PostgreSQL or SQLite).
     #[arg(long, value_name = "HOST:PORT")]
@@ -85,6 +93,10 @@ pub fn run(cli: &Cli, catalog: Catalog, args: &Args) -> Result<Exit, Failure> {
         ))
     })?;
     let database = database(cli, args.database_url.as_deref())?;
+    let trusted_proxies = labpath_server::client::TrustedProxies::parse(
+        args.trusted_proxy.iter().map(String::as_str),
+    )
+    .map_err(|e| Failure::BadInput(format!("error: --trusted-proxy: {e}")))?;
     if args.public_url.is_some() && args.smtp.is_none() {
         return Err(Failure::BadInput(
             "error: --public-url is where mailed links point: give --smtp too".to_owned(),
@@ -125,6 +137,7 @@ pub fn run(cli: &Cli, catalog: Catalog, args: &Args) -> Result<Exit, Failure> {
         database,
         catalog,
         secure_cookies: args.secure_cookies,
+        trusted_proxies,
         mail,
         worker,
     };

@@ -19,7 +19,8 @@ use crate::auth::{self, Api, Principal, authenticate, same_token};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{self, JsonBody, PathParams, QueryParams};
 use crate::openapi::{
-    BadRequest, Conflict, Forbidden, Invalid, NotFound, RateLimited, Unauthorized, Unsupported,
+    BadRequest, Conflict, CrossSite, Forbidden, Invalid, NotFound, RateLimited, Unauthorized,
+    Unsupported,
 };
 use crate::state::{AppState, Mode};
 
@@ -111,7 +112,9 @@ pub struct Login {
 }
 
 /// `POST /api/login`: starts a session (cookie) and returns the CSRF token.
-/// Failures are throttled per account and address.
+/// Failures are throttled by client address and by account
+/// (`labpath_app::accounts::throttle`); a login a page of another site
+/// sent is refused (`auth::same_origin`).
 #[utoipa::path(
     post,
     path = "/api/login",
@@ -122,6 +125,7 @@ pub struct Login {
         (status = 200, description = "The session started: the cookie is set, the answer has the CSRF token.", body = SessionView),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
+        (status = 403, response = CrossSite),
         (status = 415, response = Unsupported),
         (status = 422, response = Invalid),
         (status = 429, response = RateLimited),
@@ -131,6 +135,7 @@ pub async fn login(
     State(state): State<AppState>,
     ClientAddr(from): ClientAddr,
     audited: Audited,
+    headers: HeaderMap,
     JsonBody(body): JsonBody<Login>,
 ) -> ApiResult<Response> {
     if state.mode == Mode::Local {
@@ -138,17 +143,19 @@ pub async fn login(
             "local mode has no accounts: there is nothing to log in to",
         ));
     }
-    let login = accounts::login(state.accounts(), &body.email, &body.password, &from).await;
+    let checked = auth::same_origin(&headers, "login");
+    let login = match checked {
+        Ok(()) => accounts::login(state.accounts(), &body.email, &body.password, &from)
+            .await
+            .map_err(ApiError::from),
+        Err(e) => Err(e),
+    };
     let user = match login {
         Ok(user) => user,
         Err(e) => {
             let org = accounts::targeted_organization(state.accounts(), &body.email).await?;
-            audited.note(
-                org,
-                None,
-                format!("login-failed {}", accounts::audited_email(&body.email)),
-            );
-            return Err(e.into());
+            audited.note(org, None, refused_login(&e, &body.email));
+            return Err(e);
         }
     };
     let (token, session) = auth::start_session(&state, &user).await?;
@@ -163,6 +170,17 @@ pub async fn login(
         Json(view),
     )
         .into_response())
+}
+
+/// The audit line's target for a refused login: `login-failed EMAIL`, or
+/// `login-refused (cross-site) EMAIL` for one sent by another site.
+pub fn refused_login(e: &ApiError, email: &str) -> String {
+    let what = if e.code == "csrf" {
+        "login-refused (cross-site)"
+    } else {
+        "login-failed"
+    };
+    format!("{what} {}", accounts::audited_email(email))
 }
 
 /// `POST /api/logout`: ends the session.

@@ -174,9 +174,28 @@ impl Client {
         }
     }
 
+    /// A caller without a session whose connections come from `ip` (a
+    /// loopback address such as 127.0.0.2: every one of them reaches the
+    /// server), so that the server sees another client address.
+    pub fn anonymous_from(server: &Running, ip: &str) -> Client {
+        let ip: std::net::IpAddr = ip.parse().unwrap();
+        Client {
+            http: reqwest::Client::builder()
+                .local_address(ip)
+                .build()
+                .unwrap(),
+            ..Client::anonymous(server)
+        }
+    }
+
     /// Logs in (panics unless the login succeeds).
     pub async fn login(server: &Running, email: &str, password: &str) -> Client {
-        let mut client = Client::anonymous(server);
+        Client::anonymous(server).logged_in(email, password).await
+    }
+
+    /// This caller, logged in (panics unless the login succeeds).
+    pub async fn logged_in(self, email: &str, password: &str) -> Client {
+        let mut client = self;
         let a = client
             .send(
                 "POST",

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use labpath_app::accounts::{self, AccountLink};
 use labpath_store::accounts::{LinkPurpose, Role, User};
@@ -12,7 +12,7 @@ use labpath_store::ids::UserId;
 use labpath_store::model::Window;
 use serde::Serialize;
 
-use crate::api::account::NewInvitationBody;
+use crate::api::account::{NewInvitationBody, refused_login};
 use crate::api::people::visible_people;
 use crate::api::tracker::{Dashboard, DashboardQuery, STAGES, dashboard_of};
 use crate::audit::{Audited, ClientAddr};
@@ -100,18 +100,27 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-/// Logs in from the form. (The login form has no session yet, so no CSRF
-/// token; SameSite cookies and the throttle guard it.)
+/// Logs in from the form. The login form has no session yet, so no CSRF
+/// token: a login sent by a page of another site is refused by its
+/// `Origin` (`auth::same_origin`), and failures are throttled. A refused
+/// login shows the form again with why (and, when throttled, the
+/// `Retry-After` the API gives).
 pub async fn login(
     State(state): State<AppState>,
     ClientAddr(from): ClientAddr,
     audited: Audited,
+    headers: HeaderMap,
     form: FormBody,
 ) -> Response {
     let email = form.get("email").unwrap_or("").to_owned();
     let password = form.raw("password").to_owned();
     let next = safe_next(form.get("next"));
-    let login = accounts::login(state.accounts(), &email, &password, &from).await;
+    let login = match auth::same_origin(&headers, "login") {
+        Ok(()) => accounts::login(state.accounts(), &email, &password, &from)
+            .await
+            .map_err(ApiError::from),
+        Err(e) => Err(e),
+    };
     let result = match login {
         Ok(user) => match auth::start_session(&state, &user).await {
             Ok((token, _)) => {
@@ -129,23 +138,20 @@ pub async fn login(
                 Ok(org) => org,
                 Err(e) => return respond(&state, Err(PageError::Api(e.into()))),
             };
-            audited.note(
-                org,
-                None,
-                format!("login-failed {}", accounts::audited_email(&email)),
-            );
-            let e = ApiError::from(e);
-            html_status(
-                &state,
-                e.status,
-                "login.html",
-                LoginPage {
-                    frame: Frame::anonymous(&state),
-                    next: &next,
-                    email: &email,
-                    error: Some(e.message),
-                },
-            )
+            audited.note(org, None, refused_login(&e, &email));
+            let page = LoginPage {
+                frame: Frame::anonymous(&state),
+                next: &next,
+                email: &email,
+                error: Some(e.message.clone()),
+            };
+            html_status(&state, e.status, "login.html", page).map(|mut r| {
+                if let Some(seconds) = e.retry_after {
+                    r.headers_mut()
+                        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+                }
+                r
+            })
         }
     };
     respond(&state, result)

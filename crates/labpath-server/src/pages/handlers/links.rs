@@ -4,7 +4,7 @@
 //! the address is the secret, and it works once.
 
 use axum::extract::{Path, State};
-use axum::http::header;
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use labpath_app::accounts;
 use labpath_store::accounts::LinkPurpose;
@@ -72,10 +72,14 @@ pub async fn set_password(
     State(state): State<AppState>,
     Path(token): Path<String>,
     audited: Audited,
+    headers: HeaderMap,
     form: FormBody,
 ) -> Response {
     let result = async {
         server_only(&state)?;
+        // It logs in too: a page of another site must not log a browser
+        // into an account whose link it holds.
+        auth::same_origin(&headers, "password form")?;
         let password = form.raw("password").to_owned();
         match accounts::use_link(state.accounts(), &token, &password).await {
             Ok(user) => {
