@@ -11,8 +11,6 @@
     reason = "tests: a failed assumption is a failed test"
 )]
 
-use std::path::Path;
-
 use labpath_app::{App, Kind, Principal, Scope};
 use labpath_engine::catalog::Catalog;
 use labpath_engine::eval::Status;
@@ -26,51 +24,9 @@ use labpath_views::impact::{Change, ImpactView, PersonImpact, RouteState};
 use serde_json::{Value, json};
 
 const ACTOR: &str = "impact-test";
-const AS_OF: &str = "2026-11-21";
+mod common;
 
-/// MLS(ASCPi) Route 2 asks 36 months of experience in the shipped catalog.
-const ROUTE_2_EXPERIENCE: &str =
-    r#"{ experience = { months = 36, disciplines = ["microbiology", "hematology", "chemistry"]"#;
-
-fn shipped() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
-}
-
-/// The shipped catalog folder copied to `dir`, with MLS(ASCPi) Route 2's
-/// experience set to `months`, loaded by the catalog loader.
-fn edited(dir: &Path, months: u32) -> Catalog {
-    copy_dir(&shipped(), dir);
-    let file = dir.join("certification/ascpi.toml");
-    let text = std::fs::read_to_string(&file).unwrap();
-    assert_eq!(
-        text.matches(ROUTE_2_EXPERIENCE).count(),
-        1,
-        "the route is where the test expects it"
-    );
-    let text = text.replace(
-        ROUTE_2_EXPERIENCE,
-        &ROUTE_2_EXPERIENCE.replace("36", &months.to_string()),
-    );
-    std::fs::write(&file, text).unwrap();
-    labpath_catalog::catalog::from_dir(dir).expect("the edited catalog reads")
-}
-
-fn current() -> Catalog {
-    labpath_catalog::catalog::from_dir(&shipped()).expect("the shipped catalog reads")
-}
+use common::{AS_OF, current, edited, shipped};
 
 fn day(text: &str) -> Date {
     Date::parse(text).unwrap()

@@ -28,7 +28,7 @@ const EXAMPLES: [&str; 9] = [
     "us-naacls-mls-graduate",
 ];
 
-fn shipped() -> PathBuf {
+pub fn shipped() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog")
 }
 
