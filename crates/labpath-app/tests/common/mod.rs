@@ -2,6 +2,8 @@
 //! copy of it with MLS(ASCPi) Route 2's experience changed, and stored
 //! profiles varied from the example profiles.
 
+#![allow(dead_code, reason = "each test file and the benchmark use part of it")]
+
 use std::path::{Path, PathBuf};
 
 use labpath_engine::catalog::Catalog;
