@@ -28,6 +28,10 @@ pub enum Kind {
     Throttled(u64),
     /// The database is damaged; nothing was changed.
     Corrupt,
+    /// The machine refused the store what it needs (a full disk, a data
+    /// directory that cannot be opened, permission denied); the message
+    /// says what to do.
+    Environment,
     /// The store failed (I/O, the driver).
     Backend,
 }
@@ -128,11 +132,11 @@ impl AppError {
         self
     }
 
-    /// Whether the caller can act on it (rather than the backend having
-    /// failed): as `StoreError::is_bad_input`, a damaged database counts,
-    /// since restoring it is the user's to do.
+    /// Whether the caller's input is at fault (rather than the backend or
+    /// the machine): as `StoreError::is_bad_input`, a damaged database
+    /// counts, since restoring it is the user's to do.
     pub fn is_bad_input(&self) -> bool {
-        !matches!(self.kind, Kind::Backend)
+        !matches!(self.kind, Kind::Backend | Kind::Environment)
     }
 }
 
@@ -143,6 +147,7 @@ impl From<StoreError> for AppError {
             StoreError::Conflict(_) => Kind::Conflict,
             StoreError::InvalidTransition(_) | StoreError::Invalid(_) => Kind::Invalid,
             StoreError::Corrupt(_) => Kind::Corrupt,
+            StoreError::Environment(_) => Kind::Environment,
             StoreError::Other(_) => Kind::Backend,
         };
         AppError {

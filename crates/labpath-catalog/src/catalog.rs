@@ -16,6 +16,7 @@ use labpath_engine::step::{DurationBasis, Goal, Grant, Step};
 use serde::Deserialize;
 
 use crate::diag::{Diagnostic, Diagnostics, locate_key_value, locate_quoted, suggest};
+use crate::file::{self, Limit};
 use crate::parse::{Format, parse};
 
 /// One catalog file: any file may hold any of these sections.
@@ -60,43 +61,71 @@ pub fn embedded() -> Result<Catalog, Diagnostics> {
     )
 }
 
+/// The largest catalog file read (4 MiB; the shipped ones are under
+/// 64 KiB).
+pub const MAX_FILE: Limit = Limit {
+    bytes: 4 * 1024 * 1024,
+    advice: "split it into several files of the same folder",
+};
+
+/// The most a catalog folder's files hold together (64 MiB; the shipped
+/// catalog is under 1 MiB).
+pub const MAX_FOLDER_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Loads every `*.toml` file below `dir`.
 pub fn from_dir(dir: &Path) -> Result<Catalog, Diagnostics> {
-    let mut paths = Vec::new();
-    collect_toml(dir, &mut paths).map_err(|e| Diagnostic {
+    let at_folder = |message: String| Diagnostic {
         file: dir.display().to_string(),
         line: None,
         field: None,
-        message: format!("cannot read the catalog folder: {e}"),
-    })?;
+        message,
+    };
+    let mut paths = Vec::new();
+    collect_toml(dir, &mut HashSet::new(), &mut paths)
+        .map_err(|e| at_folder(format!("cannot read the catalog folder: {e}")))?;
     if paths.is_empty() {
-        return Err(Diagnostic {
-            file: dir.display().to_string(),
-            line: None,
-            field: None,
-            message: "no `*.toml` files here: a catalog folder holds TOML files".to_owned(),
-        }
+        return Err(at_folder(
+            "no `*.toml` files here: a catalog folder holds TOML files".to_owned(),
+        )
         .into());
     }
     paths.sort();
     let mut files = Vec::new();
+    let mut total = 0;
     for path in paths {
-        let text = std::fs::read_to_string(&path).map_err(|e| Diagnostic {
+        let text = file::read_text(&path, MAX_FILE).map_err(|e| Diagnostic {
             file: path.display().to_string(),
             line: None,
             field: None,
-            message: format!("cannot read: {e}"),
+            message: e.problem(),
         })?;
+        total += text.len() as u64;
+        if total > MAX_FOLDER_BYTES {
+            return Err(at_folder(format!(
+                "the catalog's files come to more than {}, the most labpath reads: check that this is a catalog folder",
+                file::size(MAX_FOLDER_BYTES)
+            ))
+            .into());
+        }
         files.push((path.display().to_string(), text));
     }
     from_files(files)
 }
 
-fn collect_toml(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
+/// Lists the `*.toml` paths below `dir`, each folder once (a link back to a
+/// folder above is not followed round).
+fn collect_toml(
+    dir: &Path,
+    seen: &mut HashSet<std::path::PathBuf>,
+    out: &mut Vec<std::path::PathBuf>,
+) -> std::io::Result<()> {
+    if !seen.insert(std::fs::canonicalize(dir)?) {
+        return Ok(());
+    }
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
         if path.is_dir() {
-            collect_toml(&path, out)?;
+            collect_toml(&path, seen, out)?;
         } else if path.extension().is_some_and(|e| e == "toml") {
             out.push(path);
         }

@@ -9,6 +9,7 @@
 
 pub mod catalog;
 pub mod diag;
+pub mod file;
 pub mod parse;
 pub mod profile;
 

@@ -9,6 +9,7 @@ use labpath_engine::catalog::Catalog;
 use labpath_engine::profile::Profile;
 
 use crate::diag::{Diagnostic, Diagnostics, locate_quoted, suggest};
+use crate::file::{self, Limit};
 use crate::parse::{Format, parse};
 
 /// The longest text a profile field holds (a name, a title, a school), in
@@ -73,14 +74,22 @@ pub fn email_problem(email: &str) -> Option<String> {
         .map(|e| format!("`{email}` is not an email address ({e})"))
 }
 
+/// The largest profile file read (1 MiB, as the server takes in a
+/// request): a profile is a few kilobytes, its texts at most [`MAX_TEXT`]
+/// characters each.
+pub const MAX_FILE: Limit = Limit {
+    bytes: 1024 * 1024,
+    advice: "a profile is a few kilobytes: check that this is the profile file",
+};
+
 /// Reads and checks a profile file; `.json` is JSON, anything else TOML.
 pub fn load(path: &Path, catalog: &Catalog) -> Result<Profile, Diagnostics> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| Diagnostic {
+    let text = file::read_text(path, MAX_FILE).map_err(|e| Diagnostic {
         file: name.clone(),
         line: None,
         field: None,
-        message: format!("cannot read the profile: {e}"),
+        message: e.problem(),
     })?;
     from_text(&name, &text, Format::from_name(&name), catalog)
 }

@@ -9,6 +9,7 @@
 //! | 1 | a domain "no": `check --credential` found a named credential not eligible (not yet, unknown or no route); `plan` found no plan that reaches the goal |
 //! | 2 | bad input or usage: unreadable or invalid file, unknown id, bad flag, invalid catalog |
 //! | 3 | an internal failure (for example, writing the output failed) |
+//! | 4 | the machine refused: the disk is full, the data directory cannot be created or opened, permission denied; the message says what to do |
 
 pub mod cli;
 pub mod command;
@@ -41,6 +42,10 @@ pub enum Failure {
     Unreachable(String),
     /// Something outside the user's input failed (exit 3).
     Internal(anyhow::Error),
+    /// The machine refused what the command needs (exit 4): a full disk, a
+    /// data directory that cannot be created or opened, permission denied.
+    /// The text says what to do.
+    Environment(String),
 }
 
 impl Failure {
@@ -50,6 +55,22 @@ impl Failure {
             Failure::BadInput(_) => 2,
             Failure::Unreachable(_) => 1,
             Failure::Internal(_) => 3,
+            Failure::Environment(_) => 4,
+        }
+    }
+
+    /// A file the user named (`flag`'s, when a flag names it) that could
+    /// not be written: a full disk is the machine's (exit 4), anything else
+    /// the path's (exit 2: a folder that does not exist, no permission).
+    pub fn cannot_write(flag: Option<&str>, path: &std::path::Path, e: &std::io::Error) -> Self {
+        use std::io::ErrorKind as K;
+        let flag = flag.map(|f| format!("{f}: ")).unwrap_or_default();
+        let text = format!("error: {flag}cannot write `{}`: {e}", path.display());
+        match e.kind() {
+            K::StorageFull | K::QuotaExceeded => Failure::Environment(format!(
+                "{text}: the disk is full; free some space, then run the command again"
+            )),
+            _ => Failure::BadInput(text),
         }
     }
 }
@@ -57,7 +78,9 @@ impl Failure {
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Failure::BadInput(text) | Failure::Unreachable(text) => write!(f, "{text}"),
+            Failure::BadInput(text) | Failure::Unreachable(text) | Failure::Environment(text) => {
+                write!(f, "{text}")
+            }
             Failure::Internal(e) => write!(f, "error: {e:#}"),
         }
     }

@@ -242,7 +242,7 @@ fn a_bad_as_of_date_is_refused() {
 fn a_missing_profile_file_is_named() {
     assert_bad_input(
         &labpath(&["check", "/nonexistent/profile.toml"]),
-        &["/nonexistent/profile.toml", "cannot read the profile"],
+        &["/nonexistent/profile.toml", "cannot read: "],
     );
 }
 

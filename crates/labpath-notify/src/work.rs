@@ -104,9 +104,9 @@ async fn complete(queue: &dyn JobQueue, job: &Job) -> Result<(), StoreError> {
     let mut waits = COMPLETE_RETRIES.iter();
     loop {
         match queue.complete(job).await {
-            Err(StoreError::Other(e)) => match waits.next() {
+            Err(e @ (StoreError::Other(_) | StoreError::Environment(_))) => match waits.next() {
                 Some(wait) => tokio::time::sleep(*wait).await,
-                None => return Err(StoreError::Other(e)),
+                None => return Err(e),
             },
             done => return done,
         }

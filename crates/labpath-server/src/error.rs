@@ -6,8 +6,8 @@
 //! ```
 //!
 //! plus `"field"` (a JSON path or form field) when one input is at fault.
-//! A 500 never carries internals: its message points at the server log,
-//! where the detail is written.
+//! A 500 or 503 never carries internals: its message points at the server
+//! log, where the detail is written.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -175,6 +175,18 @@ impl ApiError {
         e
     }
 
+    /// 503: the machine refused the store what it needs (a full disk, a
+    /// database file it may not write). Logs `detail` (which says what to
+    /// do, for the operator) and answers without it.
+    pub fn unavailable(detail: impl std::fmt::Display) -> Self {
+        tracing::error!("storage unavailable: {detail}");
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "the server cannot store anything right now; nothing was changed: try again later (the detail is in its log)",
+        )
+    }
+
     /// 500: logs `detail` and answers without it.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         tracing::error!("internal error: {detail}");
@@ -213,6 +225,7 @@ impl From<labpath_app::AppError> for ApiError {
             Kind::Forbidden => ApiError::forbidden(e.message),
             Kind::WrongLogin => ApiError::unauthorized(e.message),
             Kind::Throttled(seconds) => ApiError::rate_limited(e.message, seconds),
+            Kind::Environment => ApiError::unavailable(e.message),
             Kind::Corrupt | Kind::Backend => ApiError::internal(e.message),
         };
         out.field = e.field;
@@ -255,7 +268,7 @@ struct Inner<'a> {
     /// The HTTP status, repeated.
     status: u16,
     /// A stable word programs can match on.
-    #[schema(value_type = String, pattern = "^(bad_request|invalid|not_found|conflict|unauthorized|forbidden|csrf|payload_too_large|unsupported_media_type|method_not_allowed|misdirected|rate_limited|internal|unreachable)$")]
+    #[schema(value_type = String, pattern = "^(bad_request|invalid|not_found|conflict|unauthorized|forbidden|csrf|payload_too_large|unsupported_media_type|method_not_allowed|misdirected|rate_limited|internal|unavailable|unreachable)$")]
     code: &'a str,
     /// What went wrong and, where it helps, what to do.
     message: &'a str,

@@ -5,7 +5,7 @@
 //! (utoipa-axum's `routes!`), so the router and the document cannot
 //! disagree. This module holds what is common to every operation: the
 //! document's head, the error answers, the session cookie, the CSRF header
-//! of unsafe methods and the 500 answer.
+//! of unsafe methods and the 500 and 503 answers.
 
 use std::sync::OnceLock;
 
@@ -56,7 +56,8 @@ impl<'s> utoipa::ToResponse<'s> for RateLimited {
             Unsupported,
             Invalid,
             RateLimited,
-            Internal
+            Internal,
+            Unavailable
         )
     ),
     security(("session" = []))
@@ -101,11 +102,12 @@ error_answers! {
     Unsupported: "The body is not of the media type the operation reads.";
     Invalid: "A value is not acceptable (`field` names it; `details` lists every problem).";
     Internal: "The server failed; the detail is in its log, never in the answer.";
+    Unavailable: "The server's machine refused what the store needs (a full disk, a database file it may not write); nothing was changed: try again later. The detail is in the server's log.";
 }
 
 /// What every operation shares, added once here rather than on each
 /// handler: the session cookie, the CSRF header of unsafe methods and the
-/// 500 answer of the operations that reach the store.
+/// 500 and 503 answers of the operations that reach the store.
 struct Common;
 
 /// Operations that need neither a session nor a CSRF token.
@@ -184,11 +186,15 @@ fn bad_query(op: &mut Operation) {
     }
 }
 
-/// Adds the 500 answer to an operation.
+/// Adds the 500 and 503 answers to an operation.
 fn internal(op: &mut Operation) {
     op.responses.responses.insert(
         "500".to_owned(),
         RefOr::Ref(Ref::from_response_name("Internal")),
+    );
+    op.responses.responses.insert(
+        "503".to_owned(),
+        RefOr::Ref(Ref::from_response_name("Unavailable")),
     );
 }
 

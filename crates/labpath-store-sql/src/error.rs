@@ -3,9 +3,11 @@
 //! (`DatabaseError::kind`): a duplicate is a `Conflict` on SQLite as on
 //! PostgreSQL, a broken reference or a refused value is `Invalid`. Only
 //! what sqlx does not classify is read from each driver's own codes: a
-//! damaged database (`Corrupt`) and, on PostgreSQL, a writer that lost a
-//! race (`Conflict`, try again). A stored value that does not decode means
-//! the database was damaged or changed by another program: `Corrupt`.
+//! damaged database (`Corrupt`), a machine that refuses (a full disk, a
+//! file that cannot be opened or written: `Environment`) and, on
+//! PostgreSQL, a writer that lost a race (`Conflict`, try again). A stored
+//! value that does not decode means the database was damaged or changed by
+//! another program: `Corrupt`.
 
 use labpath_store::StoreError;
 use sqlx::error::{DatabaseError, ErrorKind};
@@ -45,16 +47,37 @@ fn database_error(doing: &str, db: &dyn DatabaseError) -> Option<StoreError> {
     }
 }
 
-/// SQLite's codes that sqlx leaves as `Other`: SQLITE_CORRUPT (11) and
-/// SQLITE_NOTADB (26), with their extended codes.
+/// SQLite's codes that sqlx leaves as `Other`, with their extended codes:
+/// SQLITE_CORRUPT (11) and SQLITE_NOTADB (26) are a damaged database; the
+/// machine's refusals are `Environment`: SQLITE_PERM (3), SQLITE_READONLY
+/// (8), SQLITE_IOERR (10), SQLITE_FULL (13) and SQLITE_CANTOPEN (14).
 fn sqlite_error(doing: &str, db: &SqliteError) -> Option<StoreError> {
     let code = db.code().and_then(|c| c.parse::<i32>().ok()).unwrap_or(0);
-    matches!(code & 0xff, 11 | 26).then(|| {
-        StoreError::Corrupt(format!(
-            "the database is damaged ({}) while {doing}: nothing was changed; restore it from a backup (`labpath backup` makes one) or an export",
-            db.message()
-        ))
-    })
+    let message = db.message();
+    let environment = |what: &str, advice: &str| {
+        Some(StoreError::Environment(format!(
+            "{what} while {doing} ({message}): nothing was changed; {advice}"
+        )))
+    };
+    match code & 0xff {
+        11 | 26 => Some(StoreError::Corrupt(format!(
+            "the database is damaged ({message}) while {doing}: nothing was changed; restore it from a backup (`labpath backup` makes one) or an export"
+        ))),
+        13 => environment("the disk is full", "free some space, then try again"),
+        3 | 8 => environment(
+            "the database may not be written by this user",
+            "make the data directory and its files writable by this user, or choose another data directory (--data-dir or LABPATH_DATA_DIR)",
+        ),
+        14 => environment(
+            "the database file cannot be opened",
+            "check that the data directory exists and this user may write in it, or choose another data directory (--data-dir or LABPATH_DATA_DIR)",
+        ),
+        10 => environment(
+            "the disk refused a read or a write",
+            "check the disk (full, removed or failing), then try again",
+        ),
+        _ => None,
+    }
 }
 
 /// PostgreSQL's SQLSTATEs that sqlx leaves as `Other`.
@@ -63,6 +86,12 @@ fn postgres_error(doing: &str, db: &dyn DatabaseError) -> Option<StoreError> {
         // serialization_failure, deadlock_detected: another writer won.
         Some("40001" | "40P01") => Some(StoreError::Conflict(format!(
             "another change was recorded at the same time while {doing}: nothing was changed; try again"
+        ))),
+        // Class 53, insufficient resources: disk_full, out_of_memory,
+        // too_many_connections.
+        Some(c) if c.starts_with("53") => Some(StoreError::Environment(format!(
+            "the database server is out of resources ({}) while {doing}: nothing was changed; free disk space or memory on it, or allow it more connections, then try again",
+            db.message()
         ))),
         // data_corrupted, index_corrupted.
         Some("XX001" | "XX002") => Some(StoreError::Corrupt(format!(

@@ -16,10 +16,6 @@ fn path_of(dir: &Path, hash: &str) -> Result<PathBuf, StoreError> {
     Ok(dir.join("attachments").join(&hash[..2]).join(hash))
 }
 
-fn io_error(doing: &str, path: &Path, e: std::io::Error) -> StoreError {
-    StoreError::Other(format!("cannot {doing} `{}`: {e}", path.display()))
-}
-
 /// Stores a checked file.
 pub fn put(dir: &Path, file: &CheckedFile) -> Result<(), StoreError> {
     put_bytes(dir, &file.hash, &file.bytes)
@@ -37,7 +33,7 @@ pub fn put_bytes(dir: &Path, expected: &str, bytes: &[u8]) -> Result<(), StoreEr
         return Ok(());
     }
     let folder = target.parent().unwrap_or(dir);
-    std::fs::create_dir_all(folder).map_err(|e| io_error("create", folder, e))?;
+    std::fs::create_dir_all(folder).map_err(|e| StoreError::from_io("create", folder, &e))?;
     let temp = folder.join(format!(".{expected}.{}.tmp", std::process::id()));
     let write = || -> std::io::Result<()> {
         let mut f = std::fs::File::create(&temp)?;
@@ -49,7 +45,7 @@ pub fn put_bytes(dir: &Path, expected: &str, bytes: &[u8]) -> Result<(), StoreEr
     };
     write().map_err(|e| {
         let _ = std::fs::remove_file(&temp);
-        io_error("store the file", &target, e)
+        StoreError::from_io("store the file", &target, &e)
     })
 }
 
@@ -61,7 +57,7 @@ pub fn get(dir: &Path, expected: &str) -> Result<Vec<u8>, StoreError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(StoreError::not_found("file", expected));
         }
-        Err(e) => return Err(io_error("read", &path, e)),
+        Err(e) => return Err(StoreError::from_io("read", &path, &e)),
     };
     if hash(&bytes) != expected {
         return Err(StoreError::Corrupt(format!(

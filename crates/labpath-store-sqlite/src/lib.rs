@@ -88,12 +88,8 @@ async fn commit(tx: Writer, doing: &str) -> Result<(), StoreError> {
 impl SqliteStore {
     /// Opens (creating when missing) the store in `dir`.
     pub async fn open(dir: &Path) -> Result<Self, StoreError> {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            StoreError::Invalid(format!(
-                "cannot create the data directory `{}`: {e}",
-                dir.display()
-            ))
-        })?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StoreError::from_io("create the data directory", dir, &e))?;
         let path = dir.join(DB_FILE);
         check_header(&path)?;
         let options = SqliteConnectOptions::from_str("sqlite:")
@@ -209,12 +205,7 @@ fn check_header(path: &Path) -> Result<(), StoreError> {
     let mut file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => {
-            return Err(StoreError::Invalid(format!(
-                "cannot read `{}`: {e}",
-                path.display()
-            )));
-        }
+        Err(e) => return Err(StoreError::from_io("open", path, &e)),
     };
     let mut header = [0u8; 16];
     let mut read = 0;
@@ -222,12 +213,7 @@ fn check_header(path: &Path) -> Result<(), StoreError> {
         match file.read(&mut header[read..]) {
             Ok(0) => break,
             Ok(n) => read += n,
-            Err(e) => {
-                return Err(StoreError::Invalid(format!(
-                    "cannot read `{}`: {e}",
-                    path.display()
-                )));
-            }
+            Err(e) => return Err(StoreError::from_io("read", path, &e)),
         }
     }
     if read == 0 || &header[..read] == b"SQLite format 3\0" {
@@ -297,7 +283,15 @@ async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
                     "the database was written by a newer labpath (migration {v} is unknown to this one): upgrade labpath"
                 )));
             }
-            Err(e) => last = Some(e),
+            // The machine's refusal (a full disk) will not pass by trying
+            // again.
+            Err(sqlx::migrate::MigrateError::Execute(e)) => {
+                match db_error("preparing the database", e) {
+                    StoreError::Environment(m) => return Err(StoreError::Environment(m)),
+                    other => last = Some(other.to_string()),
+                }
+            }
+            Err(e) => last = Some(e.to_string()),
         }
         // A blocking pause: this retry is rare and brief, and a runtime timer
         // would tie the store to one runtime's features.
@@ -305,7 +299,7 @@ async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
     }
     Err(StoreError::Other(format!(
         "cannot prepare the database: {}",
-        last.map(|e| e.to_string()).unwrap_or_default()
+        last.unwrap_or_default()
     )))
 }
 

@@ -1,6 +1,8 @@
 //! What only the SQLite backend has: its file on disk. A damaged or foreign
 //! file is refused and left as it was; a backup is a consistent copy that
-//! never overwrites; the log cannot be edited even with SQL.
+//! never overwrites; the log cannot be edited even with SQL. The machine's
+//! refusals (a full disk, a data directory that cannot be made, a database
+//! that may not be written) are told apart from failures of labpath.
 
 #![allow(
     clippy::expect_used,
@@ -115,4 +117,81 @@ async fn the_log_cannot_be_edited_even_with_sql() {
         let e = sqlx::query(sql).execute(&pool).await.unwrap_err();
         assert!(e.to_string().contains("append-only"), "{e}");
     }
+}
+
+/// A connection of its own to the database of a fresh store in `dir`.
+async fn raw_connection(dir: &std::path::Path, read_only: bool) -> sqlx::SqliteConnection {
+    use sqlx::Connection;
+    SqliteStore::open(dir).await.unwrap().close().await;
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(dir.join(DB_FILE))
+        .read_only(read_only);
+    sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_full_disk_is_the_machines_refusal_and_says_to_free_space() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = raw_connection(dir.path(), false).await;
+    // SQLite answers SQLITE_FULL, as on a full disk, once a database
+    // reaches its page limit.
+    sqlx::query("PRAGMA max_page_count = 1")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let full = sqlx::query("CREATE TABLE filler (x BLOB)")
+        .execute(&mut conn)
+        .await
+        .unwrap_err();
+    let e = labpath_store_sql::db_error("adding a person", full);
+    assert!(matches!(e, StoreError::Environment(_)), "{e}");
+    assert!(e.to_string().contains("the disk is full"), "{e}");
+    assert!(e.to_string().contains("free some space"), "{e}");
+    assert!(!e.is_bad_input());
+}
+
+#[tokio::test]
+async fn a_database_that_may_not_be_written_is_the_machines_refusal() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = raw_connection(dir.path(), true).await;
+    let refused = sqlx::query("CREATE TABLE filler (x BLOB)")
+        .execute(&mut conn)
+        .await
+        .unwrap_err();
+    let e = labpath_store_sql::db_error("adding a person", refused);
+    assert!(matches!(e, StoreError::Environment(_)), "{e}");
+    assert!(e.to_string().contains("writable by this user"), "{e}");
+}
+
+#[tokio::test]
+async fn a_data_directory_below_a_file_is_the_machines_refusal() {
+    // No user can create a folder inside a file, root included.
+    let file = tempfile::NamedTempFile::new().unwrap();
+    let e = SqliteStore::open(&file.path().join("data"))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Environment(_)), "{e}");
+    assert!(
+        e.to_string().contains("cannot create the data directory"),
+        "{e}"
+    );
+    assert!(
+        e.to_string().contains("choose another data directory"),
+        "{e}"
+    );
+}
+
+#[tokio::test]
+async fn a_folder_where_the_database_file_goes_is_the_machines_refusal() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(DB_FILE)).unwrap();
+    let e = SqliteStore::open(dir.path()).await.unwrap_err();
+    assert!(matches!(e, StoreError::Environment(_)), "{e}");
+    assert!(
+        e.to_string()
+            .contains("a folder stands where a file is needed"),
+        "{e}"
+    );
 }

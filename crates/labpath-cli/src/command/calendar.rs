@@ -55,12 +55,8 @@ pub fn run(
     })?;
     match &args.output {
         Some(path) => {
-            std::fs::write(path, &text).map_err(|e| {
-                Failure::BadInput(format!(
-                    "error: --output: cannot write `{}`: {e}",
-                    path.display()
-                ))
-            })?;
+            std::fs::write(path, &text)
+                .map_err(|e| Failure::cannot_write(Some("--output"), path, &e))?;
             writeln!(
                 out,
                 "wrote {} events to {}",

@@ -278,22 +278,23 @@ impl labpath_app::ce::Certificates for NextTo {
     }
 }
 
+/// How much of a CE CSV is read: the use case's limit.
+const CSV: labpath_catalog::file::Limit = labpath_catalog::file::Limit {
+    bytes: labpath_app::ce_csv::MAX_BYTES as u64,
+    advice: "split it into smaller files",
+};
+
 fn import(
     cli: &Cli,
     catalog: &Catalog,
     person: &str,
-    file: &PathBuf,
+    file: &std::path::Path,
     out: &mut dyn Write,
 ) -> Result<Exit, Failure> {
     let person: PersonId = id("person", person)?;
     let name = file.display().to_string();
-    let bytes = std::fs::read(file)
-        .map_err(|e| Failure::BadInput(format!("error: {name}: cannot read: {e}")))?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        Failure::BadInput(format!(
-            "error: {name}: the file is not UTF-8 text: save it as CSV (UTF-8)"
-        ))
-    })?;
+    let text = labpath_catalog::file::read_text(file, CSV)
+        .map_err(|e| Failure::BadInput(format!("error: {e}")))?;
     let mut next_to = NextTo(file.parent().map(PathBuf::from).unwrap_or_default());
     with_store(cli, async |store| {
         let app = App::new(catalog, store);
@@ -422,9 +423,7 @@ fn audit_pack(
             labpath_app::ce::audit_pack(&app, &local(), person, credential, as_of, usize::MAX)
                 .await
                 .map_err(|e| app_failure(e, |_| None))?;
-        std::fs::write(file, &pack.zip).map_err(|e| {
-            Failure::BadInput(format!("error: cannot write `{}`: {e}", file.display()))
-        })?;
+        std::fs::write(file, &pack.zip).map_err(|e| Failure::cannot_write(None, file, &e))?;
         writeln!(
             out,
             "wrote {} ({} certificates)",

@@ -59,12 +59,8 @@ pub fn export(cli: &Cli, args: &ExportArgs, out: &mut dyn Write) -> Result<Exit,
     let text = serde_json::to_string_pretty(&document).map_err(|e| Failure::Internal(e.into()))?;
     match &args.output {
         Some(path) => {
-            std::fs::write(path, format!("{text}\n")).map_err(|e| {
-                Failure::BadInput(format!(
-                    "error: --output: cannot write `{}`: {e}",
-                    path.display()
-                ))
-            })?;
+            std::fs::write(path, format!("{text}\n"))
+                .map_err(|e| Failure::cannot_write(Some("--output"), path, &e))?;
             writeln!(
                 out,
                 "exported {} events and {} files to {}",
@@ -78,11 +74,20 @@ pub fn export(cli: &Cli, args: &ExportArgs, out: &mut dyn Write) -> Result<Exit,
     Ok(Exit::Ok)
 }
 
+/// The largest export `labpath import` reads (4 GiB: every attached file
+/// is inside it, as base64). The limit is there for a file that never
+/// ends (`/dev/zero` behind a link, a file still growing), not for real
+/// exports.
+const EXPORT: labpath_catalog::file::Limit = labpath_catalog::file::Limit {
+    bytes: 4 * 1024 * 1024 * 1024,
+    advice: "an export this large is best moved as a copy of the whole data directory, made while no labpath command runs",
+};
+
 /// Runs `labpath import`.
 pub fn import(cli: &Cli, args: &ImportArgs, out: &mut dyn Write) -> Result<Exit, Failure> {
     let name = args.file.display().to_string();
-    let text = std::fs::read_to_string(&args.file)
-        .map_err(|e| Failure::BadInput(format!("error: cannot read `{name}`: {e}")))?;
+    let text = labpath_catalog::file::read_text(&args.file, EXPORT)
+        .map_err(|e| Failure::BadInput(format!("error: {e}")))?;
     let document: Export =
         parse(&name, &text, Syntax::Json).map_err(|d| Failure::BadInput(format!("error: {d}")))?;
     with_store(cli, async |store| {

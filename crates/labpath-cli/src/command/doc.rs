@@ -6,6 +6,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use labpath_app::{App, documents};
+use labpath_catalog::file::{self, Limit};
 use labpath_engine::catalog::Catalog;
 use labpath_store::attachment::{self, CheckedFile};
 use labpath_store::ids::ApplicationId;
@@ -63,17 +64,18 @@ pub fn read_files(paths: &[PathBuf], flag: &str) -> Result<Vec<CheckedFile>, Fai
         .collect()
 }
 
+/// How much of a file to attach is read: the tracker's limit for one
+/// attachment.
+const ATTACHMENT: Limit = Limit {
+    bytes: attachment::MAX_BYTES as u64,
+    advice: "an attachment is at most that: scan at a lower resolution, or split it",
+};
+
 /// Reads and checks one file to attach, kept under `name`; why not
-/// otherwise (unreadable, too large, of a type the tracker refuses).
+/// otherwise (not a regular file, unreadable, too large, of a type the
+/// tracker refuses).
 pub fn read_file(path: &std::path::Path, name: &str) -> Result<CheckedFile, String> {
-    let unreadable = |e: std::io::Error| format!("cannot read `{}`: {e}", path.display());
-    let size = std::fs::metadata(path).map_err(unreadable)?.len();
-    if size > attachment::MAX_BYTES as u64 {
-        // Refuse before reading a huge file into memory.
-        return attachment::check(name, vec![0; attachment::MAX_BYTES + 1])
-            .map_err(|e| e.to_string());
-    }
-    let bytes = std::fs::read(path).map_err(unreadable)?;
+    let bytes = file::read(path, ATTACHMENT).map_err(|e| e.to_string())?;
     attachment::check(name, bytes).map_err(|e| e.to_string())
 }
 

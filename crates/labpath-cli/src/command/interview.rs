@@ -445,12 +445,7 @@ pub fn profile_toml(catalog: &Catalog, doc: &Value) -> Result<String, Failure> {
 /// Writes `text` to `path` whole or not at all: a temporary file beside it,
 /// then a rename. An existing file is replaced only with `force`.
 pub fn write_file(path: &Path, text: &str, force: bool) -> Result<(), Failure> {
-    let cannot = |e: std::io::Error| {
-        Failure::BadInput(format!(
-            "error: --output: cannot write `{}`: {e}",
-            path.display()
-        ))
-    };
+    let cannot = |e: std::io::Error| Failure::cannot_write(Some("--output"), path, &e);
     if path.exists() && !force {
         return Err(exists(path));
     }

@@ -177,8 +177,14 @@ fn import(
     out: &mut dyn Write,
 ) -> Result<Exit, Failure> {
     let name = file.display().to_string();
-    let bytes = std::fs::read(file)
-        .map_err(|e| Failure::BadInput(format!("error: {name}: cannot read: {e}")))?;
+    // The use case says where the text is not UTF-8, on the line of the
+    // file as the other problems are.
+    let limit = labpath_catalog::file::Limit {
+        bytes: labpath_app::people_csv::MAX_BYTES as u64,
+        advice: "split it into smaller files",
+    };
+    let bytes = labpath_catalog::file::read(file, limit)
+        .map_err(|e| Failure::BadInput(format!("error: {e}")))?;
     with_store(cli, async |store| {
         let app = labpath_app::App::new(catalog, store);
         let added = labpath_app::people::import(&app, &local(), &bytes)

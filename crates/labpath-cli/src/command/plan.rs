@@ -129,12 +129,8 @@ These answers would let labpath make one (`labpath questions` lists them all):",
     };
     if let Some(path) = &args.svg {
         if let Some(svg) = request.svg(&report) {
-            std::fs::write(path, svg).map_err(|e| {
-                Failure::BadInput(format!(
-                    "error: --svg: cannot write `{}`: {e}",
-                    path.display()
-                ))
-            })?;
+            std::fs::write(path, svg)
+                .map_err(|e| Failure::cannot_write(Some("--svg"), path, &e))?;
         }
     }
     match args.format {

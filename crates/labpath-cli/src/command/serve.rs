@@ -145,12 +145,23 @@ pub fn run(cli: &Cli, catalog: Catalog, args: &Args) -> Result<Exit, Failure> {
         .block_on(labpath_server::run(config))
         .map_err(|e| match e {
             StartError::Refused(m) => Failure::BadInput(format!("error: {m}")),
-            StartError::Database(e) => Failure::BadInput(format!("error: the database: {e}")),
+            StartError::Database(e) => database_failure(e),
             StartError::Listen { addr, error } => {
                 Failure::BadInput(format!("error: cannot listen on {addr}: {error}"))
             }
         })?;
     Ok(Exit::Ok)
+}
+
+/// A database that could not be opened: the machine's refusal (a full
+/// disk, a directory that cannot be created) is exit 4, anything else the
+/// setup's (exit 2).
+fn database_failure(e: labpath_store::StoreError) -> Failure {
+    let text = format!("error: the database: {e}");
+    match e {
+        labpath_store::StoreError::Environment(_) => Failure::Environment(text),
+        _ => Failure::BadInput(text),
+    }
 }
 
 /// `labpath org` subcommands.
@@ -249,7 +260,7 @@ pub fn run_user(cli: &Cli, command: &UserCommand, out: &mut dyn Write) -> Result
     let user = runtime()?.block_on(async {
         let opened = labpath_server::serve::open(&database)
             .await
-            .map_err(|e| Failure::BadInput(format!("error: the database: {e}")))?;
+            .map_err(database_failure)?;
         labpath_app::accounts::set_password(&*opened.db, &args.email, &password)
             .await
             .map_err(|e| super::store::app_failure(e, user_flag))
@@ -280,7 +291,7 @@ pub fn run_org(cli: &Cli, command: &OrgCommand, out: &mut dyn Write) -> Result<E
     let (org, user) = runtime()?.block_on(async {
         let opened = labpath_server::serve::open(&database)
             .await
-            .map_err(|e| Failure::BadInput(format!("error: the database: {e}")))?;
+            .map_err(database_failure)?;
         let admin = labpath_app::accounts::FirstAdmin {
             email: args.admin_email.clone(),
             name: args.admin_name.clone(),

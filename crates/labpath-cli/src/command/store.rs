@@ -90,9 +90,14 @@ pub fn local() -> labpath_app::Principal {
 
 /// A use case's refusal as the CLI reports it: bad input (exit 2) led by
 /// the flag at fault (`flag` names the flag of a use case's field), with a
-/// hint where one helps; a store failure is internal (exit 3).
+/// hint where one helps; the machine's refusal (a full disk, a data
+/// directory that cannot be opened) is exit 4, its message saying what to
+/// do; a store failure is internal (exit 3).
 pub fn app_failure(e: labpath_app::AppError, flag: impl Fn(&str) -> Option<String>) -> Failure {
     use labpath_app::Kind;
+    if e.kind == Kind::Environment {
+        return Failure::Environment(format!("error: {}", e.message));
+    }
     if !e.is_bad_input() {
         return Failure::Internal(anyhow::anyhow!(e.message));
     }
@@ -145,8 +150,8 @@ pub fn block_on<T>(future: impl Future<Output = Result<T, Failure>>) -> Result<T
     runtime.block_on(future)
 }
 
-/// A store error as the CLI reports it: bad input (exit 2) with a hint, or
-/// an internal failure (exit 3).
+/// A store error as the CLI reports it: bad input (exit 2) with a hint,
+/// the machine's refusal (exit 4), or an internal failure (exit 3).
 pub fn failure(e: StoreError) -> Failure {
     app_failure(e.into(), |_| None)
 }
