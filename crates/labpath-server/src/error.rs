@@ -304,3 +304,25 @@ impl IntoResponse for ApiError {
 
 /// An API handler's result.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_machines_refusal_is_a_503_that_keeps_its_detail_in_the_log() {
+        let refused = StoreError::Environment(
+            "the disk is full while adding a person (database or disk is full): free some space"
+                .to_owned(),
+        );
+        let answer = ApiError::from(refused);
+        assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(answer.code, "unavailable");
+        assert!(!answer.message.contains("disk"), "{}", answer.message);
+        assert!(
+            answer.message.contains("try again later"),
+            "{}",
+            answer.message
+        );
+    }
+}
