@@ -63,16 +63,29 @@ impl Failure {
     /// not be written: a full disk is the machine's (exit 4), anything else
     /// the path's (exit 2: a folder that does not exist, no permission).
     pub fn cannot_write(flag: Option<&str>, path: &std::path::Path, e: &std::io::Error) -> Self {
-        use std::io::ErrorKind as K;
         let flag = flag.map(|f| format!("{f}: ")).unwrap_or_default();
         let text = format!("error: {flag}cannot write `{}`: {e}", path.display());
-        match e.kind() {
-            K::StorageFull | K::QuotaExceeded => Failure::Environment(format!(
-                "{text}: the disk is full; free some space, then run the command again"
-            )),
-            _ => Failure::BadInput(text),
+        if is_disk_full(e) {
+            disk_full(text)
+        } else {
+            Failure::BadInput(text)
         }
     }
+}
+
+/// Whether a write failed for want of space (the disk, or the user's quota).
+fn is_disk_full(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+    )
+}
+
+/// The machine's refusal of a write, `what` saying which, with what to do.
+fn disk_full(what: String) -> Failure {
+    Failure::Environment(format!(
+        "{what}: the disk is full; free some space, then run the command again"
+    ))
 }
 
 impl fmt::Display for Failure {
@@ -87,8 +100,14 @@ impl fmt::Display for Failure {
 }
 
 impl From<std::io::Error> for Failure {
+    /// Writing the output failed: on a full disk (standard output sent to
+    /// a file) that is the machine's refusal, otherwise an internal failure.
     fn from(e: std::io::Error) -> Self {
-        Failure::Internal(e.into())
+        if is_disk_full(&e) {
+            disk_full(format!("error: cannot write the output: {e}"))
+        } else {
+            Failure::Internal(e.into())
+        }
     }
 }
 

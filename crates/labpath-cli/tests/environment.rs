@@ -97,3 +97,52 @@ fn the_server_exits_4_on_a_data_directory_it_cannot_create() {
     let out = labpath(&data, &["serve", "--bind", "127.0.0.1:0"]);
     assert_environment(&out, &["cannot create the data directory"]);
 }
+
+/// `/dev/full`, opened for writing: every write fails for want of space.
+fn dev_full() -> std::fs::File {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap()
+}
+
+#[test]
+fn output_to_a_full_disk_exits_4_and_says_to_free_space() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_labpath"))
+        .arg("credentials")
+        .stdin(Stdio::null())
+        .stdout(dev_full())
+        .stderr(Stdio::piped())
+        .env("RUST_BACKTRACE", "0")
+        .env("LABPATH_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert_environment(&out, &["cannot write the output", "free some space"]);
+}
+
+#[test]
+fn a_chart_written_to_a_full_disk_exits_4() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/profiles/ph-medtech-graduate.toml"
+    );
+    let out = labpath(
+        dir.path(),
+        &[
+            "plan",
+            profile,
+            "--goal",
+            "work-mls-ny",
+            "--samples",
+            "100",
+            "--svg",
+            "/dev/full",
+        ],
+    );
+    assert_environment(
+        &out,
+        &["--svg: cannot write `/dev/full`", "free some space"],
+    );
+}
