@@ -29,8 +29,8 @@ pub const COLUMNS: [&str; 8] = [
 /// The columns a CE CSV must have.
 pub const REQUIRED: [&str; 4] = ["title", "date", "unit", "amount"];
 
-/// The largest CE CSV read from a file (16 MiB: over 100,000 activities
-/// of 150 characters each).
+/// The largest CE CSV read from a file (16 MiB: tens of thousands of
+/// activities of a few hundred characters each).
 pub const MAX_BYTES: usize = 16 * 1024 * 1024;
 
 /// One activity read from a record.
