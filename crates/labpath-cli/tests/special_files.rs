@@ -210,3 +210,20 @@ fn a_profile_over_its_limit_is_refused_after_reading_one_byte_more() {
     let path = profile.to_str().unwrap();
     assert_refused(run(&s.data(), &["check", path]), path, "larger than 1 MiB");
 }
+
+#[test]
+fn an_attachment_over_20_mib_is_refused_with_what_to_do() {
+    let s = Scratch::new();
+    let big = s.path("scan.pdf");
+    let file = std::fs::File::create(&big).unwrap();
+    file.set_len(labpath_store::attachment::MAX_BYTES as u64 + 1)
+        .unwrap();
+    let path = big.to_str().unwrap();
+    let (out, took) = run(&s.data(), &["app", "update", "1", "--attach", path]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(path), "{stderr}");
+    assert!(stderr.contains("larger than 20 MiB"), "{stderr}");
+    assert!(stderr.contains("scan it at a lower resolution"), "{stderr}");
+    assert!(took < AT_ONCE * 5, "took {took:?}");
+}

@@ -357,7 +357,8 @@ fn bad_input_exits_2_with_a_clear_message_and_loses_nothing() {
         dir.path(),
         &["app", "update", "1", "--attach", big.to_str().unwrap()],
     );
-    assert!(err.contains("attachments are limited to 20 MiB"), "{err}");
+    assert!(err.contains("larger than 20 MiB"), "{err}");
+    assert!(err.contains("scan it at a lower resolution"), "{err}");
     let fake = dir.path().join("receipt.pdf");
     std::fs::write(&fake, b"PK\x03\x04 a zip archive").unwrap();
     let err = bad(

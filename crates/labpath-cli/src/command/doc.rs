@@ -68,7 +68,7 @@ pub fn read_files(paths: &[PathBuf], flag: &str) -> Result<Vec<CheckedFile>, Fai
 /// attachment.
 const ATTACHMENT: Limit = Limit {
     bytes: attachment::MAX_BYTES as u64,
-    advice: "an attachment is at most that: scan at a lower resolution, or split it",
+    advice: "scan it at a lower resolution, or split it",
 };
 
 /// Reads and checks one file to attach, kept under `name`; why not
