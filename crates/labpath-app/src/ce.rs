@@ -207,8 +207,10 @@ pub async fn import(
         .iter()
         .map(|(_, activity, certificate)| (activity.clone(), certificate.as_ref()))
         .collect();
-    // One write: a refusal now (an import sent twice at once) logs none.
-    Ok(ce::log_activities(app.store, &who.actor, person, batch).await?)
+    // All or nothing: written in batches, the activities join the log
+    // together when the last one is in; a refusal on the way (the same
+    // certificate attached meanwhile) logs none.
+    Ok(ce::import_activities(app.store, &who.actor, person, file, batch).await?)
 }
 
 /// The certificate an import's line names, checked: a document or an

@@ -7,6 +7,7 @@
 //! rows it says change.
 
 use labpath_store::StoreError;
+use labpath_store::ce::IndexChange;
 use labpath_store::event::{Change, Event, Pending};
 use labpath_store::ids::{ApplicationId, EventId, OrgId, PersonId, UserId};
 use labpath_store::model::{ApplicationState, ChecklistItem, NewPerson, Person, Reminder};
@@ -137,7 +138,50 @@ async fn write_derived<C: Conn + ?Sized>(
                 .bind(reminder.get());
             conn.execute(sql).await.map(drop)
         }
+        Derived::CeLog(change) => write_ce_index(conn, event, change).await,
     }
+}
+
+/// Writes what a CE change does to the index of the person's log.
+async fn write_ce_index<C: Conn + ?Sized>(
+    conn: &mut C,
+    event: &Event,
+    change: IndexChange,
+) -> Result<(), StoreError> {
+    let doing = "updating the CE log's index";
+    let statements = match change {
+        IndexChange::Add {
+            activity,
+            certificate,
+            import,
+        } => vec![
+            Sql::new(query::CE_INDEX_ADD, doing)
+                .bind(activity.get())
+                .bind(event.person.get())
+                .bind(&certificate)
+                .bind(import.map(EventId::get)),
+        ],
+        IndexChange::Withdraw(activity) => {
+            vec![Sql::new(query::CE_INDEX_WITHDRAW, doing).bind(activity.get())]
+        }
+        IndexChange::Open(import) => vec![
+            Sql::new(query::CE_IMPORT_START, doing)
+                .bind(import.get())
+                .bind(event.person.get()),
+        ],
+        IndexChange::Complete(import) => vec![
+            Sql::new(query::CE_IMPORT_COMPLETE, doing).bind(import.get()),
+            Sql::new(query::CE_IMPORT_CLOSE, doing).bind(import.get()),
+        ],
+        IndexChange::Abandon(import) => vec![
+            Sql::new(query::CE_IMPORT_DROP, doing).bind(import.get()),
+            Sql::new(query::CE_IMPORT_CLOSE, doing).bind(import.get()),
+        ],
+    };
+    for sql in statements {
+        conn.execute(sql).await?;
+    }
+    Ok(())
 }
 
 async fn insert_person<C: Conn + ?Sized>(conn: &mut C, p: &Person) -> Result<(), StoreError> {

@@ -85,7 +85,7 @@ fn texts(change: &Change) -> Vec<&str> {
         .flatten()
         .collect(),
         Change::ReminderSet { what, .. } => vec![what],
-        Change::CeActivityLogged(a) => [
+        Change::CeActivityLogged(a) | Change::CeActivityImported { activity: a, .. } => [
             Some(a.title.as_str()),
             opt(&a.provider),
             opt(&a.accreditation),
@@ -94,6 +94,8 @@ fn texts(change: &Change) -> Vec<&str> {
         .flatten()
         .collect(),
         Change::CeActivityRemoved { reason, .. } => vec![reason],
+        Change::CeImportStarted { file, .. } => vec![file],
+        Change::CeImportEnded { abandoned, .. } => opt(abandoned).into_iter().collect(),
     }
 }
 
@@ -146,7 +148,17 @@ pub fn check_person(person: Option<&Person>, change: &Change) -> Result<(), Stor
             Ok(())
         }
         (Some(_), Change::ReminderSet { due: _, what }) => check_text(what, "a reminder"),
-        (Some(_), Change::CeActivityLogged(activity)) => crate::ce::check_activity(activity),
+        (
+            Some(_),
+            Change::CeActivityLogged(activity) | Change::CeActivityImported { activity, .. },
+        ) => crate::ce::check_activity(activity),
+        (Some(_), Change::CeImportStarted { file, .. }) => {
+            check_text(file, "an import's file name")
+        }
+        (Some(_), Change::CeImportEnded { abandoned, .. }) => match abandoned {
+            Some(why) => check_text(why, "why an import was abandoned"),
+            None => Ok(()),
+        },
         (Some(_), Change::CeActivityRemoved { reason, .. }) => {
             check_text(reason, "the reason for withdrawing an activity")
         }

@@ -41,7 +41,9 @@ pub fn referenced(events: &[Event]) -> Vec<&str> {
         .iter()
         .filter_map(|e| match &e.change {
             Change::AttachmentAdded(a) => Some(a.hash.as_str()),
-            Change::CeActivityLogged(a) => a.certificate.as_deref(),
+            Change::CeActivityLogged(a) | Change::CeActivityImported { activity: a, .. } => {
+                a.certificate.as_deref()
+            }
             _ => None,
         })
         .collect();

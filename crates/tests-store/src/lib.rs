@@ -73,6 +73,7 @@ macro_rules! contract_suite {
             one_certificate_proves_one_activity_even_when_raced,
             the_audit_pack_holds_the_counted_certificates_up_to_its_limit,
             a_batch_of_changes_is_recorded_whole_or_not_at_all,
+            a_ce_import_joins_the_log_whole_or_not_at_all,
             a_batch_of_people_is_added_whole_or_not_at_all,
             an_export_of_some_people_holds_their_events_and_files_only,
             control_characters_are_refused_before_anything_is_written

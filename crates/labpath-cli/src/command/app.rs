@@ -431,6 +431,21 @@ pub fn describe(event: &Event) -> String {
         Change::CeActivityRemoved { activity, reason } => {
             format!("CE activity {activity} withdrawn: {reason}")
         }
+        Change::CeImportStarted { file, activities } => {
+            format!("CE import of {activities} activities from {file} started")
+        }
+        Change::CeActivityImported { import, activity } => format!(
+            "CE activity imported (import {import}): {} on {}",
+            activity.title, activity.date
+        ),
+        Change::CeImportEnded {
+            import,
+            abandoned: None,
+        } => format!("CE import {import} completed"),
+        Change::CeImportEnded {
+            import,
+            abandoned: Some(why),
+        } => format!("CE import {import} abandoned, nothing logged: {why}"),
     }
 }
 
