@@ -173,6 +173,18 @@ pub async fn log_activities(
     person: crate::ids::PersonId,
     batch: Vec<(Activity, Option<&crate::attachment::CheckedFile>)>,
 ) -> Result<Vec<LoggedActivity>, StoreError> {
+    let pending = logging(store, actor, person, batch).await?;
+    Ok(logged(&store.append_all(pending).await?))
+}
+
+/// The changes that log several activities for a person, their
+/// certificates stored first (by content hash), for one write.
+pub async fn logging(
+    store: &dyn crate::store::Store,
+    actor: &str,
+    person: crate::ids::PersonId,
+    batch: Vec<(Activity, Option<&crate::attachment::CheckedFile>)>,
+) -> Result<Vec<crate::event::Pending>, StoreError> {
     store.person(person).await?;
     let mut pending = Vec::with_capacity(batch.len());
     for (mut activity, certificate) in batch {
@@ -188,14 +200,21 @@ pub async fn log_activities(
             change: Change::CeActivityLogged(activity),
         });
     }
-    let events = store.append_all(pending).await?;
-    Ok(events
-        .into_iter()
-        .filter_map(|e| match e.change {
-            Change::CeActivityLogged(activity) => Some(LoggedActivity { id: e.id, activity }),
+    Ok(pending)
+}
+
+/// The activities a write logged, from its events, in order.
+pub fn logged(events: &[Event]) -> Vec<LoggedActivity> {
+    events
+        .iter()
+        .filter_map(|e| match &e.change {
+            Change::CeActivityLogged(activity) => Some(LoggedActivity {
+                id: e.id,
+                activity: activity.clone(),
+            }),
             _ => None,
         })
-        .collect())
+        .collect()
 }
 
 /// Withdraws an activity logged by mistake; the history keeps both events.
