@@ -11,15 +11,17 @@ use labpath_engine::compliance::{
 };
 use labpath_engine::maintenance::Activity;
 use labpath_engine::units::Date;
-use labpath_store::StoreError;
 use labpath_store::attachment::CheckedFile;
 use labpath_store::ce::{self, LoggedActivity};
+use labpath_store::event::Event;
 use labpath_store::ids::{EventId, PersonId};
+use labpath_store::once::Write;
 use labpath_views::audit_pack::{self, AuditPack};
 use labpath_views::deadlines::Deadline;
 
 use crate::attachments::Download;
 use crate::error::first_of;
+use crate::once::{Made, RequestKey, one, record};
 use crate::{App, AppError, Kind, Principal, Problem};
 
 /// The person's log (withdrawn activities left out).
@@ -54,7 +56,8 @@ pub async fn add(
     person: PersonId,
     activity: Activity,
     certificate: Option<CheckedFile>,
-) -> Result<LoggedActivity, AppError> {
+    key: Option<&RequestKey>,
+) -> Result<Made<LoggedActivity>, AppError> {
     app.person(who, person).await?;
     if activity.certificate.is_some() {
         return Err(AppError::invalid(
@@ -70,20 +73,17 @@ pub async fn add(
     let profile = app.require_profile(person).await?;
     check_in_some_cycle(app.catalog, &profile, activity.date)
         .map_err(|why| AppError::invalid(why).at("date"))?;
-    ce::log_activity(
-        app.store,
-        &who.actor,
-        person,
-        activity,
-        certificate.as_ref(),
-    )
-    .await
-    .map_err(|e| match e {
-        // The one conflict an activity meets: its certificate already
-        // proves another.
-        StoreError::Conflict(_) if certificate.is_some() => AppError::from(e).at("certificate"),
-        e => e.into(),
-    })
+    let batch = vec![(activity, certificate.as_ref())];
+    let pending = ce::logging(app.store, &who.actor, person, batch).await?;
+    let made = |events: &[Event]| one(ce::logged(events), "activity");
+    record(app, key, Write::Append(pending), made)
+        .await
+        .map_err(|e| match e.kind {
+            // The one conflict an activity meets: its certificate already
+            // proves another.
+            Kind::Conflict if certificate.is_some() => e.at("certificate"),
+            _ => e,
+        })
 }
 
 /// Where an import's certificates come from: the files uploaded with the

@@ -103,8 +103,8 @@ pub const INSERT_PROFILE: &str = "INSERT INTO profiles \
      (person_id, version, event_id, recorded_at, profile) VALUES ($1, $2, $3, $4, $5)";
 /// Creates an application.
 pub const INSERT_APPLICATION: &str = "INSERT INTO applications \
-     (id, person_id, step, title, body, status, status_on, created_at, last_event) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+     (id, person_id, step, title, body, status, status_on, created_at, last_event, reference) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 /// Adds a checklist document.
 pub const INSERT_ITEM: &str = "INSERT INTO checklist \
      (application_id, position, key, name, sender, status) VALUES ($1, $2, $3, $4, $5, $6)";
@@ -206,3 +206,14 @@ pub const FORGET_LOGIN_FAILURES_OF: &str =
 pub const INSERT_AUDIT: &str = "INSERT INTO audit_log \
      (at, org_id, user_id, action, target, from_addr, status) \
      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *";
+
+// Request keys (`labpath_store::once`).
+
+/// Forgets request keys recorded before an instant.
+pub const FORGET_REQUEST_KEYS: &str = "DELETE FROM request_keys WHERE created_at < $1";
+/// A principal's request key, with its fingerprint and answer.
+pub const REQUEST_KEY: &str = "SELECT fingerprint, status, answer FROM request_keys \
+     WHERE principal = $1 AND key = $2";
+/// Records a request key with its answer.
+pub const INSERT_REQUEST_KEY: &str = "INSERT INTO request_keys \
+     (principal, key, fingerprint, created_at, status, answer) VALUES ($1, $2, $3, $4, $5, $6)";

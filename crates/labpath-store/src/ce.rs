@@ -201,26 +201,57 @@ pub async fn log_activity(
     store: &dyn crate::store::Store,
     actor: &str,
     person: crate::ids::PersonId,
-    mut activity: Activity,
+    activity: Activity,
     certificate: Option<&crate::attachment::CheckedFile>,
 ) -> Result<LoggedActivity, StoreError> {
-    check_activity(&activity)?;
-    if let Some(file) = certificate {
-        store.put_file(file).await?;
-        activity.certificate = Some(file.hash.clone());
-    }
-    let event = store
-        .append(crate::event::Pending {
+    let pending = logging(store, actor, person, vec![(activity, certificate)]).await?;
+    logged(&store.append_all(pending).await?)
+        .pop()
+        .ok_or_else(|| {
+            StoreError::Other("the store did not return the activity it logged".to_owned())
+        })
+}
+
+/// The changes that log activities for a person one by one, their
+/// certificates stored first (by content hash), for one write.
+pub async fn logging(
+    store: &dyn crate::store::Store,
+    actor: &str,
+    person: crate::ids::PersonId,
+    batch: Vec<(Activity, Option<&crate::attachment::CheckedFile>)>,
+) -> Result<Vec<crate::event::Pending>, StoreError> {
+    store.person(person).await?;
+    let mut pending = Vec::with_capacity(batch.len());
+    for (mut activity, certificate) in batch {
+        check_activity(&activity)?;
+        if let Some(file) = certificate {
+            store.put_file(file).await?;
+            activity.certificate = Some(file.hash.clone());
+        }
+        pending.push(crate::event::Pending {
             actor: actor.to_owned(),
             person: Some(person),
             application: None,
-            change: Change::CeActivityLogged(activity.clone()),
+            change: Change::CeActivityLogged(activity),
+        });
+    }
+    Ok(pending)
+}
+
+/// The activities a write logged or imported, from its events, in order.
+pub fn logged(events: &[Event]) -> Vec<LoggedActivity> {
+    events
+        .iter()
+        .filter_map(|e| match &e.change {
+            Change::CeActivityLogged(activity) | Change::CeActivityImported { activity, .. } => {
+                Some(LoggedActivity {
+                    id: e.id,
+                    activity: activity.clone(),
+                })
+            }
+            _ => None,
         })
-        .await?;
-    Ok(LoggedActivity {
-        id: event.id,
-        activity,
-    })
+        .collect()
 }
 
 /// The most activities one write of an import records: each batch is one
@@ -271,7 +302,7 @@ pub async fn import_activities(
         .await?;
     let import = started.id;
     let written = async {
-        let mut logged = Vec::with_capacity(activities.len());
+        let mut imported = Vec::with_capacity(activities.len());
         for chunk in activities.chunks(IMPORT_BATCH) {
             let changes = chunk
                 .iter()
@@ -282,14 +313,7 @@ pub async fn import_activities(
                     })
                 })
                 .collect();
-            for event in store.append_all(changes).await? {
-                if let Change::CeActivityImported { activity, .. } = event.change {
-                    logged.push(LoggedActivity {
-                        id: event.id,
-                        activity,
-                    });
-                }
-            }
+            imported.extend(logged(&store.append_all(changes).await?));
         }
         store
             .append(pending(Change::CeImportEnded {
@@ -297,7 +321,7 @@ pub async fn import_activities(
                 abandoned: None,
             }))
             .await?;
-        Ok::<_, StoreError>(logged)
+        Ok::<_, StoreError>(imported)
     }
     .await;
     match written {

@@ -189,6 +189,10 @@ pub struct NewApplicationData {
     pub body: Option<String>,
     /// The checklist, copied from the step's documents.
     pub checklist: Vec<ChecklistSeed>,
+    /// The body's reference number, when the application is opened with
+    /// one (later ones are `reference_set` events).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
 }
 
 /// A checklist document as the catalog step describes it.

@@ -100,9 +100,11 @@ pub fn run(
             with_store(cli, async |store| {
                 let app = App::new(catalog, store);
                 let reference = text(reference.as_ref());
-                let state = applications::open(&app, &local(), person, step, reference.as_deref())
-                    .await
-                    .map_err(|e| app_failure(e, flag))?;
+                let state =
+                    applications::open(&app, &local(), person, step, reference.as_deref(), None)
+                        .await
+                        .and_then(labpath_app::once::Made::new_only)
+                        .map_err(|e| app_failure(e, flag))?;
                 let id = state.application.id;
                 writeln!(
                     out,

@@ -252,8 +252,9 @@ fn add(cli: &Cli, catalog: &Catalog, args: &AddArgs, out: &mut dyn Write) -> Res
         .next();
     with_store(cli, async |store| {
         let app = App::new(catalog, store);
-        let logged = labpath_app::ce::add(&app, &local(), person, activity, file)
+        let logged = labpath_app::ce::add(&app, &local(), person, activity, file, None)
             .await
+            .and_then(labpath_app::once::Made::new_only)
             .map_err(|e| app_failure(e, flag))?;
         writeln!(
             out,

@@ -24,6 +24,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{
     self, FilePart, JsonBody, JsonText, PathParams, PeopleCsv, QueryParams, Upload,
 };
+use crate::once::{self, Keyed};
 use crate::openapi::{
     BadRequest, Conflict, Forbidden, Invalid, NotFound, TooLarge, Unauthorized, Unsupported,
 };
@@ -118,28 +119,28 @@ pub struct NewPerson {
 pub async fn create(
     State(state): State<AppState>,
     Api(me): Api,
-    JsonBody(body): JsonBody<NewPerson>,
+    Keyed {
+        key,
+        inner: JsonBody(body),
+    }: Keyed<JsonBody<NewPerson>>,
 ) -> ApiResult<Response> {
     me.require_staff()?;
-    if body.name.trim().is_empty() {
-        return Err(ApiError::invalid("a person needs a name").at("name"));
-    }
     // Check the profile before anything is stored, so a bad profile adds
-    // no person.
-    let profile = match &body.profile {
-        Some(p) => {
-            let text = serde_json::to_string(p).map_err(ApiError::internal)?;
-            read_profile(&state, &text).map_err(|e| prefix(e, "profile"))?;
-            Some(p.clone())
-        }
-        None => None,
-    };
-    let person = ops::add_person(state.store(), &me.actor(), &body.name, me.org()).await?;
-    if let Some(p) = profile {
-        ops::record_profile(state.store(), &me.actor(), person.id, p).await?;
+    // no person; it is stored as sent.
+    if let Some(p) = &body.profile {
+        let text = serde_json::to_string(p).map_err(ApiError::internal)?;
+        read_profile(&state, &text).map_err(|e| prefix(e, "profile"))?;
     }
-    let person = state.store().person(person.id).await?;
-    Ok((StatusCode::CREATED, Json(person)).into_response())
+    let key = key.map(|k| k.of(&me, StatusCode::CREATED));
+    let made = labpath_app::people::add(
+        &state.app(),
+        &me.app(),
+        &body.name,
+        body.profile,
+        key.as_ref(),
+    )
+    .await?;
+    once::answer(made, StatusCode::CREATED)
 }
 
 /// `POST /api/people/import`: adds every person of a people CSV (the body,
@@ -623,18 +624,20 @@ pub async fn ce_add(
     State(state): State<AppState>,
     Api(me): Api,
     PathParams(id): PathParams<String>,
-    body: ActivityUpload,
+    Keyed { key, inner: body }: Keyed<ActivityUpload>,
 ) -> ApiResult<Response> {
     let certificate = body.certificate.map(check_file).transpose()?;
-    let logged = labpath_app::ce::add(
+    let key = key.map(|k| k.of(&me, StatusCode::CREATED));
+    let made = labpath_app::ce::add(
         &state.app(),
         &me.app(),
         extract::id(&id)?,
         body.activity,
         certificate,
+        key.as_ref(),
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(logged)).into_response())
+    once::answer(made, StatusCode::CREATED)
 }
 
 /// An import's certificates: the files uploaded with the CSV, by name.
