@@ -8,16 +8,19 @@ use labpath_engine::catalog::Catalog;
 use labpath_engine::step::Step;
 use labpath_engine::units::Date;
 use labpath_store::attachment::CheckedFile;
-use labpath_store::event::Event;
+use labpath_store::event::{Event, Pending};
 use labpath_store::ids::{ApplicationId, EventId, PersonId};
 use labpath_store::model::{
     Application, ApplicationState, ApplicationsFilter, Attachment, ChecklistItem, Contact,
     EventFilter, Paged, Person, Window,
 };
+use labpath_store::once::Write;
 use labpath_store::ops;
+use labpath_store::state::created;
 use labpath_store::status::{APP_STATUSES, AppStatus};
 use serde::Serialize;
 
+use crate::once::{Made, RequestKey, one, record};
 use crate::{App, AppError, Principal};
 
 /// The catalog step `text` names (trimmed); refused at `step` otherwise,
@@ -34,32 +37,40 @@ pub fn step<'c>(catalog: &'c Catalog, text: &str) -> Result<&'c Step, AppError> 
 }
 
 /// Opens an application for the person from the catalog step `step`
-/// names, with the body's reference number if one is given. Its checklist
-/// holds the documents the person needs by their latest profile (every
-/// document of the step without one, or with one the catalog no longer
-/// reads).
+/// names, with the body's reference number if one is given, in one
+/// write. Its checklist holds the documents the person needs by their
+/// latest profile (every document of the step without one, or with one the
+/// catalog no longer reads). With a request key, a repeat of the same
+/// request answers the first answer (see [`crate::once`]).
 pub async fn open(
     app: &App<'_>,
     who: &Principal,
     person: PersonId,
     step: &str,
     reference: Option<&str>,
-) -> Result<ApplicationState, AppError> {
+    key: Option<&RequestKey>,
+) -> Result<Made<ApplicationState>, AppError> {
     app.person(who, person).await?;
     let step = self::step(app.catalog, step)?;
-    let actor = &who.actor;
-    let mut state = match app.profile(person).await.ok().flatten() {
-        Some(profile) => {
-            ops::new_application_for(app.store, actor, person, step, app.catalog, &profile).await?
-        }
-        None => ops::new_application(app.store, actor, person, step).await?,
+    let profile = app.profile(person).await.ok().flatten();
+    let documents = step
+        .documents
+        .iter()
+        .filter(|d| profile.as_ref().is_none_or(|p| d.applies(p, app.catalog)));
+    let pending = Pending {
+        actor: who.actor.clone(),
+        person: Some(person),
+        application: None,
+        change: ops::opening(step, documents, reference),
     };
-    if let Some(reference) = reference.map(str::trim).filter(|r| !r.is_empty()) {
-        state = ops::set_reference(app.store, actor, state.application.id, reference)
-            .await
-            .map_err(|e| AppError::from(e).at("reference"))?;
-    }
-    Ok(state)
+    let made = |events: &[Event]| {
+        let opened = events
+            .iter()
+            .filter_map(|e| e.application.and_then(|id| created(e, id)))
+            .collect();
+        one(opened, "application")
+    };
+    record(app, key, Write::Append(vec![pending]), made).await
 }
 
 /// The applications `who` reaches that pass the filter, by id: the window

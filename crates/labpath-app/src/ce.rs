@@ -11,15 +11,17 @@ use labpath_engine::compliance::{
 };
 use labpath_engine::maintenance::Activity;
 use labpath_engine::units::Date;
-use labpath_store::StoreError;
 use labpath_store::attachment::CheckedFile;
 use labpath_store::ce::{self, LoggedActivity};
+use labpath_store::event::Event;
 use labpath_store::ids::{EventId, PersonId};
-use labpath_views::audit_pack::{self, AuditPack};
+use labpath_store::once::Write;
+use labpath_views::audit_pack;
 use labpath_views::deadlines::Deadline;
 
 use crate::attachments::Download;
 use crate::error::first_of;
+use crate::once::{Made, RequestKey, one, record};
 use crate::{App, AppError, Kind, Principal, Problem};
 
 /// The person's log (withdrawn activities left out).
@@ -54,7 +56,8 @@ pub async fn add(
     person: PersonId,
     activity: Activity,
     certificate: Option<CheckedFile>,
-) -> Result<LoggedActivity, AppError> {
+    key: Option<&RequestKey>,
+) -> Result<Made<LoggedActivity>, AppError> {
     app.person(who, person).await?;
     if activity.certificate.is_some() {
         return Err(AppError::invalid(
@@ -70,20 +73,17 @@ pub async fn add(
     let profile = app.require_profile(person).await?;
     check_in_some_cycle(app.catalog, &profile, activity.date)
         .map_err(|why| AppError::invalid(why).at("date"))?;
-    ce::log_activity(
-        app.store,
-        &who.actor,
-        person,
-        activity,
-        certificate.as_ref(),
-    )
-    .await
-    .map_err(|e| match e {
-        // The one conflict an activity meets: its certificate already
-        // proves another.
-        StoreError::Conflict(_) if certificate.is_some() => AppError::from(e).at("certificate"),
-        e => e.into(),
-    })
+    let batch = vec![(activity, certificate.as_ref())];
+    let pending = ce::logging(app.store, &who.actor, person, batch).await?;
+    let made = |events: &[Event]| one(ce::logged(events), "activity");
+    record(app, key, Write::Append(pending), made)
+        .await
+        .map_err(|e| match e.kind {
+            // The one conflict an activity meets: its certificate already
+            // proves another.
+            Kind::Conflict if certificate.is_some() => e.at("certificate"),
+            _ => e,
+        })
 }
 
 /// Where an import's certificates come from: the files uploaded with the
@@ -207,8 +207,10 @@ pub async fn import(
         .iter()
         .map(|(_, activity, certificate)| (activity.clone(), certificate.as_ref()))
         .collect();
-    // One write: a refusal now (an import sent twice at once) logs none.
-    Ok(ce::log_activities(app.store, &who.actor, person, batch).await?)
+    // All or nothing: written in batches, the activities join the log
+    // together when the last one is in; a refusal on the way (the same
+    // certificate attached meanwhile) logs none.
+    Ok(ce::import_activities(app.store, &who.actor, person, file, batch).await?)
 }
 
 /// The certificate an import's line names, checked: a document or an
@@ -351,19 +353,25 @@ pub async fn status<'c>(
     })
 }
 
-/// The audit pack of a held credential on `as_of`: the summary and the
-/// certificates of the activities that count in its cycle. The profile
-/// must hold the credential and the catalog must have its renewal rules
-/// (refused at `credential` otherwise); the certificates may come to at
-/// most `max_bytes`, since the pack is built in memory.
-pub async fn audit_pack(
+/// The audit pack of a held credential on `as_of`, written into `out` (a
+/// file): the summary and the certificates of the activities that count in
+/// its cycle. Returns the output and how many certificates it holds. The
+/// profile must hold the credential and the catalog must have its renewal
+/// rules (refused at `credential` otherwise). The certificates are read
+/// and written one at a time, the writing on a blocking thread, so a pack
+/// of any size takes the memory of its largest certificate and keeps no
+/// async worker busy.
+pub async fn audit_pack<W>(
     app: &App<'_>,
     who: &Principal,
     person: PersonId,
     credential: &Credential,
     as_of: Date,
-    max_bytes: usize,
-) -> Result<AuditPack, AppError> {
+    out: W,
+) -> Result<(W, usize), AppError>
+where
+    W: std::io::Write + std::io::Seek + Send + 'static,
+{
     app.person(who, person).await?;
     let profile = app.require_profile(person).await?;
     let refuse = |why: String| AppError::invalid(why).at("credential");
@@ -386,18 +394,21 @@ pub async fn audit_pack(
             credential.id
         )));
     }
-    let mut files = Vec::new();
-    let mut total = 0usize;
+    let failed = |why: String| AppError {
+        kind: Kind::Backend,
+        message: why,
+        field: None,
+        problems: Vec::new(),
+    };
+    let mut pack = audit_pack::Writer::new(out);
     for (id, hash) in audit_pack::counted(&log, &result) {
         let bytes = app.store.file(hash).await?;
-        total += bytes.len();
-        if total > max_bytes {
-            return Err(refuse(format!(
-                "the certificates of this cycle come to more than {} MiB, the most one download holds: `labpath ce audit-pack` writes the whole pack to a file",
-                max_bytes / 1_048_576
-            )));
-        }
-        files.push((id, hash, bytes));
+        let hash = hash.to_owned();
+        pack =
+            tokio::task::spawn_blocking(move || pack.certificate(id, &hash, &bytes).map(|()| pack))
+                .await
+                .map_err(|e| failed(format!("writing the audit pack: {e}")))?
+                .map_err(failed)?;
     }
     let subject = audit_pack::Subject {
         person,
@@ -405,10 +416,5 @@ pub async fn audit_pack(
         credential,
         as_of,
     };
-    audit_pack::write(&subject, &log, &result, files).map_err(|why| AppError {
-        kind: Kind::Backend,
-        message: why,
-        field: None,
-        problems: Vec::new(),
-    })
+    pack.finish(&subject, &log, &result).map_err(failed)
 }

@@ -26,6 +26,10 @@ pub const COLUMNS: [&str; 8] = [
     "certificate",
 ];
 
+/// The most activities one CE CSV may hold: a year of weekly sessions for
+/// a hundred years is fewer; a longer file is refused whole.
+pub const MAX_ACTIVITIES: usize = 50_000;
+
 /// The columns a CE CSV must have.
 pub const REQUIRED: [&str; 4] = ["title", "date", "unit", "amount"];
 
@@ -49,6 +53,8 @@ pub struct Row {
 const LAYOUT: Layout = Layout {
     what: "a CE CSV",
     record: "activity",
+    records: "activities",
+    most: MAX_ACTIVITIES,
     columns: &COLUMNS,
     required: &REQUIRED,
 };

@@ -13,6 +13,11 @@ pub struct Layout {
     pub what: &'static str,
     /// What one record holds, in messages (`activity`).
     pub record: &'static str,
+    /// What many records hold, in messages (`activities`).
+    pub records: &'static str,
+    /// The most records one file may hold: a longer file is refused whole,
+    /// at the first record over, without reading further.
+    pub most: usize,
     /// Every column it may have, in the order help texts give them.
     pub columns: &'static [&'static str],
     /// The columns it must have.
@@ -137,19 +142,43 @@ impl Columns {
     }
 }
 
-/// The line a record starts on, counted from its byte offset. The CSV
-/// reader's own line count passes over blank lines, and its offset is where
-/// it started reading: before the empty lines it skipped.
-fn line_of(text: &str, position: Option<&csv::Position>, fallback: usize) -> usize {
-    let Some(byte) = position.and_then(|p| usize::try_from(p.byte()).ok()) else {
-        return fallback;
-    };
-    let (Some(before), Some(after)) = (text.get(..byte), text.get(byte..)) else {
-        return fallback;
-    };
-    let skipped = after.len() - after.trim_start_matches(['\r', '\n']).len();
-    let blank = &after[..skipped];
-    before.matches('\n').count() + blank.matches('\n').count() + 1
+/// Lines counted through a text as the CSV reader goes forward: the line a
+/// record starts on, from its byte offset, counting only the newlines since
+/// the last record (a file of any length is counted once). The CSV
+/// reader's own line count passes over blank lines, and its offset is
+/// where it started reading: before the empty lines it skipped.
+struct Lines<'t> {
+    text: &'t str,
+    /// A byte offset already counted, and the newlines before it.
+    byte: usize,
+    newlines: usize,
+}
+
+impl<'t> Lines<'t> {
+    fn new(text: &'t str) -> Self {
+        Lines {
+            text,
+            byte: 0,
+            newlines: 0,
+        }
+    }
+
+    fn line_of(&mut self, position: Option<&csv::Position>, fallback: usize) -> usize {
+        let Some(byte) = position.and_then(|p| usize::try_from(p.byte()).ok()) else {
+            return fallback;
+        };
+        let (Some(after), true) = (self.text.get(byte..), byte >= self.byte) else {
+            return fallback;
+        };
+        let Some(since) = self.text.get(self.byte..byte) else {
+            return fallback;
+        };
+        self.newlines += since.matches('\n').count();
+        self.byte = byte;
+        let skipped = after.len() - after.trim_start_matches(['\r', '\n']).len();
+        let blank = &after[..skipped];
+        self.newlines + blank.matches('\n').count() + 1
+    }
 }
 
 /// Reads the records of a CSV of `layout`: those of the right shape, and
@@ -158,6 +187,7 @@ fn line_of(text: &str, position: Option<&csv::Position>, fallback: usize) -> usi
 pub fn read(text: &str, layout: &Layout) -> (Vec<Record>, Vec<Problem>) {
     // Spreadsheets save "CSV UTF-8" with a byte-order mark first.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = Lines::new(text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -178,12 +208,12 @@ pub fn read(text: &str, layout: &Layout) -> (Vec<Record>, Vec<Problem>) {
                 };
                 return (Vec::new(), vec![empty]);
             }
-            Some(Err(e)) => return (Vec::new(), vec![unreadable(text, &e, 1)]),
+            Some(Err(e)) => return (Vec::new(), vec![unreadable(&mut lines, &e, 1)]),
             Some(Ok(r)) if blank(&r) => {}
             Some(Ok(r)) => break r,
         }
     };
-    let first = line_of(text, header.position(), 1);
+    let first = lines.line_of(header.position(), 1);
     let columns = match Columns::of(layout, &header, first) {
         Ok(c) => c,
         Err(p) => return (Vec::new(), vec![p]),
@@ -195,13 +225,27 @@ pub fn read(text: &str, layout: &Layout) -> (Vec<Record>, Vec<Problem>) {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                problems.push(unreadable(text, &e, last + 1));
+                problems.push(unreadable(&mut lines, &e, last + 1));
                 break;
             }
         };
-        last = line_of(text, record.position(), last + 1);
+        last = lines.line_of(record.position(), last + 1);
         if blank(&record) {
             continue;
+        }
+        if read.len() + problems.len() == layout.most {
+            let too_many = Problem {
+                line: last,
+                field: None,
+                message: format!(
+                    "an import takes at most {} {}, and this is {} {} of the file: split it into smaller files",
+                    layout.most,
+                    layout.records,
+                    layout.record,
+                    layout.most + 1
+                ),
+            };
+            return (Vec::new(), vec![too_many]);
         }
         if record.len() != header.len() {
             problems.push(Problem {
@@ -234,9 +278,9 @@ pub fn read(text: &str, layout: &Layout) -> (Vec<Record>, Vec<Problem>) {
 /// A record the CSV reader could not read. The text is UTF-8 already (the
 /// callers refuse other files), so this is not expected; it is still said
 /// where, rather than dropped.
-fn unreadable(text: &str, e: &csv::Error, fallback: usize) -> Problem {
+fn unreadable(lines: &mut Lines<'_>, e: &csv::Error, fallback: usize) -> Problem {
     Problem {
-        line: line_of(text, e.position(), fallback),
+        line: lines.line_of(e.position(), fallback),
         field: None,
         message: format!("the CSV cannot be read from here on: {e}"),
     }

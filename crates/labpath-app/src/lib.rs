@@ -24,6 +24,7 @@ pub mod documents;
 pub mod eligibility;
 mod error;
 pub mod impact;
+pub mod once;
 pub mod people;
 pub mod people_csv;
 pub mod plan;

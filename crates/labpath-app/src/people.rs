@@ -1,11 +1,14 @@
-//! People: the ones a principal reaches, a page at a time, and adding
-//! many at once from a CSV.
+//! People: the ones a principal reaches, a page at a time, adding one
+//! (with a first profile, in one write), and adding many at once from a
+//! CSV.
 
 use labpath_store::accounts::{Role, User};
 use labpath_store::ids::{PersonId, UserId};
 use labpath_store::model::{NewPerson, Paged, PeopleFilter, Person, Window};
+use labpath_store::once::{Write, people_added};
 
 use crate::error::first_of;
+use crate::once::{Made, RequestKey, one, record};
 use crate::{App, AppError, Kind, Principal, Problem, people_csv};
 
 /// The people `who` reaches that pass the filter, by id: the window asked
@@ -18,6 +21,38 @@ pub async fn list(
     window: Window,
 ) -> Result<Paged<Person>, AppError> {
     Ok(app.store.people_in(who.scope, filter, window).await?)
+}
+
+/// Adds a person to the principal's organization (or the local data
+/// directory), with their first profile when `profile` is given (the
+/// documented profile format, already read against the catalog by the
+/// caller, which says where a problem is in its own input); staff and
+/// admins only. The person and the profile are one write: a crash leaves
+/// both or neither. With a request key, a repeat of the same request
+/// answers the first answer (see [`crate::once`]).
+pub async fn add(
+    app: &App<'_>,
+    who: &Principal,
+    name: &str,
+    profile: Option<serde_json::Value>,
+    key: Option<&RequestKey>,
+) -> Result<Made<Person>, AppError> {
+    who.require_staff()?;
+    if name.trim().is_empty() {
+        return Err(AppError::invalid("a person needs a name").at("name"));
+    }
+    let write = Write::AddPeople {
+        actor: who.actor.clone(),
+        people: vec![NewPerson {
+            name: name.to_owned(),
+            organization: who.org(),
+            profile,
+        }],
+    };
+    record(app, key, write, |events| {
+        one(people_added(events), "person")
+    })
+    .await
 }
 
 /// Adds every person of a people CSV (see [`crate::people_csv`]), each

@@ -60,6 +60,8 @@ pub const MAX_BYTES: usize = 2 * 1024 * 1024;
 const LAYOUT: Layout = Layout {
     what: "a people CSV",
     record: "person",
+    records: "people",
+    most: MAX_PEOPLE,
     columns: &COLUMNS,
     required: &REQUIRED,
 };
@@ -107,22 +109,10 @@ fn name_key(name: &str) -> String {
 /// Reads what it can of a people CSV: the records that read well as rows
 /// and every problem of the others, in the order of the file. `known` are
 /// the people already in the list: a record naming one of them is a
-/// problem. A file of more than [`MAX_PEOPLE`] records is refused whole,
-/// before any is read further.
+/// problem. A file of more than [`MAX_PEOPLE`] records is refused whole
+/// (`csv_table::read` stops at the first one over).
 pub fn read(catalog: &Catalog, text: &str, known: &[Stored]) -> (Vec<Row>, Vec<Problem>) {
     let (records, mut problems) = crate::csv_table::read(text, &LAYOUT);
-    if let Some(over) = records.get(MAX_PEOPLE) {
-        let message = format!(
-            "an import adds at most {MAX_PEOPLE} people, and this is person {} of the file: split it into smaller files",
-            MAX_PEOPLE + 1
-        );
-        let too_many = Problem {
-            line: over.line,
-            field: None,
-            message,
-        };
-        return (Vec::new(), vec![too_many]);
-    }
     let mut rows = Vec::new();
     for record in &records {
         match row(catalog, record) {

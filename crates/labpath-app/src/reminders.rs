@@ -2,10 +2,14 @@
 //! applications: listed a page at a time, set, and marked done.
 
 use labpath_engine::units::Date;
+use labpath_store::event::{Change, Event, Pending};
 use labpath_store::ids::{ApplicationId, EventId, PersonId};
 use labpath_store::model::{Paged, Reminder, ReminderFilter, Window};
+use labpath_store::once::Write;
 use labpath_store::ops;
+use labpath_store::state::reminder_set;
 
+use crate::once::{Made, RequestKey, one, record};
 use crate::{App, AppError, Principal};
 
 /// The reminders `who` reaches (only `person`'s, when given), by due day:
@@ -38,8 +42,14 @@ pub struct NewReminder {
     pub what: String,
 }
 
-/// Sets a reminder.
-pub async fn add(app: &App<'_>, who: &Principal, new: NewReminder) -> Result<Reminder, AppError> {
+/// Sets a reminder. With a request key, a repeat of the same request
+/// answers the first answer (see [`crate::once`]).
+pub async fn add(
+    app: &App<'_>,
+    who: &Principal,
+    new: NewReminder,
+    key: Option<&RequestKey>,
+) -> Result<Made<Reminder>, AppError> {
     let person = match new.person {
         Some(p) => Some(app.person(who, p).await?.id),
         None => None,
@@ -67,16 +77,17 @@ pub async fn add(app: &App<'_>, who: &Principal, new: NewReminder) -> Result<Rem
             .at("person"));
         }
     };
-    let application = application.map(|a| a.id);
-    Ok(ops::add_reminder(
-        app.store,
-        &who.actor,
-        person,
-        application,
-        new.due,
-        &new.what,
-    )
-    .await?)
+    let pending = Pending {
+        actor: who.actor.clone(),
+        person: Some(person),
+        application: application.map(|a| a.id),
+        change: Change::ReminderSet {
+            due: new.due,
+            what: new.what.trim().to_owned(),
+        },
+    };
+    let made = |events: &[Event]| one(events.iter().filter_map(reminder_set).collect(), "reminder");
+    record(app, key, Write::Append(vec![pending]), made).await
 }
 
 /// Marks a reminder done on `on`.

@@ -10,6 +10,7 @@
 )]
 
 use labpath_app::attachments::AttachTo;
+use labpath_app::once::Made;
 use labpath_app::{
     App, AppError, Kind, Principal, Scope, applications, attachments, contacts, documents,
     reminders,
@@ -75,8 +76,9 @@ async fn agencies() -> Agencies {
 }
 
 async fn open(app: &App<'_>, who: &Principal, person: PersonId) -> ApplicationId {
-    applications::open(app, who, person, "ny-clt-apply", None)
+    applications::open(app, who, person, "ny-clt-apply", None, None)
         .await
+        .and_then(Made::new_only)
         .unwrap()
         .application
         .id
@@ -105,8 +107,10 @@ async fn another_organizations_application_is_not_found_and_left_unchanged() {
             due: day("2030-01-01"),
             what: "call the board".to_owned(),
         },
+        None,
     )
     .await
+    .and_then(Made::new_only)
     .unwrap();
     let before = t.store.counts().await.unwrap();
 
@@ -179,7 +183,7 @@ async fn another_organizations_application_is_not_found_and_left_unchanged() {
         "person",
     );
     not_found(
-        applications::open(&app, &staff_a, t.in_b, "ny-clt-apply", None).await,
+        applications::open(&app, &staff_a, t.in_b, "ny-clt-apply", None, None).await,
         "person",
     );
     let theirs_too = reminders::NewReminder {
@@ -189,7 +193,7 @@ async fn another_organizations_application_is_not_found_and_left_unchanged() {
         what: "x".to_owned(),
     };
     not_found(
-        reminders::add(&app, &staff_a, theirs_too).await,
+        reminders::add(&app, &staff_a, theirs_too, None).await,
         "application",
     );
     assert_eq!(t.store.counts().await.unwrap(), before, "a refusal wrote");
@@ -297,7 +301,7 @@ async fn a_reminder_for_another_persons_application_is_refused() {
         due: day("2030-01-01"),
         what: "call".to_owned(),
     };
-    let e = reminders::add(&app, &staff, new).await.unwrap_err();
+    let e = reminders::add(&app, &staff, new, None).await.unwrap_err();
     assert_eq!(
         (e.kind, e.field.as_deref()),
         (Kind::Invalid, Some("application"))
@@ -313,7 +317,10 @@ async fn a_reminder_for_another_persons_application_is_refused() {
         due: day("2030-01-01"),
         what: "call".to_owned(),
     };
-    let set = reminders::add(&app, &staff, new).await.unwrap();
+    let set = reminders::add(&app, &staff, new, None)
+        .await
+        .and_then(Made::new_only)
+        .unwrap();
     assert_eq!(set.person, other);
     let listed = reminders::list(&app, &staff, Some(other), Window::ALL)
         .await
@@ -327,7 +334,7 @@ async fn an_unknown_step_or_document_says_what_there_is() {
     let catalog = catalog();
     let app = App::new(&catalog, &t.store);
     let staff = staff_of(t.a);
-    let e = applications::open(&app, &staff, t.in_a, " ny-clt-aply ", None)
+    let e = applications::open(&app, &staff, t.in_a, " ny-clt-aply ", None, None)
         .await
         .unwrap_err();
     assert_eq!((e.kind, e.field.as_deref()), (Kind::Invalid, Some("step")));

@@ -20,6 +20,7 @@ pub mod client;
 pub mod error;
 pub mod extract;
 pub mod mail;
+pub mod once;
 pub mod openapi;
 pub mod pages;
 pub mod serve;

@@ -155,6 +155,13 @@ impl Modify for Common {
                     csrf(op);
                 }
             }
+            if let Some(op) = item
+                .post
+                .as_mut()
+                .filter(|_| crate::once::KEYED.contains(&path.as_str()))
+            {
+                idempotency_key(op);
+            }
         }
     }
 }
@@ -213,6 +220,41 @@ fn csrf(op: &mut Operation) {
         ))
         .build();
     op.parameters.get_or_insert_with(Vec::new).push(header);
+}
+
+/// Adds the `Idempotency-Key` header a creating write reads, the header
+/// that marks a repeated answer, and the 400 and 422 a key can meet (see
+/// `crate::once`).
+fn idempotency_key(op: &mut Operation) {
+    let text =
+        || utoipa::openapi::ObjectBuilder::new().schema_type(utoipa::openapi::schema::Type::String);
+    let header = ParameterBuilder::new()
+        .name(crate::once::HEADER)
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "A key of the client's choosing (1 to 255 visible ASCII characters, a UUID for instance) that makes a repeat of this request safe: the same request sent again with the same key within 24 hours records nothing and gets the first answer again, with `Idempotent-Replayed: true`. Keys are apart for each user (and local mode). The same key with another request (another path or body) is a 422 naming the header; a malformed key is a 400. A refused request keeps no key.",
+        ))
+        .schema(Some(text().min_length(Some(1)).max_length(Some(crate::once::MAX_KEY)).pattern(Some("^[!-~]+$"))))
+        .build();
+    op.parameters.get_or_insert_with(Vec::new).push(header);
+    let replayed = utoipa::openapi::HeaderBuilder::new()
+        .schema(text().enum_values(Some(["true"])))
+        .description(Some(
+            "`true` when this is the first answer to an earlier request with the same `Idempotency-Key`, sent again; absent on a first answer.",
+        ))
+        .build();
+    if let Some(RefOr::T(created)) = op.responses.responses.get_mut("201") {
+        created
+            .headers
+            .insert(crate::once::REPLAYED.to_owned(), replayed);
+    }
+    for (status, name) in [("400", "BadRequest"), ("422", "Invalid")] {
+        op.responses
+            .responses
+            .entry(status.to_owned())
+            .or_insert_with(|| RefOr::Ref(Ref::from_response_name(name)));
+    }
 }
 
 /// The document, built once from the router (`api::routes`).

@@ -179,7 +179,7 @@ async fn a_candidate_may_not_import_and_the_limits_say_what_to_do() {
         error["message"]
             .as_str()
             .unwrap()
-            .contains("an import adds at most 5000 people"),
+            .contains("an import takes at most 5000 people"),
         "{error}"
     );
 

@@ -47,6 +47,7 @@ use labpath_store::model::{
     Contact, Counts, EventFilter, EventQuery, NewPerson, Paged, PeopleFilter, Person,
     ProfileVersion, ProfilesFilter, Reminder, ReminderFilter, Scope, Window,
 };
+use labpath_store::once::{Answering, RequestKey, Write, Written, people_added};
 use labpath_store::store::{Store, StoredFile};
 use labpath_store::time::Timestamp;
 use labpath_store::{StoreError, state};
@@ -204,15 +205,7 @@ impl Store for PgStore {
     }
 
     async fn append_all(&self, pending: Vec<Pending>) -> Result<Vec<Event>, StoreError> {
-        let mut tx = self.begin_write("starting a write").await?;
-        let now = write::now(&mut tx.0).await?;
-        let mut events = Vec::with_capacity(pending.len());
-        for p in pending {
-            // A refusal drops the transaction: nothing is recorded.
-            events.push(shared_write::append(&mut tx, p, now).await?);
-        }
-        commit(tx, "committing a write").await?;
-        Ok(events)
+        self.write(Write::Append(pending), None).await?.recorded()
     }
 
     async fn add_people(
@@ -220,12 +213,25 @@ impl Store for PgStore {
         actor: &str,
         people: Vec<NewPerson>,
     ) -> Result<Vec<Person>, StoreError> {
+        let write = Write::AddPeople {
+            actor: actor.to_owned(),
+            people,
+        };
+        let events = self.write(write, None).await?.recorded()?;
+        Ok(people_added(&events))
+    }
+
+    async fn write(
+        &self,
+        write: Write,
+        key: Option<(&RequestKey, Answering<'_>)>,
+    ) -> Result<Written, StoreError> {
         let mut tx = self.begin_write("starting a write").await?;
         let now = write::now(&mut tx.0).await?;
-        // A refusal drops the transaction: no one is added.
-        let added = shared_write::add_people(&mut tx, actor, people, now).await?;
+        // A refusal drops the transaction: nothing is recorded, nor the key.
+        let written = shared_write::write(&mut tx, write, key, now).await?;
         commit(tx, "committing a write").await?;
-        Ok(added)
+        Ok(written)
     }
 
     async fn put_file(&self, file: &CheckedFile) -> Result<(), StoreError> {

@@ -135,6 +135,7 @@ async fn writers_on_two_replicas_get_gapless_ids_in_commit_order() {
             title: "Apply for the New York CLT license".to_owned(),
             body: Some("nysed-op".to_owned()),
             checklist: Vec::new(),
+            reference: None,
         }),
     };
     let app = a.append(created).await.unwrap().application.unwrap();

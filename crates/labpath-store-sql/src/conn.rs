@@ -16,7 +16,8 @@ use crate::error::db_error;
 use crate::rows::FailuresRow;
 use crate::rows::{
     ApplicationRow, AttachmentRow, AuditRow, BoardRow, ContactRow, EventRow, ItemRow, LinkUserRow,
-    OrganizationRow, PersonProfileRow, PersonRow, ProfileRow, ReminderRow, SessionUserRow, UserRow,
+    OrganizationRow, PersonProfileRow, PersonRow, ProfileRow, ReminderRow, RequestKeyRow,
+    SessionUserRow, UserRow,
 };
 
 /// A statement's parameter, as the store means it.
@@ -196,6 +197,7 @@ pub trait TableRow:
     + Decodes<LinkUserRow>
     + Decodes<AuditRow>
     + Decodes<FailuresRow>
+    + Decodes<RequestKeyRow>
     + Decodes<(i64,)>
     + Decodes<(Option<i64>,)>
     + Decodes<(i64, i64, i64, i64)>
@@ -223,6 +225,7 @@ impl<R> TableRow for R where
         + Decodes<LinkUserRow>
         + Decodes<AuditRow>
         + Decodes<FailuresRow>
+        + Decodes<RequestKeyRow>
         + Decodes<(i64,)>
         + Decodes<(Option<i64>,)>
         + Decodes<(i64, i64, i64, i64)>

@@ -38,8 +38,38 @@ pub const FILE_STORED: &str = "SELECT COUNT(*) FROM files WHERE hash = $1";
 pub const HAS_CONTACT: &str =
     "SELECT COUNT(*) FROM contacts WHERE event_id = $1 AND application_id = $2";
 /// A person's CE log events before an event, oldest first.
-pub const CE_LOG: &str = "SELECT id, at, actor, person_id, application_id, kind, data FROM events \
-     WHERE person_id = $1 AND kind IN ($2, $3) AND id < $4 ORDER BY id";
+pub const CE_CERTIFICATE: &str = "SELECT e.id, e.at, e.actor, e.person_id, e.application_id, e.kind, e.data \
+     FROM ce_index c JOIN events e ON e.id = c.activity \
+     WHERE c.person_id = $1 AND c.certificate = $2 AND (c.import_id IS NULL OR c.import_id = $3) \
+     ORDER BY c.activity LIMIT 1";
+/// How many activities of the log (not of an open import) have this id
+/// and person: 0 or 1.
+pub const CE_IN_LOG: &str =
+    "SELECT COUNT(*) FROM ce_index WHERE activity = $1 AND person_id = $2 AND import_id IS NULL";
+/// Whether an import of the person is open: 0 or 1.
+pub const CE_IMPORT_OPEN: &str =
+    "SELECT COUNT(*) FROM ce_imports WHERE import_id = $1 AND person_id = $2";
+/// The activity of the log whose certificate an activity of the open
+/// import repeats, if any.
+pub const CE_IMPORT_CLASH: &str = "SELECT e.id, e.at, e.actor, e.person_id, e.application_id, e.kind, e.data \
+     FROM ce_index n \
+     JOIN ce_index o ON o.person_id = n.person_id AND o.certificate = n.certificate \
+     JOIN events e ON e.id = o.activity \
+     WHERE n.import_id = $1 AND n.certificate IS NOT NULL AND o.import_id IS NULL \
+     ORDER BY o.activity LIMIT 1";
+/// An activity enters the index: the log (no import) or an open import.
+pub const CE_INDEX_ADD: &str =
+    "INSERT INTO ce_index (activity, person_id, certificate, import_id) VALUES ($1, $2, $3, $4)";
+/// A withdrawn activity leaves the index.
+pub const CE_INDEX_WITHDRAW: &str = "DELETE FROM ce_index WHERE activity = $1";
+/// An import opens.
+pub const CE_IMPORT_START: &str = "INSERT INTO ce_imports (import_id, person_id) VALUES ($1, $2)";
+/// An import's activities join the log.
+pub const CE_IMPORT_COMPLETE: &str = "UPDATE ce_index SET import_id = NULL WHERE import_id = $1";
+/// An abandoned import's activities leave the index.
+pub const CE_IMPORT_DROP: &str = "DELETE FROM ce_index WHERE import_id = $1";
+/// An import closes (completed or abandoned).
+pub const CE_IMPORT_CLOSE: &str = "DELETE FROM ce_imports WHERE import_id = $1";
 /// The newest event's id.
 pub const LAST_EVENT: &str = "SELECT MAX(id) FROM events";
 /// How many events the log holds.
@@ -73,8 +103,8 @@ pub const INSERT_PROFILE: &str = "INSERT INTO profiles \
      (person_id, version, event_id, recorded_at, profile) VALUES ($1, $2, $3, $4, $5)";
 /// Creates an application.
 pub const INSERT_APPLICATION: &str = "INSERT INTO applications \
-     (id, person_id, step, title, body, status, status_on, created_at, last_event) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+     (id, person_id, step, title, body, status, status_on, created_at, last_event, reference) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 /// Adds a checklist document.
 pub const INSERT_ITEM: &str = "INSERT INTO checklist \
      (application_id, position, key, name, sender, status) VALUES ($1, $2, $3, $4, $5, $6)";
@@ -176,3 +206,14 @@ pub const FORGET_LOGIN_FAILURES_OF: &str =
 pub const INSERT_AUDIT: &str = "INSERT INTO audit_log \
      (at, org_id, user_id, action, target, from_addr, status) \
      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *";
+
+// Request keys (`labpath_store::once`).
+
+/// Forgets request keys recorded before an instant.
+pub const FORGET_REQUEST_KEYS: &str = "DELETE FROM request_keys WHERE created_at < $1";
+/// A principal's request key, with its fingerprint and answer.
+pub const REQUEST_KEY: &str = "SELECT fingerprint, status, answer FROM request_keys \
+     WHERE principal = $1 AND key = $2";
+/// Records a request key with its answer.
+pub const INSERT_REQUEST_KEY: &str = "INSERT INTO request_keys \
+     (principal, key, fingerprint, created_at, status, answer) VALUES ($1, $2, $3, $4, $5, $6)";

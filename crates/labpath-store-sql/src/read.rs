@@ -570,18 +570,45 @@ impl<C: Conn + ?Sized> ReadPort for Tables<'_, C> {
         Ok(scalar(self.0, sql).await? > 0)
     }
 
-    async fn ce_log(
+    async fn ce_certificate(
         &mut self,
         person: PersonId,
-        before: EventId,
-    ) -> Result<Vec<Event>, StoreError> {
-        let [first, second] = labpath_store::ce::LOG_KINDS;
-        let sql = Sql::new(query::CE_LOG, "reading the CE log")
+        hash: &str,
+        import: Option<EventId>,
+    ) -> Result<Option<Event>, StoreError> {
+        let sql = Sql::new(query::CE_CERTIFICATE, "finding a CE certificate")
             .bind(person.get())
-            .bind(first)
-            .bind(second)
-            .bind(before.get());
-        let rows: Vec<EventRow> = fetch_rows(self.0, sql).await?;
-        Ok(rows.into_iter().map(EventRow::into_event).collect())
+            .bind(hash)
+            .bind(import.map(EventId::get));
+        let row: Option<EventRow> = fetch_row(self.0, sql).await?;
+        Ok(row.map(EventRow::into_event))
+    }
+
+    async fn ce_in_log(&mut self, person: PersonId, activity: EventId) -> Result<bool, StoreError> {
+        let sql = Sql::new(query::CE_IN_LOG, "finding a CE activity")
+            .bind(activity.get())
+            .bind(person.get());
+        Ok(scalar(self.0, sql).await? > 0)
+    }
+
+    async fn ce_import_open(
+        &mut self,
+        person: PersonId,
+        import: EventId,
+    ) -> Result<bool, StoreError> {
+        let sql = Sql::new(query::CE_IMPORT_OPEN, "finding a CE import")
+            .bind(import.get())
+            .bind(person.get());
+        Ok(scalar(self.0, sql).await? > 0)
+    }
+
+    async fn ce_import_clash(&mut self, import: EventId) -> Result<Option<Event>, StoreError> {
+        let sql = Sql::new(
+            query::CE_IMPORT_CLASH,
+            "checking a CE import's certificates",
+        )
+        .bind(import.get());
+        let row: Option<EventRow> = fetch_row(self.0, sql).await?;
+        Ok(row.map(EventRow::into_event))
     }
 }

@@ -19,6 +19,7 @@ use labpath_store::ids::{ApplicationId, EventId, OrgId, PersonId, UserId};
 use labpath_store::model::{
     Application, Attachment, ChecklistItem, Contact, Person, ProfileVersion, Reminder,
 };
+use labpath_store::once::Answer;
 use labpath_store::time::Timestamp;
 use sqlx::types::Json;
 
@@ -476,6 +477,26 @@ impl AuditRow {
             from: self.from_addr,
             status: u16::try_from(self.status)
                 .map_err(|_| bad("status", &self.status.to_string()))?,
+        })
+    }
+}
+
+/// A row of `request_keys`, without its key.
+#[derive(Debug, sqlx::FromRow)]
+pub struct RequestKeyRow {
+    /// The request's fingerprint.
+    pub fingerprint: String,
+    status: i32,
+    answer: String,
+}
+
+impl RequestKeyRow {
+    /// The answer kept with the key.
+    pub fn into_answer(self) -> Result<Answer, StoreError> {
+        Ok(Answer {
+            status: u16::try_from(self.status)
+                .map_err(|_| bad("status", &self.status.to_string()))?,
+            body: self.answer,
         })
     }
 }

@@ -7,17 +7,19 @@
 //! rows it says change.
 
 use labpath_store::StoreError;
+use labpath_store::ce::IndexChange;
 use labpath_store::event::{Change, Event, Pending};
 use labpath_store::ids::{ApplicationId, EventId, OrgId, PersonId, UserId};
 use labpath_store::model::{ApplicationState, ChecklistItem, NewPerson, Person, Reminder};
+use labpath_store::once::{Answering, KEEP_SECONDS, RequestKey, Write, Written};
 use labpath_store::port::{Derived, derive};
-use labpath_store::state::{apply_person, check_no_control};
+use labpath_store::state::check_no_control;
 use labpath_store::time::Timestamp;
 
-use crate::conn::{Conn, Param, Sql};
+use crate::conn::{Conn, Param, Sql, fetch_row};
 use crate::query;
 use crate::read::{Tables, scalar};
-use crate::rows::sender_word;
+use crate::rows::{RequestKeyRow, sender_word};
 
 /// Appends a new change at `now`: assigns the ids, records the event,
 /// derives. A refusal leaves the transaction for the caller to drop.
@@ -61,40 +63,88 @@ pub async fn append<C: Conn + ?Sized>(
 
 /// Adds people at `now`, each followed by their first profile (version 1)
 /// when they have one, person after person, in the caller's transaction;
-/// returns them as recorded. A refusal leaves the transaction for the
-/// caller to drop, so a batch is added whole or not at all.
+/// returns the events recorded (`labpath_store::once::people_added` reads
+/// the people from them). A refusal leaves the transaction for the caller
+/// to drop, so a batch is added whole or not at all.
 pub async fn add_people<C: Conn + ?Sized>(
     conn: &mut C,
     actor: &str,
     people: Vec<NewPerson>,
     now: Timestamp,
-) -> Result<Vec<Person>, StoreError> {
+) -> Result<Vec<Event>, StoreError> {
     let pending = |person: Option<PersonId>, change: Change| Pending {
         actor: actor.to_owned(),
         person,
         application: None,
         change,
     };
-    let vanished = || StoreError::Other("a person added in the batch vanished".to_owned());
-    let mut added = Vec::with_capacity(people.len());
+    let mut events = Vec::with_capacity(people.len() * 2);
     for p in people {
         let change = Change::PersonAdded {
             name: p.name.trim().to_owned(),
             organization: p.organization,
         };
-        let event = append(conn, pending(None, change), now).await?;
-        let mut person = apply_person(None, &event).ok_or_else(vanished)?;
+        let added = append(conn, pending(None, change), now).await?;
+        let person = added.person;
+        events.push(added);
         if let Some(profile) = p.profile {
             let change = Change::ProfileRecorded {
                 version: 1,
                 profile,
             };
-            let event = append(conn, pending(Some(person.id), change), now).await?;
-            person = apply_person(Some(person), &event).ok_or_else(vanished)?;
+            events.push(append(conn, pending(Some(person), change), now).await?);
         }
-        added.push(person);
     }
-    Ok(added)
+    Ok(events)
+}
+
+/// Records a write at `now` in the caller's transaction, with its request
+/// key when it has one (see `labpath_store::once`): a key the principal
+/// sent within a day records nothing and answers the first answer, or
+/// `KeyReused` for another request. Keys older than a day are forgotten
+/// first. A refusal leaves the transaction for the caller to drop, key and
+/// all.
+pub async fn write<C: Conn + ?Sized>(
+    conn: &mut C,
+    write: Write,
+    key: Option<(&RequestKey, Answering<'_>)>,
+    now: Timestamp,
+) -> Result<Written, StoreError> {
+    if let Some((key, _)) = key {
+        let forget = Sql::new(query::FORGET_REQUEST_KEYS, "forgetting old request keys")
+            .bind(now.plus_seconds(-KEEP_SECONDS));
+        conn.execute(forget).await?;
+        let sql = Sql::new(query::REQUEST_KEY, "reading a request key")
+            .bind(key.principal.as_str())
+            .bind(key.key.as_str());
+        if let Some(row) = fetch_row::<RequestKeyRow, _>(conn, sql).await? {
+            if row.fingerprint != key.fingerprint {
+                return Ok(Written::KeyReused);
+            }
+            return row.into_answer().map(Written::Replayed);
+        }
+    }
+    let events = match write {
+        Write::Append(pending) => {
+            let mut events = Vec::with_capacity(pending.len());
+            for p in pending {
+                events.push(append(conn, p, now).await?);
+            }
+            events
+        }
+        Write::AddPeople { actor, people } => add_people(conn, &actor, people, now).await?,
+    };
+    if let Some((key, answering)) = key {
+        let sql = Sql::new(query::INSERT_REQUEST_KEY, "recording a request key")
+            .bind(key.principal.as_str())
+            .bind(key.key.as_str())
+            .bind(key.fingerprint.as_str())
+            .bind(now)
+            .bind(Param::Small(Some(i32::from(key.status))))
+            .bind(answering(&events)?.as_str());
+        conn.execute(sql).await?;
+    }
+    Ok(Written::Recorded(events))
 }
 
 /// Records an event that has its id and time (a new one, or an import's).
@@ -137,7 +187,50 @@ async fn write_derived<C: Conn + ?Sized>(
                 .bind(reminder.get());
             conn.execute(sql).await.map(drop)
         }
+        Derived::CeLog(change) => write_ce_index(conn, event, change).await,
     }
+}
+
+/// Writes what a CE change does to the index of the person's log.
+async fn write_ce_index<C: Conn + ?Sized>(
+    conn: &mut C,
+    event: &Event,
+    change: IndexChange,
+) -> Result<(), StoreError> {
+    let doing = "updating the CE log's index";
+    let statements = match change {
+        IndexChange::Add {
+            activity,
+            certificate,
+            import,
+        } => vec![
+            Sql::new(query::CE_INDEX_ADD, doing)
+                .bind(activity.get())
+                .bind(event.person.get())
+                .bind(&certificate)
+                .bind(import.map(EventId::get)),
+        ],
+        IndexChange::Withdraw(activity) => {
+            vec![Sql::new(query::CE_INDEX_WITHDRAW, doing).bind(activity.get())]
+        }
+        IndexChange::Open(import) => vec![
+            Sql::new(query::CE_IMPORT_START, doing)
+                .bind(import.get())
+                .bind(event.person.get()),
+        ],
+        IndexChange::Complete(import) => vec![
+            Sql::new(query::CE_IMPORT_COMPLETE, doing).bind(import.get()),
+            Sql::new(query::CE_IMPORT_CLOSE, doing).bind(import.get()),
+        ],
+        IndexChange::Abandon(import) => vec![
+            Sql::new(query::CE_IMPORT_DROP, doing).bind(import.get()),
+            Sql::new(query::CE_IMPORT_CLOSE, doing).bind(import.get()),
+        ],
+    };
+    for sql in statements {
+        conn.execute(sql).await?;
+    }
+    Ok(())
 }
 
 async fn insert_person<C: Conn + ?Sized>(conn: &mut C, p: &Person) -> Result<(), StoreError> {
@@ -189,7 +282,8 @@ async fn insert_application<C: Conn + ?Sized>(
         .bind(a.status.as_str())
         .bind(a.status_on)
         .bind(a.created_at)
-        .bind(a.last_event.get());
+        .bind(a.last_event.get())
+        .bind(&a.reference);
     conn.execute(sql).await?;
     for item in &state.checklist {
         let sql = Sql::new(query::INSERT_ITEM, "creating a checklist")

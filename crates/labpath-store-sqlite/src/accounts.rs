@@ -22,7 +22,7 @@ use crate::SqliteStore;
 #[async_trait]
 impl Accounts for SqliteStore {
     async fn create_organization(&self, name: &str) -> Result<Organization, StoreError> {
-        shared::create_organization(&mut self.conn().await?, name).await
+        shared::create_organization(&mut self.writing().await?, name).await
     }
 
     async fn organization(&self, id: OrgId) -> Result<Organization, StoreError> {
@@ -99,7 +99,7 @@ impl Accounts for SqliteStore {
     }
 
     async fn create_session(&self, session: &Session) -> Result<(), StoreError> {
-        shared::create_session(&mut self.conn().await?, session).await
+        shared::create_session(&mut self.writing().await?, session).await
     }
 
     async fn session(
@@ -111,7 +111,7 @@ impl Accounts for SqliteStore {
     }
 
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        shared::delete_session(&mut self.conn().await?, token_hash).await
+        shared::delete_session(&mut self.writing().await?, token_hash).await
     }
 
     async fn record_login_failure(
@@ -119,7 +119,7 @@ impl Accounts for SqliteStore {
         failure: &LoginFailure,
         forget_before: Timestamp,
     ) -> Result<(), StoreError> {
-        let mut conn = self.conn().await?;
+        let mut conn = self.writing().await?;
         shared::record_login_failure(&mut conn, failure, forget_before).await
     }
 
@@ -141,11 +141,11 @@ impl Accounts for SqliteStore {
     }
 
     async fn forget_login_failures(&self, email: &str, address: &str) -> Result<(), StoreError> {
-        shared::forget_login_failures(&mut self.conn().await?, email, address).await
+        shared::forget_login_failures(&mut self.writing().await?, email, address).await
     }
 
     async fn audit(&self, entry: &NewAudit) -> Result<AuditEntry, StoreError> {
-        shared::audit(&mut self.conn().await?, entry).await
+        shared::audit(&mut self.writing().await?, entry).await
     }
 
     async fn audit_in(

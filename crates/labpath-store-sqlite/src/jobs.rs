@@ -66,11 +66,11 @@ impl JobQueue for SqliteJobQueue {
     }
 
     async fn complete(&self, job: &Job) -> Result<(), StoreError> {
-        shared::complete(&mut self.store.conn().await?, job).await
+        shared::complete(&mut self.store.writing().await?, job).await
     }
 
     async fn fail(&self, job: &Job, error: &str) -> Result<Failed, StoreError> {
-        shared::fail(&mut self.store.conn().await?, job, error, self.backoff).await
+        shared::fail(&mut self.store.writing().await?, job, error, self.backoff).await
     }
 
     async fn job(&self, id: JobId) -> Result<JobRecord, StoreError> {

@@ -33,6 +33,7 @@ mod read;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -46,6 +47,7 @@ use labpath_store::model::{
     Contact, Counts, EventFilter, EventQuery, NewPerson, Paged, PeopleFilter, Person,
     ProfileVersion, ProfilesFilter, Reminder, ReminderFilter, Scope, Window,
 };
+use labpath_store::once::{Answering, RequestKey, Write, Written, people_added};
 use labpath_store::store::{Store, StoredFile};
 use labpath_store::time::Timestamp;
 use labpath_store::{StoreError, state};
@@ -76,13 +78,35 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 pub struct SqliteStore {
     pool: SqlitePool,
     dir: PathBuf,
+    /// This process's writers, one at a time in the order they came.
+    turns: Arc<tokio::sync::Mutex<()>>,
 }
 
-type Writer = Lite<Transaction<'static, Sqlite>>;
+/// A connection or write transaction, and this process's writers' turn
+/// it holds until it is dropped.
+struct Turn<C> {
+    tx: C,
+    _turn: tokio::sync::OwnedMutexGuard<()>,
+}
+
+impl<C: std::ops::Deref<Target = sqlx::SqliteConnection>> std::ops::Deref for Turn<C> {
+    type Target = sqlx::SqliteConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl<C: std::ops::DerefMut<Target = sqlx::SqliteConnection>> std::ops::DerefMut for Turn<C> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
+}
+
+type Writer = Lite<Turn<Transaction<'static, Sqlite>>>;
 
 /// Commits a write.
 async fn commit(tx: Writer, doing: &str) -> Result<(), StoreError> {
-    tx.0.commit().await.map_err(|e| db_error(doing, e))
+    tx.0.tx.commit().await.map_err(|e| db_error(doing, e))
 }
 
 impl SqliteStore {
@@ -115,6 +139,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             pool,
             dir: dir.to_owned(),
+            turns: Arc::default(),
         })
     }
 
@@ -128,9 +153,26 @@ impl SqliteStore {
     /// A write transaction, holding the write lock from its start: writers
     /// wait for each other (`busy_timeout`) rather than fail when one
     /// upgrades its read to a write.
+    /// A write transaction, holding the database's write lock. This
+    /// process's writers queue for it in turn, first come first served:
+    /// SQLite's own wait (`busy_timeout`) polls, so a writer that writes
+    /// again and again (an import's batches) would otherwise win the lock
+    /// each time it comes free and keep the others waiting for seconds.
+    /// Other processes still meet at the lock itself.
     async fn writer(&self, doing: &str) -> Result<Writer, StoreError> {
+        let turn = Arc::clone(&self.turns).lock_owned().await;
         let tx = self.pool.begin_with("BEGIN IMMEDIATE").await;
-        tx.map(Lite).map_err(|e| db_error(doing, e))
+        tx.map(|tx| Lite(Turn { tx, _turn: turn }))
+            .map_err(|e| db_error(doing, e))
+    }
+
+    /// A connection for statements that write on their own (an audit
+    /// line, a session, a stored file's row), in this process's writers'
+    /// turn as `writer` takes it.
+    async fn writing(&self) -> Result<Lite<Turn<PoolConnection<Sqlite>>>, StoreError> {
+        let turn = Arc::clone(&self.turns).lock_owned().await;
+        let Lite(tx) = self.conn().await?;
+        Ok(Lite(Turn { tx, _turn: turn }))
     }
 
     /// The job queue in the same database.
@@ -313,15 +355,7 @@ impl Store for SqliteStore {
     }
 
     async fn append_all(&self, pending: Vec<Pending>) -> Result<Vec<Event>, StoreError> {
-        let mut tx = self.writer("starting a write").await?;
-        let now = Timestamp::now();
-        let mut events = Vec::with_capacity(pending.len());
-        for p in pending {
-            // A refusal drops the transaction: nothing is recorded.
-            events.push(write::append(&mut tx, p, now).await?);
-        }
-        commit(tx, "committing a write").await?;
-        Ok(events)
+        self.write(Write::Append(pending), None).await?.recorded()
     }
 
     async fn add_people(
@@ -329,17 +363,30 @@ impl Store for SqliteStore {
         actor: &str,
         people: Vec<NewPerson>,
     ) -> Result<Vec<Person>, StoreError> {
+        let write = Write::AddPeople {
+            actor: actor.to_owned(),
+            people,
+        };
+        let events = self.write(write, None).await?.recorded()?;
+        Ok(people_added(&events))
+    }
+
+    async fn write(
+        &self,
+        write: Write,
+        key: Option<(&RequestKey, Answering<'_>)>,
+    ) -> Result<Written, StoreError> {
         let mut tx = self.writer("starting a write").await?;
         let now = Timestamp::now();
-        // A refusal drops the transaction: no one is added.
-        let added = write::add_people(&mut tx, actor, people, now).await?;
+        // A refusal drops the transaction: nothing is recorded, nor the key.
+        let written = write::write(&mut tx, write, key, now).await?;
         commit(tx, "committing a write").await?;
-        Ok(added)
+        Ok(written)
     }
 
     async fn put_file(&self, file: &CheckedFile) -> Result<(), StoreError> {
         files::put(&self.dir, file)?;
-        record_file(&mut self.conn().await?, &file.hash, file.bytes.len()).await
+        record_file(&mut self.writing().await?, &file.hash, file.bytes.len()).await
     }
 
     async fn file(&self, hash: &str) -> Result<Vec<u8>, StoreError> {

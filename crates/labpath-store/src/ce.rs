@@ -6,6 +6,8 @@
 
 use labpath_engine::maintenance::{Activity, Credit};
 
+use std::collections::{HashMap, HashSet};
+
 use crate::error::StoreError;
 use crate::event::{Change, Event};
 use crate::ids::EventId;
@@ -95,53 +97,99 @@ pub fn check_certificate(file: &crate::attachment::CheckedFile) -> Result<(), St
     Ok(())
 }
 
-/// The current log from a person's events, oldest first.
+/// The current log from a person's events, oldest first: activities
+/// logged one by one, and those of imports that completed; withdrawn ones
+/// left out. An import's activities join the log only with the event that
+/// completes it, so a log read while an import is written, or after one
+/// was abandoned or cut short, holds none of them.
 pub fn activities(events: &[Event]) -> Vec<LoggedActivity> {
     let mut log: Vec<LoggedActivity> = Vec::new();
+    let mut open: HashMap<EventId, Vec<LoggedActivity>> = HashMap::new();
+    let mut withdrawn: HashSet<EventId> = HashSet::new();
     for event in events {
         match &event.change {
             Change::CeActivityLogged(activity) => log.push(LoggedActivity {
                 id: event.id,
                 activity: activity.clone(),
             }),
-            Change::CeActivityRemoved { activity, .. } => log.retain(|a| a.id != *activity),
+            Change::CeActivityRemoved { activity, .. } => {
+                withdrawn.insert(*activity);
+            }
+            Change::CeImportStarted { .. } => {
+                open.insert(event.id, Vec::new());
+            }
+            Change::CeActivityImported { import, activity } => {
+                if let Some(pending) = open.get_mut(import) {
+                    pending.push(LoggedActivity {
+                        id: event.id,
+                        activity: activity.clone(),
+                    });
+                }
+            }
+            Change::CeImportEnded { import, abandoned } => {
+                if let Some(pending) = open.remove(import) {
+                    if abandoned.is_none() {
+                        log.extend(pending);
+                    }
+                }
+            }
             _ => {}
         }
     }
+    log.retain(|a| !withdrawn.contains(&a.id));
+    log.sort_by_key(|a| a.id);
     log
 }
 
 /// The event kinds that make up a CE log.
-pub const LOG_KINDS: [&str; 2] = ["ce_activity_logged", "ce_activity_removed"];
+pub const LOG_KINDS: [&str; 5] = [
+    "ce_activity_logged",
+    "ce_activity_removed",
+    "ce_import_started",
+    "ce_activity_imported",
+    "ce_import_ended",
+];
 
-/// Checks a CE change against the person's current log. Backends call it
-/// inside the write's transaction, with the log read in that transaction,
-/// so two replicas cannot both attach one certificate or both remove one
-/// activity.
-pub fn check_against_log(log: &[LoggedActivity], change: &Change) -> Result<(), StoreError> {
-    match change {
-        Change::CeActivityLogged(activity) => {
-            if let Some(hash) = activity.certificate.as_deref() {
-                if let Some(twin) = log
-                    .iter()
-                    .find(|a| a.activity.certificate.as_deref() == Some(hash))
-                {
-                    return Err(StoreError::Conflict(format!(
-                        "this certificate is already attached to activity {} (`{}`, {}): the same file cannot prove two activities",
-                        twin.id, twin.activity.title, twin.activity.date
-                    )));
-                }
-            }
-            Ok(())
+/// What a CE change does to the index of the person's log that every
+/// backend keeps beside the events (`labpath_store::port` decides it, the
+/// backend writes it): each activity in the log or in an open import, its
+/// certificate's hash, and the imports still open. Checks then look up one
+/// row instead of reading the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndexChange {
+    /// An activity enters the log (`import: None`) or an open import.
+    Add {
+        /// The activity (its event's id).
+        activity: EventId,
+        /// Its certificate's hash.
+        certificate: Option<String>,
+        /// The open import it belongs to.
+        import: Option<EventId>,
+    },
+    /// An activity leaves the log (withdrawn).
+    Withdraw(EventId),
+    /// An import opens.
+    Open(EventId),
+    /// An import completes: its activities join the log.
+    Complete(EventId),
+    /// An import is abandoned: its activities are dropped from the index.
+    Abandon(EventId),
+}
+
+/// The refusal of a certificate already proving `twin`, an activity in the
+/// log (or earlier in the same import).
+pub fn certificate_taken(twin: &Event) -> StoreError {
+    match &twin.change {
+        Change::CeActivityLogged(a) | Change::CeActivityImported { activity: a, .. } => {
+            StoreError::Conflict(format!(
+                "this certificate is already attached to activity {} (`{}`, {}): the same file cannot prove two activities",
+                twin.id, a.title, a.date
+            ))
         }
-        Change::CeActivityRemoved { activity, .. } => {
-            if log.iter().any(|a| a.id == *activity) {
-                Ok(())
-            } else {
-                Err(StoreError::not_found("activity", activity))
-            }
-        }
-        _ => Ok(()),
+        _ => StoreError::Conflict(format!(
+            "this certificate is already attached to activity {}: the same file cannot prove two activities",
+            twin.id
+        )),
     }
 }
 
@@ -156,23 +204,22 @@ pub async fn log_activity(
     activity: Activity,
     certificate: Option<&crate::attachment::CheckedFile>,
 ) -> Result<LoggedActivity, StoreError> {
-    log_activities(store, actor, person, vec![(activity, certificate)])
-        .await?
+    let pending = logging(store, actor, person, vec![(activity, certificate)]).await?;
+    logged(&store.append_all(pending).await?)
         .pop()
         .ok_or_else(|| {
             StoreError::Other("the store did not return the activity it logged".to_owned())
         })
 }
 
-/// Logs several activities for a person as one write: every one, or none
-/// when any is refused (a duplicate certificate, a text the store
-/// refuses). Certificates are stored first, by content hash.
-pub async fn log_activities(
+/// The changes that log activities for a person one by one, their
+/// certificates stored first (by content hash), for one write.
+pub async fn logging(
     store: &dyn crate::store::Store,
     actor: &str,
     person: crate::ids::PersonId,
     batch: Vec<(Activity, Option<&crate::attachment::CheckedFile>)>,
-) -> Result<Vec<LoggedActivity>, StoreError> {
+) -> Result<Vec<crate::event::Pending>, StoreError> {
     store.person(person).await?;
     let mut pending = Vec::with_capacity(batch.len());
     for (mut activity, certificate) in batch {
@@ -188,14 +235,109 @@ pub async fn log_activities(
             change: Change::CeActivityLogged(activity),
         });
     }
-    let events = store.append_all(pending).await?;
-    Ok(events
-        .into_iter()
-        .filter_map(|e| match e.change {
-            Change::CeActivityLogged(activity) => Some(LoggedActivity { id: e.id, activity }),
+    Ok(pending)
+}
+
+/// The activities a write logged or imported, from its events, in order.
+pub fn logged(events: &[Event]) -> Vec<LoggedActivity> {
+    events
+        .iter()
+        .filter_map(|e| match &e.change {
+            Change::CeActivityLogged(activity) | Change::CeActivityImported { activity, .. } => {
+                Some(LoggedActivity {
+                    id: e.id,
+                    activity: activity.clone(),
+                })
+            }
             _ => None,
         })
-        .collect())
+        .collect()
+}
+
+/// The most activities one write of an import records: each batch is one
+/// transaction, so a file of any length holds the writers' lock for one
+/// batch at a time and other people's writes go in between.
+pub const IMPORT_BATCH: usize = 25;
+
+/// Imports activities for a person (`file` names them in the history):
+/// every one joins the log, or none does. The certificates are stored
+/// first, by content hash; then the import is opened, its activities are
+/// written `IMPORT_BATCH` at a time, and one last write completes it,
+/// which is when they all join the log. A refusal on the way (a
+/// certificate that another write attached meanwhile, a text the store
+/// refuses) abandons the import: the history keeps what was tried, the log
+/// none of it, and the refusal is returned. An import cut short (the
+/// process killed) never completes, so its activities never join the log.
+pub async fn import_activities(
+    store: &dyn crate::store::Store,
+    actor: &str,
+    person: crate::ids::PersonId,
+    file: &str,
+    batch: Vec<(Activity, Option<&crate::attachment::CheckedFile>)>,
+) -> Result<Vec<LoggedActivity>, StoreError> {
+    store.person(person).await?;
+    let count = u32::try_from(batch.len()).map_err(|_| {
+        StoreError::Invalid(format!("`{file}` holds too many activities for one import"))
+    })?;
+    let mut activities = Vec::with_capacity(batch.len());
+    for (mut activity, certificate) in batch {
+        check_activity(&activity)?;
+        if let Some(file) = certificate {
+            store.put_file(file).await?;
+            activity.certificate = Some(file.hash.clone());
+        }
+        activities.push(activity);
+    }
+    let pending = |change: Change| crate::event::Pending {
+        actor: actor.to_owned(),
+        person: Some(person),
+        application: None,
+        change,
+    };
+    let started = store
+        .append(pending(Change::CeImportStarted {
+            file: file.to_owned(),
+            activities: count,
+        }))
+        .await?;
+    let import = started.id;
+    let written = async {
+        let mut imported = Vec::with_capacity(activities.len());
+        for chunk in activities.chunks(IMPORT_BATCH) {
+            let changes = chunk
+                .iter()
+                .map(|activity| {
+                    pending(Change::CeActivityImported {
+                        import,
+                        activity: activity.clone(),
+                    })
+                })
+                .collect();
+            imported.extend(logged(&store.append_all(changes).await?));
+        }
+        store
+            .append(pending(Change::CeImportEnded {
+                import,
+                abandoned: None,
+            }))
+            .await?;
+        Ok::<_, StoreError>(imported)
+    }
+    .await;
+    match written {
+        Ok(logged) => Ok(logged),
+        Err(refused) => {
+            // Said in the history; the log is unchanged either way, so a
+            // failure to say it hides nothing from the user.
+            let _ = store
+                .append(pending(Change::CeImportEnded {
+                    import,
+                    abandoned: Some(refused.to_string()),
+                }))
+                .await;
+            Err(refused)
+        }
+    }
 }
 
 /// Withdraws an activity logged by mistake; the history keeps both events.

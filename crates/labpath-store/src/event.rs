@@ -121,6 +121,33 @@ pub enum Change {
         /// Why.
         reason: String,
     },
+    /// A CE import began: a file of activities is written in batches, and
+    /// none of them is in the log until the import ends completed, so a
+    /// reader never sees half a file.
+    CeImportStarted {
+        /// The file's name, as the user gave it.
+        file: String,
+        /// How many activities it holds.
+        activities: u32,
+    },
+    /// An activity of a CE import (see `CeImportStarted`): in the log once
+    /// its import ends completed, never otherwise.
+    CeActivityImported {
+        /// The import (the id of the event that started it).
+        import: EventId,
+        /// The activity, with the content hash of its certificate when one
+        /// was stored.
+        activity: labpath_engine::maintenance::Activity,
+    },
+    /// A CE import ended: completed (its activities join the log, all at
+    /// once) or abandoned (none of them ever does).
+    CeImportEnded {
+        /// The import (the id of the event that started it).
+        import: EventId,
+        /// Why it was abandoned; absent when it completed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        abandoned: Option<String>,
+    },
 }
 
 impl Change {
@@ -141,6 +168,9 @@ impl Change {
             Change::ReminderDone { .. } => "reminder_done",
             Change::CeActivityLogged(_) => "ce_activity_logged",
             Change::CeActivityRemoved { .. } => "ce_activity_removed",
+            Change::CeImportStarted { .. } => "ce_import_started",
+            Change::CeActivityImported { .. } => "ce_activity_imported",
+            Change::CeImportEnded { .. } => "ce_import_ended",
         }
     }
 }
@@ -159,6 +189,10 @@ pub struct NewApplicationData {
     pub body: Option<String>,
     /// The checklist, copied from the step's documents.
     pub checklist: Vec<ChecklistSeed>,
+    /// The body's reference number, when the application is opened with
+    /// one (later ones are `reference_set` events).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
 }
 
 /// A checklist document as the catalog step describes it.

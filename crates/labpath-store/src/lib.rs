@@ -27,6 +27,7 @@ pub mod event;
 pub mod ids;
 pub mod jobs;
 pub mod model;
+pub mod once;
 pub mod ops;
 pub mod port;
 pub mod stall;

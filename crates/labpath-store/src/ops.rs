@@ -126,14 +126,15 @@ pub async fn new_application_for(
     create_application(store, actor, person, step, needed).await
 }
 
-async fn create_application<'s>(
-    store: &dyn Store,
-    actor: &str,
-    person: PersonId,
+/// The change that opens an application from a catalog step, with
+/// `documents` as its checklist and the body's reference number if one is
+/// known (trimmed; an empty one is none).
+pub fn opening<'s>(
     step: &'s Step,
     documents: impl Iterator<Item = &'s labpath_engine::step::Document>,
-) -> Result<ApplicationState, StoreError> {
-    let data = NewApplicationData {
+    reference: Option<&str>,
+) -> Change {
+    Change::ApplicationCreated(NewApplicationData {
         step: step.id.to_string(),
         title: step.name.clone(),
         body: step.body.as_ref().map(ToString::to_string),
@@ -144,8 +145,21 @@ async fn create_application<'s>(
                 sender: d.sender,
             })
             .collect(),
-    };
-    let change = Change::ApplicationCreated(data);
+        reference: reference
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_owned),
+    })
+}
+
+async fn create_application<'s>(
+    store: &dyn Store,
+    actor: &str,
+    person: PersonId,
+    step: &'s Step,
+    documents: impl Iterator<Item = &'s labpath_engine::step::Document>,
+) -> Result<ApplicationState, StoreError> {
+    let change = opening(step, documents, None);
     let event = store
         .append(pending(actor, Some(person), None, change))
         .await?;

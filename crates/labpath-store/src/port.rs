@@ -11,6 +11,7 @@ use async_trait::async_trait;
 use labpath_engine::units::Date;
 
 use crate::accounts::{NewUser, Organization};
+use crate::ce::IndexChange;
 use crate::error::StoreError;
 use crate::event::{Change, Event};
 use crate::ids::{ApplicationId, EventId, OrgId, PersonId};
@@ -49,10 +50,31 @@ pub trait ReadPort: Send {
         application: ApplicationId,
     ) -> Result<bool, StoreError>;
 
-    /// A person's CE log events (`crate::ce::LOG_KINDS`) recorded before
-    /// `before`, oldest first.
-    async fn ce_log(&mut self, person: PersonId, before: EventId)
-    -> Result<Vec<Event>, StoreError>;
+    /// The activity of the person's CE log whose certificate has this
+    /// hash, or of the open import `import` when one is given: the event
+    /// that logged or imported it.
+    async fn ce_certificate(
+        &mut self,
+        person: PersonId,
+        hash: &str,
+        import: Option<EventId>,
+    ) -> Result<Option<Event>, StoreError>;
+
+    /// Whether `activity` is in the person's CE log now (logged, or
+    /// imported by an import that completed, and not withdrawn).
+    async fn ce_in_log(&mut self, person: PersonId, activity: EventId) -> Result<bool, StoreError>;
+
+    /// Whether `import` is an import of the person that has not ended.
+    async fn ce_import_open(
+        &mut self,
+        person: PersonId,
+        import: EventId,
+    ) -> Result<bool, StoreError>;
+
+    /// An activity of the open import `import` whose certificate already
+    /// proves an activity in the person's log, if there is one: the event
+    /// in the log (what completing the import would repeat).
+    async fn ce_import_clash(&mut self, import: EventId) -> Result<Option<Event>, StoreError>;
 }
 
 /// What a checked event changes in the derived tables. The event itself
@@ -78,6 +100,9 @@ pub enum Derived {
         /// The day.
         on: Date,
     },
+    /// A change to the person's CE log: its index changes (the person's
+    /// row does not).
+    CeLog(IndexChange),
 }
 
 /// A person that must exist (`NotFound` otherwise).
@@ -174,10 +199,14 @@ pub async fn derive(
             state.apply(event);
             Ok(Derived::ApplicationChanged(state))
         }
+        (change, None) if crate::ce::LOG_KINDS.contains(&change.kind()) => {
+            let person = existing_person(port, event.person).await?;
+            check_person(Some(&person), change)?;
+            derive_ce(port, event).await.map(Derived::CeLog)
+        }
         (_, None) => {
             let person = existing_person(port, event.person).await?;
             check_person(Some(&person), &event.change)?;
-            check_ce(port, event).await?;
             let person = apply_person(Some(person), event)
                 .ok_or_else(|| StoreError::Other("a person vanished".to_owned()))?;
             Ok(Derived::PersonChanged(person))
@@ -228,14 +257,88 @@ pub async fn check_links(
     }
 }
 
-/// A CE change is checked against the person's log as it stands in the
-/// write's transaction (writers run one at a time on every backend).
-async fn check_ce(port: &mut (impl ReadPort + ?Sized), event: &Event) -> Result<(), StoreError> {
-    if !crate::ce::LOG_KINDS.contains(&event.change.kind()) {
-        return Ok(());
+/// A CE change checked against the index of the person's log as it
+/// stands in the write's transaction (writers run one at a time on every
+/// backend), so two replicas cannot both attach one certificate or both
+/// withdraw one activity; each check is a lookup, whatever the log's size.
+async fn derive_ce(
+    port: &mut (impl ReadPort + ?Sized),
+    event: &Event,
+) -> Result<IndexChange, StoreError> {
+    let person = event.person;
+    match &event.change {
+        Change::CeActivityLogged(activity) => {
+            certificate_free(port, person, activity, None).await?;
+            Ok(IndexChange::Add {
+                activity: event.id,
+                certificate: activity.certificate.clone(),
+                import: None,
+            })
+        }
+        Change::CeActivityImported { import, activity } => {
+            require_open(port, person, *import).await?;
+            certificate_free(port, person, activity, Some(*import)).await?;
+            Ok(IndexChange::Add {
+                activity: event.id,
+                certificate: activity.certificate.clone(),
+                import: Some(*import),
+            })
+        }
+        Change::CeActivityRemoved { activity, .. } => {
+            if port.ce_in_log(person, *activity).await? {
+                Ok(IndexChange::Withdraw(*activity))
+            } else {
+                Err(StoreError::not_found("activity", activity))
+            }
+        }
+        Change::CeImportStarted { .. } => Ok(IndexChange::Open(event.id)),
+        Change::CeImportEnded { import, abandoned } => {
+            require_open(port, person, *import).await?;
+            if abandoned.is_some() {
+                return Ok(IndexChange::Abandon(*import));
+            }
+            match port.ce_import_clash(*import).await? {
+                Some(twin) => Err(crate::ce::certificate_taken(&twin)),
+                None => Ok(IndexChange::Complete(*import)),
+            }
+        }
+        other => Err(StoreError::Other(format!(
+            "`{}` is not a change to a CE log",
+            other.kind()
+        ))),
     }
-    let events = port.ce_log(event.person, event.id).await?;
-    crate::ce::check_against_log(&crate::ce::activities(&events), &event.change)
+}
+
+/// An import of the person that has not ended (`Invalid` otherwise).
+async fn require_open(
+    port: &mut (impl ReadPort + ?Sized),
+    person: PersonId,
+    import: EventId,
+) -> Result<(), StoreError> {
+    if port.ce_import_open(person, import).await? {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(format!(
+            "CE import {import} of person {person} is not open: it ended, or was never started"
+        )))
+    }
+}
+
+/// A certificate proving no activity of the log (nor of the open import
+/// the activity belongs to).
+async fn certificate_free(
+    port: &mut (impl ReadPort + ?Sized),
+    person: PersonId,
+    activity: &labpath_engine::maintenance::Activity,
+    import: Option<EventId>,
+) -> Result<(), StoreError> {
+    let Some(hash) = activity.certificate.as_deref() else {
+        return Ok(());
+    };
+    match port.ce_certificate(person, hash, import).await? {
+        Some(twin) => Err(crate::ce::certificate_taken(&twin)),
+        None => Ok(()),
+    }
 }
 
 /// Before an import records anything, every organization its log puts

@@ -53,6 +53,7 @@ fn texts(change: &Change) -> Vec<&str> {
         Change::ApplicationCreated(d) => {
             let mut t: Vec<&str> = vec![&d.step, &d.title];
             t.extend(opt(&d.body));
+            t.extend(opt(&d.reference));
             for item in &d.checklist {
                 t.extend([item.key.as_str(), item.name.as_str()]);
             }
@@ -85,7 +86,7 @@ fn texts(change: &Change) -> Vec<&str> {
         .flatten()
         .collect(),
         Change::ReminderSet { what, .. } => vec![what],
-        Change::CeActivityLogged(a) => [
+        Change::CeActivityLogged(a) | Change::CeActivityImported { activity: a, .. } => [
             Some(a.title.as_str()),
             opt(&a.provider),
             opt(&a.accreditation),
@@ -94,6 +95,8 @@ fn texts(change: &Change) -> Vec<&str> {
         .flatten()
         .collect(),
         Change::CeActivityRemoved { reason, .. } => vec![reason],
+        Change::CeImportStarted { file, .. } => vec![file],
+        Change::CeImportEnded { abandoned, .. } => opt(abandoned).into_iter().collect(),
     }
 }
 
@@ -146,12 +149,25 @@ pub fn check_person(person: Option<&Person>, change: &Change) -> Result<(), Stor
             Ok(())
         }
         (Some(_), Change::ReminderSet { due: _, what }) => check_text(what, "a reminder"),
-        (Some(_), Change::CeActivityLogged(activity)) => crate::ce::check_activity(activity),
+        (
+            Some(_),
+            Change::CeActivityLogged(activity) | Change::CeActivityImported { activity, .. },
+        ) => crate::ce::check_activity(activity),
+        (Some(_), Change::CeImportStarted { file, .. }) => {
+            check_text(file, "an import's file name")
+        }
+        (Some(_), Change::CeImportEnded { abandoned, .. }) => match abandoned {
+            Some(why) => check_text(why, "why an import was abandoned"),
+            None => Ok(()),
+        },
         (Some(_), Change::CeActivityRemoved { reason, .. }) => {
             check_text(reason, "the reason for withdrawing an activity")
         }
         (Some(_), Change::ApplicationCreated(data)) => {
             check_text(&data.step, "an application's step")?;
+            if let Some(reference) = &data.reference {
+                check_text(reference, "a reference number")?;
+            }
             let mut keys = std::collections::HashSet::new();
             for item in &data.checklist {
                 if !keys.insert(item.key.as_str()) {
@@ -266,6 +282,21 @@ pub fn check_ids(event: &Event) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// A new reminder, from its `ReminderSet` event.
+pub fn reminder_set(event: &Event) -> Option<Reminder> {
+    let Change::ReminderSet { due, what } = &event.change else {
+        return None;
+    };
+    Some(Reminder {
+        id: event.id,
+        person: event.person,
+        application: event.application,
+        due: *due,
+        what: what.clone(),
+        done_on: None,
+    })
+}
+
 /// A new application's state, from its `ApplicationCreated` event.
 pub fn created(event: &Event, id: ApplicationId) -> Option<ApplicationState> {
     let Change::ApplicationCreated(data) = &event.change else {
@@ -297,7 +328,7 @@ pub fn created(event: &Event, id: ApplicationId) -> Option<ApplicationState> {
             step: data.step.clone(),
             title: data.title.clone(),
             body: data.body.clone(),
-            reference: None,
+            reference: data.reference.clone(),
             status: AppStatus::Draft,
             status_on: event.at.date(),
             waiting_since: None,
@@ -553,7 +584,7 @@ fn step(d: &mut Derived, event: &Event) -> Result<(), StoreError> {
             check_reminder_done(r, event, *on)?;
             r.done_on = Some(*on);
         }
-        (Change::ReminderSet { due, what }, app) => {
+        (Change::ReminderSet { .. }, app) => {
             if let Some(id) = app {
                 let state = d
                     .applications
@@ -569,17 +600,7 @@ fn step(d: &mut Derived, event: &Event) -> Result<(), StoreError> {
             } else {
                 check_person(person.as_ref(), &event.change)?;
             }
-            d.reminders.insert(
-                event.id,
-                Reminder {
-                    id: event.id,
-                    person: event.person,
-                    application: app,
-                    due: *due,
-                    what: what.clone(),
-                    done_on: None,
-                },
-            );
+            d.reminders.extend(reminder_set(event).map(|r| (r.id, r)));
         }
         (_, Some(id)) => {
             let state = d

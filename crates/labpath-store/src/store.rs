@@ -24,6 +24,7 @@ use crate::model::{
     Contact, Counts, EventFilter, EventQuery, NewPerson, Paged, PeopleFilter, Person,
     ProfileVersion, ProfilesFilter, Reminder, ReminderFilter, Scope, Window,
 };
+use crate::once::{Answering, RequestKey, Write, Written};
 
 /// A file an export carries: its hash and content.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,7 +42,9 @@ pub fn referenced(events: &[Event]) -> Vec<&str> {
         .iter()
         .filter_map(|e| match &e.change {
             Change::AttachmentAdded(a) => Some(a.hash.as_str()),
-            Change::CeActivityLogged(a) => a.certificate.as_deref(),
+            Change::CeActivityLogged(a) | Change::CeActivityImported { activity: a, .. } => {
+                a.certificate.as_deref()
+            }
             _ => None,
         })
         .collect();
@@ -91,6 +94,19 @@ pub trait Store: Send + Sync {
         actor: &str,
         people: Vec<NewPerson>,
     ) -> Result<Vec<Person>, StoreError>;
+
+    /// Records a write as one transaction, as `append_all` or `add_people`
+    /// would. With a key (and what makes the answer's body of the events
+    /// recorded), the key, the request's fingerprint and the answer are
+    /// recorded in the same transaction; a key the principal sent within
+    /// [`crate::once::KEEP_SECONDS`] records nothing and answers `Replayed`
+    /// (the same request) or `KeyReused` (another one). A refused write
+    /// keeps no key. Keys older than that are forgotten as new ones come.
+    async fn write(
+        &self,
+        write: Write,
+        key: Option<(&RequestKey, Answering<'_>)>,
+    ) -> Result<Written, StoreError>;
 
     /// Stores a checked file under its hash (a no-op when it is already
     /// there); an `AttachmentAdded` event may then refer to it.

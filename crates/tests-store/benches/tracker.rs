@@ -82,6 +82,7 @@ impl Builder {
                 title: s.name.clone(),
                 body: s.body.as_ref().map(ToString::to_string),
                 checklist: checklist.clone(),
+                reference: None,
             }),
         );
         let start = Date::from_ymd(2025, 1, 1).unwrap();

@@ -829,38 +829,199 @@ pub async fn a_batch_of_changes_is_recorded_whole_or_not_at_all(store: &dyn Stor
         categories: Vec::new(),
         certificate: None,
     };
+    store.put_file(&file).await.unwrap();
+    let logged = |title: &str, certificate: bool| Pending {
+        actor: ACTOR.to_owned(),
+        person: Some(p),
+        application: None,
+        change: Change::CeActivityLogged(Activity {
+            certificate: certificate.then(|| file.hash.clone()),
+            ..activity(title)
+        }),
+    };
     let before = store.counts().await.unwrap();
-    let e = ce::log_activities(
-        store,
-        ACTOR,
-        p,
-        vec![
-            (activity("first"), None),
-            (activity("second"), Some(&file)),
-            (activity("third"), Some(&file)),
-        ],
-    )
-    .await
-    .unwrap_err();
+    let e = store
+        .append_all(vec![
+            logged("first", false),
+            logged("second", true),
+            logged("third", true),
+        ])
+        .await
+        .unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)), "{e}");
     assert_eq!(store.counts().await.unwrap().events, before.events);
     assert!(ce::log(store, p).await.unwrap().is_empty());
-    let logged = ce::log_activities(
-        store,
-        ACTOR,
-        p,
-        vec![(activity("first"), None), (activity("second"), Some(&file))],
-    )
-    .await
-    .unwrap();
+    let recorded = store
+        .append_all(vec![logged("first", false), logged("second", true)])
+        .await
+        .unwrap();
+    let titles = |log: Vec<ce::LoggedActivity>| {
+        log.into_iter()
+            .map(|l| l.activity.title)
+            .collect::<Vec<_>>()
+    };
     assert_eq!(
-        logged
-            .iter()
-            .map(|l| l.activity.title.as_str())
-            .collect::<Vec<_>>(),
+        titles(ce::log(store, p).await.unwrap()),
         ["first", "second"]
     );
-    assert_eq!(ce::log(store, p).await.unwrap(), logged);
+    assert_eq!(
+        ce::log(store, p).await.unwrap()[1].id,
+        recorded[1].id,
+        "each activity is known by the event that logged it"
+    );
+}
+
+/// A CE import is written in batches (`ce::IMPORT_BATCH` activities a
+/// transaction) and joins the log whole or not at all: a refused line
+/// abandons it, an import cut short before its last write (the process
+/// killed) never joins, and a certificate another write attached while
+/// the import was open stops it at completion. Withdrawing an activity of
+/// an import that did not complete finds nothing.
+pub async fn a_ce_import_joins_the_log_whole_or_not_at_all(store: &dyn Store) {
+    use labpath_engine::maintenance::{Activity, Credit};
+    use labpath_store::ce;
+    let p = person(store, "Maria").await;
+    let pdf = |text: &str| {
+        let mut bytes = b"%PDF-1.4\n".to_vec();
+        bytes.extend_from_slice(text.as_bytes());
+        bytes.extend_from_slice(b"\n%%EOF\n");
+        attachment::check("certificate.pdf", bytes).unwrap()
+    };
+    let (one, two) = (pdf("first certificate"), pdf("second certificate"));
+    let activity = |n: usize| Activity {
+        title: format!("session {n}"),
+        provider: None,
+        accreditation: None,
+        date: day("2025-05-01"),
+        credit: Credit::ContactHours(0.5),
+        categories: Vec::new(),
+        certificate: None,
+    };
+    let lines = 2 * ce::IMPORT_BATCH + 1;
+    let titles = |log: &[ce::LoggedActivity]| {
+        log.iter()
+            .map(|l| l.activity.title.clone())
+            .collect::<Vec<_>>()
+    };
+
+    // The last line repeats the first line's certificate: the refusal
+    // comes in the third batch, after two were written, and logs nothing.
+    let mut batch: Vec<_> = (0..lines).map(|n| (activity(n), None)).collect();
+    batch[0].1 = Some(&one);
+    batch[lines - 1].1 = Some(&one);
+    let refused = ce::import_activities(store, ACTOR, p, "twice.csv", batch)
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, StoreError::Conflict(_)), "{refused}");
+    assert!(ce::log(store, p).await.unwrap().is_empty());
+    let history = store.events(&EventQuery::default()).await.unwrap();
+    assert!(
+        history.iter().any(|e| matches!(
+            &e.change,
+            Change::CeImportEnded { abandoned: Some(why), .. } if why.contains("already attached")
+        )),
+        "the history says the import was abandoned, and why"
+    );
+
+    // The same file without the repeat: three batches, every line logged
+    // in the file's order, the certificate with its line.
+    let mut batch: Vec<_> = (0..lines).map(|n| (activity(n), None)).collect();
+    batch[lines - 1].1 = Some(&one);
+    let imported = ce::import_activities(store, ACTOR, p, "fixed.csv", batch)
+        .await
+        .unwrap();
+    let log = ce::log(store, p).await.unwrap();
+    assert_eq!(log, imported);
+    assert_eq!(
+        titles(&log),
+        (0..lines)
+            .map(|n| format!("session {n}"))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        log[lines - 1].activity.certificate.as_deref(),
+        Some(one.hash.as_str())
+    );
+
+    // An import cut short: opened, one batch written, never ended. None of
+    // it is in the log, its activity cannot be withdrawn, and its
+    // certificate is free for an activity logged afterwards.
+    store.put_file(&two).await.unwrap();
+    let pending = |change: Change| Pending {
+        actor: ACTOR.to_owned(),
+        person: Some(p),
+        application: None,
+        change,
+    };
+    let started = store
+        .append(pending(Change::CeImportStarted {
+            file: "cut.csv".to_owned(),
+            activities: 2,
+        }))
+        .await
+        .unwrap();
+    let cut = store
+        .append(pending(Change::CeActivityImported {
+            import: started.id,
+            activity: Activity {
+                certificate: Some(two.hash.clone()),
+                ..activity(900)
+            },
+        }))
+        .await
+        .unwrap();
+    assert_eq!(ce::log(store, p).await.unwrap().len(), lines);
+    let e = ce::remove_activity(store, ACTOR, p, cut.id, "never there")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::NotFound { .. }), "{e}");
+    let single = ce::log_activity(store, ACTOR, p, activity(901), Some(&two))
+        .await
+        .unwrap();
+
+    // The cut import, ended now, meets that activity's certificate: it is
+    // refused at completion and stays out of the log.
+    let e = store
+        .append(pending(Change::CeImportEnded {
+            import: started.id,
+            abandoned: None,
+        }))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{e}");
+    let log = ce::log(store, p).await.unwrap();
+    assert_eq!(log.len(), lines + 1);
+    assert_eq!(log[lines], single);
+
+    // An ended import takes no more activities and cannot end again.
+    let ended = store
+        .append(pending(Change::CeImportEnded {
+            import: started.id,
+            abandoned: Some("cut short".to_owned()),
+        }))
+        .await
+        .unwrap();
+    for change in [
+        Change::CeActivityImported {
+            import: started.id,
+            activity: activity(902),
+        },
+        Change::CeImportEnded {
+            import: started.id,
+            abandoned: None,
+        },
+    ] {
+        let e = store.append(pending(change)).await.unwrap_err();
+        assert!(matches!(e, StoreError::Invalid(_)), "{e}");
+    }
+    assert!(ended.id > cut.id);
+    assert_eq!(ce::log(store, p).await.unwrap().len(), lines + 1);
+
+    // Withdrawing an imported activity that did join the log works.
+    ce::remove_activity(store, ACTOR, p, log[0].id, "entered twice")
+        .await
+        .unwrap();
+    assert_eq!(ce::log(store, p).await.unwrap().len(), lines);
 }
 
 /// A batch of people (a CSV import) is added whole, each followed by their
@@ -940,9 +1101,9 @@ pub async fn a_batch_of_people_is_added_whole_or_not_at_all(store: &dyn Store) {
 }
 
 /// The audit pack holds the summary and the certificate of each activity
-/// that counts in the cycle, as stored; certificates past the limit the
-/// caller sets are refused, saying so.
-pub async fn the_audit_pack_holds_the_counted_certificates_up_to_its_limit(store: &dyn Store) {
+/// that counts in the cycle, as stored, and the summary names it; a
+/// credential the profile does not hold is refused.
+pub async fn the_audit_pack_holds_the_counted_certificates_as_stored(store: &dyn Store) {
     use labpath_engine::maintenance::{Activity, Credit};
     use labpath_store::ce;
     let catalog = crate::support::catalog();
@@ -981,24 +1142,30 @@ pub async fn the_audit_pack_holds_the_counted_certificates_up_to_its_limit(store
         .await
         .unwrap();
     let as_of = day("2026-06-01");
-    let pack = labpath_app::ce::audit_pack(&app, &me, p, credential, as_of, usize::MAX)
+    let zip = std::io::Cursor::new(Vec::new());
+    let (zip, certificates) = labpath_app::ce::audit_pack(&app, &me, p, credential, as_of, zip)
         .await
         .unwrap();
-    assert_eq!(pack.certificates, 1);
-    let text = String::from_utf8_lossy(&pack.zip);
+    assert_eq!(certificates, 1);
+    let mut pack = zip::ZipArchive::new(zip).unwrap();
     let name = format!("certificates/{}-{}.pdf", logged.id, &file.hash[..12]);
-    assert!(text.contains(&name), "the zip names {name}");
-    let e = labpath_app::ce::audit_pack(&app, &me, p, credential, as_of, pdf.len() - 1)
-        .await
-        .unwrap_err();
+    let mut stored = Vec::new();
+    std::io::Read::read_to_end(&mut pack.by_name(&name).unwrap(), &mut stored).unwrap();
+    assert_eq!(
+        stored, pdf,
+        "the zip holds the certificate as stored, as {name}"
+    );
+    let mut summary = String::new();
+    std::io::Read::read_to_string(&mut pack.by_name("summary.txt").unwrap(), &mut summary).unwrap();
     assert!(
-        e.kind == labpath_app::Kind::Invalid && e.message.contains("the most one download holds"),
-        "{e}"
+        summary.contains(&name),
+        "the summary names {name}: {summary}"
     );
     let other = catalog.credential("ascp-mls").unwrap();
-    let e = labpath_app::ce::audit_pack(&app, &me, p, other, as_of, usize::MAX)
-        .await
-        .unwrap_err();
+    let e =
+        labpath_app::ce::audit_pack(&app, &me, p, other, as_of, std::io::Cursor::new(Vec::new()))
+            .await
+            .unwrap_err();
     assert!(e.to_string().contains("does not hold `ascp-mls`"), "{e}");
 }
 

@@ -35,6 +35,7 @@
 pub mod contract;
 pub mod contract_accounts;
 pub mod contract_jobs;
+pub mod contract_once;
 pub mod contract_scoped;
 pub mod support;
 
@@ -71,8 +72,9 @@ macro_rules! contract_suite {
             writers_at_once_lose_nothing,
             an_overdue_application_gets_the_next_playbook_step,
             one_certificate_proves_one_activity_even_when_raced,
-            the_audit_pack_holds_the_counted_certificates_up_to_its_limit,
+            the_audit_pack_holds_the_counted_certificates_as_stored,
             a_batch_of_changes_is_recorded_whole_or_not_at_all,
+            a_ce_import_joins_the_log_whole_or_not_at_all,
             a_batch_of_people_is_added_whole_or_not_at_all,
             an_export_of_some_people_holds_their_events_and_files_only,
             control_characters_are_refused_before_anything_is_written
@@ -106,9 +108,16 @@ macro_rules! contract_suite {
         $crate::contract_suite!(@two $fresh, $mode, contract_accounts;
             an_import_keeps_each_persons_organization
         );
-        $crate::contract_suite!(@sql $fresh, $sql, $mode;
+        $crate::contract_suite!(@one $fresh, $mode, contract_once;
+            a_keyed_write_is_recorded_once_and_answered_again,
+            a_refused_keyed_write_keeps_no_key
+        );
+        $crate::contract_suite!(@sql $fresh, $sql, $mode, contract_accounts;
             audit_lines_cannot_be_changed,
             a_duplicate_row_is_a_conflict_on_every_backend
+        );
+        $crate::contract_suite!(@sql $fresh, $sql, $mode, contract_once;
+            keys_older_than_a_day_are_forgotten
         );
     };
     (@one $fresh:path, $mode:ident, $module:ident; $($name:ident),+) => {
@@ -136,7 +145,7 @@ macro_rules! contract_suite {
             }
         )+
     };
-    (@sql $fresh:path, $sql:path, $mode:ident; $($name:ident),+) => {
+    (@sql $fresh:path, $sql:path, $mode:ident, $module:ident; $($name:ident),+) => {
         $(
             #[tokio::test]
             async fn $name() {
@@ -144,7 +153,7 @@ macro_rules! contract_suite {
                     return;
                 };
                 let sql = $sql(&guard, &store).await;
-                $crate::contract_accounts::$name(&store, &sql).await;
+                $crate::$module::$name(&store, &sql).await;
             }
         )+
     };

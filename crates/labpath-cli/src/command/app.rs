@@ -100,9 +100,11 @@ pub fn run(
             with_store(cli, async |store| {
                 let app = App::new(catalog, store);
                 let reference = text(reference.as_ref());
-                let state = applications::open(&app, &local(), person, step, reference.as_deref())
-                    .await
-                    .map_err(|e| app_failure(e, flag))?;
+                let state =
+                    applications::open(&app, &local(), person, step, reference.as_deref(), None)
+                        .await
+                        .and_then(labpath_app::once::Made::new_only)
+                        .map_err(|e| app_failure(e, flag))?;
                 let id = state.application.id;
                 writeln!(
                     out,
@@ -431,6 +433,21 @@ pub fn describe(event: &Event) -> String {
         Change::CeActivityRemoved { activity, reason } => {
             format!("CE activity {activity} withdrawn: {reason}")
         }
+        Change::CeImportStarted { file, activities } => {
+            format!("CE import of {activities} activities from {file} started")
+        }
+        Change::CeActivityImported { import, activity } => format!(
+            "CE activity imported (import {import}): {} on {}",
+            activity.title, activity.date
+        ),
+        Change::CeImportEnded {
+            import,
+            abandoned: None,
+        } => format!("CE import {import} completed"),
+        Change::CeImportEnded {
+            import,
+            abandoned: Some(why),
+        } => format!("CE import {import} abandoned, nothing logged: {why}"),
     }
 }
 

@@ -252,8 +252,9 @@ fn add(cli: &Cli, catalog: &Catalog, args: &AddArgs, out: &mut dyn Write) -> Res
         .next();
     with_store(cli, async |store| {
         let app = App::new(catalog, store);
-        let logged = labpath_app::ce::add(&app, &local(), person, activity, file)
+        let logged = labpath_app::ce::add(&app, &local(), person, activity, file, None)
             .await
+            .and_then(labpath_app::once::Made::new_only)
             .map_err(|e| app_failure(e, flag))?;
         writeln!(
             out,
@@ -419,16 +420,23 @@ fn audit_pack(
     let as_of = super::as_of(as_of)?;
     with_store(cli, async |store| {
         let app = App::new(catalog, store);
-        let pack =
-            labpath_app::ce::audit_pack(&app, &local(), person, credential, as_of, usize::MAX)
+        // Written beside the target and moved over it when whole: a pack
+        // that fails half-way leaves no half file, and no earlier pack lost.
+        let cannot = |e: &std::io::Error| Failure::cannot_write(None, file, e);
+        let dir = match file.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => std::path::Path::new("."),
+        };
+        let partial = tempfile::NamedTempFile::new_in(dir).map_err(|e| cannot(&e))?;
+        let (partial, certificates) =
+            labpath_app::ce::audit_pack(&app, &local(), person, credential, as_of, partial)
                 .await
                 .map_err(|e| app_failure(e, |_| None))?;
-        std::fs::write(file, &pack.zip).map_err(|e| Failure::cannot_write(None, file, &e))?;
+        partial.persist(file).map_err(|e| cannot(&e.error))?;
         writeln!(
             out,
-            "wrote {} ({} certificates)",
-            file.display(),
-            pack.certificates
+            "wrote {} ({certificates} certificates)",
+            file.display()
         )?;
         Ok(Exit::Ok)
     })

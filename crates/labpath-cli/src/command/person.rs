@@ -10,7 +10,7 @@ use labpath_store::Store;
 use labpath_store::ids::PersonId;
 use labpath_store::ops;
 
-use super::store::{actor, failure, file_failure, id, local, with_store};
+use super::store::{actor, app_failure, failure, file_failure, id, local, with_store};
 use crate::cli::{Cli, Format};
 use crate::render::table;
 use crate::{Exit, Failure};
@@ -82,15 +82,17 @@ pub fn run(
                 .map(|p| profile_json(p, catalog))
                 .transpose()?;
             with_store(cli, async |store| {
-                let person = ops::add_person(store, &actor(), name, None)
+                // The person and the profile are one write: a crash leaves
+                // both or neither.
+                let app = labpath_app::App::new(catalog, store);
+                let has_profile = profile.is_some();
+                let person = labpath_app::people::add(&app, &local(), name, profile, None)
                     .await
-                    .map_err(failure)?;
+                    .and_then(labpath_app::once::Made::new_only)
+                    .map_err(|e| app_failure(e, |_| None))?;
                 writeln!(out, "added person {}: {}", person.id, person.name)?;
-                if let Some(p) = profile {
-                    let v = ops::record_profile(store, &actor(), person.id, p)
-                        .await
-                        .map_err(failure)?;
-                    writeln!(out, "recorded profile version {}", v.version)?;
+                if has_profile {
+                    writeln!(out, "recorded profile version {}", person.profile_version)?;
                 }
                 Ok(Exit::Ok)
             })

@@ -78,8 +78,9 @@ pub fn run(
             }
             with_store(cli, async |store| {
                 let app = App::new(catalog, store);
-                let r = reminders::add(&app, &local(), new)
+                let r = reminders::add(&app, &local(), new, None)
                     .await
+                    .and_then(labpath_app::once::Made::new_only)
                     .map_err(|e| app_failure(e, flag))?;
                 writeln!(out, "reminder {} set for {}: {}", r.id, r.due, r.what)?;
                 Ok(Exit::Ok)

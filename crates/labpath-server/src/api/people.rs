@@ -24,6 +24,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{
     self, FilePart, JsonBody, JsonText, PathParams, PeopleCsv, QueryParams, Upload,
 };
+use crate::once::{self, Keyed};
 use crate::openapi::{
     BadRequest, Conflict, Forbidden, Invalid, NotFound, TooLarge, Unauthorized, Unsupported,
 };
@@ -118,28 +119,28 @@ pub struct NewPerson {
 pub async fn create(
     State(state): State<AppState>,
     Api(me): Api,
-    JsonBody(body): JsonBody<NewPerson>,
+    Keyed {
+        key,
+        inner: JsonBody(body),
+    }: Keyed<JsonBody<NewPerson>>,
 ) -> ApiResult<Response> {
     me.require_staff()?;
-    if body.name.trim().is_empty() {
-        return Err(ApiError::invalid("a person needs a name").at("name"));
-    }
     // Check the profile before anything is stored, so a bad profile adds
-    // no person.
-    let profile = match &body.profile {
-        Some(p) => {
-            let text = serde_json::to_string(p).map_err(ApiError::internal)?;
-            read_profile(&state, &text).map_err(|e| prefix(e, "profile"))?;
-            Some(p.clone())
-        }
-        None => None,
-    };
-    let person = ops::add_person(state.store(), &me.actor(), &body.name, me.org()).await?;
-    if let Some(p) = profile {
-        ops::record_profile(state.store(), &me.actor(), person.id, p).await?;
+    // no person; it is stored as sent.
+    if let Some(p) = &body.profile {
+        let text = serde_json::to_string(p).map_err(ApiError::internal)?;
+        read_profile(&state, &text).map_err(|e| prefix(e, "profile"))?;
     }
-    let person = state.store().person(person.id).await?;
-    Ok((StatusCode::CREATED, Json(person)).into_response())
+    let key = key.map(|k| k.of(&me, StatusCode::CREATED));
+    let made = labpath_app::people::add(
+        &state.app(),
+        &me.app(),
+        &body.name,
+        body.profile,
+        key.as_ref(),
+    )
+    .await?;
+    once::answer(made, StatusCode::CREATED)
 }
 
 /// `POST /api/people/import`: adds every person of a people CSV (the body,
@@ -171,8 +172,19 @@ pub async fn import(
     Api(me): Api,
     PeopleCsv(bytes): PeopleCsv,
 ) -> ApiResult<Response> {
-    let added = labpath_app::people::import(&state.app(), &me.app(), &bytes).await?;
+    let added = import_people(&state, &me, &bytes).await?;
     Ok((StatusCode::CREATED, Json(PeopleImported { added })).into_response())
+}
+
+/// Adds everyone of a people CSV (the API's and the page's import), in a
+/// heavy-work turn: every line is read and checked against the catalog.
+pub async fn import_people(
+    state: &AppState,
+    me: &Principal,
+    bytes: &[u8],
+) -> ApiResult<Vec<Person>> {
+    let _turn = state.heavy_turn().await?;
+    Ok(labpath_app::people::import(&state.app(), &me.app(), bytes).await?)
 }
 
 /// What a people import added.
@@ -623,18 +635,20 @@ pub async fn ce_add(
     State(state): State<AppState>,
     Api(me): Api,
     PathParams(id): PathParams<String>,
-    body: ActivityUpload,
+    Keyed { key, inner: body }: Keyed<ActivityUpload>,
 ) -> ApiResult<Response> {
     let certificate = body.certificate.map(check_file).transpose()?;
-    let logged = labpath_app::ce::add(
+    let key = key.map(|k| k.of(&me, StatusCode::CREATED));
+    let made = labpath_app::ce::add(
         &state.app(),
         &me.app(),
         extract::id(&id)?,
         body.activity,
         certificate,
+        key.as_ref(),
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(logged)).into_response())
+    once::answer(made, StatusCode::CREATED)
 }
 
 /// An import's certificates: the files uploaded with the CSV, by name.
@@ -683,6 +697,8 @@ pub async fn import_upload(
         .partition(|f| f.field == "certificates");
     upload.files = others;
     upload.no_other_files()?;
+    // Reading and checking every line, then writing them: a heavy turn.
+    let _turn = state.heavy_turn().await?;
     let text = String::from_utf8(csv.bytes).map_err(|_| {
         ApiError::invalid(format!(
             "`{}` is not UTF-8 text: save it as CSV (UTF-8)",

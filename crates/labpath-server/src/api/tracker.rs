@@ -27,6 +27,7 @@ use super::{Page, PageQuery, day};
 use crate::auth::{Api, Principal};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{self, JsonBody, PathParams, QueryParams};
+use crate::once::{self, Keyed};
 use crate::openapi::{
     BadRequest, Conflict, Forbidden, Invalid, NotFound, Unauthorized, Unsupported,
 };
@@ -123,12 +124,24 @@ pub async fn create_application(
     State(state): State<AppState>,
     Api(me): Api,
     PathParams(id): PathParams<String>,
-    JsonBody(body): JsonBody<NewApplication>,
+    Keyed {
+        key,
+        inner: JsonBody(body),
+    }: Keyed<JsonBody<NewApplication>>,
 ) -> ApiResult<Response> {
     let person = extract::id(&id)?;
     let reference = body.reference.as_deref();
-    let app = applications::open(&state.app(), &me.app(), person, &body.step, reference).await?;
-    Ok((StatusCode::CREATED, Json(app)).into_response())
+    let key = key.map(|k| k.of(&me, StatusCode::CREATED));
+    let made = applications::open(
+        &state.app(),
+        &me.app(),
+        person,
+        &body.step,
+        reference,
+        key.as_ref(),
+    )
+    .await?;
+    once::answer(made, StatusCode::CREATED)
 }
 
 /// `GET /api/applications` query.
@@ -509,7 +522,10 @@ pub async fn add_reminder(
     State(state): State<AppState>,
     Api(me): Api,
     PathParams(id): PathParams<String>,
-    JsonBody(body): JsonBody<NewReminder>,
+    Keyed {
+        key,
+        inner: JsonBody(body),
+    }: Keyed<JsonBody<NewReminder>>,
 ) -> ApiResult<Response> {
     let person = extract::id(&id)?;
     let due = Date::parse(body.due.trim())
@@ -524,8 +540,9 @@ pub async fn add_reminder(
         due,
         what: body.what,
     };
-    let reminder = reminders::add(&state.app(), &me.app(), new).await?;
-    Ok((StatusCode::CREATED, Json(reminder)).into_response())
+    let key = key.map(|k| k.of(&me, StatusCode::CREATED));
+    let made = reminders::add(&state.app(), &me.app(), new, key.as_ref()).await?;
+    once::answer(made, StatusCode::CREATED)
 }
 
 /// `POST /api/reminders/{reminder}/done` body.

@@ -148,14 +148,22 @@ pub async fn ce_add(
                 .map(crate::api::files::check_file)
                 .transpose()?;
             others?;
-            labpath_app::ce::add(&state.app(), &me.app(), person.id, activity, certificate)
-                .await
-                .map_err(ApiError::from)
-                .map_err(|e| match e.field.as_deref() {
-                    Some("credit") => e.at("amount"),
-                    Some(f) if f.starts_with("categories") => e.at("categories"),
-                    _ => e,
-                })
+            labpath_app::ce::add(
+                &state.app(),
+                &me.app(),
+                person.id,
+                activity,
+                certificate,
+                None,
+            )
+            .await
+            .and_then(labpath_app::once::Made::new_only)
+            .map_err(ApiError::from)
+            .map_err(|e| match e.field.as_deref() {
+                Some("credit") => e.at("amount"),
+                Some(f) if f.starts_with("categories") => e.at("categories"),
+                _ => e,
+            })
         }
         .await;
         match attempt {

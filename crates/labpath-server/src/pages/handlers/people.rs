@@ -116,7 +116,7 @@ pub async fn import_people(
                 ApiError::invalid("choose the CSV file of the candidates to import").at("people")
             })?;
             upload.no_other_files()?;
-            let added = labpath_app::people::import(&state.app(), &me.app(), &file.bytes).await?;
+            let added = crate::api::people::import_people(&state, &me, &file.bytes).await?;
             Ok::<_, ApiError>((file.name, added))
         };
         match attempt.await {
@@ -155,10 +155,9 @@ pub async fn add_person(
     let result = async {
         me.require_staff()?;
         let added = async {
-            let name = form
-                .get("name")
-                .ok_or_else(|| ApiError::invalid("a person needs a name").at("name"))?;
-            Ok::<_, ApiError>(ops::add_person(state.store(), &me.actor(), name, me.org()).await?)
+            let name = form.get("name").unwrap_or("");
+            let made = labpath_app::people::add(&state.app(), &me.app(), name, None, None).await?;
+            Ok::<_, ApiError>(made.new_only()?)
         };
         match added.await {
             Ok(person) => see_other(&format!("/people/{}/interview", person.id)),

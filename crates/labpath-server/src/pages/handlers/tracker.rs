@@ -40,7 +40,10 @@ pub async fn open_application(
             let step = form
                 .get("step")
                 .ok_or_else(|| AppError::invalid("choose the step to apply for").at("step"))?;
-            applications::open(&state.app(), &me.app(), person, step, form.get("reference")).await
+            let reference = form.get("reference");
+            applications::open(&state.app(), &me.app(), person, step, reference, None)
+                .await?
+                .new_only()
         };
         match opened.await {
             Ok(app) => see_other(&format!("/applications/{}", app.application.id)),
@@ -299,7 +302,9 @@ pub async fn add_reminder(
                 due,
                 what: form.get("what").unwrap_or("").to_owned(),
             };
-            reminders::add(&state.app(), &me.app(), new).await
+            reminders::add(&state.app(), &me.app(), new, None)
+                .await?
+                .new_only()
         };
         match set.await {
             Ok(_) => see_other(&format!("/people/{person}")),
