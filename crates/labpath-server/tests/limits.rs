@@ -492,3 +492,122 @@ async fn a_body_one_byte_over_its_routes_limit_gets_413_and_one_at_it_is_read() 
     assert!(checked >= 20, "only {checked} operations take a body");
     drop(server);
 }
+
+/// A number as the docs write it (`1,048,576`).
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[test]
+fn the_limits_table_of_the_server_docs_says_the_numbers_the_code_checks() {
+    use labpath_engine::limits::*;
+    use labpath_server::extract::{BODY_LIMIT, SMALL_BODY_LIMIT};
+    let path = format!("{}/../../docs/server.md", env!("CARGO_MANIFEST_DIR"));
+    let docs = std::fs::read_to_string(path).unwrap();
+    let section = docs
+        .split("\n## ")
+        .find(|s| s.starts_with("Limits\n"))
+        .expect("docs/server.md has a section `Limits`");
+    let row = |starts: &str| {
+        section
+            .lines()
+            .find(|l| l.starts_with(&format!("| {starts}")))
+            .unwrap_or_else(|| panic!("no row `{starts}` in docs/server.md's Limits"))
+    };
+    let rows = [
+        ("a record's id", MAX_RECORD_ID),
+        ("a catalog id", MAX_ID),
+        ("a goal", MAX_ID_LIST),
+        ("a goal", MAX_IDS),
+        ("a short text", MAX_TEXT),
+        ("a note", MAX_NOTE),
+        ("a day", MAX_DAY),
+        ("an email address", MAX_EMAIL),
+        ("a password", MAX_PASSWORD),
+        ("a password", MIN_PASSWORD),
+        ("a user's or an organization's name", MAX_NAME),
+        (
+            "any query parameter",
+            labpath_server::extract::MAX_QUERY_VALUE,
+        ),
+        ("each list of a profile", MAX_LIST),
+        ("the categories of one CE activity", MAX_CATEGORIES),
+        ("a page of a list", MAX_PER_PAGE),
+        ("an `Idempotency-Key`", MAX_KEY),
+        ("a file", MAX_FILE_BYTES / 1_048_576),
+        ("a people CSV", MAX_PEOPLE_CSV_BYTES / 1_048_576),
+        ("a people CSV", MAX_PEOPLE),
+        ("a CE CSV", MAX_ACTIVITIES),
+        ("a request body, by default", SMALL_BODY_LIMIT),
+    ];
+    for (starts, n) in rows {
+        let line = row(starts);
+        assert!(
+            line.contains(&thousands(n)),
+            "`{starts}`: {n} is not in: {line}"
+        );
+    }
+    for (path, bytes) in labpath_server::api::BODY_LIMITS {
+        let line = section
+            .lines()
+            .find(|l| l.starts_with("| the body of") && l.contains(&path_of(path)))
+            .unwrap_or_else(|| panic!("no row for `{path}` in docs/server.md's Limits"));
+        assert!(
+            line.contains(&thousands(bytes)),
+            "`{path}`: {bytes} is not in: {line}"
+        );
+    }
+    assert!(row("the body of `POST /api/people`,").contains(&thousands(BODY_LIMIT)));
+}
+
+/// The documented path of a route as the docs name it: after its method.
+fn path_of(path: &str) -> String {
+    let method = if path.ends_with("/profile") {
+        "PUT"
+    } else {
+        "POST"
+    };
+    format!("{method} {path}`")
+}
+
+#[tokio::test]
+async fn a_pages_form_has_the_body_limit_of_what_it_takes() {
+    let (_dir, _server, org) = world().await;
+    let admin = &org.admin;
+    let person = org.mine.person;
+    let form = |bytes: usize| {
+        let head = format!("csrf={}&profile=", admin.csrf);
+        let mut body = head.into_bytes();
+        body.resize(bytes, b'x');
+        body
+    };
+    let post = |path: String, body: Vec<u8>| {
+        admin
+            .request("POST", &path)
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .body(body)
+            .send()
+    };
+    let small = labpath_server::extract::SMALL_BODY_LIMIT;
+    let profile_limit = labpath_server::extract::BODY_LIMIT;
+    // A form of a name, a reminder, a note: 64 KiB.
+    let a = answer(post("/people".to_owned(), form(small + 1)).await.unwrap()).await;
+    assert_eq!(a.status, 413, "{}", a.text);
+    // The profile form takes a profile: 1 MiB.
+    let path = format!("/people/{person}/profile");
+    let a = answer(post(path.clone(), form(small + 1)).await.unwrap()).await;
+    assert_ne!(a.status, 413, "{}", a.text);
+    let a = answer(post(path, form(profile_limit + 1)).await.unwrap()).await;
+    assert_eq!(a.status, 413, "{}", a.text);
+}
