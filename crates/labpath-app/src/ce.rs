@@ -16,7 +16,7 @@ use labpath_store::ce::{self, LoggedActivity};
 use labpath_store::event::Event;
 use labpath_store::ids::{EventId, PersonId};
 use labpath_store::once::Write;
-use labpath_views::audit_pack::{self, AuditPack};
+use labpath_views::audit_pack;
 use labpath_views::deadlines::Deadline;
 
 use crate::attachments::Download;
@@ -368,19 +368,25 @@ pub async fn status<'c>(
     })
 }
 
-/// The audit pack of a held credential on `as_of`: the summary and the
-/// certificates of the activities that count in its cycle. The profile
-/// must hold the credential and the catalog must have its renewal rules
-/// (refused at `credential` otherwise); the certificates may come to at
-/// most `max_bytes`, since the pack is built in memory.
-pub async fn audit_pack(
+/// The audit pack of a held credential on `as_of`, written into `out` (a
+/// file): the summary and the certificates of the activities that count in
+/// its cycle. Returns the output and how many certificates it holds. The
+/// profile must hold the credential and the catalog must have its renewal
+/// rules (refused at `credential` otherwise). The certificates are read
+/// and written one at a time, the writing on a blocking thread, so a pack
+/// of any size takes the memory of its largest certificate and keeps no
+/// async worker busy.
+pub async fn audit_pack<W>(
     app: &App<'_>,
     who: &Principal,
     person: PersonId,
     credential: &Credential,
     as_of: Date,
-    max_bytes: usize,
-) -> Result<AuditPack, AppError> {
+    out: W,
+) -> Result<(W, usize), AppError>
+where
+    W: std::io::Write + std::io::Seek + Send + 'static,
+{
     app.person(who, person).await?;
     let profile = app.require_profile(person).await?;
     let refuse = |why: String| AppError::invalid(why).at("credential");
@@ -403,18 +409,21 @@ pub async fn audit_pack(
             credential.id
         )));
     }
-    let mut files = Vec::new();
-    let mut total = 0usize;
+    let failed = |why: String| AppError {
+        kind: Kind::Backend,
+        message: why,
+        field: None,
+        problems: Vec::new(),
+    };
+    let mut pack = audit_pack::Writer::new(out);
     for (id, hash) in audit_pack::counted(&log, &result) {
         let bytes = app.store.file(hash).await?;
-        total += bytes.len();
-        if total > max_bytes {
-            return Err(refuse(format!(
-                "the certificates of this cycle come to more than {} MiB, the most one download holds: `labpath ce audit-pack` writes the whole pack to a file",
-                max_bytes / 1_048_576
-            )));
-        }
-        files.push((id, hash, bytes));
+        let hash = hash.to_owned();
+        pack =
+            tokio::task::spawn_blocking(move || pack.certificate(id, &hash, &bytes).map(|()| pack))
+                .await
+                .map_err(|e| failed(format!("writing the audit pack: {e}")))?
+                .map_err(failed)?;
     }
     let subject = audit_pack::Subject {
         person,
@@ -422,10 +431,5 @@ pub async fn audit_pack(
         credential,
         as_of,
     };
-    audit_pack::write(&subject, &log, &result, files).map_err(|why| AppError {
-        kind: Kind::Backend,
-        message: why,
-        field: None,
-        problems: Vec::new(),
-    })
+    pack.finish(&subject, &log, &result).map_err(failed)
 }

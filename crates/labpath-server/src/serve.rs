@@ -389,6 +389,7 @@ pub fn state(
         local_csrf: random_token()?,
         templates,
         link_mail: settings.link_mail,
+        heavy: Arc::new(tokio::sync::Semaphore::new(crate::state::heavy_turns())),
     })))
 }
 

@@ -5,6 +5,8 @@
 
 use std::sync::Arc;
 
+use crate::error::{ApiError, ApiResult};
+
 use labpath_engine::catalog::Catalog;
 use labpath_store::{Accounts, Store};
 
@@ -62,6 +64,16 @@ pub struct Shared {
     pub templates: Templates,
     /// How account links are mailed (`None`: they are only shown).
     pub link_mail: Option<crate::mail::LinkMail>,
+    /// Turns for the work that keeps a core busy for a while (plans, CE
+    /// and people imports, audit packs): as many at once as the machine
+    /// has cores; more requests wait their turn, so the async workers and
+    /// every other request keep going.
+    pub heavy: Arc<tokio::sync::Semaphore>,
+}
+
+/// How many heavy requests run at once: the machine's cores.
+pub fn heavy_turns() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
 }
 
 impl std::ops::Deref for AppState {
@@ -73,6 +85,14 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
+    /// A turn for heavy work, held until dropped (see `Shared::heavy`).
+    pub async fn heavy_turn(&self) -> ApiResult<tokio::sync::OwnedSemaphorePermit> {
+        Arc::clone(&self.heavy)
+            .acquire_owned()
+            .await
+            .map_err(ApiError::internal)
+    }
+
     /// The tracker.
     pub fn store(&self) -> &dyn Store {
         &*self.0.db

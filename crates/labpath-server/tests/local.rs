@@ -699,6 +699,136 @@ async fn every_answer_carries_the_hardening_headers() {
     }
 }
 
+/// The hardening headers every answer must carry, whatever it is: `path`
+/// names it in a failure.
+fn assert_hardened(path: &str, headers: &reqwest::header::HeaderMap) {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_else(|| panic!("{path}: no {name}"))
+    };
+    let csp = header("content-security-policy");
+    assert!(
+        csp.contains("frame-ancestors 'none'") || csp == "sandbox",
+        "{path}: {csp}"
+    );
+    assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+    assert_eq!(header("x-frame-options"), "DENY", "{path}");
+    assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
+    assert!(header("referrer-policy").contains("origin"), "{path}");
+    let cache = header("cache-control");
+    assert!(
+        cache.contains("no-store") || path.starts_with("/static/"),
+        "{path}: {cache}"
+    );
+}
+
+/// Every operation of the OpenAPI document, with every method it has, and
+/// every page reachable by following links from the front page, answers
+/// with the hardening headers: successes, refusals and errors alike.
+#[tokio::test]
+async fn every_operation_and_every_page_carries_the_hardening_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(Database::Local(dir.path().to_path_buf())).await;
+    let client = Client::local(&server).await;
+    let records = common::person_with_records(&client, "Walk").await;
+    let document = client.get("/api/openapi.json").await;
+    let mut operations = 0;
+    for (template, item) in document["paths"].as_object().unwrap() {
+        let path = template
+            .replace("{person}", &records.person.to_string())
+            .replace("{app}", &records.app.to_string())
+            .replace("{application}", &records.app.to_string())
+            .replace("{activity}", &records.activity.to_string())
+            .replace("{attachment}", &records.attachment.to_string())
+            .replace("{reminder}", &records.reminder.to_string())
+            .replace("{key}", &records.key)
+            .replace("{id}", "1");
+        let path = fill_unknown(&path);
+        for method in item.as_object().unwrap().keys() {
+            if !["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
+                continue;
+            }
+            let response = client
+                .request(method, &path)
+                .header("x-csrf-token", &client.csrf)
+                .header("content-type", "application/json")
+                .body("{}")
+                .send()
+                .await
+                .unwrap();
+            assert!(
+                response.status().as_u16() < 500,
+                "{method} {path}: {}",
+                response.status()
+            );
+            assert_hardened(&format!("{method} {path}"), response.headers());
+            operations += 1;
+        }
+    }
+    assert!(operations > 40, "only {operations} operations walked");
+
+    let mut seen = std::collections::BTreeSet::new();
+    let mut queue = vec!["/".to_owned()];
+    while let Some(path) = queue.pop() {
+        if seen.len() >= 300 || !seen.insert(path.clone()) {
+            continue;
+        }
+        let response = client.request("GET", &path).send().await.unwrap();
+        assert!(
+            response.status().as_u16() < 500,
+            "GET {path}: {}",
+            response.status()
+        );
+        assert_hardened(&path, response.headers());
+        let html = response
+            .headers()
+            .get("content-type")
+            .is_some_and(|t| t.to_str().unwrap().starts_with("text/html"));
+        if !html {
+            continue;
+        }
+        let body = response.text().await.unwrap();
+        for link in body.split("href=\"").skip(1) {
+            let Some(target) = link.split('"').next() else {
+                continue;
+            };
+            let target = target.replace("&amp;", "&");
+            let target = target.split('#').next().unwrap_or_default().to_owned();
+            if target.starts_with('/') && !target.starts_with("//") {
+                queue.push(target);
+            }
+        }
+    }
+    assert!(
+        seen.len() > 20,
+        "only {} pages reached: {seen:?}",
+        seen.len()
+    );
+    eprintln!(
+        "hardening headers on {operations} operations and {} pages",
+        seen.len()
+    );
+}
+
+/// A path template's parameters that the walk has no record for, filled
+/// with `1` (a missing record answers too, and must carry the headers).
+fn fill_unknown(path: &str) -> String {
+    let mut out = String::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        out.push('1');
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Every answer carries its request's id: the one the client sent, or a
 /// number of the server's, different for each request (the id the log
 /// lines written while answering carry).

@@ -253,7 +253,7 @@ pub fn logged(events: &[Event]) -> Vec<LoggedActivity> {
 /// The most activities one write of an import records: each batch is one
 /// transaction, so a file of any length holds the writers' lock for one
 /// batch at a time and other people's writes go in between.
-pub const IMPORT_BATCH: usize = 50;
+pub const IMPORT_BATCH: usize = 25;
 
 /// Imports activities for a person (`file` names them in the history):
 /// every one joins the log, or none does. The certificates are stored

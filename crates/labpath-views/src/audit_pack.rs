@@ -3,11 +3,13 @@
 //! category minimum, the deadline, the fees, and every activity that
 //! counted with its certificate's file name), `summary.json` (the same as
 //! data) and `certificates/`, each certificate as stored. The use case
-//! (`labpath_app::ce::audit_pack`) reads the log and the files; the CLI
-//! writes the pack to a file, the server answers it as a download.
+//! (`labpath_app::ce::audit_pack`) reads the log and the files and writes
+//! the pack through a [`Writer`], one certificate at a time, into a file:
+//! the CLI's output, or a temporary file the server streams as a download.
+//! A pack of any size then needs the memory of one certificate.
 
 use std::collections::HashMap;
-use std::io::Write;
+use std::io::{Seek, Write};
 
 use labpath_engine::catalog::Credential;
 use labpath_engine::compliance::{Assessment, CredentialCompliance};
@@ -16,15 +18,6 @@ use labpath_engine::units::Date;
 use labpath_store::attachment;
 use labpath_store::ce::LoggedActivity;
 use labpath_store::ids::{EventId, PersonId};
-
-/// A built audit pack.
-#[derive(Debug, Clone)]
-pub struct AuditPack {
-    /// The zip file's bytes.
-    pub zip: Vec<u8>,
-    /// How many certificates it holds.
-    pub certificates: usize,
-}
 
 /// The certificates of the activities that count in the cycles assessed
 /// (`result`), each once, in the log's order: the activity and the hash of
@@ -61,43 +54,75 @@ pub struct Subject<'a> {
     pub as_of: Date,
 }
 
-/// Writes the pack: the summaries and each certificate (`files`: the
-/// activity, its certificate's hash and bytes, as [`counted`] lists them),
-/// named for its activity, its hash and its type.
-pub fn write(
-    subject: &Subject<'_>,
-    log: &[LoggedActivity],
-    result: &[CredentialCompliance<'_>],
-    files: Vec<(EventId, &str, Vec<u8>)>,
-) -> Result<AuditPack, String> {
-    let mut names: HashMap<EventId, String> = HashMap::new();
-    let mut named = Vec::with_capacity(files.len());
-    for (id, hash, bytes) in files {
-        let extension = attachment::sniff(&bytes).map_or_else(String::new, attachment::extension);
+/// An audit pack being written into `W`: the certificates one by one,
+/// then the summaries, which name them.
+pub struct Writer<W: Write + Seek> {
+    zip: zip::ZipWriter<W>,
+    names: HashMap<EventId, String>,
+}
+
+impl<W: Write + Seek> Writer<W> {
+    /// A pack written into `out` (a file, from its start).
+    pub fn new(out: W) -> Self {
+        Writer {
+            zip: zip::ZipWriter::new(out),
+            names: HashMap::new(),
+        }
+    }
+
+    /// Adds the certificate of activity `id` (its hash and content, as
+    /// [`counted`] lists them), named for the activity, the hash and its
+    /// type. It is stored as it is: certificates are PDFs and images,
+    /// compressed already.
+    pub fn certificate(&mut self, id: EventId, hash: &str, bytes: &[u8]) -> Result<(), String> {
+        let extension = attachment::sniff(bytes).map_or_else(String::new, attachment::extension);
         let name = format!(
             "certificates/{id}-{}{extension}",
             &hash[..12.min(hash.len())]
         );
-        names.insert(id, name.clone());
-        named.push((name, bytes));
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored)
+            .large_file(bytes.len() >= u32::MAX as usize);
+        let written = self
+            .zip
+            .start_file(name.as_str(), stored)
+            .and_then(|()| self.zip.write_all(bytes).map_err(Into::into));
+        written.map_err(|e| format!("writing the audit pack: {e}"))?;
+        self.names.insert(id, name);
+        Ok(())
     }
-    let mut summary = Vec::new();
-    write_summary(subject, log, result, &names, &mut summary)
+
+    /// Adds the summaries (text and JSON) and finishes the zip: the output,
+    /// and how many certificates it holds.
+    pub fn finish(
+        mut self,
+        subject: &Subject<'_>,
+        log: &[LoggedActivity],
+        result: &[CredentialCompliance<'_>],
+    ) -> Result<(W, usize), String> {
+        let mut summary = Vec::new();
+        write_summary(subject, log, result, &self.names, &mut summary)
+            .map_err(|e| format!("writing the audit summary: {e}"))?;
+        let json = serde_json::to_vec_pretty(&serde_json::json!({
+            "person": subject.person,
+            "credential": subject.credential.id,
+            "as_of": subject.as_of,
+            "activities": log,
+            "compliance": result,
+        }))
         .map_err(|e| format!("writing the audit summary: {e}"))?;
-    let json = serde_json::to_vec_pretty(&serde_json::json!({
-        "person": subject.person,
-        "credential": subject.credential.id,
-        "as_of": subject.as_of,
-        "activities": log,
-        "compliance": result,
-    }))
-    .map_err(|e| format!("writing the audit summary: {e}"))?;
-    let zip =
-        write_zip(&summary, &json, &named).map_err(|e| format!("writing the audit pack: {e}"))?;
-    Ok(AuditPack {
-        zip,
-        certificates: named.len(),
-    })
+        let deflated = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        let write = || -> zip::result::ZipResult<W> {
+            self.zip.start_file("summary.txt", deflated)?;
+            self.zip.write_all(&summary)?;
+            self.zip.start_file("summary.json", deflated)?;
+            self.zip.write_all(&json)?;
+            self.zip.finish()
+        };
+        let out = write().map_err(|e| format!("writing the audit pack: {e}"))?;
+        Ok((out, self.names.len()))
+    }
 }
 
 /// The text summary, each counted activity with its certificate's name in
@@ -142,25 +167,6 @@ fn write_summary(
         }
     }
     Ok(())
-}
-
-fn write_zip(
-    summary: &[u8],
-    json: &[u8],
-    files: &[(String, Vec<u8>)],
-) -> zip::result::ZipResult<Vec<u8>> {
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    zip.start_file("summary.txt", options)?;
-    zip.write_all(summary)?;
-    zip.start_file("summary.json", options)?;
-    zip.write_all(json)?;
-    for (name, bytes) in files {
-        zip.start_file(name.as_str(), options)?;
-        zip.write_all(bytes)?;
-    }
-    Ok(zip.finish()?.into_inner())
 }
 
 /// One credential's standing as text: the cycle, points, category

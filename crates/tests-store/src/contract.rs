@@ -1101,9 +1101,9 @@ pub async fn a_batch_of_people_is_added_whole_or_not_at_all(store: &dyn Store) {
 }
 
 /// The audit pack holds the summary and the certificate of each activity
-/// that counts in the cycle, as stored; certificates past the limit the
-/// caller sets are refused, saying so.
-pub async fn the_audit_pack_holds_the_counted_certificates_up_to_its_limit(store: &dyn Store) {
+/// that counts in the cycle, as stored, and the summary names it; a
+/// credential the profile does not hold is refused.
+pub async fn the_audit_pack_holds_the_counted_certificates_as_stored(store: &dyn Store) {
     use labpath_engine::maintenance::{Activity, Credit};
     use labpath_store::ce;
     let catalog = crate::support::catalog();
@@ -1142,24 +1142,30 @@ pub async fn the_audit_pack_holds_the_counted_certificates_up_to_its_limit(store
         .await
         .unwrap();
     let as_of = day("2026-06-01");
-    let pack = labpath_app::ce::audit_pack(&app, &me, p, credential, as_of, usize::MAX)
+    let zip = std::io::Cursor::new(Vec::new());
+    let (zip, certificates) = labpath_app::ce::audit_pack(&app, &me, p, credential, as_of, zip)
         .await
         .unwrap();
-    assert_eq!(pack.certificates, 1);
-    let text = String::from_utf8_lossy(&pack.zip);
+    assert_eq!(certificates, 1);
+    let mut pack = zip::ZipArchive::new(zip).unwrap();
     let name = format!("certificates/{}-{}.pdf", logged.id, &file.hash[..12]);
-    assert!(text.contains(&name), "the zip names {name}");
-    let e = labpath_app::ce::audit_pack(&app, &me, p, credential, as_of, pdf.len() - 1)
-        .await
-        .unwrap_err();
+    let mut stored = Vec::new();
+    std::io::Read::read_to_end(&mut pack.by_name(&name).unwrap(), &mut stored).unwrap();
+    assert_eq!(
+        stored, pdf,
+        "the zip holds the certificate as stored, as {name}"
+    );
+    let mut summary = String::new();
+    std::io::Read::read_to_string(&mut pack.by_name("summary.txt").unwrap(), &mut summary).unwrap();
     assert!(
-        e.kind == labpath_app::Kind::Invalid && e.message.contains("the most one download holds"),
-        "{e}"
+        summary.contains(&name),
+        "the summary names {name}: {summary}"
     );
     let other = catalog.credential("ascp-mls").unwrap();
-    let e = labpath_app::ce::audit_pack(&app, &me, p, other, as_of, usize::MAX)
-        .await
-        .unwrap_err();
+    let e =
+        labpath_app::ce::audit_pack(&app, &me, p, other, as_of, std::io::Cursor::new(Vec::new()))
+            .await
+            .unwrap_err();
     assert!(e.to_string().contains("does not hold `ascp-mls`"), "{e}");
 }
 

@@ -72,7 +72,7 @@ macro_rules! contract_suite {
             writers_at_once_lose_nothing,
             an_overdue_application_gets_the_next_playbook_step,
             one_certificate_proves_one_activity_even_when_raced,
-            the_audit_pack_holds_the_counted_certificates_up_to_its_limit,
+            the_audit_pack_holds_the_counted_certificates_as_stored,
             a_batch_of_changes_is_recorded_whole_or_not_at_all,
             a_ce_import_joins_the_log_whole_or_not_at_all,
             a_batch_of_people_is_added_whole_or_not_at_all,

@@ -419,18 +419,25 @@ fn audit_pack(
     let as_of = super::as_of(as_of)?;
     with_store(cli, async |store| {
         let app = App::new(catalog, store);
-        let pack =
-            labpath_app::ce::audit_pack(&app, &local(), person, credential, as_of, usize::MAX)
+        // Written beside the target and moved over it when whole: a pack
+        // that fails half-way leaves no half file, and no earlier pack lost.
+        let cannot = |e: &dyn std::fmt::Display| {
+            Failure::BadInput(format!("error: cannot write `{}`: {e}", file.display()))
+        };
+        let dir = match file.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => std::path::Path::new("."),
+        };
+        let partial = tempfile::NamedTempFile::new_in(dir).map_err(|e| cannot(&e))?;
+        let (partial, certificates) =
+            labpath_app::ce::audit_pack(&app, &local(), person, credential, as_of, partial)
                 .await
                 .map_err(|e| app_failure(e, |_| None))?;
-        std::fs::write(file, &pack.zip).map_err(|e| {
-            Failure::BadInput(format!("error: cannot write `{}`: {e}", file.display()))
-        })?;
+        partial.persist(file).map_err(|e| cannot(&e.error))?;
         writeln!(
             out,
-            "wrote {} ({} certificates)",
-            file.display(),
-            pack.certificates
+            "wrote {} ({certificates} certificates)",
+            file.display()
         )?;
         Ok(Exit::Ok)
     })

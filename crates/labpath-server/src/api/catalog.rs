@@ -380,15 +380,19 @@ pub struct PlanAnswer {
 }
 
 /// Runs the planner on a blocking thread (a plan with its simulation takes
-/// milliseconds of CPU) and renders its answer there.
+/// milliseconds of CPU), in a heavy-work turn, and renders its answer
+/// there.
 pub async fn compute_plan(
     state: &AppState,
     request: labpath_app::plan::Request,
 ) -> ApiResult<PlanAnswer> {
+    let turn = state.heavy_turn().await?;
     let shared = state.clone();
-    tokio::task::spawn_blocking(move || plan_blocking(&shared.catalog, &request))
+    let answer = tokio::task::spawn_blocking(move || plan_blocking(&shared.catalog, &request))
         .await
-        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    drop(turn);
+    answer
 }
 
 fn plan_blocking(catalog: &Catalog, request: &labpath_app::plan::Request) -> ApiResult<PlanAnswer> {

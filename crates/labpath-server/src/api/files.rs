@@ -161,11 +161,6 @@ pub async fn certificate_file(
     download(&file.name, &file.media_type, file.bytes)
 }
 
-/// The most certificate bytes one audit-pack download holds (it is built
-/// in memory): ten certificates at the attachment limit, far more than a
-/// cycle's scanned certificates usually come to.
-pub const AUDIT_PACK_LIMIT: usize = 10 * attachment::MAX_BYTES;
-
 /// `GET /api/people/{person}/ce/audit-pack` query.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -211,23 +206,57 @@ pub async fn audit_pack(
         })?;
     let credential = super::catalog::find_credential(&state.catalog, wanted, "credential")?;
     let as_of = day(q.as_of.as_deref(), "as_of")?;
-    let pack = labpath_app::ce::audit_pack(
-        &state.app(),
-        &me.app(),
-        person,
-        credential,
-        as_of,
-        AUDIT_PACK_LIMIT,
-    )
-    .await?;
-    download(
+    // Built in a heavy-work turn into a temporary file (deleted when the
+    // download ends), then streamed from it: a pack of any size takes the
+    // memory of one certificate while it is built, and a chunk at a time
+    // while it is sent.
+    let turn = state.heavy_turn().await?;
+    let file = tempfile::tempfile()
+        .map_err(|e| ApiError::internal(format!("a temporary file for an audit pack: {e}")))?;
+    let (file, _certificates) =
+        labpath_app::ce::audit_pack(&state.app(), &me.app(), person, credential, as_of, file)
+            .await?;
+    drop(turn);
+    let (length, body) = file_body(file).await?;
+    let mut answer = download(
         &format!(
             "audit-pack-person-{person}-{}-{as_of}.zip",
             credential.id.as_str()
         ),
         "application/zip",
-        pack.zip,
-    )
+        body,
+    )?;
+    answer
+        .headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    Ok(answer)
+}
+
+/// The bytes of a pack read back from its file in chunks, each read on a
+/// blocking thread, with the file's length.
+async fn file_body(mut file: std::fs::File) -> ApiResult<(u64, axum::body::Body)> {
+    use std::io::{Read, Seek};
+    const CHUNK: usize = 256 * 1024;
+    let length = tokio::task::spawn_blocking(move || {
+        let length = file.seek(std::io::SeekFrom::End(0))?;
+        file.rewind()?;
+        Ok::<_, std::io::Error>((length, file))
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    let (length, file) = length.map_err(ApiError::internal)?;
+    let chunks = futures_util::stream::try_unfold(file, |mut file| async move {
+        let (file, chunk) = tokio::task::spawn_blocking(move || {
+            let mut chunk = vec![0; CHUNK];
+            let n = file.read(&mut chunk)?;
+            chunk.truncate(n);
+            Ok::<_, std::io::Error>((file, chunk))
+        })
+        .await
+        .map_err(std::io::Error::other)??;
+        Ok::<_, std::io::Error>((!chunk.is_empty()).then(|| (axum::body::Bytes::from(chunk), file)))
+    });
+    Ok((length, axum::body::Body::from_stream(chunks)))
 }
 
 /// `GET /api/export`: every record the caller may take away, as the JSON

@@ -174,8 +174,19 @@ pub async fn import(
     Api(me): Api,
     PeopleCsv(bytes): PeopleCsv,
 ) -> ApiResult<Response> {
-    let added = labpath_app::people::import(&state.app(), &me.app(), &bytes).await?;
+    let added = import_people(&state, &me, &bytes).await?;
     Ok((StatusCode::CREATED, Json(PeopleImported { added })).into_response())
+}
+
+/// Adds everyone of a people CSV (the API's and the page's import), in a
+/// heavy-work turn: every line is read and checked against the catalog.
+pub async fn import_people(
+    state: &AppState,
+    me: &Principal,
+    bytes: &[u8],
+) -> ApiResult<Vec<Person>> {
+    let _turn = state.heavy_turn().await?;
+    Ok(labpath_app::people::import(&state.app(), &me.app(), bytes).await?)
 }
 
 /// What a people import added.
@@ -693,6 +704,8 @@ pub async fn import_upload(
         .partition(|f| f.field == "certificates");
     upload.files = others;
     upload.no_other_files()?;
+    // Reading and checking every line, then writing them: a heavy turn.
+    let _turn = state.heavy_turn().await?;
     let text = String::from_utf8(csv.bytes).map_err(|_| {
         ApiError::invalid(format!(
             "`{}` is not UTF-8 text: save it as CSV (UTF-8)",

@@ -116,7 +116,7 @@ pub async fn import_people(
                 ApiError::invalid("choose the CSV file of the candidates to import").at("people")
             })?;
             upload.no_other_files()?;
-            let added = labpath_app::people::import(&state.app(), &me.app(), &file.bytes).await?;
+            let added = crate::api::people::import_people(&state, &me, &file.bytes).await?;
             Ok::<_, ApiError>((file.name, added))
         };
         match attempt.await {
