@@ -21,16 +21,7 @@ use crate::{App, AppError, Kind, Principal};
 
 pub mod throttle;
 
-/// The longest email address (RFC 5321's path limit): a longer one names
-/// no account.
-pub const MAX_EMAIL: usize = 254;
-
-/// The longest password taken: enough for any passphrase, and a bound on
-/// the work of judging and hashing it.
-pub const MAX_PASSWORD: usize = 128;
-
-/// The longest display name of a user or an organization.
-pub const MAX_NAME: usize = 200;
+pub use labpath_engine::limits::{MAX_EMAIL, MAX_NAME, MAX_PASSWORD, MIN_PASSWORD};
 
 /// An email address a new account may have: one address as RFC 5322
 /// writes it (no display name, no `[ip]` domain, a domain with a dot), at
@@ -56,15 +47,18 @@ pub fn check_email(text: &str) -> Result<String, AppError> {
     }
 }
 
-/// A password a new account may have: 10 to [`MAX_PASSWORD`] characters,
+/// A password a new account may have: [`MIN_PASSWORD`] (besides spaces)
+/// to [`MAX_PASSWORD`] characters,
 /// and not easy to guess: zxcvbn's estimate must be at least 10^10 guesses
 /// (score 3), which refuses common passwords, repeats and sequences, and
 /// the account's own email or name.
 pub fn check_new_password(password: &str, email: &str, name: &str) -> Result<(), AppError> {
     let refuse = |why: String| Err(AppError::invalid(why).at("password"));
     let chars = password.chars().count();
-    if password.trim().chars().count() < 10 {
-        return refuse("a password needs at least 10 characters besides spaces".to_owned());
+    if password.trim().chars().count() < MIN_PASSWORD {
+        return refuse(format!(
+            "a password needs at least {MIN_PASSWORD} characters besides spaces"
+        ));
     }
     if chars > MAX_PASSWORD {
         return refuse(format!(

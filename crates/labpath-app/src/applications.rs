@@ -5,6 +5,7 @@
 
 use labpath_catalog::diag::suggest;
 use labpath_engine::catalog::Catalog;
+use labpath_engine::limits;
 use labpath_engine::step::Step;
 use labpath_engine::units::Date;
 use labpath_store::attachment::CheckedFile;
@@ -27,6 +28,7 @@ use crate::{App, AppError, Principal};
 /// with the nearest step's id when one is near.
 pub fn step<'c>(catalog: &'c Catalog, text: &str) -> Result<&'c Step, AppError> {
     let id = text.trim();
+    limits::id("step", id)?;
     catalog.step(id).ok_or_else(|| {
         let hint = match suggest(id, catalog.steps().iter().map(|s| s.id.as_str())) {
             Some(s) => format!(" (did you mean `{s}`?)"),
@@ -204,7 +206,7 @@ pub async fn update(
     if let Some(to) = change.status {
         state = ops::change_status(app.store, &who.actor, id, to, change.on, change.note)
             .await
-            .map_err(|e| AppError::from(e).at("status"))?;
+            .map_err(|e| AppError::from(e).or_at("status"))?;
     }
     let attached = attach_all(app, who, id, &change.attach, None, None).await?;
     Ok(Changed { state, attached })

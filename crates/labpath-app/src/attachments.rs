@@ -45,8 +45,11 @@ pub async fn add(
         None => None,
         Some(text) => {
             let not_logged = || {
-                AppError::invalid(format!("application {id} has no logged contact `{text}`"))
-                    .at("contact")
+                AppError::invalid(format!(
+                    "application {id} has no logged contact `{}`",
+                    labpath_engine::limits::quote(text)
+                ))
+                .at("contact")
             };
             let contact: EventId = text.trim().parse().map_err(|_| not_logged())?;
             let contacts = app.store.contacts(id).await?;

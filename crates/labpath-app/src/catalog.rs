@@ -5,6 +5,7 @@
 
 use labpath_catalog::diag::suggest;
 use labpath_engine::catalog::{Catalog, Credential, Jurisdiction};
+use labpath_engine::limits;
 use labpath_engine::units::Code;
 use labpath_views::catalog::Parsed;
 
@@ -36,6 +37,9 @@ pub fn credentials<'c>(
     filter: &CredentialFilter<'_>,
 ) -> Result<Credentials<'c>, AppError> {
     let body = filter.body.map(str::trim).filter(|b| !b.is_empty());
+    if let Some(body) = body {
+        limits::id("body", body)?;
+    }
     if let Some(body) = body
         && catalog.body(body).is_none()
     {
@@ -65,9 +69,13 @@ pub fn credentials<'c>(
 }
 
 /// The catalog's credential `id` (trimmed), or "not found" with the
-/// nearest known id.
+/// nearest known id; an id over [`limits::MAX_ID`] characters is not
+/// found without a lookup.
 pub fn credential<'c>(catalog: &'c Catalog, id: &str) -> Result<&'c Credential, AppError> {
     let id = id.trim();
+    if let Err(over) = limits::id("credential", id) {
+        return Err(AppError::missing("credential", over.message));
+    }
     catalog.credential(id).ok_or_else(|| {
         let hint = suggest(id, catalog.credentials().iter().map(|c| c.id.as_str()))
             .map(|s| format!(" (did you mean `{s}`?)"))
@@ -92,6 +100,7 @@ pub fn jurisdiction<'c>(catalog: &'c Catalog, code: &str) -> Result<&'c Jurisdic
                 .iter()
                 .map(|j| j.code.to_string())
                 .collect();
+            let code = limits::quote(code);
             AppError {
                 message: format!(
                     "the catalog has no jurisdiction `{code}` (it has: {})",
@@ -107,6 +116,7 @@ pub fn jurisdiction<'c>(catalog: &'c Catalog, code: &str) -> Result<&'c Jurisdic
 /// `text`. What a maintenance suffix means comes from the glossary.
 pub fn parse<'c>(catalog: &'c Catalog, text: &str) -> Result<Parsed<'c>, AppError> {
     let text = text.trim();
+    limits::text("text", text, limits::MAX_TEXT)?;
     let parts = labpath_engine::aliases::parse(catalog, text);
     if parts.is_empty() {
         return Err(AppError::invalid(

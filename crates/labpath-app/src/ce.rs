@@ -65,8 +65,10 @@ pub async fn add(
         )
         .at("certificate"));
     }
+    // Its own bounds first (the number of categories among them), then
+    // each category against the catalog.
+    ce::check_activity(&activity)?;
     check_categories(app, &activity)?;
-    ce::check_activity(&activity).map_err(|e| AppError::from(e).at("credit"))?;
     if let Some(file) = &certificate {
         ce::check_certificate(file).map_err(|e| AppError::from(e).at("certificate"))?;
     }
@@ -148,9 +150,22 @@ pub async fn import(
                 message,
             });
         };
-        for c in &row.activity.categories {
-            if let Some(why) = unknown_word("category", c.as_str(), &known) {
-                problem("categories", why);
+        // The line's own bounds (its texts, credit and number of
+        // categories), at its column; its categories are looked up in the
+        // catalog only when there are not too many.
+        if let Err(e) = ce::check_activity(&row.activity) {
+            let e = AppError::from(e);
+            let column = match e.field.as_deref().unwrap_or("title") {
+                "credit" => "amount",
+                field => field.split('[').next().unwrap_or(field),
+            };
+            problem(column, e.message);
+        }
+        if row.activity.categories.len() <= labpath_engine::limits::MAX_CATEGORIES {
+            for c in &row.activity.categories {
+                if let Some(why) = unknown_word("category", c.as_str(), &known) {
+                    problem("categories", why);
+                }
             }
         }
         if let Err(why) = check_in_some_cycle(app.catalog, &profile, row.activity.date) {

@@ -26,9 +26,7 @@ pub const COLUMNS: [&str; 8] = [
     "certificate",
 ];
 
-/// The most activities one CE CSV may hold: a year of weekly sessions for
-/// a hundred years is fewer; a longer file is refused whole.
-pub const MAX_ACTIVITIES: usize = 50_000;
+pub use labpath_engine::limits::MAX_ACTIVITIES;
 
 /// The columns a CE CSV must have.
 pub const REQUIRED: [&str; 4] = ["title", "date", "unit", "amount"];

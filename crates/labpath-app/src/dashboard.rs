@@ -105,7 +105,8 @@ pub struct Board {
 }
 
 /// The dashboard of everyone `who` reaches on `as_of`; staff and admins
-/// (and the owner of a local data directory) only.
+/// (and the owner of a local data directory) only. A name to search over
+/// `labpath_engine::limits::MAX_TEXT` characters is refused at `q`.
 pub async fn dashboard(
     app: &App<'_>,
     who: &Principal,
@@ -114,6 +115,9 @@ pub async fn dashboard(
     as_of: Date,
 ) -> Result<Board, AppError> {
     who.require_staff()?;
+    if let Some(text) = &filter.name {
+        labpath_engine::limits::text("q", text, labpath_engine::limits::MAX_TEXT)?;
+    }
     refresh(app, who, as_of).await?;
     let sizes = BoardSizes {
         per_column: CARDS_PER_STAGE as u64,

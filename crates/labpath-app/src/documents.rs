@@ -42,7 +42,7 @@ pub async fn update(
     crate::error::happened_on(change.on, "on", "the day")?;
     let item = ops::update_document(app.store, &who.actor, id, change)
         .await
-        .map_err(|e| AppError::from(e).at("status"))?;
+        .map_err(|e| AppError::from(e).or_at("status"))?;
     let attached = attach_all(app, who, id, attach, Some(&item.key), None).await?;
     let state = app.store.application(id).await?;
     Ok(Changed {

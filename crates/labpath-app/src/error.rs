@@ -132,6 +132,17 @@ impl AppError {
         self
     }
 
+    /// The same, naming `field` unless it already names the input at
+    /// fault (a store refusal of one field of a change).
+    #[must_use]
+    pub fn or_at(self, field: impl Into<String>) -> Self {
+        if self.field.is_some() {
+            self
+        } else {
+            self.at(field)
+        }
+    }
+
     /// Whether the caller's input is at fault (rather than the backend or
     /// the machine): as `StoreError::is_bad_input`, a damaged database
     /// counts, since restoring it is the user's to do.
@@ -140,20 +151,32 @@ impl AppError {
     }
 }
 
+impl From<labpath_engine::limits::OverLimit> for AppError {
+    fn from(e: labpath_engine::limits::OverLimit) -> Self {
+        AppError::invalid(e.message).at(e.field)
+    }
+}
+
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         let kind = match &e {
             StoreError::NotFound { what, .. } => Kind::NotFound(what),
             StoreError::Conflict(_) => Kind::Conflict,
-            StoreError::InvalidTransition(_) | StoreError::Invalid(_) => Kind::Invalid,
+            StoreError::InvalidTransition(_)
+            | StoreError::Invalid(_)
+            | StoreError::InvalidAt { .. } => Kind::Invalid,
             StoreError::Corrupt(_) => Kind::Corrupt,
             StoreError::Environment(_) => Kind::Environment,
             StoreError::Other(_) => Kind::Backend,
         };
+        let field = match &e {
+            StoreError::InvalidAt { field, .. } => Some(field.clone()),
+            _ => None,
+        };
         AppError {
             kind,
             message: e.to_string(),
-            field: None,
+            field,
             problems: Vec::new(),
         }
     }

@@ -13,13 +13,17 @@ use crate::{App, AppError, Kind, Principal, Problem, people_csv};
 
 /// The people `who` reaches that pass the filter, by id: the window asked
 /// for and how many there are. The store reads only that scope and that
-/// window.
+/// window. A name to search over `labpath_engine::limits::MAX_TEXT`
+/// characters is refused at `q`.
 pub async fn list(
     app: &App<'_>,
     who: &Principal,
     filter: &PeopleFilter,
     window: Window,
 ) -> Result<Paged<Person>, AppError> {
+    if let Some(text) = &filter.name_contains {
+        labpath_engine::limits::text("q", text, labpath_engine::limits::MAX_TEXT)?;
+    }
     Ok(app.store.people_in(who.scope, filter, window).await?)
 }
 

@@ -50,12 +50,7 @@ pub const COLUMNS: [&str; 10] = [
 /// The columns a people CSV must have.
 pub const REQUIRED: [&str; 1] = ["name"];
 
-/// The most people one import adds; a longer file is split.
-pub const MAX_PEOPLE: usize = 5_000;
-
-/// The largest file one import reads (2 MiB: 5,000 people at 400
-/// characters each).
-pub const MAX_BYTES: usize = 2 * 1024 * 1024;
+pub use labpath_engine::limits::{MAX_PEOPLE, MAX_PEOPLE_CSV_BYTES as MAX_BYTES};
 
 const LAYOUT: Layout = Layout {
     what: "a people CSV",
@@ -577,7 +572,7 @@ mod tests {
 
     #[test]
     fn a_name_over_two_lines_and_a_long_name_are_refused_at_the_name() {
-        let long = "A".repeat(labpath_engine::units::MAX_TEXT + 1);
+        let long = "A".repeat(labpath_engine::limits::MAX_TEXT + 1);
         let text = format!("name\n\"Maria\nSantos\"\n{long}\n");
         let problems = read(&catalog(), &text, &[]).1;
         assert_eq!(problems.len(), 2, "{problems:?}");

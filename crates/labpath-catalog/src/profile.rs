@@ -6,32 +6,33 @@
 use std::path::Path;
 
 use labpath_engine::catalog::Catalog;
+use labpath_engine::limits::{self, MAX_EMAIL, MAX_LIST, MAX_TEXT, OverLimit};
 use labpath_engine::profile::Profile;
 
 use crate::diag::{Diagnostic, Diagnostics, locate_quoted, suggest};
 use crate::file::{self, Limit};
 use crate::parse::{Format, parse};
 
-/// The longest text a profile field holds (a name, a title, a school), in
-/// characters; the interview's fields take as much.
-pub use labpath_engine::units::MAX_TEXT;
-
-/// Calls `found` with the path (`education[0].title`) and length of every
-/// string in `value` longer than `MAX_TEXT` characters.
-fn long_texts(value: &serde_json::Value, path: &mut String, found: &mut impl FnMut(&str, usize)) {
+/// Calls `found` for every string in `value` longer than [`MAX_TEXT`]
+/// characters and every list longer than [`MAX_LIST`] entries, with its
+/// path (`education[0].title`). A list over its limit is not read further.
+fn over_limits(value: &serde_json::Value, path: &mut String, found: &mut impl FnMut(OverLimit)) {
     use serde_json::Value;
     match value {
         Value::String(text) => {
-            let chars = text.chars().count();
-            if chars > MAX_TEXT {
-                found(path, chars);
+            if let Err(e) = limits::text(path, text, MAX_TEXT) {
+                found(e);
             }
         }
         Value::Array(items) => {
+            if let Err(e) = limits::list(path, items.len(), MAX_LIST) {
+                found(e);
+                return;
+            }
             for (i, item) in items.iter().enumerate() {
                 let len = path.len();
                 path.push_str(&format!("[{i}]"));
-                long_texts(item, path, found);
+                over_limits(item, path, found);
                 path.truncate(len);
             }
         }
@@ -42,16 +43,13 @@ fn long_texts(value: &serde_json::Value, path: &mut String, found: &mut impl FnM
                     path.push('.');
                 }
                 path.push_str(key);
-                long_texts(item, path, found);
+                over_limits(item, path, found);
                 path.truncate(len);
             }
         }
         _ => {}
     }
 }
-
-/// The longest email address (RFC 5321's path limit).
-pub const MAX_EMAIL: usize = 254;
 
 /// What is wrong with a profile's email address, if anything: it must be
 /// one address as RFC 5322 writes it (no display name, no `[ip]` domain, a
@@ -178,6 +176,9 @@ impl<'t> Unchecked<'t> {
 /// What `catalog` finds wrong with a parsed profile, in the order the
 /// messages are listed: the credentials, exams and work state it names,
 /// with the problems of its own (`own`) between the exams and the state.
+/// Only the first [`MAX_LIST`] credentials and exams are looked up: a
+/// longer list is one of the profile's own problems, and its excess is not
+/// worth the catalog's time.
 fn check(
     name: &str,
     text: &str,
@@ -204,7 +205,7 @@ fn check(
             .map(|c| c.id.as_str())
             .collect::<Vec<_>>()
     };
-    for (i, held) in profile.credentials.iter().enumerate() {
+    for (i, held) in profile.credentials.iter().take(MAX_LIST).enumerate() {
         if catalog.credential(held.id.as_str()).is_none() {
             unknown(
                 format!("credential[{i}].id"),
@@ -215,7 +216,7 @@ fn check(
         }
     }
     let mut contradicted = Vec::new();
-    for (i, exam) in profile.exams.iter().enumerate() {
+    for (i, exam) in profile.exams.iter().take(MAX_LIST).enumerate() {
         let Some(known) = catalog.exam(exam.exam.as_str()) else {
             let ids = catalog.exams().iter().map(|e| e.id.as_str()).collect();
             unknown(format!("exam[{i}].exam"), "exam", exam.exam.as_str(), ids);
@@ -265,16 +266,16 @@ fn check(
 }
 
 /// What is wrong with a parsed profile whatever the catalog: a text too
-/// long, an email address that is not one address.
+/// long, a list too long, an email address that is not one address.
 fn own_problems(name: &str, text: &str, profile: &Profile) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     if let Ok(value) = serde_json::to_value(profile) {
-        long_texts(&value, &mut String::new(), &mut |field, chars| {
+        over_limits(&value, &mut String::new(), &mut |over| {
             problems.push(Diagnostic {
                 file: name.to_owned(),
                 line: None,
-                field: Some(field.to_owned()),
-                message: format!("{chars} characters; a text is at most {MAX_TEXT}"),
+                field: Some(over.field),
+                message: over.message,
             });
         });
     }

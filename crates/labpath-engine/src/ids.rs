@@ -1,15 +1,29 @@
 //! Typed identifiers. A credential id is not a source id is not a body id,
 //! and each is checked once at the edge: lower-case ASCII letters, digits,
-//! `-` and `_` (sources may also use upper case, as in `CA-1`).
+//! `-`, `_` and `.` (sources may also use upper case, as in `CA-1`), at
+//! most [`MAX_ID`] characters.
+
+use crate::limits::MAX_ID;
 
 /// A text that cannot be an identifier.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "`{input}` is not a valid {what} id: use letters, digits, `-` and `_`, starting with a letter or digit"
+    "`{input}` is not a valid {what} id: use letters, digits, `-` and `_`, starting with a letter or digit, at most {MAX_ID} characters"
 )]
 pub struct IdError {
+    /// The text, as messages quote it (cut when long).
     pub(crate) input: String,
     pub(crate) what: &'static str,
+}
+
+impl IdError {
+    /// The error for `text`, an id of a `what`.
+    pub(crate) fn new(text: &str, what: &'static str) -> Self {
+        IdError {
+            input: crate::limits::quote(text).into_owned(),
+            what,
+        }
+    }
 }
 
 pub(crate) fn valid(text: &str, allow_upper: bool) -> bool {
@@ -25,16 +39,39 @@ pub(crate) fn valid(text: &str, allow_upper: bool) -> bool {
             || c == '.'
             || (allow_upper && c.is_ascii_uppercase())
     };
-    (first.is_ascii_alphanumeric()) && ok(first) && chars.all(ok) && text.len() <= 64
+    // The length first: a long text is refused without reading it.
+    text.len() <= MAX_ID && first.is_ascii_alphanumeric() && ok(first) && chars.all(ok)
+}
+
+/// The pattern every id of a kind matches, as a regular expression for
+/// the API document.
+#[cfg(feature = "openapi")]
+pub(crate) fn pattern(allow_upper: bool) -> String {
+    let letters = if allow_upper { "a-zA-Z" } else { "a-z" };
+    format!("^[{letters}0-9][{letters}0-9._-]{{0,{}}}$", MAX_ID - 1)
 }
 
 macro_rules! id_type {
-    ($(#[$meta:meta])* $name:ident, $what:literal, $upper:literal) => {
-        $(#[$meta])*
+    (#[doc = $doc:literal] $name:ident, $what:literal, $upper:literal) => {
+        #[doc = $doc]
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(transparent)]
         pub struct $name(String);
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .max_length(Some($crate::limits::MAX_ID))
+                    .pattern(Some($crate::ids::pattern($upper)))
+                    .description(Some($doc.trim()))
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {}
 
         impl $name {
             /// Checks and wraps an id.
@@ -42,7 +79,7 @@ macro_rules! id_type {
                 if $crate::ids::valid(text, $upper) {
                     Ok($name(text.to_owned()))
                 } else {
-                    Err($crate::ids::IdError { input: text.to_owned(), what: $what })
+                    Err($crate::ids::IdError::new(text, $what))
                 }
             }
 

@@ -20,6 +20,7 @@ pub mod eval;
 pub mod explain;
 pub mod facts;
 pub mod ids;
+pub mod limits;
 pub mod maintenance;
 #[cfg(feature = "openapi")]
 mod openapi;

@@ -24,7 +24,7 @@ impl Date {
     pub fn parse(text: &str) -> Result<Self, DateError> {
         let text = text.trim();
         let error = || DateError {
-            input: text.to_owned(),
+            input: crate::limits::quote(text).into_owned(),
         };
         let year = text.split('-').next().unwrap_or("");
         if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
@@ -188,7 +188,8 @@ impl<'de> Visitor<'de> for DateVisitor {
         };
         if text.len() != 10 {
             return Err(de::Error::custom(format!(
-                "`{text}` is not a date: expected a day as YYYY-MM-DD, without a time"
+                "`{}` is not a date: expected a day as YYYY-MM-DD, without a time",
+                crate::limits::quote(&text)
             )));
         }
         Date::parse(&text).map_err(de::Error::custom)
@@ -343,7 +344,7 @@ impl Code {
                 Ok(Code([a.to_ascii_uppercase(), b.to_ascii_uppercase()]))
             }
             _ => Err(CodeError {
-                input: text.to_owned(),
+                input: crate::limits::quote(text).into_owned(),
             }),
         }
     }
@@ -361,10 +362,6 @@ impl Code {
     /// The Philippines, where many foreign-trained applicants studied.
     pub const PH: Code = Code(*b"PH");
 }
-
-/// The longest text a person enters in one field (a name, a title, a
-/// school, a CE provider), in characters: every reader refuses longer.
-pub const MAX_TEXT: usize = 300;
 
 /// A text that is not a two-letter code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

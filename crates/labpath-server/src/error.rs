@@ -210,6 +210,13 @@ impl ApiError {
     }
 }
 
+impl From<labpath_engine::limits::OverLimit> for ApiError {
+    /// A value over its limit: 422 at its field.
+    fn from(e: labpath_engine::limits::OverLimit) -> Self {
+        ApiError::invalid(e.message).at(e.field)
+    }
+}
+
 impl From<labpath_app::AppError> for ApiError {
     fn from(e: labpath_app::AppError) -> Self {
         use labpath_app::Kind;

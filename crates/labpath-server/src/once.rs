@@ -25,8 +25,7 @@ pub const HEADER: &str = "Idempotency-Key";
 /// The answer header that says an answer is a repeat of the first one.
 pub const REPLAYED: &str = "Idempotent-Replayed";
 
-/// The longest key, in characters.
-pub const MAX_KEY: usize = 255;
+pub use labpath_engine::limits::MAX_KEY;
 
 /// The operations that read a key: `POST` on these paths.
 pub const KEYED: [&str; 4] = [
@@ -84,19 +83,12 @@ where
         };
         let key = check_key(value)?;
         // The route's body limit holds here as in `E`.
+        let limit = crate::extract::route_limit(req.extensions());
         let (parts, body) = req.into_parts();
         let whole = Request::from_parts(parts.clone(), body);
-        let bytes = Bytes::from_request(whole, state).await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                let mut error = ApiError::too_large(crate::extract::UPLOAD_LIMIT);
-                error.message =
-                    "the request body is over this operation's limit (the API document gives each operation's)"
-                        .to_owned();
-                error
-            } else {
-                ApiError::bad_request("the request body could not be read")
-            }
-        })?;
+        let bytes = Bytes::from_request(whole, state)
+            .await
+            .map_err(|e| crate::extract::body_error(e, limit))?;
         let fingerprint = fingerprint(&parts, &bytes);
         let req = Request::from_parts(parts, Body::from(bytes));
         Ok(Keyed {

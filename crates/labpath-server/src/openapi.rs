@@ -10,6 +10,7 @@
 use std::sync::OnceLock;
 
 use axum::Json;
+use labpath_engine::limits;
 use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::openapi::{Content, Ref, RefOr, Required, Response, ResponseBuilder};
@@ -98,7 +99,7 @@ error_answers! {
     CrossSite: "A page of another site sent the login: its `Origin` (or, without one, its `Referer`) is not this server (`code` is `csrf`).";
     NotFound: "No such record (or one the caller may not see).";
     Conflict: "The record changed meanwhile, or the value is taken.";
-    TooLarge: "The body is over the limit (1 MiB; 20 MiB for files; 2 MiB for a people CSV).";
+    TooLarge: "The body is over the operation's limit (`x-body-limit` on its request body, in bytes; docs/server.md lists them).";
     Unsupported: "The body is not of the media type the operation reads.";
     Invalid: "A value is not acceptable (`field` names it; `details` lists every problem).";
     Internal: "The server failed; the detail is in its log, never in the answer.";
@@ -134,6 +135,7 @@ impl Modify for Common {
                 if let Some(op) = op {
                     op.operation_id = Some(operation_id(method, path));
                     bad_query(op);
+                    body_limit(op, path);
                 }
             }
             let open = OPEN.contains(&path.as_str()) || !path.starts_with("/api/");
@@ -176,9 +178,9 @@ fn operation_id(method: &str, path: &str) -> String {
     format!("{method}_{}", words.join("_"))
 }
 
-/// Adds the 400 answer to an operation that reads a query: a query that
-/// cannot be read (a NUL in a value) is refused alike everywhere
-/// (`extract::QueryParams`).
+/// Adds the 400 and 422 answers to an operation that reads a query: a
+/// query that cannot be read (a NUL in a value) is refused alike
+/// everywhere, and so is a value over its limit (`extract::QueryParams`).
 fn bad_query(op: &mut Operation) {
     let reads_query = op
         .parameters
@@ -186,11 +188,35 @@ fn bad_query(op: &mut Operation) {
         .flatten()
         .any(|p| p.parameter_in == ParameterIn::Query);
     if reads_query {
-        op.responses
-            .responses
-            .entry("400".to_owned())
-            .or_insert_with(|| RefOr::Ref(Ref::from_response_name("BadRequest")));
+        for (status, name) in [("400", "BadRequest"), ("422", "Invalid")] {
+            op.responses
+                .responses
+                .entry(status.to_owned())
+                .or_insert_with(|| RefOr::Ref(Ref::from_response_name(name)));
+        }
     }
+}
+
+/// Says the body limit of an operation that reads a body (`x-body-limit`,
+/// in bytes, on its request body: [`crate::api::body_limit`], the limit
+/// its route has), with the 413 answer a longer body gets.
+fn body_limit(op: &mut Operation, path: &str) {
+    let Some(body) = op.request_body.as_mut() else {
+        return;
+    };
+    let bytes = crate::api::body_limit(path);
+    body.extensions
+        .get_or_insert_with(Default::default)
+        .insert("x-body-limit".to_owned(), serde_json::json!(bytes));
+    let said = format!("At most {bytes} bytes.");
+    body.description = Some(match body.description.take() {
+        Some(d) => format!("{d} {said}"),
+        None => said,
+    });
+    op.responses
+        .responses
+        .entry("413".to_owned())
+        .or_insert_with(|| RefOr::Ref(Ref::from_response_name("TooLarge")));
 }
 
 /// Adds the 500 and 503 answers to an operation.
@@ -215,8 +241,10 @@ fn csrf(op: &mut Operation) {
             "The session's CSRF token (`csrf` in GET /api/session's answer; local mode has one too).",
         ))
         .schema(Some(
+            // 32 random bytes in URL-safe base64 (`accounts::random_token`).
             utoipa::openapi::ObjectBuilder::new()
-                .schema_type(utoipa::openapi::schema::Type::String),
+                .schema_type(utoipa::openapi::schema::Type::String)
+                .pattern(Some("^[A-Za-z0-9_-]{43}$")),
         ))
         .build();
     op.parameters.get_or_insert_with(Vec::new).push(header);
@@ -267,8 +295,70 @@ pub fn build() -> &'static serde_json::Value {
         // derives, found by the first test that builds it.
         let mut doc = serde_json::to_value(&doc).unwrap_or_default();
         open_composed_parts(&mut doc);
+        for (root, text, list) in CHECKED_WHOLE {
+            bound_within(&mut doc, root, text, list);
+        }
         doc
     })
+}
+
+/// The documents whose reader bounds every text and every list alike
+/// rather than field by field, with those bounds: a profile
+/// (`labpath_catalog::profile`: any text at most `MAX_TEXT` characters,
+/// any list at most `MAX_LIST` entries) and a CE activity
+/// (`labpath_store::ce::check_activity`: its texts at most `MAX_TEXT`, its
+/// one list, the categories, at most `MAX_CATEGORIES`).
+const CHECKED_WHOLE: [(&str, usize, usize); 2] = [
+    ("Profile", limits::MAX_TEXT, limits::MAX_LIST),
+    ("Activity", limits::MAX_TEXT, limits::MAX_CATEGORIES),
+];
+
+/// Writes a document's bounds into the schema `root` and every schema it
+/// refers to: `maxLength` on each free text (a string with no limit,
+/// pattern, format or list of values), `maxItems` on each list.
+fn bound_within(doc: &mut serde_json::Value, root: &str, text: usize, list: usize) {
+    fn walk(schema: &mut serde_json::Value, text: usize, list: usize, refs: &mut Vec<String>) {
+        match schema {
+            serde_json::Value::Object(map) => {
+                if let Some(target) = map.get("$ref").and_then(|r| r.as_str()) {
+                    if let Some(name) = target.strip_prefix("#/components/schemas/") {
+                        refs.push(name.to_owned());
+                    }
+                }
+                let is = |t: &str| {
+                    map.get("type").is_some_and(|ty| {
+                        ty == t || ty.as_array().is_some_and(|a| a.iter().any(|x| x == t))
+                    })
+                };
+                let bounded = ["maxLength", "pattern", "format", "enum", "const"]
+                    .iter()
+                    .any(|k| map.contains_key(*k));
+                let free_text = is("string") && !bounded;
+                let open_list = is("array") && !map.contains_key("maxItems");
+                if free_text {
+                    map.insert("maxLength".to_owned(), text.into());
+                }
+                if open_list {
+                    map.insert("maxItems".to_owned(), list.into());
+                }
+                map.values_mut().for_each(|v| walk(v, text, list, refs));
+            }
+            serde_json::Value::Array(items) => {
+                items.iter_mut().for_each(|v| walk(v, text, list, refs));
+            }
+            _ => {}
+        }
+    }
+    let mut pending = vec![root.to_owned()];
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(name) = pending.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        if let Some(schema) = doc["components"]["schemas"].get_mut(&name) {
+            walk(schema, text, list, &mut pending);
+        }
+    }
 }
 
 /// An event's change is tagged inside its object (`"type":
@@ -371,13 +461,30 @@ pub enum EvaluationAnswer<'a> {
 #[derive(utoipa::ToSchema)]
 pub struct ActivityForm {
     /// The activity as JSON (the `Activity` schema).
-    #[schema(content_media_type = "application/json")]
+    #[schema(value_type = ActivityJson)]
     pub activity: String,
     /// The certificate: PDF, PNG, JPEG, TIFF or HEIC, at most 20 MiB; a
     /// file already proving another activity is a 409.
     #[schema(value_type = Option<String>, format = Binary, content_media_type = "application/octet-stream")]
     pub certificate: Option<Vec<u8>>,
 }
+
+/// The form field that holds an activity as JSON: as long as a JSON body
+/// of the activity may be ([`crate::extract::SMALL_BODY_LIMIT`]).
+pub struct ActivityJson;
+
+impl utoipa::PartialSchema for ActivityJson {
+    fn schema() -> RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .content_media_type("application/json")
+            .max_length(Some(crate::extract::SMALL_BODY_LIMIT))
+            .description(Some("An activity as JSON (the `Activity` schema)."))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for ActivityJson {}
 
 /// `POST /api/people/{person}/ce/import` as `multipart/form-data`.
 #[derive(utoipa::ToSchema)]
@@ -400,7 +507,9 @@ pub struct AttachmentForm {
     #[schema(value_type = String, format = Binary, content_media_type = "application/octet-stream")]
     pub file: Vec<u8>,
     /// A checklist document's key, to attach the file to it.
+    #[schema(value_type = Option<labpath_engine::limits::schema::CatalogKey>)]
     pub document: Option<String>,
     /// A logged contact's id, to attach the file to it.
+    #[schema(value_type = Option<labpath_engine::limits::schema::RecordIdText>)]
     pub contact: Option<String>,
 }

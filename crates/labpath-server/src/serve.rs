@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use labpath_engine::catalog::Catalog;
 use labpath_engine::units::Date;
 use labpath_notify::{Mailer, MailerConfig, Recipients};
@@ -22,7 +21,7 @@ use tokio::sync::watch;
 
 use crate::auth::random_token;
 use crate::error::ApiError;
-use crate::extract::BODY_LIMIT;
+use crate::extract::SMALL_BODY_LIMIT;
 use crate::pages::Templates;
 use crate::state::{AppState, Db, Mode, Shared};
 
@@ -180,7 +179,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::pages::framed_errors,
         ))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(crate::extract::body_limit(SMALL_BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             loopback_host,

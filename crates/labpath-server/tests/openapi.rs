@@ -193,6 +193,155 @@ fn the_document_is_well_formed_openapi_3_1() {
     );
 }
 
+/// What a request may send without a limit of its own in the document,
+/// and why: each is bounded by its operation's body limit
+/// (`x-body-limit`), and read by a reader with limits of its own.
+const UNBOUNDED: [(&str, &str); 2] = [
+    // The people CSV: at most 2 MiB and 5,000 people (people_csv), each
+    // cell read with the profile's limits.
+    ("POST /api/people/import [text/csv]", "string"),
+    // The certificates sent with a CE CSV: files, each at most 20 MiB,
+    // as many as the file's lines name.
+    ("ImportForm.certificates", "array"),
+];
+
+/// A pattern that bounds a text's length by itself: anchored at both ends,
+/// with no unbounded repetition.
+fn bounded_pattern(pattern: &str) -> bool {
+    pattern.starts_with('^')
+        && pattern.ends_with('$')
+        && !pattern.contains('+')
+        && !pattern.contains('*')
+        && !pattern.contains(",}")
+}
+
+/// Every text (`string`) and list (`array`) a request can send, with where
+/// it is, that the document gives no limit: a text needs `maxLength` (or a
+/// bounded pattern, a list of values, or a date or file format), a list
+/// `maxItems`. `$ref`s are followed once each.
+fn unbounded<'d>(
+    doc: &'d Value,
+    schema: &'d Value,
+    at: String,
+    seen: &mut BTreeSet<&'d str>,
+    out: &mut Vec<(String, &'static str)>,
+) {
+    let Some(map) = schema.as_object() else {
+        return;
+    };
+    if let Some(target) = map.get("$ref").and_then(Value::as_str) {
+        if seen.insert(target) {
+            let name = target.rsplit('/').next().unwrap_or(target);
+            let resolved = doc.pointer(target.trim_start_matches('#')).unwrap();
+            unbounded(doc, resolved, name.to_owned(), seen, out);
+        }
+        return;
+    }
+    let is = |t: &str| {
+        map.get("type")
+            .is_some_and(|ty| ty == t || ty.as_array().is_some_and(|a| a.iter().any(|x| x == t)))
+    };
+    let said = |k: &str| map.contains_key(k);
+    let pattern = map.get("pattern").and_then(Value::as_str);
+    let format = map.get("format").and_then(Value::as_str);
+    let text_bounded = said("maxLength")
+        || said("enum")
+        || said("const")
+        || pattern.is_some_and(bounded_pattern)
+        || format.is_some_and(|f| ["date", "date-time", "binary"].contains(&f));
+    if is("string") && !text_bounded {
+        out.push((at.clone(), "string"));
+    }
+    if is("array") && !said("maxItems") {
+        out.push((at.clone(), "array"));
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        for part in map.get(key).and_then(Value::as_array).into_iter().flatten() {
+            unbounded(doc, part, at.clone(), seen, out);
+        }
+    }
+    if let Some(items) = map.get("items") {
+        unbounded(doc, items, format!("{at}[]"), seen, out);
+    }
+    for (name, property) in map
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        unbounded(doc, property, format!("{at}.{name}"), seen, out);
+    }
+    if let Some(values) = map.get("additionalProperties").filter(|v| v.is_object()) {
+        unbounded(doc, values, format!("{at}{{}}"), seen, out);
+    }
+}
+
+#[test]
+fn every_text_and_list_a_request_sends_has_its_limit_in_the_document() {
+    let doc = labpath_server::openapi::build();
+    let mut seen = BTreeSet::new();
+    let mut found = Vec::new();
+    for (method, path) in documented(doc) {
+        let op = &doc["paths"][&path][&method];
+        let what = format!("{} {path}", method.to_uppercase());
+        for p in op["parameters"].as_array().into_iter().flatten() {
+            let at = format!(
+                "{what} {}:{}",
+                p["in"].as_str().unwrap(),
+                p["name"].as_str().unwrap()
+            );
+            unbounded(doc, &p["schema"], at, &mut seen, &mut found);
+        }
+        for (media_type, content) in op["requestBody"]["content"]
+            .as_object()
+            .into_iter()
+            .flatten()
+        {
+            unbounded(
+                doc,
+                &content["schema"],
+                format!("{what} [{media_type}]"),
+                &mut seen,
+                &mut found,
+            );
+        }
+    }
+    let found: Vec<(String, &str)> = found
+        .into_iter()
+        .filter(|(at, kind)| !UNBOUNDED.contains(&(at.as_str(), *kind)))
+        .collect();
+    assert!(
+        found.is_empty(),
+        "without a limit in the document: {found:#?}"
+    );
+    // The limits are the constants the readers check.
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(
+        schemas["ShortText"]["maxLength"],
+        labpath_engine::limits::MAX_TEXT
+    );
+    assert_eq!(
+        schemas["Note"]["maxLength"],
+        labpath_engine::limits::MAX_NOTE
+    );
+    assert_eq!(
+        schemas["CredentialId"]["maxLength"],
+        labpath_engine::limits::MAX_ID
+    );
+    assert_eq!(
+        schemas["Profile"]["properties"]["education"]["maxItems"],
+        labpath_engine::limits::MAX_LIST
+    );
+    assert_eq!(
+        schemas["Education"]["properties"]["title"]["maxLength"],
+        labpath_engine::limits::MAX_TEXT
+    );
+    assert_eq!(
+        schemas["Activity"]["properties"]["categories"]["maxItems"],
+        labpath_engine::limits::MAX_CATEGORIES
+    );
+}
+
 /// Checks answers against the document and notes which operations had a
 /// valid (2xx) call.
 struct Checker {

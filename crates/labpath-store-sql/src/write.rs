@@ -13,7 +13,7 @@ use labpath_store::ids::{ApplicationId, EventId, OrgId, PersonId, UserId};
 use labpath_store::model::{ApplicationState, ChecklistItem, NewPerson, Person, Reminder};
 use labpath_store::once::{Answering, KEEP_SECONDS, RequestKey, Write, Written};
 use labpath_store::port::{Derived, derive};
-use labpath_store::state::check_no_control;
+use labpath_store::state::check_new_texts;
 use labpath_store::time::Timestamp;
 
 use crate::conn::{Conn, Param, Sql, fetch_row};
@@ -28,9 +28,10 @@ pub async fn append<C: Conn + ?Sized>(
     pending: Pending,
     now: Timestamp,
 ) -> Result<Event, StoreError> {
-    // Control characters are refused before the event row is written
-    // (PostgreSQL's text cannot hold NUL), as the derivation would after it.
-    check_no_control(&pending.change)?;
+    // Texts over their limits and control characters are refused before
+    // the event row is written (PostgreSQL's text cannot hold NUL), as the
+    // derivation would refuse control characters after it.
+    check_new_texts(&pending.change)?;
     let person = match (&pending.change, pending.person) {
         (Change::PersonAdded { .. }, _) => {
             PersonId::from_raw(next_id(conn, query::NEXT_PERSON_ID).await?)

@@ -3,12 +3,13 @@
 //! content, never trusted from the name, and a name that claims another type
 //! is refused: a `.pdf` that is not a PDF is a mistake worth hearing about.
 
+use labpath_engine::limits::MAX_TEXT;
 use sha2::{Digest, Sha256};
 
 use crate::error::StoreError;
 
 /// The largest file accepted: 20 MiB, enough for a scanned multi-page letter.
-pub const MAX_BYTES: usize = 20 * 1024 * 1024;
+pub use labpath_engine::limits::MAX_FILE_BYTES as MAX_BYTES;
 
 /// The types accepted: (media type, file extensions).
 const TYPES: &[(&str, &[&str])] = &[
@@ -74,6 +75,15 @@ pub fn check(name: &str, bytes: Vec<u8>) -> Result<CheckedFile, StoreError> {
         .unwrap_or(name)
         .trim()
         .to_owned();
+    if labpath_engine::limits::text("file", &name, MAX_TEXT).is_err() {
+        return Err(StoreError::invalid_at(
+            "file",
+            format!(
+                "`{}` is a file name of more than {MAX_TEXT} characters: rename the file",
+                labpath_engine::limits::quote(&name)
+            ),
+        ));
+    }
     if bytes.len() > MAX_BYTES {
         return Err(StoreError::Invalid(format!(
             "`{name}` is {:.1} MiB: attachments are limited to {} MiB (scan at a lower resolution, or split it)",

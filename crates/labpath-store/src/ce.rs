@@ -32,28 +32,23 @@ pub const MAX_CREDIT: [(&str, f64); 3] = [
     ("quarter hours", 30.0),
 ];
 
-/// The most categories one activity can name.
-pub const MAX_CATEGORIES: usize = 20;
-
-/// Checks an activity before it is logged.
+/// Checks an activity before it is logged, each refusal at its field:
+/// a title, texts and categories within their limits
+/// (`labpath_engine::limits`), a credit within its bounds, no category
+/// twice.
 pub fn check_activity(activity: &Activity) -> Result<(), StoreError> {
-    let invalid = |why: String| Err(StoreError::Invalid(why));
-    if activity.title.trim().is_empty() {
-        return invalid("an activity needs a title".to_owned());
-    }
+    use labpath_engine::limits::{self, MAX_CATEGORIES, MAX_TEXT};
     let texts = [
         ("title", Some(&activity.title)),
         ("provider", activity.provider.as_ref()),
         ("accreditation", activity.accreditation.as_ref()),
     ];
-    for (what, text) in texts {
-        let chars = text.map_or(0, |t| t.chars().count());
-        if chars > labpath_engine::units::MAX_TEXT {
-            return invalid(format!(
-                "an activity's {what} has {chars} characters; at most {}",
-                labpath_engine::units::MAX_TEXT
-            ));
-        }
+    for (field, text) in texts {
+        limits::text(field, text.map_or("", String::as_str), MAX_TEXT)?;
+    }
+    limits::list("categories", activity.categories.len(), MAX_CATEGORIES)?;
+    if activity.title.trim().is_empty() {
+        return Err(StoreError::invalid_at("title", "an activity needs a title"));
     }
     let amount = activity.credit.amount();
     let (unit, most) = match activity.credit {
@@ -62,24 +57,25 @@ pub fn check_activity(activity: &Activity) -> Result<(), StoreError> {
         Credit::QuarterHours(_) => MAX_CREDIT[2],
     };
     if !(amount.is_finite() && amount > 0.0) {
-        return invalid(format!(
-            "an activity's {unit} must be more than zero, got `{amount}`"
+        return Err(StoreError::invalid_at(
+            "credit",
+            format!("an activity's {unit} must be more than zero, got `{amount}`"),
         ));
     }
     if amount > most {
-        return invalid(format!(
-            "{amount} {unit} is more than one activity can carry (at most {most}): check the number"
-        ));
-    }
-    if activity.categories.len() > MAX_CATEGORIES {
-        return invalid(format!(
-            "an activity names {} categories; at most {MAX_CATEGORIES}",
-            activity.categories.len()
+        return Err(StoreError::invalid_at(
+            "credit",
+            format!(
+                "{amount} {unit} is more than one activity can carry (at most {most}): check the number"
+            ),
         ));
     }
     for (i, c) in activity.categories.iter().enumerate() {
         if activity.categories[..i].contains(c) {
-            return invalid(format!("the category `{c}` is named twice"));
+            return Err(StoreError::invalid_at(
+                &format!("categories[{i}]"),
+                format!("the category `{c}` is named twice"),
+            ));
         }
     }
     Ok(())

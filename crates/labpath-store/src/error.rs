@@ -27,6 +27,15 @@ pub enum StoreError {
     /// import into a store that already holds data.
     #[error("{0}")]
     Invalid(String),
+    /// Input refused at one field, which the caller can point at: a text
+    /// over its limit, an activity's credit out of bounds.
+    #[error("{message}")]
+    InvalidAt {
+        /// The field, as the change names it (`summary`, `title`).
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
     /// The database is damaged or is not a labpath database; it was left untouched.
     #[error("{0}")]
     Corrupt(String),
@@ -41,7 +50,24 @@ pub enum StoreError {
     Other(String),
 }
 
+impl From<labpath_engine::limits::OverLimit> for StoreError {
+    fn from(e: labpath_engine::limits::OverLimit) -> Self {
+        StoreError::InvalidAt {
+            field: e.field,
+            message: e.message,
+        }
+    }
+}
+
 impl StoreError {
+    /// Input refused at `field`.
+    pub fn invalid_at(field: &str, message: impl Into<String>) -> Self {
+        StoreError::InvalidAt {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+
     /// A missing record.
     pub fn not_found(what: &'static str, id: impl std::fmt::Display) -> Self {
         StoreError::NotFound {

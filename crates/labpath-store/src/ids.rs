@@ -1,18 +1,33 @@
 //! Typed numeric identifiers of stored records. A person id is not an
 //! application id, and each is checked once where it enters: a whole number
-//! above zero.
+//! above zero, of at most [`MAX_RECORD_ID`] digits.
 
 use std::fmt;
 use std::str::FromStr;
 
+use labpath_engine::limits::{MAX_RECORD_ID, quote};
 use serde::{Deserialize, Serialize};
 
 /// A text that is not a record id.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{input}` is not {what} id: ids are whole numbers such as 7")]
+#[error(
+    "`{input}` is not {what} id: ids are whole numbers of at most {MAX_RECORD_ID} digits, such as 7"
+)]
 pub struct IdParseError {
+    /// The text, as messages quote it (cut when long).
     input: String,
     what: &'static str,
+}
+
+/// The positive number `text` writes (spaces around it aside), when it is
+/// one of at most [`MAX_RECORD_ID`] digits; a longer text is refused
+/// without being read.
+fn record_number(text: &str) -> Option<i64> {
+    let text = text.trim();
+    if text.len() > MAX_RECORD_ID || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse::<i64>().ok().filter(|n| *n > 0)
 }
 
 macro_rules! number_id {
@@ -45,10 +60,9 @@ macro_rules! number_id {
             type Err = IdParseError;
 
             fn from_str(text: &str) -> Result<Self, Self::Err> {
-                match text.trim().parse::<i64>() {
-                    Ok(n) if n > 0 => Ok($name(n)),
-                    _ => Err(IdParseError { input: text.to_owned(), what: $what }),
-                }
+                record_number(text)
+                    .map($name)
+                    .ok_or_else(|| IdParseError { input: quote(text).into_owned(), what: $what })
             }
         }
     };
@@ -88,7 +102,12 @@ mod tests {
         let e = "abc".parse::<PersonId>().unwrap_err();
         assert_eq!(
             e.to_string(),
-            "`abc` is not a person id: ids are whole numbers such as 7"
+            "`abc` is not a person id: ids are whole numbers of at most 19 digits, such as 7"
         );
+        assert!("+7".parse::<PersonId>().is_err(), "digits only");
+        assert_eq!(" 7 ".parse::<PersonId>(), Ok(PersonId(7)));
+        let long = "7".repeat(1_000_000);
+        let e = long.parse::<PersonId>().unwrap_err().to_string();
+        assert!(e.len() < 200, "the input is quoted cut: {e}");
     }
 }

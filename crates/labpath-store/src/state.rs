@@ -12,6 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use labpath_engine::limits::{MAX_ID, MAX_NOTE, MAX_TEXT};
 use labpath_engine::units::Date;
 
 use crate::error::StoreError;
@@ -40,63 +41,85 @@ fn check_text(text: &str, what: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Every text a change carries (the profile document aside).
-fn texts(change: &Change) -> Vec<&str> {
-    fn opt(o: &Option<String>) -> Option<&str> {
-        o.as_deref()
+/// The limit of a text that labpath or the catalog wrote, not a person (a
+/// step's name, a file's hash, why an import was abandoned): the catalog's
+/// own checks bound it.
+const WRITTEN_BY_LABPATH: usize = usize::MAX;
+
+/// Every text a change carries (the profile document aside), with the
+/// field that holds it and the most characters it may have
+/// (`labpath_engine::limits`).
+fn texts(change: &Change) -> Vec<(&'static str, &str, usize)> {
+    fn opt<'c>(
+        field: &'static str,
+        text: &'c Option<String>,
+        most: usize,
+    ) -> Option<(&'static str, &'c str, usize)> {
+        text.as_deref().map(|t| (field, t, most))
     }
     match change {
-        Change::PersonAdded { name, .. } | Change::PersonRenamed { name } => vec![name],
+        Change::PersonAdded { name, .. } | Change::PersonRenamed { name } => {
+            vec![("name", name, MAX_TEXT)]
+        }
         Change::ProfileRecorded { .. } | Change::ReminderDone { .. } | Change::OwnerSet { .. } => {
             vec![]
         }
         Change::ApplicationCreated(d) => {
-            let mut t: Vec<&str> = vec![&d.step, &d.title];
-            t.extend(opt(&d.body));
-            t.extend(opt(&d.reference));
+            let mut t = vec![
+                ("step", d.step.as_str(), WRITTEN_BY_LABPATH),
+                ("title", d.title.as_str(), WRITTEN_BY_LABPATH),
+            ];
+            t.extend(opt("body", &d.body, WRITTEN_BY_LABPATH));
+            t.extend(opt("reference", &d.reference, MAX_TEXT));
             for item in &d.checklist {
-                t.extend([item.key.as_str(), item.name.as_str()]);
+                t.push(("checklist", item.key.as_str(), WRITTEN_BY_LABPATH));
+                t.push(("checklist", item.name.as_str(), WRITTEN_BY_LABPATH));
             }
             t
         }
-        Change::StatusChanged { note, .. } => opt(note).into_iter().collect(),
-        Change::ReferenceSet { reference } => vec![reference],
+        Change::StatusChanged { note, .. } => opt("note", note, MAX_NOTE).into_iter().collect(),
+        Change::ReferenceSet { reference } => vec![("reference", reference, MAX_TEXT)],
         Change::DocumentChanged(d) => [
-            Some(d.key.as_str()),
-            opt(&d.requested_from),
-            opt(&d.method),
-            opt(&d.tracking),
-            opt(&d.reason),
-            opt(&d.note),
+            Some(("key", d.key.as_str(), WRITTEN_BY_LABPATH)),
+            opt("requested_from", &d.requested_from, MAX_TEXT),
+            opt("method", &d.method, MAX_TEXT),
+            opt("tracking", &d.tracking, MAX_TEXT),
+            opt("reason", &d.reason, MAX_NOTE),
+            opt("note", &d.note, MAX_NOTE),
         ]
         .into_iter()
         .flatten()
         .collect(),
-        Change::ContactLogged(c) => [Some(c.summary.as_str()), opt(&c.with)]
-            .into_iter()
-            .flatten()
-            .collect(),
+        Change::ContactLogged(c) => [
+            Some(("summary", c.summary.as_str(), MAX_NOTE)),
+            opt("with", &c.with, MAX_TEXT),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
         Change::AttachmentAdded(a) => [
-            Some(a.hash.as_str()),
-            Some(a.name.as_str()),
-            Some(a.media_type.as_str()),
-            opt(&a.document),
+            Some(("hash", a.hash.as_str(), WRITTEN_BY_LABPATH)),
+            Some(("file", a.name.as_str(), MAX_TEXT)),
+            Some(("media_type", a.media_type.as_str(), WRITTEN_BY_LABPATH)),
+            opt("document", &a.document, MAX_ID),
         ]
         .into_iter()
         .flatten()
         .collect(),
-        Change::ReminderSet { what, .. } => vec![what],
+        Change::ReminderSet { what, .. } => vec![("what", what, MAX_TEXT)],
         Change::CeActivityLogged(a) | Change::CeActivityImported { activity: a, .. } => [
-            Some(a.title.as_str()),
-            opt(&a.provider),
-            opt(&a.accreditation),
+            Some(("title", a.title.as_str(), MAX_TEXT)),
+            opt("provider", &a.provider, MAX_TEXT),
+            opt("accreditation", &a.accreditation, MAX_TEXT),
         ]
         .into_iter()
         .flatten()
         .collect(),
-        Change::CeActivityRemoved { reason, .. } => vec![reason],
-        Change::CeImportStarted { file, .. } => vec![file],
-        Change::CeImportEnded { abandoned, .. } => opt(abandoned).into_iter().collect(),
+        Change::CeActivityRemoved { reason, .. } => vec![("reason", reason, MAX_NOTE)],
+        Change::CeImportStarted { file, .. } => vec![("file", file, MAX_TEXT)],
+        Change::CeImportEnded { abandoned, .. } => opt("abandoned", abandoned, WRITTEN_BY_LABPATH)
+            .into_iter()
+            .collect(),
     }
 }
 
@@ -104,7 +127,24 @@ fn texts(change: &Change) -> Vec<&str> {
 /// are paste accidents, invisible in every listing (and backends may use
 /// them as separators).
 pub fn check_no_control(change: &Change) -> Result<(), StoreError> {
-    texts(change).into_iter().try_for_each(check_plain_text)
+    texts(change)
+        .into_iter()
+        .try_for_each(|(_, text, _)| check_plain_text(text))
+}
+
+/// Checks the texts of a change about to be recorded: each within its
+/// limit (refused at its field) and without control characters. A log
+/// recorded before the limits were set is checked for control characters
+/// only when it is imported, so that no export is refused by a newer
+/// labpath.
+pub fn check_new_texts(change: &Change) -> Result<(), StoreError> {
+    let texts = texts(change);
+    for (field, text, most) in &texts {
+        labpath_engine::limits::text(field, text, *most)?;
+    }
+    texts
+        .into_iter()
+        .try_for_each(|(_, text, _)| check_plain_text(text))
 }
 
 /// A text kept with its line breaks (a CSV cell may hold them), as one line
@@ -355,8 +395,9 @@ impl ApplicationState {
         self.item(key).ok_or_else(|| {
             let keys: Vec<&str> = self.checklist.iter().map(|i| i.key.as_str()).collect();
             StoreError::Invalid(format!(
-                "application {} has no document `{key}`: its checklist has {}",
+                "application {} has no document `{}`: its checklist has {}",
                 self.application.id,
+                labpath_engine::limits::quote(key),
                 if keys.is_empty() {
                     "no documents".to_owned()
                 } else {

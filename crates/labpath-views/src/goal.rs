@@ -3,6 +3,7 @@
 //! commas or plus signs.
 
 use labpath_engine::catalog::Catalog;
+use labpath_engine::limits::{self, MAX_ID_LIST};
 use labpath_engine::requirement::{CredentialReq, EligibleReq, Requirement};
 use labpath_engine::step::Grant;
 use labpath_engine::suggest::suggest;
@@ -25,8 +26,12 @@ fn normalize(text: &str) -> String {
         .collect()
 }
 
-/// Reads a goal as the user named it: a named goal (by id or alias) or credential ids.
+/// Reads a goal as the user named it: a named goal (by id or alias) or
+/// credential ids. A goal over the limits of `labpath_engine::limits` (its
+/// length, its number of ids, an id's length) is refused before any is
+/// looked up.
 pub fn resolve(catalog: &Catalog, text: &str) -> Result<ResolvedGoal, String> {
+    limits::text("goal", text, MAX_ID_LIST).map_err(|e| e.message)?;
     let wanted = normalize(text);
     let named = catalog.goals().iter().find(|g| {
         normalize(g.id.as_str()) == wanted
@@ -45,6 +50,7 @@ pub fn resolve(catalog: &Catalog, text: &str) -> Result<ResolvedGoal, String> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .collect();
+    limits::ids("goal", &ids).map_err(|e| e.message)?;
     let mut parts = Vec::new();
     let mut names = Vec::new();
     for id in &ids {

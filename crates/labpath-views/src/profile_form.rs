@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 use isocountry::CountryCode;
 use labpath_engine::catalog::Catalog;
+use labpath_engine::limits::MAX_TEXT;
 use labpath_engine::units::{Code, Date};
 use labpath_engine::vocab::{
     DegreeLevel, Discipline, EnglishTestKind, FieldArea, LabAccreditation, ProgramKind,
@@ -20,9 +21,6 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 pub use labpath_engine::questions::{Choice, choices};
-
-/// The longest text one field takes; longer is refused, with its field.
-pub const MAX_FIELD: usize = labpath_engine::units::MAX_TEXT;
 
 /// What a field takes.
 #[derive(Debug, Clone, Serialize)]
@@ -403,8 +401,8 @@ pub fn add_found_credentials(catalog: &Catalog, values: &mut Values) -> Result<u
         return Ok(0);
     }
     let chars = text.chars().count();
-    if chars > MAX_FIELD {
-        return Err(format!("{chars} characters; at most {MAX_FIELD}"));
+    if chars > MAX_TEXT {
+        return Err(format!("{chars} characters; at most {MAX_TEXT}"));
     }
     let Some(section) = section(catalog, "credentials") else {
         return Ok(0);
@@ -708,9 +706,9 @@ fn read_field(f: &Field, text: &str, all: &[String], today: Date) -> Result<Opti
     if let Some(long) = all
         .iter()
         .map(|v| v.chars().count())
-        .find(|n| *n > MAX_FIELD)
+        .find(|n| *n > MAX_TEXT)
     {
-        return Err(format!("{long} characters; at most {MAX_FIELD}"));
+        return Err(format!("{long} characters; at most {MAX_TEXT}"));
     }
     if let Kind::Multi { choices } = &f.kind {
         let picked: Vec<&String> = all.iter().filter(|v| !v.trim().is_empty()).collect();

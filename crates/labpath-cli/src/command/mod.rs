@@ -90,12 +90,15 @@ pub fn as_of(text: Option<&str>) -> Result<Date, Failure> {
     }
 }
 
-/// A credential by id, or a bad-input error with a suggestion.
+/// A credential by id, or a bad-input error with a suggestion (none for
+/// a text too long to be an id).
 pub fn find_credential<'c>(
     catalog: &'c Catalog,
     id: &str,
     flag: &str,
 ) -> Result<&'c Credential, Failure> {
+    labpath_engine::limits::id(flag, id)
+        .map_err(|e| Failure::BadInput(format!("error: {flag}: {}", e.message)))?;
     catalog.credential(id).ok_or_else(|| {
         let ids = catalog.credentials().iter().map(|c| c.id.as_str());
         let hint = match suggest(id, ids) {

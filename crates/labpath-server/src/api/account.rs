@@ -5,6 +5,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use labpath_app::accounts::{self, AccountLink, NewAccount, NewInvitation};
+use labpath_engine::limits::schema::{
+    AccountName, Email, NewPassword, Password, RecordIdText, ShortText,
+};
 use labpath_store::accounts::{AuditEntry, AuditFilter, LinkPurpose, Role, User};
 use labpath_store::ids::UserId;
 use labpath_store::time::Timestamp;
@@ -105,9 +108,11 @@ pub async fn session(State(state): State<AppState>, Api(me): Api) -> Json<Sessio
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Login {
-    /// Email.
+    /// Email (a longer one than the limit names no account: a wrong login).
+    #[schema(value_type = Email)]
     pub email: String,
-    /// Password.
+    /// Password (a longer one than the limit is no account's: a wrong login).
+    #[schema(value_type = Password)]
     pub password: String,
 }
 
@@ -236,15 +241,18 @@ pub async fn users(
 #[serde(deny_unknown_fields)]
 pub struct NewUserBody {
     /// Login email.
+    #[schema(value_type = Email)]
     pub email: String,
     /// Display name.
+    #[schema(value_type = AccountName)]
     pub name: String,
     /// `admin`, `staff` or `candidate`.
     pub role: Role,
-    /// At least 10 characters.
-    #[schema(min_length = 10)]
+    /// The password.
+    #[schema(value_type = NewPassword)]
     pub password: String,
     /// For a candidate: their person id in this organization.
+    #[schema(value_type = Option<RecordIdText>)]
     pub person: Option<String>,
 }
 
@@ -298,12 +306,15 @@ pub async fn create_user(
 #[serde(deny_unknown_fields)]
 pub struct NewInvitationBody {
     /// Login email.
+    #[schema(value_type = Email)]
     pub email: String,
     /// Display name.
+    #[schema(value_type = AccountName)]
     pub name: String,
     /// `admin`, `staff` or `candidate`.
     pub role: Role,
     /// For a candidate: their person id in this organization.
+    #[schema(value_type = Option<RecordIdText>)]
     pub person: Option<String>,
 }
 
@@ -390,7 +401,7 @@ pub async fn invite(
     post,
     path = "/api/users/{user}/reset-link",
     tag = "accounts",
-    params(("user" = String, Path, description = "The user's id.")),
+    params(("user" = RecordIdText, Path, description = "The user's id.")),
     responses(
         (status = 201, description = "The link.", body = LinkView),
         (status = 401, response = Unauthorized),
@@ -425,7 +436,7 @@ pub struct AuditQuery {
     pub user: Option<String>,
     /// Only lines whose action or target contains this text, any case
     /// (`login-failed`, `POST /api/people`, `person 7`).
-    #[param(max_length = 200)]
+    #[param(value_type = Option<ShortText>)]
     pub action: Option<String>,
     /// Only lines from this day on (UTC, `YYYY-MM-DD`).
     #[param(format = Date)]
@@ -468,10 +479,8 @@ impl AuditQuery {
             Ok(Some(start.plus_seconds(after)))
         };
         let action = given(&self.action);
-        if action.as_ref().is_some_and(|a| a.chars().count() > 200) {
-            return Err(
-                ApiError::bad_request("query: `action` has at most 200 characters").at("action"),
-            );
+        if let Some(text) = &action {
+            labpath_engine::limits::text("action", text, labpath_engine::limits::MAX_TEXT)?;
         }
         Ok(AuditFilter {
             before: number("before", &self.before)?,
@@ -572,8 +581,8 @@ pub struct FeedAddress {
     tag = "accounts",
     security(()),
     params(
-        ("user" = String, Path, description = "The user's id."),
-        ("token" = String, Path, description = "The feed's secret token (an `.ics` ending is allowed)."),
+        ("user" = RecordIdText, Path, description = "The user's id."),
+        ("token" = String, Path, pattern = r"^[0-9a-f]{64}(\.ics)?$", description = "The feed's secret token (an `.ics` ending is allowed)."),
     ),
     responses(
         (status = 200, description = "Deadlines, reminders, next steps and renewals as iCalendar.", content_type = "text/calendar", body = String),

@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::response::Response;
 use labpath_app::catalog::CredentialFilter;
 use labpath_engine::catalog::{Catalog, Credential};
+use labpath_engine::limits::schema::{Day, IdList, ShortText};
 use labpath_engine::plan::{Optimize, Options};
 use labpath_views::catalog::{CredentialEntry, GoalEntry, JurisdictionView, Parsed};
 use serde::Deserialize;
@@ -36,7 +37,7 @@ pub struct CredentialQuery {
     get,
     path = "/api/credentials",
     tag = "catalog",
-    params(PageQuery, ("body" = Option<String>, Query, description = "Only this issuing body (its id)."), ("state" = Option<String>, Query, description = "Only this jurisdiction (`NY`).")),
+    params(PageQuery, ("body" = Option<labpath_engine::ids::BodyId>, Query, description = "Only this issuing body (its id)."), ("state" = Option<String>, Query, pattern = r"^[A-Za-z]{2}$", description = "Only this jurisdiction (`NY`).")),
     responses(
         (status = 200, description = "A page of the catalog's credentials.", body = Page<CredentialEntry>),
         (status = 400, response = BadRequest),
@@ -80,7 +81,7 @@ pub fn find_credential<'c>(
     get,
     path = "/api/credentials/{credential}",
     tag = "catalog",
-    params(("credential" = String, Path, description = "The credential's id (`ascp-mls`).")),
+    params(("credential" = labpath_engine::ids::CredentialId, Path, description = "The credential's id (`ascp-mls`).")),
     responses(
         (status = 200, description = "The credential explained: its body, each route's requirements in plain language, fees, renewal and the rules for keeping it, with sources.", body = labpath_views::explain::CredentialView),
         (status = 401, response = Unauthorized),
@@ -103,7 +104,7 @@ pub async fn credential(
     get,
     path = "/api/jurisdictions/{code}",
     tag = "catalog",
-    params(("code" = String, Path, description = "A two-letter state or territory code (`NY`, any case).")),
+    params(("code" = String, Path, pattern = r"^[A-Za-z]{2}$", description = "A two-letter state or territory code (`NY`, any case).")),
     responses(
         (status = 200, description = "Whether the state licenses laboratory personnel, and its licenses, with sources.", body = JurisdictionView),
         (status = 401, response = Unauthorized),
@@ -125,6 +126,7 @@ pub async fn jurisdiction(
 #[into_params(parameter_in = Query)]
 pub struct ParseQuery {
     /// The credential string, as written after a name (required).
+    #[param(value_type = Option<ShortText>)]
     text: Option<String>,
 }
 
@@ -195,9 +197,11 @@ pub struct EligibilityQuery {
     #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub as_of: Option<String>,
     /// Only these credentials (comma-separated ids).
+    #[param(value_type = Option<IdList>)]
     pub credential: Option<String>,
     /// `full` (default): every route's clauses with have/need and sources;
     /// `summary`: each credential's status and its routes' outcomes only.
+    #[param(pattern = r"^(full|summary)$")]
     pub view: Option<String>,
 }
 
@@ -224,8 +228,8 @@ impl View {
     }
 }
 
-/// The credentials `?credential=` names (comma-separated ids), none for
-/// every one.
+/// The credentials `?credential=` names (comma-separated ids, at most
+/// `labpath_engine::limits::MAX_IDS`), none for every one.
 pub fn chosen_credentials<'c>(
     catalog: &'c Catalog,
     q: &EligibilityQuery,
@@ -237,10 +241,13 @@ pub fn chosen_credentials<'c>(
         .filter(|s| !s.is_empty())
     {
         None => Ok(Vec::new()),
-        Some(list) => list
-            .split(',')
-            .map(|id| find_credential(catalog, id, "credential"))
-            .collect(),
+        Some(list) => {
+            let ids: Vec<&str> = list.split(',').collect();
+            labpath_engine::limits::list("credential", ids.len(), labpath_engine::limits::MAX_IDS)?;
+            ids.into_iter()
+                .map(|id| find_credential(catalog, id, "credential"))
+                .collect()
+        }
     }
 }
 
@@ -305,10 +312,13 @@ pub struct PlanRequest {
     #[schema(value_type = crate::openapi::ProfileDocument)]
     pub profile: serde_json::Value,
     /// A named goal or credential ids joined by commas.
+    #[schema(value_type = IdList)]
     pub goal: String,
     /// The first day (default today).
+    #[schema(value_type = Option<Day>)]
     pub from: Option<String>,
     /// `time` (default) or `cost`.
+    #[schema(value_type = Option<String>, pattern = r"^(time|cost)$")]
     pub optimize: Option<String>,
     /// Simulation runs (1 to 100,000; default 10,000).
     #[schema(minimum = 1, maximum = 100000)]

@@ -10,6 +10,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use labpath_app::attachments::{self, AttachTo};
+use labpath_engine::limits::schema::RecordIdText;
 use labpath_store::attachment::{self, CheckedFile};
 use labpath_store::model::Attachment;
 
@@ -51,7 +52,7 @@ pub fn attachment_form(mut upload: Upload) -> ApiResult<(CheckedFile, AttachTo)>
     post,
     path = "/api/applications/{app}/attachments",
     tag = "tracker",
-    params(("app" = String, Path, description = "The application's id.")),
+    params(("app" = RecordIdText, Path, description = "The application's id.")),
     request_body(content = crate::openapi::AttachmentForm, content_type = "multipart/form-data"),
     responses(
         (status = 201, description = "The file, attached.", body = Attachment),
@@ -82,7 +83,7 @@ pub async fn add_attachment(
     get,
     path = "/api/applications/{app}/attachments",
     tag = "tracker",
-    params(("app" = String, Path, description = "The application's id.")),
+    params(("app" = RecordIdText, Path, description = "The application's id.")),
     responses(
         (status = 200, description = "The application's files, oldest first.", body = Vec<Attachment>),
         (status = 401, response = Unauthorized),
@@ -103,7 +104,7 @@ pub async fn attachments(
     get,
     path = "/api/applications/{app}/attachments/{attachment}",
     tag = "tracker",
-    params(("app" = String, Path, description = "The application's id."), ("attachment" = String, Path, description = "The attachment's id.")),
+    params(("app" = RecordIdText, Path, description = "The application's id."), ("attachment" = RecordIdText, Path, description = "The attachment's id.")),
     responses(
         (status = 200, description = "The file as stored, of the type checked when it was (`Content-Disposition` gives its name).", content(
             (String = "application/pdf"),
@@ -133,7 +134,7 @@ pub async fn attachment_file(
     get,
     path = "/api/people/{person}/ce/{activity}/certificate",
     tag = "continuing education",
-    params(("person" = String, Path, description = "The person's id."), ("activity" = String, Path, description = "The logged activity's id.")),
+    params(("person" = RecordIdText, Path, description = "The person's id."), ("activity" = RecordIdText, Path, description = "The logged activity's id.")),
     responses(
         (status = 200, description = "The certificate as stored.", content(
             (String = "application/pdf"),
@@ -165,6 +166,7 @@ pub async fn certificate_file(
 #[into_params(parameter_in = Query)]
 pub struct AuditPackQuery {
     /// The held credential (its id; required).
+    #[param(value_type = Option<labpath_engine::ids::CredentialId>)]
     pub credential: Option<String>,
     /// The day, YYYY-MM-DD (default today).
     #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
@@ -178,7 +180,7 @@ pub struct AuditPackQuery {
     get,
     path = "/api/people/{person}/ce/audit-pack",
     tag = "continuing education",
-    params(("person" = String, Path, description = "The person's id."), AuditPackQuery),
+    params(("person" = RecordIdText, Path, description = "The person's id."), AuditPackQuery),
     responses(
         (status = 200, description = "A zip with the summary (text and JSON) and the certificates of the activities that count.", content_type = "application/zip", body = String),
         (status = 400, response = BadRequest),

@@ -10,6 +10,7 @@ pub mod files;
 pub mod people;
 pub mod tracker;
 
+use axum::Extension;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -26,6 +27,36 @@ use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::extract;
 use crate::state::AppState;
+
+/// The body limit of each API route that takes more than
+/// [`extract::SMALL_BODY_LIMIT`] (the limit of every other route), by path:
+/// those that take a profile, a CSV or files. [`routes`] gives each route
+/// its limit, and the API document says it (`x-body-limit` on the request
+/// body).
+pub const BODY_LIMITS: [(&str, usize); 8] = [
+    ("/api/people", extract::BODY_LIMIT),
+    ("/api/people/{person}/profile", extract::BODY_LIMIT),
+    ("/api/eligibility", extract::BODY_LIMIT),
+    ("/api/plan", extract::BODY_LIMIT),
+    ("/api/people/import", extract::PEOPLE_CSV_LIMIT),
+    ("/api/people/{person}/ce", extract::UPLOAD_LIMIT),
+    ("/api/people/{person}/ce/import", extract::IMPORT_LIMIT),
+    ("/api/applications/{app}/attachments", extract::UPLOAD_LIMIT),
+];
+
+/// The most bytes a request body sent to the API route `path` (as the
+/// document writes it: `/api/people/{person}`) may have.
+pub fn body_limit(path: &str) -> usize {
+    BODY_LIMITS
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map_or(extract::SMALL_BODY_LIMIT, |(_, bytes)| *bytes)
+}
+
+/// The layer that gives the route at `path` its body limit.
+fn limited(path: &str) -> (DefaultBodyLimit, Extension<extract::BodyLimit>) {
+    extract::body_limit(body_limit(path))
+}
 
 /// The API's routes, each registered with its documentation: the router
 /// and the OpenAPI document are one value (`split_for_parts` gives both).
@@ -46,13 +77,16 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(catalog::jurisdiction))
         .routes(routes!(catalog::parse))
         .routes(routes!(catalog::goals))
-        .routes(routes!(catalog::eligibility))
-        .routes(routes!(catalog::plan))
-        .routes(routes!(people::list, people::create))
-        .routes(routes!(people::import).layer(DefaultBodyLimit::max(extract::PEOPLE_CSV_LIMIT)))
+        .routes(routes!(catalog::eligibility).layer(limited("/api/eligibility")))
+        .routes(routes!(catalog::plan).layer(limited("/api/plan")))
+        .routes(routes!(people::list, people::create).layer(limited("/api/people")))
+        .routes(routes!(people::import).layer(limited("/api/people/import")))
         .routes(routes!(people::show, people::rename))
         .routes(routes!(people::set_owner))
-        .routes(routes!(people::profile, people::record_profile))
+        .routes(
+            routes!(people::profile, people::record_profile)
+                .layer(limited("/api/people/{person}/profile")),
+        )
         .routes(routes!(people::eligibility))
         .routes(routes!(people::plan))
         .routes(routes!(people::questions))
@@ -63,16 +97,19 @@ pub fn routes() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(tracker::reminders, tracker::add_reminder))
         .routes(routes!(tracker::person_calendar))
-        .routes(routes!(people::ce_log, people::ce_add).layer(upload_limit()))
+        .routes(routes!(people::ce_log, people::ce_add).layer(limited("/api/people/{person}/ce")))
         .routes(routes!(people::ce_status))
         .routes(routes!(files::audit_pack))
-        .routes(routes!(people::ce_import).layer(DefaultBodyLimit::max(extract::IMPORT_LIMIT)))
+        .routes(routes!(people::ce_import).layer(limited("/api/people/{person}/ce/import")))
         .routes(routes!(people::ce_withdraw))
         .routes(routes!(files::certificate_file))
         .routes(routes!(tracker::applications))
         .routes(routes!(tracker::application, tracker::update_application))
         .routes(routes!(tracker::history))
-        .routes(routes!(files::attachments, files::add_attachment).layer(upload_limit()))
+        .routes(
+            routes!(files::attachments, files::add_attachment)
+                .layer(limited("/api/applications/{app}/attachments")),
+        )
         .routes(routes!(files::attachment_file))
         .routes(routes!(tracker::update_document))
         .routes(routes!(tracker::contacts, tracker::add_contact))
@@ -82,10 +119,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(account::feed))
 }
 
-/// The body limit of a route that takes files, in place of the server's
-/// 1 MiB.
-pub fn upload_limit() -> DefaultBodyLimit {
-    DefaultBodyLimit::max(extract::UPLOAD_LIMIT)
+/// The body limit of a page's route that takes files, in place of the
+/// server's default.
+pub fn upload_limit() -> (DefaultBodyLimit, Extension<extract::BodyLimit>) {
+    extract::body_limit(extract::UPLOAD_LIMIT)
 }
 
 /// `page` and `per_page` from a query string.
@@ -102,8 +139,7 @@ pub struct PageQuery {
 
 /// The default page size.
 pub const PER_PAGE: usize = 50;
-/// The largest page size.
-pub const MAX_PER_PAGE: usize = 200;
+pub use labpath_engine::limits::MAX_PER_PAGE;
 
 /// A page of a list.
 #[derive(Debug, Serialize, ToSchema)]

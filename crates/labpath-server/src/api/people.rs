@@ -5,6 +5,7 @@ use axum::Json;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use labpath_engine::limits::schema::{IdList, Note, RecordIdText, ShortText};
 use labpath_engine::maintenance::Activity;
 use labpath_store::attachment::CheckedFile;
 use labpath_store::ce::LoggedActivity;
@@ -72,7 +73,7 @@ pub struct PeopleQuery {
     get,
     path = "/api/people",
     tag = "people",
-    params(PageQuery, ("q" = Option<String>, Query, description = "Only names containing this (any case).")),
+    params(PageQuery, ("q" = Option<ShortText>, Query, description = "Only names containing this (any case).")),
     responses(
         (status = 200, description = "A page of the people the caller sees.", body = Page<Person>),
         (status = 400, response = BadRequest),
@@ -94,6 +95,7 @@ pub async fn list(
 #[serde(deny_unknown_fields)]
 pub struct NewPerson {
     /// Name or label.
+    #[schema(value_type = ShortText)]
     pub name: String,
     /// Their profile (documented format), optional.
     #[schema(value_type = Option<crate::openapi::ProfileDocument>)]
@@ -207,7 +209,7 @@ fn prefix(mut e: ApiError, at: &str) -> ApiError {
     get,
     path = "/api/people/{person}",
     tag = "people",
-    params(("person" = String, Path, description = "The person's id.")),
+    params(("person" = RecordIdText, Path, description = "The person's id.")),
     responses(
         (status = 200, description = "The person.", body = Person),
         (status = 401, response = Unauthorized),
@@ -227,6 +229,7 @@ pub async fn show(
 #[serde(deny_unknown_fields)]
 pub struct Rename {
     /// The new name.
+    #[schema(value_type = ShortText)]
     pub name: String,
 }
 
@@ -235,7 +238,7 @@ pub struct Rename {
     patch,
     path = "/api/people/{person}",
     tag = "people",
-    params(("person" = String, Path, description = "The person's id.")),
+    params(("person" = RecordIdText, Path, description = "The person's id.")),
     request_body = Rename,
     responses(
         (status = 200, description = "The person, renamed.", body = Person),
@@ -278,7 +281,7 @@ pub struct OwnerBody {
     put,
     path = "/api/people/{person}/owner",
     tag = "people",
-    params(("person" = String, Path, description = "The person's id.")),
+    params(("person" = RecordIdText, Path, description = "The person's id.")),
     request_body = OwnerBody,
     responses(
         (status = 200, description = "The person, with their owner.", body = Person),
@@ -317,7 +320,7 @@ pub struct VersionQuery {
     get,
     path = "/api/people/{person}/profile",
     tag = "people",
-    params(("person" = String, Path, description = "The person's id."), VersionQuery),
+    params(("person" = RecordIdText, Path, description = "The person's id."), VersionQuery),
     responses(
         (status = 200, description = "The profile version.", body = ProfileVersion),
         (status = 400, response = BadRequest),
@@ -359,7 +362,7 @@ pub async fn profile(
     put,
     path = "/api/people/{person}/profile",
     tag = "people",
-    params(("person" = String, Path, description = "The person's id.")),
+    params(("person" = RecordIdText, Path, description = "The person's id.")),
     request_body = crate::openapi::ProfileDocument,
     responses(
         (status = 200, description = "The new profile version.", body = ProfileVersion),
@@ -391,7 +394,7 @@ pub async fn record_profile(
     get,
     path = "/api/people/{person}/eligibility",
     tag = "people",
-    params(("person" = String, Path, description = "The person's id."), EligibilityQuery),
+    params(("person" = RecordIdText, Path, description = "The person's id."), EligibilityQuery),
     responses(
         (status = 200, description = "The stored profile's eligibility (the full view, or the summary with `view=summary`).", body = crate::openapi::EvaluationAnswer),
         (status = 401, response = Unauthorized),
@@ -419,6 +422,7 @@ pub async fn eligibility(
 #[into_params(parameter_in = Query)]
 pub struct QuestionsQuery {
     /// A named goal or credential ids; absent: every credential.
+    #[param(value_type = Option<IdList>)]
     goal: Option<String>,
     /// The day the rules are read as of (default today).
     #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
@@ -431,7 +435,7 @@ pub struct QuestionsQuery {
     get,
     path = "/api/people/{person}/questions",
     tag = "people",
-    params(("person" = String, Path, description = "The person's id."), QuestionsQuery),
+    params(("person" = RecordIdText, Path, description = "The person's id."), QuestionsQuery),
     responses(
         (status = 200, description = "The open questions, most decisive first.", body = labpath_views::questions::QuestionsView),
         (status = 401, response = Unauthorized),
@@ -459,11 +463,13 @@ pub async fn questions(
 #[into_params(parameter_in = Query)]
 pub struct PlanQuery {
     /// A named goal or credential ids (required).
+    #[param(value_type = Option<IdList>)]
     goal: Option<String>,
     /// First day, YYYY-MM-DD (default today).
     #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     from: Option<String>,
     /// `time` (default) or `cost`.
+    #[param(pattern = r"^(time|cost)$")]
     optimize: Option<String>,
     /// Simulation runs, 1 to 100000 (default 10000).
     #[param(pattern = r"^[1-9][0-9]{0,5}$")]
@@ -478,7 +484,7 @@ pub struct PlanQuery {
     get,
     path = "/api/people/{person}/plan",
     tag = "people",
-    params(("person" = String, Path, description = "The person's id."), PlanQuery),
+    params(("person" = RecordIdText, Path, description = "The person's id."), PlanQuery),
     responses(
         (status = 200, description = "The best plan to the goal, the alternatives and percentile dates.", body = labpath_views::json::PlanView),
         (status = 400, response = BadRequest),
@@ -530,7 +536,7 @@ pub async fn plan(
     get,
     path = "/api/people/{person}/ce",
     tag = "continuing education",
-    params(("person" = String, Path, description = "The person's id."), PageQuery),
+    params(("person" = RecordIdText, Path, description = "The person's id."), PageQuery),
     responses(
         (status = 200, description = "A page of the log.", body = Page<LoggedActivity>),
         (status = 400, response = BadRequest),
@@ -584,6 +590,7 @@ impl<S: Send + Sync> FromRequest<S> for ActivityUpload {
         let certificate = upload.take_file("certificate")?;
         upload.no_other_files()?;
         let text = upload.fields.raw("activity");
+        labpath_engine::limits::text("activity", text, extract::SMALL_BODY_LIMIT)?;
         if text.trim().is_empty() {
             return Err(ApiError::invalid(
                 "the form needs the field `activity`: the activity as JSON",
@@ -611,7 +618,7 @@ impl<S: Send + Sync> FromRequest<S> for ActivityUpload {
     post,
     path = "/api/people/{person}/ce",
     tag = "continuing education",
-    params(("person" = String, Path, description = "The person's id.")),
+    params(("person" = RecordIdText, Path, description = "The person's id.")),
     request_body(
         description = "The activity as JSON, or as multipart/form-data with its certificate.",
         content(
@@ -726,7 +733,7 @@ pub async fn import_upload(
     post,
     path = "/api/people/{person}/ce/import",
     tag = "continuing education",
-    params(("person" = String, Path, description = "The person's id.")),
+    params(("person" = RecordIdText, Path, description = "The person's id.")),
     request_body(content = crate::openapi::ImportForm, content_type = "multipart/form-data"),
     responses(
         (status = 201, description = "Every activity of the file, logged.", body = Imported),
@@ -763,13 +770,18 @@ pub struct Imported {
 #[serde(deny_unknown_fields)]
 pub struct Withdrawal {
     /// Why (it was logged by mistake, twice, for the wrong person...).
+    #[schema(value_type = Note)]
     pub reason: String,
 }
 
 /// An activity id as the path gives it; "not found" when it is not one.
 pub fn activity_id(text: &str) -> ApiResult<EventId> {
-    text.parse()
-        .map_err(|_| ApiError::not_found(format!("no logged activity `{text}`")))
+    text.parse().map_err(|_| {
+        ApiError::not_found(format!(
+            "no logged activity `{}`",
+            labpath_engine::limits::quote(text)
+        ))
+    })
 }
 
 /// `POST /api/people/{person}/ce/{activity}/withdraw`: withdraws an
@@ -779,7 +791,7 @@ pub fn activity_id(text: &str) -> ApiResult<EventId> {
     post,
     path = "/api/people/{person}/ce/{activity}/withdraw",
     tag = "continuing education",
-    params(("person" = String, Path, description = "The person's id."), ("activity" = String, Path, description = "The logged activity's id.")),
+    params(("person" = RecordIdText, Path, description = "The person's id."), ("activity" = RecordIdText, Path, description = "The logged activity's id.")),
     request_body = Withdrawal,
     responses(
         (status = 200, description = "The activity, withdrawn.", body = LoggedActivity),
@@ -825,7 +837,7 @@ pub struct AsOfQuery {
     get,
     path = "/api/people/{person}/ce/status",
     tag = "continuing education",
-    params(("person" = String, Path, description = "The person's id."), AsOfQuery),
+    params(("person" = RecordIdText, Path, description = "The person's id."), AsOfQuery),
     responses(
         (status = 200, description = "Compliance of every held credential with its renewal rules.", body = labpath_views::compliance::ComplianceView),
         (status = 401, response = Unauthorized),

@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use labpath_app::{applications, contacts, documents, reminders};
+use labpath_engine::limits::schema::{CatalogKey, Day, Note, RecordIdText, ShortText};
 use labpath_engine::units::Date;
 use labpath_store::agenda::Records;
 use labpath_store::event::{Channel, Event};
@@ -47,7 +48,7 @@ pub async fn records(
     get,
     path = "/api/people/{person}/status",
     tag = "tracker",
-    params(("person" = String, Path, description = "The person's id.")),
+    params(("person" = RecordIdText, Path, description = "The person's id.")),
     responses(
         (status = 200, description = "What is overdue, due soon and to do, and the deadlines ahead.", body = labpath_views::agenda::StatusView),
         (status = 401, response = Unauthorized),
@@ -70,7 +71,7 @@ pub async fn person_status(
     get,
     path = "/api/people/{person}/applications",
     tag = "tracker",
-    params(("person" = String, Path, description = "The person's id."), PageQuery),
+    params(("person" = RecordIdText, Path, description = "The person's id."), PageQuery),
     responses(
         (status = 200, description = "A page of the person's applications.", body = Page<Application>),
         (status = 400, response = BadRequest),
@@ -97,8 +98,10 @@ pub async fn person_applications(
 #[serde(deny_unknown_fields)]
 pub struct NewApplication {
     /// The catalog step (`nysed-clt-license`).
+    #[schema(value_type = labpath_engine::step::StepId)]
     pub step: String,
     /// The body's reference number, if already known.
+    #[schema(value_type = Option<ShortText>)]
     pub reference: Option<String>,
 }
 
@@ -108,7 +111,7 @@ pub struct NewApplication {
     post,
     path = "/api/people/{person}/applications",
     tag = "tracker",
-    params(("person" = String, Path, description = "The person's id.")),
+    params(("person" = RecordIdText, Path, description = "The person's id.")),
     request_body = NewApplication,
     responses(
         (status = 201, description = "The application, opened with its checklist.", body = ApplicationState),
@@ -160,7 +163,7 @@ pub struct ApplicationsQuery {
     get,
     path = "/api/applications",
     tag = "tracker",
-    params(PageQuery, ("status" = Option<String>, Query, description = "Only this status."), ("open" = Option<String>, Query, description = "`true`: only those not decided.")),
+    params(PageQuery, ("status" = Option<AppStatus>, Query, description = "Only this status."), ("open" = Option<String>, Query, pattern = r"^(true|false)$", description = "`true`: only those not decided.")),
     responses(
         (status = 200, description = "A page of the applications the caller sees.", body = Page<Application>),
         (status = 400, response = BadRequest),
@@ -203,7 +206,7 @@ pub async fn applications(
     get,
     path = "/api/applications/{app}",
     tag = "tracker",
-    params(("app" = String, Path, description = "The application's id.")),
+    params(("app" = RecordIdText, Path, description = "The application's id.")),
     responses(
         (status = 200, description = "The application with its checklist.", body = ApplicationState),
         (status = 401, response = Unauthorized),
@@ -230,10 +233,13 @@ pub struct ApplicationUpdate {
     /// A new status.
     pub status: Option<AppStatus>,
     /// The day of the change (default today).
+    #[schema(value_type = Option<Day>)]
     pub on: Option<String>,
     /// A note on the change.
+    #[schema(value_type = Option<Note>)]
     pub note: Option<String>,
     /// The body's reference number.
+    #[schema(value_type = Option<ShortText>)]
     pub reference: Option<String>,
 }
 
@@ -243,7 +249,7 @@ pub struct ApplicationUpdate {
     patch,
     path = "/api/applications/{app}",
     tag = "tracker",
-    params(("app" = String, Path, description = "The application's id.")),
+    params(("app" = RecordIdText, Path, description = "The application's id.")),
     request_body = ApplicationUpdate,
     responses(
         (status = 200, description = "The application, changed.", body = ApplicationState),
@@ -291,7 +297,7 @@ pub struct HistoryQuery {
     get,
     path = "/api/applications/{app}/history",
     tag = "tracker",
-    params(("app" = String, Path, description = "The application's id."), HistoryQuery),
+    params(("app" = RecordIdText, Path, description = "The application's id."), HistoryQuery),
     responses(
         (status = 200, description = "Every event of the application, oldest first.", body = Vec<Event>),
         (status = 400, response = BadRequest),
@@ -329,16 +335,22 @@ pub struct DocumentUpdate {
     /// The new status.
     pub status: DocStatus,
     /// The day (default today).
+    #[schema(value_type = Option<Day>)]
     pub on: Option<String>,
     /// Requested: of whom.
+    #[schema(value_type = Option<ShortText>)]
     pub requested_from: Option<String>,
     /// Sent: how (mail, courier, portal, email).
+    #[schema(value_type = Option<ShortText>)]
     pub method: Option<String>,
     /// Sent: tracking number.
+    #[schema(value_type = Option<ShortText>)]
     pub tracking: Option<String>,
     /// Rejected: why.
+    #[schema(value_type = Option<Note>)]
     pub reason: Option<String>,
     /// A note.
+    #[schema(value_type = Option<Note>)]
     pub note: Option<String>,
 }
 
@@ -348,7 +360,7 @@ pub struct DocumentUpdate {
     patch,
     path = "/api/applications/{app}/documents/{key}",
     tag = "tracker",
-    params(("app" = String, Path, description = "The application's id."), ("key" = String, Path, description = "The checklist document's key.")),
+    params(("app" = RecordIdText, Path, description = "The application's id."), ("key" = CatalogKey, Path, description = "The checklist document's key.")),
     request_body = DocumentUpdate,
     responses(
         (status = 200, description = "The application, with the document changed.", body = ApplicationState),
@@ -387,7 +399,7 @@ pub async fn update_document(
     get,
     path = "/api/applications/{app}/contacts",
     tag = "tracker",
-    params(("app" = String, Path, description = "The application's id."), PageQuery),
+    params(("app" = RecordIdText, Path, description = "The application's id."), PageQuery),
     responses(
         (status = 200, description = "A page of the contact log, oldest first.", body = Page<Contact>),
         (status = 400, response = BadRequest),
@@ -410,14 +422,18 @@ pub async fn contacts(
 #[serde(deny_unknown_fields)]
 pub struct NewContact {
     /// The day (default today).
+    #[schema(value_type = Option<Day>)]
     pub on: Option<String>,
     /// How: call, email, letter, portal, in_person.
     pub channel: Channel,
     /// Whom you reached.
+    #[schema(value_type = Option<ShortText>)]
     pub with: Option<String>,
     /// What was said.
+    #[schema(value_type = Note)]
     pub summary: String,
     /// A date they promised something by.
+    #[schema(value_type = Option<Day>)]
     pub promised: Option<String>,
 }
 
@@ -427,7 +443,7 @@ pub struct NewContact {
     post,
     path = "/api/applications/{app}/contacts",
     tag = "tracker",
-    params(("app" = String, Path, description = "The application's id.")),
+    params(("app" = RecordIdText, Path, description = "The application's id.")),
     request_body = NewContact,
     responses(
         (status = 201, description = "The contact, logged.", body = Contact),
@@ -470,7 +486,7 @@ pub async fn add_contact(
     get,
     path = "/api/people/{person}/reminders",
     tag = "tracker",
-    params(("person" = String, Path, description = "The person's id."), PageQuery),
+    params(("person" = RecordIdText, Path, description = "The person's id."), PageQuery),
     responses(
         (status = 200, description = "A page of the person's reminders.", body = Page<Reminder>),
         (status = 400, response = BadRequest),
@@ -494,10 +510,13 @@ pub async fn reminders(
 #[serde(deny_unknown_fields)]
 pub struct NewReminder {
     /// The day.
+    #[schema(value_type = Day)]
     pub due: String,
     /// What to do.
+    #[schema(value_type = ShortText)]
     pub what: String,
     /// The application it concerns, if any.
+    #[schema(value_type = Option<RecordIdText>)]
     pub application: Option<String>,
 }
 
@@ -506,7 +525,7 @@ pub struct NewReminder {
     post,
     path = "/api/people/{person}/reminders",
     tag = "tracker",
-    params(("person" = String, Path, description = "The person's id.")),
+    params(("person" = RecordIdText, Path, description = "The person's id.")),
     request_body = NewReminder,
     responses(
         (status = 201, description = "The reminder, set.", body = Reminder),
@@ -550,6 +569,7 @@ pub async fn add_reminder(
 #[serde(deny_unknown_fields)]
 pub struct Done {
     /// The day it was done (default today).
+    #[schema(value_type = Option<Day>)]
     pub on: Option<String>,
 }
 
@@ -558,7 +578,7 @@ pub struct Done {
     post,
     path = "/api/reminders/{reminder}/done",
     tag = "tracker",
-    params(("reminder" = String, Path, description = "The reminder's id.")),
+    params(("reminder" = RecordIdText, Path, description = "The reminder's id.")),
     request_body = Done,
     responses(
         (status = 200, description = "The reminder, done.", body = Reminder),
@@ -610,7 +630,7 @@ pub fn ics_response(text: String) -> Response {
     get,
     path = "/api/people/{person}/calendar.ics",
     tag = "tracker",
-    params(("person" = String, Path, description = "The person's id.")),
+    params(("person" = RecordIdText, Path, description = "The person's id.")),
     responses(
         (status = 200, description = "Deadlines, reminders, next steps and renewals as iCalendar.", content_type = "text/calendar", body = String),
         (status = 401, response = Unauthorized),
@@ -795,7 +815,7 @@ pub async fn dashboard_of(
     get,
     path = "/api/dashboard",
     tag = "tracker",
-    params(PageQuery, ("stage" = Option<String>, Query, description = "Only candidates at this stage: no_profile, planning, draft, submitted, under_review or done."), ("q" = Option<String>, Query, description = "Only candidates whose name contains this."), ("overdue" = Option<String>, Query, description = "`true`: only candidates with something overdue."), ("owner" = Option<String>, Query, description = "Only candidates this user (an id) is responsible for; `none`: those nobody is."), ("state" = Option<String>, Query, description = "Only candidates who mean to work in this state (two letters, `NY`)."), ("severity" = Option<String>, Query, description = "Only candidates with a deadline at least this severe: `red`, or `amber` (red or amber).")),
+    params(PageQuery, ("stage" = Option<String>, Query, pattern = r"^(no_profile|planning|draft|submitted|under_review|done)$", description = "Only candidates at this stage: no_profile, planning, draft, submitted, under_review or done."), ("q" = Option<ShortText>, Query, description = "Only candidates whose name contains this."), ("overdue" = Option<String>, Query, pattern = r"^(true|false)$", description = "`true`: only candidates with something overdue."), ("owner" = Option<String>, Query, pattern = r"^([0-9]{1,19}|none)$", description = "Only candidates this user (an id) is responsible for; `none`: those nobody is."), ("state" = Option<String>, Query, pattern = r"^[A-Za-z]{2}$", description = "Only candidates who mean to work in this state (two letters, `NY`)."), ("severity" = Option<String>, Query, pattern = r"^(red|amber)$", description = "Only candidates with a deadline at least this severe: `red`, or `amber` (red or amber).")),
     responses(
         (status = 200, description = "Candidates by stage, overdue items, upcoming deadlines.", body = Dashboard),
         (status = 400, response = BadRequest),

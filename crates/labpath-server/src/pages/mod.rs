@@ -485,7 +485,7 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/people/import",
             post(h::import_people).layer((
-                axum::extract::DefaultBodyLimit::max(crate::extract::PEOPLE_FORM_LIMIT),
+                crate::extract::body_limit(crate::extract::PEOPLE_FORM_LIMIT),
                 axum::Extension(crate::extract::OverLimit(
                     crate::extract::people_csv_too_large,
                 )),
@@ -494,12 +494,16 @@ pub fn routes() -> Router<AppState> {
         .route("/people/{person}", get(h::person))
         .route(
             "/people/{person}/profile",
-            get(h::profile_form).post(h::save_profile),
+            get(h::profile_form)
+                .post(h::save_profile)
+                .layer(crate::extract::body_limit(crate::extract::BODY_LIMIT)),
         )
         .route("/people/{person}/interview", get(interview::start))
         .route(
             "/people/{person}/interview/{step}",
-            get(interview::step).post(interview::save),
+            get(interview::step)
+                .post(interview::save)
+                .layer(crate::extract::body_limit(crate::extract::BODY_LIMIT)),
         )
         .route("/people/{person}/eligibility", get(h::eligibility))
         .route("/people/{person}/plan", get(h::plan))
@@ -510,9 +514,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/people/{person}/ce/import",
-            post(h::ce_import).layer(axum::extract::DefaultBodyLimit::max(
-                crate::extract::IMPORT_LIMIT,
-            )),
+            post(h::ce_import).layer(crate::extract::body_limit(crate::extract::IMPORT_LIMIT)),
         )
         .route(
             "/people/{person}/ce/{activity}/withdraw",
