@@ -217,21 +217,39 @@ pub async fn logging(
     batch: Vec<(Activity, Option<&crate::attachment::CheckedFile>)>,
 ) -> Result<Vec<crate::event::Pending>, StoreError> {
     store.person(person).await?;
-    let mut pending = Vec::with_capacity(batch.len());
+    Ok(with_certificates(store, batch)
+        .await?
+        .into_iter()
+        .map(|activity| pending(actor, person, Change::CeActivityLogged(activity)))
+        .collect())
+}
+
+/// Each activity checked, with its certificate stored first (by content
+/// hash) and named in it.
+async fn with_certificates(
+    store: &dyn crate::store::Store,
+    batch: Vec<(Activity, Option<&crate::attachment::CheckedFile>)>,
+) -> Result<Vec<Activity>, StoreError> {
+    let mut activities = Vec::with_capacity(batch.len());
     for (mut activity, certificate) in batch {
         check_activity(&activity)?;
         if let Some(file) = certificate {
             store.put_file(file).await?;
             activity.certificate = Some(file.hash.clone());
         }
-        pending.push(crate::event::Pending {
-            actor: actor.to_owned(),
-            person: Some(person),
-            application: None,
-            change: Change::CeActivityLogged(activity),
-        });
+        activities.push(activity);
     }
-    Ok(pending)
+    Ok(activities)
+}
+
+/// A change to a person's CE log, by `actor`.
+fn pending(actor: &str, person: crate::ids::PersonId, change: Change) -> crate::event::Pending {
+    crate::event::Pending {
+        actor: actor.to_owned(),
+        person: Some(person),
+        application: None,
+        change,
+    }
 }
 
 /// The activities a write logged or imported, from its events, in order.
@@ -275,21 +293,8 @@ pub async fn import_activities(
     let count = u32::try_from(batch.len()).map_err(|_| {
         StoreError::Invalid(format!("`{file}` holds too many activities for one import"))
     })?;
-    let mut activities = Vec::with_capacity(batch.len());
-    for (mut activity, certificate) in batch {
-        check_activity(&activity)?;
-        if let Some(file) = certificate {
-            store.put_file(file).await?;
-            activity.certificate = Some(file.hash.clone());
-        }
-        activities.push(activity);
-    }
-    let pending = |change: Change| crate::event::Pending {
-        actor: actor.to_owned(),
-        person: Some(person),
-        application: None,
-        change,
-    };
+    let activities = with_certificates(store, batch).await?;
+    let pending = |change: Change| pending(actor, person, change);
     let started = store
         .append(pending(Change::CeImportStarted {
             file: file.to_owned(),
@@ -344,17 +349,11 @@ pub async fn remove_activity(
     activity: EventId,
     reason: &str,
 ) -> Result<(), StoreError> {
-    store
-        .append(crate::event::Pending {
-            actor: actor.to_owned(),
-            person: Some(person),
-            application: None,
-            change: Change::CeActivityRemoved {
-                activity,
-                reason: reason.trim().to_owned(),
-            },
-        })
-        .await?;
+    let change = Change::CeActivityRemoved {
+        activity,
+        reason: reason.trim().to_owned(),
+    };
+    store.append(pending(actor, person, change)).await?;
     Ok(())
 }
 
