@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use labpath_engine::catalog::{
-    Body, Catalog, CatalogParts, Credential, Exam, GlossaryTerm, Jurisdiction, Restriction,
+    Body, Catalog, CatalogParts, Country, Credential, Exam, GlossaryTerm, Jurisdiction, Restriction,
 };
 use labpath_engine::maintenance::RuleSet;
 use labpath_engine::provenance::{Confidence, Provenance, Source};
@@ -43,6 +43,8 @@ struct CatalogFile {
     maintenance: Vec<RuleSet>,
     #[serde(default)]
     restriction: Vec<Restriction>,
+    #[serde(default)]
+    country: Vec<Country>,
 }
 
 /// A parsed file with its name and text, for locating later problems.
@@ -166,6 +168,7 @@ pub fn from_files(
         parts.goals.extend(p.doc.goal);
         parts.maintenance.extend(p.doc.maintenance);
         parts.restrictions.extend(p.doc.restriction);
+        parts.countries.extend(p.doc.country);
     }
     Ok(Catalog::from_checked_parts(parts))
 }
@@ -240,6 +243,13 @@ impl<'a, 't> Checker<'a, 't> {
                     d.maintenance
                         .iter()
                         .map(|x| ("maintenance", x.id.to_string())),
+                )
+                .chain(d.country.iter().map(|x| ("country", x.code.to_string())))
+                .chain(
+                    d.country
+                        .iter()
+                        .flat_map(|x| &x.degrees)
+                        .map(|x| ("country degree", x.id.clone())),
                 );
             for (kind, id) in ids {
                 if let Some(first) = seen.insert((kind, id.clone()), &file.name) {
@@ -358,6 +368,24 @@ impl<'a, 't> Checker<'a, 't> {
                     field,
                     "a restriction names at least one country and one visa class".to_owned(),
                 );
+            }
+        }
+        for (i, c) in d.country.iter().enumerate() {
+            let field = format!("country[{i}]");
+            let line = locate_quoted(file.text, c.code.as_str());
+            self.check_provenance(file, &field, &c.provenance, line);
+            for (k, degree) in c.degrees.iter().enumerate() {
+                let field = format!("{field}.degree[{k}]");
+                let line = locate_key_value(file.text, "id", &degree.id, 1);
+                self.check_provenance(file, &field, &degree.provenance, line);
+                if degree.years.is_some_and(|y| !(0.5..=10.0).contains(&y)) {
+                    self.report(
+                        file,
+                        line,
+                        format!("{field}.years"),
+                        "a degree's length is given in years, from 0.5 to 10".to_owned(),
+                    );
+                }
             }
         }
         for (i, goal) in d.goal.iter().enumerate() {

@@ -9,11 +9,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{BodyId, CredentialId, ExamId, RouteId, SourceId};
 use crate::maintenance::RuleSet;
+use crate::profile::Education;
 use crate::provenance::{Provenance, Source};
 use crate::requirement::Requirement;
 use crate::step::{Goal, Step, StepId};
 use crate::units::{Code, Date, Money};
-use crate::vocab::{CredentialKind, Level};
+use crate::vocab::{CredentialKind, DegreeLevel, FieldArea, Level, UsEquivalent};
 
 /// A certifying body, agency or service.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -414,6 +415,70 @@ impl Restriction {
     }
 }
 
+/// How a country outside the US educates laboratory staff: its usual
+/// degrees and what credential evaluators usually find them equivalent to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Country {
+    /// Two-letter code.
+    pub code: Code,
+    /// How laboratory staff are educated and licensed there, in plain words.
+    pub summary: String,
+    /// Its usual laboratory degrees and diplomas.
+    #[serde(default, rename = "degree", skip_serializing_if = "Vec::is_empty")]
+    pub degrees: Vec<ForeignDegree>,
+    /// Where it comes from.
+    pub provenance: Provenance,
+}
+
+/// One of a country's usual laboratory degrees or diplomas.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ForeignDegree {
+    /// Stable id ("ph-bs-medical-technology").
+    pub id: String,
+    /// Its usual name ("BS Medical Technology").
+    pub title: String,
+    /// Other ways people write it ("BSMT").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// Its level at home.
+    pub level: DegreeLevel,
+    /// Its field.
+    pub field: FieldArea,
+    /// Its usual length in years.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub years: Option<f64>,
+    /// What evaluators usually find it equivalent to in the US.
+    pub us_equivalent: UsEquivalent,
+    /// What it is and what evaluators find, in plain words.
+    pub summary: String,
+    /// The sources of the equivalence.
+    pub provenance: Provenance,
+}
+
+impl ForeignDegree {
+    /// Whether `title` is this degree's name or one of its aliases, read
+    /// without case, spaces or punctuation ("B.Sc. MLT" is "BSc MLT").
+    pub fn is_called(&self, title: &str) -> bool {
+        let key = name_key(title);
+        !key.is_empty()
+            && std::iter::once(&self.title)
+                .chain(&self.aliases)
+                .any(|name| name_key(name) == key)
+    }
+}
+
+/// A degree name reduced to its letters and digits, lower-cased.
+fn name_key(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
 /// A US state or territory and whether it licenses laboratory personnel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -480,6 +545,7 @@ pub struct Catalog {
     goals: Vec<Goal>,
     maintenance: Vec<RuleSet>,
     restrictions: Vec<Restriction>,
+    countries: Vec<Country>,
     credential_index: HashMap<CredentialId, usize>,
     exam_index: HashMap<ExamId, usize>,
     // Steps and bodies are looked up once per application by the tracker's
@@ -512,6 +578,8 @@ pub struct CatalogParts {
     pub maintenance: Vec<RuleSet>,
     /// Visa restrictions by citizenship.
     pub restrictions: Vec<Restriction>,
+    /// Countries' usual laboratory degrees.
+    pub countries: Vec<Country>,
 }
 
 impl Catalog {
@@ -559,6 +627,7 @@ impl Catalog {
             goals: parts.goals,
             maintenance: parts.maintenance,
             restrictions: parts.restrictions,
+            countries: parts.countries,
             credential_index,
             exam_index,
             step_index,
@@ -657,5 +726,36 @@ impl Catalog {
     /// Every visa restriction.
     pub fn restrictions(&self) -> &[Restriction] {
         &self.restrictions
+    }
+
+    /// Every country whose education the catalog describes.
+    pub fn countries(&self) -> &[Country] {
+        &self.countries
+    }
+
+    /// A country by code.
+    pub fn country(&self, code: Code) -> Option<&Country> {
+        self.countries.iter().find(|c| c.code == code)
+    }
+
+    /// Which of its country's usual degrees an education entry is: the one
+    /// of its level and field whose name it carries, or the only one of
+    /// its level and field. `None` when the catalog does not describe the
+    /// country or cannot tell which degree it is.
+    pub fn foreign_degree(&self, e: &Education) -> Option<&ForeignDegree> {
+        let country = self.country(e.country)?;
+        let mut alike = country
+            .degrees
+            .iter()
+            .filter(|d| d.level == e.level && d.field == e.field);
+        let first = alike.next()?;
+        if first.is_called(&e.title) {
+            return Some(first);
+        }
+        let mut others = alike.peekable();
+        if others.peek().is_none() {
+            return Some(first);
+        }
+        others.find(|d| d.is_called(&e.title))
     }
 }

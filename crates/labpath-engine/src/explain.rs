@@ -200,7 +200,21 @@ pub fn describe_finding(clause: &Clause<'_>, catalog: &Catalog) -> String {
     let unknown = clause.outcome == Outcome::Unknown;
     match (&clause.finding, clause.requirement) {
         (Finding::Combined { met, need, of }, _) => format!("{met} of {of} met, {need} needed"),
-        (Finding::Degree { have, field, gap }, _) => degree_text(*have, *field, *gap),
+        (
+            Finding::Degree {
+                have,
+                field,
+                gap,
+                usual,
+            },
+            _,
+        ) => {
+            let mut text = degree_text(*have, *field, *gap);
+            if let Some(d) = usual {
+                text.push_str(&usual_text(catalog, d, *gap));
+            }
+            text
+        }
         (Finding::Hours { have, need, missing, told }, _) => {
             if !told && unknown {
                 return "unknown: tell us your coursework by subject and hours".to_owned();
@@ -347,6 +361,37 @@ fn degree_text(
         DegreeGap::EarnedInExcludedCountry => {
             format!("have {what}, but earned in a country this route excludes")
         }
+        DegreeGap::UsuallyBelow => format!("have {what} earned abroad: below the level needed"),
+    }
+}
+
+/// What the catalog's country entry says of an unevaluated foreign degree,
+/// with how sure it is: the reason a degree clause passed, failed or waits
+/// for an evaluation without one.
+fn usual_text(catalog: &Catalog, d: &crate::catalog::ForeignDegree, gap: DegreeGap) -> String {
+    let country = catalog
+        .countries()
+        .iter()
+        .find(|c| c.degrees.iter().any(|x| std::ptr::eq(x, d)))
+        .map(|c| crate::units::country_name(c.code.as_str()));
+    let title = match country {
+        Some(name) => format!("{} ({name})", d.title),
+        None => d.title.clone(),
+    };
+    let read_as = format!(
+        "; read as {title}, which evaluators usually find equivalent to {} ({})",
+        d.us_equivalent.label(),
+        d.provenance.confidence
+    );
+    match (gap, d.us_equivalent) {
+        (_, crate::vocab::UsEquivalent::EvaluationDecides) => format!(
+            "; read as {title}: evaluators differ on its US equivalent, so an evaluation decides ({})",
+            d.provenance.confidence
+        ),
+        (DegreeGap::None, _) => {
+            format!("{read_as}; the evaluation report is still needed when you apply")
+        }
+        _ => read_as,
     }
 }
 

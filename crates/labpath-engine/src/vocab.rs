@@ -326,5 +326,57 @@ vocabulary! {
         Immigration => "immigration prerequisite",
         /// An exam that is not itself a certification (California's law quiz).
         Exam => "examination",
+        /// A license or registration issued by another country's regulator
+        /// (the Philippine PRC, Nigeria's MLSCN), which US bodies ask to
+        /// verify.
+        NationalLicense => "national license outside the US",
+    }
+}
+
+vocabulary! {
+    /// The US level credential evaluators usually find a foreign degree
+    /// equivalent to, or that they differ and each evaluation decides.
+    UsEquivalent {
+        /// A two-year post-secondary diploma.
+        Diploma => "a two-year post-secondary diploma",
+        /// An associate degree.
+        Associate => "an associate degree",
+        /// Three years of undergraduate study, not a degree.
+        ThreeYearsUndergraduate => "three years of undergraduate study (not a bachelor's)",
+        /// A bachelor's degree.
+        Bachelor => "a bachelor's degree",
+        /// A master's degree.
+        Master => "a master's degree",
+        /// A doctorate.
+        Doctorate => "a doctoral degree",
+        /// Evaluators differ, or the sources say it depends on the school
+        /// or the transcript: each evaluation decides.
+        EvaluationDecides => "decided by each evaluation",
+    }
+}
+
+impl UsEquivalent {
+    /// Whether a degree usually found equivalent to this meets a rule's
+    /// minimum US level: `None` when the sources leave it to each
+    /// evaluation (three years of undergraduate study are below a
+    /// bachelor's and above a diploma, but whether they count as an
+    /// associate degree is an evaluator's call).
+    pub fn meets(self, min: DegreeLevel) -> Option<bool> {
+        let level = match self {
+            UsEquivalent::Diploma => DegreeLevel::Diploma,
+            UsEquivalent::Associate => DegreeLevel::Associate,
+            UsEquivalent::Bachelor => DegreeLevel::Bachelor,
+            UsEquivalent::Master => DegreeLevel::Master,
+            UsEquivalent::Doctorate => DegreeLevel::Doctorate,
+            UsEquivalent::ThreeYearsUndergraduate => {
+                return match min {
+                    DegreeLevel::HighSchool | DegreeLevel::Diploma => Some(true),
+                    DegreeLevel::Associate => None,
+                    _ => Some(false),
+                };
+            }
+            UsEquivalent::EvaluationDecides => return None,
+        };
+        Some(level >= min)
     }
 }

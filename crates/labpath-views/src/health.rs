@@ -325,7 +325,7 @@ struct Fact {
 /// object with `sources`, `as_of` and `confidence`), so a part added to
 /// the catalog later is counted without a change here.
 fn facts(catalog: &Catalog) -> Vec<Fact> {
-    let areas: [(&'static str, serde_json::Result<Value>); 7] = [
+    let areas: [(&'static str, serde_json::Result<Value>); 9] = [
         ("credentials", serde_json::to_value(catalog.credentials())),
         ("exams", serde_json::to_value(catalog.exams())),
         ("bodies", serde_json::to_value(catalog.bodies())),
@@ -336,6 +336,8 @@ fn facts(catalog: &Catalog) -> Vec<Fact> {
         ("steps", serde_json::to_value(catalog.steps())),
         ("goals", serde_json::to_value(catalog.goals())),
         ("maintenance", serde_json::to_value(catalog.maintenance())),
+        ("restrictions", serde_json::to_value(catalog.restrictions())),
+        ("countries", serde_json::to_value(catalog.countries())),
     ];
     let mut out = Vec::new();
     for (area, value) in areas {

@@ -45,6 +45,7 @@ fn awkward_catalog() -> Catalog {
         goals: shipped.goals().to_vec(),
         maintenance: shipped.maintenance().to_vec(),
         restrictions: shipped.restrictions().to_vec(),
+        countries: shipped.countries().to_vec(),
     };
     Catalog::from_checked_parts(parts)
 }

@@ -2,14 +2,16 @@
 //! sources and confidence, fees, renewal and open questions; a step's
 //! calendar (its yearly window and draw), fees, duration and documents, each
 //! with its source; or, given a two-letter code, whether that state licenses
-//! laboratory personnel, or the visa restrictions on that country's citizens.
+//! laboratory personnel, or, for a country, how it educates and licenses
+//! laboratory staff and the visa restrictions on its citizens.
 
 use std::io::Write;
 
-use labpath_engine::catalog::{Catalog, Credential, Fee, Payer, Restriction};
+use labpath_engine::catalog::{Catalog, Country, Credential, Fee, Payer, Restriction};
 use labpath_engine::requirement::Requirement;
 use labpath_engine::step::Step;
 use labpath_engine::units::Code;
+use labpath_engine::vocab::CredentialKind;
 
 use super::find_credential;
 use crate::cli::Format;
@@ -69,10 +71,36 @@ pub fn run(catalog: &Catalog, args: &Args, out: &mut dyn Write) -> Result<Exit, 
                 .iter()
                 .filter(|r| r.countries.contains(&code))
                 .collect();
-            if !restrictions.is_empty() {
+            let country = catalog.country(code);
+            let licenses: Vec<&Credential> = catalog
+                .credentials()
+                .iter()
+                .filter(|c| {
+                    c.kind == CredentialKind::NationalLicense && c.jurisdiction == Some(code)
+                })
+                .collect();
+            if country.is_some() || !restrictions.is_empty() {
                 match args.format {
-                    Format::Json => crate::json::write(out, &restrictions)?,
-                    Format::Human => write_restrictions(catalog, code, &restrictions, out)?,
+                    Format::Json => crate::json::write(
+                        out,
+                        &serde_json::json!({
+                            "code": code,
+                            "education": country,
+                            "national_licenses": licenses.iter().map(|c| &c.id).collect::<Vec<_>>(),
+                            "restrictions": restrictions,
+                        }),
+                    )?,
+                    Format::Human => {
+                        if let Some(country) = country {
+                            write_country(catalog, country, &licenses, out)?;
+                        }
+                        if !restrictions.is_empty() {
+                            if country.is_some() {
+                                writeln!(out)?;
+                            }
+                            write_restrictions(catalog, code, &restrictions, out)?;
+                        }
+                    }
                 }
                 return Ok(Exit::Ok);
             }
@@ -300,6 +328,47 @@ fn write_step(catalog: &Catalog, st: &Step, out: &mut dyn Write) -> std::io::Res
 }
 
 /// The visa restrictions on a country's citizens.
+fn write_country(
+    catalog: &Catalog,
+    country: &Country,
+    licenses: &[&Credential],
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let name = labpath_engine::units::country_name(country.code.as_str());
+    writeln!(out, "Laboratory education in {name} ({})", country.code)?;
+    for line in crate::render::wrap(&country.summary, 96) {
+        writeln!(out, "  {line}")?;
+    }
+    write!(
+        out,
+        "{}",
+        provenance_lines(&country.provenance, catalog, "  ")
+    )?;
+    for d in &country.degrees {
+        let years = d.years.map(|y| format!(", {y} years")).unwrap_or_default();
+        writeln!(out, "\n  {} ({}{years})", d.title, d.level.label())?;
+        if !d.aliases.is_empty() {
+            writeln!(out, "    also written: {}", d.aliases.join(", "))?;
+        }
+        writeln!(out, "    usual US equivalent: {}", d.us_equivalent.label())?;
+        for line in crate::render::wrap(&d.summary, 94) {
+            writeln!(out, "    {line}")?;
+        }
+        write!(out, "{}", provenance_lines(&d.provenance, catalog, "    "))?;
+    }
+    if !licenses.is_empty() {
+        writeln!(out, "\n  National licenses:")?;
+        for c in licenses {
+            writeln!(
+                out,
+                "    {} — {} (labpath explain {})",
+                c.abbreviation, c.name, c.id
+            )?;
+        }
+    }
+    Ok(())
+}
+
 fn write_restrictions(
     catalog: &Catalog,
     code: Code,

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::Outcome;
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, ForeignDegree};
 use crate::facts::{Facts, topic_bit};
 use crate::ids::CredentialId;
 use crate::profile::{Education, ExperiencePeriod, Profile};
@@ -76,6 +76,9 @@ pub enum DegreeGap {
     EvaluatedBelow,
     /// The degree was earned in a country the rule excludes.
     EarnedInExcludedCountry,
+    /// Evaluators usually find this country's degree below the level the
+    /// rule asks (the catalog's country entry says so, with its sources).
+    UsuallyBelow,
 }
 
 /// Why a program clause does not pass.
@@ -170,6 +173,15 @@ pub enum Finding<'c> {
         field: Option<FieldArea>,
         /// What is missing.
         gap: DegreeGap,
+        /// The country's usual degree this one was read as, when the
+        /// catalog's country entry settled (or left to an evaluation) its
+        /// US equivalent; serialized as its id.
+        #[serde(
+            skip_serializing_if = "Option::is_none",
+            serialize_with = "foreign_degree_id"
+        )]
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+        usual: Option<&'c ForeignDegree>,
     },
     /// Hours in subjects.
     Hours {
@@ -326,13 +338,35 @@ pub fn evaluate_leaf<'c>(ctx: &Ctx<'c, '_>, leaf: &'c Requirement) -> (Outcome, 
     }
 }
 
-/// Rank of an outcome-with-gap, to keep the most favourable degree.
-fn degree_one(r: &DegreeReq, e: &Education, as_of: Date) -> (Outcome, DegreeLevel, DegreeGap) {
+fn foreign_degree_id<S: serde::Serializer>(
+    usual: &Option<&ForeignDegree>,
+    out: S,
+) -> Result<S::Ok, S::Error> {
+    match usual {
+        Some(d) => out.serialize_some(&d.id),
+        None => out.serialize_none(),
+    }
+}
+
+/// One degree against a degree clause: the outcome, the level it counts as,
+/// what is missing, and the country's usual degree it was read as (when an
+/// unevaluated foreign degree needs a US equivalent).
+fn degree_one<'c>(
+    catalog: &'c Catalog,
+    r: &DegreeReq,
+    e: &Education,
+    as_of: Date,
+) -> (Outcome, DegreeLevel, DegreeGap, Option<&'c ForeignDegree>) {
     if e.completed.is_none_or(|d| d > as_of) {
-        return (Outcome::Fail, e.level, DegreeGap::InProgress);
+        return (Outcome::Fail, e.level, DegreeGap::InProgress, None);
     }
     if r.earned_outside.contains(&e.country) {
-        return (Outcome::Fail, e.level, DegreeGap::EarnedInExcludedCountry);
+        return (
+            Outcome::Fail,
+            e.level,
+            DegreeGap::EarnedInExcludedCountry,
+            None,
+        );
     }
     let foreign = e.country != Code::US;
     let (level, evaluated) = match (&e.evaluation, foreign && r.us_equivalent) {
@@ -345,24 +379,38 @@ fn degree_one(r: &DegreeReq, e: &Education, as_of: Date) -> (Outcome, DegreeLeve
         } else {
             DegreeGap::LevelTooLow
         };
-        return (Outcome::Fail, level, gap);
+        return (Outcome::Fail, level, gap, None);
     }
     if !r.fields.is_empty() && !r.fields.contains(&e.field) {
-        return (Outcome::Fail, level, DegreeGap::FieldNotAccepted);
+        return (Outcome::Fail, level, DegreeGap::FieldNotAccepted, None);
     }
     if r.accredited {
         match e.accreditation {
-            None => return (Outcome::Unknown, level, DegreeGap::AccreditationNotTold),
+            None => {
+                return (
+                    Outcome::Unknown,
+                    level,
+                    DegreeGap::AccreditationNotTold,
+                    None,
+                );
+            }
             Some(SchoolAccreditation::None) => {
-                return (Outcome::Fail, level, DegreeGap::NotAccredited);
+                return (Outcome::Fail, level, DegreeGap::NotAccredited, None);
             }
             Some(_) => {}
         }
     }
     if foreign && r.us_equivalent && !evaluated {
-        return (Outcome::Unknown, level, DegreeGap::NeedsEvaluation);
+        // No evaluation yet: what the sources say evaluators usually find
+        // for this country's degree settles it, when they agree.
+        let usual = catalog.foreign_degree(e);
+        return match usual.and_then(|d| d.us_equivalent.meets(r.min_level)) {
+            Some(true) => (Outcome::Pass, level, DegreeGap::None, usual),
+            Some(false) => (Outcome::Fail, level, DegreeGap::UsuallyBelow, usual),
+            None => (Outcome::Unknown, level, DegreeGap::NeedsEvaluation, usual),
+        };
     }
-    (Outcome::Pass, level, DegreeGap::None)
+    (Outcome::Pass, level, DegreeGap::None, None)
 }
 
 fn degree<'c>(ctx: &Ctx<'c, '_>, r: &'c DegreeReq) -> (Outcome, Finding<'c>) {
@@ -370,8 +418,8 @@ fn degree<'c>(ctx: &Ctx<'c, '_>, r: &'c DegreeReq) -> (Outcome, Finding<'c>) {
         .profile
         .education
         .iter()
-        .map(|e| (degree_one(r, e, ctx.as_of), e.field))
-        .min_by_key(|((outcome, level, _), _)| (*outcome, std::cmp::Reverse(*level)));
+        .map(|e| (degree_one(ctx.catalog, r, e, ctx.as_of), e.field))
+        .min_by_key(|((outcome, level, _, _), _)| (*outcome, std::cmp::Reverse(*level)));
     match best {
         None => (
             if ctx.profile.education.is_empty() {
@@ -383,14 +431,16 @@ fn degree<'c>(ctx: &Ctx<'c, '_>, r: &'c DegreeReq) -> (Outcome, Finding<'c>) {
                 have: None,
                 field: None,
                 gap: DegreeGap::NotTold,
+                usual: None,
             },
         ),
-        Some(((outcome, level, gap), field)) => (
+        Some(((outcome, level, gap, usual), field)) => (
             outcome,
             Finding::Degree {
                 have: Some(level),
                 field: Some(field),
                 gap,
+                usual,
             },
         ),
     }
