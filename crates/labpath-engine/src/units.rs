@@ -91,6 +91,11 @@ impl Date {
         self.0.year()
     }
 
+    /// The month of the year, 1 to 12.
+    pub fn month(self) -> u32 {
+        self.0.month()
+    }
+
     /// Today's date from the system clock (UTC). Only interfaces call this;
     /// the engine itself is always given its as-of date.
     pub fn today() -> Self {

@@ -599,8 +599,12 @@ pub fn calendar_months(start: Date, end: Date) -> f64 {
     if end <= start {
         return 0.0;
     }
-    let mut whole = ((end.year() - start.year()).max(0) as u32) * 12 + 12;
-    while whole > 0 && start.add_months(whole) > end {
+    // The calendar months between the two months, less one when `start`'s
+    // day of the month is not reached yet: the same day `whole` months on
+    // falls in `end`'s month, so one step back lands before `end`.
+    let months = (end.year() - start.year()) * 12 + end.month() as i32 - start.month() as i32;
+    let mut whole = months.max(0) as u32;
+    if whole > 0 && start.add_months(whole) > end {
         whole -= 1;
     }
     let rest = start.add_months(whole).days_until(end);
@@ -933,7 +937,7 @@ fn work_state_license<'c>(ctx: &Ctx<'c, '_>, r: &'c WorkStateLicenseReq) -> (Out
 
 #[cfg(test)]
 mod tests {
-    use super::{calendar_months, citizenship_outcome};
+    use super::{DAYS_PER_MONTH, calendar_months, citizenship_outcome};
     use crate::eval::Outcome;
     use crate::requirement::CitizenshipReq;
     use crate::units::{Code, Date};
@@ -946,6 +950,44 @@ mod tests {
     fn two_calendar_years_are_24_months() {
         assert_eq!(calendar_months(d("2022-01-01"), d("2024-01-01")), 24.0);
         assert_eq!(calendar_months(d("2022-07-15"), d("2024-07-15")), 24.0);
+    }
+
+    /// Months counted one at a time, as the engine once did: the reference
+    /// the arithmetic must agree with.
+    fn months_by_steps(start: Date, end: Date) -> f64 {
+        if end <= start {
+            return 0.0;
+        }
+        let mut whole = ((end.year() - start.year()).max(0) as u32) * 12 + 12;
+        while whole > 0 && start.add_months(whole) > end {
+            whole -= 1;
+        }
+        let rest = start.add_months(whole).days_until(end);
+        f64::from(whole) + rest as f64 / DAYS_PER_MONTH
+    }
+
+    #[test]
+    fn months_by_arithmetic_agree_with_months_counted_one_by_one() {
+        // Every start day of 2023 and 2024 (a leap year, month ends of 28
+        // to 31 days) against ends from the same day to six years later.
+        let first = d("2023-01-01");
+        let mut checked = 0;
+        for s in 0..731 {
+            let start = first.add_days(s);
+            for e in (0..2200)
+                .step_by(7)
+                .chain([28, 29, 30, 31, 59, 60, 365, 366])
+            {
+                let end = start.add_days(e);
+                assert_eq!(
+                    calendar_months(start, end),
+                    months_by_steps(start, end),
+                    "{start} to {end}"
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 200_000);
     }
 
     #[test]
