@@ -209,11 +209,10 @@ pub fn describe_finding(clause: &Clause<'_>, catalog: &Catalog) -> String {
             },
             _,
         ) => {
-            let mut text = degree_text(*have, *field, *gap);
-            if let Some(d) = usual {
-                text.push_str(&usual_text(catalog, d, *gap));
+            match usual {
+                Some(d) => usual_text(catalog, d, *gap),
+                None => degree_text(*have, *field, *gap),
             }
-            text
         }
         (Finding::Hours { have, need, missing, told }, _) => {
             if !told && unknown {
@@ -365,33 +364,33 @@ fn degree_text(
     }
 }
 
-/// What the catalog's country entry says of an unevaluated foreign degree,
-/// with how sure it is: the reason a degree clause passed, failed or waits
-/// for an evaluation without one.
+/// An unevaluated foreign degree read as one of its country's usual
+/// degrees: what evaluators usually find it equal to, and how sure the
+/// catalog is, as the reason the clause passed, failed or waits for an
+/// evaluation.
 fn usual_text(catalog: &Catalog, d: &crate::catalog::ForeignDegree, gap: DegreeGap) -> String {
     let country = catalog
         .countries()
         .iter()
         .find(|c| c.degrees.iter().any(|x| std::ptr::eq(x, d)))
         .map(|c| crate::units::country_name(c.code.as_str()));
-    let title = match country {
-        Some(name) => format!("{} ({name})", d.title),
-        None => d.title.clone(),
+    let have = match country {
+        Some(name) => format!("have {} ({name})", d.title),
+        None => format!("have {}", d.title),
     };
-    let read_as = format!(
-        "; read as {title}, which evaluators usually find equivalent to {} ({})",
-        d.us_equivalent.label(),
-        d.provenance.confidence
-    );
-    match (gap, d.us_equivalent) {
-        (_, crate::vocab::UsEquivalent::EvaluationDecides) => format!(
-            "; read as {title}: evaluators differ on its US equivalent, so an evaluation decides ({})",
-            d.provenance.confidence
+    let sure = d.provenance.confidence;
+    match gap {
+        DegreeGap::None => format!(
+            "{have}, usually evaluated as {} in the US ({sure}); the evaluation report is still needed to apply",
+            d.us_equivalent.label()
         ),
-        (DegreeGap::None, _) => {
-            format!("{read_as}; the evaluation report is still needed when you apply")
-        }
-        _ => read_as,
+        DegreeGap::UsuallyBelow => format!(
+            "{have}: usually evaluated as {} in the US, below the level needed ({sure})",
+            d.us_equivalent.label()
+        ),
+        _ => format!(
+            "{have}; unknown: the sources read leave its US equivalent to each evaluation, so a credential evaluation decides ({sure}; education.evaluation)"
+        ),
     }
 }
 

@@ -312,6 +312,20 @@ impl<'c, 'p> Resolver<'c, 'p> {
 
     fn resolve_clause(&mut self, clause: &Clause<'c>) -> Vec<Candidate<'c>> {
         if clause.outcome == Outcome::Pass {
+            // A foreign degree that passes on its country's usual US
+            // equivalent still needs the evaluation report to apply with:
+            // the plan gets it first.
+            if reads_degree_as_usual(clause) {
+                let need = describe_requirement(clause.requirement, self.catalog());
+                let alts: Vec<Candidate<'c>> = self
+                    .steps_granting(|g| matches!(g, Grant::Evaluation))
+                    .into_iter()
+                    .flat_map(|s| self.step_node(s, None, &need))
+                    .collect();
+                if !alts.is_empty() {
+                    return alts;
+                }
+            }
             return vec![Candidate::default()];
         }
         match clause.requirement {
@@ -703,4 +717,32 @@ impl<'c, 'p> Resolver<'c, 'p> {
 /// Whether a credential counts as obtained for planning (held or eligible).
 pub fn obtained(status: Status) -> bool {
     matches!(status, Status::Held | Status::Eligible)
+}
+
+/// Whether a passing clause passes only because an unevaluated foreign
+/// degree was read as its country's usual degree (every passing way through
+/// it does).
+fn reads_degree_as_usual(clause: &Clause<'_>) -> bool {
+    if clause.outcome != Outcome::Pass {
+        return false;
+    }
+    match (clause.requirement, &clause.finding) {
+        (Requirement::Any(_), _) => clause
+            .children
+            .iter()
+            .filter(|c| c.outcome == Outcome::Pass)
+            .all(reads_degree_as_usual),
+        (Requirement::All(_) | Requirement::AtLeast(_), _) => {
+            clause.children.iter().any(reads_degree_as_usual)
+        }
+        (
+            _,
+            Finding::Degree {
+                usual: Some(_),
+                gap: DegreeGap::None,
+                ..
+            },
+        ) => true,
+        _ => false,
+    }
 }
