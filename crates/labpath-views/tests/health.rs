@@ -110,11 +110,6 @@ const NEVER_PASS: &[&str] = &[
     "ascpi-h/routes-not-read",
     "ascpi-m/routes-not-read",
     "ascpi-mb/routes-not-read",
-    // Added with issue 15 (state side): Louisiana's laboratory assistant
-    // (new) has a passable route; the route for assistants who will perform
-    // moderate-complexity testing meets a requirement cut off in every copy
-    // of LAC 46:XLV §3525.C read.
-    "la-laboratory-assistant/moderate-complexity",
 ];
 
 fn day() -> Date {
