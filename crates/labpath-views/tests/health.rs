@@ -49,7 +49,10 @@ const NEVER_ELIGIBLE: &[&str] = &[
 /// statistics encoded), Rhode Island's `federal-qualified` (not in force
 /// after 2015-06-30), the ASCP categoricals' Route 3 (encoded) and
 /// California's MLT route (its education encoded; the route is now
-/// `education-training`).
+/// `education-training`), Montana's `endorsement` (MCA 37-1-304: the
+/// applicant's own qualifications encoded) and Puerto Rico's
+/// `foreign-equivalent` (the Board's certification of equivalence asked as a
+/// declaration).
 const NEVER_PASS: &[&str] = &[
     "amt-mlt/coursework",
     "ascp-bb/other-routes",
@@ -69,7 +72,6 @@ const NEVER_PASS: &[&str] = &[
     "fl-technologist-license/other-routes",
     "hi-mt-license/entry-level-mlt-year",
     "hi-mt-license/prc-mou",
-    "mt-cls-license/endorsement",
     "nd-mlt-license/program-exam",
     "nd-mt-license/degree-program-exam",
     "nv-clt-license/hhs-exam",
@@ -86,7 +88,6 @@ const NEVER_PASS: &[&str] = &[
     "ny-limited-permit/licensed-elsewhere",
     "ny-provisional-permit/science-bachelor-research",
     "ny-provisional-permit/science-bachelor-training",
-    "pr-mt-license/foreign-equivalent",
     "tn-technologist-license/mlt-program-experience",
     "tn-technologist-license/other-routes",
     "wv-clp-mls/clia-criterion",
