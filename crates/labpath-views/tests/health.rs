@@ -49,7 +49,10 @@ const NEVER_ELIGIBLE: &[&str] = &[
 /// statistics encoded), Rhode Island's `federal-qualified` (not in force
 /// after 2015-06-30), the ASCP categoricals' Route 3 (encoded) and
 /// California's MLT route (its education encoded; the route is now
-/// `education-training`).
+/// `education-training`) and six New York routes (issue 15: NYSED's
+/// acceptance of another jurisdiction or certifier, and the provisional
+/// permit's training and research service, asked as the law leaves them to
+/// NYSED).
 const NEVER_PASS: &[&str] = &[
     "amt-mlt/coursework",
     "ascp-bb/other-routes",
@@ -77,15 +80,9 @@ const NEVER_PASS: &[&str] = &[
     "nv-clt-license/science-degree-experience",
     "ny-clt-license/bachelor-clinical-education",
     "ny-clt-license/bachelor-experience",
-    "ny-clt-license/licensed-elsewhere",
-    "ny-cltech-license/certification",
-    "ny-cltech-license/licensed-elsewhere",
     "ny-cltech-license/science-associate",
     "ny-limited-permit/bachelor-clinical-education",
     "ny-limited-permit/bachelor-experience",
-    "ny-limited-permit/licensed-elsewhere",
-    "ny-provisional-permit/science-bachelor-research",
-    "ny-provisional-permit/science-bachelor-training",
     "pr-mt-license/foreign-equivalent",
     "tn-technologist-license/mlt-program-experience",
     "tn-technologist-license/other-routes",
