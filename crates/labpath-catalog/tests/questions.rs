@@ -350,23 +350,15 @@ fn index(key: &str) -> usize {
 // HTL(ASCP), ABB TS), and came back at the sixth place when New York's
 // age and good-moral-character statements (asked of its technicians and
 // provisional permits too) came in: each of those two settles 6 to 9
-// decisions, so they come before the experience questions.
+// decisions, so they come before the experience questions. The Philippine
+// graduates' accreditation question (settles 3) is back among the first
+// five since New York's routes were reworked for issue 15: its new
+// cytotechnologist and histotechnician routes stop at a certification not
+// held rather than at an open statement.
 const RANKED_LOWER: &[(&str, Option<&str>, &str)] = &[
     // Settles 4 (MB(ASCP) route 3, HI's license and its experience
     // clause); five questions settle 4 or more before it.
     ("biology-graduate-abroad", None, "experience[0].disciplines"),
-    // Settles 3 (ABB TS, its physician route, HI's experience clause).
-    ("ph-medtech-graduate", None, "experience[0].accreditation"),
-    (
-        "ph-mls-cap-exempt-offer",
-        None,
-        "experience[0].accreditation",
-    ),
-    (
-        "ph-mls-cap-subject-offer",
-        None,
-        "experience[0].accreditation",
-    ),
     // Settles 2 (MLS(ASCPi) route 2 and its status); the evaluation, the
     // coursework and four statements before it settle 3 or more.
     ("ng-bmls-graduate", None, "experience[0].disciplines"),

@@ -50,9 +50,11 @@ const NEVER_ELIGIBLE: &[&str] = &[
 /// after 2015-06-30), the ASCP categoricals' Route 3 (encoded) and
 /// California's MLT route (its education encoded; the route is now
 /// `education-training`), Montana's `endorsement` (MCA 37-1-304: the
-/// applicant's own qualifications encoded) and Puerto Rico's
+/// applicant's own qualifications encoded), Puerto Rico's
 /// `foreign-equivalent` (the Board's certification of equivalence asked as a
-/// declaration).
+/// declaration) and six New York routes (issue 15: NYSED's acceptance of
+/// another jurisdiction or certifier, and the provisional permit's training
+/// and research service, asked as the law leaves them to NYSED).
 const NEVER_PASS: &[&str] = &[
     "amt-mlt/coursework",
     "ascp-bb/other-routes",
@@ -79,15 +81,9 @@ const NEVER_PASS: &[&str] = &[
     "nv-clt-license/science-degree-experience",
     "ny-clt-license/bachelor-clinical-education",
     "ny-clt-license/bachelor-experience",
-    "ny-clt-license/licensed-elsewhere",
-    "ny-cltech-license/certification",
-    "ny-cltech-license/licensed-elsewhere",
     "ny-cltech-license/science-associate",
     "ny-limited-permit/bachelor-clinical-education",
     "ny-limited-permit/bachelor-experience",
-    "ny-limited-permit/licensed-elsewhere",
-    "ny-provisional-permit/science-bachelor-research",
-    "ny-provisional-permit/science-bachelor-training",
     "tn-technologist-license/mlt-program-experience",
     "tn-technologist-license/other-routes",
     "wv-clp-mls/clia-criterion",
