@@ -42,6 +42,9 @@ const NEVER_ELIGIBLE: &[&str] = &[
     "ascpi-h",
     "ascpi-m",
     "ascpi-mb",
+    // Added 2026-12-03: DLM(ASCP), whose routes are past the part of
+    // ascp.org's page that was stored.
+    "ascp-dlm",
 ];
 
 /// Routes in force that cannot pass on 2026-12-02: the audit's 48, less
@@ -106,6 +109,10 @@ const NEVER_PASS: &[&str] = &[
     "ascpi-h/routes-not-read",
     "ascpi-m/routes-not-read",
     "ascpi-mb/routes-not-read",
+    // Added 2026-12-03 with PBT(ASCP) and DLM(ASCP): routes no source read
+    // gives.
+    "ascp-dlm/routes-not-read",
+    "ascp-pbt/other-routes",
 ];
 
 fn day() -> Date {
