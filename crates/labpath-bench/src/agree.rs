@@ -66,8 +66,8 @@ fn compare(
     ids: &[&str],
     labpath: &[CredentialDecision],
     other: &[CredentialDecision],
-    mismatch: impl Fn(&str, String, String, String) -> Mismatch,
-) -> Result<usize, Mismatch> {
+    mismatch: impl Fn(&str, String, String, String) -> Box<Mismatch>,
+) -> Result<usize, Box<Mismatch>> {
     if labpath.len() != other.len() {
         return Err(mismatch(
             "(all)",
@@ -127,14 +127,16 @@ pub fn check(
     for named in profiles {
         for day in days {
             let at = |contender: &'static str| {
-                move |credential: &str, route: String, labpath: String, other: String| Mismatch {
-                    profile: named.name.clone(),
-                    day: *day,
-                    contender,
-                    credential: credential.to_owned(),
-                    route,
-                    labpath,
-                    other,
+                move |credential: &str, route: String, labpath: String, other: String| {
+                    Box::new(Mismatch {
+                        profile: named.name.clone(),
+                        day: *day,
+                        contender,
+                        credential: credential.to_owned(),
+                        route,
+                        labpath,
+                        other,
+                    })
                 }
             };
             let ours = decisions::labpath(catalog, &named.profile, *day);

@@ -15,7 +15,7 @@ use labpath_engine::profile::{Education, ExperiencePeriod, Profile};
 use labpath_engine::units::{Code, Date};
 use labpath_engine::vocab::{
     DegreeLevel, Discipline, FieldArea, LabAccreditation, ProgramKind, SchoolAccreditation,
-    Subject, Topic,
+    Subject, Topic, UsEquivalent,
 };
 
 use crate::decisions::{CredentialDecision, RouteDecision};
@@ -97,7 +97,13 @@ struct F<'a> {
     day: Date,
     hours: [f64; Subject::ALL.len()],
     topics: [u32; Subject::ALL.len()],
+    /// What evaluators usually find the first few foreign, unevaluated
+    /// degrees equivalent to (looked up in the catalog's country tables
+    /// once, not per rule).
+    usual: [Option<UsEquivalent>; USUAL_CACHED],
 }
+
+const USUAL_CACHED: usize = 4;
 
 impl<'a> F<'a> {
     fn new(catalog: &'a Catalog, p: &'a Profile, day: Date) -> Self {
@@ -109,12 +115,19 @@ impl<'a> F<'a> {
                 topics[c.subject as usize] |= 1 << (*t as u32);
             }
         }
+        let mut usual = [None; USUAL_CACHED];
+        for (slot, e) in usual.iter_mut().zip(&p.education) {
+            if e.country != Code::US && e.evaluation.is_none() {
+                *slot = catalog.foreign_degree(e).map(|d| d.us_equivalent);
+            }
+        }
         F {
             catalog,
             p,
             day,
             hours,
             topics,
+            usual,
         }
     }
 
@@ -140,7 +153,7 @@ impl<'a> F<'a> {
         }
     }
 
-    fn degree_one(&self, e: &Education, r: &Deg) -> Outcome {
+    fn degree_one(&self, i: usize, e: &Education, r: &Deg) -> Outcome {
         if e.completed.is_none_or(|d| d > self.day) || r.outside.contains(&e.country.as_str()) {
             return Fail;
         }
@@ -160,11 +173,11 @@ impl<'a> F<'a> {
             }
         }
         if foreign && r.us && !evaluated {
-            return match self
-                .catalog
-                .foreign_degree(e)
-                .and_then(|d| d.us_equivalent.meets(r.min))
-            {
+            let usual = match self.usual.get(i) {
+                Some(cached) => *cached,
+                None => self.catalog.foreign_degree(e).map(|d| d.us_equivalent),
+            };
+            return match usual.and_then(|u| u.meets(r.min)) {
                 Some(true) => Pass,
                 Some(false) => Fail,
                 None => Unknown,
@@ -178,8 +191,8 @@ impl<'a> F<'a> {
             return Unknown;
         }
         let mut best = Fail;
-        for e in &self.p.education {
-            best = best.min(self.degree_one(e, r));
+        for (i, e) in self.p.education.iter().enumerate() {
+            best = best.min(self.degree_one(i, e, r));
             if best == Pass {
                 break;
             }

@@ -618,42 +618,82 @@ impl JsonLogicCatalog {
         session: &mut Session<'_>,
         facts: &Prepared,
     ) -> Vec<CredentialDecision> {
-        let out = catalog
+        let mut flat = Flat::default();
+        self.decide_into(catalog, session, facts, &mut flat);
+        let mut routes = flat.routes.into_iter();
+        catalog
             .credentials()
             .iter()
-            .zip(&self.rules)
-            .map(|(c, rule)| decide_one(c, rule, session, facts))
-            .collect();
+            .zip(flat.status)
+            .map(|(c, status)| CredentialDecision {
+                status,
+                routes: routes.by_ref().take(c.routes.len()).collect(),
+            })
+            .collect()
+    }
+
+    /// Every credential's decisions into a reused buffer (what is timed:
+    /// no allocation per call once the buffer has grown).
+    pub fn decide_into(
+        &self,
+        catalog: &Catalog,
+        session: &mut Session<'_>,
+        facts: &Prepared,
+        out: &mut Flat,
+    ) {
+        out.status.clear();
+        out.routes.clear();
+        for (c, rule) in catalog.credentials().iter().zip(&self.rules) {
+            let start = out.routes.len();
+            let held = decide_one(c, rule, session, facts, &mut out.routes);
+            let routes = &out.routes[start..];
+            out.status.push(if routes.len() == c.routes.len() {
+                status_of(held, c, routes)
+            } else {
+                // A rule that did not evaluate: a status no engine gives
+                // for it, so the agreement check reports it.
+                Status::NoRoute
+            });
+        }
         session.reset();
-        out
     }
 }
 
+/// Decisions laid out flat: statuses in catalog order, then every route of
+/// every credential one after another.
+#[derive(Debug, Default)]
+pub struct Flat {
+    /// Per credential.
+    pub status: Vec<Status>,
+    /// Per route.
+    pub routes: Vec<RouteDecision>,
+}
+
+/// Evaluates one credential's rule, pushes its routes; whether it is held.
 fn decide_one(
     c: &Credential,
     rule: &Logic,
     session: &mut Session<'_>,
     facts: &Prepared,
-) -> CredentialDecision {
-    let mut held = false;
-    let mut routes = Vec::with_capacity(c.routes.len());
-    if let Ok(value) = session.eval_borrowed(rule, &facts.0) {
-        if let Some(items) = value.as_array() {
-            held = items.first().and_then(|v| v.as_bool()) == Some(true);
-            routes.extend(items.iter().skip(1).map(|v| match v.as_i64() {
+    out: &mut Vec<RouteDecision>,
+) -> bool {
+    let Ok(value) = session.eval_borrowed(rule, &facts.0) else {
+        return false;
+    };
+    let Some(items) = value.as_array() else {
+        return false;
+    };
+    out.extend(
+        items
+            .iter()
+            .skip(1)
+            .take(c.routes.len())
+            .map(|v| match v.as_i64() {
                 Some(PASS) => RouteDecision::In(Outcome::Pass),
                 Some(UNKNOWN) => RouteDecision::In(Outcome::Unknown),
                 Some(FAIL) => RouteDecision::In(Outcome::Fail),
                 _ => RouteDecision::NotInForce,
-            }));
-        }
-    }
-    let status = if routes.len() == c.routes.len() {
-        status_of(held, c, &routes)
-    } else {
-        // A rule that did not evaluate: a status no engine gives, so the
-        // agreement check reports it.
-        Status::NoRoute
-    };
-    CredentialDecision { status, routes }
+            }),
+    );
+    items.first().and_then(|v| v.as_bool()) == Some(true)
 }

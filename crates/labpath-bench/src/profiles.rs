@@ -76,6 +76,9 @@ pub fn days(per_year: u32) -> Vec<Date> {
     out
 }
 
+/// A country's usual degree: its title, level and field.
+type UsualDegree = (String, DegreeLevel, FieldArea);
+
 /// What the generator draws from: the catalog's own words.
 struct Words {
     credentials: Vec<CredentialId>,
@@ -83,7 +86,7 @@ struct Words {
     declared: Vec<String>,
     states: Vec<Code>,
     /// Countries, with the titles of their usual degrees (may be empty).
-    countries: Vec<(Code, Vec<(String, DegreeLevel, FieldArea)>)>,
+    countries: Vec<(Code, Vec<UsualDegree>)>,
     /// Scores that English rules ask for, per test.
     english: Vec<(EnglishTestKind, f64, Option<f64>)>,
 }
@@ -105,7 +108,7 @@ impl Words {
                 });
             }
         }
-        let mut countries: Vec<(Code, Vec<(String, DegreeLevel, FieldArea)>)> = catalog
+        let mut countries: Vec<(Code, Vec<UsualDegree>)> = catalog
             .countries()
             .iter()
             .map(|c| {

@@ -17,7 +17,7 @@ fn every_contender_decides_every_route_alike() {
     let catalog = labpath_catalog::catalog::embedded().expect("the shipped catalog loads");
     let logic = JsonLogicCatalog::compile(&catalog).expect("every credential compiles");
     let mut all = profiles::examples(&catalog).expect("the example profiles load");
-    all.extend(profiles::random(&catalog, 17, 40));
+    all.extend(profiles::random(&catalog, 17, 30));
     let days = profiles::days(1);
     match agree::check(&catalog, &logic, &all, &days) {
         Ok(checked) => {
