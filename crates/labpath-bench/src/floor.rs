@@ -3,11 +3,14 @@
 //! MLS(ASCP), MLT(ASCP), MLS(ASCPi), MLT(ASCPi), MLS(AMT), MLT(AMT), the New
 //! York clinical laboratory technologist license and the California CLS
 //! license. No tree is walked, nothing is allocated, an `all` stops at its
-//! first failing clause: the least work these decisions can take, against
-//! which labpath's engine is measured on the same credentials.
+//! first failing clause, and what several routes share (a degree rule, a
+//! period's months) is worked out once: the least work these decisions can
+//! take, against which labpath's engine is measured on the same credentials.
 //!
 //! It mirrors the catalog as it stands; the agreement check fails when the
 //! catalog's rules for these credentials change and this file does not.
+
+use std::cell::Cell;
 
 use labpath_engine::catalog::{Catalog, Credential};
 use labpath_engine::eval::{Outcome, Status};
@@ -101,6 +104,12 @@ struct F<'a> {
     /// degrees equivalent to (looked up in the catalog's country tables
     /// once, not per rule).
     usual: [Option<UsEquivalent>; USUAL_CACHED],
+    /// The degree rules many routes share, decided once when first asked
+    /// ([`BACH_ACC_US`], [`ASSOC_ACC_US`], [`BACH_US`]).
+    degrees: [Cell<Option<Outcome>>; 3],
+    /// Months of the first few work periods up to the day, within 5 years
+    /// and within 10 years, counted once when first asked (-1: not yet).
+    months: [[Cell<f64>; 3]; USUAL_CACHED],
 }
 
 const USUAL_CACHED: usize = 4;
@@ -128,6 +137,8 @@ impl<'a> F<'a> {
             hours,
             topics,
             usual,
+            degrees: Default::default(),
+            months: std::array::from_fn(|_| std::array::from_fn(|_| Cell::new(-1.0))),
         }
     }
 
@@ -184,6 +195,40 @@ impl<'a> F<'a> {
             };
         }
         Pass
+    }
+
+    /// A shared degree rule, decided once.
+    fn shared(&self, which: usize, r: &Deg) -> Outcome {
+        let cell = &self.degrees[which];
+        match cell.get() {
+            Some(o) => o,
+            None => {
+                let o = self.degree(r);
+                cell.set(Some(o));
+                o
+            }
+        }
+    }
+
+    /// Months of period `i` in the window of `within_years`.
+    fn months(&self, i: usize, p: &ExperiencePeriod, within_years: Option<u32>) -> f64 {
+        let live = || {
+            let from = within_years.map(|y| self.day.sub_years(y));
+            months_within(p, from, self.day)
+        };
+        let slot = match within_years {
+            None => 0,
+            Some(5) => 1,
+            Some(10) => 2,
+            Some(_) => return live(),
+        };
+        let Some(cell) = self.months.get(i).map(|m| &m[slot]) else {
+            return live();
+        };
+        if cell.get() < 0.0 {
+            cell.set(live());
+        }
+        cell.get()
     }
 
     fn degree(&self, r: &Deg) -> Outcome {
@@ -248,14 +293,13 @@ impl<'a> F<'a> {
     }
 
     fn experience(&self, months: f64, r: &Exp) -> Outcome {
-        let from = r.within_years.map(|y| self.day.sub_years(y));
         let (mut have, mut possible) = (0.0, 0.0);
-        for p in &self.p.experience {
+        for (i, p) in self.p.experience.iter().enumerate() {
             let counts = period_counts(r, p);
             if counts == Fail {
                 continue;
             }
-            let m = months_within(p, from, self.day);
+            let m = self.months(i, p, r.within_years);
             possible += m;
             if counts == Pass {
                 have += m;
@@ -434,6 +478,7 @@ const fn exp(
 
 const BACH_ACC_US: Deg = deg(Bachelor, &[], true, true);
 const ASSOC_ACC_US: Deg = deg(Associate, &[], true, true);
+const BACH_US: Deg = deg(Bachelor, &[], false, true);
 const ANY_CLINICAL: Exp = exp(&[], &[], None);
 const SIX_ANYWHERE: Exp = exp(SIX, &[], None);
 
@@ -502,23 +547,23 @@ fn ascp_mls(f: &F<'_>, put: &mut impl FnMut(Option<Outcome>)) {
         )
     };
     put(Some(all!(
-        f.degree(&BACH_ACC_US),
+        f.shared(0, &BACH_ACC_US),
         f.program(&[Pk::NaaclsMls], Some(5))
     )));
     put(Some(all!(
-        f.degree(&BACH_ACC_US),
+        f.shared(0, &BACH_ACC_US),
         f.program(&[Pk::CaApprovedClsTraining], None)
     )));
     put(Some(all!(
         f.credential(&["ascp-mlt"]),
-        f.degree(&BACH_ACC_US),
+        f.shared(0, &BACH_ACC_US),
         bio(),
         chem(),
         f.experience(24.0, &SIX_ANYWHERE),
     )));
     put(Some(all!(
         f.credential(&["ascp-mlt"]),
-        f.degree(&BACH_ACC_US),
+        f.shared(0, &BACH_ACC_US),
         bio(),
         f.coursework(&[S::Chemistry], 16.0, &[]),
         f.program(
@@ -535,7 +580,7 @@ fn ascp_mls(f: &F<'_>, put: &mut impl FnMut(Option<Outcome>)) {
     put((f.day < day(2023, 1, 1))
         .then(|| all!(f.degree(&deg(Bachelor, &[], true, false)), Unknown)));
     put(Some(all!(
-        f.degree(&BACH_ACC_US),
+        f.shared(0, &BACH_ACC_US),
         bio(),
         chem(),
         f.experience(60.0, &SIX_ANYWHERE),
@@ -549,7 +594,7 @@ fn ascp_mls(f: &F<'_>, put: &mut impl FnMut(Option<Outcome>)) {
 }
 
 fn ascp_mlt(f: &F<'_>, put: &mut impl FnMut(Option<Outcome>)) {
-    let education = || any!(f.degree(&ASSOC_ACC_US), f.credits(60.0));
+    let education = || any!(f.shared(1, &ASSOC_ACC_US), f.credits(60.0));
     let sciences = || {
         all!(
             f.coursework(&[S::Chemistry], 6.0, &[]),
@@ -652,12 +697,12 @@ fn amt(f: &F<'_>, put: &mut impl FnMut(Option<Outcome>)) {
         f.declared("amt_mls_degree_within_5_years")
     )));
     put(Some(all!(
-        f.degree(&BACH_ACC_US),
+        f.shared(0, &BACH_ACC_US),
         f.program(&[Pk::NaaclsMlt, Pk::AbhesMlt, Pk::Military50Week], None),
         f.experience(12.0, &ANY_CLINICAL),
     )));
     put(Some(all!(
-        f.degree(&BACH_ACC_US),
+        f.shared(0, &BACH_ACC_US),
         f.coursework(
             &[
                 S::Biology,
@@ -723,7 +768,7 @@ fn new_york(f: &F<'_>, put: &mut impl FnMut(Option<Outcome>)) {
     )));
     put(Some(all!(
         person(),
-        f.degree(&deg(Bachelor, &[], false, true)),
+        f.shared(2, &BACH_US),
         f.program(&programs, None),
         Unknown,
         exam(),
@@ -776,7 +821,7 @@ fn california(f: &F<'_>, put: &mut impl FnMut(Option<Outcome>)) {
         )
     };
     let quiz = || f.exam(&[("ca-law-quiz", None, None)]);
-    let bachelor = || f.degree(&deg(Bachelor, &[], false, true));
+    let bachelor = || f.shared(2, &BACH_US);
     let old_sciences = || {
         all!(
             any!(
