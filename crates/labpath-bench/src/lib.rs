@@ -21,6 +21,24 @@
 //! on a small sample, `cargo bench -p labpath-bench` on the full set before
 //! it times the contenders in one interleaved run ([`timing`]).
 //!
+//! ```sh
+//! cargo bench -p labpath-bench          # check, then time; prints the table
+//! cargo test -p labpath-bench           # the check alone, on a sample
+//! ```
+//!
+//! How to read the figures:
+//!
+//! - labpath's figure is `eval::evaluate`, which builds every clause's
+//!   finding (the engine has no decisions-only evaluation yet) and derives
+//!   its own per-profile facts inside the call.
+//! - datalogic-rs's figure starts from facts already derived and parsed
+//!   (the "pre-converted data" of the comparison); what deriving and parsing
+//!   them costs is timed in the same run and printed apart ("JSON facts").
+//!   The facts hold what JSONLogic cannot compute: calendar months of each
+//!   work period and of residence, and which of a country's usual degrees a
+//!   foreign degree is (a title match against the catalog's country tables).
+//! - The floor starts from the profile, as labpath does.
+//!
 //! ```
 //! use labpath_bench::{agree, jsonlogic::JsonLogicCatalog, profiles};
 //!
