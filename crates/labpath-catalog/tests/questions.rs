@@ -356,6 +356,28 @@ fn index(key: &str) -> usize {
 // cytotechnologist and histotechnician routes stop at a certification not
 // held rather than at an open statement.
 const RANKED_LOWER: &[(&str, Option<&str>, &str)] = &[
+    // The Philippine graduates' degree passes on the Philippines' usual
+    // equivalent, so the experience disciplines settle only 2 (M(ASCP) and
+    // its route); five questions settle 3 or more before them.
+    ("ph-medtech-graduate", None, "experience[0].disciplines"),
+    ("ph-mls-cap-exempt-offer", None, "experience[0].disciplines"),
+    (
+        "ph-mls-cap-subject-offer",
+        None,
+        "experience[0].disciplines",
+    ),
+    // The Indian graduate's evaluation settles 23 or more; the
+    // experience's disciplines and accreditation settle 2 each, behind
+    // five statements and the English test.
+    ("in-bsc-mlt-graduate", None, "experience[0].disciplines"),
+    ("in-bsc-mlt-graduate", None, "experience[0].accreditation"),
+    // Settles 1 (CSMLS's accredited-program route for a certification the
+    // Canadian already holds), tied with many statements before it.
+    (
+        "ca-csmls-mlt",
+        None,
+        "declarations.csmls_accredited_program_graduate",
+    ),
     // Settles 4 (MB(ASCP) route 3, HI's license and its experience
     // clause); five questions settle 4 or more before it.
     ("biology-graduate-abroad", None, "experience[0].disciplines"),

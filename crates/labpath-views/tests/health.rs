@@ -42,6 +42,9 @@ const NEVER_ELIGIBLE: &[&str] = &[
     "ascpi-h",
     "ascpi-m",
     "ascpi-mb",
+    // Jamaica's CPSM registration: which qualification the Council accepts
+    // for medical technologists was not in the sources read.
+    "cpsm-mlt-jm",
     // Added 2026-12-03: DLM(ASCP), whose routes are past the part of
     // ascp.org's page that was stored.
     "ascp-dlm",
@@ -59,6 +62,11 @@ const NEVER_ELIGIBLE: &[&str] = &[
 /// another jurisdiction or certifier, and the provisional permit's training
 /// and research service, asked as the law leaves them to NYSED).
 const NEVER_PASS: &[&str] = &[
+    // National licenses (issue 15, countries): Nigeria's steps after the
+    // BMLS (whether graduates sit an MLSCN exam) and the qualification
+    // Jamaica's CPSM accepts were not in the sources read.
+    "mlscn-mls/nigerian-bmls",
+    "cpsm-mlt-jm/registration",
     "amt-mlt/coursework",
     "ascp-bb/other-routes",
     "ascp-c/other-routes",

@@ -22,7 +22,8 @@ use crate::{Exit, Failure};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// A credential id (see `labpath credentials`), a step id (as a plan
-    /// shows it), a state code such as TX or a country code such as NG.
+    /// shows it), a state code such as TX, or a country as its code (NG), as
+    /// `country:IN` (IN alone is Indiana) or by its name (India).
     pub id: String,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -31,6 +32,9 @@ pub struct Args {
 
 /// Runs `labpath explain`.
 pub fn run(catalog: &Catalog, args: &Args, out: &mut dyn Write) -> Result<Exit, Failure> {
+    if let Some(code) = country_named(catalog, &args.id) {
+        return explain_country(catalog, code, args, out);
+    }
     if catalog.credential(&args.id).is_none() {
         if let Some(j) = Code::parse(&args.id)
             .ok()
@@ -52,6 +56,14 @@ pub fn run(catalog: &Catalog, args: &Args, out: &mut dyn Write) -> Result<Exit, 
                         }
                     }
                     write!(out, "{}", provenance_lines(&j.provenance, catalog, "  "))?;
+                    if catalog.country(j.code).is_some() {
+                        let name = labpath_engine::units::country_name(j.code.as_str());
+                        writeln!(
+                            out,
+                            "  (for the country {name}: labpath explain country:{})",
+                            j.code
+                        )?;
+                    }
                 }
             }
             return Ok(Exit::Ok);
@@ -66,43 +78,13 @@ pub fn run(catalog: &Catalog, args: &Args, out: &mut dyn Write) -> Result<Exit, 
             return Ok(Exit::Ok);
         }
         if let Ok(code) = Code::parse(&args.id) {
-            let restrictions: Vec<&Restriction> = catalog
-                .restrictions()
-                .iter()
-                .filter(|r| r.countries.contains(&code))
-                .collect();
-            let country = catalog.country(code);
-            let licenses: Vec<&Credential> = catalog
-                .credentials()
-                .iter()
-                .filter(|c| {
-                    c.kind == CredentialKind::NationalLicense && c.jurisdiction == Some(code)
-                })
-                .collect();
-            if country.is_some() || !restrictions.is_empty() {
-                match args.format {
-                    Format::Json => crate::json::write(
-                        out,
-                        &serde_json::json!({
-                            "code": code,
-                            "education": country,
-                            "national_licenses": licenses.iter().map(|c| &c.id).collect::<Vec<_>>(),
-                            "restrictions": restrictions,
-                        }),
-                    )?,
-                    Format::Human => {
-                        if let Some(country) = country {
-                            write_country(catalog, country, &licenses, out)?;
-                        }
-                        if !restrictions.is_empty() {
-                            if country.is_some() {
-                                writeln!(out)?;
-                            }
-                            write_restrictions(catalog, code, &restrictions, out)?;
-                        }
-                    }
-                }
-                return Ok(Exit::Ok);
+            let known = catalog.country(code).is_some()
+                || catalog
+                    .restrictions()
+                    .iter()
+                    .any(|r| r.countries.contains(&code));
+            if known {
+                return explain_country(catalog, code, args, out);
             }
         }
     }
@@ -328,6 +310,74 @@ fn write_step(catalog: &Catalog, st: &Step, out: &mut dyn Write) -> std::io::Res
 }
 
 /// The visa restrictions on a country's citizens.
+/// The country `id` names: `country:PH`, or a country's English name
+/// ("Philippines", "india") among those the catalog describes or restricts.
+/// A bare code is a state first (IN is Indiana), so it is not read here.
+fn country_named(catalog: &Catalog, id: &str) -> Option<Code> {
+    if let Some(code) = id.strip_prefix("country:") {
+        return Code::parse(code.trim()).ok();
+    }
+    let wanted = id.trim().to_lowercase();
+    catalog
+        .countries()
+        .iter()
+        .map(|c| c.code)
+        .chain(
+            catalog
+                .restrictions()
+                .iter()
+                .flat_map(|r| r.countries.iter().copied()),
+        )
+        .find(|code| labpath_engine::units::country_name(code.as_str()).to_lowercase() == wanted)
+}
+
+/// A country's education, national licenses and visa restrictions, as far
+/// as the catalog has them.
+fn explain_country(
+    catalog: &Catalog,
+    code: Code,
+    args: &Args,
+    out: &mut dyn Write,
+) -> Result<Exit, Failure> {
+    let restrictions: Vec<&Restriction> = catalog
+        .restrictions()
+        .iter()
+        .filter(|r| r.countries.contains(&code))
+        .collect();
+    let country = catalog.country(code);
+    let licenses: Vec<&Credential> = catalog
+        .credentials()
+        .iter()
+        .filter(|c| c.kind == CredentialKind::NationalLicense && c.jurisdiction == Some(code))
+        .collect();
+    match args.format {
+        Format::Json => crate::json::write(
+            out,
+            &serde_json::json!({
+                "code": code,
+                "education": country,
+                "national_licenses": licenses.iter().map(|c| &c.id).collect::<Vec<_>>(),
+                "restrictions": restrictions,
+            }),
+        )?,
+        Format::Human => {
+            let name = labpath_engine::units::country_name(code.as_str());
+            match country {
+                Some(country) => write_country(catalog, country, &licenses, out)?,
+                None => writeln!(
+                    out,
+                    "{name} ({code}): the catalog does not describe its laboratory education"
+                )?,
+            }
+            if !restrictions.is_empty() {
+                writeln!(out)?;
+                write_restrictions(catalog, code, &restrictions, out)?;
+            }
+        }
+    }
+    Ok(Exit::Ok)
+}
+
 fn write_country(
     catalog: &Catalog,
     country: &Country,
@@ -348,7 +398,10 @@ fn write_country(
         let years = d.years.map(|y| format!(", {y} years")).unwrap_or_default();
         writeln!(out, "\n  {} ({}{years})", d.title, d.level.label())?;
         if !d.aliases.is_empty() {
-            writeln!(out, "    also written: {}", d.aliases.join(", "))?;
+            let aliases = format!("also written: {}", d.aliases.join(", "));
+            for line in crate::render::wrap(&aliases, 94) {
+                writeln!(out, "    {line}")?;
+            }
         }
         writeln!(out, "    usual US equivalent: {}", d.us_equivalent.label())?;
         for line in crate::render::wrap(&d.summary, 94) {
