@@ -1553,8 +1553,13 @@ async fn a_graduate_from_abroad_tells_her_story_through_the_interview_and_gets_a
         look(&c, "interview-experience").await;
         click_button(&c, "Save and continue").await;
 
-        // No credential and no exam yet: both steps are passed over empty.
+        // Her Philippine license, typed as she writes it after her name;
+        // no exam yet: that step is passed over empty.
         wait_text(&c, "main h2", "Credentials you hold").await;
+        fill(&c, "credentials.find", "PRC RMT").await;
+        click_button(&c, "Save and continue").await;
+        wait_text(&c, "main h2", "Credentials you hold").await;
+        type_date(&c, "credentials.0.earned", "2022-08-25").await;
         look(&c, "interview-credentials").await;
         click_button(&c, "Save and continue").await;
         wait_text(&c, "main h2", "Exams").await;
