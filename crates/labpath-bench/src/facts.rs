@@ -21,20 +21,15 @@
 //! | `ws` | the work state (`""` none) |
 
 use labpath_engine::catalog::Catalog;
+use labpath_engine::eval::months_within;
 use labpath_engine::profile::{ExperiencePeriod, Profile};
-use labpath_engine::units::{Code, Date};
+use labpath_engine::units::{Code, DAYS_PER_MONTH, Date};
 use labpath_engine::vocab::{DegreeLevel, SchoolAccreditation, Subject, UsEquivalent};
 use serde_json::{Map, Value, json};
 
-/// Months in an average calendar month, as the engine counts partial months.
-pub const DAYS_PER_MONTH: f64 = 30.4375;
-
 /// A day as the number `YYYYMMDD`.
 pub fn ymd(day: Date) -> i64 {
-    let text = day.to_string();
-    text.bytes()
-        .filter(u8::is_ascii_digit)
-        .fold(0i64, |n, b| n * 10 + i64::from(b - b'0'))
+    i64::from(day.year()) * 10_000 + i64::from(day.month()) * 100 + i64::from(day.day())
 }
 
 /// A degree level's rank (high school 0 .. doctorate 5).
@@ -43,31 +38,6 @@ pub fn rank(level: DegreeLevel) -> i64 {
         .iter()
         .position(|l| *l == level)
         .map_or(-1, |p| p as i64)
-}
-
-/// Months from `start` up to (not including) `end`: whole calendar months,
-/// then the remaining days as a fraction of an average month. The engine's
-/// own function (`eval::leaves::calendar_months`) is private, so this is a
-/// copy of it.
-pub fn calendar_months(start: Date, end: Date) -> f64 {
-    if end <= start {
-        return 0.0;
-    }
-    let mut whole = ((end.year() - start.year()).max(0) as u32) * 12 + 12;
-    while whole > 0 && start.add_months(whole) > end {
-        whole -= 1;
-    }
-    let rest = start.add_months(whole).days_until(end);
-    f64::from(whole) + rest as f64 / DAYS_PER_MONTH
-}
-
-fn months_within(p: &ExperiencePeriod, from: Option<Date>, to: Date) -> f64 {
-    let start = from.map_or(p.start, |f| f.max(p.start));
-    let end = p.end.map_or(to, |e| e.min(to));
-    if end < start {
-        return 0.0;
-    }
-    calendar_months(start, end.succ()) * p.fte
 }
 
 /// The rule levels a usual US equivalent certainly meets (up to `lo`) and

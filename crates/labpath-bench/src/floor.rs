@@ -22,7 +22,7 @@ use labpath_engine::vocab::{
 };
 
 use crate::decisions::{CredentialDecision, RouteDecision};
-use crate::facts::calendar_months;
+use labpath_engine::eval::months_within;
 
 use Outcome::{Fail, Pass, Unknown};
 
@@ -412,15 +412,6 @@ fn period_counts(r: &Exp, p: &ExperiencePeriod) -> Outcome {
         (false, false) => accredited(),
     };
     discipline.max(place)
-}
-
-fn months_within(p: &ExperiencePeriod, from: Option<Date>, to: Date) -> f64 {
-    let start = from.map_or(p.start, |f| f.max(p.start));
-    let end = p.end.map_or(to, |e| e.min(to));
-    if end < start {
-        return 0.0;
-    }
-    calendar_months(start, end.succ()) * p.fte
 }
 
 use DegreeLevel::{Associate, Bachelor, Diploma};

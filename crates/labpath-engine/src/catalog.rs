@@ -463,20 +463,19 @@ impl ForeignDegree {
     /// Whether `title` is this degree's name or one of its aliases, read
     /// without case, spaces or punctuation ("B.Sc. MLT" is "BSc MLT").
     pub fn is_called(&self, title: &str) -> bool {
-        let key = name_key(title);
-        !key.is_empty()
+        name_key(title).next().is_some()
             && std::iter::once(&self.title)
                 .chain(&self.aliases)
-                .any(|name| name_key(name) == key)
+                .any(|name| name_key(name).eq(name_key(title)))
     }
 }
 
-/// A degree name reduced to its letters and digits, lower-cased.
-fn name_key(name: &str) -> String {
+/// A degree name reduced to its letters and digits, lower-cased (read as
+/// it goes: degrees are matched on every degree clause evaluated).
+fn name_key(name: &str) -> impl Iterator<Item = char> + '_ {
     name.chars()
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_lowercase())
-        .collect()
 }
 
 /// A US state or territory and whether it licenses laboratory personnel.

@@ -17,6 +17,7 @@ use crate::units::Date;
 
 pub use leaves::{
     CredentialGap, DegreeGap, EnglishMet, ExamGap, ExperienceShort, Finding, ProgramGap,
+    calendar_months, months_within,
 };
 
 /// The answer of one clause.

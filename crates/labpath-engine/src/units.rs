@@ -96,6 +96,11 @@ impl Date {
         self.0.month()
     }
 
+    /// The day of the month, 1 to 31.
+    pub fn day(self) -> u32 {
+        self.0.day()
+    }
+
     /// Today's date from the system clock (UTC). Only interfaces call this;
     /// the engine itself is always given its as-of date.
     pub fn today() -> Self {

@@ -584,7 +584,7 @@ fn period_counts(r: &ExperienceReq, p: &ExperiencePeriod) -> Option<bool> {
 
 /// Full-time-equivalent months of a period inside [from, to], both days
 /// included: 2022-01-01 to 2023-12-31 is exactly 24 months.
-fn months_within(p: &ExperiencePeriod, from: Option<Date>, to: Date) -> f64 {
+pub fn months_within(p: &ExperiencePeriod, from: Option<Date>, to: Date) -> f64 {
     let start = from.map_or(p.start, |f| f.max(p.start));
     let end = p.end.map_or(to, |e| e.min(to));
     if end < start {
