@@ -453,7 +453,7 @@ mod tests {
     use super::*;
 
     fn catalog() -> Catalog {
-        labpath_catalog::catalog::embedded().expect("the shipped catalog reads")
+        labpath_shipped::catalog().expect("the shipped catalog reads")
     }
 
     const HEAD: &str = "name,email,credentials,work_state,citizenship,degree,degree_level,degree_field,degree_country,degree_completed\n";

@@ -21,7 +21,7 @@ use labpath_store_sqlite::SqliteStore;
 const PASSWORD: &str = "correct horse battery staple";
 
 fn catalog() -> Catalog {
-    labpath_catalog::catalog::embedded().expect("the shipped catalog reads")
+    labpath_shipped::catalog().expect("the shipped catalog reads")
 }
 
 struct Setup {

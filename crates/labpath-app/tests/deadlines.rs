@@ -28,7 +28,7 @@ use labpath_store::time::Timestamp;
 use labpath_views::deadlines::{Deadline, DeadlineKind, Severity};
 
 fn catalog() -> Catalog {
-    labpath_catalog::catalog::embedded().expect("the shipped catalog reads")
+    labpath_shipped::catalog().expect("the shipped catalog reads")
 }
 
 fn today() -> Date {

@@ -21,7 +21,7 @@ use labpath_store_sqlite::SqliteStore;
 const ACTOR: &str = "import-test";
 
 fn catalog() -> Catalog {
-    labpath_catalog::catalog::embedded().expect("the shipped catalog reads")
+    labpath_shipped::catalog().expect("the shipped catalog reads")
 }
 
 fn example(name: &str) -> Vec<u8> {

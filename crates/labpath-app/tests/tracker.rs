@@ -27,7 +27,7 @@ use labpath_store::status::{AppStatus, DocStatus};
 use labpath_store_sqlite::SqliteStore;
 
 fn catalog() -> Catalog {
-    labpath_catalog::catalog::embedded().expect("the shipped catalog")
+    labpath_shipped::catalog().expect("the shipped catalog")
 }
 
 fn day(text: &str) -> Date {

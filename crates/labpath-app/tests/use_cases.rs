@@ -24,7 +24,7 @@ use labpath_store_sqlite::SqliteStore;
 const ACTOR: &str = "use-case-test";
 
 fn catalog() -> Catalog {
-    labpath_catalog::catalog::embedded().expect("the shipped catalog reads")
+    labpath_shipped::catalog().expect("the shipped catalog reads")
 }
 
 fn day(text: &str) -> Date {

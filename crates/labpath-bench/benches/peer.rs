@@ -45,7 +45,7 @@ fn row(name: &str, f: &Figures) {
 
 fn main() -> ExitCode {
     // `cargo bench` passes `--bench`; this harness has no options of its own.
-    let catalog = labpath_catalog::catalog::embedded().expect("the shipped catalog loads");
+    let catalog = labpath_shipped::catalog().expect("the shipped catalog loads");
     let logic = JsonLogicCatalog::compile(&catalog).expect("every credential compiles");
     let examples = profiles::examples(&catalog).expect("the example profiles load");
     let random = profiles::random(&catalog, 2026, env("LABPATH_BENCH_PROFILES", 1000));

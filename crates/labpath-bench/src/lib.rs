@@ -3,7 +3,7 @@
 //! is timed.
 //!
 //! - **labpath**: `labpath_engine::eval::evaluate` over the shipped catalog
-//!   (`labpath_catalog::catalog::embedded()`), reduced to its decisions: per
+//!   (`labpath_shipped::catalog()`), reduced to its decisions: per
 //!   credential the status, per route the outcome ([`decisions`]).
 //! - **datalogic-rs**: every route's requirement tree translated to
 //!   JSONLogic ([`jsonlogic`]) and run by the `datalogic-rs` interpreter on
@@ -42,7 +42,7 @@
 //! ```
 //! use labpath_bench::{agree, jsonlogic::JsonLogicCatalog, profiles};
 //!
-//! let catalog = labpath_catalog::catalog::embedded().expect("the shipped catalog loads");
+//! let catalog = labpath_shipped::catalog().expect("the shipped catalog loads");
 //! let logic = JsonLogicCatalog::compile(&catalog).expect("every route compiles");
 //! let profiles = profiles::random(&catalog, 7, 2);
 //! let days = profiles::days(2);

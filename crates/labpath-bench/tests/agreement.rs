@@ -14,7 +14,7 @@ use labpath_bench::{agree, jsonlogic::JsonLogicCatalog, profiles};
 
 #[test]
 fn every_contender_decides_every_route_alike() {
-    let catalog = labpath_catalog::catalog::embedded().expect("the shipped catalog loads");
+    let catalog = labpath_shipped::catalog().expect("the shipped catalog loads");
     let logic = JsonLogicCatalog::compile(&catalog).expect("every credential compiles");
     let mut all = profiles::examples(&catalog).expect("the example profiles load");
     all.extend(profiles::random(&catalog, 17, 30));

@@ -1,4 +1,4 @@
-//! Loading a catalog: every `*.toml` file of a folder (or the embedded copy),
+//! Loading a catalog: every `*.toml` file of a folder,
 //! parsed into the on-disk schema, then checked as a whole: unique ids,
 //! references that resolve, provenance on every fact. The result is either a
 //! valid `Catalog` or the full list of problems with file, line and field.
@@ -54,15 +54,6 @@ struct Parsed<'t> {
     doc: CatalogFile,
 }
 
-/// Loads the catalog shipped inside the binary.
-pub fn embedded() -> Result<Catalog, Diagnostics> {
-    from_files(
-        crate::embedded::FILES
-            .iter()
-            .map(|(name, text)| (format!("catalog/{name}"), (*text).to_owned())),
-    )
-}
-
 /// The largest catalog file read (4 MiB; the shipped ones are under
 /// 64 KiB).
 pub const MAX_FILE: Limit = Limit {
@@ -112,6 +103,15 @@ pub fn from_dir(dir: &Path) -> Result<Catalog, Diagnostics> {
         files.push((path.display().to_string(), text));
     }
     from_files(files)
+}
+
+/// The shipped catalog (`catalog/` at the workspace root), read from its
+/// files, for this crate's own unit tests; everything else uses the
+/// compiled copy (`labpath-shipped`).
+#[cfg(test)]
+pub(crate) fn shipped() -> Catalog {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog");
+    from_dir(&dir).unwrap_or_else(|d| panic!("the shipped catalog: {d}"))
 }
 
 /// Lists the `*.toml` paths below `dir`, each folder once (a link back to a
@@ -857,7 +857,7 @@ duration = {{ min_days = 1, likely_days = 2, max_days = 3, basis = "estimate", p
 
     #[test]
     fn the_shipped_playbooks_and_deadlines_load() {
-        let catalog = crate::catalog::embedded().unwrap();
+        let catalog = crate::catalog::shipped();
         let ny = catalog.body("nysed-op").unwrap();
         assert_eq!(ny.escalation.len(), 3);
         assert_eq!(ny.escalation[0].after_days, 42);

@@ -1,9 +1,11 @@
 //! Loading and validating labpath's inputs: the catalog (a folder of TOML
-//! files, or the copy embedded in the binary) and profiles (TOML or JSON).
+//! files; the build of `labpath-shipped` runs the same loader on the
+//! shipped one) and profiles (TOML or JSON).
 //! Every problem comes back as a `Diagnostic` naming file, line and field.
 //!
 //! ```
-//! let catalog = labpath_catalog::catalog::embedded().expect("the shipped catalog is valid");
+//! let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog");
+//! let catalog = labpath_catalog::catalog::from_dir(&folder).expect("the shipped catalog is valid");
 //! assert!(catalog.credential("ascp-mls").is_some());
 //! ```
 
@@ -12,7 +14,3 @@ pub mod diag;
 pub mod file;
 pub mod parse;
 pub mod profile;
-
-mod embedded {
-    include!(concat!(env!("OUT_DIR"), "/embedded_catalog.rs"));
-}

@@ -298,7 +298,7 @@ mod tests {
     use super::*;
 
     fn with_email(email: &str) -> Result<Profile, Diagnostics> {
-        let catalog = crate::catalog::embedded().unwrap();
+        let catalog = crate::catalog::shipped();
         let text = format!("[person]\nname = \"Ana\"\nemail = \"{email}\"\n");
         from_text("ana.toml", &text, Format::Toml, &catalog)
     }
@@ -327,7 +327,7 @@ mod tests {
 
     #[test]
     fn a_profile_parsed_once_reads_under_a_catalog_as_from_text_does_each_time() {
-        let catalog = crate::catalog::embedded().unwrap();
+        let catalog = crate::catalog::shipped();
         let long = "x".repeat(MAX_TEXT + 1);
         let text = format!(
             "[person]\nname = \"{long}\"\nemail = \"ana@\"\nwork_state = \"ZZ\"\n\n\

@@ -13,7 +13,6 @@
 
 use std::path::Path;
 
-use labpath_catalog::catalog;
 use labpath_engine::eval::{Outcome, Status, evaluate_only};
 use labpath_engine::explain::clause_lines;
 use labpath_engine::profile::Profile;
@@ -131,7 +130,7 @@ fn run_case(catalog: &labpath_engine::catalog::Catalog, file: &str, case: &Case)
 
 #[test]
 fn every_case_table_holds() {
-    let catalog = catalog::embedded().unwrap_or_else(|d| panic!("catalog: {d}"));
+    let catalog = labpath_shipped::catalog().unwrap_or_else(|d| panic!("catalog: {d}"));
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .expect("tests/cases exists")

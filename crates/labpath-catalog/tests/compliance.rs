@@ -50,7 +50,7 @@ fn close(a: f64, b: f64) -> bool {
 
 #[test]
 fn every_compliance_case_holds() {
-    let catalog = labpath_catalog::catalog::embedded().unwrap_or_else(|d| panic!("{d}"));
+    let catalog = labpath_shipped::catalog().unwrap_or_else(|d| panic!("{d}"));
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/compliance");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()

@@ -698,7 +698,7 @@ proptest! {
 /// day (re-checked here from the schedule, with the plan's assumptions).
 #[test]
 fn real_plans_start_every_step_with_its_preconditions_met() {
-    let catalog = labpath_catalog::catalog::embedded().unwrap();
+    let catalog = labpath_shipped::catalog().unwrap();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/profiles");
     let goals = [
         "work-mls-ny",
@@ -768,7 +768,7 @@ fn held_id(id: &str) -> Requirement {
 fn a_passed_exam_is_not_sat_again() {
     use labpath_engine::ids::ExamId;
     use labpath_engine::profile::ExamResult;
-    let catalog = labpath_catalog::catalog::embedded().unwrap();
+    let catalog = labpath_shipped::catalog().unwrap();
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../examples/profiles/ph-medtech-graduate.toml");
     let base = labpath_catalog::profile::load(&path, &catalog).unwrap();
@@ -855,7 +855,7 @@ fn tn_status() -> Requirement {
 /// separate route marked uncertain takes the technician certificate.
 #[test]
 fn a_canadian_with_a_2_year_diploma_and_36_months_of_experience_gets_a_tn_plan() {
-    let catalog = labpath_catalog::catalog::embedded().unwrap();
+    let catalog = labpath_shipped::catalog().unwrap();
     let profile = example_profile(&catalog, "canadian-mlt-diploma.toml");
     let goal = tn_status();
     let report = plan(&catalog, &profile, &goal, options(Optimize::Time, 5))
@@ -893,7 +893,7 @@ fn a_canadian_with_a_2_year_diploma_and_36_months_of_experience_gets_a_tn_plan()
 #[test]
 fn a_canadian_with_a_bachelors_still_gets_a_tn_plan_through_the_degree_route() {
     use labpath_engine::vocab::{DegreeLevel, FieldArea};
-    let catalog = labpath_catalog::catalog::embedded().unwrap();
+    let catalog = labpath_shipped::catalog().unwrap();
     let mut profile = example_profile(&catalog, "canadian-mlt-diploma.toml");
     profile.education[0].level = DegreeLevel::Bachelor;
     profile.education[0].field = FieldArea::MedicalLaboratoryScience;
@@ -924,7 +924,7 @@ fn a_canadian_with_a_bachelors_still_gets_a_tn_plan_through_the_degree_route() {
 #[test]
 fn a_california_trainee_with_an_approved_year_gets_the_cls_license_through_the_exam_not_more_training()
  {
-    let catalog = labpath_catalog::catalog::embedded().unwrap();
+    let catalog = labpath_shipped::catalog().unwrap();
     let text = r#"
 [person]
 name = "California CLS trainee who finished the approved year"

@@ -30,7 +30,7 @@ use std::sync::OnceLock;
 
 fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(|| labpath_catalog::catalog::embedded().unwrap_or_else(|d| panic!("{d}")))
+    CATALOG.get_or_init(|| labpath_shipped::catalog().unwrap_or_else(|d| panic!("{d}")))
 }
 
 const AS_OF: (i32, u32, u32) = (2026, 11, 21);

@@ -51,7 +51,7 @@ use labpath_engine::vocab::{
 
 fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(|| labpath_catalog::catalog::embedded().unwrap_or_else(|d| panic!("{d}")))
+    CATALOG.get_or_init(|| labpath_shipped::catalog().unwrap_or_else(|d| panic!("{d}")))
 }
 
 /// A fixed day, so the rules in force do not move under the test.

@@ -26,7 +26,7 @@ fn example(name: &str) -> PathBuf {
 }
 
 fn engine(c: &mut Criterion) {
-    let catalog = labpath_catalog::catalog::embedded().expect("valid catalog");
+    let catalog = labpath_shipped::catalog().expect("valid catalog");
     let profile = labpath_catalog::profile::load(&example("ph-medtech-graduate.toml"), &catalog)
         .expect("valid profile");
     let as_of = Date::parse("2026-11-21").expect("date");

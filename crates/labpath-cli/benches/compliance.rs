@@ -17,7 +17,7 @@ use labpath_engine::profile::{HeldCredential, Person, Profile};
 use labpath_engine::units::Date;
 
 fn bench(c: &mut Criterion) {
-    let catalog = labpath_catalog::catalog::embedded().expect("valid catalog");
+    let catalog = labpath_shipped::catalog().expect("valid catalog");
     let as_of = Date::parse("2026-11-21").expect("date");
     // Five held credentials that have maintenance rules in the catalog.
     let held: Vec<HeldCredential> = catalog

@@ -24,7 +24,7 @@ fn example(name: &str) -> PathBuf {
 }
 
 fn planner(c: &mut Criterion) {
-    let catalog = labpath_catalog::catalog::embedded().expect("valid catalog");
+    let catalog = labpath_shipped::catalog().expect("valid catalog");
     let options = Options {
         from: Date::parse("2026-11-21").expect("date"),
         optimize: Optimize::Time,

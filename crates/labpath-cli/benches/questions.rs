@@ -28,7 +28,7 @@ fn example(name: &str) -> PathBuf {
 }
 
 fn bench(c: &mut Criterion) {
-    let catalog = labpath_catalog::catalog::embedded().expect("valid catalog");
+    let catalog = labpath_shipped::catalog().expect("valid catalog");
     let as_of = Date::parse("2026-12-01").expect("date");
     let ph = labpath_catalog::profile::load(&example("ph-medtech-graduate.toml"), &catalog)
         .expect("valid profile");

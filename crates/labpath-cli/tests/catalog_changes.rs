@@ -180,7 +180,7 @@ fn medtech(catalog: &Catalog, months: u32) -> Value {
 /// Ben (40 months: eligible for MLS(ASCPi) under 36, not 48), Cruz (30:
 /// short of both) and Ana (12 years: eligible under both) of `org`.
 async fn people(store: &dyn Store, org: Option<OrgId>, prefix: &str) {
-    let catalog = labpath_catalog::catalog::embedded().unwrap();
+    let catalog = labpath_shipped::catalog().unwrap();
     for (name, months) in [("Ben", 40), ("Cruz", 30), ("Ana", 144)] {
         let name = format!("{prefix}{name}");
         let id = ops::add_person(store, "test", &name, org).await.unwrap().id;

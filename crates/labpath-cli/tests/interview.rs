@@ -177,7 +177,7 @@ impl Ask for Script {
 }
 
 fn catalog() -> Catalog {
-    labpath_catalog::catalog::embedded().expect("the built-in catalog loads")
+    labpath_shipped::catalog().expect("the built-in catalog loads")
 }
 
 fn day(text: &str) -> Date {

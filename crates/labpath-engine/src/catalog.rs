@@ -555,7 +555,9 @@ pub struct Catalog {
 }
 
 /// The parts a catalog is built from; the loader fills it after checking it.
-#[derive(Debug, Clone, Default)]
+/// It serializes in the catalog files' own shapes (the build stores the
+/// shipped catalog's parts this way, `labpath-shipped`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CatalogParts {
     /// Cited sources.
     pub sources: Vec<Source>,
@@ -581,7 +583,42 @@ pub struct CatalogParts {
     pub countries: Vec<Country>,
 }
 
+/// Two catalogs are equal when their parts are (the indices follow from
+/// them).
+impl PartialEq for Catalog {
+    fn eq(&self, other: &Self) -> bool {
+        self.sources == other.sources
+            && self.bodies == other.bodies
+            && self.exams == other.exams
+            && self.credentials == other.credentials
+            && self.jurisdictions == other.jurisdictions
+            && self.glossary == other.glossary
+            && self.steps == other.steps
+            && self.goals == other.goals
+            && self.maintenance == other.maintenance
+            && self.restrictions == other.restrictions
+            && self.countries == other.countries
+    }
+}
+
 impl Catalog {
+    /// A copy of the parts the catalog was assembled from, in their order.
+    pub fn to_parts(&self) -> CatalogParts {
+        CatalogParts {
+            sources: self.sources.clone(),
+            bodies: self.bodies.clone(),
+            exams: self.exams.clone(),
+            credentials: self.credentials.clone(),
+            jurisdictions: self.jurisdictions.clone(),
+            glossary: self.glossary.clone(),
+            steps: self.steps.clone(),
+            goals: self.goals.clone(),
+            maintenance: self.maintenance.clone(),
+            restrictions: self.restrictions.clone(),
+            countries: self.countries.clone(),
+        }
+    }
+
     /// Assembles a catalog from checked parts. The caller (the loader) has
     /// verified that ids are unique and references resolve.
     pub fn from_checked_parts(parts: CatalogParts) -> Self {

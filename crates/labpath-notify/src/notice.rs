@@ -179,7 +179,7 @@ mod tests {
         use labpath_store::status::AppStatus;
         use labpath_store::time::Timestamp;
 
-        let shipped = labpath_catalog::catalog::embedded().unwrap();
+        let shipped = labpath_shipped::catalog().unwrap();
         let mut step = shipped.steps()[0].clone();
         let provenance = step.provenance.clone();
         step.deadlines = ["Send the transcript", "Pay the fee"]

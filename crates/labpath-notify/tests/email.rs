@@ -84,7 +84,7 @@ impl Backend {
 
 fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(|| labpath_catalog::catalog::embedded().expect("the shipped catalog"))
+    CATALOG.get_or_init(|| labpath_shipped::catalog().expect("the shipped catalog"))
 }
 
 fn today() -> Date {

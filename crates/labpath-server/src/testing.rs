@@ -81,7 +81,7 @@ pub async fn start_behind(
         Ok(o) => o,
         Err(e) => panic!("opening {database:?}: {e}"),
     };
-    let catalog = match labpath_catalog::catalog::embedded() {
+    let catalog = match labpath_shipped::catalog() {
         Ok(c) => c,
         Err(e) => panic!("the embedded catalog: {e}"),
     };

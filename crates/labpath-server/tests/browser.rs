@@ -1108,7 +1108,7 @@ async fn the_pipeline_board_shows_five_candidates_in_four_stages_with_owner_and_
         .organization("Board Staffing", "lead@board.example", PASSWORD)
         .await;
     let store = &*server.db;
-    let catalog = labpath_catalog::catalog::embedded().unwrap();
+    let catalog = labpath_shipped::catalog().unwrap();
     let step = catalog
         .steps()
         .iter()

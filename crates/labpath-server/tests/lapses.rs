@@ -184,7 +184,7 @@ async fn the_same_lapse_everywhere_on(database: Database) {
     ))
     .unwrap();
     let queue = open(&database).await.unwrap().jobs;
-    let catalog = labpath_catalog::catalog::embedded().unwrap();
+    let catalog = labpath_shipped::catalog().unwrap();
     let recipients = AccountRecipients(server.db.clone());
     for run in 0..2 {
         let created =

@@ -149,9 +149,17 @@ async fn an_id_of_a_megabyte_is_refused_in_under_50_ms() {
     ];
     for (method, path, body, status, field) in cases {
         let what = format!("{method} {}…", &path[..path.len().min(40)]);
-        // The first request warms the connection; the second is timed.
+        // The first request warms the connection; the next three are
+        // timed and the quickest counts: the server's work is the same
+        // each time, and the slower ones measure what else the machine
+        // was doing (a refusal that scans the megabyte is slow every time).
         timed(admin, method, &path, body.as_ref()).await;
-        let (a, took) = timed(admin, method, &path, body.as_ref()).await;
+        let mut tries = Vec::with_capacity(3);
+        for _ in 0..3 {
+            tries.push(timed(admin, method, &path, body.as_ref()).await);
+        }
+        let took = tries.iter().map(|(_, took)| *took).min().unwrap();
+        let (a, _) = tries.swap_remove(0);
         let code = if status == 404 {
             "not_found"
         } else {
@@ -164,7 +172,7 @@ async fn an_id_of_a_megabyte_is_refused_in_under_50_ms() {
             "{what}: the id is not answered back whole: {} bytes",
             a.text.len()
         );
-        eprintln!("{what}: {status} in {took:?}");
+        eprintln!("{what}: {status} in {took:?} (the quickest of 3)");
         assert!(took < FAST, "{what}: refused in {took:?}");
     }
 }

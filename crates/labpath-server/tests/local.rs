@@ -300,7 +300,7 @@ async fn every_credential_is_explained_on_its_page() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(Database::Local(dir.path().to_path_buf())).await;
     let http = reqwest::Client::new();
-    let catalog = labpath_catalog::catalog::embedded().unwrap();
+    let catalog = labpath_shipped::catalog().unwrap();
     for c in catalog.credentials() {
         let path = format!("/credentials/{}", c.id.as_str());
         let response = http.get(server.url(&path)).send().await.unwrap();

@@ -196,7 +196,7 @@ async fn the_calendar_feed_needs_only_its_secret_token() {
 
 #[tokio::test]
 async fn no_listening_beyond_loopback_without_authentication() {
-    let catalog = labpath_catalog::catalog::embedded().unwrap();
+    let catalog = labpath_shipped::catalog().unwrap();
     let local = tempfile::tempdir().unwrap();
     let refused = run(Config {
         bind: "0.0.0.0:0".parse().unwrap(),

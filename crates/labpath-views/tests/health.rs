@@ -129,7 +129,7 @@ fn day() -> Date {
 
 #[test]
 fn no_credential_that_could_be_eligible_stops_being_able_to() {
-    let catalog = labpath_catalog::catalog::embedded().unwrap();
+    let catalog = labpath_shipped::catalog().unwrap();
     let health = report(&catalog, day());
     let joined: Vec<String> = health
         .never_eligible
@@ -160,7 +160,7 @@ fn no_credential_that_could_be_eligible_stops_being_able_to() {
 /// are not listed.
 #[test]
 fn a_blocked_route_names_the_rules_that_block_it() {
-    let catalog = labpath_catalog::catalog::embedded().unwrap();
+    let catalog = labpath_shipped::catalog().unwrap();
     let health = report(&catalog, day());
     for r in &health.never_pass {
         assert!(

@@ -25,7 +25,7 @@ const TAGS: &[&str] = &["svg", "title", "text", "rect", "line"];
 
 /// The shipped catalog with `AWKWARD` before every step's name.
 fn awkward_catalog() -> Catalog {
-    let shipped = labpath_catalog::catalog::embedded().unwrap();
+    let shipped = labpath_shipped::catalog().unwrap();
     let parts = CatalogParts {
         sources: shipped.sources().to_vec(),
         bodies: shipped.bodies().to_vec(),

@@ -16,7 +16,7 @@ pub const ACTOR: &str = "contract-test";
 /// The shipped catalog, loaded once.
 pub fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(|| match labpath_catalog::catalog::embedded() {
+    CATALOG.get_or_init(|| match labpath_shipped::catalog() {
         Ok(c) => c,
         Err(d) => panic!("the shipped catalog is invalid: {d}"),
     })

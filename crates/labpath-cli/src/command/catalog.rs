@@ -85,10 +85,7 @@ fn load(cli: &Cli, dir: Option<&PathBuf>) -> Result<(String, Catalog), Failure> 
             d.display().to_string(),
             labpath_catalog::catalog::from_dir(d),
         ),
-        None => (
-            "built-in catalog".to_owned(),
-            labpath_catalog::catalog::embedded(),
-        ),
+        None => ("built-in catalog".to_owned(), labpath_shipped::catalog()),
     };
     Ok((name, result?))
 }

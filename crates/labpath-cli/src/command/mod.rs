@@ -78,7 +78,7 @@ pub fn dispatch(cli: &Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
 pub fn load_catalog(cli: &Cli) -> Result<Catalog, Failure> {
     match &cli.catalog {
         Some(dir) => Ok(labpath_catalog::catalog::from_dir(dir)?),
-        None => Ok(labpath_catalog::catalog::embedded()?),
+        None => Ok(labpath_shipped::catalog()?),
     }
 }
 

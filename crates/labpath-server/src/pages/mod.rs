@@ -546,7 +546,7 @@ mod tests {
 
     #[test]
     fn a_template_that_does_not_parse_stops_the_start_naming_it() {
-        let catalog = labpath_catalog::catalog::embedded().expect("the embedded catalog");
+        let catalog = labpath_shipped::catalog().expect("the embedded catalog");
         let broken = [
             ("fine.html", "<p>{{ name }}</p>"),
             ("broken.html", "<p>{% if name %}</p>"),
