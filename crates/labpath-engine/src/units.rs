@@ -26,6 +26,17 @@ impl Date {
         let error = || DateError {
             input: crate::limits::quote(text).into_owned(),
         };
+        // The usual shape, digit by digit: the compiled catalog reads
+        // thousands of dates at every start, and chrono's parser reads its
+        // pattern each time. Anything else takes chrono's reading.
+        if let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *text.as_bytes() {
+            let digits = [y0, y1, y2, y3, m0, m1, d0, d1];
+            if digits.iter().all(u8::is_ascii_digit) {
+                let n = |d: &[u8]| d.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0'));
+                let year = i32::try_from(n(&digits[..4])).map_err(|_| error())?;
+                return Date::from_ymd(year, n(&digits[4..6]), n(&digits[6..])).ok_or_else(error);
+            }
+        }
         let year = text.split('-').next().unwrap_or("");
         if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
             return Err(error());
@@ -427,6 +438,31 @@ mod tests {
         ] {
             let date = Date::from_ymd(y, m, d).unwrap();
             assert_eq!(date.to_string(), date.0.format("%Y-%m-%d").to_string());
+        }
+    }
+
+    #[test]
+    fn a_date_is_read_as_chrono_reads_it() {
+        // Every month 00 to 13 and day 00 to 32 of years around the edges
+        // (year 0, leap and common years, the last four-digit year).
+        for year in ["0000", "0001", "1900", "2000", "2023", "2024", "9999"] {
+            for month in 0..=13 {
+                for day in 0..=32 {
+                    let text = format!("{year}-{month:02}-{day:02}");
+                    let chrono = NaiveDate::parse_from_str(&text, "%Y-%m-%d").ok();
+                    assert_eq!(Date::parse(&text).ok().map(|d| d.0), chrono, "{text}");
+                }
+            }
+        }
+        for text in [
+            "2024-1-05",
+            " 2024-01-05 ",
+            "2024-01-5",
+            "2024/01/05",
+            "02024-01-05",
+        ] {
+            let chrono = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
+            assert_eq!(Date::parse(text).ok().map(|d| d.0), chrono, "{text}");
         }
     }
 

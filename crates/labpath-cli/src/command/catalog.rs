@@ -85,7 +85,7 @@ fn load(cli: &Cli, dir: Option<&PathBuf>) -> Result<(String, Catalog), Failure> 
             d.display().to_string(),
             labpath_catalog::catalog::from_dir(d),
         ),
-        None => ("built-in catalog".to_owned(), labpath_shipped::catalog()),
+        None => (labpath_shipped::NAME.to_owned(), labpath_shipped::catalog()),
     };
     Ok((name, result?))
 }
