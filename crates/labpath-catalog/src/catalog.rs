@@ -15,7 +15,7 @@ use labpath_engine::requirement::Requirement;
 use labpath_engine::step::{DurationBasis, Goal, Grant, Step};
 use serde::Deserialize;
 
-use crate::diag::{Diagnostic, Diagnostics, locate_key_value, locate_quoted, suggest};
+use crate::diag::{Diagnostic, Diagnostics, Spans, suggest};
 use crate::file::{self, Limit};
 use crate::parse::{Format, parse};
 
@@ -173,6 +173,15 @@ pub fn from_files(
     Ok(Catalog::from_checked_parts(parts))
 }
 
+/// The key that holds the id of a kind of entry: `code` for jurisdictions
+/// and countries, `id` for the rest.
+fn id_key(kind: &str) -> &'static str {
+    match kind {
+        "jurisdiction" | "country" => "code",
+        _ => "id",
+    }
+}
+
 /// Whole-catalog checks, run after every file parsed.
 struct Checker<'a, 't> {
     files: &'a [Parsed<'t>],
@@ -181,7 +190,8 @@ struct Checker<'a, 't> {
     exams: HashSet<&'a str>,
     credentials: HashSet<&'a str>,
     steps: HashSet<&'a str>,
-    problems: Vec<Diagnostic>,
+    /// Each problem with the text of its file; lines are found at the end.
+    problems: Vec<(&'t str, Diagnostic)>,
 }
 
 impl<'a, 't> Checker<'a, 't> {
@@ -205,59 +215,103 @@ impl<'a, 't> Checker<'a, 't> {
         for file in self.files {
             self.check_file(file);
         }
+        // Each file with a problem is parsed again, once, for the spans of
+        // its values: the line of a problem is where the parser read the
+        // value its field names. The catalog's files parse without spans,
+        // so a catalog without problems pays nothing for them.
+        let mut spans: HashMap<&str, Spans<'t>> = HashMap::new();
         self.problems
+            .into_iter()
+            .map(|(text, mut problem)| {
+                let spans = spans
+                    .entry(text)
+                    .or_insert_with_key(|text| Spans::parse(text));
+                problem.line = problem.field.as_deref().and_then(|f| spans.line(f));
+                problem
+            })
+            .collect()
     }
 
-    fn report(&mut self, file: &Parsed<'_>, line: Option<usize>, field: String, message: String) {
-        self.problems.push(Diagnostic {
+    fn report(&mut self, file: &Parsed<'t>, field: String, message: String) {
+        let problem = Diagnostic {
             file: file.name.clone(),
-            line,
+            line: None,
             field: Some(field),
             message,
-        });
+        };
+        self.problems.push((file.text, problem));
     }
 
     fn check_unique(&mut self) {
-        let mut seen: HashMap<(&str, String), &str> = HashMap::new();
+        let mut seen: HashMap<(&str, &str), &str> = HashMap::new();
         for file in self.files {
             let d = &file.doc;
-            let ids = d
-                .source
-                .iter()
-                .map(|x| ("source", x.id.to_string()))
-                .chain(d.body.iter().map(|x| ("body", x.id.to_string())))
-                .chain(d.exam.iter().map(|x| ("exam", x.id.to_string())))
-                .chain(
-                    d.credential
-                        .iter()
-                        .map(|x| ("credential", x.id.to_string())),
-                )
-                .chain(
-                    d.jurisdiction
-                        .iter()
-                        .map(|x| ("jurisdiction", x.code.to_string())),
-                )
-                .chain(d.step.iter().map(|x| ("step", x.id.to_string())))
-                .chain(d.goal.iter().map(|x| ("goal", x.id.to_string())))
-                .chain(
-                    d.maintenance
-                        .iter()
-                        .map(|x| ("maintenance", x.id.to_string())),
-                )
-                .chain(d.country.iter().map(|x| ("country", x.code.to_string())))
-                .chain(
-                    d.country
-                        .iter()
-                        .flat_map(|x| &x.degrees)
-                        .map(|x| ("country degree", x.id.clone())),
-                );
-            for (kind, id) in ids {
-                if let Some(first) = seen.insert((kind, id.clone()), &file.name) {
-                    let line = locate_quoted(file.text, &id);
+            // (what it is, its id, the field that holds the id)
+            let each = |kind: &'static str, key: &'static str, ids: Vec<&'a str>| {
+                ids.into_iter()
+                    .enumerate()
+                    .map(move |(i, id)| (kind, id, format!("{key}[{i}].{}", id_key(kind))))
+            };
+            let ids = each(
+                "source",
+                "source",
+                d.source.iter().map(|x| x.id.as_str()).collect(),
+            )
+            .chain(each(
+                "body",
+                "body",
+                d.body.iter().map(|x| x.id.as_str()).collect(),
+            ))
+            .chain(each(
+                "exam",
+                "exam",
+                d.exam.iter().map(|x| x.id.as_str()).collect(),
+            ))
+            .chain(each(
+                "credential",
+                "credential",
+                d.credential.iter().map(|x| x.id.as_str()).collect(),
+            ))
+            .chain(each(
+                "jurisdiction",
+                "jurisdiction",
+                d.jurisdiction.iter().map(|x| x.code.as_str()).collect(),
+            ))
+            .chain(each(
+                "step",
+                "step",
+                d.step.iter().map(|x| x.id.as_str()).collect(),
+            ))
+            .chain(each(
+                "goal",
+                "goal",
+                d.goal.iter().map(|x| x.id.as_str()).collect(),
+            ))
+            .chain(each(
+                "maintenance",
+                "maintenance",
+                d.maintenance.iter().map(|x| x.id.as_str()).collect(),
+            ))
+            .chain(each(
+                "country",
+                "country",
+                d.country.iter().map(|x| x.code.as_str()).collect(),
+            ))
+            .chain(d.country.iter().enumerate().flat_map(|(i, c)| {
+                c.degrees.iter().enumerate().map(move |(k, x)| {
+                    (
+                        "country degree",
+                        x.id.as_str(),
+                        format!("country[{i}].degree[{k}].id"),
+                    )
+                })
+            }))
+            .collect::<Vec<_>>();
+            for (kind, id, field) in ids {
+                if let Some(first) = seen.insert((kind, id), &file.name) {
                     self.report(
                         file,
-                        line,
-                        kind.to_owned(),
+                        field,
                         format!("duplicate {kind} id `{id}`: it is already defined in {first}"),
                     );
                 }
@@ -265,7 +319,7 @@ impl<'a, 't> Checker<'a, 't> {
         }
     }
 
-    fn check_ref(&mut self, file: &Parsed<'_>, field: String, kind: &str, id: &str) {
+    fn check_ref(&mut self, file: &Parsed<'t>, field: String, kind: &str, id: &str) {
         let known = match kind {
             "source" => &self.sources,
             "body" => &self.bodies,
@@ -279,21 +333,13 @@ impl<'a, 't> Checker<'a, 't> {
         let hint = suggest(id, known.iter().copied())
             .map(|s| format!(" (did you mean `{s}`?)"))
             .unwrap_or_default();
-        let line = locate_quoted(file.text, id);
-        self.report(file, line, field, format!("unknown {kind} `{id}`{hint}"));
+        self.report(file, field, format!("unknown {kind} `{id}`{hint}"));
     }
 
-    fn check_provenance(
-        &mut self,
-        file: &Parsed<'_>,
-        field: &str,
-        p: &Provenance,
-        anchor: Option<usize>,
-    ) {
+    fn check_provenance(&mut self, file: &Parsed<'t>, field: &str, p: &Provenance) {
         if p.sources.is_empty() {
             self.report(
                 file,
-                anchor,
                 format!("{field}.provenance.sources"),
                 "a fact needs at least one source: add the id of a `[[source]]`".to_owned(),
             );
@@ -308,18 +354,16 @@ impl<'a, 't> Checker<'a, 't> {
         }
     }
 
-    fn check_file(&mut self, file: &Parsed<'_>) {
+    fn check_file(&mut self, file: &Parsed<'t>) {
         let d = &file.doc;
         for (i, b) in d.body.iter().enumerate() {
-            let line = locate_key_value(file.text, "id", b.id.as_str(), 1);
-            self.check_provenance(file, &format!("body[{i}]"), &b.provenance, line);
+            self.check_provenance(file, &format!("body[{i}]"), &b.provenance);
             for (k, step) in b.escalation.iter().enumerate() {
                 let field = format!("body[{i}].escalation[{k}]");
-                self.check_provenance(file, &field, &step.provenance, line);
+                self.check_provenance(file, &field, &step.provenance);
                 if step.action.trim().is_empty() {
                     self.report(
                         file,
-                        line,
                         format!("{field}.action"),
                         "an escalation step needs an `action`".to_owned(),
                     );
@@ -328,8 +372,7 @@ impl<'a, 't> Checker<'a, 't> {
         }
         for (i, e) in d.exam.iter().enumerate() {
             let field = format!("exam[{i}]");
-            let line = locate_key_value(file.text, "id", e.id.as_str(), 1);
-            self.check_provenance(file, &field, &e.provenance, line);
+            self.check_provenance(file, &field, &e.provenance);
             self.check_ref(file, format!("{field}.body"), "body", e.body.as_str());
             if let Some(c) = &e.confers {
                 self.check_ref(file, format!("{field}.confers"), "credential", c.as_str());
@@ -340,8 +383,7 @@ impl<'a, 't> Checker<'a, 't> {
         }
         for (i, j) in d.jurisdiction.iter().enumerate() {
             let field = format!("jurisdiction[{i}]");
-            let line = locate_quoted(file.text, j.code.as_str());
-            self.check_provenance(file, &field, &j.provenance, line);
+            self.check_provenance(file, &field, &j.provenance);
             for (key, id) in [
                 ("technologist_license", &j.technologist_license),
                 ("technician_license", &j.technician_license),
@@ -359,12 +401,10 @@ impl<'a, 't> Checker<'a, 't> {
         }
         for (i, r) in d.restriction.iter().enumerate() {
             let field = format!("restriction[{i}]");
-            let line = locate_key_value(file.text, "id", &r.id, 1);
-            self.check_provenance(file, &field, &r.provenance, line);
+            self.check_provenance(file, &field, &r.provenance);
             if r.countries.is_empty() || r.visas.is_empty() {
                 self.report(
                     file,
-                    line,
                     field,
                     "a restriction names at least one country and one visa class".to_owned(),
                 );
@@ -372,16 +412,13 @@ impl<'a, 't> Checker<'a, 't> {
         }
         for (i, c) in d.country.iter().enumerate() {
             let field = format!("country[{i}]");
-            let line = locate_quoted(file.text, c.code.as_str());
-            self.check_provenance(file, &field, &c.provenance, line);
+            self.check_provenance(file, &field, &c.provenance);
             for (k, degree) in c.degrees.iter().enumerate() {
                 let field = format!("{field}.degree[{k}]");
-                let line = locate_key_value(file.text, "id", &degree.id, 1);
-                self.check_provenance(file, &field, &degree.provenance, line);
+                self.check_provenance(file, &field, &degree.provenance);
                 if degree.years.is_some_and(|y| !(0.5..=10.0).contains(&y)) {
                     self.report(
                         file,
-                        line,
                         format!("{field}.years"),
                         "a degree's length is given in years, from 0.5 to 10".to_owned(),
                     );
@@ -390,14 +427,12 @@ impl<'a, 't> Checker<'a, 't> {
         }
         for (i, goal) in d.goal.iter().enumerate() {
             let field = format!("goal[{i}]");
-            let line = locate_key_value(file.text, "id", goal.id.as_str(), 1);
-            self.check_provenance(file, &field, &goal.provenance, line);
-            self.check_requirement(file, &format!("{field}.requires"), &goal.requires, line);
+            self.check_provenance(file, &field, &goal.provenance);
+            self.check_requirement(file, &format!("{field}.requires"), &goal.requires);
         }
         for (i, t) in d.term.iter().enumerate() {
             let field = format!("term[{i}]");
-            let line = locate_quoted(file.text, &t.term);
-            self.check_provenance(file, &field, &t.provenance, line);
+            self.check_provenance(file, &field, &t.provenance);
             for (k, id) in t.credentials.iter().enumerate() {
                 self.check_ref(
                     file,
@@ -409,10 +444,9 @@ impl<'a, 't> Checker<'a, 't> {
         }
     }
 
-    fn check_credential(&mut self, file: &Parsed<'_>, i: usize, c: &Credential) {
+    fn check_credential(&mut self, file: &Parsed<'t>, i: usize, c: &Credential) {
         let field = format!("credential[{i}]");
-        let anchor = locate_key_value(file.text, "id", c.id.as_str(), 1).unwrap_or(1);
-        self.check_provenance(file, &field, &c.provenance, Some(anchor));
+        self.check_provenance(file, &field, &c.provenance);
         self.check_ref(file, format!("{field}.body"), "body", c.body.as_str());
         if let Some(e) = &c.exam {
             self.check_ref(file, format!("{field}.exam"), "exam", e.as_str());
@@ -420,79 +454,56 @@ impl<'a, 't> Checker<'a, 't> {
         if c.routes.is_empty() && c.notes.is_empty() {
             self.report(
                 file,
-                Some(anchor),
                 format!("{field}.route"),
                 format!("credential `{}` has no route and no note saying why", c.id),
             );
         }
         for (k, fee) in c.fees.iter().enumerate() {
-            self.check_provenance(
-                file,
-                &format!("{field}.fee[{k}]"),
-                &fee.provenance,
-                Some(anchor),
-            );
+            self.check_provenance(file, &format!("{field}.fee[{k}]"), &fee.provenance);
             for (n, other) in fee.disputed.iter().enumerate() {
                 self.check_provenance(
                     file,
                     &format!("{field}.fee[{k}].disputed[{n}]"),
                     &other.provenance,
-                    Some(anchor),
                 );
             }
         }
         if let Some(r) = &c.renewal {
-            self.check_provenance(
-                file,
-                &format!("{field}.renewal"),
-                &r.provenance,
-                Some(anchor),
-            );
+            self.check_provenance(file, &format!("{field}.renewal"), &r.provenance);
         }
         for (k, n) in c.former_names.iter().enumerate() {
-            self.check_provenance(
-                file,
-                &format!("{field}.former_names[{k}]"),
-                &n.provenance,
-                Some(anchor),
-            );
+            self.check_provenance(file, &format!("{field}.former_names[{k}]"), &n.provenance);
         }
         let mut route_ids = HashSet::new();
         for (k, route) in c.routes.iter().enumerate() {
             let rfield = format!("{field}.route[{k}]");
-            let line =
-                locate_key_value(file.text, "id", route.id.as_str(), anchor).or(Some(anchor));
             if !route_ids.insert(route.id.as_str()) {
                 self.report(
                     file,
-                    line,
                     format!("{rfield}.id"),
                     format!("duplicate route id `{}` in `{}`", route.id, c.id),
                 );
             }
-            self.check_provenance(file, &rfield, &route.provenance, line);
+            self.check_provenance(file, &rfield, &route.provenance);
             if let (Some(from), Some(until)) = (route.in_force.from, route.in_force.until) {
                 if until <= from {
                     self.report(
                         file,
-                        line,
                         format!("{rfield}.in_force"),
                         format!("`until` ({until}) must come after `from` ({from})"),
                     );
                 }
             }
-            self.check_requirement(file, &format!("{rfield}.requires"), &route.requires, line);
+            self.check_requirement(file, &format!("{rfield}.requires"), &route.requires);
         }
     }
 
-    fn check_rule_set(&mut self, file: &Parsed<'_>, i: usize, rules: &RuleSet) {
+    fn check_rule_set(&mut self, file: &Parsed<'t>, i: usize, rules: &RuleSet) {
         let field = format!("maintenance[{i}]");
-        let line = locate_key_value(file.text, "id", rules.id.as_str(), 1);
-        self.check_provenance(file, &field, &rules.provenance, line);
+        self.check_provenance(file, &field, &rules.provenance);
         if rules.credentials.is_empty() {
             self.report(
                 file,
-                line,
                 format!("{field}.credentials"),
                 "a rule set must name the credentials it keeps alive".to_owned(),
             );
@@ -508,7 +519,6 @@ impl<'a, 't> Checker<'a, 't> {
         if rules.cycle_years == 0 {
             self.report(
                 file,
-                line,
                 format!("{field}.cycle_years"),
                 "a cycle lasts at least one year".to_owned(),
             );
@@ -518,7 +528,6 @@ impl<'a, 't> Checker<'a, 't> {
             if !seen.insert(c.category.as_str()) {
                 self.report(
                     file,
-                    line,
                     format!("{field}.category[{k}]"),
                     format!("category `{}` is listed twice", c.category),
                 );
@@ -526,13 +535,12 @@ impl<'a, 't> Checker<'a, 't> {
             if !(c.min.is_finite() && c.min >= 0.0) {
                 self.report(
                     file,
-                    line,
                     format!("{field}.category[{k}].min"),
                     format!("a minimum must be zero or more, got `{}`", c.min),
                 );
             }
             if let Some(p) = &c.provenance {
-                self.check_provenance(file, &format!("{field}.category[{k}]"), p, line);
+                self.check_provenance(file, &format!("{field}.category[{k}]"), p);
             }
         }
         let sum: f64 = rules.categories.iter().map(|c| c.min).sum();
@@ -540,7 +548,6 @@ impl<'a, 't> Checker<'a, 't> {
             if sum > total + 1e-9 {
                 self.report(
                     file,
-                    line,
                     format!("{field}.category"),
                     format!("the category minimums add up to {sum}, more than the total {total}"),
                 );
@@ -548,37 +555,33 @@ impl<'a, 't> Checker<'a, 't> {
         }
         if let Some(w) = rules.declaration_window {
             if w.opens_days_before <= w.closes_days_before {
-                self.report(file, line, format!("{field}.declaration_window"), "the window must open before it closes (`opens_days_before` > `closes_days_before`)".to_owned());
+                self.report(file, format!("{field}.declaration_window"), "the window must open before it closes (`opens_days_before` > `closes_days_before`)".to_owned());
             }
         }
         for (k, fee) in rules.fees.iter().enumerate() {
-            self.check_provenance(file, &format!("{field}.fee[{k}]"), &fee.provenance, line);
+            self.check_provenance(file, &format!("{field}.fee[{k}]"), &fee.provenance);
             for (n, other) in fee.disputed.iter().enumerate() {
                 self.check_provenance(
                     file,
                     &format!("{field}.fee[{k}].disputed[{n}]"),
                     &other.provenance,
-                    line,
                 );
             }
         }
     }
 
-    fn check_step(&mut self, file: &Parsed<'_>, i: usize, step: &Step) {
+    fn check_step(&mut self, file: &Parsed<'t>, i: usize, step: &Step) {
         let field = format!("step[{i}]");
-        let line = locate_key_value(file.text, "id", step.id.as_str(), 1);
-        self.check_provenance(file, &field, &step.provenance, line);
+        self.check_provenance(file, &field, &step.provenance);
         self.check_provenance(
             file,
             &format!("{field}.duration"),
             &step.duration.provenance,
-            line,
         );
         let d = &step.duration;
         if !(0.0 <= d.min_days && d.min_days <= d.likely_days && d.likely_days <= d.max_days) {
             self.report(
                 file,
-                line,
                 format!("{field}.duration"),
                 format!(
                     "durations must satisfy 0 <= min_days <= likely_days <= max_days, got {} / {} / {}",
@@ -589,7 +592,6 @@ impl<'a, 't> Checker<'a, 't> {
         if d.basis == DurationBasis::Estimate && d.provenance.confidence == Confidence::Official {
             self.report(
                 file,
-                line,
                 format!("{field}.duration.provenance.confidence"),
                 "an estimate is labpath's, not the body's: its confidence cannot be `official` \
                  (use `uncertain`, and say in the note how it was reached)"
@@ -608,12 +610,11 @@ impl<'a, 't> Checker<'a, 't> {
             }
         }
         if let Some(r) = &step.requires {
-            self.check_requirement(file, &format!("{field}.requires"), r, line);
+            self.check_requirement(file, &format!("{field}.requires"), r);
         }
         if step.grants.is_empty() {
             self.report(
                 file,
-                line,
                 format!("{field}.grants"),
                 "a step must grant something".to_owned(),
             );
@@ -636,13 +637,13 @@ impl<'a, 't> Checker<'a, 't> {
             }
         }
         for (k, fee) in step.fees.iter().enumerate() {
-            self.check_provenance(file, &format!("{field}.fee[{k}]"), &fee.provenance, line);
+            self.check_provenance(file, &format!("{field}.fee[{k}]"), &fee.provenance);
         }
         if let Some(r) = &step.retake {
-            self.check_provenance(file, &format!("{field}.retake"), &r.provenance, line);
+            self.check_provenance(file, &format!("{field}.retake"), &r.provenance);
         }
         if let Some(w) = &step.window {
-            self.check_provenance(file, &format!("{field}.window"), &w.provenance, line);
+            self.check_provenance(file, &format!("{field}.window"), &w.provenance);
             if let Some(id) = &w.cycle_of {
                 self.check_ref(
                     file,
@@ -654,12 +655,11 @@ impl<'a, 't> Checker<'a, 't> {
         }
         if let Some(l) = &step.lottery {
             let lfield = format!("{field}.lottery");
-            self.check_provenance(file, &lfield, &l.provenance, line);
+            self.check_provenance(file, &lfield, &l.provenance);
             let chances = std::iter::once(l.chance).chain(l.by_wage_level.into_iter().flatten());
             if chances.into_iter().any(|p| !(p > 0.0 && p <= 1.0)) {
                 self.report(
                     file,
-                    line,
                     lfield,
                     "a chance of selection lies above 0 and at most 1 (0.2959 for 29.59%)"
                         .to_owned(),
@@ -668,7 +668,6 @@ impl<'a, 't> Checker<'a, 't> {
             if step.window.is_none() {
                 self.report(
                     file,
-                    line,
                     format!("{field}.window"),
                     "a step with a lottery needs the yearly window it tries again in".to_owned(),
                 );
@@ -676,11 +675,10 @@ impl<'a, 't> Checker<'a, 't> {
         }
         for (k, deadline) in step.deadlines.iter().enumerate() {
             let dfield = format!("{field}.deadline[{k}]");
-            self.check_provenance(file, &dfield, &deadline.provenance, line);
+            self.check_provenance(file, &dfield, &deadline.provenance);
             if deadline.after_days == 0 {
                 self.report(
                     file,
-                    line,
                     format!("{dfield}.after_days"),
                     "a deadline needs `after_days` above 0".to_owned(),
                 );
@@ -688,15 +686,8 @@ impl<'a, 't> Checker<'a, 't> {
         }
     }
 
-    fn check_requirement(
-        &mut self,
-        file: &Parsed<'_>,
-        field: &str,
-        r: &Requirement,
-        line: Option<usize>,
-    ) {
-        let bad =
-            |this: &mut Self, msg: &str| this.report(file, line, field.to_owned(), msg.to_owned());
+    fn check_requirement(&mut self, file: &Parsed<'t>, field: &str, r: &Requirement) {
+        let bad = |this: &mut Self, msg: &str| this.report(file, field.to_owned(), msg.to_owned());
         match r {
             Requirement::All(of) | Requirement::Any(of) if of.is_empty() => {
                 bad(self, "an `all` or `any` needs at least one requirement");
@@ -764,7 +755,7 @@ impl<'a, 't> Checker<'a, 't> {
                 Requirement::AtLeast(_) => format!("{field}.at_least.of[{i}]"),
                 _ => format!("{field}.{kind}[{i}]"),
             };
-            self.check_requirement(file, &child_field, child, line);
+            self.check_requirement(file, &child_field, child);
         }
     }
 }
@@ -853,6 +844,71 @@ duration = {{ min_days = 1, likely_days = 2, max_days = 3, basis = "estimate", p
             "{problems}"
         );
         assert!(from_files([("c.toml".to_owned(), step("uncertain"))]).is_ok());
+    }
+
+    /// The lines of a catalog's problems, by message.
+    fn lines_of(files: &[(&str, &str)]) -> Vec<(String, Option<usize>, String)> {
+        let files = files
+            .iter()
+            .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()));
+        from_files(files)
+            .unwrap_err()
+            .0
+            .into_iter()
+            .map(|d| (d.file, d.line, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn a_problem_is_placed_on_the_line_the_parser_read_its_value_from() {
+        // The unknown source is named twice before the line that cites it
+        // (in a comment and in a title), and cited on the second line of a
+        // list; the duplicate exam id is the second of two.
+        let text = format!(
+            r#"{SOURCE}
+# "S-9" was withdrawn; see the note below.
+[[source]]
+id = "S-2"
+url = "https://example.org/2"
+title = "Replaces \"S-9\""
+read_on = 2026-11-21
+
+[[body]]
+id = "b"
+name = "B"
+provenance = {{ sources = ["S-1"], as_of = 2026-11-21, confidence = "official" }}
+
+[[body.escalation]]
+after_days = 42
+action = "Ask"
+how = "In writing."
+provenance = {{ sources = ["S-1",
+  "S-9"], as_of = 2026-11-21, confidence = "official" }}
+"#
+        );
+        let exams = r#"
+[[exam]]
+id = "e"
+name = "E"
+body = "b"
+provenance = { sources = ["S-1"], as_of = 2026-11-21, confidence = "official" }
+
+[[exam]]
+id = "e"
+name = "E again"
+body = "b"
+provenance = { sources = ["S-1"], as_of = 2026-11-21, confidence = "official" }
+"#;
+        let problems = lines_of(&[("a.toml", &text), ("b.toml", exams)]);
+        let line = |file: &str, message: &str| {
+            problems
+                .iter()
+                .find(|(f, _, m)| f == file && m.contains(message))
+                .unwrap_or_else(|| panic!("no `{message}` in {problems:?}"))
+                .1
+        };
+        assert_eq!(line("a.toml", "unknown source `S-9`"), Some(25), "{text}");
+        assert_eq!(line("b.toml", "duplicate exam id `e`"), Some(9), "{exams}");
     }
 
     #[test]

@@ -3,6 +3,9 @@
 
 use std::fmt;
 
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
 /// One problem found in an input file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -67,17 +70,67 @@ pub fn locate_quoted(text: &str, value: &str) -> Option<usize> {
     text.find(&quoted).map(|offset| line_of(text, offset))
 }
 
-/// The line of the first occurrence of a TOML key set to `value`, e.g.
-/// `id = "route-1"`, searched from `after` (a line) onward.
-pub fn locate_key_value(text: &str, key: &str, value: &str, after: usize) -> Option<usize> {
-    text.lines()
-        .enumerate()
-        .skip(after.saturating_sub(1))
-        .find_map(|(i, line)| {
-            let t = line.trim_start();
-            let rest = t.strip_prefix(key)?.trim_start().strip_prefix('=')?.trim();
-            (rest.trim_matches('"') == value).then_some(i + 1)
-        })
+/// Where the values of one TOML text begin, from the parser's spans, found
+/// by the field path a diagnostic names (`credential[2].route[0].requires`).
+pub struct Spans<'t> {
+    text: &'t str,
+    root: Option<Spanned<DeTable<'t>>>,
+}
+
+impl<'t> Spans<'t> {
+    /// Parses `text` with spans (a text that does not parse has none).
+    pub fn parse(text: &'t str) -> Self {
+        Spans {
+            text,
+            root: DeTable::parse(text).ok(),
+        }
+    }
+
+    /// The line where the value at `path` begins: a path is keys joined by
+    /// `.`, each followed by any number of `[index]`. Where the path names
+    /// something the text does not hold (a missing key, an index past the
+    /// end), the line of the last value it reached; `None` when it reaches
+    /// none at all.
+    pub fn line(&self, path: &str) -> Option<usize> {
+        let root = self.root.as_ref()?;
+        let mut table = Some(root.get_ref());
+        let mut start = None;
+        'path: for segment in path.split('.') {
+            let (key, mut indexes) = match segment.find('[') {
+                Some(at) => (&segment[..at], &segment[at..]),
+                None => (segment, ""),
+            };
+            let Some(value) = table.and_then(|t| {
+                t.iter()
+                    .find(|(k, _)| k.get_ref().as_ref() == key)
+                    .map(|(_, v)| v)
+            }) else {
+                break;
+            };
+            start = Some(value.span().start);
+            let mut here = value.get_ref();
+            while let Some(rest) = indexes.strip_prefix('[') {
+                let Some((n, after)) = rest.split_once(']') else {
+                    break 'path;
+                };
+                indexes = after;
+                let element = match (here, n.parse::<usize>()) {
+                    (DeValue::Array(items), Ok(n)) => items.get(n),
+                    _ => None,
+                };
+                let Some(element) = element else {
+                    break 'path;
+                };
+                start = Some(element.span().start);
+                here = element.get_ref();
+            }
+            table = match here {
+                DeValue::Table(t) => Some(t),
+                _ => None,
+            };
+        }
+        start.map(|offset| line_of(self.text, offset))
+    }
 }
 
 pub use labpath_engine::suggest::{suggest, unknown_word};
@@ -110,6 +163,27 @@ mod tests {
             Some("ascp-mls")
         );
         assert_eq!(suggest("florida", ids), None);
+    }
+
+    #[test]
+    fn a_path_finds_its_value_or_the_last_value_it_reaches() {
+        let text = "[[credential]]\nid = \"a\"\n\n[[credential]]\nid = \"b\"\nroutes = [\n  { id = \"r\" },\n]\n";
+        let spans = Spans::parse(text);
+        assert_eq!(spans.line("credential[1].id"), Some(5));
+        assert_eq!(spans.line("credential[1].routes[0].id"), Some(7));
+        // Past the end of a list, and a key the text lacks: where the path
+        // stopped.
+        assert_eq!(spans.line("credential[1].routes[4].id"), Some(6));
+        assert_eq!(
+            spans.line("credential[0].fee[0]"),
+            spans.line("credential[0]")
+        );
+        assert_eq!(spans.line("goal[0]"), None);
+        assert_eq!(
+            Spans::parse("x = [").line("x"),
+            None,
+            "no spans without a parse"
+        );
     }
 
     #[test]
