@@ -26,7 +26,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let compiled = match rmp_serde::to_vec_named(&catalog.to_parts()) {
+    let compiled = match rmp_serde::to_vec_named(&catalog.into_parts()) {
         Ok(bytes) => bytes,
         Err(e) => {
             eprintln!("the shipped catalog cannot be stored: {e}");

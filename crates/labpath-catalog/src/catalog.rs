@@ -190,8 +190,8 @@ struct Checker<'a, 't> {
     exams: HashSet<&'a str>,
     credentials: HashSet<&'a str>,
     steps: HashSet<&'a str>,
-    /// Each problem with the text of its file; lines are found at the end.
-    problems: Vec<(&'t str, Diagnostic)>,
+    /// Each problem with its file; lines are found at the end.
+    problems: Vec<(&'a Parsed<'t>, Diagnostic)>,
 }
 
 impl<'a, 't> Checker<'a, 't> {
@@ -222,104 +222,88 @@ impl<'a, 't> Checker<'a, 't> {
         let mut spans: HashMap<&str, Spans<'t>> = HashMap::new();
         self.problems
             .into_iter()
-            .map(|(text, mut problem)| {
+            .map(|(file, mut problem)| {
                 let spans = spans
-                    .entry(text)
-                    .or_insert_with_key(|text| Spans::parse(text));
+                    .entry(file.name.as_str())
+                    .or_insert_with(|| Spans::parse(file.text));
                 problem.line = problem.field.as_deref().and_then(|f| spans.line(f));
                 problem
             })
             .collect()
     }
 
-    fn report(&mut self, file: &Parsed<'t>, field: String, message: String) {
+    fn report(&mut self, file: &'a Parsed<'t>, field: String, message: String) {
         let problem = Diagnostic {
             file: file.name.clone(),
             line: None,
             field: Some(field),
             message,
         };
-        self.problems.push((file.text, problem));
+        self.problems.push((file, problem));
     }
 
     fn check_unique(&mut self) {
         let mut seen: HashMap<(&str, &str), &str> = HashMap::new();
         for file in self.files {
             let d = &file.doc;
-            // (what it is, its id, the field that holds the id)
-            let each = |kind: &'static str, key: &'static str, ids: Vec<&'a str>| {
-                ids.into_iter()
-                    .enumerate()
-                    .map(move |(i, id)| (kind, id, format!("{key}[{i}].{}", id_key(kind))))
-            };
-            let ids = each(
-                "source",
-                "source",
-                d.source.iter().map(|x| x.id.as_str()).collect(),
-            )
-            .chain(each(
-                "body",
-                "body",
-                d.body.iter().map(|x| x.id.as_str()).collect(),
-            ))
-            .chain(each(
-                "exam",
-                "exam",
-                d.exam.iter().map(|x| x.id.as_str()).collect(),
-            ))
-            .chain(each(
-                "credential",
-                "credential",
-                d.credential.iter().map(|x| x.id.as_str()).collect(),
-            ))
-            .chain(each(
-                "jurisdiction",
-                "jurisdiction",
-                d.jurisdiction.iter().map(|x| x.code.as_str()).collect(),
-            ))
-            .chain(each(
-                "step",
-                "step",
-                d.step.iter().map(|x| x.id.as_str()).collect(),
-            ))
-            .chain(each(
-                "goal",
-                "goal",
-                d.goal.iter().map(|x| x.id.as_str()).collect(),
-            ))
-            .chain(each(
-                "maintenance",
-                "maintenance",
-                d.maintenance.iter().map(|x| x.id.as_str()).collect(),
-            ))
-            .chain(each(
-                "country",
-                "country",
-                d.country.iter().map(|x| x.code.as_str()).collect(),
-            ))
-            .chain(d.country.iter().enumerate().flat_map(|(i, c)| {
-                c.degrees.iter().enumerate().map(move |(k, x)| {
-                    (
-                        "country degree",
-                        x.id.as_str(),
-                        format!("country[{i}].degree[{k}].id"),
-                    )
-                })
-            }))
-            .collect::<Vec<_>>();
-            for (kind, id, field) in ids {
-                if let Some(first) = seen.insert((kind, id), &file.name) {
-                    self.report(
-                        file,
-                        field,
-                        format!("duplicate {kind} id `{id}`: it is already defined in {first}"),
-                    );
+            // Each kind's ids in the order of its table; a duplicate's field
+            // is built only when there is one.
+            let tables: [(&str, Vec<&str>); 9] = [
+                ("source", d.source.iter().map(|x| x.id.as_str()).collect()),
+                ("body", d.body.iter().map(|x| x.id.as_str()).collect()),
+                ("exam", d.exam.iter().map(|x| x.id.as_str()).collect()),
+                (
+                    "credential",
+                    d.credential.iter().map(|x| x.id.as_str()).collect(),
+                ),
+                (
+                    "jurisdiction",
+                    d.jurisdiction.iter().map(|x| x.code.as_str()).collect(),
+                ),
+                ("step", d.step.iter().map(|x| x.id.as_str()).collect()),
+                ("goal", d.goal.iter().map(|x| x.id.as_str()).collect()),
+                (
+                    "maintenance",
+                    d.maintenance.iter().map(|x| x.id.as_str()).collect(),
+                ),
+                (
+                    "country",
+                    d.country.iter().map(|x| x.code.as_str()).collect(),
+                ),
+            ];
+            for (kind, ids) in tables {
+                for (i, id) in ids.into_iter().enumerate() {
+                    if let Some(first) = seen.insert((kind, id), &file.name) {
+                        let field = format!("{kind}[{i}].{}", id_key(kind));
+                        self.report_duplicate(file, field, kind, id, first);
+                    }
+                }
+            }
+            for (i, c) in d.country.iter().enumerate() {
+                for (k, degree) in c.degrees.iter().enumerate() {
+                    let kind = "country degree";
+                    if let Some(first) = seen.insert((kind, degree.id.as_str()), &file.name) {
+                        let field = format!("country[{i}].degree[{k}].id");
+                        self.report_duplicate(file, field, kind, &degree.id, first);
+                    }
                 }
             }
         }
     }
 
-    fn check_ref(&mut self, file: &Parsed<'t>, field: String, kind: &str, id: &str) {
+    fn report_duplicate(
+        &mut self,
+        file: &'a Parsed<'t>,
+        field: String,
+        kind: &str,
+        id: &str,
+        first: &str,
+    ) {
+        let message = format!("duplicate {kind} id `{id}`: it is already defined in {first}");
+        self.report(file, field, message);
+    }
+
+    fn check_ref(&mut self, file: &'a Parsed<'t>, field: String, kind: &str, id: &str) {
         let known = match kind {
             "source" => &self.sources,
             "body" => &self.bodies,
@@ -336,7 +320,7 @@ impl<'a, 't> Checker<'a, 't> {
         self.report(file, field, format!("unknown {kind} `{id}`{hint}"));
     }
 
-    fn check_provenance(&mut self, file: &Parsed<'t>, field: &str, p: &Provenance) {
+    fn check_provenance(&mut self, file: &'a Parsed<'t>, field: &str, p: &Provenance) {
         if p.sources.is_empty() {
             self.report(
                 file,
@@ -354,7 +338,7 @@ impl<'a, 't> Checker<'a, 't> {
         }
     }
 
-    fn check_file(&mut self, file: &Parsed<'t>) {
+    fn check_file(&mut self, file: &'a Parsed<'t>) {
         let d = &file.doc;
         for (i, b) in d.body.iter().enumerate() {
             self.check_provenance(file, &format!("body[{i}]"), &b.provenance);
@@ -444,7 +428,7 @@ impl<'a, 't> Checker<'a, 't> {
         }
     }
 
-    fn check_credential(&mut self, file: &Parsed<'t>, i: usize, c: &Credential) {
+    fn check_credential(&mut self, file: &'a Parsed<'t>, i: usize, c: &Credential) {
         let field = format!("credential[{i}]");
         self.check_provenance(file, &field, &c.provenance);
         self.check_ref(file, format!("{field}.body"), "body", c.body.as_str());
@@ -498,7 +482,7 @@ impl<'a, 't> Checker<'a, 't> {
         }
     }
 
-    fn check_rule_set(&mut self, file: &Parsed<'t>, i: usize, rules: &RuleSet) {
+    fn check_rule_set(&mut self, file: &'a Parsed<'t>, i: usize, rules: &RuleSet) {
         let field = format!("maintenance[{i}]");
         self.check_provenance(file, &field, &rules.provenance);
         if rules.credentials.is_empty() {
@@ -570,7 +554,7 @@ impl<'a, 't> Checker<'a, 't> {
         }
     }
 
-    fn check_step(&mut self, file: &Parsed<'t>, i: usize, step: &Step) {
+    fn check_step(&mut self, file: &'a Parsed<'t>, i: usize, step: &Step) {
         let field = format!("step[{i}]");
         self.check_provenance(file, &field, &step.provenance);
         self.check_provenance(
@@ -686,7 +670,7 @@ impl<'a, 't> Checker<'a, 't> {
         }
     }
 
-    fn check_requirement(&mut self, file: &Parsed<'t>, field: &str, r: &Requirement) {
+    fn check_requirement(&mut self, file: &'a Parsed<'t>, field: &str, r: &Requirement) {
         let bad = |this: &mut Self, msg: &str| this.report(file, field.to_owned(), msg.to_owned());
         match r {
             Requirement::All(of) | Requirement::Any(of) if of.is_empty() => {

@@ -583,39 +583,22 @@ pub struct CatalogParts {
     pub countries: Vec<Country>,
 }
 
-/// Two catalogs are equal when their parts are (the indices follow from
-/// them).
-impl PartialEq for Catalog {
-    fn eq(&self, other: &Self) -> bool {
-        self.sources == other.sources
-            && self.bodies == other.bodies
-            && self.exams == other.exams
-            && self.credentials == other.credentials
-            && self.jurisdictions == other.jurisdictions
-            && self.glossary == other.glossary
-            && self.steps == other.steps
-            && self.goals == other.goals
-            && self.maintenance == other.maintenance
-            && self.restrictions == other.restrictions
-            && self.countries == other.countries
-    }
-}
-
 impl Catalog {
-    /// A copy of the parts the catalog was assembled from, in their order.
-    pub fn to_parts(&self) -> CatalogParts {
+    /// The parts the catalog was assembled from, in their order (its
+    /// indices dropped).
+    pub fn into_parts(self) -> CatalogParts {
         CatalogParts {
-            sources: self.sources.clone(),
-            bodies: self.bodies.clone(),
-            exams: self.exams.clone(),
-            credentials: self.credentials.clone(),
-            jurisdictions: self.jurisdictions.clone(),
-            glossary: self.glossary.clone(),
-            steps: self.steps.clone(),
-            goals: self.goals.clone(),
-            maintenance: self.maintenance.clone(),
-            restrictions: self.restrictions.clone(),
-            countries: self.countries.clone(),
+            sources: self.sources,
+            bodies: self.bodies,
+            exams: self.exams,
+            credentials: self.credentials,
+            jurisdictions: self.jurisdictions,
+            glossary: self.glossary,
+            steps: self.steps,
+            goals: self.goals,
+            maintenance: self.maintenance,
+            restrictions: self.restrictions,
+            countries: self.countries,
         }
     }
 

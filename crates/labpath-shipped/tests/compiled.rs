@@ -17,7 +17,7 @@ fn the_compiled_catalog_equals_the_catalog_folder_read_at_run_time() {
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog");
     let read = labpath_catalog::catalog::from_dir(&folder).expect("the catalog folder loads");
     assert!(!read.credentials().is_empty());
-    let (compiled, read) = (compiled.to_parts(), read.to_parts());
+    let (compiled, read) = (compiled.into_parts(), read.into_parts());
     // Part by part first, so a difference names where it is.
     assert_eq!(compiled.sources, read.sources);
     assert_eq!(compiled.bodies, read.bodies);
