@@ -32,8 +32,9 @@ fn env(name: &str, default: usize) -> usize {
 
 fn row(name: &str, f: &Figures) {
     println!(
-        "{name:<34} {:>10} {:>12} {:>7.2}x   {:>10} {:>9} {:>7.1}x   {:>10}",
+        "{name:<34} {:>10} {:>10} {:>12} {:>7.2}x   {:>10} {:>9} {:>7.1}x   {:>10}",
         micros(f.labpath),
+        micros(f.explained),
         micros(f.datalogic),
         f.datalogic_ratio(),
         micros(f.labpath_subset),
@@ -67,10 +68,11 @@ fn main() -> ExitCode {
         }
     };
     println!(
-        "agreement: {} profiles x {} days = {} whole-catalog evaluations, {} route decisions (and statuses) equal in labpath and datalogic-rs, {} in labpath and the floor ({:.1} s)",
+        "agreement: {} profiles x {} days = {} whole-catalog evaluations, {} route decisions (and statuses) equal in labpath's decisions-only and explained evaluations, {} in labpath and datalogic-rs, {} in labpath and the floor ({:.1} s)",
         everyone.len(),
         days.len(),
         checked.evaluations,
+        checked.explained_routes,
         checked.routes,
         checked.floor_routes,
         started.elapsed().as_secs_f64()
@@ -79,9 +81,10 @@ fn main() -> ExitCode {
     let on = Date::from_ymd(2026, 12, 1).expect("a calendar day");
     println!();
     println!(
-        "{:<34} {:>10} {:>12} {:>8}   {:>10} {:>9} {:>8}   {:>10}",
+        "{:<34} {:>10} {:>10} {:>12} {:>8}   {:>10} {:>9} {:>8}   {:>10}",
         "median per evaluation",
         "labpath",
+        "explained",
         "datalogic-rs",
         "dl/lp",
         "lp subset",
@@ -113,7 +116,7 @@ fn main() -> ExitCode {
         all.len()
     );
     println!(
-        "lp/floor: labpath time on the floor's 8 credentials / the floor's time. JSON facts: deriving and parsing the facts datalogic-rs reads, not counted in its figure."
+        "labpath: decisions only; explained: every clause with its finding (no text). lp/floor: labpath time on the floor's 8 credentials / the floor's time. JSON facts: deriving and parsing the facts datalogic-rs reads, not counted in its figure."
     );
     ExitCode::SUCCESS
 }

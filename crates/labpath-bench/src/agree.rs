@@ -17,6 +17,9 @@ use crate::profiles::Named;
 pub struct Checked {
     /// Whole-catalog evaluations (profiles times days).
     pub evaluations: usize,
+    /// Route decisions compared between labpath's decisions-only and its
+    /// explained evaluation.
+    pub explained_routes: usize,
     /// Route decisions compared between labpath and datalogic-rs.
     pub routes: usize,
     /// Route decisions compared between labpath and the floor.
@@ -108,8 +111,9 @@ fn compare(
     Ok(routes)
 }
 
-/// Checks datalogic-rs on the whole catalog and the floor on its subset
-/// against labpath, for every profile on every day.
+/// Checks labpath's explained evaluation and datalogic-rs on the whole
+/// catalog, and the floor on its subset, against labpath's decisions-only
+/// evaluation, for every profile on every day.
 pub fn check(
     catalog: &Catalog,
     logic: &JsonLogicCatalog,
@@ -140,6 +144,9 @@ pub fn check(
                 }
             };
             let ours = decisions::labpath(catalog, &named.profile, *day);
+            let explained = decisions::explained(catalog, &named.profile, *day);
+            checked.explained_routes +=
+                compare(catalog, &ids, &ours, &explained, at("labpath explained"))?;
             let facts = logic.prepare(catalog, &named.profile, *day);
             let theirs = logic.decide(catalog, &mut session, &facts);
             checked.routes += compare(catalog, &ids, &ours, &theirs, at("datalogic-rs"))?;

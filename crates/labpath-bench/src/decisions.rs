@@ -7,14 +7,7 @@ use labpath_engine::eval::{self, Outcome, Status};
 use labpath_engine::profile::Profile;
 use labpath_engine::units::Date;
 
-/// One route's answer on a day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RouteDecision {
-    /// The route's rules are not in force on the day.
-    NotInForce,
-    /// In force, and its requirements give this outcome.
-    In(Outcome),
-}
+pub use labpath_engine::eval::RouteDecision;
 
 /// One credential's decisions.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,8 +42,15 @@ pub fn status_of(held: bool, credential: &Credential, routes: &[RouteDecision]) 
     }
 }
 
-/// labpath's decisions for every credential of the catalog.
+/// labpath's decisions for every credential of the catalog
+/// (`eval::decide`, the decisions-only evaluation).
 pub fn labpath(catalog: &Catalog, profile: &Profile, day: Date) -> Vec<CredentialDecision> {
+    from_decisions(&eval::decide(catalog, profile, day))
+}
+
+/// labpath's explained evaluation (`eval::evaluate`) reduced to its
+/// decisions: it must agree with [`labpath`] everywhere.
+pub fn explained(catalog: &Catalog, profile: &Profile, day: Date) -> Vec<CredentialDecision> {
     reduce(&eval::evaluate(catalog, profile, day))
 }
 
@@ -61,12 +61,20 @@ pub fn labpath_only<'c>(
     day: Date,
     credentials: &[&'c Credential],
 ) -> Vec<CredentialDecision> {
-    reduce(&eval::evaluate_only(
-        catalog,
-        profile,
-        day,
-        credentials.iter().copied(),
-    ))
+    let mut out = eval::Decisions::default();
+    eval::decide_into(catalog, profile, day, credentials.iter().copied(), &mut out);
+    from_decisions(&out)
+}
+
+/// The engine's decisions as one `CredentialDecision` per credential.
+fn from_decisions(decisions: &eval::Decisions) -> Vec<CredentialDecision> {
+    (0..decisions.len())
+        .filter_map(|i| decisions.credential(i))
+        .map(|(status, routes)| CredentialDecision {
+            status,
+            routes: routes.to_vec(),
+        })
+        .collect()
 }
 
 /// An evaluation reduced to its decisions.

@@ -1,4 +1,5 @@
-//! labpath, the JSONLogic translation run by datalogic-rs, and the
+//! labpath's decisions-only and explained evaluations, the JSONLogic
+//! translation run by datalogic-rs, and the
 //! hand-written floor give the same decision for every route, on the
 //! example profiles and a sample of random ones over as-of days from 2015
 //! to 2030. A change to the engine or the catalog that breaks this fails
@@ -22,6 +23,7 @@ fn every_contender_decides_every_route_alike() {
     match agree::check(&catalog, &logic, &all, &days) {
         Ok(checked) => {
             assert!(checked.routes > 10_000, "{checked:?}");
+            assert_eq!(checked.explained_routes, checked.routes, "{checked:?}");
             assert!(checked.floor_routes > 1_000, "{checked:?}");
         }
         Err(m) => panic!("{m}"),

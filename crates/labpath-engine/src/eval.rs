@@ -225,30 +225,48 @@ pub fn evaluate_credential<'c>(
         .iter()
         .map(|route| evaluate_route(ctx, route))
         .collect();
-    let held = ctx.profile.holds(credential.id.as_str(), ctx.as_of);
-    // A route the sources do not let the catalog encode at all ("a sixth
-    // route exists") is shown, but does not decide the status unless it is
-    // the only route in force: otherwise every "not yet" would read "unknown".
-    let decisive = |r: &&RouteOutcome<'c>| r.in_force && !r.route.requires.is_wholly_unconfirmed();
-    let best = match routes.iter().filter(decisive).map(|r| r.outcome).min() {
-        Some(best) => Some(best),
-        None => routes
+    let status = status_of(
+        ctx,
+        credential,
+        routes
             .iter()
-            .filter(|r| r.in_force)
-            .map(|r| r.outcome)
-            .min(),
-    };
-    let status = match (held, best) {
-        (true, _) => Status::Held,
-        (false, Some(Outcome::Pass)) => Status::Eligible,
-        (false, Some(Outcome::Unknown)) => Status::Unknown,
-        (false, Some(Outcome::Fail)) => Status::NotYet,
-        (false, None) => Status::NoRoute,
-    };
+            .map(|r| (r.route, r.in_force.then_some(r.outcome))),
+    );
     CredentialOutcome {
         credential,
         status,
         routes,
+    }
+}
+
+/// A credential's status from its routes' outcomes (`None` for a route not
+/// in force), for the explained and the decisions-only evaluation alike.
+fn status_of<'c>(
+    ctx: &leaves::Ctx<'c, '_>,
+    credential: &'c Credential,
+    routes: impl Iterator<Item = (&'c Route, Option<Outcome>)>,
+) -> Status {
+    // A route the sources do not let the catalog encode at all ("a sixth
+    // route exists") is shown, but does not decide the status unless it is
+    // the only route in force: otherwise every "not yet" would read "unknown".
+    if ctx.profile.holds(credential.id.as_str(), ctx.as_of) {
+        return Status::Held;
+    }
+    let best = |so_far: Option<Outcome>, o: Outcome| Some(so_far.map_or(o, |s| s.min(o)));
+    let mut decisive: Option<Outcome> = None;
+    let mut in_force: Option<Outcome> = None;
+    for (route, outcome) in routes {
+        let Some(outcome) = outcome else { continue };
+        in_force = best(in_force, outcome);
+        if !route.requires.is_wholly_unconfirmed() {
+            decisive = best(decisive, outcome);
+        }
+    }
+    match decisive.or(in_force) {
+        Some(Outcome::Pass) => Status::Eligible,
+        Some(Outcome::Unknown) => Status::Unknown,
+        Some(Outcome::Fail) => Status::NotYet,
+        None => Status::NoRoute,
     }
 }
 
@@ -283,34 +301,125 @@ fn evaluate_route<'c>(ctx: &leaves::Ctx<'c, '_>, route: &'c Route) -> RouteOutco
     }
 }
 
-/// Evaluates one requirement tree.
+/// Evaluates one requirement tree, keeping every clause's finding.
 pub fn evaluate_requirement<'c>(
     ctx: &leaves::Ctx<'c, '_>,
     requirement: &'c Requirement,
 ) -> Clause<'c> {
+    requirement_as::<Explained>(ctx, requirement)
+}
+
+/// One requirement tree's outcome alone: the same evaluation as
+/// [`evaluate_requirement`], keeping no finding and building no tree.
+pub fn decide_requirement<'c>(ctx: &leaves::Ctx<'c, '_>, requirement: &'c Requirement) -> Outcome {
+    requirement_as::<Decided>(ctx, requirement)
+}
+
+/// What an evaluation keeps of each clause. Both kinds run the one
+/// evaluation below ([`requirement_as`]): [`Explained`] keeps every clause
+/// with its finding and children, [`Decided`] only the outcome.
+trait Keep<'c> {
+    /// What one evaluated clause becomes.
+    type Clause;
+    /// What a combinator gathers of its children.
+    type Children;
+    /// A clause's outcome.
+    fn outcome(clause: &Self::Clause) -> Outcome;
+    /// Evaluates a leaf.
+    fn leaf(ctx: &leaves::Ctx<'c, '_>, leaf: &'c Requirement) -> Self::Clause;
+    /// An empty set of children, room for `n`.
+    fn children(n: usize) -> Self::Children;
+    /// Adds a child.
+    fn push(children: &mut Self::Children, clause: Self::Clause);
+    /// A combinator's clause from its counts and children.
+    fn combined(
+        requirement: &'c Requirement,
+        outcome: Outcome,
+        finding: Finding<'c>,
+        children: Self::Children,
+    ) -> Self::Clause;
+}
+
+/// Every clause, with its finding and children.
+enum Explained {}
+
+impl<'c> Keep<'c> for Explained {
+    type Clause = Clause<'c>;
+    type Children = Vec<Clause<'c>>;
+    fn outcome(clause: &Clause<'c>) -> Outcome {
+        clause.outcome
+    }
+    fn leaf(ctx: &leaves::Ctx<'c, '_>, leaf: &'c Requirement) -> Clause<'c> {
+        let (outcome, finding) = leaves::evaluate_leaf(ctx, leaf);
+        Clause {
+            requirement: leaf,
+            outcome,
+            finding,
+            children: Vec::new(),
+        }
+    }
+    fn children(n: usize) -> Vec<Clause<'c>> {
+        Vec::with_capacity(n)
+    }
+    fn push(children: &mut Vec<Clause<'c>>, clause: Clause<'c>) {
+        children.push(clause);
+    }
+    fn combined(
+        requirement: &'c Requirement,
+        outcome: Outcome,
+        finding: Finding<'c>,
+        children: Vec<Clause<'c>>,
+    ) -> Clause<'c> {
+        Clause {
+            requirement,
+            outcome,
+            finding,
+            children,
+        }
+    }
+}
+
+/// Outcomes only.
+enum Decided {}
+
+impl<'c> Keep<'c> for Decided {
+    type Clause = Outcome;
+    type Children = ();
+    fn outcome(clause: &Outcome) -> Outcome {
+        *clause
+    }
+    fn leaf(ctx: &leaves::Ctx<'c, '_>, leaf: &'c Requirement) -> Outcome {
+        leaves::decide_leaf(ctx, leaf)
+    }
+    fn children(_: usize) {}
+    fn push((): &mut (), _: Outcome) {}
+    fn combined(_: &'c Requirement, outcome: Outcome, _: Finding<'c>, (): ()) -> Outcome {
+        outcome
+    }
+}
+
+/// The one evaluation of a requirement tree.
+fn requirement_as<'c, K: Keep<'c>>(
+    ctx: &leaves::Ctx<'c, '_>,
+    requirement: &'c Requirement,
+) -> K::Clause {
     let (need, of) = match requirement {
         Requirement::All(of) => (of.len(), of.as_slice()),
         Requirement::Any(of) => (1.min(of.len()), of.as_slice()),
         Requirement::AtLeast(a) => (a.n as usize, a.of.as_slice()),
-        leaf => {
-            let (outcome, finding) = leaves::evaluate_leaf(ctx, leaf);
-            return Clause {
-                requirement,
-                outcome,
-                finding,
-                children: Vec::new(),
-            };
-        }
+        leaf => return K::leaf(ctx, leaf),
     };
-    let children: Vec<Clause<'c>> = of.iter().map(|r| evaluate_requirement(ctx, r)).collect();
-    let met = children
-        .iter()
-        .filter(|c| c.outcome == Outcome::Pass)
-        .count();
-    let open = children
-        .iter()
-        .filter(|c| c.outcome == Outcome::Unknown)
-        .count();
+    let mut children = K::children(of.len());
+    let (mut met, mut open) = (0, 0);
+    for r in of {
+        let child = requirement_as::<K>(ctx, r);
+        match K::outcome(&child) {
+            Outcome::Pass => met += 1,
+            Outcome::Unknown => open += 1,
+            Outcome::Fail => {}
+        }
+        K::push(&mut children, child);
+    }
     let outcome = if met >= need {
         Outcome::Pass
     } else if met + open >= need {
@@ -318,15 +427,137 @@ pub fn evaluate_requirement<'c>(
     } else {
         Outcome::Fail
     };
-    Clause {
-        requirement,
-        outcome,
-        finding: Finding::Combined {
-            met: met as u32,
-            need: need as u32,
-            of: children.len() as u32,
-        },
-        children,
+    let finding = Finding::Combined {
+        met: met as u32,
+        need: need as u32,
+        of: of.len() as u32,
+    };
+    K::combined(requirement, outcome, finding, children)
+}
+
+/// One route's decision on the as-of day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RouteDecision {
+    /// The route's rules are not in force on the day.
+    NotInForce,
+    /// In force, and its requirements give this outcome.
+    In(Outcome),
+}
+
+impl RouteDecision {
+    /// The outcome, when the route is in force.
+    pub fn outcome(self) -> Option<Outcome> {
+        match self {
+            RouteDecision::NotInForce => None,
+            RouteDecision::In(o) => Some(o),
+        }
+    }
+}
+
+/// Decisions only, for a whole catalog: per credential its status, per route
+/// its decision, with no finding, clause tree or text. A buffer to fill again
+/// and again ([`decide_into`]): after the first profile it allocates nothing
+/// more.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Decisions {
+    statuses: Vec<Status>,
+    routes: Vec<RouteDecision>,
+    /// Where each credential's routes start in `routes`.
+    starts: Vec<u32>,
+}
+
+impl Decisions {
+    /// How many credentials were decided.
+    pub fn len(&self) -> usize {
+        self.statuses.len()
+    }
+
+    /// Whether no credential was decided.
+    pub fn is_empty(&self) -> bool {
+        self.statuses.is_empty()
+    }
+
+    /// The status of each credential, in the order decided.
+    pub fn statuses(&self) -> &[Status] {
+        &self.statuses
+    }
+
+    /// The `i`th credential's status and route decisions (routes in
+    /// catalog order).
+    pub fn credential(&self, i: usize) -> Option<(Status, &[RouteDecision])> {
+        let status = *self.statuses.get(i)?;
+        let from = self.starts[i] as usize;
+        let to = self
+            .starts
+            .get(i + 1)
+            .map_or(self.routes.len(), |&e| e as usize);
+        Some((status, &self.routes[from..to]))
+    }
+}
+
+/// Decides a profile against every credential of the catalog (the same
+/// evaluation as [`evaluate`], decisions only).
+pub fn decide(catalog: &Catalog, profile: &Profile, as_of: Date) -> Decisions {
+    let mut out = Decisions::default();
+    decide_into(catalog, profile, as_of, catalog.credentials(), &mut out);
+    out
+}
+
+/// Decides a profile against the given credentials into `out`, replacing
+/// what it held.
+pub fn decide_into<'c>(
+    catalog: &'c Catalog,
+    profile: &Profile,
+    as_of: Date,
+    credentials: impl IntoIterator<Item = &'c Credential>,
+    out: &mut Decisions,
+) {
+    out.statuses.clear();
+    out.routes.clear();
+    out.starts.clear();
+    let facts = Facts::derive(profile, catalog);
+    let ctx = leaves::Ctx::new(catalog, profile, &facts, as_of);
+    for credential in credentials {
+        out.starts.push(out.routes.len() as u32);
+        let status = decide_routes_into(&ctx, credential, &mut out.routes);
+        out.statuses.push(status);
+    }
+}
+
+/// One credential's status, decisions only (what an `eligible` clause
+/// reads): no route is evaluated for a credential held.
+pub fn decide_credential<'c>(ctx: &leaves::Ctx<'c, '_>, credential: &'c Credential) -> Status {
+    let routes = credential
+        .routes
+        .iter()
+        .map(|route| (route, decide_route(ctx, route).outcome()));
+    status_of(ctx, credential, routes)
+}
+
+/// One credential's status, with its routes' decisions appended to `out`
+/// in catalog order.
+pub fn decide_routes_into<'c>(
+    ctx: &leaves::Ctx<'c, '_>,
+    credential: &'c Credential,
+    out: &mut Vec<RouteDecision>,
+) -> Status {
+    let from = out.len();
+    out.extend(
+        credential
+            .routes
+            .iter()
+            .map(|route| decide_route(ctx, route)),
+    );
+    let decided = credential.routes.iter().zip(&out[from..]);
+    status_of(ctx, credential, decided.map(|(r, d)| (r, d.outcome())))
+}
+
+/// One route's decision on the context's day.
+pub fn decide_route<'c>(ctx: &leaves::Ctx<'c, '_>, route: &'c Route) -> RouteDecision {
+    if route.in_force.contains(ctx.as_of) {
+        RouteDecision::In(decide_requirement(ctx, &route.requires))
+    } else {
+        RouteDecision::NotInForce
     }
 }
 

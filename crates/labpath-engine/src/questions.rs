@@ -202,19 +202,15 @@ fn decisions(
     let ctx = Ctx::new(catalog, profile, &facts, as_of);
     let mut out = Vec::with_capacity(scope.len() * 4 + 1);
     if let Some(goal) = goal {
-        out.push(Decision::Route(
-            eval::evaluate_requirement(&ctx, goal).outcome,
-        ));
+        out.push(Decision::Route(eval::decide_requirement(&ctx, goal)));
     }
+    let mut routes = Vec::new();
     for credential in scope {
-        let outcome = eval::evaluate_credential(&ctx, credential);
-        out.push(Decision::Credential(outcome.status));
-        for route in &outcome.routes {
-            out.push(Decision::Route(if route.in_force {
-                route.outcome
-            } else {
-                Outcome::Fail
-            }));
+        routes.clear();
+        let status = eval::decide_routes_into(&ctx, credential, &mut routes);
+        out.push(Decision::Credential(status));
+        for route in &routes {
+            out.push(Decision::Route(route.outcome().unwrap_or(Outcome::Fail)));
         }
     }
     out

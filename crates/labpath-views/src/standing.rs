@@ -4,7 +4,9 @@
 //! "unknown".
 
 use labpath_engine::catalog::{Catalog, Credential};
-use labpath_engine::eval::{Outcome, Status, evaluate_credential, evaluate_requirement};
+use labpath_engine::eval::{
+    Outcome, Status, decide_credential, decide_requirement, evaluate_credential,
+};
 use labpath_engine::facts::Facts;
 use labpath_engine::profile::Profile;
 use labpath_engine::questions::scope;
@@ -84,7 +86,7 @@ pub fn standing(
     let in_scope = scope(catalog, requires, profile.person.work_state);
     let facts = Facts::derive(&profile, catalog);
     let ctx = labpath_engine::eval::Ctx::new(catalog, &profile, &facts, as_of);
-    let goal_met = requires.is_some_and(|r| evaluate_requirement(&ctx, r).outcome == Outcome::Pass);
+    let goal_met = requires.is_some_and(|r| decide_requirement(&ctx, r) == Outcome::Pass);
     let assumed = assume_statements(catalog, &profile);
     let assumed_facts = Facts::derive(&assumed, catalog);
     let assumed_ctx = labpath_engine::eval::Ctx::new(catalog, &assumed, &assumed_facts, as_of);
@@ -92,7 +94,7 @@ pub fn standing(
         let outcome = evaluate_credential(&ctx, c);
         let mut label = outcome.status.label().to_owned();
         if outcome.status == Status::Unknown
-            && evaluate_credential(&assumed_ctx, c).status == Status::Eligible
+            && decide_credential(&assumed_ctx, c) == Status::Eligible
         {
             label = "eligible once you confirm the statements it asks for".to_owned();
         }

@@ -338,6 +338,15 @@ pub fn evaluate_leaf<'c>(ctx: &Ctx<'c, '_>, leaf: &'c Requirement) -> (Outcome, 
     }
 }
 
+/// A leaf's outcome alone: the same evaluation as [`evaluate_leaf`], without
+/// copying what only the finding shows.
+pub fn decide_leaf<'c>(ctx: &Ctx<'c, '_>, leaf: &'c Requirement) -> Outcome {
+    match leaf {
+        Requirement::Citizenship(r) => citizenship_outcome(&ctx.profile.person.citizenship, r),
+        _ => evaluate_leaf(ctx, leaf).0,
+    }
+}
+
 fn foreign_degree_id<S: serde::Serializer>(
     usual: &Option<&ForeignDegree>,
     out: S,
@@ -769,7 +778,7 @@ fn eligible<'c>(ctx: &Ctx<'c, '_>, id: &'c CredentialId) -> (Outcome, Finding<'c
         depth: ctx.depth + 1,
         ..*ctx
     };
-    let status = super::evaluate_credential(&inner, credential).status;
+    let status = super::decide_credential(&inner, credential);
     let outcome = match status {
         super::Status::Held | super::Status::Eligible => Outcome::Pass,
         super::Status::Unknown => Outcome::Unknown,

@@ -8,7 +8,7 @@ use super::apply::{Gap, apply_grants};
 use super::build::{Candidate, obtained};
 use crate::calendar::Window;
 use crate::catalog::{Catalog, Charged, Fee, Payer};
-use crate::eval::{Ctx, Outcome, evaluate_only, evaluate_requirement};
+use crate::eval::{Ctx, Outcome, decide_requirement, evaluate_only};
 use crate::facts::Facts;
 use crate::profile::Profile;
 use crate::requirement::Requirement;
@@ -297,7 +297,7 @@ pub fn requirement_holds(
 ) -> bool {
     let facts = Facts::derive(profile, catalog);
     let ctx = Ctx::new(catalog, profile, &facts, day);
-    evaluate_requirement(&ctx, requirement).outcome == Outcome::Pass
+    decide_requirement(&ctx, requirement) == Outcome::Pass
 }
 
 /// The one-time fees a step pays: its own and those of the credential named
