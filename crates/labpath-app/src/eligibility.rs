@@ -7,7 +7,7 @@ use labpath_engine::eval::{Evaluation, evaluate_only};
 use labpath_engine::profile::Profile;
 use labpath_engine::units::Date;
 use labpath_store::ids::PersonId;
-use labpath_views::json::{EvaluationSummaryView, EvaluationView};
+use labpath_views::json::{EvaluationCompactView, EvaluationSummaryView, EvaluationView};
 use labpath_views::questions::QuestionsView;
 
 use crate::{App, AppError, Principal};
@@ -24,6 +24,12 @@ impl Eligibility<'_> {
     /// Every route's clauses with have/need and sources.
     pub fn view<'a>(&'a self, catalog: &'a Catalog) -> EvaluationView<'a> {
         labpath_views::json::evaluation(catalog, &self.profile, &self.evaluation)
+    }
+
+    /// The full view with every text and source once, referred to by index
+    /// and id.
+    pub fn compact<'a>(&'a self, catalog: &'a Catalog) -> EvaluationCompactView<'a> {
+        labpath_views::json::evaluation_compact(catalog, &self.profile, &self.evaluation)
     }
 
     /// Each credential's status and its routes' outcomes only.

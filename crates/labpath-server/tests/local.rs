@@ -211,6 +211,122 @@ async fn the_eligibility_summary_has_the_full_views_statuses_and_outcomes() {
     assert_eq!(error["field"], "view", "{error}");
 }
 
+/// The compact answer is the full one with each text and source written
+/// once: resolved through its tables, every credential, route and clause
+/// reads as in the full view, and it is less than half the size (the
+/// Philippine example on 2026-12-01: 368 KB against 873 KB).
+#[tokio::test]
+async fn the_compact_eligibility_is_the_full_answer_with_nothing_repeated() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(Database::Local(dir.path().to_path_buf())).await;
+    let client = Client::local(&server).await;
+    let ask = async |query: &str| {
+        let path = format!("/api/eligibility?as_of=2026-12-01{query}");
+        client.ok("POST", &path, profile(), 200).await
+    };
+    let full = ask("").await;
+    let compact = ask("&view=compact").await;
+    assert_eq!(compact["view"], "compact");
+    assert_eq!(compact["as_of"], full["as_of"]);
+    let texts = compact["texts"].as_array().unwrap();
+    let text = |i: &Value| texts[usize::try_from(i.as_u64().unwrap()).unwrap()].clone();
+    let sources = &compact["sources"];
+    let provenance = |p: &Value| {
+        let ids = p["sources"].as_array().unwrap();
+        let resolved: Vec<Value> = ids
+            .iter()
+            .map(|id| {
+                let s = &sources[id.as_str().unwrap()];
+                json!({ "id": id, "title": s["title"], "url": s["url"] })
+            })
+            .collect();
+        let note = if p["note"].is_null() {
+            Value::Null
+        } else {
+            text(&p["note"])
+        };
+        (
+            p["confidence"].clone(),
+            p["as_of"].clone(),
+            note,
+            Value::from(resolved),
+        )
+    };
+    let full_provenance = |p: &Value| {
+        let note = p.get("note").cloned().unwrap_or(Value::Null);
+        (
+            p["confidence"].clone(),
+            p["as_of"].clone(),
+            note,
+            p["sources"].clone(),
+        )
+    };
+    let (full_list, compact_list) = (
+        full["credentials"].as_array().unwrap(),
+        compact["credentials"].as_array().unwrap(),
+    );
+    assert_eq!(full_list.len(), compact_list.len());
+    let mut clauses = 0;
+    for (f, c) in full_list.iter().zip(compact_list) {
+        for key in ["id", "abbreviation", "name", "status", "best_route"] {
+            assert_eq!(f[key], c[key], "{key} of {}", f["id"]);
+        }
+        assert_eq!(
+            provenance(&c["provenance"]),
+            full_provenance(&f["provenance"])
+        );
+        let (fr, cr) = (
+            f["routes"].as_array().unwrap(),
+            c["routes"].as_array().unwrap(),
+        );
+        assert_eq!(fr.len(), cr.len(), "routes of {}", f["id"]);
+        for (fr, cr) in fr.iter().zip(cr) {
+            for key in ["id", "name", "in_force", "outcome", "open_until"] {
+                assert_eq!(fr[key], cr[key], "{key} of route {}", fr["id"]);
+            }
+            assert_eq!(
+                provenance(&cr["provenance"]),
+                full_provenance(&fr["provenance"])
+            );
+            let empty = Vec::new();
+            let fc = fr["clauses"].as_array().unwrap();
+            let cc = cr
+                .get("clauses")
+                .and_then(Value::as_array)
+                .unwrap_or(&empty);
+            assert_eq!(fc.len(), cc.len(), "clauses of route {}", fr["id"]);
+            for (a, b) in fc.iter().zip(cc) {
+                assert_eq!(a["depth"], b["depth"]);
+                assert_eq!(a["outcome"], b["outcome"]);
+                let need = text(&b["need"]);
+                assert_eq!(a["need"], need, "need in route {}", fr["id"]);
+                // A declared fact's question and an unencodable rule's text
+                // are the need text, and only there.
+                let mut finding = a["finding"].clone();
+                let fields = finding.as_object_mut().unwrap();
+                match fields["finding"].as_str().unwrap() {
+                    "declared" => assert_eq!(fields.remove("ask").unwrap(), need),
+                    "unconfirmed" if b["finding"].get("text").is_none() => {
+                        let why = fields.remove("text").unwrap();
+                        assert!(need.as_str().unwrap().ends_with(why.as_str().unwrap()));
+                    }
+                    _ => {}
+                }
+                assert_eq!(finding, b["finding"], "finding in route {}", fr["id"]);
+                assert_eq!(a["have"], text(&b["have"]), "have in route {}", fr["id"]);
+                clauses += 1;
+            }
+        }
+    }
+    assert!(clauses > 500, "{clauses} clauses compared");
+    let size = |v: &Value| serde_json::to_vec(v).unwrap().len();
+    let (full_bytes, compact_bytes) = (size(&full), size(&compact));
+    assert!(
+        compact_bytes * 2 < full_bytes,
+        "compact {compact_bytes} bytes, full {full_bytes}"
+    );
+}
+
 #[tokio::test]
 async fn computing_eligibility_is_not_an_audited_change_but_adding_a_person_is() {
     let dir = tempfile::tempdir().unwrap();

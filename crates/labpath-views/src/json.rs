@@ -667,3 +667,262 @@ pub fn plan<'a>(
         considered: report.considered,
     }
 }
+
+/// The evaluation with nothing repeated (`?view=compact` in the API): the
+/// full view's statuses, routes, clauses, findings and provenance, with
+/// every rule text, have text and provenance note written once in `texts`
+/// and every source once in `sources`, referred to by index and id. What
+/// depends on the catalog alone (fees, renewal, notes, a route's summary
+/// and in-force period, a leaf's parameters) is left to
+/// `GET /api/credentials/{id}`, as the summary leaves it.
+#[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EvaluationCompactView<'a> {
+    /// Who.
+    pub person: &'a str,
+    /// As of.
+    pub as_of: Date,
+    /// Always `compact`: tells this view from the others.
+    pub view: &'static str,
+    /// Per credential.
+    pub credentials: Vec<CredentialCompactView<'a>>,
+    /// The texts the clauses and provenance refer to by index.
+    pub texts: Vec<String>,
+    /// The sources cited, by id, each once.
+    pub sources: std::collections::BTreeMap<&'a str, SourceRefView<'a>>,
+}
+
+/// One credential's answer, texts and sources by reference.
+#[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CredentialCompactView<'a> {
+    /// Id.
+    pub id: &'a str,
+    /// Abbreviation.
+    pub abbreviation: &'a str,
+    /// Name.
+    pub name: &'a str,
+    /// Jurisdiction.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jurisdiction: Option<String>,
+    /// Status.
+    pub status: Status,
+    /// The nearest route's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub best_route: Option<&'a str>,
+    /// Routes.
+    pub routes: Vec<RouteCompactView<'a>>,
+    /// Provenance of the credential's own facts.
+    pub provenance: ProvenanceRefView<'a>,
+}
+
+/// One route's answer, texts and sources by reference.
+#[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RouteCompactView<'a> {
+    /// Id.
+    pub id: &'a str,
+    /// Name.
+    pub name: &'a str,
+    /// Whether it is in force on the as-of day.
+    pub in_force: bool,
+    /// Outcome (fail when not in force).
+    pub outcome: Outcome,
+    /// Last day it keeps passing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open_until: Option<Date>,
+    /// Clauses, parents before children (none when not in force).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub clauses: Vec<ClauseCompactView<'a>>,
+    /// Sources.
+    pub provenance: ProvenanceRefView<'a>,
+}
+
+/// One clause, its texts by index into `texts`.
+#[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClauseCompactView<'a> {
+    /// Depth in the tree.
+    pub depth: usize,
+    /// Outcome.
+    pub outcome: Outcome,
+    /// What it needs: an index into `texts`.
+    pub need: u32,
+    /// What the person has: an index into `texts`.
+    pub have: u32,
+    /// The quantities (the `finding` tag names the leaf's kind;
+    /// `combined` for `all`, `any` and `at_least`).
+    pub finding: FindingRef<'a>,
+}
+
+/// A clause's finding in the compact view: as in the full view, except
+/// where the finding's only text is the clause's `need` text already.
+#[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(untagged)]
+pub enum FindingRef<'a> {
+    /// A declared fact (its question is the `need` text) or a rule the
+    /// sources do not let the catalog encode (its text is in `need`).
+    Said {
+        /// `declared` or `unconfirmed`.
+        finding: &'static str,
+        /// A declared fact's key.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        key: Option<&'a str>,
+    },
+    /// Every other finding, whole.
+    Whole(&'a Finding<'a>),
+}
+
+impl<'a> FindingRef<'a> {
+    fn of(clause: &'a Clause<'a>) -> Self {
+        match (&clause.finding, clause.requirement) {
+            (Finding::Declared { key, .. }, Requirement::Declared(_)) => FindingRef::Said {
+                finding: "declared",
+                key: Some(key),
+            },
+            (Finding::Unconfirmed { .. }, Requirement::Unconfirmed(_)) => FindingRef::Said {
+                finding: "unconfirmed",
+                key: None,
+            },
+            (finding, _) => FindingRef::Whole(finding),
+        }
+    }
+}
+
+/// Provenance with its sources by id (looked up in `sources`) and its note
+/// by index into `texts`.
+#[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProvenanceRefView<'a> {
+    /// Confidence.
+    pub confidence: Confidence,
+    /// As of.
+    pub as_of: Date,
+    /// What is uncertain or disputed: an index into `texts`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<u32>,
+    /// Source ids.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub sources: &'a [labpath_engine::ids::SourceId],
+}
+
+/// A source's title and address.
+#[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SourceRefView<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// URL.
+    pub url: &'a str,
+}
+
+/// What a compact view is built with: each text once, each source once.
+struct Shared<'a> {
+    catalog: &'a Catalog,
+    texts: Vec<String>,
+    index: std::collections::HashMap<String, u32>,
+    sources: std::collections::BTreeMap<&'a str, SourceRefView<'a>>,
+}
+
+impl<'a> Shared<'a> {
+    fn text(&mut self, text: String) -> u32 {
+        if let Some(&i) = self.index.get(&text) {
+            return i;
+        }
+        let i = self.texts.len() as u32;
+        self.texts.push(text.clone());
+        self.index.insert(text, i);
+        i
+    }
+
+    fn provenance(&mut self, p: &'a Provenance) -> ProvenanceRefView<'a> {
+        for id in &p.sources {
+            if let Some(s) = self.catalog.source(id.as_str()) {
+                self.sources.entry(s.id.as_str()).or_insert(SourceRefView {
+                    title: &s.title,
+                    url: &s.url,
+                });
+            }
+        }
+        ProvenanceRefView {
+            confidence: p.confidence,
+            as_of: p.as_of,
+            note: p.note.clone().map(|n| self.text(n)),
+            sources: &p.sources,
+        }
+    }
+
+    fn clauses(
+        &mut self,
+        clause: &'a Clause<'a>,
+        depth: usize,
+        out: &mut Vec<ClauseCompactView<'a>>,
+    ) {
+        let need = self.text(describe_requirement(clause.requirement, self.catalog));
+        let have = self.text(describe_finding(clause, self.catalog));
+        out.push(ClauseCompactView {
+            depth,
+            outcome: clause.outcome,
+            need,
+            have,
+            finding: FindingRef::of(clause),
+        });
+        for child in &clause.children {
+            self.clauses(child, depth + 1, out);
+        }
+    }
+
+    fn route(&mut self, r: &'a RouteOutcome<'a>) -> RouteCompactView<'a> {
+        let mut clauses = Vec::new();
+        if let Some(c) = &r.clause {
+            self.clauses(c, 0, &mut clauses);
+        }
+        RouteCompactView {
+            id: r.route.id.as_str(),
+            name: &r.route.name,
+            in_force: r.in_force,
+            outcome: r.outcome,
+            open_until: r.open_until,
+            clauses,
+            provenance: self.provenance(&r.route.provenance),
+        }
+    }
+
+    fn credential(&mut self, c: &'a CredentialOutcome<'a>) -> CredentialCompactView<'a> {
+        let cred: &Credential = c.credential;
+        CredentialCompactView {
+            id: cred.id.as_str(),
+            abbreviation: &cred.abbreviation,
+            name: &cred.name,
+            jurisdiction: cred.jurisdiction.map(|j| j.to_string()),
+            status: c.status,
+            best_route: c.best_route().map(|r| r.route.id.as_str()),
+            routes: c.routes.iter().map(|r| self.route(r)).collect(),
+            provenance: self.provenance(&cred.provenance),
+        }
+    }
+}
+
+/// The evaluation with nothing repeated.
+pub fn evaluation_compact<'a>(
+    catalog: &'a Catalog,
+    profile: &'a Profile,
+    e: &'a Evaluation<'a>,
+) -> EvaluationCompactView<'a> {
+    let mut shared = Shared {
+        catalog,
+        texts: Vec::new(),
+        index: std::collections::HashMap::new(),
+        sources: std::collections::BTreeMap::new(),
+    };
+    let credentials = e.credentials.iter().map(|c| shared.credential(c)).collect();
+    EvaluationCompactView {
+        person: &profile.person.name,
+        as_of: e.as_of,
+        view: "compact",
+        credentials,
+        texts: shared.texts,
+        sources: shared.sources,
+    }
+}

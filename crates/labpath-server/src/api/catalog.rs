@@ -200,8 +200,11 @@ pub struct EligibilityQuery {
     #[param(value_type = Option<IdList>)]
     pub credential: Option<String>,
     /// `full` (default): every route's clauses with have/need and sources;
-    /// `summary`: each credential's status and its routes' outcomes only.
-    #[param(pattern = r"^(full|summary)$")]
+    /// `compact`: the same answer with each text and source written once
+    /// and referred to by index and id (catalog-only facts left to
+    /// `/api/credentials/{id}`); `summary`: each credential's status and
+    /// its routes' outcomes only.
+    #[param(pattern = r"^(full|compact|summary)$")]
     pub view: Option<String>,
 }
 
@@ -210,6 +213,8 @@ pub struct EligibilityQuery {
 pub enum View {
     /// Every route's clauses with have/need and sources.
     Full,
+    /// The full answer with each text and source once, by reference.
+    Compact,
     /// Each credential's status and its routes' outcomes only.
     Summary,
 }
@@ -219,9 +224,10 @@ impl View {
     pub fn parse(text: Option<&str>) -> ApiResult<View> {
         match text.map(str::trim) {
             None | Some("") | Some("full") => Ok(View::Full),
+            Some("compact") => Ok(View::Compact),
             Some("summary") => Ok(View::Summary),
             Some(other) => Err(ApiError::invalid(format!(
-                "`view` is `full` or `summary`, got `{other}`"
+                "`view` is `full`, `compact` or `summary`, got `{other}`"
             ))
             .at("view")),
         }
@@ -260,14 +266,17 @@ pub fn evaluation_response(
     let n = eligibility.evaluation.credentials.len();
     match view {
         View::Full => json_response(&eligibility.view(catalog), n * FULL_BYTES),
+        View::Compact => json_response(&eligibility.compact(catalog), n * COMPACT_BYTES),
         View::Summary => json_response(&eligibility.summary(), n * SUMMARY_BYTES),
     }
 }
 
 /// About how many bytes of JSON one credential takes in the full view
-/// (10 KB on average with the embedded catalog) and in the summary (500
-/// bytes): the answer is written into one buffer of about its size.
+/// (10 KB on average with the built-in catalog), the compact one and the
+/// summary (500 bytes): the answer is written into one buffer of about its
+/// size.
 const FULL_BYTES: usize = 12 * 1024;
+const COMPACT_BYTES: usize = 1024;
 const SUMMARY_BYTES: usize = 640;
 
 /// `POST /api/eligibility`: a profile (the documented profile format, as
@@ -280,7 +289,7 @@ const SUMMARY_BYTES: usize = 640;
     params(EligibilityQuery),
     request_body = crate::openapi::ProfileDocument,
     responses(
-        (status = 200, description = "The profile's eligibility (the full view, or the summary with `view=summary`).", body = crate::openapi::EvaluationAnswer),
+        (status = 200, description = "The profile's eligibility (the full view; the same with shared texts and sources with `view=compact`; the summary with `view=summary`).", body = crate::openapi::EvaluationAnswer),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),

@@ -396,7 +396,7 @@ pub async fn record_profile(
     tag = "people",
     params(("person" = RecordIdText, Path, description = "The person's id."), EligibilityQuery),
     responses(
-        (status = 200, description = "The stored profile's eligibility (the full view, or the summary with `view=summary`).", body = crate::openapi::EvaluationAnswer),
+        (status = 200, description = "The stored profile's eligibility (the full view; the same with shared texts and sources with `view=compact`; the summary with `view=summary`).", body = crate::openapi::EvaluationAnswer),
         (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
         (status = 422, response = Invalid),
