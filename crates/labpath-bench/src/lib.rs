@@ -2,9 +2,11 @@
 //! two peers computing the same decisions, checked to agree before anything
 //! is timed.
 //!
-//! - **labpath**: `labpath_engine::eval::evaluate` over the shipped catalog
-//!   (`labpath_shipped::catalog()`), reduced to its decisions: per
-//!   credential the status, per route the outcome ([`decisions`]).
+//! - **labpath**: `labpath_engine::eval::decide_into`, the decisions-only
+//!   evaluation, over the shipped catalog (`labpath_shipped::catalog()`):
+//!   per credential the status, per route the outcome ([`decisions`]). The
+//!   explained evaluation (`eval::evaluate`, every clause with its finding)
+//!   is checked against it route by route and timed beside it.
 //! - **datalogic-rs**: every route's requirement tree translated to
 //!   JSONLogic ([`jsonlogic`]) and run by the `datalogic-rs` interpreter on
 //!   facts derived once per profile and as-of day into a JSON document
@@ -28,9 +30,10 @@
 //!
 //! How to read the figures:
 //!
-//! - labpath's figure is `eval::evaluate`, which builds every clause's
-//!   finding (the engine has no decisions-only evaluation yet) and derives
-//!   its own per-profile facts inside the call.
+//! - labpath's figure is `eval::decide_into` filling one buffer again and
+//!   again; it derives its own per-profile facts inside the call. The
+//!   `explained` column is `eval::evaluate`, which builds every clause with
+//!   its finding (no text).
 //! - datalogic-rs's figure starts from facts already derived and parsed
 //!   (the "pre-converted data" of the comparison); what deriving and parsing
 //!   them costs is timed in the same run and printed apart ("JSON facts").

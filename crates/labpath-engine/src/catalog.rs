@@ -545,14 +545,20 @@ pub struct Catalog {
     maintenance: Vec<RuleSet>,
     restrictions: Vec<Restriction>,
     countries: Vec<Country>,
-    credential_index: HashMap<CredentialId, usize>,
-    exam_index: HashMap<ExamId, usize>,
+    credential_index: Index<CredentialId>,
+    exam_index: Index<ExamId>,
     // Steps and bodies are looked up once per application by the tracker's
     // overdue scan, hundreds of thousands of times.
-    step_index: HashMap<StepId, usize>,
-    body_index: HashMap<BodyId, usize>,
-    source_index: HashMap<SourceId, usize>,
+    step_index: Index<StepId>,
+    body_index: Index<BodyId>,
+    source_index: Index<SourceId>,
 }
+
+/// Position by id. The keys are the catalog's own ids (a lookup of any text
+/// cannot grow a table), so a fast hash (foldhash) serves: every answer
+/// looks up hundreds of sources and credentials, and SipHash was a tenth of
+/// rendering one.
+type Index<K> = HashMap<K, usize, foldhash::fast::RandomState>;
 
 /// The parts a catalog is built from; the loader fills it after checking it.
 /// It serializes in the catalog files' own shapes (the build stores the

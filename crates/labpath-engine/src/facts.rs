@@ -1,15 +1,16 @@
 //! What the engine derives from a profile once per evaluation, so that each
 //! of the catalog's few hundred clauses is a lookup rather than a scan:
-//! hours and topics per subject, and every exam passed with its date.
+//! hours and topics per subject, every exam passed with its date, and which
+//! of its country's usual degrees each foreign degree is.
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, ForeignDegree};
 use crate::profile::Profile;
 use crate::units::{Date, Hours};
 use crate::vocab::{Subject, Topic};
 
 /// Facts derived from a profile.
 #[derive(Debug, Clone)]
-pub struct Facts<'p> {
+pub struct Facts<'c, 'p> {
     /// Semester hours per subject, indexed by `Subject as usize`.
     pub hours: [Hours; Subject::ALL.len()],
     /// Topics covered per subject, as bit sets indexed by `Topic as usize`.
@@ -20,12 +21,16 @@ pub struct Facts<'p> {
     pub exams_passed: Vec<(&'p str, Option<Date>)>,
     /// Exams taken and failed: (exam id, date).
     pub exams_failed: Vec<(&'p str, Date)>,
+    /// For each of the profile's degrees, in order, the usual degree of its
+    /// country it is read as (`Catalog::foreign_degree`; `None` for a US
+    /// degree or one the catalog cannot tell).
+    pub usual: Vec<Option<&'c ForeignDegree>>,
 }
 
-impl<'p> Facts<'p> {
+impl<'c: 'p, 'p> Facts<'c, 'p> {
     /// Derives the facts; a held certification counts as its exam passed on
     /// the day it was earned.
-    pub fn derive(profile: &'p Profile, catalog: &'p Catalog) -> Self {
+    pub fn derive(profile: &'p Profile, catalog: &'c Catalog) -> Self {
         let mut hours = [Hours::ZERO; Subject::ALL.len()];
         let mut topics = [0u32; Subject::ALL.len()];
         for course in &profile.coursework {
@@ -52,7 +57,13 @@ impl<'p> Facts<'p> {
                 exams_passed.push((exam.as_str(), held.earned));
             }
         }
+        let usual = profile
+            .education
+            .iter()
+            .map(|e| catalog.foreign_degree(e))
+            .collect();
         Facts {
+            usual,
             hours,
             topics,
             coursework_told: !profile.coursework.is_empty(),

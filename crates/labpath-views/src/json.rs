@@ -820,29 +820,37 @@ pub struct SourceRefView<'a> {
 /// What a compact view is built with: each text once, each source once.
 struct Shared<'a> {
     catalog: &'a Catalog,
-    texts: Vec<String>,
-    index: std::collections::HashMap<String, u32>,
+    /// Each text and its index, in the order first met.
+    texts: std::collections::HashMap<String, u32, foldhash::fast::RandomState>,
     sources: std::collections::BTreeMap<&'a str, SourceRefView<'a>>,
 }
 
 impl<'a> Shared<'a> {
     fn text(&mut self, text: String) -> u32 {
-        if let Some(&i) = self.index.get(&text) {
-            return i;
-        }
-        let i = self.texts.len() as u32;
-        self.texts.push(text.clone());
-        self.index.insert(text, i);
-        i
+        let next = self.texts.len() as u32;
+        *self.texts.entry(text).or_insert(next)
+    }
+
+    /// The texts in index order.
+    fn into_texts(
+        texts: std::collections::HashMap<String, u32, foldhash::fast::RandomState>,
+    ) -> Vec<String> {
+        let mut ordered: Vec<(String, u32)> = texts.into_iter().collect();
+        ordered.sort_unstable_by_key(|(_, i)| *i);
+        ordered.into_iter().map(|(t, _)| t).collect()
     }
 
     fn provenance(&mut self, p: &'a Provenance) -> ProvenanceRefView<'a> {
         for id in &p.sources {
+            if self.sources.contains_key(id.as_str()) {
+                continue;
+            }
             if let Some(s) = self.catalog.source(id.as_str()) {
-                self.sources.entry(s.id.as_str()).or_insert(SourceRefView {
+                let source = SourceRefView {
                     title: &s.title,
                     url: &s.url,
-                });
+                };
+                self.sources.insert(s.id.as_str(), source);
             }
         }
         ProvenanceRefView {
@@ -912,8 +920,7 @@ pub fn evaluation_compact<'a>(
 ) -> EvaluationCompactView<'a> {
     let mut shared = Shared {
         catalog,
-        texts: Vec::new(),
-        index: std::collections::HashMap::new(),
+        texts: std::collections::HashMap::default(),
         sources: std::collections::BTreeMap::new(),
     };
     let credentials = e.credentials.iter().map(|c| shared.credential(c)).collect();
@@ -922,7 +929,7 @@ pub fn evaluation_compact<'a>(
         as_of: e.as_of,
         view: "compact",
         credentials,
-        texts: shared.texts,
+        texts: Shared::into_texts(shared.texts),
         sources: shared.sources,
     }
 }

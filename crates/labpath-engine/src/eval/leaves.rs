@@ -22,7 +22,7 @@ impl<'c, 'p> Ctx<'c, 'p> {
     pub fn new(
         catalog: &'c Catalog,
         profile: &'p Profile,
-        facts: &'p Facts<'p>,
+        facts: &'p Facts<'c, 'p>,
         as_of: Date,
     ) -> Self {
         Ctx {
@@ -43,7 +43,7 @@ pub struct Ctx<'c, 'p> {
     /// The person.
     pub profile: &'p Profile,
     /// Facts derived from the profile.
-    pub facts: &'p Facts<'p>,
+    pub facts: &'p Facts<'c, 'p>,
     /// The as-of day.
     pub as_of: Date,
     /// How many `eligible` leaves deep this evaluation is (a guard against
@@ -361,7 +361,7 @@ fn foreign_degree_id<S: serde::Serializer>(
 /// what is missing, and the country's usual degree it was read as (when an
 /// unevaluated foreign degree needs a US equivalent).
 fn degree_one<'c>(
-    catalog: &'c Catalog,
+    usual: Option<&'c ForeignDegree>,
     r: &DegreeReq,
     e: &Education,
     as_of: Date,
@@ -412,7 +412,6 @@ fn degree_one<'c>(
     if foreign && r.us_equivalent && !evaluated {
         // No evaluation yet: what the sources say evaluators usually find
         // for this country's degree settles it, when they agree.
-        let usual = catalog.foreign_degree(e);
         return match usual.and_then(|d| d.us_equivalent.meets(r.min_level)) {
             Some(true) => (Outcome::Pass, level, DegreeGap::None, usual),
             Some(false) => (Outcome::Fail, level, DegreeGap::UsuallyBelow, usual),
@@ -427,7 +426,8 @@ fn degree<'c>(ctx: &Ctx<'c, '_>, r: &'c DegreeReq) -> (Outcome, Finding<'c>) {
         .profile
         .education
         .iter()
-        .map(|e| (degree_one(ctx.catalog, r, e, ctx.as_of), e.field))
+        .zip(&ctx.facts.usual)
+        .map(|(e, usual)| (degree_one(*usual, r, e, ctx.as_of), e.field))
         .min_by_key(|((outcome, level, _, _), _)| (*outcome, std::cmp::Reverse(*level)));
     match best {
         None => (
