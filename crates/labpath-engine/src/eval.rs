@@ -258,7 +258,10 @@ fn status_of<'c>(
     for (route, outcome) in routes {
         let Some(outcome) = outcome else { continue };
         in_force = best(in_force, outcome);
-        if !route.requires.is_wholly_unconfirmed() {
+        // Only an unknown can come from a wholly unconfirmed route: the
+        // loader refuses empty combinators and `at_least` asking for more
+        // than it has, so every clause of such a tree is unknown.
+        if outcome != Outcome::Unknown || !route.requires.is_wholly_unconfirmed() {
             decisive = best(decisive, outcome);
         }
     }
