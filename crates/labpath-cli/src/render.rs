@@ -67,26 +67,8 @@ pub fn status_rank(status: Status) -> u8 {
 /// (written once, in `labpath_views`, for the emails and calendar too).
 pub use labpath_views::deadlines::provenance_lines;
 
-/// Words into lines of at most `width` characters (a single longer word,
-/// such as a path, keeps a line of its own).
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let len = line.chars().count();
-        if !line.is_empty() && len + 1 + word.chars().count() > width {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
+/// Words into lines of at most a width (written once, in `labpath_views`).
+pub use labpath_views::text::wrap;
 
 /// `text` cut to at most `width` characters, ending in "..." when cut
 /// (ASCII, so a byte count and a character count agree).
@@ -101,15 +83,6 @@ pub fn shorten(text: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn wrapped_lines_stay_within_the_width() {
-        let text = "a b ccc dddd eeeee ffffff ggggggg";
-        for line in wrap(text, 8) {
-            assert!(line.chars().count() <= 8, "{line}");
-        }
-        assert_eq!(wrap(text, 8).join(" "), text);
-    }
 
     #[test]
     fn shortened_text_ends_in_dots_only_when_cut() {

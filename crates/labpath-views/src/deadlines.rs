@@ -199,19 +199,25 @@ pub fn amount(x: f64) -> String {
 }
 
 /// `sources (official, as of 2025-05-01):`, one line per source with its
-/// title and address, then the note, each line after `indent`: how the
-/// command line, an email and a calendar entry say where a rule comes from.
+/// title and address, then the note, each line after `indent` and within
+/// 100 columns: how the command line, an email and a calendar entry say
+/// where a rule comes from.
 pub fn provenance_lines(p: &Provenance, catalog: &Catalog, indent: &str) -> String {
     let mut text = format!("{indent}sources ({}, as of {}):\n", p.confidence, p.as_of);
+    let (item, more) = (format!("{indent}  - "), format!("{indent}    "));
     for id in &p.sources {
         let line = match catalog.source(id.as_str()) {
-            Some(s) => format!("{indent}  - {} <{}>\n", s.title, s.url),
-            None => format!("{indent}  - {id}\n"),
+            Some(s) => format!("{} <{}>", s.title, s.url),
+            None => id.to_string(),
         };
-        text.push_str(&line);
+        text.push_str(&crate::text::hang(&item, &more, &line));
     }
     if let Some(note) = &p.note {
-        text.push_str(&format!("{indent}  note: {note}\n"));
+        text.push_str(&crate::text::hang(
+            &format!("{indent}  note: "),
+            &more,
+            note,
+        ));
     }
     text
 }

@@ -24,3 +24,4 @@ pub mod profile_form;
 pub mod questions;
 pub mod standing;
 pub mod svg;
+pub mod text;

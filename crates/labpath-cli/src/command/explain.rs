@@ -12,6 +12,7 @@ use labpath_engine::requirement::Requirement;
 use labpath_engine::step::Step;
 use labpath_engine::units::Code;
 use labpath_engine::vocab::CredentialKind;
+use labpath_views::text::hang;
 
 use super::find_credential;
 use crate::cli::Format;
@@ -46,7 +47,7 @@ pub fn run(catalog: &Catalog, args: &Args, out: &mut dyn Write) -> Result<Exit, 
                 }
                 Format::Human => {
                     writeln!(out, "{} ({})", j.name, j.code)?;
-                    writeln!(out, "  {}", j.summary)?;
+                    write!(out, "{}", hang("  ", "  ", &j.summary))?;
                     for (label, id) in [
                         ("technologist", &j.technologist_license),
                         ("technician", &j.technician_license),
@@ -108,11 +109,15 @@ fn write_requirement(
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let pad = "  ".repeat(depth + 2);
-    let text = labpath_engine::explain::describe_requirement(r, catalog);
-    match r {
-        Requirement::Declared(d) => writeln!(out, "{pad}- {text} [declaration key: {}]", d.key)?,
-        _ => writeln!(out, "{pad}- {text}")?,
+    let mut text = labpath_engine::explain::describe_requirement(r, catalog);
+    if let Requirement::Declared(d) = r {
+        text = format!("{text} [declaration key: {}]", d.key);
     }
+    write!(
+        out,
+        "{}",
+        hang(&format!("{pad}- "), &format!("{pad}  "), &text)
+    )?;
     for child in r.children() {
         write_requirement(child, catalog, depth + 1, out)?;
     }
@@ -123,20 +128,22 @@ fn write_human(catalog: &Catalog, c: &Credential, out: &mut dyn Write) -> std::i
     let body = catalog
         .body(c.body.as_str())
         .map_or(c.body.as_str(), |b| b.name.as_str());
-    writeln!(out, "{} — {}", c.abbreviation, c.name)?;
-    writeln!(
-        out,
-        "  id: {}; {} ({}); issued by {body}",
+    let title = format!("{} — {}", c.abbreviation, c.name);
+    write!(out, "{}", hang("", "  ", &title))?;
+    let about = format!(
+        "{}; {} ({}); issued by {body}",
         c.id,
         c.kind.label(),
         c.level.label()
-    )?;
+    );
+    write!(out, "{}", hang("  id: ", "    ", &about))?;
     if let Some(j) = c.jurisdiction {
         writeln!(out, "  jurisdiction: {j}")?;
     }
-    writeln!(out, "  {}", c.summary)?;
+    write!(out, "{}", hang("  ", "  ", &c.summary))?;
     if !c.aliases.is_empty() {
-        writeln!(out, "  also written: {}", c.aliases.join(", "))?;
+        let aliases = c.aliases.join(", ");
+        write!(out, "{}", hang("  also written: ", "    ", &aliases))?;
     }
     for former in &c.former_names {
         let until = former
@@ -157,7 +164,8 @@ fn write_human(catalog: &Catalog, c: &Credential, out: &mut dyn Write) -> std::i
             (None, Some(u)) => format!(" [ended {u}]"),
             (None, None) => String::new(),
         };
-        writeln!(out, "\n  {}{period}: {}", route.name, route.summary)?;
+        let head = format!("{}{period}: {}", route.name, route.summary);
+        write!(out, "\n{}", hang("  ", "    ", &head))?;
         write_requirement(&route.requires, catalog, 0, out)?;
         write!(
             out,
@@ -177,14 +185,14 @@ fn write_human(catalog: &Catalog, c: &Credential, out: &mut dyn Write) -> std::i
         .map(|st| st.id.as_str())
         .collect();
     if !steps.is_empty() {
-        writeln!(
-            out,
-            "\n  Steps that lead to it (labpath explain STEP): {}",
+        let line = format!(
+            "Steps that lead to it (labpath explain STEP): {}",
             steps.join(", ")
-        )?;
+        );
+        write!(out, "\n{}", hang("  ", "    ", &line))?;
     }
     if let Some(r) = &c.renewal {
-        writeln!(out, "\n  Renewal: {}", r.summary)?;
+        write!(out, "\n{}", hang("  Renewal: ", "    ", &r.summary))?;
         write!(out, "{}", provenance_lines(&r.provenance, catalog, "    "))?;
     }
     for rules in catalog.maintenance_of(c.id.as_str()) {
@@ -193,7 +201,7 @@ fn write_human(catalog: &Catalog, c: &Credential, out: &mut dyn Write) -> std::i
     if !c.notes.is_empty() {
         writeln!(out, "\n  Open questions")?;
         for note in &c.notes {
-            writeln!(out, "    - {note}")?;
+            write!(out, "{}", hang("    - ", "      ", note))?;
         }
     }
     Ok(())
@@ -214,21 +222,21 @@ fn write_fees(fees: &[Fee], out: &mut dyn Write) -> std::io::Result<()> {
         } else {
             ""
         };
-        writeln!(
-            out,
-            "    {} [{}{payer}]: {amount} ({}, as of {})",
+        let line = format!(
+            "{} [{}{payer}]: {amount} ({}, as of {})",
             fee.label,
             fee_kind(fee.kind),
             fee.provenance.confidence,
             fee.provenance.as_of
-        )?;
+        );
+        write!(out, "{}", hang("    ", "      ", &line))?;
         if let Some(f) = fee.in_force {
             let from = f.from.map(|d| format!(" from {d}")).unwrap_or_default();
             let until = f.until.map(|d| format!(" until {d}")).unwrap_or_default();
             writeln!(out, "      charged{from}{until}")?;
         }
         if let Some(after) = &fee.after_until {
-            writeln!(out, "      after that: {after}")?;
+            write!(out, "{}", hang("      after that: ", "        ", after))?;
         }
         if let Some(w) = fee.only_if_living {
             let whom = match w {
@@ -238,7 +246,7 @@ fn write_fees(fees: &[Fee], out: &mut dyn Write) -> std::io::Result<()> {
             writeln!(out, "      only for {whom}")?;
         }
         if let Some(note) = &fee.provenance.note {
-            writeln!(out, "      note: {note}")?;
+            write!(out, "{}", hang("      note: ", "        ", note))?;
         }
         for other in &fee.disputed {
             writeln!(
@@ -253,7 +261,7 @@ fn write_fees(fees: &[Fee], out: &mut dyn Write) -> std::io::Result<()> {
 
 /// A step: what it is, its calendar, fees, duration and documents.
 fn write_step(catalog: &Catalog, st: &Step, out: &mut dyn Write) -> std::io::Result<()> {
-    writeln!(out, "{}", st.name)?;
+    write!(out, "{}", hang("", "  ", &st.name))?;
     writeln!(out, "  id: {} (a step of a plan)", st.id)?;
     for line in crate::render::wrap(&st.summary, 96) {
         writeln!(out, "  {line}")?;
@@ -265,20 +273,20 @@ fn write_step(catalog: &Catalog, st: &Step, out: &mut dyn Write) -> std::io::Res
             .as_ref()
             .map(|c| format!(", in the year of {c}"))
             .unwrap_or_default();
-        writeln!(
-            out,
-            "\n  Starts only in {}: {} to {} each year{tied}",
+        let line = format!(
+            "Starts only in {}: {} to {} each year{tied}",
             w.what, w.opens, w.closes
-        )?;
+        );
+        write!(out, "\n{}", hang("  ", "    ", &line))?;
         write!(out, "{}", provenance_lines(&w.provenance, catalog, "    "))?;
     }
     if let Some(l) = &st.lottery {
-        writeln!(
-            out,
-            "\n  A yearly draw, {}: {:.2}% chance when the wage level is not known",
+        let line = format!(
+            "A yearly draw, {}: {:.2}% chance when the wage level is not known",
             l.what,
             l.chance * 100.0
-        )?;
+        );
+        write!(out, "\n{}", hang("  ", "    ", &line))?;
         if let Some(by) = l.by_wage_level {
             let levels: Vec<String> = ["I", "II", "III", "IV"]
                 .iter()
@@ -303,7 +311,8 @@ fn write_step(catalog: &Catalog, st: &Step, out: &mut dyn Write) -> std::io::Res
     if !st.documents.is_empty() {
         writeln!(out, "\n  Documents")?;
         for doc in &st.documents {
-            writeln!(out, "    - {} (sent by {})", doc.name, doc.sender.label())?;
+            let line = format!("{} (sent by {})", doc.name, doc.sender.label());
+            write!(out, "{}", hang("    - ", "      ", &line))?;
         }
     }
     Ok(())
@@ -412,11 +421,8 @@ fn write_country(
     if !licenses.is_empty() {
         writeln!(out, "\n  National licenses:")?;
         for c in licenses {
-            writeln!(
-                out,
-                "    {} — {} (labpath explain {})",
-                c.abbreviation, c.name, c.id
-            )?;
+            let line = format!("{} — {} (labpath explain {})", c.abbreviation, c.name, c.id);
+            write!(out, "{}", hang("    ", "      ", &line))?;
         }
     }
     Ok(())
@@ -445,7 +451,8 @@ fn write_restrictions(
             .map(|d| format!(" until {d}"))
             .unwrap_or_default();
         let visas: Vec<&str> = r.visas.iter().map(|v| v.label()).collect();
-        writeln!(out, "\n  {}{from}{until}: {}", r.name, visas.join(", "))?;
+        let line = format!("{}{from}{until}: {}", r.name, visas.join(", "));
+        write!(out, "\n{}", hang("  ", "    ", &line))?;
         for line in crate::render::wrap(&r.summary, 96) {
             writeln!(out, "    {line}")?;
         }
@@ -478,11 +485,8 @@ fn write_maintenance(
         || "total not known".to_owned(),
         |t| format!("{t} {}", rules.unit),
     );
-    writeln!(
-        out,
-        "\n  Keeping it: {} ({total} every {} years)",
-        rules.name, rules.cycle_years
-    )?;
+    let keeping = format!("{} ({total} every {} years)", rules.name, rules.cycle_years);
+    write!(out, "\n{}", hang("  Keeping it: ", "    ", &keeping))?;
     for c in &rules.categories {
         writeln!(out, "    at least {} in {}", c.min, c.name)?;
     }
@@ -509,19 +513,19 @@ fn write_maintenance(
         let amount = fee
             .amount
             .map_or_else(|| "amount unknown".to_owned(), |a| a.to_string());
-        writeln!(
-            out,
-            "    {} [{}]: {amount} ({})",
+        let line = format!(
+            "{} [{}]: {amount} ({})",
             fee.label,
             fee_kind(fee.kind),
             fee.provenance.confidence
-        )?;
+        );
+        write!(out, "{}", hang("    ", "      ", &line))?;
     }
     if let Some(lapse) = &rules.lapse {
-        writeln!(out, "    if it lapses: {lapse}")?;
+        write!(out, "{}", hang("    if it lapses: ", "      ", lapse))?;
     }
     for note in &rules.notes {
-        writeln!(out, "    note: {note}")?;
+        write!(out, "{}", hang("    note: ", "      ", note))?;
     }
     write!(
         out,
