@@ -207,3 +207,39 @@ fn the_svg_chart_is_well_formed() {
     assert_eq!(lines.len(), 3, "labels share a line: {lines:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `labpath explain` of everything the catalog describes (each credential,
+/// step, state and country) fits a 100-column terminal: no line is wider,
+/// except a source's address that cannot be cut, alone on its line.
+#[test]
+fn every_explanation_fits_a_100_column_terminal() {
+    let catalog = labpath_shipped::catalog().expect("the built-in catalog");
+    let mut ids: Vec<String> = Vec::new();
+    ids.extend(catalog.credentials().iter().map(|c| c.id.to_string()));
+    ids.extend(catalog.steps().iter().map(|s| s.id.to_string()));
+    ids.extend(catalog.jurisdictions().iter().map(|j| j.code.to_string()));
+    ids.extend(
+        catalog
+            .countries()
+            .iter()
+            .map(|c| format!("country:{}", c.code)),
+    );
+    let mut wide = Vec::new();
+    for id in &ids {
+        let text = run(&["explain", id]);
+        assert!(text.contains("[exit 0]"), "explain {id}: {text}");
+        for line in text.lines() {
+            let lone_address = line.trim().starts_with('<') && !line.trim().contains(' ');
+            if line.chars().count() > 100 && !lone_address {
+                wide.push(format!("explain {id}: {line}"));
+            }
+        }
+    }
+    assert!(ids.len() > 200, "{} ids explained", ids.len());
+    assert!(
+        wide.is_empty(),
+        "{} lines wider than 100 columns:\n{}",
+        wide.len(),
+        wide.join("\n")
+    );
+}
