@@ -1003,6 +1003,12 @@ async fn the_plan_page_warns_of_a_route_that_closes_before_the_plan_is_done() {
     );
     let early = page("2029-05-01").await.unwrap().text().await.unwrap();
     assert!(!early.contains("or its route closes"));
+    // The goal came from the link as a credential id, not a named goal:
+    // the form still shows it chosen.
+    assert!(
+        early.contains(r#"<option value="ascp-mls" selected>"#),
+        "the plan's goal is not the chosen one in the form"
+    );
 }
 
 /// An application's checklist is the person's: opened for a US graduate,

@@ -561,21 +561,35 @@ pub async fn plan(
                 .await?
             }
         };
+        let mut goals: Vec<Named<'_>> = state
+            .catalog
+            .goals()
+            .iter()
+            .map(|g| Named {
+                id: g.id.as_str(),
+                name: &g.name,
+            })
+            .collect();
+        // A goal a link asked for that is not a named one (credential ids)
+        // is listed first, so the form shows the goal the plan is for.
+        let asked = goal.filter(|g| !goals.iter().any(|n| n.id == *g));
+        let asked_name = asked.and_then(|g| labpath_views::goal::resolve(&state.catalog, g).ok());
+        if let (Some(id), Some(resolved)) = (asked, &asked_name) {
+            goals.insert(
+                0,
+                Named {
+                    id,
+                    name: &resolved.name,
+                },
+            );
+        }
         html(
             &state,
             "plan.html",
             PlanPage {
                 frame: Frame::of(&state, &me),
                 person: &person,
-                goals: state
-                    .catalog
-                    .goals()
-                    .iter()
-                    .map(|g| Named {
-                        id: g.id.as_str(),
-                        name: &g.name,
-                    })
-                    .collect(),
+                goals,
                 goal: goal.unwrap_or(""),
                 optimize: q(&query, "optimize").unwrap_or("time"),
                 made,
