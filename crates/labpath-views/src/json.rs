@@ -751,41 +751,40 @@ pub struct ClauseCompactView<'a> {
     /// What the person has: an index into `texts`.
     pub have: u32,
     /// The quantities (the `finding` tag names the leaf's kind;
-    /// `combined` for `all`, `any` and `at_least`).
-    pub finding: FindingRef<'a>,
+    /// `combined` for `all`, `any` and `at_least`); absent where `said` is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finding: Option<&'a Finding<'a>>,
+    /// A clause whose only text is its `need` text: a declared fact (whose
+    /// question `need` is) or a rule the sources do not let the catalog
+    /// encode (whose text `need` gives).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub said: Option<SaidView<'a>>,
 }
 
-/// A clause's finding in the compact view: as in the full view, except
-/// where the finding's only text is the clause's `need` text already.
+/// A declared fact or an unencodable rule in the compact view.
 #[derive(Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(untagged)]
-pub enum FindingRef<'a> {
-    /// A declared fact (its question is the `need` text) or a rule the
-    /// sources do not let the catalog encode (its text is in `need`).
-    Said {
-        /// `declared` or `unconfirmed`.
-        finding: &'static str,
-        /// A declared fact's key.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        key: Option<&'a str>,
-    },
-    /// Every other finding, whole.
-    Whole(&'a Finding<'a>),
+pub struct SaidView<'a> {
+    /// `declared` or `unconfirmed`.
+    pub kind: &'static str,
+    /// A declared fact's key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<&'a str>,
 }
 
-impl<'a> FindingRef<'a> {
-    fn of(clause: &'a Clause<'a>) -> Self {
+impl<'a> SaidView<'a> {
+    /// The clause's said text, when its finding holds only its need text.
+    fn of(clause: &'a Clause<'a>) -> Option<Self> {
         match (&clause.finding, clause.requirement) {
-            (Finding::Declared { key, .. }, Requirement::Declared(_)) => FindingRef::Said {
-                finding: "declared",
+            (Finding::Declared { key, .. }, Requirement::Declared(_)) => Some(SaidView {
+                kind: "declared",
                 key: Some(key),
-            },
-            (Finding::Unconfirmed { .. }, Requirement::Unconfirmed(_)) => FindingRef::Said {
-                finding: "unconfirmed",
+            }),
+            (Finding::Unconfirmed { .. }, Requirement::Unconfirmed(_)) => Some(SaidView {
+                kind: "unconfirmed",
                 key: None,
-            },
-            (finding, _) => FindingRef::Whole(finding),
+            }),
+            _ => None,
         }
     }
 }
@@ -869,12 +868,14 @@ impl<'a> Shared<'a> {
     ) {
         let need = self.text(describe_requirement(clause.requirement, self.catalog));
         let have = self.text(describe_finding(clause, self.catalog));
+        let said = SaidView::of(clause);
         out.push(ClauseCompactView {
             depth,
             outcome: clause.outcome,
             need,
             have,
-            finding: FindingRef::of(clause),
+            finding: said.is_none().then_some(&clause.finding),
+            said,
         });
         for child in &clause.children {
             self.clauses(child, depth + 1, out);
