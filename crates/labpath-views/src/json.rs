@@ -330,17 +330,17 @@ fn credential_summary<'a>(c: &'a CredentialOutcome<'a>) -> CredentialSummaryView
         jurisdiction: cred.jurisdiction.map(|j| j.to_string()),
         status: c.status,
         best_route: c.best_route().map(|r| r.route.id.as_str()),
-        routes: c
-            .routes
-            .iter()
-            .map(|r| RouteSummaryView {
-                id: r.route.id.as_str(),
-                name: &r.route.name,
-                in_force: r.in_force,
-                outcome: r.outcome,
-                open_until: r.open_until,
-            })
-            .collect(),
+        routes: c.routes.iter().map(route_summary).collect(),
+    }
+}
+
+fn route_summary<'a>(r: &'a RouteOutcome<'a>) -> RouteSummaryView<'a> {
+    RouteSummaryView {
+        id: r.route.id.as_str(),
+        name: &r.route.name,
+        in_force: r.in_force,
+        outcome: r.outcome,
+        open_until: r.open_until,
     }
 }
 
@@ -720,17 +720,10 @@ pub struct CredentialCompactView<'a> {
 #[derive(Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RouteCompactView<'a> {
-    /// Id.
-    pub id: &'a str,
-    /// Name.
-    pub name: &'a str,
-    /// Whether it is in force on the as-of day.
-    pub in_force: bool,
-    /// Outcome (fail when not in force).
-    pub outcome: Outcome,
-    /// Last day it keeps passing.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub open_until: Option<Date>,
+    /// Id, name, whether in force, outcome and last day it keeps passing,
+    /// as in the summary.
+    #[serde(flatten)]
+    pub route: RouteSummaryView<'a>,
     /// Clauses, parents before children (none when not in force).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub clauses: Vec<ClauseCompactView<'a>>,
@@ -888,11 +881,7 @@ impl<'a> Shared<'a> {
             self.clauses(c, 0, &mut clauses);
         }
         RouteCompactView {
-            id: r.route.id.as_str(),
-            name: &r.route.name,
-            in_force: r.in_force,
-            outcome: r.outcome,
-            open_until: r.open_until,
+            route: route_summary(r),
             clauses,
             provenance: self.provenance(&r.route.provenance),
         }
