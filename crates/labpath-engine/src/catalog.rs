@@ -4,9 +4,11 @@
 //! things up without failing.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+use crate::eval::Program;
 use crate::ids::{BodyId, CredentialId, ExamId, RouteId, SourceId};
 use crate::maintenance::RuleSet;
 use crate::profile::Education;
@@ -552,6 +554,8 @@ pub struct Catalog {
     step_index: Index<StepId>,
     body_index: Index<BodyId>,
     source_index: Index<SourceId>,
+    /// The credentials' routes compiled for decisions, on first use.
+    program: OnceLock<Program>,
 }
 
 /// Position by id. The keys are the catalog's own ids (a lookup of any text
@@ -658,6 +662,7 @@ impl Catalog {
             step_index,
             body_index,
             source_index,
+            program: OnceLock::new(),
         }
     }
 
@@ -669,6 +674,30 @@ impl Catalog {
     /// A credential by id.
     pub fn credential(&self, id: &str) -> Option<&Credential> {
         self.credential_index.get(id).map(|&i| &self.credentials[i])
+    }
+
+    /// A credential's position in [`Catalog::credentials`].
+    pub fn credential_position(&self, id: &str) -> Option<usize> {
+        self.credential_index.get(id).copied()
+    }
+
+    /// The position of one of this catalog's credentials in
+    /// [`Catalog::credentials`], found from its address without hashing
+    /// its id (by id for a copy).
+    pub fn position_of(&self, credential: &Credential) -> Option<usize> {
+        let base = self.credentials.as_ptr() as usize;
+        let at = (credential as *const Credential as usize).wrapping_sub(base)
+            / std::mem::size_of::<Credential>().max(1);
+        match self.credentials.get(at) {
+            Some(c) if std::ptr::eq(c, credential) => Some(at),
+            _ => self.credential_position(credential.id.as_str()),
+        }
+    }
+
+    /// The credentials' routes compiled for decisions-only evaluation,
+    /// compiled on the first call.
+    pub fn program(&self) -> &Program {
+        self.program.get_or_init(|| Program::compile(self))
     }
 
     /// An exam by id.

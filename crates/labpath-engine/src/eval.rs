@@ -6,6 +6,7 @@
 //! Unknown is never folded into fail: a missing fact stays a question.
 
 mod leaves;
+mod program;
 
 use serde::Serialize;
 
@@ -14,6 +15,8 @@ use crate::facts::Facts;
 use crate::profile::Profile;
 use crate::requirement::Requirement;
 use crate::units::Date;
+
+pub use program::Program;
 
 pub use leaves::{
     CredentialGap, DegreeGap, EnglishMet, ExamGap, ExperienceShort, Finding, ProgramGap,
@@ -246,22 +249,35 @@ fn status_of<'c>(
     credential: &'c Credential,
     routes: impl Iterator<Item = (&'c Route, Option<Outcome>)>,
 ) -> Status {
+    let held = ctx.profile.holds(credential.id.as_str(), ctx.as_of);
+    let routes = routes.map(|(route, outcome)| {
+        let unconfirmed =
+            outcome == Some(Outcome::Unknown) && route.requires.is_wholly_unconfirmed();
+        (outcome, unconfirmed)
+    });
+    status_from(held, routes)
+}
+
+/// The status rule: held first; then the best outcome of the routes in
+/// force (`None` for a route not in force), each given with whether its
+/// unknown comes from a route the catalog cannot check at all.
+fn status_from(held: bool, routes: impl Iterator<Item = (Option<Outcome>, bool)>) -> Status {
     // A route the sources do not let the catalog encode at all ("a sixth
     // route exists") is shown, but does not decide the status unless it is
     // the only route in force: otherwise every "not yet" would read "unknown".
-    if ctx.profile.holds(credential.id.as_str(), ctx.as_of) {
+    if held {
         return Status::Held;
     }
     let best = |so_far: Option<Outcome>, o: Outcome| Some(so_far.map_or(o, |s| s.min(o)));
     let mut decisive: Option<Outcome> = None;
     let mut in_force: Option<Outcome> = None;
-    for (route, outcome) in routes {
+    for (outcome, wholly_unconfirmed) in routes {
         let Some(outcome) = outcome else { continue };
         in_force = best(in_force, outcome);
         // Only an unknown can come from a wholly unconfirmed route: the
         // loader refuses empty combinators and `at_least` asking for more
         // than it has, so every clause of such a tree is unknown.
-        if outcome != Outcome::Unknown || !route.requires.is_wholly_unconfirmed() {
+        if outcome != Outcome::Unknown || !wholly_unconfirmed {
             decisive = best(decisive, outcome);
         }
     }
@@ -270,6 +286,28 @@ fn status_of<'c>(
         Some(Outcome::Unknown) => Status::Unknown,
         Some(Outcome::Fail) => Status::NotYet,
         None => Status::NoRoute,
+    }
+}
+
+/// What a credential's status makes of a clause that asks for it
+/// (`eligible`): held or eligible passes.
+fn status_outcome(status: Status) -> Outcome {
+    match status {
+        Status::Held | Status::Eligible => Outcome::Pass,
+        Status::Unknown => Outcome::Unknown,
+        Status::NotYet | Status::NoRoute => Outcome::Fail,
+    }
+}
+
+/// A combinator's outcome from how many of its children pass (`met`) and
+/// stay unknown (`open`), `need` being needed.
+fn combined(met: u32, open: u32, need: u32) -> Outcome {
+    if met >= need {
+        Outcome::Pass
+    } else if met + open >= need {
+        Outcome::Unknown
+    } else {
+        Outcome::Fail
     }
 }
 
@@ -309,133 +347,42 @@ pub fn evaluate_requirement<'c>(
     ctx: &leaves::Ctx<'c, '_>,
     requirement: &'c Requirement,
 ) -> Clause<'c> {
-    requirement_as::<Explained>(ctx, requirement)
-}
-
-/// One requirement tree's outcome alone: the same evaluation as
-/// [`evaluate_requirement`], keeping no finding and building no tree.
-pub fn decide_requirement<'c>(ctx: &leaves::Ctx<'c, '_>, requirement: &'c Requirement) -> Outcome {
-    requirement_as::<Decided>(ctx, requirement)
-}
-
-/// What an evaluation keeps of each clause. Both kinds run the one
-/// evaluation below ([`requirement_as`]): [`Explained`] keeps every clause
-/// with its finding and children, [`Decided`] only the outcome.
-trait Keep<'c> {
-    /// What one evaluated clause becomes.
-    type Clause;
-    /// What a combinator gathers of its children.
-    type Children;
-    /// A clause's outcome.
-    fn outcome(clause: &Self::Clause) -> Outcome;
-    /// Evaluates a leaf.
-    fn leaf(ctx: &leaves::Ctx<'c, '_>, leaf: &'c Requirement) -> Self::Clause;
-    /// An empty set of children, room for `n`.
-    fn children(n: usize) -> Self::Children;
-    /// Adds a child.
-    fn push(children: &mut Self::Children, clause: Self::Clause);
-    /// A combinator's clause from its counts and children.
-    fn combined(
-        requirement: &'c Requirement,
-        outcome: Outcome,
-        finding: Finding<'c>,
-        children: Self::Children,
-    ) -> Self::Clause;
-}
-
-/// Every clause, with its finding and children.
-enum Explained {}
-
-impl<'c> Keep<'c> for Explained {
-    type Clause = Clause<'c>;
-    type Children = Vec<Clause<'c>>;
-    fn outcome(clause: &Clause<'c>) -> Outcome {
-        clause.outcome
-    }
-    fn leaf(ctx: &leaves::Ctx<'c, '_>, leaf: &'c Requirement) -> Clause<'c> {
-        let (outcome, finding) = leaves::evaluate_leaf(ctx, leaf);
-        Clause {
-            requirement: leaf,
-            outcome,
-            finding,
-            children: Vec::new(),
-        }
-    }
-    fn children(n: usize) -> Vec<Clause<'c>> {
-        Vec::with_capacity(n)
-    }
-    fn push(children: &mut Vec<Clause<'c>>, clause: Clause<'c>) {
-        children.push(clause);
-    }
-    fn combined(
-        requirement: &'c Requirement,
-        outcome: Outcome,
-        finding: Finding<'c>,
-        children: Vec<Clause<'c>>,
-    ) -> Clause<'c> {
-        Clause {
-            requirement,
-            outcome,
-            finding,
-            children,
-        }
-    }
-}
-
-/// Outcomes only.
-enum Decided {}
-
-impl<'c> Keep<'c> for Decided {
-    type Clause = Outcome;
-    type Children = ();
-    fn outcome(clause: &Outcome) -> Outcome {
-        *clause
-    }
-    fn leaf(ctx: &leaves::Ctx<'c, '_>, leaf: &'c Requirement) -> Outcome {
-        leaves::decide_leaf(ctx, leaf)
-    }
-    fn children(_: usize) {}
-    fn push((): &mut (), _: Outcome) {}
-    fn combined(_: &'c Requirement, outcome: Outcome, _: Finding<'c>, (): ()) -> Outcome {
-        outcome
-    }
-}
-
-/// The one evaluation of a requirement tree.
-fn requirement_as<'c, K: Keep<'c>>(
-    ctx: &leaves::Ctx<'c, '_>,
-    requirement: &'c Requirement,
-) -> K::Clause {
     let (need, of) = match requirement {
         Requirement::All(of) => (of.len(), of.as_slice()),
         Requirement::Any(of) => (1.min(of.len()), of.as_slice()),
         Requirement::AtLeast(a) => (a.n as usize, a.of.as_slice()),
-        leaf => return K::leaf(ctx, leaf),
-    };
-    let mut children = K::children(of.len());
-    let (mut met, mut open) = (0, 0);
-    for r in of {
-        let child = requirement_as::<K>(ctx, r);
-        match K::outcome(&child) {
-            Outcome::Pass => met += 1,
-            Outcome::Unknown => open += 1,
-            Outcome::Fail => {}
+        leaf => {
+            let (outcome, finding) = leaves::evaluate_leaf(ctx, leaf);
+            return Clause {
+                requirement: leaf,
+                outcome,
+                finding,
+                children: Vec::new(),
+            };
         }
-        K::push(&mut children, child);
+    };
+    let children: Vec<Clause<'c>> = of.iter().map(|r| evaluate_requirement(ctx, r)).collect();
+    let count = |o: Outcome| children.iter().filter(|c| c.outcome == o).count() as u32;
+    let (met, open) = (count(Outcome::Pass), count(Outcome::Unknown));
+    let need = need as u32;
+    Clause {
+        requirement,
+        outcome: combined(met, open, need),
+        finding: Finding::Combined {
+            met,
+            need,
+            of: of.len() as u32,
+        },
+        children,
     }
-    let outcome = if met >= need {
-        Outcome::Pass
-    } else if met + open >= need {
-        Outcome::Unknown
-    } else {
-        Outcome::Fail
-    };
-    let finding = Finding::Combined {
-        met: met as u32,
-        need: need as u32,
-        of: of.len() as u32,
-    };
-    K::combined(requirement, outcome, finding, children)
+}
+
+/// One requirement tree's outcome alone: the same outcome as
+/// [`evaluate_requirement`], keeping no finding and building no tree (the
+/// tree is compiled on the spot, [`Program`]).
+pub fn decide_requirement<'c>(ctx: &leaves::Ctx<'c, '_>, requirement: &'c Requirement) -> Outcome {
+    let mut scratch = program::Scratch::default();
+    program::Run::new(ctx, &mut scratch).requirement(requirement)
 }
 
 /// One route's decision on the as-of day.
@@ -461,13 +408,24 @@ impl RouteDecision {
 /// its decision, with no finding, clause tree or text. A buffer to fill again
 /// and again ([`decide_into`]): after the first profile it allocates nothing
 /// more.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct Decisions {
     statuses: Vec<Status>,
     routes: Vec<RouteDecision>,
     /// Where each credential's routes start in `routes`.
     starts: Vec<u32>,
+    /// What the last evaluation learned on the way, kept for its room.
+    scratch: program::Scratch,
 }
+
+impl PartialEq for Decisions {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.statuses, &self.routes, &self.starts)
+            == (&other.statuses, &other.routes, &other.starts)
+    }
+}
+
+impl Eq for Decisions {}
 
 impl Decisions {
     /// How many credentials were decided.
@@ -520,9 +478,13 @@ pub fn decide_into<'c>(
     out.starts.clear();
     let facts = Facts::derive(profile, catalog);
     let ctx = leaves::Ctx::new(catalog, profile, &facts, as_of);
+    let mut run = program::Run::new(&ctx, &mut out.scratch);
     for credential in credentials {
         out.starts.push(out.routes.len() as u32);
-        let status = decide_routes_into(&ctx, credential, &mut out.routes);
+        let status = match catalog.position_of(credential) {
+            Some(i) => run.credential(i, Some(&mut out.routes)),
+            None => Status::NoRoute,
+        };
         out.statuses.push(status);
     }
 }
@@ -530,11 +492,11 @@ pub fn decide_into<'c>(
 /// One credential's status, decisions only (what an `eligible` clause
 /// reads): no route is evaluated for a credential held.
 pub fn decide_credential<'c>(ctx: &leaves::Ctx<'c, '_>, credential: &'c Credential) -> Status {
-    let routes = credential
-        .routes
-        .iter()
-        .map(|route| (route, decide_route(ctx, route).outcome()));
-    status_of(ctx, credential, routes)
+    let Some(i) = ctx.catalog.position_of(credential) else {
+        return Status::NoRoute;
+    };
+    let mut scratch = program::Scratch::default();
+    program::Run::new(ctx, &mut scratch).credential(i, None)
 }
 
 /// One credential's status, with its routes' decisions appended to `out`
@@ -544,24 +506,11 @@ pub fn decide_routes_into<'c>(
     credential: &'c Credential,
     out: &mut Vec<RouteDecision>,
 ) -> Status {
-    let from = out.len();
-    out.extend(
-        credential
-            .routes
-            .iter()
-            .map(|route| decide_route(ctx, route)),
-    );
-    let decided = credential.routes.iter().zip(&out[from..]);
-    status_of(ctx, credential, decided.map(|(r, d)| (r, d.outcome())))
-}
-
-/// One route's decision on the context's day.
-pub fn decide_route<'c>(ctx: &leaves::Ctx<'c, '_>, route: &'c Route) -> RouteDecision {
-    if route.in_force.contains(ctx.as_of) {
-        RouteDecision::In(decide_requirement(ctx, &route.requires))
-    } else {
-        RouteDecision::NotInForce
-    }
+    let Some(i) = ctx.catalog.position_of(credential) else {
+        return Status::NoRoute;
+    };
+    let mut scratch = program::Scratch::default();
+    program::Run::new(ctx, &mut scratch).credential(i, Some(out))
 }
 
 pub use leaves::Ctx;

@@ -757,7 +757,6 @@ fn exam<'c>(ctx: &Ctx<'c, '_>, r: &'c ExamReq) -> (Outcome, Finding<'c>) {
 }
 
 fn eligible<'c>(ctx: &Ctx<'c, '_>, id: &'c CredentialId) -> (Outcome, Finding<'c>) {
-    const MAX_DEPTH: u8 = 4;
     let Some(credential) = ctx.catalog.credential(id.as_str()) else {
         return (
             Outcome::Unknown,
@@ -766,7 +765,7 @@ fn eligible<'c>(ctx: &Ctx<'c, '_>, id: &'c CredentialId) -> (Outcome, Finding<'c
             },
         );
     };
-    if ctx.depth >= MAX_DEPTH {
+    if ctx.depth >= super::program::MAX_DEPTH {
         return (
             Outcome::Unknown,
             Finding::Unconfirmed {
@@ -779,12 +778,10 @@ fn eligible<'c>(ctx: &Ctx<'c, '_>, id: &'c CredentialId) -> (Outcome, Finding<'c
         ..*ctx
     };
     let status = super::decide_credential(&inner, credential);
-    let outcome = match status {
-        super::Status::Held | super::Status::Eligible => Outcome::Pass,
-        super::Status::Unknown => Outcome::Unknown,
-        super::Status::NotYet | super::Status::NoRoute => Outcome::Fail,
-    };
-    (outcome, Finding::Eligible { id, status })
+    (
+        super::status_outcome(status),
+        Finding::Eligible { id, status },
+    )
 }
 
 fn citizenship<'c>(ctx: &Ctx<'c, '_>, r: &'c CitizenshipReq) -> (Outcome, Finding<'c>) {

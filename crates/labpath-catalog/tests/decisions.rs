@@ -1,0 +1,176 @@
+//! The decisions-only evaluation (the catalog compiled for decisions,
+//! `eval::Program`) gives the statuses the explained evaluation gives, where
+//! the compiled form takes shortcuts: credentials that ask for each other
+//! (an `eligible` clause decided once and remembered, and the depth guard
+//! that stops a loop), and clauses several routes share.
+//! `labpath-bench`'s agreement test compares the two over the whole
+//! shipped catalog and random profiles.
+
+#![allow(clippy::expect_used, reason = "a test stops at a broken fixture")]
+
+use labpath_engine::catalog::{Catalog, Credential};
+use labpath_engine::eval::{self, Status};
+use labpath_engine::ids::CredentialId;
+use labpath_engine::profile::Profile;
+use labpath_engine::requirement::{DeclaredReq, EligibleReq, Requirement};
+use labpath_engine::units::Date;
+
+fn day() -> Date {
+    Date::from_ymd(2026, 12, 1).expect("a calendar day")
+}
+
+fn declared(key: &str) -> Requirement {
+    Requirement::Declared(DeclaredReq {
+        key: key.to_owned(),
+        ask: format!("Can you say {key}?"),
+        assumable: false,
+    })
+}
+
+fn eligible(id: &str) -> Requirement {
+    Requirement::Eligible(EligibleReq {
+        credential: CredentialId::new(id).expect("an id"),
+    })
+}
+
+/// The shipped catalog with credentials added, each with one route (made
+/// from the first shipped credential, so that every other field is real).
+fn with(extra: &[(&str, Requirement)]) -> Catalog {
+    let mut parts = labpath_shipped::catalog()
+        .expect("the shipped catalog loads")
+        .into_parts();
+    let template: Credential = parts.credentials[0].clone();
+    for (id, requires) in extra {
+        let mut c = template.clone();
+        c.id = CredentialId::new(id).expect("an id");
+        c.routes.truncate(1);
+        c.routes[0].requires = requires.clone();
+        c.routes[0].in_force = Default::default();
+        parts.credentials.push(c);
+    }
+    Catalog::from_checked_parts(parts)
+}
+
+fn statuses(catalog: &Catalog, profile: &Profile, ids: &[&str]) -> (Vec<Status>, Vec<Status>) {
+    let wanted: Vec<&Credential> = ids
+        .iter()
+        .map(|id| catalog.credential(id).expect("added"))
+        .collect();
+    let explained = eval::evaluate_only(catalog, profile, day(), wanted.iter().copied())
+        .credentials
+        .iter()
+        .map(|c| c.status)
+        .collect();
+    let mut decided = eval::Decisions::default();
+    eval::decide_into(catalog, profile, day(), wanted, &mut decided);
+    (explained, decided.statuses().to_vec())
+}
+
+#[test]
+fn credentials_that_ask_for_each_other_end_unknown_or_settled_as_explained() {
+    let catalog = with(&[
+        (
+            "loop-a",
+            Requirement::Any(vec![eligible("loop-b"), declared("loop-key")]),
+        ),
+        ("loop-b", Requirement::All(vec![eligible("loop-a")])),
+        ("after-b", Requirement::All(vec![eligible("loop-b")])),
+    ]);
+    let ids = ["after-b", "loop-a", "loop-b"];
+    let mut profile = Profile::default();
+    let (explained, decided) = statuses(&catalog, &profile, &ids);
+    assert_eq!(explained, [Status::Unknown; 3], "the loop never settles");
+    assert_eq!(decided, explained);
+
+    profile.declarations.push("loop-key".to_owned());
+    let (explained, decided) = statuses(&catalog, &profile, &ids);
+    assert_eq!(
+        explained,
+        [Status::Eligible; 3],
+        "the declaration settles it"
+    );
+    assert_eq!(decided, explained);
+
+    profile.declarations.clear();
+    profile.declined.push("loop-key".to_owned());
+    let (explained, decided) = statuses(&catalog, &profile, &ids);
+    assert_eq!(explained, [Status::Unknown; 3], "a refusal leaves the loop");
+    assert_eq!(decided, explained);
+}
+
+#[test]
+fn a_credential_decided_past_the_depth_guard_is_decided_again_nearer_the_top() {
+    // chain-1 asks for chain-2, ..., chain-5 for chain-6, which a
+    // declaration settles. From chain-1 the guard stops the walk before
+    // chain-6 (unknown); from chain-2 on it reaches it. Deciding chain-1
+    // first must not leave chain-5's guarded answer for the others.
+    let mut extra: Vec<(String, Requirement)> = (1..=5)
+        .map(|i| {
+            let next = format!("chain-{}", i + 1);
+            (
+                format!("chain-{i}"),
+                Requirement::All(vec![eligible(&next)]),
+            )
+        })
+        .collect();
+    extra.push((
+        "chain-6".to_owned(),
+        Requirement::All(vec![declared("chain-key")]),
+    ));
+    let named: Vec<(&str, Requirement)> = extra
+        .iter()
+        .map(|(id, r)| (id.as_str(), r.clone()))
+        .collect();
+    let catalog = with(&named);
+    let ids: Vec<&str> = named.iter().map(|(id, _)| *id).collect();
+    let profile = Profile {
+        declarations: vec!["chain-key".to_owned()],
+        ..Profile::default()
+    };
+    let (explained, decided) = statuses(&catalog, &profile, &ids);
+    let mut want = [Status::Eligible; 6];
+    want[0] = Status::Unknown;
+    assert_eq!(explained, want);
+    assert_eq!(decided, explained);
+}
+
+#[test]
+fn a_clause_shared_by_routes_is_decided_alike_in_each() {
+    // The same declaration in two credentials, and in one beside an
+    // `eligible` clause for the other: declared passes everywhere, declined
+    // fails everywhere, and a key both declared and declined reads declared.
+    let catalog = with(&[
+        ("twin-a", Requirement::All(vec![declared("twin-key")])),
+        (
+            "twin-b",
+            Requirement::AtLeast(labpath_engine::requirement::AtLeast {
+                n: 2,
+                of: vec![declared("twin-key"), eligible("twin-a"), declared("other")],
+            }),
+        ),
+    ]);
+    let ids = ["twin-a", "twin-b"];
+    let cases: [(&[&str], &[&str], [Status; 2]); 4] = [
+        (&[], &[], [Status::Unknown, Status::Unknown]),
+        (&["twin-key"], &[], [Status::Eligible, Status::Eligible]),
+        (&[], &["twin-key"], [Status::NotYet, Status::NotYet]),
+        (
+            &["twin-key"],
+            &["twin-key"],
+            [Status::Eligible, Status::Eligible],
+        ),
+    ];
+    for (said, declined, want) in cases {
+        let profile = Profile {
+            declarations: said.iter().map(|s| (*s).to_owned()).collect(),
+            declined: declined.iter().map(|s| (*s).to_owned()).collect(),
+            ..Profile::default()
+        };
+        let (explained, decided) = statuses(&catalog, &profile, &ids);
+        assert_eq!(explained, want, "declared {said:?}, declined {declined:?}");
+        assert_eq!(
+            decided, explained,
+            "declared {said:?}, declined {declined:?}"
+        );
+    }
+}

@@ -1,0 +1,413 @@
+//! The evaluable form of requirement trees, for decisions only.
+//!
+//! The catalog's trees are the on-disk form: nested enums of 120 bytes a
+//! node, with strings to compare. Deciding a whole catalog walked ~950 of
+//! them per profile. Here each tree is laid out flat in pre-order (a
+//! combinator is followed by its children and knows where its subtree
+//! ends), and what the catalog alone settles is settled once:
+//!
+//! - an `unconfirmed` clause is a constant "unknown";
+//! - a `declared` clause is an index into the catalog's declaration keys,
+//!   whose answers are read from the profile once per evaluation;
+//! - an `eligible` clause is a credential index, and a credential decided
+//!   for one such clause is not decided again for the next;
+//! - whether a route is wholly unconfirmed is known before any profile.
+//!
+//! A combinator stops at the first child that settles it (a pass for `any`,
+//! a fail for `all`): its outcome depends only on how many children pass,
+//! fail or stay unknown, and no leaf has side effects. Every other leaf is
+//! decided by the leaf evaluator the explained evaluation uses
+//! ([`super::leaves::decide_leaf`]), and a combinator's outcome by the same
+//! rule ([`super::combined`]), so the two evaluations cannot drift apart.
+
+use std::borrow::Borrow;
+use std::collections::HashMap;
+
+use super::{Ctx, Outcome, RouteDecision, Status, combined, leaves, status_from};
+use crate::catalog::{Catalog, InForce};
+use crate::requirement::Requirement;
+
+/// How many `eligible` clauses deep an evaluation goes (a guard against
+/// credentials that refer to each other).
+pub(super) const MAX_DEPTH: u8 = 4;
+
+/// One node of a flattened tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Node {
+    /// `need` of the `of` children that follow; the subtree ends before
+    /// `end`.
+    Combine { need: u32, of: u32, end: u32 },
+    /// A leaf the leaf evaluator decides: an index into the leaves.
+    Leaf(u32),
+    /// The same, for a leaf of the catalog's program: each distinct leaf
+    /// is decided once per evaluation, however many routes share it.
+    Shared(u32),
+    /// An `unconfirmed` clause (or one naming a credential not in the
+    /// catalog): always unknown.
+    Unknown,
+    /// A `declared` clause: an index into the declaration keys.
+    Declared(u32),
+    /// An `eligible` clause: a credential index.
+    Eligible(u32),
+}
+
+/// Flattened trees and the leaves they decide through the leaf evaluator:
+/// owned copies in the catalog's program, borrowed ones for a tree given
+/// at run time.
+#[derive(Debug, Clone)]
+struct Trees<L> {
+    nodes: Vec<Node>,
+    leaves: Vec<L>,
+}
+
+impl<L> Default for Trees<L> {
+    fn default() -> Self {
+        Trees {
+            nodes: Vec::new(),
+            leaves: Vec::new(),
+        }
+    }
+}
+
+/// What the catalog's program shares between its trees: declaration keys
+/// by index, and its distinct leaves by kind.
+#[derive(Debug, Clone, Default)]
+struct Shared {
+    keys: HashMap<String, u32, foldhash::fast::RandomState>,
+    leaves: HashMap<&'static str, Vec<u32>, foldhash::fast::RandomState>,
+}
+
+impl<L: Borrow<Requirement>> Trees<L> {
+    /// Appends `tree`, returning the index of its root. `shared` (the
+    /// catalog's program) interns the `declared` clauses' keys and the
+    /// leaves; without it, every leaf is decided where it stands.
+    fn push<'r>(
+        &mut self,
+        catalog: &Catalog,
+        tree: &'r Requirement,
+        shared: Option<&mut Shared>,
+        leaf: &impl Fn(&'r Requirement) -> L,
+    ) -> u32 {
+        let root = self.nodes.len() as u32;
+        self.push_node(catalog, tree, shared, leaf);
+        root
+    }
+
+    fn push_node<'r>(
+        &mut self,
+        catalog: &Catalog,
+        tree: &'r Requirement,
+        mut shared: Option<&mut Shared>,
+        leaf: &impl Fn(&'r Requirement) -> L,
+    ) {
+        let need = match tree {
+            Requirement::All(of) => of.len(),
+            Requirement::Any(of) => 1.min(of.len()),
+            Requirement::AtLeast(a) => a.n as usize,
+            Requirement::Unconfirmed(_) => return self.nodes.push(Node::Unknown),
+            Requirement::Eligible(e) => {
+                let node = catalog
+                    .credential_position(e.credential.as_str())
+                    .map_or(Node::Unknown, |i| Node::Eligible(i as u32));
+                return self.nodes.push(node);
+            }
+            _ => return self.push_leaf(tree, shared, leaf),
+        };
+        let at = self.nodes.len();
+        let of = tree.children().len() as u32;
+        self.nodes.push(Node::Combine {
+            need: need as u32,
+            of,
+            end: 0,
+        });
+        for child in tree.children() {
+            self.push_node(catalog, child, shared.as_deref_mut(), leaf);
+        }
+        let end = self.nodes.len() as u32;
+        self.nodes[at] = Node::Combine {
+            need: need as u32,
+            of,
+            end,
+        };
+    }
+
+    fn push_leaf<'r>(
+        &mut self,
+        tree: &'r Requirement,
+        shared: Option<&mut Shared>,
+        leaf: &impl Fn(&'r Requirement) -> L,
+    ) {
+        let Some(shared) = shared else {
+            self.nodes.push(Node::Leaf(self.leaves.len() as u32));
+            return self.leaves.push(leaf(tree));
+        };
+        if let Requirement::Declared(d) = tree {
+            let next = shared.keys.len() as u32;
+            let i = *shared.keys.entry(d.key.clone()).or_insert(next);
+            return self.nodes.push(Node::Declared(i));
+        }
+        let same_kind = shared.leaves.entry(tree.kind()).or_default();
+        let found = same_kind
+            .iter()
+            .copied()
+            .find(|&i| self.leaves[i as usize].borrow() == tree);
+        let i = found.unwrap_or_else(|| {
+            let i = self.leaves.len() as u32;
+            self.leaves.push(leaf(tree));
+            same_kind.push(i);
+            i
+        });
+        self.nodes.push(Node::Shared(i));
+    }
+
+    /// The node after `i`'s subtree.
+    fn next(&self, i: usize) -> usize {
+        match self.nodes[i] {
+            Node::Combine { end, .. } => end as usize,
+            _ => i + 1,
+        }
+    }
+}
+
+/// One route, compiled.
+#[derive(Debug, Clone, Copy)]
+struct RouteCode {
+    root: u32,
+    in_force: InForce,
+    wholly_unconfirmed: bool,
+}
+
+/// The catalog's credentials compiled for decisions (built once per
+/// catalog, on the first decision: [`Catalog::program`]).
+#[derive(Debug, Clone, Default)]
+pub struct Program {
+    trees: Trees<Requirement>,
+    routes: Vec<RouteCode>,
+    /// Where each credential's routes start in `routes`, and one past the
+    /// last credential.
+    starts: Vec<u32>,
+    shared: Shared,
+}
+
+impl Program {
+    /// Compiles every credential's routes.
+    pub fn compile(catalog: &Catalog) -> Self {
+        let mut trees = Trees::default();
+        let mut shared = Shared::default();
+        let mut routes = Vec::new();
+        let mut starts = Vec::with_capacity(catalog.credentials().len() + 1);
+        for credential in catalog.credentials() {
+            starts.push(routes.len() as u32);
+            for route in &credential.routes {
+                let root = trees.push(
+                    catalog,
+                    &route.requires,
+                    Some(&mut shared),
+                    &Requirement::clone,
+                );
+                routes.push(RouteCode {
+                    root,
+                    in_force: route.in_force,
+                    wholly_unconfirmed: route.requires.is_wholly_unconfirmed(),
+                });
+            }
+        }
+        starts.push(routes.len() as u32);
+        Program {
+            trees,
+            routes,
+            starts,
+            shared,
+        }
+    }
+
+    fn routes_of(&self, credential: usize) -> &[RouteCode] {
+        let from = self.starts[credential] as usize;
+        let to = self.starts[credential + 1] as usize;
+        &self.routes[from..to]
+    }
+}
+
+/// What one evaluation learns as it goes, kept between evaluations so that
+/// deciding profile after profile allocates nothing.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Scratch {
+    /// Each declaration key's answer in the profile.
+    said: Vec<Outcome>,
+    /// Credentials already decided (by credential index) for `eligible`
+    /// clauses.
+    statuses: Vec<Option<Status>>,
+    /// Credentials held and current on the day, by credential index.
+    held: Vec<bool>,
+    /// The catalog's distinct leaves decided so far.
+    leaves: Vec<Option<Outcome>>,
+}
+
+/// One profile's decisions against the catalog's program.
+pub(super) struct Run<'s, 'a, 'c, 'p> {
+    ctx: &'a Ctx<'c, 'p>,
+    program: &'c Program,
+    scratch: &'s mut Scratch,
+    /// Whether the depth guard answered for some credential since this was
+    /// last cleared: such an answer is not remembered.
+    guarded: bool,
+}
+
+impl<'s, 'a, 'c, 'p> Run<'s, 'a, 'c, 'p> {
+    /// Starts an evaluation, reading the profile's declarations once.
+    pub(super) fn new(ctx: &'a Ctx<'c, 'p>, scratch: &'s mut Scratch) -> Self {
+        let program = ctx.catalog.program();
+        scratch.said.clear();
+        scratch
+            .said
+            .resize(program.shared.keys.len(), Outcome::Unknown);
+        scratch.leaves.clear();
+        scratch.leaves.resize(program.trees.leaves.len(), None);
+        // A key both declared and declined reads as declared, as the leaf
+        // evaluator reads it.
+        let answers = [
+            (&ctx.profile.declined, Outcome::Fail),
+            (&ctx.profile.declarations, Outcome::Pass),
+        ];
+        for (keys, outcome) in answers {
+            for key in keys {
+                if let Some(&i) = program.shared.keys.get(key.as_str()) {
+                    scratch.said[i as usize] = outcome;
+                }
+            }
+        }
+        let credentials = ctx.catalog.credentials().len();
+        scratch.statuses.clear();
+        scratch.statuses.resize(credentials, None);
+        scratch.held.clear();
+        scratch.held.resize(credentials, false);
+        for held in &ctx.profile.credentials {
+            if held.current_on(ctx.as_of) {
+                if let Some(i) = ctx.catalog.credential_position(held.id.as_str()) {
+                    scratch.held[i] = true;
+                }
+            }
+        }
+        Run {
+            ctx,
+            program,
+            scratch,
+            guarded: false,
+        }
+    }
+
+    /// A credential's status at the context's depth; with `out`, every
+    /// route's decision is appended to it (even for a credential held).
+    pub(super) fn credential(
+        &mut self,
+        index: usize,
+        out: Option<&mut Vec<RouteDecision>>,
+    ) -> Status {
+        self.credential_at(index, self.ctx.depth, out)
+    }
+
+    fn credential_at(
+        &mut self,
+        index: usize,
+        depth: u8,
+        out: Option<&mut Vec<RouteDecision>>,
+    ) -> Status {
+        let held = self.scratch.held[index];
+        let program = self.program;
+        let routes = program.routes_of(index);
+        let Some(out) = out else {
+            if held {
+                return Status::Held;
+            }
+            let decided = routes.iter().map(|r| (self.route(r, depth), r));
+            return status_from(false, decided.map(|(d, r)| unconfirmed(d, r)));
+        };
+        let from = out.len();
+        for route in routes {
+            let decision = self.route(route, depth);
+            out.push(decision);
+        }
+        let decided = out[from..].iter().zip(routes);
+        status_from(held, decided.map(|(d, r)| unconfirmed(*d, r)))
+    }
+
+    fn route(&mut self, route: &RouteCode, depth: u8) -> RouteDecision {
+        if !route.in_force.contains(self.ctx.as_of) {
+            return RouteDecision::NotInForce;
+        }
+        let program = self.program;
+        RouteDecision::In(self.node(&program.trees, route.root as usize, depth))
+    }
+
+    /// A tree given at run time (a goal's, a step's): compiled on the spot,
+    /// its `eligible` clauses decided through the catalog's program.
+    pub(super) fn requirement(&mut self, tree: &Requirement) -> Outcome {
+        let mut trees = Trees::default();
+        let root = trees.push(self.ctx.catalog, tree, None, &|r| r);
+        self.node(&trees, root as usize, self.ctx.depth)
+    }
+
+    fn node<L: Borrow<Requirement>>(&mut self, trees: &Trees<L>, i: usize, depth: u8) -> Outcome {
+        match trees.nodes[i] {
+            Node::Leaf(l) => leaves::decide_leaf(self.ctx, trees.leaves[l as usize].borrow()),
+            Node::Shared(l) => {
+                let l = l as usize;
+                *self.scratch.leaves[l].get_or_insert_with(|| {
+                    leaves::decide_leaf(self.ctx, self.program.trees.leaves[l].borrow())
+                })
+            }
+            Node::Unknown => Outcome::Unknown,
+            Node::Declared(k) => self.scratch.said[k as usize],
+            Node::Eligible(c) => self.eligible(c as usize, depth),
+            Node::Combine { need, of, end } => {
+                let end = end as usize;
+                let (mut met, mut open, mut left) = (0, 0, of);
+                let mut child = i + 1;
+                while child < end {
+                    left -= 1;
+                    match self.node(trees, child, depth) {
+                        Outcome::Pass => met += 1,
+                        Outcome::Unknown => open += 1,
+                        Outcome::Fail => {}
+                    }
+                    child = trees.next(child);
+                    // Settled: enough pass, or too few are left to reach
+                    // `need` however the rest come out.
+                    if met >= need {
+                        return Outcome::Pass;
+                    }
+                    if met + open + left < need {
+                        return Outcome::Fail;
+                    }
+                }
+                combined(met, open, need)
+            }
+        }
+    }
+
+    fn eligible(&mut self, index: usize, depth: u8) -> Outcome {
+        if depth >= MAX_DEPTH {
+            self.guarded = true;
+            return Outcome::Unknown;
+        }
+        let status = match self.scratch.statuses[index] {
+            Some(status) => status,
+            None => {
+                let outer = std::mem::take(&mut self.guarded);
+                let status = self.credential_at(index, depth + 1, None);
+                if !self.guarded {
+                    self.scratch.statuses[index] = Some(status);
+                }
+                self.guarded |= outer;
+                status
+            }
+        };
+        super::status_outcome(status)
+    }
+}
+
+/// A route's decision as the status rule reads it: its outcome, and whether
+/// an unknown comes from a route the catalog cannot check at all.
+fn unconfirmed(decision: RouteDecision, route: &RouteCode) -> (Option<Outcome>, bool) {
+    (decision.outcome(), route.wholly_unconfirmed)
+}
