@@ -37,8 +37,15 @@ enum Node {
     /// `need` of the `of` children that follow; the subtree ends before
     /// `end`.
     Combine { need: u32, of: u32, end: u32 },
-    /// A leaf the leaf evaluator decides: an index into the leaves.
-    Leaf(u32),
+    /// A leaf.
+    Leaf(Leaf),
+}
+
+/// A leaf, in the form that decides it fastest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Leaf {
+    /// Decided by the leaf evaluator: an index into the tree's leaves.
+    Evaluated(u32),
     /// The same, for a leaf of the catalog's program: each distinct leaf
     /// is decided once per evaluation, however many routes share it.
     Shared(u32),
@@ -104,12 +111,12 @@ impl<L: Borrow<Requirement>> Trees<L> {
             Requirement::All(of) => of.len(),
             Requirement::Any(of) => 1.min(of.len()),
             Requirement::AtLeast(a) => a.n as usize,
-            Requirement::Unconfirmed(_) => return self.nodes.push(Node::Unknown),
+            Requirement::Unconfirmed(_) => return self.nodes.push(Node::Leaf(Leaf::Unknown)),
             Requirement::Eligible(e) => {
                 let node = catalog
                     .credential_position(e.credential.as_str())
-                    .map_or(Node::Unknown, |i| Node::Eligible(i as u32));
-                return self.nodes.push(node);
+                    .map_or(Leaf::Unknown, |i| Leaf::Eligible(i as u32));
+                return self.nodes.push(Node::Leaf(node));
             }
             _ => return self.push_leaf(tree, shared, leaf),
         };
@@ -138,13 +145,14 @@ impl<L: Borrow<Requirement>> Trees<L> {
         leaf: &impl Fn(&'r Requirement) -> L,
     ) {
         let Some(shared) = shared else {
-            self.nodes.push(Node::Leaf(self.leaves.len() as u32));
+            let i = self.leaves.len() as u32;
+            self.nodes.push(Node::Leaf(Leaf::Evaluated(i)));
             return self.leaves.push(leaf(tree));
         };
         if let Requirement::Declared(d) = tree {
             let next = shared.keys.len() as u32;
             let i = *shared.keys.entry(d.key.clone()).or_insert(next);
-            return self.nodes.push(Node::Declared(i));
+            return self.nodes.push(Node::Leaf(Leaf::Declared(i)));
         }
         let same_kind = shared.leaves.entry(tree.kind()).or_default();
         let found = same_kind
@@ -157,15 +165,7 @@ impl<L: Borrow<Requirement>> Trees<L> {
             same_kind.push(i);
             i
         });
-        self.nodes.push(Node::Shared(i));
-    }
-
-    /// The node after `i`'s subtree.
-    fn next(&self, i: usize) -> usize {
-        match self.nodes[i] {
-            Node::Combine { end, .. } => end as usize,
-            _ => i + 1,
-        }
+        self.nodes.push(Node::Leaf(Leaf::Shared(i)));
     }
 }
 
@@ -349,39 +349,66 @@ impl<'s, 'a, 'c, 'p> Run<'s, 'a, 'c, 'p> {
 
     fn node<L: Borrow<Requirement>>(&mut self, trees: &Trees<L>, i: usize, depth: u8) -> Outcome {
         match trees.nodes[i] {
-            Node::Leaf(l) => leaves::decide_leaf(self.ctx, trees.leaves[l as usize].borrow()),
-            Node::Shared(l) => {
+            Node::Combine { need, of, end } => self.combine(trees, i, [need, of, end], depth),
+            Node::Leaf(leaf) => self.leaf(trees, leaf, depth),
+        }
+    }
+
+    /// The outcome of the combinator at `i`, `need` of its `of` children,
+    /// which follow it up to `end`.
+    fn combine<L: Borrow<Requirement>>(
+        &mut self,
+        trees: &Trees<L>,
+        i: usize,
+        [need, of, end]: [u32; 3],
+        depth: u8,
+    ) -> Outcome {
+        let end = end as usize;
+        let (mut met, mut open, mut left) = (0, 0, of);
+        let mut child = i + 1;
+        while child < end {
+            let outcome = match trees.nodes[child] {
+                Node::Combine { need, of, end } => {
+                    let outcome = self.combine(trees, child, [need, of, end], depth);
+                    child = end as usize;
+                    outcome
+                }
+                Node::Leaf(leaf) => {
+                    child += 1;
+                    self.leaf(trees, leaf, depth)
+                }
+            };
+            match outcome {
+                Outcome::Pass => met += 1,
+                Outcome::Unknown => open += 1,
+                Outcome::Fail => {}
+            }
+            left -= 1;
+            // Settled: enough pass, or too few are left to reach `need`
+            // however the rest come out.
+            if met >= need {
+                return Outcome::Pass;
+            }
+            if met + open + left < need {
+                return Outcome::Fail;
+            }
+        }
+        combined(met, open, need)
+    }
+
+    #[inline]
+    fn leaf<L: Borrow<Requirement>>(&mut self, trees: &Trees<L>, leaf: Leaf, depth: u8) -> Outcome {
+        match leaf {
+            Leaf::Evaluated(l) => leaves::decide_leaf(self.ctx, trees.leaves[l as usize].borrow()),
+            Leaf::Shared(l) => {
                 let l = l as usize;
                 *self.scratch.leaves[l].get_or_insert_with(|| {
                     leaves::decide_leaf(self.ctx, self.program.trees.leaves[l].borrow())
                 })
             }
-            Node::Unknown => Outcome::Unknown,
-            Node::Declared(k) => self.scratch.said[k as usize],
-            Node::Eligible(c) => self.eligible(c as usize, depth),
-            Node::Combine { need, of, end } => {
-                let end = end as usize;
-                let (mut met, mut open, mut left) = (0, 0, of);
-                let mut child = i + 1;
-                while child < end {
-                    left -= 1;
-                    match self.node(trees, child, depth) {
-                        Outcome::Pass => met += 1,
-                        Outcome::Unknown => open += 1,
-                        Outcome::Fail => {}
-                    }
-                    child = trees.next(child);
-                    // Settled: enough pass, or too few are left to reach
-                    // `need` however the rest come out.
-                    if met >= need {
-                        return Outcome::Pass;
-                    }
-                    if met + open + left < need {
-                        return Outcome::Fail;
-                    }
-                }
-                combined(met, open, need)
-            }
+            Leaf::Unknown => Outcome::Unknown,
+            Leaf::Declared(k) => self.scratch.said[k as usize],
+            Leaf::Eligible(c) => self.eligible(c as usize, depth),
         }
     }
 
