@@ -3,7 +3,8 @@
 //! is timed.
 //!
 //! - **labpath**: `labpath_engine::eval::decide_into`, the decisions-only
-//!   evaluation, over the shipped catalog (`labpath_shipped::catalog()`):
+//!   evaluation (the catalog compiled for decisions, `eval::Program`), over
+//!   the shipped catalog (`labpath_shipped::catalog()`):
 //!   per credential the status, per route the outcome ([`decisions`]). The
 //!   explained evaluation (`eval::evaluate`, every clause with its finding)
 //!   is checked against it route by route and timed beside it.

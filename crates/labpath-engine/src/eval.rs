@@ -405,9 +405,10 @@ impl RouteDecision {
 }
 
 /// Decisions only, for a whole catalog: per credential its status, per route
-/// its decision, with no finding, clause tree or text. A buffer to fill again
-/// and again ([`decide_into`]): after the first profile it allocates nothing
-/// more.
+/// its decision, with no finding, clause tree or text, from the catalog
+/// compiled for decisions ([`Program`]). A buffer to fill again and again
+/// ([`decide_into`]): its vectors, and what an evaluation learns on the way,
+/// keep their room from one profile to the next.
 #[derive(Debug, Clone, Default)]
 pub struct Decisions {
     statuses: Vec<Status>,
@@ -456,8 +457,9 @@ impl Decisions {
     }
 }
 
-/// Decides a profile against every credential of the catalog (the same
-/// evaluation as [`evaluate`], decisions only).
+/// Decides a profile against every credential of the catalog: the statuses
+/// and route outcomes [`evaluate`] gives, from the catalog compiled for
+/// decisions ([`Program`]).
 pub fn decide(catalog: &Catalog, profile: &Profile, as_of: Date) -> Decisions {
     let mut out = Decisions::default();
     decide_into(catalog, profile, as_of, catalog.credentials(), &mut out);
