@@ -161,7 +161,7 @@ pub fn duration_of(step: &Step, gap: Option<&Gap>) -> (f64, (f64, f64, f64)) {
     (d.median_days(), (d.min_days, d.likely_days, d.max_days))
 }
 
-/// Where a step starts, in days from `from`: the first day on or after
+/// Where a step starts, in days from `from`: the first moment on or after
 /// `ready` inside its window (in the window of year `cycle` when it is tied
 /// to one), after `lost` lottery draws each of which sends it to the next
 /// year's window. `None` when the window of its cycle has closed. The
@@ -185,11 +185,16 @@ pub fn start_day(
         let (_, closes) = window.of_year(window.year_of(start));
         start = window.start(closes.succ(), None)?;
     }
-    Some(if start == ready_day {
-        ready
-    } else {
-        from.days_until(start) as f64
-    })
+    if start != ready_day {
+        return Some(from.days_until(start) as f64);
+    }
+    // Ready on a day inside the window: it starts when ready, but not
+    // before the window opens. A step ready at 228.6 (read as day 229) when
+    // the window opens on day 229 starts at 229.0: otherwise it would start
+    // before the window, and a later start, landing on the opening day,
+    // could finish earlier than an earlier one that waited for it.
+    let (opens, _) = window.of_year(window.year_of(start));
+    Some(ready.max(from.days_until(opens) as f64))
 }
 
 /// The year of the window a step started in (its calendar year when it has
@@ -516,5 +521,43 @@ impl<'c> Schedule<'c> {
         }
         path.reverse();
         path
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::start_day;
+    use crate::calendar::{MonthDay, Window};
+    use crate::provenance::{Confidence, Provenance};
+    use crate::units::Date;
+
+    fn august_window() -> Window {
+        Window {
+            opens: MonthDay::new(8, 17).expect("a day"),
+            closes: MonthDay::new(1, 1).expect("a day"),
+            cycle_of: None,
+            what: "w".into(),
+            provenance: Provenance {
+                sources: vec![],
+                as_of: Date::from_ymd(2026, 1, 1).expect("a day"),
+                confidence: Confidence::Official,
+                note: None,
+            },
+        }
+    }
+
+    #[test]
+    fn a_step_ready_on_the_opening_day_starts_when_the_window_opens_not_before() {
+        let from = Date::from_ymd(2026, 12, 31).expect("a day");
+        let window = august_window();
+        let opening = from.days_until(Date::from_ymd(2027, 8, 17).expect("a day")) as f64;
+        assert_eq!(opening, 229.0);
+        // Ready late on the eve (read as the opening day): not before it opens.
+        assert_eq!(start_day(from, Some(&window), 228.6, None, 0), Some(229.0));
+        // Ready earlier: waits for the opening.
+        assert_eq!(start_day(from, Some(&window), 200.2, None, 0), Some(229.0));
+        // Ready inside the window: starts when ready, to the fraction.
+        assert_eq!(start_day(from, Some(&window), 240.6, None, 0), Some(240.6));
+        assert_eq!(start_day(from, Some(&window), 229.3, None, 0), Some(229.3));
     }
 }
