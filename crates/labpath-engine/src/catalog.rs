@@ -3,12 +3,14 @@
 //! loader after every reference has been checked, so the engine can look
 //! things up without failing.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
 use crate::eval::Program;
+use crate::explain::describe_requirement;
 use crate::ids::{BodyId, CredentialId, ExamId, RouteId, SourceId};
 use crate::maintenance::RuleSet;
 use crate::profile::Education;
@@ -556,6 +558,27 @@ pub struct Catalog {
     source_index: Index<SourceId>,
     /// The credentials' routes compiled for decisions, on first use.
     program: OnceLock<Program>,
+    /// Each route requirement's rule text, by the requirement's address,
+    /// rendered on first use.
+    rule_texts: Cache<HashMap<usize, String, foldhash::fast::RandomState>>,
+}
+
+/// A value computed from a catalog on first use, keyed by the addresses of
+/// the catalog's own parts: a copy of the catalog starts without it (its
+/// parts live elsewhere) and computes its own.
+#[derive(Debug, Default)]
+struct Cache<T>(OnceLock<T>);
+
+impl<T> Clone for Cache<T> {
+    fn clone(&self) -> Self {
+        Cache(OnceLock::new())
+    }
+}
+
+/// A requirement's address, the key of the texts rendered for the
+/// catalog's own requirements.
+fn address(requirement: &Requirement) -> usize {
+    requirement as *const Requirement as usize
 }
 
 /// Position by id. The keys are the catalog's own ids (a lookup of any text
@@ -663,6 +686,7 @@ impl Catalog {
             body_index,
             source_index,
             program: OnceLock::new(),
+            rule_texts: Cache::default(),
         }
     }
 
@@ -692,6 +716,33 @@ impl Catalog {
             Some(c) if std::ptr::eq(c, credential) => Some(at),
             _ => self.credential_position(credential.id.as_str()),
         }
+    }
+
+    /// What a requirement of one of the catalog's routes asks for, in one
+    /// sentence fragment ([`describe_requirement`]): rendered once for every
+    /// route requirement on the first call, then lent; rendered on the spot
+    /// for a requirement from elsewhere.
+    pub fn rule_text(&self, requirement: &Requirement) -> Cow<'_, str> {
+        let texts = self.rule_texts.0.get_or_init(|| {
+            let mut texts = HashMap::default();
+            for credential in &self.credentials {
+                for route in &credential.routes {
+                    route.requires.walk(&mut |r| {
+                        texts.insert(address(r), describe_requirement(r, self));
+                    });
+                }
+            }
+            texts
+        });
+        match texts.get(&address(requirement)) {
+            Some(text) => Cow::Borrowed(text.as_str()),
+            None => Cow::Owned(describe_requirement(requirement, self)),
+        }
+    }
+
+    /// A source's position in [`Catalog::sources`].
+    pub fn source_position(&self, id: &str) -> Option<usize> {
+        self.source_index.get(id).copied()
     }
 
     /// The credentials' routes compiled for decisions-only evaluation,

@@ -2,11 +2,13 @@
 //! data behind it (quantities, ids, provenance with source URLs), in a shape
 //! that stays stable for programs.
 
+use std::borrow::Cow;
+
 use labpath_engine::catalog::{Catalog, Credential, Fee, InForce, Renewal};
 use labpath_engine::eval::{
     Clause, CredentialOutcome, Evaluation, Finding, Outcome, RouteOutcome, Status,
 };
-use labpath_engine::explain::{describe_finding, describe_requirement};
+use labpath_engine::explain::describe_finding;
 use labpath_engine::profile::Profile;
 use labpath_engine::provenance::{Confidence, Provenance};
 use labpath_engine::requirement::Requirement;
@@ -96,7 +98,8 @@ pub struct ClauseView<'a> {
     /// Outcome.
     pub outcome: Outcome,
     /// What it needs.
-    pub need: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub need: Cow<'a, str>,
     /// What the person has.
     pub have: String,
     /// The rule node (leaves only; combinators give their kind).
@@ -167,7 +170,7 @@ pub fn provenance<'a>(p: &'a Provenance, catalog: &'a Catalog) -> ProvenanceView
 
 fn clauses<'a>(
     clause: &'a Clause<'a>,
-    catalog: &Catalog,
+    catalog: &'a Catalog,
     depth: usize,
     out: &mut Vec<ClauseView<'a>>,
 ) {
@@ -181,7 +184,7 @@ fn clauses<'a>(
     out.push(ClauseView {
         depth,
         outcome: clause.outcome,
-        need: describe_requirement(clause.requirement, catalog),
+        need: catalog.rule_text(clause.requirement),
         have: describe_finding(clause, catalog),
         rule,
         finding: &clause.finding,
@@ -687,7 +690,8 @@ pub struct EvaluationCompactView<'a> {
     /// Per credential.
     pub credentials: Vec<CredentialCompactView<'a>>,
     /// The texts the clauses and provenance refer to by index.
-    pub texts: Vec<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub texts: Vec<Cow<'a, str>>,
     /// The sources cited, by id, each once.
     pub sources: std::collections::BTreeMap<&'a str, SourceRefView<'a>>,
 }
@@ -812,43 +816,70 @@ pub struct SourceRefView<'a> {
 /// What a compact view is built with: each text once, each source once.
 struct Shared<'a> {
     catalog: &'a Catalog,
-    /// Each text and its index, in the order first met.
-    texts: std::collections::HashMap<String, u32, foldhash::fast::RandomState>,
-    sources: std::collections::BTreeMap<&'a str, SourceRefView<'a>>,
+    /// Each text and its index, in the order first met: the catalog's own
+    /// texts (rule texts, notes) lent, the profile's owned.
+    texts: std::collections::HashMap<Cow<'a, str>, u32, foldhash::fast::RandomState>,
+    /// Which of the catalog's sources are cited, by position.
+    cited: Vec<bool>,
 }
 
 impl<'a> Shared<'a> {
-    fn text(&mut self, text: String) -> u32 {
+    fn new(catalog: &'a Catalog) -> Self {
+        Shared {
+            catalog,
+            texts: std::collections::HashMap::default(),
+            cited: vec![false; catalog.sources().len()],
+        }
+    }
+
+    fn text(&mut self, text: Cow<'a, str>) -> u32 {
+        if let Some(&i) = self.texts.get(text.as_ref()) {
+            return i;
+        }
         let next = self.texts.len() as u32;
-        *self.texts.entry(text).or_insert(next)
+        self.texts.insert(text, next);
+        next
     }
 
     /// The texts in index order.
-    fn into_texts(
-        texts: std::collections::HashMap<String, u32, foldhash::fast::RandomState>,
-    ) -> Vec<String> {
-        let mut ordered: Vec<(String, u32)> = texts.into_iter().collect();
+    fn texts(
+        texts: std::collections::HashMap<Cow<'a, str>, u32, foldhash::fast::RandomState>,
+    ) -> Vec<Cow<'a, str>> {
+        let mut ordered: Vec<(Cow<'a, str>, u32)> = texts.into_iter().collect();
         ordered.sort_unstable_by_key(|(_, i)| *i);
         ordered.into_iter().map(|(t, _)| t).collect()
     }
 
-    fn provenance(&mut self, p: &'a Provenance) -> ProvenanceRefView<'a> {
-        for id in &p.sources {
-            if self.sources.contains_key(id.as_str()) {
-                continue;
-            }
-            if let Some(s) = self.catalog.source(id.as_str()) {
+    /// The sources cited, by id.
+    fn sources(
+        catalog: &'a Catalog,
+        cited: &[bool],
+    ) -> std::collections::BTreeMap<&'a str, SourceRefView<'a>> {
+        catalog
+            .sources()
+            .iter()
+            .zip(cited)
+            .filter(|(_, cited)| **cited)
+            .map(|(s, _)| {
                 let source = SourceRefView {
                     title: &s.title,
                     url: &s.url,
                 };
-                self.sources.insert(s.id.as_str(), source);
+                (s.id.as_str(), source)
+            })
+            .collect()
+    }
+
+    fn provenance(&mut self, p: &'a Provenance) -> ProvenanceRefView<'a> {
+        for id in &p.sources {
+            if let Some(i) = self.catalog.source_position(id.as_str()) {
+                self.cited[i] = true;
             }
         }
         ProvenanceRefView {
             confidence: p.confidence,
             as_of: p.as_of,
-            note: p.note.clone().map(|n| self.text(n)),
+            note: p.note.as_deref().map(|n| self.text(Cow::Borrowed(n))),
             sources: &p.sources,
         }
     }
@@ -859,8 +890,8 @@ impl<'a> Shared<'a> {
         depth: usize,
         out: &mut Vec<ClauseCompactView<'a>>,
     ) {
-        let need = self.text(describe_requirement(clause.requirement, self.catalog));
-        let have = self.text(describe_finding(clause, self.catalog));
+        let need = self.text(self.catalog.rule_text(clause.requirement));
+        let have = self.text(Cow::Owned(describe_finding(clause, self.catalog)));
         let said = SaidView::of(clause);
         out.push(ClauseCompactView {
             depth,
@@ -908,18 +939,14 @@ pub fn evaluation_compact<'a>(
     profile: &'a Profile,
     e: &'a Evaluation<'a>,
 ) -> EvaluationCompactView<'a> {
-    let mut shared = Shared {
-        catalog,
-        texts: std::collections::HashMap::default(),
-        sources: std::collections::BTreeMap::new(),
-    };
+    let mut shared = Shared::new(catalog);
     let credentials = e.credentials.iter().map(|c| shared.credential(c)).collect();
     EvaluationCompactView {
         person: &profile.person.name,
         as_of: e.as_of,
         view: "compact",
         credentials,
-        texts: Shared::into_texts(shared.texts),
-        sources: shared.sources,
+        texts: Shared::texts(shared.texts),
+        sources: Shared::sources(catalog, &shared.cited),
     }
 }
