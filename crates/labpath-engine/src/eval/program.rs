@@ -11,6 +11,8 @@
 //!   whose answers are read from the profile once per evaluation;
 //! - an `eligible` clause is a credential index, and a credential decided
 //!   for one such clause is not decided again for the next;
+//! - equal leaves of different routes (the same degree, exam or program
+//!   rule) are one leaf, decided at most once per evaluation;
 //! - whether a route is wholly unconfirmed is known before any profile.
 //!
 //! A combinator stops at the first child that settles it (a pass for `any`,
