@@ -102,8 +102,10 @@ fn credentials_that_ask_for_each_other_end_unknown_or_settled_as_explained() {
 fn a_credential_decided_past_the_depth_guard_is_decided_again_nearer_the_top() {
     // chain-1 asks for chain-2, ..., chain-5 for chain-6, which a
     // declaration settles. From chain-1 the guard stops the walk before
-    // chain-6 (unknown); from chain-2 on it reaches it. Deciding chain-1
-    // first must not leave chain-5's guarded answer for the others.
+    // chain-6 (unknown); from chain-2 on it reaches it. In either order:
+    // deciding chain-1 first must not leave chain-5's guarded answer for
+    // the others, and deciding chain-2 first must not lend chain-3's answer
+    // (reached near the top) to chain-1's deeper walk.
     let mut extra: Vec<(String, Requirement)> = (1..=5)
         .map(|i| {
             let next = format!("chain-{}", i + 1);
@@ -132,6 +134,34 @@ fn a_credential_decided_past_the_depth_guard_is_decided_again_nearer_the_top() {
     want[0] = Status::Unknown;
     assert_eq!(explained, want);
     assert_eq!(decided, explained);
+
+    let reversed: Vec<&str> = ids.iter().rev().copied().collect();
+    let (explained, decided) = statuses(&catalog, &profile, &reversed);
+    want.reverse();
+    assert_eq!(explained, want, "{reversed:?}");
+    assert_eq!(decided, explained, "{reversed:?}");
+}
+
+#[test]
+fn a_credential_from_outside_the_catalog_is_decided_by_its_own_routes() {
+    // A copy of a shipped credential with its only route replaced: deciding
+    // it must not take the shipped credential's routes for its id.
+    let catalog = labpath_shipped::catalog().expect("the shipped catalog loads");
+    let mut edited = catalog.credentials()[0].clone();
+    edited.routes.truncate(1);
+    edited.routes[0].requires = Requirement::All(vec![declared("edited-key")]);
+    edited.routes[0].in_force = Default::default();
+    let profile = Profile {
+        declarations: vec!["edited-key".to_owned()],
+        ..Profile::default()
+    };
+    let explained = eval::evaluate_only(&catalog, &profile, day(), [&edited]);
+    assert_eq!(explained.credentials[0].status, Status::Eligible);
+    let mut decided = eval::Decisions::default();
+    eval::decide_into(&catalog, &profile, day(), [&edited], &mut decided);
+    let (status, routes) = decided.credential(0).expect("one credential");
+    assert_eq!(status, Status::Eligible);
+    assert_eq!(routes.len(), 1);
 }
 
 #[test]

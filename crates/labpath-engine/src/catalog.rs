@@ -707,14 +707,17 @@ impl Catalog {
 
     /// The position of one of this catalog's credentials in
     /// [`Catalog::credentials`], found from its address without hashing
-    /// its id (by id for a copy).
+    /// its id; for a copy, the position of the credential with its id when
+    /// that one is equal to it. `None` for any other credential.
     pub fn position_of(&self, credential: &Credential) -> Option<usize> {
         let base = self.credentials.as_ptr() as usize;
         let at = (credential as *const Credential as usize).wrapping_sub(base)
             / std::mem::size_of::<Credential>().max(1);
         match self.credentials.get(at) {
             Some(c) if std::ptr::eq(c, credential) => Some(at),
-            _ => self.credential_position(credential.id.as_str()),
+            _ => self
+                .credential_position(credential.id.as_str())
+                .filter(|&i| self.credentials[i] == *credential),
         }
     }
 

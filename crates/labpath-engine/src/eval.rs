@@ -243,7 +243,8 @@ pub fn evaluate_credential<'c>(
 }
 
 /// A credential's status from its routes' outcomes (`None` for a route not
-/// in force), for the explained and the decisions-only evaluation alike.
+/// in force), in the explained evaluation (the decisions-only one applies
+/// [`status_from`] to its compiled routes).
 fn status_of<'c>(
     ctx: &leaves::Ctx<'c, '_>,
     credential: &'c Credential,
@@ -467,7 +468,9 @@ pub fn decide(catalog: &Catalog, profile: &Profile, as_of: Date) -> Decisions {
 }
 
 /// Decides a profile against the given credentials into `out`, replacing
-/// what it held.
+/// what it held. The catalog's own credentials are decided from its
+/// compiled program; any other (an edited copy, say) by its own routes,
+/// compiled on the spot.
 pub fn decide_into<'c>(
     catalog: &'c Catalog,
     profile: &Profile,
@@ -485,7 +488,7 @@ pub fn decide_into<'c>(
         out.starts.push(out.routes.len() as u32);
         let status = match catalog.position_of(credential) {
             Some(i) => run.credential(i, Some(&mut out.routes)),
-            None => Status::NoRoute,
+            None => run.foreign(credential, Some(&mut out.routes)),
         };
         out.statuses.push(status);
     }
@@ -494,11 +497,12 @@ pub fn decide_into<'c>(
 /// One credential's status, decisions only (what an `eligible` clause
 /// reads): no route is evaluated for a credential held.
 pub fn decide_credential<'c>(ctx: &leaves::Ctx<'c, '_>, credential: &'c Credential) -> Status {
-    let Some(i) = ctx.catalog.position_of(credential) else {
-        return Status::NoRoute;
-    };
     let mut scratch = program::Scratch::default();
-    program::Run::new(ctx, &mut scratch).credential(i, None)
+    let mut run = program::Run::new(ctx, &mut scratch);
+    match ctx.catalog.position_of(credential) {
+        Some(i) => run.credential(i, None),
+        None => run.foreign(credential, None),
+    }
 }
 
 /// One credential's status, with its routes' decisions appended to `out`
@@ -508,11 +512,12 @@ pub fn decide_routes_into<'c>(
     credential: &'c Credential,
     out: &mut Vec<RouteDecision>,
 ) -> Status {
-    let Some(i) = ctx.catalog.position_of(credential) else {
-        return Status::NoRoute;
-    };
     let mut scratch = program::Scratch::default();
-    program::Run::new(ctx, &mut scratch).credential(i, Some(out))
+    let mut run = program::Run::new(ctx, &mut scratch);
+    match ctx.catalog.position_of(credential) {
+        Some(i) => run.credential(i, Some(out)),
+        None => run.foreign(credential, Some(out)),
+    }
 }
 
 pub use leaves::Ctx;

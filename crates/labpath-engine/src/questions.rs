@@ -179,13 +179,7 @@ pub fn scope<'c>(
         }
     }
     // Catalog order, so answers read the same way everywhere.
-    found.sort_by_key(|c| {
-        catalog
-            .credentials()
-            .iter()
-            .position(|k| k.id == c.id)
-            .unwrap_or(usize::MAX)
-    });
+    found.sort_by_key(|c| catalog.position_of(c).unwrap_or(usize::MAX));
     found
 }
 
@@ -198,18 +192,17 @@ fn decisions(
     scope: &[&Credential],
     as_of: Date,
 ) -> Vec<Decision> {
-    let facts = Facts::derive(profile, catalog);
-    let ctx = Ctx::new(catalog, profile, &facts, as_of);
     let mut out = Vec::with_capacity(scope.len() * 4 + 1);
     if let Some(goal) = goal {
+        let facts = Facts::derive(profile, catalog);
+        let ctx = Ctx::new(catalog, profile, &facts, as_of);
         out.push(Decision::Route(eval::decide_requirement(&ctx, goal)));
     }
-    let mut routes = Vec::new();
-    for credential in scope {
-        routes.clear();
-        let status = eval::decide_routes_into(&ctx, credential, &mut routes);
+    let mut decided = eval::Decisions::default();
+    eval::decide_into(catalog, profile, as_of, scope.iter().copied(), &mut decided);
+    for (status, routes) in (0..decided.len()).filter_map(|i| decided.credential(i)) {
         out.push(Decision::Credential(status));
-        for route in &routes {
+        for route in routes {
             out.push(Decision::Route(route.outcome().unwrap_or(Outcome::Fail)));
         }
     }

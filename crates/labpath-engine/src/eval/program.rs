@@ -10,14 +10,15 @@
 //! - a `declared` clause is an index into the catalog's declaration keys,
 //!   whose answers are read from the profile once per evaluation;
 //! - an `eligible` clause is a credential index, and a credential decided
-//!   for one such clause is not decided again for the next;
+//!   for one such clause is not decided again for the next one as deep or
+//!   shallower (deeper, the depth guard may answer instead);
 //! - equal leaves of different routes (the same degree, exam or program
 //!   rule) are one leaf, decided at most once per evaluation;
 //! - whether a route is wholly unconfirmed is known before any profile.
 //!
 //! A combinator stops at the first child that settles it (a pass for `any`,
 //! a fail for `all`): its outcome depends only on how many children pass,
-//! fail or stay unknown, and no leaf has side effects. Every other leaf is
+//! fail or stay unknown, and no leaf changes what another decides. Every other leaf is
 //! decided by the leaf evaluator the explained evaluation uses
 //! ([`super::leaves::decide_leaf`]), and a combinator's outcome by the same
 //! rule ([`super::combined`]), so the two evaluations cannot drift apart.
@@ -26,7 +27,7 @@ use std::borrow::Borrow;
 use std::collections::HashMap;
 
 use super::{Ctx, Outcome, RouteDecision, Status, combined, leaves, status_from};
-use crate::catalog::{Catalog, InForce};
+use crate::catalog::{Catalog, Credential, InForce};
 use crate::requirement::Requirement;
 
 /// How many `eligible` clauses deep an evaluation goes (a guard against
@@ -237,8 +238,8 @@ pub(super) struct Scratch {
     /// Each declaration key's answer in the profile.
     said: Vec<Outcome>,
     /// Credentials already decided (by credential index) for `eligible`
-    /// clauses.
-    statuses: Vec<Option<Status>>,
+    /// clauses, each with the deepest clause depth its status holds to.
+    statuses: Vec<Option<(Status, u8)>>,
     /// Credentials held and current on the day, by credential index.
     held: Vec<bool>,
     /// The catalog's distinct leaves decided so far.
@@ -419,19 +420,55 @@ impl<'s, 'a, 'c, 'p> Run<'s, 'a, 'c, 'p> {
             self.guarded = true;
             return Outcome::Unknown;
         }
-        let status = match self.scratch.statuses[index] {
-            Some(status) => status,
-            None => {
-                let outer = std::mem::take(&mut self.guarded);
-                let status = self.credential_at(index, depth + 1, None);
-                if !self.guarded {
-                    self.scratch.statuses[index] = Some(status);
-                }
-                self.guarded |= outer;
-                status
+        // A status decided for a clause at depth d without the guard
+        // answering is the status at every depth up to d (nearer the top
+        // there is more room below); deeper, the guard may answer.
+        if let Some((status, deepest)) = self.scratch.statuses[index] {
+            if depth <= deepest {
+                return super::status_outcome(status);
             }
-        };
+        }
+        let outer = std::mem::take(&mut self.guarded);
+        let status = self.credential_at(index, depth + 1, None);
+        if !self.guarded {
+            self.scratch.statuses[index] = Some((status, depth));
+        }
+        self.guarded |= outer;
         super::status_outcome(status)
+    }
+
+    /// A credential that is not one of the catalog's: its routes compiled on
+    /// the spot, decided as the catalog's are.
+    pub(super) fn foreign(
+        &mut self,
+        credential: &Credential,
+        out: Option<&mut Vec<RouteDecision>>,
+    ) -> Status {
+        let held = self
+            .ctx
+            .profile
+            .holds(credential.id.as_str(), self.ctx.as_of);
+        if held && out.is_none() {
+            return Status::Held;
+        }
+        let mut decided = Vec::with_capacity(credential.routes.len());
+        for route in &credential.routes {
+            decided.push(if route.in_force.contains(self.ctx.as_of) {
+                RouteDecision::In(self.requirement(&route.requires))
+            } else {
+                RouteDecision::NotInForce
+            });
+        }
+        if let Some(out) = out {
+            out.extend_from_slice(&decided);
+        }
+        let routes = decided.iter().zip(&credential.routes).map(|(d, r)| {
+            let outcome = d.outcome();
+            let unconfirmed =
+                outcome == Some(Outcome::Unknown) && r.requires.is_wholly_unconfirmed();
+            (outcome, unconfirmed)
+        });
+        status_from(held, routes)
     }
 }
 
