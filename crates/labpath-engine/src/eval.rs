@@ -251,12 +251,18 @@ fn status_of<'c>(
     routes: impl Iterator<Item = (&'c Route, Option<Outcome>)>,
 ) -> Status {
     let held = ctx.profile.holds(credential.id.as_str(), ctx.as_of);
-    let routes = routes.map(|(route, outcome)| {
-        let unconfirmed =
-            outcome == Some(Outcome::Unknown) && route.requires.is_wholly_unconfirmed();
-        (outcome, unconfirmed)
-    });
-    status_from(held, routes)
+    status_from(
+        held,
+        routes.map(|(route, outcome)| as_decided(route, outcome)),
+    )
+}
+
+/// A route's outcome as the status rule reads it: the outcome (`None` when
+/// not in force), and whether an unknown comes from a route the catalog
+/// cannot check at all.
+fn as_decided(route: &Route, outcome: Option<Outcome>) -> (Option<Outcome>, bool) {
+    let unconfirmed = outcome == Some(Outcome::Unknown) && route.requires.is_wholly_unconfirmed();
+    (outcome, unconfirmed)
 }
 
 /// The status rule: held first; then the best outcome of the routes in
@@ -486,10 +492,7 @@ pub fn decide_into<'c>(
     let mut run = program::Run::new(&ctx, &mut out.scratch);
     for credential in credentials {
         out.starts.push(out.routes.len() as u32);
-        let status = match catalog.position_of(credential) {
-            Some(i) => run.credential(i, Some(&mut out.routes)),
-            None => run.foreign(credential, Some(&mut out.routes)),
-        };
+        let status = run.credential(credential, Some(&mut out.routes));
         out.statuses.push(status);
     }
 }
@@ -498,26 +501,7 @@ pub fn decide_into<'c>(
 /// reads): no route is evaluated for a credential held.
 pub fn decide_credential<'c>(ctx: &leaves::Ctx<'c, '_>, credential: &'c Credential) -> Status {
     let mut scratch = program::Scratch::default();
-    let mut run = program::Run::new(ctx, &mut scratch);
-    match ctx.catalog.position_of(credential) {
-        Some(i) => run.credential(i, None),
-        None => run.foreign(credential, None),
-    }
-}
-
-/// One credential's status, with its routes' decisions appended to `out`
-/// in catalog order.
-pub fn decide_routes_into<'c>(
-    ctx: &leaves::Ctx<'c, '_>,
-    credential: &'c Credential,
-    out: &mut Vec<RouteDecision>,
-) -> Status {
-    let mut scratch = program::Scratch::default();
-    let mut run = program::Run::new(ctx, &mut scratch);
-    match ctx.catalog.position_of(credential) {
-        Some(i) => run.credential(i, Some(out)),
-        None => run.foreign(credential, Some(out)),
-    }
+    program::Run::new(ctx, &mut scratch).credential(credential, None)
 }
 
 pub use leaves::Ctx;

@@ -26,7 +26,7 @@
 use std::borrow::Borrow;
 use std::collections::HashMap;
 
-use super::{Ctx, Outcome, RouteDecision, Status, combined, leaves, status_from};
+use super::{Ctx, Outcome, RouteDecision, Status, as_decided, combined, leaves, status_from};
 use crate::catalog::{Catalog, Credential, InForce};
 use crate::requirement::Requirement;
 
@@ -300,13 +300,18 @@ impl<'s, 'a, 'c, 'p> Run<'s, 'a, 'c, 'p> {
     }
 
     /// A credential's status at the context's depth; with `out`, every
-    /// route's decision is appended to it (even for a credential held).
+    /// route's decision is appended to it (even for a credential held). One
+    /// of the catalog's own is decided from the program, any other by its
+    /// own routes ([`Run::foreign`]).
     pub(super) fn credential(
         &mut self,
-        index: usize,
+        credential: &Credential,
         out: Option<&mut Vec<RouteDecision>>,
     ) -> Status {
-        self.credential_at(index, self.ctx.depth, out)
+        match self.ctx.catalog.position_of(credential) {
+            Some(index) => self.credential_at(index, self.ctx.depth, out),
+            None => self.foreign(credential, out),
+        }
     }
 
     fn credential_at(
@@ -439,11 +444,7 @@ impl<'s, 'a, 'c, 'p> Run<'s, 'a, 'c, 'p> {
 
     /// A credential that is not one of the catalog's: its routes compiled on
     /// the spot, decided as the catalog's are.
-    pub(super) fn foreign(
-        &mut self,
-        credential: &Credential,
-        out: Option<&mut Vec<RouteDecision>>,
-    ) -> Status {
+    fn foreign(&mut self, credential: &Credential, out: Option<&mut Vec<RouteDecision>>) -> Status {
         let held = self
             .ctx
             .profile
@@ -462,13 +463,8 @@ impl<'s, 'a, 'c, 'p> Run<'s, 'a, 'c, 'p> {
         if let Some(out) = out {
             out.extend_from_slice(&decided);
         }
-        let routes = decided.iter().zip(&credential.routes).map(|(d, r)| {
-            let outcome = d.outcome();
-            let unconfirmed =
-                outcome == Some(Outcome::Unknown) && r.requires.is_wholly_unconfirmed();
-            (outcome, unconfirmed)
-        });
-        status_from(held, routes)
+        let routes = credential.routes.iter().zip(&decided);
+        status_from(held, routes.map(|(r, d)| as_decided(r, d.outcome())))
     }
 }
 
