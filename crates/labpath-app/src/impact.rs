@@ -238,8 +238,8 @@ impl<'c> Comparison<'c> {
     fn route(&self, o: Option<&RouteOutcome<'_>>, n: Option<&RouteOutcome<'_>>) -> RouteImpact {
         let mut clauses = Vec::new();
         let (oc, nc) = (
-            o.and_then(|r| r.clause.as_ref()),
-            n.and_then(|r| r.clause.as_ref()),
+            o.and_then(RouteOutcome::clause),
+            n.and_then(RouteOutcome::clause),
         );
         self.clauses(oc, nc, &mut clauses);
         let route = n.or(o).map(|r| r.route);
@@ -256,7 +256,12 @@ impl<'c> Comparison<'c> {
     /// leaves the person does not pass on either side, whose rule, outcome
     /// or finding changed; clauses only one side has, when not passed
     /// there; a combinator whose own rule changed (its kind, its `n`).
-    fn clauses(&self, o: Option<&Clause<'_>>, n: Option<&Clause<'_>>, out: &mut Vec<ClauseImpact>) {
+    fn clauses(
+        &self,
+        o: Option<Clause<'_, '_>>,
+        n: Option<Clause<'_, '_>>,
+        out: &mut Vec<ClauseImpact>,
+    ) {
         let (o, n) = match (o, n) {
             (Some(o), Some(n)) => (o, n),
             (Some(one), None) | (None, Some(one)) => {
@@ -266,7 +271,7 @@ impl<'c> Comparison<'c> {
             }
             (None, None) => return,
         };
-        let combinator = |c: &Clause<'_>| matches!(c.finding, Finding::Combined { .. });
+        let combinator = |c: Clause<'_, '_>| matches!(c.finding, Finding::Combined { .. });
         if combinator(o) && combinator(n) && o.requirement.kind() == n.requirement.kind() {
             if let (Requirement::AtLeast(a), Requirement::AtLeast(b)) =
                 (o.requirement, n.requirement)
@@ -274,8 +279,9 @@ impl<'c> Comparison<'c> {
             {
                 out.push(self.both(o, n));
             }
-            for (oc, nc) in align(&o.children, &n.children, |c| c.requirement) {
-                self.clauses(oc.map(|c| c.1), nc.map(|c| c.1), out);
+            let (old, new): (Vec<_>, Vec<_>) = (o.children().collect(), n.children().collect());
+            for (oc, nc) in align(&old, &new, |c| c.requirement) {
+                self.clauses(oc.map(|c| *c.1), nc.map(|c| *c.1), out);
             }
             return;
         }
@@ -286,12 +292,12 @@ impl<'c> Comparison<'c> {
     }
 
     /// The non-passing leaves of a clause only one side has.
-    fn one_sided(&self, c: &Clause<'_>, old_side: bool, out: &mut Vec<ClauseImpact>) {
+    fn one_sided(&self, c: Clause<'_, '_>, old_side: bool, out: &mut Vec<ClauseImpact>) {
         if c.outcome == Outcome::Pass {
             return;
         }
-        if !c.children.is_empty() {
-            for child in &c.children {
+        if !c.is_leaf() {
+            for child in c.children() {
                 self.one_sided(child, old_side, out);
             }
             return;
@@ -320,7 +326,7 @@ impl<'c> Comparison<'c> {
         });
     }
 
-    fn both(&self, o: &Clause<'_>, n: &Clause<'_>) -> ClauseImpact {
+    fn both(&self, o: Clause<'_, '_>, n: Clause<'_, '_>) -> ClauseImpact {
         ClauseImpact {
             old_need: Some(describe_requirement(o.requirement, self.old)),
             new_need: Some(describe_requirement(n.requirement, self.new)),
@@ -427,7 +433,7 @@ fn route_diff(o: Option<&RouteOutcome<'_>>, n: Option<&RouteOutcome<'_>>) -> Rou
             RouteDiff::Decisive
         }
         (Some(o), Some(n)) => {
-            let gap = match (&o.clause, &n.clause) {
+            let gap = match (o.clause(), n.clause()) {
                 (Some(a), Some(b)) => gap(a, b),
                 (None, None) => Gap::SAME,
                 _ => Gap::CHANGED,
@@ -482,7 +488,7 @@ impl Gap {
 /// The gap of two versions of a clause. Under `all` every child's gap
 /// counts; under `any` and `at_least`, one alternative whose whole gap is
 /// the change is enough for the change to decide the clause.
-fn gap(a: &Clause<'_>, b: &Clause<'_>) -> Gap {
+fn gap(a: Clause<'_, '_>, b: Clause<'_, '_>) -> Gap {
     if a.outcome == Outcome::Pass && b.outcome == Outcome::Pass {
         return Gap::SAME;
     }
@@ -493,7 +499,7 @@ fn gap(a: &Clause<'_>, b: &Clause<'_>) -> Gap {
         Finding::Combined {
             met: bm, need: bn, ..
         },
-    ) = (&a.finding, &b.finding)
+    ) = (a.finding, b.finding)
     else {
         return match (same_leaf(a, b), neutral(a)) {
             (false, _) => Gap::CHANGED,
@@ -504,17 +510,14 @@ fn gap(a: &Clause<'_>, b: &Clause<'_>) -> Gap {
     if a.requirement.kind() != b.requirement.kind() {
         return Gap::CHANGED;
     }
-    let children: Vec<Gap> = if a.children.len() == b.children.len() {
-        a.children
-            .iter()
-            .zip(&b.children)
-            .map(|(x, y)| gap(x, y))
-            .collect()
+    let (old, new): (Vec<_>, Vec<_>) = (a.children().collect(), b.children().collect());
+    let children: Vec<Gap> = if old.len() == new.len() {
+        old.iter().zip(&new).map(|(x, y)| gap(*x, *y)).collect()
     } else {
-        align(&a.children, &b.children, |c| c.requirement)
+        align(&old, &new, |c| c.requirement)
             .into_iter()
             .map(|pair| match pair {
-                (Some((_, x)), Some((_, y))) => gap(x, y),
+                (Some((_, x)), Some((_, y))) => gap(*x, *y),
                 (Some((_, one)), None) | (None, Some((_, one))) if one.outcome != Outcome::Pass => {
                     Gap::CHANGED
                 }
@@ -537,7 +540,7 @@ fn gap(a: &Clause<'_>, b: &Clause<'_>) -> Gap {
 /// Whether a leaf left unknown tells nothing of the person's gap: a rule
 /// the catalog cannot check is unknown for everyone, and an attestation
 /// most applicants can make (good moral character) is one a plan assumes.
-fn neutral(c: &Clause<'_>) -> bool {
+fn neutral(c: Clause<'_, '_>) -> bool {
     c.outcome == Outcome::Unknown
         && match c.requirement {
             Requirement::Unconfirmed(_) => true,
@@ -547,6 +550,6 @@ fn neutral(c: &Clause<'_>) -> bool {
 }
 
 /// Whether two leaves say the same: rule, outcome and finding.
-fn same_leaf(a: &Clause<'_>, b: &Clause<'_>) -> bool {
+fn same_leaf(a: Clause<'_, '_>, b: Clause<'_, '_>) -> bool {
     a.outcome == b.outcome && a.finding == b.finding && a.requirement == b.requirement
 }

@@ -80,8 +80,7 @@ fn run_case(catalog: &labpath_engine::catalog::Catalog, file: &str, case: &Case)
                 ));
             };
             let text = route
-                .clause
-                .as_ref()
+                .clause()
                 .map(|c| clause_lines(c, catalog))
                 .unwrap_or_default()
                 .iter()
@@ -103,7 +102,7 @@ fn run_case(catalog: &labpath_engine::catalog::Catalog, file: &str, case: &Case)
             let text = result
                 .routes
                 .iter()
-                .filter_map(|r| r.clause.as_ref())
+                .filter_map(|r| r.clause())
                 .flat_map(|c| clause_lines(c, catalog))
                 .map(|l| format!("{} | {}", l.need, l.have))
                 .collect::<Vec<_>>()

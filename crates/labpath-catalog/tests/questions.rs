@@ -180,7 +180,10 @@ fn decisions(
     if let Some(goal) = goal {
         out.push(Decision {
             what: "goal".to_owned(),
-            answer: format!("{:?}", eval::evaluate_requirement(&ctx, goal).outcome),
+            answer: format!(
+                "{:?}",
+                eval::evaluate_requirement(&ctx, goal).root().outcome
+            ),
         });
     }
     for credential in scope {

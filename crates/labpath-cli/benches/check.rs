@@ -40,7 +40,7 @@ fn engine(c: &mut Criterion) {
                 .credentials
                 .iter()
                 .flat_map(|c| &c.routes)
-                .filter_map(|r| r.clause.as_ref())
+                .filter_map(|r| r.clause())
                 .map(|clause| clause_lines(clause, &catalog).len())
                 .sum();
             black_box(lines)

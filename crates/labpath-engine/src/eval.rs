@@ -66,52 +66,140 @@ impl Status {
     }
 }
 
-/// One evaluated clause and its children.
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Clause<'c> {
+/// One evaluated clause, stored flat: its subtree (itself, then every
+/// clause below it in pre-order) is the next `len` nodes of its tree.
+#[derive(Debug, Clone)]
+struct ClauseNode<'c> {
+    requirement: &'c Requirement,
+    outcome: Outcome,
+    finding: Finding<'c>,
+    len: u32,
+}
+
+/// An evaluated requirement tree: every clause with its finding, laid out
+/// flat in pre-order in one buffer (one allocation per tree, none per
+/// combinator). Its clauses are read through [`ClauseTree::root`].
+#[derive(Debug, Clone)]
+pub struct ClauseTree<'c> {
+    nodes: Vec<ClauseNode<'c>>,
+}
+
+impl<'c> ClauseTree<'c> {
+    /// The top clause.
+    pub fn root(&self) -> Clause<'_, 'c> {
+        Clause::first(&self.nodes)
+    }
+}
+
+impl Serialize for ClauseTree<'_> {
+    fn serialize<S: serde::Serializer>(&self, out: S) -> Result<S::Ok, S::Error> {
+        self.root().serialize(out)
+    }
+}
+
+/// One evaluated clause of a [`ClauseTree`], with its children.
+#[derive(Debug, Clone, Copy)]
+pub struct Clause<'a, 'c> {
     /// The requirement as the catalog states it.
-    #[serde(skip)]
     pub requirement: &'c Requirement,
     /// Pass, fail or unknown.
     pub outcome: Outcome,
     /// The quantities behind the outcome.
-    pub finding: Finding<'c>,
-    /// Evaluated children of a combinator.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub children: Vec<Clause<'c>>,
+    pub finding: &'a Finding<'c>,
+    /// Its subtree: itself first.
+    subtree: &'a [ClauseNode<'c>],
 }
 
-impl Clause<'_> {
+/// The children of a clause, in order.
+#[derive(Debug, Clone)]
+pub struct Children<'a, 'c> {
+    rest: &'a [ClauseNode<'c>],
+}
+
+impl<'a, 'c> Iterator for Children<'a, 'c> {
+    type Item = Clause<'a, 'c>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let len = self.rest.first()?.len as usize;
+        let (subtree, rest) = self.rest.split_at(len.clamp(1, self.rest.len()));
+        self.rest = rest;
+        Some(Clause::first(subtree))
+    }
+}
+
+impl Serialize for Children<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, out: S) -> Result<S::Ok, S::Error> {
+        out.collect_seq(self.clone())
+    }
+}
+
+impl Serialize for Clause<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, out: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let leaf = self.is_leaf();
+        let mut s = out.serialize_struct("Clause", if leaf { 2 } else { 3 })?;
+        s.serialize_field("outcome", &self.outcome)?;
+        s.serialize_field("finding", self.finding)?;
+        if !leaf {
+            s.serialize_field("children", &self.children())?;
+        }
+        s.end()
+    }
+}
+
+impl<'a, 'c> Clause<'a, 'c> {
+    /// The first clause of `nodes`, a subtree in pre-order.
+    fn first(nodes: &'a [ClauseNode<'c>]) -> Self {
+        let node = &nodes[0];
+        let len = (node.len as usize).clamp(1, nodes.len());
+        Clause {
+            requirement: node.requirement,
+            outcome: node.outcome,
+            finding: &node.finding,
+            subtree: &nodes[..len],
+        }
+    }
+
+    /// Its children, in order (none for a leaf).
+    pub fn children(self) -> Children<'a, 'c> {
+        Children {
+            rest: &self.subtree[1..],
+        }
+    }
+
+    /// Whether it is a leaf (no children).
+    pub fn is_leaf(self) -> bool {
+        self.subtree.len() <= 1
+    }
+
     /// How many leaves below (or at) this clause fail; 0 when it passes.
-    pub fn failing_leaves(&self) -> usize {
+    pub fn failing_leaves(self) -> usize {
         if self.outcome == Outcome::Pass {
             return 0;
         }
-        if self.children.is_empty() {
+        if self.is_leaf() {
             return usize::from(self.outcome == Outcome::Fail);
         }
         match self.requirement {
             Requirement::Any(_) => self
-                .children
-                .iter()
+                .children()
                 .map(Clause::failing_leaves)
                 .min()
                 .unwrap_or(0),
-            _ => self.children.iter().map(Clause::failing_leaves).sum(),
+            _ => self.children().map(Clause::failing_leaves).sum(),
         }
     }
 
     /// The last day a passing clause stays satisfied without anything new
     /// (a time-limited program ages out); `None` when it does not close.
-    pub fn open_until(&self) -> Option<Date> {
+    pub fn open_until(self) -> Option<Date> {
         if self.outcome != Outcome::Pass {
             return None;
         }
-        if self.children.is_empty() {
+        if self.is_leaf() {
             return self.finding.closes_on();
         }
-        let passing = self.children.iter().filter(|c| c.outcome == Outcome::Pass);
+        let passing = self.children().filter(|c| c.outcome == Outcome::Pass);
         match self.requirement {
             // Any passing alternative keeps it open: the latest closing wins,
             // and one that never closes means it never closes.
@@ -146,8 +234,16 @@ pub struct RouteOutcome<'c> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub open_until: Option<Date>,
     /// The evaluated requirement tree (absent when not in force).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub clause: Option<Clause<'c>>,
+    #[serde(rename = "clause", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub tree: Option<ClauseTree<'c>>,
+}
+
+impl<'c> RouteOutcome<'c> {
+    /// The evaluated requirement tree's top clause (absent when not in force).
+    pub fn clause(&self) -> Option<Clause<'_, 'c>> {
+        self.tree.as_ref().map(ClauseTree::root)
+    }
 }
 
 /// One evaluated credential.
@@ -181,7 +277,7 @@ impl CredentialOutcome<'_> {
                 }
             })
             .min_by_key(|r| {
-                let fails = r.clause.as_ref().map_or(usize::MAX, Clause::failing_leaves);
+                let fails = r.clause().map_or(usize::MAX, Clause::failing_leaves);
                 (r.outcome, fails)
             })
     }
@@ -325,10 +421,11 @@ fn evaluate_route<'c>(ctx: &leaves::Ctx<'c, '_>, route: &'c Route) -> RouteOutco
             in_force: false,
             outcome: Outcome::Fail,
             open_until: None,
-            clause: None,
+            tree: None,
         };
     }
-    let clause = evaluate_requirement(ctx, &route.requires);
+    let tree = evaluate_requirement(ctx, &route.requires);
+    let clause = tree.root();
     // A route whose rules end stops being usable then, whatever the profile.
     // `until` is the first day the route is no longer in force.
     let last_day = route.in_force.until.map(Date::pred);
@@ -345,7 +442,7 @@ fn evaluate_route<'c>(ctx: &leaves::Ctx<'c, '_>, route: &'c Route) -> RouteOutco
         } else {
             None
         },
-        clause: Some(clause),
+        tree: Some(tree),
     }
 }
 
@@ -353,35 +450,65 @@ fn evaluate_route<'c>(ctx: &leaves::Ctx<'c, '_>, route: &'c Route) -> RouteOutco
 pub fn evaluate_requirement<'c>(
     ctx: &leaves::Ctx<'c, '_>,
     requirement: &'c Requirement,
-) -> Clause<'c> {
+) -> ClauseTree<'c> {
+    let mut nodes = Vec::with_capacity(requirement.clause_count());
+    push_clause(ctx, requirement, &mut nodes);
+    ClauseTree { nodes }
+}
+
+/// Evaluates `requirement` onto `nodes` (itself, then its subtree),
+/// returning its outcome.
+fn push_clause<'c>(
+    ctx: &leaves::Ctx<'c, '_>,
+    requirement: &'c Requirement,
+    nodes: &mut Vec<ClauseNode<'c>>,
+) -> Outcome {
     let (need, of) = match requirement {
         Requirement::All(of) => (of.len(), of.as_slice()),
         Requirement::Any(of) => (1.min(of.len()), of.as_slice()),
         Requirement::AtLeast(a) => (a.n as usize, a.of.as_slice()),
         leaf => {
             let (outcome, finding) = leaves::evaluate_leaf(ctx, leaf);
-            return Clause {
+            nodes.push(ClauseNode {
                 requirement: leaf,
                 outcome,
                 finding,
-                children: Vec::new(),
-            };
+                len: 1,
+            });
+            return outcome;
         }
     };
-    let children: Vec<Clause<'c>> = of.iter().map(|r| evaluate_requirement(ctx, r)).collect();
-    let count = |o: Outcome| children.iter().filter(|c| c.outcome == o).count() as u32;
-    let (met, open) = (count(Outcome::Pass), count(Outcome::Unknown));
-    let need = need as u32;
-    Clause {
+    let at = nodes.len();
+    let (need, of_len) = (need as u32, of.len() as u32);
+    nodes.push(ClauseNode {
         requirement,
-        outcome: combined(met, open, need),
+        outcome: Outcome::Unknown,
         finding: Finding::Combined {
-            met,
+            met: 0,
             need,
-            of: of.len() as u32,
+            of: of_len,
         },
-        children,
+        len: 1,
+    });
+    let (mut met, mut open) = (0, 0);
+    for child in of {
+        match push_clause(ctx, child, nodes) {
+            Outcome::Pass => met += 1,
+            Outcome::Unknown => open += 1,
+            Outcome::Fail => {}
+        }
     }
+    let outcome = combined(met, open, need);
+    let len = (nodes.len() - at) as u32;
+    let node = &mut nodes[at];
+    node.outcome = outcome;
+    node.finding = Finding::Combined {
+        met,
+        need,
+        of: of_len,
+    };
+    node.len = len;
+    outcome
 }
 
 /// One requirement tree's outcome alone: the same outcome as

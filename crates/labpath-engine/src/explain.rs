@@ -196,9 +196,9 @@ pub fn describe_requirement(requirement: &Requirement, catalog: &Catalog) -> Str
 }
 
 /// What the person has against a clause, and what is missing or unknown.
-pub fn describe_finding(clause: &Clause<'_>, catalog: &Catalog) -> String {
+pub fn describe_finding(clause: Clause<'_, '_>, catalog: &Catalog) -> String {
     let unknown = clause.outcome == Outcome::Unknown;
-    match (&clause.finding, clause.requirement) {
+    match (clause.finding, clause.requirement) {
         (Finding::Combined { met, need, of }, _) => format!("{met} of {of} met, {need} needed"),
         (
             Finding::Degree {
@@ -431,20 +431,20 @@ pub struct Line {
 }
 
 /// The clause tree of a route as lines, parents before children.
-pub fn clause_lines(clause: &Clause<'_>, catalog: &Catalog) -> Vec<Line> {
+pub fn clause_lines(clause: Clause<'_, '_>, catalog: &Catalog) -> Vec<Line> {
     let mut lines = Vec::new();
     push_lines(clause, catalog, 0, &mut lines);
     lines
 }
 
-fn push_lines(clause: &Clause<'_>, catalog: &Catalog, depth: usize, out: &mut Vec<Line>) {
+fn push_lines(clause: Clause<'_, '_>, catalog: &Catalog, depth: usize, out: &mut Vec<Line>) {
     out.push(Line {
         depth,
         outcome: clause.outcome,
         need: describe_requirement(clause.requirement, catalog),
         have: describe_finding(clause, catalog),
     });
-    for child in &clause.children {
+    for child in clause.children() {
         push_lines(child, catalog, depth + 1, out);
     }
 }

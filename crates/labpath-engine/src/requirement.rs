@@ -347,6 +347,15 @@ impl Requirement {
         }
     }
 
+    /// How many clauses the tree has, itself included.
+    pub fn clause_count(&self) -> usize {
+        1 + self
+            .children()
+            .iter()
+            .map(Requirement::clause_count)
+            .sum::<usize>()
+    }
+
     /// Whether nothing in the tree can be checked: every leaf is `unconfirmed`.
     pub fn is_wholly_unconfirmed(&self) -> bool {
         match self {

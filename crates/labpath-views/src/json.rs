@@ -169,12 +169,12 @@ pub fn provenance<'a>(p: &'a Provenance, catalog: &'a Catalog) -> ProvenanceView
 }
 
 fn clauses<'a>(
-    clause: &'a Clause<'a>,
+    clause: Clause<'a, 'a>,
     catalog: &'a Catalog,
     depth: usize,
     out: &mut Vec<ClauseView<'a>>,
 ) {
-    let rule = if clause.children.is_empty() {
+    let rule = if clause.is_leaf() {
         RuleView::Leaf(clause.requirement)
     } else {
         RuleView::Combinator {
@@ -187,16 +187,16 @@ fn clauses<'a>(
         need: catalog.rule_text(clause.requirement),
         have: describe_finding(clause, catalog),
         rule,
-        finding: &clause.finding,
+        finding: clause.finding,
     });
-    for child in &clause.children {
+    for child in clause.children() {
         clauses(child, catalog, depth + 1, out);
     }
 }
 
 fn route<'a>(r: &'a RouteOutcome<'a>, catalog: &'a Catalog) -> RouteView<'a> {
     let mut list = Vec::new();
-    if let Some(c) = &r.clause {
+    if let Some(c) = r.clause() {
         clauses(c, catalog, 0, &mut list);
     }
     RouteView {
@@ -771,8 +771,8 @@ pub struct SaidView<'a> {
 
 impl<'a> SaidView<'a> {
     /// The clause's said text, when its finding holds only its need text.
-    fn of(clause: &'a Clause<'a>) -> Option<Self> {
-        match (&clause.finding, clause.requirement) {
+    fn of(clause: Clause<'a, 'a>) -> Option<Self> {
+        match (clause.finding, clause.requirement) {
             (Finding::Declared { key, .. }, Requirement::Declared(_)) => Some(SaidView {
                 kind: "declared",
                 key: Some(key),
@@ -886,7 +886,7 @@ impl<'a> Shared<'a> {
 
     fn clauses(
         &mut self,
-        clause: &'a Clause<'a>,
+        clause: Clause<'a, 'a>,
         depth: usize,
         out: &mut Vec<ClauseCompactView<'a>>,
     ) {
@@ -898,17 +898,17 @@ impl<'a> Shared<'a> {
             outcome: clause.outcome,
             need,
             have,
-            finding: said.is_none().then_some(&clause.finding),
+            finding: said.is_none().then_some(clause.finding),
             said,
         });
-        for child in &clause.children {
+        for child in clause.children() {
             self.clauses(child, depth + 1, out);
         }
     }
 
     fn route(&mut self, r: &'a RouteOutcome<'a>) -> RouteCompactView<'a> {
         let mut clauses = Vec::new();
-        if let Some(c) = &r.clause {
+        if let Some(c) = r.clause() {
             self.clauses(c, 0, &mut clauses);
         }
         RouteCompactView {

@@ -117,7 +117,7 @@ fn nearest(
         Status::NoRoute => "none in force on this day".to_owned(),
         _ => match outcome.best_route() {
             None => "none in force on this day".to_owned(),
-            Some(best) => match (&best.clause, best.outcome) {
+            Some(best) => match (best.clause(), best.outcome) {
                 (Some(clause), Outcome::Fail | Outcome::Unknown) => {
                     let gaps = gaps(catalog, clause, outcome.status);
                     let Some(first) = gaps.first() else {
@@ -145,7 +145,7 @@ fn nearest(
 /// rules the catalog cannot check last.
 fn gaps(
     catalog: &Catalog,
-    clause: &labpath_engine::eval::Clause<'_>,
+    clause: labpath_engine::eval::Clause<'_, '_>,
     status: Status,
 ) -> Vec<String> {
     let mut found: Vec<(u8, String)> = clause_lines(clause, catalog)
@@ -320,7 +320,7 @@ fn write_detail(
             .unwrap_or_default();
         writeln!(out, "\n  {} {}{open}", mark(route.outcome), r.name)?;
         writeln!(out, "      {}", r.summary)?;
-        if let Some(clause) = &route.clause {
+        if let Some(clause) = route.clause() {
             for line in clause_lines(clause, catalog) {
                 let pad = "  ".repeat(line.depth + 3);
                 writeln!(

@@ -306,11 +306,11 @@ impl<'c, 'p> Resolver<'c, 'p> {
 
     /// Alternatives that make `requirement` pass.
     pub fn resolve(&mut self, requirement: &'c Requirement) -> Vec<Candidate<'c>> {
-        let clause = evaluate_requirement(&self.ctx, requirement);
-        self.resolve_clause(&clause)
+        let tree = evaluate_requirement(&self.ctx, requirement);
+        self.resolve_clause(tree.root())
     }
 
-    fn resolve_clause(&mut self, clause: &Clause<'c>) -> Vec<Candidate<'c>> {
+    fn resolve_clause(&mut self, clause: Clause<'_, 'c>) -> Vec<Candidate<'c>> {
         if clause.outcome == Outcome::Pass {
             // A foreign degree that passes on its country's usual US
             // equivalent still needs the evaluation report to apply with:
@@ -331,7 +331,7 @@ impl<'c, 'p> Resolver<'c, 'p> {
         match clause.requirement {
             Requirement::All(_) => {
                 let mut acc = vec![Candidate::default()];
-                for child in &clause.children {
+                for child in clause.children() {
                     let alts = self.resolve_clause(child);
                     acc = product(acc, alts, self.catalog());
                     if acc.is_empty() {
@@ -342,7 +342,7 @@ impl<'c, 'p> Resolver<'c, 'p> {
             }
             Requirement::Any(_) => {
                 let mut all = Vec::new();
-                for child in &clause.children {
+                for child in clause.children() {
                     all.extend(self.resolve_clause(child));
                 }
                 prune(all, self.catalog())
@@ -352,15 +352,13 @@ impl<'c, 'p> Resolver<'c, 'p> {
         }
     }
 
-    fn resolve_at_least(&mut self, clause: &Clause<'c>, n: usize) -> Vec<Candidate<'c>> {
+    fn resolve_at_least(&mut self, clause: Clause<'_, 'c>, n: usize) -> Vec<Candidate<'c>> {
         let passing = clause
-            .children
-            .iter()
+            .children()
             .filter(|c| c.outcome == Outcome::Pass)
             .count();
         let others: Vec<Vec<Candidate<'c>>> = clause
-            .children
-            .iter()
+            .children()
             .filter(|c| c.outcome != Outcome::Pass)
             .map(|c| self.resolve_clause(c))
             .collect();
@@ -402,7 +400,7 @@ impl<'c, 'p> Resolver<'c, 'p> {
             .collect()
     }
 
-    fn resolve_leaf(&mut self, clause: &Clause<'c>) -> Vec<Candidate<'c>> {
+    fn resolve_leaf(&mut self, clause: Clause<'_, 'c>) -> Vec<Candidate<'c>> {
         let requirement = clause.requirement;
         let need = describe_requirement(requirement, self.catalog());
         let (alternatives, reason) = match (requirement, &clause.finding) {
@@ -722,18 +720,17 @@ pub fn obtained(status: Status) -> bool {
 /// Whether a passing clause passes only because an unevaluated foreign
 /// degree was read as its country's usual degree (every passing way through
 /// it does).
-fn reads_degree_as_usual(clause: &Clause<'_>) -> bool {
+fn reads_degree_as_usual(clause: Clause<'_, '_>) -> bool {
     if clause.outcome != Outcome::Pass {
         return false;
     }
     match (clause.requirement, &clause.finding) {
         (Requirement::Any(_), _) => clause
-            .children
-            .iter()
+            .children()
             .filter(|c| c.outcome == Outcome::Pass)
             .all(reads_degree_as_usual),
         (Requirement::All(_) | Requirement::AtLeast(_), _) => {
-            clause.children.iter().any(reads_degree_as_usual)
+            clause.children().any(reads_degree_as_usual)
         }
         (
             _,
