@@ -343,6 +343,7 @@ pub fn evaluate_leaf<'c>(ctx: &Ctx<'c, '_>, leaf: &'c Requirement) -> (Outcome, 
 pub fn decide_leaf<'c>(ctx: &Ctx<'c, '_>, leaf: &'c Requirement) -> Outcome {
     match leaf {
         Requirement::Citizenship(r) => citizenship_outcome(&ctx.profile.person.citizenship, r),
+        Requirement::Degree(r) => degree_outcome(ctx, r),
         _ => evaluate_leaf(ctx, leaf).0,
     }
 }
@@ -419,6 +420,15 @@ fn degree_one<'c>(
         };
     }
     (Outcome::Pass, level, DegreeGap::None, None)
+}
+
+/// A degree clause's outcome alone: the best of the profile's degrees
+/// ([`degree`] shows that one), unknown when none is listed.
+fn degree_outcome(ctx: &Ctx<'_, '_>, r: &DegreeReq) -> Outcome {
+    let each = ctx.profile.education.iter().zip(&ctx.facts.usual);
+    each.map(|(e, usual)| degree_one(*usual, r, e, ctx.as_of).0)
+        .min()
+        .unwrap_or(Outcome::Unknown)
 }
 
 fn degree<'c>(ctx: &Ctx<'c, '_>, r: &'c DegreeReq) -> (Outcome, Finding<'c>) {
