@@ -76,10 +76,15 @@ macro_rules! id_type {
         impl $name {
             /// Checks and wraps an id.
             pub fn new(text: &str) -> Result<Self, $crate::ids::IdError> {
-                if $crate::ids::valid(text, $upper) {
-                    Ok($name(text.to_owned()))
+                Self::checked(text.to_owned())
+            }
+
+            /// Checks and wraps an id already owned, keeping its text.
+            fn checked(text: String) -> Result<Self, $crate::ids::IdError> {
+                if $crate::ids::valid(&text, $upper) {
+                    Ok($name(text))
                 } else {
-                    Err($crate::ids::IdError::new(text, $what))
+                    Err($crate::ids::IdError::new(&text, $what))
                 }
             }
 
@@ -97,8 +102,9 @@ macro_rules! id_type {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                // The text read is kept, not copied: a catalog holds thousands of ids.
                 let text = <String as serde::Deserialize>::deserialize(deserializer)?;
-                $name::new(&text).map_err(serde::de::Error::custom)
+                $name::checked(text).map_err(serde::de::Error::custom)
             }
         }
 
