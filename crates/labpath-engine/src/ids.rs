@@ -137,3 +137,22 @@ id_type!(
     /// A route within a credential, e.g. `route-1`.
     RouteId, "route", false
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_id_is_read_as_written_and_a_bad_one_is_refused_with_what_it_is() {
+        let read: CredentialId = serde_json::from_str("\"ascp-mls\"").expect("a valid id");
+        assert_eq!(read.as_str(), "ascp-mls");
+        assert_eq!(read, CredentialId::new("ascp-mls").expect("a valid id"));
+        let error = serde_json::from_str::<CredentialId>("\"ASCP MLS\"")
+            .expect_err("spaces and capitals are refused")
+            .to_string();
+        let message = CredentialId::new("ASCP MLS")
+            .expect_err("the same refusal")
+            .to_string();
+        assert!(error.contains(&message), "{error} / {message}");
+    }
+}
