@@ -18,7 +18,8 @@
 //!
 //! A combinator stops at the first child that settles it (a pass for `any`,
 //! a fail for `all`): its outcome depends only on how many children pass,
-//! fail or stay unknown, and no leaf changes what another decides. Every other leaf is
+//! fail or stay unknown, and no leaf changes what another decides, so its
+//! children are laid out cheapest first ([`cost_rank`]). Every other leaf is
 //! decided by the leaf evaluator the explained evaluation uses
 //! ([`super::leaves::decide_leaf`]), and a combinator's outcome by the same
 //! rule ([`super::combined`]), so the two evaluations cannot drift apart.
@@ -130,7 +131,12 @@ impl<L: Borrow<Requirement>> Trees<L> {
             of,
             end: 0,
         });
-        for child in tree.children() {
+        // A combinator's outcome depends only on how many of its children
+        // pass, fail or stay unknown, so its children are laid out cheapest
+        // first: a leaf that settles it spares the dearer ones after it.
+        let mut children: Vec<&'r Requirement> = tree.children().iter().collect();
+        children.sort_by_key(|c| cost_rank(c));
+        for child in children {
             self.push_node(catalog, child, shared.as_deref_mut(), leaf);
         }
         let end = self.nodes.len() as u32;
@@ -169,6 +175,21 @@ impl<L: Borrow<Requirement>> Trees<L> {
             i
         });
         self.nodes.push(Node::Leaf(Leaf::Shared(i)));
+    }
+}
+
+/// How dear a clause is to decide, for ordering a combinator's children:
+/// answers read from the profile or the catalog first, then leaves that
+/// compare a few facts, then those that scan the profile's degrees and
+/// experience, then whole subtrees, and another credential's routes last.
+fn cost_rank(requirement: &Requirement) -> u8 {
+    match requirement {
+        Requirement::Unconfirmed(_) | Requirement::Declared(_) => 0,
+        Requirement::Degree(_) => 2,
+        Requirement::Experience(_) => 3,
+        Requirement::All(_) | Requirement::Any(_) | Requirement::AtLeast(_) => 4,
+        Requirement::Eligible(_) => 5,
+        _ => 1,
     }
 }
 
