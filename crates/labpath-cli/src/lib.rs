@@ -127,6 +127,24 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
+    run_with(args, out, command::AtEnd::Drop)
+}
+
+/// [`run`] for a process that ends when it returns (the `labpath`
+/// binary): the catalog is left for the process's end to reclaim.
+pub fn run_then_exit<I, T>(args: I, out: &mut dyn Write) -> Result<Exit, Failure>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    run_with(args, out, command::AtEnd::Exit)
+}
+
+fn run_with<I, T>(args: I, out: &mut dyn Write, at_end: command::AtEnd) -> Result<Exit, Failure>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e)
@@ -144,7 +162,7 @@ where
             ));
         }
     };
-    let result = command::dispatch(&cli, out);
+    let result = command::dispatch(&cli, out, at_end);
     match result {
         Err(Failure::Internal(e)) if is_broken_pipe(&e) => Ok(Exit::Ok),
         other => other,

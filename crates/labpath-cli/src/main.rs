@@ -7,7 +7,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let code = match labpath_cli::run(std::env::args_os(), &mut out) {
+    let code = match labpath_cli::run_then_exit(std::env::args_os(), &mut out) {
         Ok(exit) => exit as u8,
         Err(failure) => {
             let _ = out.flush();
