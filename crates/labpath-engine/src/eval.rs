@@ -167,6 +167,14 @@ impl<'a, 'c> Clause<'a, 'c> {
         }
     }
 
+    /// The leaves of its subtree (itself, when it is one), in order.
+    pub fn leaves(self) -> impl Iterator<Item = Clause<'a, 'c>> {
+        let subtree = self.subtree;
+        (0..subtree.len())
+            .filter(move |&i| subtree[i].len <= 1)
+            .map(move |i| Clause::first(&subtree[i..]))
+    }
+
     /// Whether it is a leaf (no children).
     pub fn is_leaf(self) -> bool {
         self.subtree.len() <= 1

@@ -12,7 +12,7 @@ use std::io::Write;
 
 use labpath_engine::catalog::Catalog;
 use labpath_engine::eval::{CredentialOutcome, Evaluation, Outcome, Status};
-use labpath_engine::explain::clause_lines;
+use labpath_engine::explain::{clause_lines, describe_finding, describe_requirement};
 use labpath_engine::profile::Profile;
 
 use super::{as_of, find_credential};
@@ -148,21 +148,22 @@ fn gaps(
     clause: labpath_engine::eval::Clause<'_, '_>,
     status: Status,
 ) -> Vec<String> {
-    let mut found: Vec<(u8, String)> = clause_lines(clause, catalog)
-        .into_iter()
-        .filter(|l| l.outcome != Outcome::Pass && !l.have.contains(" met, "))
-        .map(|l| {
-            let unchecked = l.need.starts_with("not encodable");
-            let told = l
-                .have
+    let mut found: Vec<(u8, String)> = clause
+        .leaves()
+        .filter(|leaf| leaf.outcome != Outcome::Pass)
+        .map(|leaf| {
+            let need = describe_requirement(leaf.requirement, catalog);
+            let have = describe_finding(leaf, catalog);
+            let unchecked = need.starts_with("not encodable");
+            let told = have
                 .split_once("unknown: ")
                 .map(|(_, what)| what.trim_start_matches("needs ").to_owned())
-                .filter(|what| !what.starts_with(&l.need));
-            let (rank, text) = match (l.outcome, unchecked, told) {
+                .filter(|what| !what.starts_with(&need));
+            let (rank, text) = match (leaf.outcome, unchecked, told) {
                 (_, true, _) => (3, "a rule the catalog cannot check".to_owned()),
                 (Outcome::Unknown, false, Some(what)) => (0, what),
-                (Outcome::Unknown, false, None) => (0, l.need),
-                _ => (1, l.need),
+                (Outcome::Unknown, false, None) => (0, need),
+                _ => (1, need),
             };
             let rank = match (status, rank) {
                 (Status::NotYet, 1) => 0,
