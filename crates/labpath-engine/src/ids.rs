@@ -27,20 +27,25 @@ impl IdError {
 }
 
 pub(crate) fn valid(text: &str, allow_upper: bool) -> bool {
-    let mut chars = text.chars();
-    let Some(first) = chars.next() else {
+    // Every character allowed is ASCII, so the text is read byte by byte: a
+    // byte of any other character is refused like the character.
+    let bytes = text.as_bytes();
+    let Some(&first) = bytes.first() else {
         return false;
     };
-    let ok = |c: char| {
+    let ok = |c: u8| {
         c.is_ascii_lowercase()
             || c.is_ascii_digit()
-            || c == '-'
-            || c == '_'
-            || c == '.'
+            || c == b'-'
+            || c == b'_'
+            || c == b'.'
             || (allow_upper && c.is_ascii_uppercase())
     };
     // The length first: a long text is refused without reading it.
-    text.len() <= MAX_ID && first.is_ascii_alphanumeric() && ok(first) && chars.all(ok)
+    text.len() <= MAX_ID
+        && first.is_ascii_alphanumeric()
+        && ok(first)
+        && bytes.iter().all(|&c| ok(c))
 }
 
 /// The pattern every id of a kind matches, as a regular expression for
@@ -141,6 +146,29 @@ id_type!(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_are_lowercase_ascii_letters_digits_and_separators_after_a_letter_or_digit() {
+        for (text, upper, ok) in [
+            ("ascp-mls", false, true),
+            ("ny.clt_license-2", false, true),
+            ("9th-route", false, true),
+            ("CA-1", true, true),
+            ("CA-1", false, false),
+            ("", false, false),
+            ("-mls", false, false),
+            (".mls", false, false),
+            ("ascp mls", false, false),
+            ("café", false, false),
+            ("é", true, false),
+            ("ascp/mls", false, false),
+        ] {
+            assert_eq!(valid(text, upper), ok, "{text:?}, upper {upper}");
+        }
+        let longest = "a".repeat(crate::limits::MAX_ID);
+        assert!(valid(&longest, false));
+        assert!(!valid(&format!("{longest}a"), false));
+    }
 
     #[test]
     fn an_id_is_read_as_written_and_a_bad_one_is_refused_with_what_it_is() {
