@@ -42,16 +42,6 @@ fn same_shape(clause: Clause<'_, '_>, requirement: &Requirement, json: &serde_js
     }
 }
 
-/// A requirement tree's leaves, in order.
-fn leaves_of<'r>(requirement: &'r Requirement, out: &mut Vec<&'r Requirement>) {
-    if requirement.children().is_empty() {
-        out.push(requirement);
-    }
-    for child in requirement.children() {
-        leaves_of(child, out);
-    }
-}
-
 #[test]
 fn every_routes_clause_tree_reads_back_and_writes_in_its_requirements_shape() {
     let catalog = labpath_shipped::catalog().expect("the shipped catalog loads");
@@ -71,7 +61,11 @@ fn every_routes_clause_tree_reads_back_and_writes_in_its_requirements_shape() {
             let json = serde_json::to_value(route).expect("a route writes");
             same_shape(clause, &route.route.requires, &json["clause"]);
             let mut leaves = Vec::new();
-            leaves_of(&route.route.requires, &mut leaves);
+            route.route.requires.walk(&mut |r| {
+                if r.children().is_empty() {
+                    leaves.push(r);
+                }
+            });
             let read: Vec<&Requirement> = clause.leaves().map(|c| c.requirement).collect();
             assert_eq!(read.len(), leaves.len());
             assert!(read.iter().zip(&leaves).all(|(a, b)| std::ptr::eq(*a, *b)));

@@ -42,10 +42,7 @@ pub(crate) fn valid(text: &str, allow_upper: bool) -> bool {
             || (allow_upper && c.is_ascii_uppercase())
     };
     // The length first: a long text is refused without reading it.
-    text.len() <= MAX_ID
-        && first.is_ascii_alphanumeric()
-        && ok(first)
-        && bytes.iter().all(|&c| ok(c))
+    text.len() <= MAX_ID && first.is_ascii_alphanumeric() && bytes.iter().all(|&c| ok(c))
 }
 
 /// The pattern every id of a kind matches, as a regular expression for

@@ -349,11 +349,9 @@ impl Requirement {
 
     /// How many clauses the tree has, itself included.
     pub fn clause_count(&self) -> usize {
-        1 + self
-            .children()
-            .iter()
-            .map(Requirement::clause_count)
-            .sum::<usize>()
+        let mut count = 0;
+        self.walk(&mut |_| count += 1);
+        count
     }
 
     /// Whether nothing in the tree can be checked: every leaf is `unconfirmed`.
