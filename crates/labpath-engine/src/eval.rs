@@ -8,6 +8,8 @@
 mod leaves;
 mod program;
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::catalog::{Catalog, Credential, Route};
@@ -77,17 +79,38 @@ struct ClauseNode<'c> {
 }
 
 /// An evaluated requirement tree: every clause with its finding, laid out
-/// flat in pre-order in one buffer (one allocation per tree, none per
-/// combinator). Its clauses are read through [`ClauseTree::root`].
+/// flat in pre-order. The trees of one evaluation share one buffer (one
+/// allocation per evaluation, none per route or combinator), each tree
+/// starting at its own `root`. Its clauses are read through
+/// [`ClauseTree::root`].
 #[derive(Debug, Clone)]
 pub struct ClauseTree<'c> {
-    nodes: Vec<ClauseNode<'c>>,
+    nodes: Arc<Vec<ClauseNode<'c>>>,
+    root: u32,
 }
 
 impl<'c> ClauseTree<'c> {
     /// The top clause.
     pub fn root(&self) -> Clause<'_, 'c> {
-        Clause::first(&self.nodes)
+        Clause::first(&self.nodes[self.root as usize..])
+    }
+
+    /// Hands the trees written into `nodes`, one after the other, to the
+    /// routes in force of `credentials`, in order: each evaluated route
+    /// wrote exactly one tree there (see [`route_into`]).
+    fn attach(nodes: Vec<ClauseNode<'c>>, credentials: &mut [CredentialOutcome<'c>]) {
+        let nodes = Arc::new(nodes);
+        let mut root = 0;
+        let routes = credentials.iter_mut().flat_map(|c| &mut c.routes);
+        for route in routes.filter(|r| r.in_force) {
+            let Some(first) = nodes.get(root) else { break };
+            let len = first.len.max(1) as usize;
+            route.tree = Some(ClauseTree {
+                nodes: Arc::clone(&nodes),
+                root: root as u32,
+            });
+            root += len;
+        }
     }
 }
 
@@ -315,11 +338,28 @@ pub fn evaluate_only<'c>(
 ) -> Evaluation<'c> {
     let facts = Facts::derive(profile, catalog);
     let ctx = leaves::Ctx::new(catalog, profile, &facts, as_of);
-    let credentials = credentials
+    let wanted: Vec<&'c Credential> = credentials.into_iter().collect();
+    let clauses = wanted.iter().map(|c| clause_count(catalog, c)).sum();
+    let mut nodes = Vec::with_capacity(clauses);
+    let mut credentials: Vec<CredentialOutcome<'c>> = wanted
         .into_iter()
-        .map(|credential| evaluate_credential(&ctx, credential))
+        .map(|credential| credential_into(&ctx, credential, &mut nodes))
         .collect();
+    ClauseTree::attach(nodes, &mut credentials);
     Evaluation { as_of, credentials }
+}
+
+/// How many clauses a credential's routes have in all: from the catalog's
+/// program for one of its own, counted for any other.
+fn clause_count(catalog: &Catalog, credential: &Credential) -> usize {
+    match catalog.position_of(credential) {
+        Some(i) => catalog.program().clause_count(i),
+        None => credential
+            .routes
+            .iter()
+            .map(|r| r.requires.clause_count())
+            .sum(),
+    }
 }
 
 /// Evaluates one credential: every route, and the overall status.
@@ -327,10 +367,24 @@ pub fn evaluate_credential<'c>(
     ctx: &leaves::Ctx<'c, '_>,
     credential: &'c Credential,
 ) -> CredentialOutcome<'c> {
+    let mut nodes = Vec::with_capacity(clause_count(ctx.catalog, credential));
+    let mut outcome = [credential_into(ctx, credential, &mut nodes)];
+    ClauseTree::attach(nodes, &mut outcome);
+    let [outcome] = outcome;
+    outcome
+}
+
+/// Evaluates one credential, writing its routes' clause trees into `nodes`
+/// (the routes' `tree` is left for [`ClauseTree::attach`]).
+fn credential_into<'c>(
+    ctx: &leaves::Ctx<'c, '_>,
+    credential: &'c Credential,
+    nodes: &mut Vec<ClauseNode<'c>>,
+) -> CredentialOutcome<'c> {
     let routes: Vec<RouteOutcome<'c>> = credential
         .routes
         .iter()
-        .map(|route| evaluate_route(ctx, route))
+        .map(|route| route_into(ctx, route, nodes))
         .collect();
     let status = status_of(
         ctx,
@@ -422,7 +476,13 @@ fn combined(met: u32, open: u32, need: u32) -> Outcome {
     }
 }
 
-fn evaluate_route<'c>(ctx: &leaves::Ctx<'c, '_>, route: &'c Route) -> RouteOutcome<'c> {
+/// Evaluates one route, writing its clause tree (when it is in force) at the
+/// end of `nodes`; the outcome's `tree` is left for [`ClauseTree::attach`].
+fn route_into<'c>(
+    ctx: &leaves::Ctx<'c, '_>,
+    route: &'c Route,
+    nodes: &mut Vec<ClauseNode<'c>>,
+) -> RouteOutcome<'c> {
     if !route.in_force.contains(ctx.as_of) {
         return RouteOutcome {
             route,
@@ -432,8 +492,9 @@ fn evaluate_route<'c>(ctx: &leaves::Ctx<'c, '_>, route: &'c Route) -> RouteOutco
             tree: None,
         };
     }
-    let tree = evaluate_requirement(ctx, &route.requires);
-    let clause = tree.root();
+    let root = nodes.len();
+    push_clause(ctx, &route.requires, nodes);
+    let clause = Clause::first(&nodes[root..]);
     // A route whose rules end stops being usable then, whatever the profile.
     // `until` is the first day the route is no longer in force.
     let last_day = route.in_force.until.map(Date::pred);
@@ -450,7 +511,7 @@ fn evaluate_route<'c>(ctx: &leaves::Ctx<'c, '_>, route: &'c Route) -> RouteOutco
         } else {
             None
         },
-        tree: Some(tree),
+        tree: None,
     }
 }
 
@@ -461,7 +522,10 @@ pub fn evaluate_requirement<'c>(
 ) -> ClauseTree<'c> {
     let mut nodes = Vec::with_capacity(requirement.clause_count());
     push_clause(ctx, requirement, &mut nodes);
-    ClauseTree { nodes }
+    ClauseTree {
+        nodes: Arc::new(nodes),
+        root: 0,
+    }
 }
 
 /// Evaluates `requirement` onto `nodes` (itself, then its subtree),

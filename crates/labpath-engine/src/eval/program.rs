@@ -245,6 +245,17 @@ impl Program {
         }
     }
 
+    /// How many clauses the `credential`th credential's routes have in all.
+    pub fn clause_count(&self, credential: usize) -> usize {
+        let first_node = |c: usize| {
+            let first_route = self.starts.get(c).map(|&r| r as usize);
+            first_route
+                .and_then(|r| self.routes.get(r))
+                .map_or(self.trees.nodes.len(), |r| r.root as usize)
+        };
+        first_node(credential + 1).saturating_sub(first_node(credential))
+    }
+
     fn routes_of(&self, credential: usize) -> &[RouteCode] {
         let from = self.starts[credential] as usize;
         let to = self.starts[credential + 1] as usize;
