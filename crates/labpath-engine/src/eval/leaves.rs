@@ -190,7 +190,7 @@ pub enum Finding<'c> {
         /// Hours needed.
         need: Hours,
         /// Required contents not found (each a set of alternatives).
-        missing: Vec<&'c [Topic]>,
+        missing: Box<[&'c [Topic]]>,
         /// Whether the profile lists any coursework.
         told: bool,
     },
@@ -221,7 +221,7 @@ pub enum Finding<'c> {
         /// Months needed.
         need: u32,
         /// Disciplines short of their own minimum.
-        short: Vec<ExperienceShort>,
+        short: Box<[ExperienceShort]>,
         /// Start of the window counted, for `within_years` rules.
         window_from: Option<Date>,
     },
@@ -244,7 +244,7 @@ pub enum Finding<'c> {
     /// Citizenship.
     Citizenship {
         /// The profile's citizenships.
-        have: Vec<Code>,
+        have: Box<[Code]>,
     },
     /// Residence.
     Residence {
@@ -467,7 +467,7 @@ fn degree<'c>(ctx: &Ctx<'c, '_>, r: &'c DegreeReq) -> (Outcome, Finding<'c>) {
 
 fn coursework<'c>(ctx: &Ctx<'c, '_>, r: &'c CourseworkReq) -> (Outcome, Finding<'c>) {
     let (have, topics) = ctx.facts.hours_in(&r.subjects);
-    let missing: Vec<&'c [Topic]> = r
+    let missing: Box<[&'c [Topic]]> = r
         .includes
         .iter()
         .filter(|alternatives| !alternatives.iter().any(|t| topics & topic_bit(*t) != 0))
@@ -656,7 +656,7 @@ fn experience<'c>(ctx: &Ctx<'c, '_>, r: &'c ExperienceReq) -> (Outcome, Finding<
     }
     let need_each = f64::from(r.min_months_each.unwrap_or(0));
     let need = f64::from(r.months);
-    let short: Vec<ExperienceShort> = r
+    let short: Box<[ExperienceShort]> = r
         .each_of
         .iter()
         .zip(&each)
@@ -795,7 +795,7 @@ fn eligible<'c>(ctx: &Ctx<'c, '_>, id: &'c CredentialId) -> (Outcome, Finding<'c
 }
 
 fn citizenship<'c>(ctx: &Ctx<'c, '_>, r: &'c CitizenshipReq) -> (Outcome, Finding<'c>) {
-    let have = ctx.profile.person.citizenship.clone();
+    let have: Box<[Code]> = ctx.profile.person.citizenship.as_slice().into();
     (citizenship_outcome(&have, r), Finding::Citizenship { have })
 }
 
