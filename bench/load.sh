@@ -11,10 +11,12 @@
 #
 #   bench/load.sh                          # POST /api/eligibility, the profile as the body
 #   bench/load.sh get                      # GET /api/people/1/eligibility (the stored profile)
-#   QUERY=view=summary bench/load.sh       # the summary view (25 KB, not 510 KB)
+#   QUERY=view=summary bench/load.sh       # the summary view (41 KB)
+#   QUERY=view=full bench/load.sh          # the full view (873 KB: every text written out)
 #
-# The target (5,000 req/s at p99 under 20 ms on 2 cores) is for the summary
-# view: the full view is 510 KB per answer with the embedded catalog.
+# Without QUERY it asks for the default answer, the compact view (86 KB for
+# the Philippine example with the embedded catalog): every credential,
+# route and clause with its outcome and finding.
 #
 # Settings (environment): DURATION (s, default 15), CONNECTIONS (default 32),
 # THREADS (wrk threads, default 1), PORT (default 0: a free one), PROFILE (a TOML

@@ -26,10 +26,10 @@ impl Eligibility<'_> {
         labpath_views::json::evaluation(catalog, &self.profile, &self.evaluation)
     }
 
-    /// The full view with every text and source once, referred to by index
-    /// and id.
-    pub fn compact<'a>(&'a self, catalog: &'a Catalog) -> EvaluationCompactView<'a> {
-        labpath_views::json::evaluation_compact(catalog, &self.profile, &self.evaluation)
+    /// Every credential's status, every route's outcome and every clause's
+    /// outcome and finding, read with the catalog's clause `table`.
+    pub fn compact<'a>(&'a self, table: &'a CatalogTable) -> EvaluationCompactView<'a> {
+        labpath_views::json::evaluation_compact(&table.version, &self.profile, &self.evaluation)
     }
 
     /// Each credential's status and its routes' outcomes only.
@@ -39,6 +39,34 @@ impl Eligibility<'_> {
 }
 
 pub use crate::catalog::credential;
+
+/// The catalog's side of every compact answer
+/// ([`labpath_views::json::catalog_table`]), written once: its JSON and its
+/// version, the first 16 hex digits of the SHA-256 of the table written
+/// without one (the same catalog gives the same version on every server
+/// and every start; any change to what the table says gives another).
+#[derive(Debug, Clone)]
+pub struct CatalogTable {
+    /// The version compact answers name in `catalog`.
+    pub version: String,
+    /// The table as JSON, its `catalog` field the version (shared: every
+    /// answer of it lends these bytes).
+    pub json: std::sync::Arc<[u8]>,
+}
+
+impl CatalogTable {
+    /// Writes the catalog's clause table.
+    pub fn of(catalog: &Catalog) -> Result<Self, serde_json::Error> {
+        let unversioned = serde_json::to_vec(&labpath_views::json::catalog_table(catalog, ""))?;
+        let mut version = labpath_store::attachment::hash(&unversioned);
+        version.truncate(16);
+        let json = serde_json::to_vec(&labpath_views::json::catalog_table(catalog, &version))?;
+        Ok(CatalogTable {
+            version,
+            json: json.into(),
+        })
+    }
+}
 
 /// Evaluates a given profile on `as_of` against `only` these credentials,
 /// or every one when `only` is empty.

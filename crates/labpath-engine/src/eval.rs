@@ -198,6 +198,12 @@ impl<'a, 'c> Clause<'a, 'c> {
             .map(move |i| Clause::first(&subtree[i..]))
     }
 
+    /// Every clause of its subtree, itself first, parents before children.
+    pub fn pre_order(self) -> impl ExactSizeIterator<Item = Clause<'a, 'c>> {
+        let subtree = self.subtree;
+        (0..subtree.len()).map(move |i| Clause::first(&subtree[i..]))
+    }
+
     /// Whether it is a leaf (no children).
     pub fn is_leaf(self) -> bool {
         self.subtree.len() <= 1

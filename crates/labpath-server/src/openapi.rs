@@ -447,14 +447,15 @@ pub async fn document() -> Json<&'static serde_json::Value> {
 /// exams, topics) come after, each problem listed in a 422's `details`.
 pub type ProfileDocument = labpath_engine::profile::Profile;
 
-/// An eligibility answer: the full view, the compact one
-/// (`view=compact`) or the summary (`view=summary`).
+/// An eligibility answer: the compact view (the default, read with `GET
+/// /api/catalog/clauses`), the full one (`view=full`) or the summary
+/// (`view=summary`).
 #[derive(serde::Serialize, utoipa::ToSchema)]
 #[serde(untagged)]
 pub enum EvaluationAnswer<'a> {
     /// Every route's clauses with have/need and sources.
     Full(labpath_views::json::EvaluationView<'a>),
-    /// The full answer with each text and source once, by reference.
+    /// Statuses, outcomes and findings, read with the clause table.
     Compact(labpath_views::json::EvaluationCompactView<'a>),
     /// Each credential's status and its routes' outcomes only.
     Summary(labpath_views::json::EvaluationSummaryView<'a>),

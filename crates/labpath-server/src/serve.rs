@@ -380,8 +380,10 @@ pub fn state(
             why,
         )
     })?;
+    let table = labpath_app::eligibility::CatalogTable::of(&catalog).map_err(ApiError::internal)?;
     Ok(AppState(Arc::new(Shared {
         db,
+        table,
         catalog,
         mode,
         secure_cookies: settings.secure_cookies,

@@ -49,6 +49,9 @@ pub struct Shared {
     pub db: Arc<dyn Db>,
     /// The catalog every answer comes from.
     pub catalog: Catalog,
+    /// Its clause table, which compact answers are read with (`GET
+    /// /api/catalog/clauses`), written once.
+    pub table: labpath_app::eligibility::CatalogTable,
     /// Local or server.
     pub mode: Mode,
     /// Whether cookies carry `Secure` (the server is reached over TLS).

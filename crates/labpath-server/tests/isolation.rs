@@ -123,6 +123,7 @@ fn cases() -> Vec<Case> {
         open("get", "/api/jurisdictions/{code}", "", none, all_ok),
         open("get", "/api/parse", "?text=MLS%20(ASCP)CM%2C%20NYS%20licensed", none, all_ok),
         open("get", "/api/goals", "?per_page=200", none, all_ok),
+        open("get", "/api/catalog/clauses", "", none, all_ok),
         open("post", "/api/eligibility", "?credential=ascp-mls", |_| Some(profile()), all_ok),
         open("post", "/api/plan", "", |_| Some(json!({ "profile": profile(), "goal": "ascp-mls", "samples": 20 })), all_ok),
         open("get", "/api/people", "?per_page=200", none, all_ok),

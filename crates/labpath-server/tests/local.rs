@@ -155,7 +155,7 @@ async fn the_eligibility_summary_has_the_full_views_statuses_and_outcomes() {
         let path = format!("/api/eligibility?as_of=2026-01-15{query}");
         client.ok("POST", &path, profile(), 200).await
     };
-    let full = ask("").await;
+    let full = ask("&view=full").await;
     let summary = ask("&view=summary").await;
     assert_eq!(summary["view"], "summary");
     assert_eq!(summary["person"], full["person"]);
@@ -211,12 +211,13 @@ async fn the_eligibility_summary_has_the_full_views_statuses_and_outcomes() {
     assert_eq!(error["field"], "view", "{error}");
 }
 
-/// The compact answer is the full one with each text and source written
-/// once: resolved through its tables, every credential, route and clause
-/// reads as in the full view, and it is less than half the size (the
-/// Philippine example on 2026-12-01: 368 KB against 873 KB).
+/// The compact answer (the default) is the full one's data: read with the
+/// catalog's clause table, every credential, route and clause reads as in
+/// the full view (names, provenance with sources, each clause's depth,
+/// need text, rule and finding), all but the have texts rendered for the
+/// person; and it is a small part of its size.
 #[tokio::test]
-async fn the_compact_eligibility_is_the_full_answer_with_nothing_repeated() {
+async fn the_compact_eligibility_read_with_the_clause_table_is_the_full_answer() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(Database::Local(dir.path().to_path_buf())).await;
     let client = Client::local(&server).await;
@@ -224,13 +225,18 @@ async fn the_compact_eligibility_is_the_full_answer_with_nothing_repeated() {
         let path = format!("/api/eligibility?as_of=2026-12-01{query}");
         client.ok("POST", &path, profile(), 200).await
     };
-    let full = ask("").await;
-    let compact = ask("&view=compact").await;
-    assert_eq!(compact["view"], "compact");
+    let full = ask("&view=full").await;
+    let compact = ask("").await;
+    assert_eq!(compact["view"], "compact", "the default view");
+    assert_eq!(ask("&view=compact").await, compact);
     assert_eq!(compact["as_of"], full["as_of"]);
-    let texts = compact["texts"].as_array().unwrap();
-    let text = |i: &Value| texts[usize::try_from(i.as_u64().unwrap()).unwrap()].clone();
-    let sources = &compact["sources"];
+    assert_eq!(compact["person"], full["person"]);
+    let table = client.get("/api/catalog/clauses").await;
+    assert_eq!(
+        table["catalog"], compact["catalog"],
+        "the answer names the table"
+    );
+    let sources = &table["sources"];
     let provenance = |p: &Value| {
         let ids = p["sources"].as_array().unwrap();
         let resolved: Vec<Value> = ids
@@ -240,26 +246,15 @@ async fn the_compact_eligibility_is_the_full_answer_with_nothing_repeated() {
                 json!({ "id": id, "title": s["title"], "url": s["url"] })
             })
             .collect();
-        let note = if p["note"].is_null() {
-            Value::Null
-        } else {
-            text(&p["note"])
-        };
-        (
-            p["confidence"].clone(),
-            p["as_of"].clone(),
-            note,
-            Value::from(resolved),
-        )
+        json!({ "confidence": p["confidence"], "as_of": p["as_of"], "note": p.get("note"), "sources": resolved })
     };
-    let full_provenance = |p: &Value| {
-        let note = p.get("note").cloned().unwrap_or(Value::Null);
-        (
-            p["confidence"].clone(),
-            p["as_of"].clone(),
-            note,
-            p["sources"].clone(),
-        )
+    let full_provenance = |p: &Value| json!({ "confidence": p["confidence"], "as_of": p["as_of"], "note": p.get("note"), "sources": p["sources"] });
+    let by_id = |list: &Value, id: &Value| -> Value {
+        let list = list.as_array().unwrap();
+        list.iter()
+            .find(|c| c["id"] == *id)
+            .cloned()
+            .unwrap_or_else(|| panic!("{id} in the table"))
     };
     let (full_list, compact_list) = (
         full["credentials"].as_array().unwrap(),
@@ -268,11 +263,24 @@ async fn the_compact_eligibility_is_the_full_answer_with_nothing_repeated() {
     assert_eq!(full_list.len(), compact_list.len());
     let mut clauses = 0;
     for (f, c) in full_list.iter().zip(compact_list) {
-        for key in ["id", "abbreviation", "name", "status", "best_route"] {
+        for key in ["id", "status", "best_route"] {
             assert_eq!(f[key], c[key], "{key} of {}", f["id"]);
         }
+        let t = by_id(&table["credentials"], &c["id"]);
+        for key in [
+            "abbreviation",
+            "name",
+            "kind",
+            "level",
+            "jurisdiction",
+            "fees",
+            "renewal",
+            "notes",
+        ] {
+            assert_eq!(f[key], t[key], "{key} of {}", f["id"]);
+        }
         assert_eq!(
-            provenance(&c["provenance"]),
+            provenance(&t["provenance"]),
             full_provenance(&f["provenance"])
         );
         let (fr, cr) = (
@@ -281,11 +289,15 @@ async fn the_compact_eligibility_is_the_full_answer_with_nothing_repeated() {
         );
         assert_eq!(fr.len(), cr.len(), "routes of {}", f["id"]);
         for (fr, cr) in fr.iter().zip(cr) {
-            for key in ["id", "name", "in_force", "outcome", "open_until"] {
+            for key in ["id", "in_force", "outcome", "open_until"] {
                 assert_eq!(fr[key], cr[key], "{key} of route {}", fr["id"]);
             }
+            let tr = by_id(&t["routes"], &cr["id"]);
+            for key in ["name", "summary", "in_force_period"] {
+                assert_eq!(fr[key], tr[key], "{key} of route {}", fr["id"]);
+            }
             assert_eq!(
-                provenance(&cr["provenance"]),
+                provenance(&tr["provenance"]),
                 full_provenance(&fr["provenance"])
             );
             let empty = Vec::new();
@@ -295,21 +307,26 @@ async fn the_compact_eligibility_is_the_full_answer_with_nothing_repeated() {
                 .and_then(Value::as_array)
                 .unwrap_or(&empty);
             assert_eq!(fc.len(), cc.len(), "clauses of route {}", fr["id"]);
-            for (a, b) in fc.iter().zip(cc) {
-                assert_eq!(a["depth"], b["depth"]);
+            let tc = tr["clauses"].as_array().unwrap();
+            if !fc.is_empty() {
+                assert_eq!(fc.len(), tc.len(), "table clauses of route {}", fr["id"]);
+            }
+            for ((a, b), t) in fc.iter().zip(cc).zip(tc) {
                 assert_eq!(a["outcome"], b["outcome"]);
-                let need = text(&b["need"]);
-                assert_eq!(a["need"], need, "need in route {}", fr["id"]);
+                for key in ["depth", "need", "rule"] {
+                    assert_eq!(a[key], t[key], "{key} in route {}", fr["id"]);
+                }
                 // A declared fact's question and an unencodable rule's text
                 // are the need text, and only there (`said`).
                 let finding = &a["finding"];
-                match b.get("said") {
+                match t.get("said") {
                     None => assert_eq!(finding, &b["finding"], "finding in route {}", fr["id"]),
                     Some(said) => {
                         assert!(b.get("finding").is_none(), "{b}");
                         assert_eq!(said["kind"], finding["finding"]);
+                        let need = &t["need"];
                         if said["kind"] == "declared" {
-                            assert_eq!(finding["ask"], need);
+                            assert_eq!(&finding["ask"], need);
                             assert_eq!(said["key"], finding["key"]);
                         } else {
                             let why = finding["text"].as_str().unwrap();
@@ -317,7 +334,6 @@ async fn the_compact_eligibility_is_the_full_answer_with_nothing_repeated() {
                         }
                     }
                 }
-                assert_eq!(a["have"], text(&b["have"]), "have in route {}", fr["id"]);
                 clauses += 1;
             }
         }
@@ -326,9 +342,42 @@ async fn the_compact_eligibility_is_the_full_answer_with_nothing_repeated() {
     let size = |v: &Value| serde_json::to_vec(v).unwrap().len();
     let (full_bytes, compact_bytes) = (size(&full), size(&compact));
     assert!(
-        compact_bytes * 2 < full_bytes,
+        compact_bytes * 5 < full_bytes,
         "compact {compact_bytes} bytes, full {full_bytes}"
     );
+}
+
+/// The clause table carries its version as its `ETag` and is not sent
+/// again to a client that holds it.
+#[tokio::test]
+async fn the_clause_table_answers_304_to_a_client_holding_its_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(Database::Local(dir.path().to_path_buf())).await;
+    let client = Client::local(&server).await;
+    let first = client
+        .request("GET", "/api/catalog/clauses")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), 200);
+    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+    let table: Value = first.json().await.unwrap();
+    assert_eq!(etag, format!("\"{}\"", table["catalog"].as_str().unwrap()));
+    let again = |tag: String| {
+        client
+            .request("GET", "/api/catalog/clauses")
+            .header("if-none-match", tag)
+            .send()
+    };
+    let held = again(etag.clone()).await.unwrap();
+    assert_eq!(held.status(), 304);
+    assert!(held.bytes().await.unwrap().is_empty());
+    let stale = again("\"0000000000000000\"".to_owned()).await.unwrap();
+    assert_eq!(stale.status(), 200);
+    let listed = again(format!("\"0000000000000000\", W/{etag}"))
+        .await
+        .unwrap();
+    assert_eq!(listed.status(), 304);
 }
 
 #[tokio::test]

@@ -583,6 +583,7 @@ async fn every_operation_answers_a_valid_call_as_documented() {
         eligibility,
     )
     .await;
+    f.call("get", "/api/catalog/clauses", &[], "", None).await;
     let plan =
         json!({ "profile": profile(), "goal": "ascp-mls", "samples": 50, "optimize": "cost" });
     f.call("post", "/api/plan", &[], "", Some(plan)).await;

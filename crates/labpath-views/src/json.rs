@@ -122,6 +122,19 @@ pub enum RuleView<'a> {
     },
 }
 
+impl<'a> RuleView<'a> {
+    /// A leaf with its parameters, or a combinator's kind.
+    pub fn of(requirement: &'a Requirement) -> Self {
+        if requirement.children().is_empty() {
+            RuleView::Leaf(requirement)
+        } else {
+            RuleView::Combinator {
+                combinator: requirement.kind(),
+            }
+        }
+    }
+}
+
 /// Provenance with resolved sources.
 #[derive(Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -174,19 +187,12 @@ fn clauses<'a>(
     depth: usize,
     out: &mut Vec<ClauseView<'a>>,
 ) {
-    let rule = if clause.is_leaf() {
-        RuleView::Leaf(clause.requirement)
-    } else {
-        RuleView::Combinator {
-            combinator: clause.requirement.kind(),
-        }
-    };
     out.push(ClauseView {
         depth,
         outcome: clause.outcome,
         need: catalog.rule_text(clause.requirement),
         have: describe_finding(clause, catalog),
-        rule,
+        rule: RuleView::of(clause.requirement),
         finding: clause.finding,
     });
     for child in clause.children() {
@@ -671,13 +677,14 @@ pub fn plan<'a>(
     }
 }
 
-/// The evaluation with nothing repeated (`?view=compact` in the API): the
-/// full view's statuses, routes, clauses, findings and provenance, with
-/// every rule text, have text and provenance note written once in `texts`
-/// and every source once in `sources`, referred to by index and id. What
-/// depends on the catalog alone (fees, renewal, notes, a route's summary
-/// and in-force period, a leaf's parameters) is left to
-/// `GET /api/credentials/{id}`, as the summary leaves it.
+/// The evaluation as data (`?view=compact`, the API's default): per
+/// credential its status, per route its outcome, per clause its outcome and
+/// finding (the quantities), in the order of the catalog's clause table
+/// ([`catalog_table`], `GET /api/catalog/clauses`), which holds what
+/// depends on the catalog alone: names, each clause's depth, rule text and
+/// parameters, provenance and sources. The answer names the table's
+/// version in `catalog`. The clause texts rendered for the person (`have`)
+/// are the full view's.
 #[derive(Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EvaluationCompactView<'a> {
@@ -687,78 +694,181 @@ pub struct EvaluationCompactView<'a> {
     pub as_of: Date,
     /// Always `compact`: tells this view from the others.
     pub view: &'static str,
+    /// The version of the clause table the answer is read with (the
+    /// table's `catalog` and its `ETag`).
+    pub catalog: &'a str,
     /// Per credential.
     pub credentials: Vec<CredentialCompactView<'a>>,
-    /// The texts the clauses and provenance refer to by index.
-    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
-    pub texts: Vec<Cow<'a, str>>,
-    /// The sources cited, by id, each once.
-    pub sources: std::collections::BTreeMap<&'a str, SourceRefView<'a>>,
 }
 
-/// One credential's answer, texts and sources by reference.
+/// One credential's answer as data.
 #[derive(Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CredentialCompactView<'a> {
+    /// Id (the clause table's credential of that id).
+    pub id: &'a str,
+    /// Status.
+    pub status: Status,
+    /// The nearest route's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub best_route: Option<&'a str>,
+    /// Routes, in the clause table's order.
+    pub routes: Vec<RouteCompactView<'a>>,
+}
+
+/// One route's answer as data.
+#[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RouteCompactView<'a> {
+    /// Id.
+    pub id: &'a str,
+    /// Whether it is in force on the as-of day.
+    pub in_force: bool,
+    /// Outcome (fail when not in force).
+    pub outcome: Outcome,
+    /// Last day it keeps passing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open_until: Option<Date>,
+    /// Clauses, in the clause table's order (none when not in force).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub clauses: Vec<ClauseCompactView<'a>>,
+}
+
+/// One clause's answer as data.
+#[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClauseCompactView<'a> {
+    /// Outcome.
+    pub outcome: Outcome,
+    /// The quantities (the `finding` tag names the leaf's kind; `combined`
+    /// for `all`, `any` and `at_least`); absent for a clause the table
+    /// marks `said`, whose finding is the catalog's text alone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finding: Option<&'a Finding<'a>>,
+}
+
+/// The evaluation as data, read with the clause table of version `catalog`.
+pub fn evaluation_compact<'a>(
+    catalog: &'a str,
+    profile: &'a Profile,
+    e: &'a Evaluation<'a>,
+) -> EvaluationCompactView<'a> {
+    let clause = |c: Clause<'a, 'a>| ClauseCompactView {
+        outcome: c.outcome,
+        finding: SaidView::of(c.requirement).is_none().then_some(c.finding),
+    };
+    let route = |r: &'a RouteOutcome<'a>| RouteCompactView {
+        id: r.route.id.as_str(),
+        in_force: r.in_force,
+        outcome: r.outcome,
+        open_until: r.open_until,
+        clauses: r
+            .clause()
+            .map_or_else(Vec::new, |root| root.pre_order().map(clause).collect()),
+    };
+    EvaluationCompactView {
+        person: &profile.person.name,
+        as_of: e.as_of,
+        view: "compact",
+        catalog,
+        credentials: e
+            .credentials
+            .iter()
+            .map(|c| CredentialCompactView {
+                id: c.credential.id.as_str(),
+                status: c.status,
+                best_route: c.best_route().map(|r| r.route.id.as_str()),
+                routes: c.routes.iter().map(route).collect(),
+            })
+            .collect(),
+    }
+}
+
+/// What depends on the catalog alone in an evaluation (`GET
+/// /api/catalog/clauses`): every credential and route with its names,
+/// fees, renewal, notes and provenance, and every route's clauses in the
+/// order the compact answer lists them (parents before children), each
+/// with its depth, rule text and parameters. The same for every profile:
+/// a client reads it once per catalog `version`.
+#[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CatalogTableView<'a> {
+    /// The table's version: the `catalog` of the compact answers read
+    /// with it (the server gives it as the `ETag` too).
+    pub catalog: &'a str,
+    /// Every credential of the catalog, in catalog order.
+    pub credentials: Vec<CredentialTableView<'a>>,
+    /// Every source cited, by id.
+    pub sources: std::collections::BTreeMap<&'a str, SourceRefView<'a>>,
+}
+
+/// A credential's catalog facts.
+#[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CredentialTableView<'a> {
     /// Id.
     pub id: &'a str,
     /// Abbreviation.
     pub abbreviation: &'a str,
     /// Name.
     pub name: &'a str,
+    /// Kind.
+    pub kind: labpath_engine::vocab::CredentialKind,
+    /// Level.
+    pub level: labpath_engine::vocab::Level,
     /// Jurisdiction.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jurisdiction: Option<String>,
-    /// Status.
-    pub status: Status,
-    /// The nearest route's id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub best_route: Option<&'a str>,
     /// Routes.
-    pub routes: Vec<RouteCompactView<'a>>,
+    pub routes: Vec<RouteTableView<'a>>,
+    /// Fees.
+    pub fees: &'a [Fee],
+    /// Renewal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renewal: Option<&'a Renewal>,
+    /// Notes.
+    pub notes: &'a [String],
     /// Provenance of the credential's own facts.
     pub provenance: ProvenanceRefView<'a>,
 }
 
-/// One route's answer, texts and sources by reference.
+/// A route's catalog facts.
 #[derive(Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct RouteCompactView<'a> {
-    /// Id, name, whether in force, outcome and last day it keeps passing,
-    /// as in the summary.
-    #[serde(flatten)]
-    pub route: RouteSummaryView<'a>,
-    /// Clauses, parents before children (none when not in force).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub clauses: Vec<ClauseCompactView<'a>>,
+pub struct RouteTableView<'a> {
+    /// Id.
+    pub id: &'a str,
+    /// Name.
+    pub name: &'a str,
+    /// Summary.
+    pub summary: &'a str,
+    /// When it is in force.
+    pub in_force_period: InForce,
+    /// Clauses, parents before children.
+    pub clauses: Vec<ClauseTableView<'a>>,
     /// Sources.
     pub provenance: ProvenanceRefView<'a>,
 }
 
-/// One clause, its texts by index into `texts`.
+/// A clause's catalog facts.
 #[derive(Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ClauseCompactView<'a> {
+pub struct ClauseTableView<'a> {
     /// Depth in the tree.
     pub depth: usize,
-    /// Outcome.
-    pub outcome: Outcome,
-    /// What it needs: an index into `texts`.
-    pub need: u32,
-    /// What the person has: an index into `texts`.
-    pub have: u32,
-    /// The quantities (the `finding` tag names the leaf's kind;
-    /// `combined` for `all`, `any` and `at_least`); absent where `said` is.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub finding: Option<&'a Finding<'a>>,
-    /// A clause whose only text is its `need` text: a declared fact (whose
+    /// What it needs.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub need: Cow<'a, str>,
+    /// The rule node (leaves only; combinators give their kind).
+    pub rule: RuleView<'a>,
+    /// A clause whose finding is its text alone: a declared fact (whose
     /// question `need` is) or a rule the sources do not let the catalog
     /// encode (whose text `need` gives).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub said: Option<SaidView<'a>>,
 }
 
-/// A declared fact or an unencodable rule in the compact view.
+/// A declared fact or an unencodable rule in the clause table.
 #[derive(Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SaidView<'a> {
@@ -770,14 +880,15 @@ pub struct SaidView<'a> {
 }
 
 impl<'a> SaidView<'a> {
-    /// The clause's said text, when its finding holds only its need text.
-    fn of(clause: Clause<'a, 'a>) -> Option<Self> {
-        match (clause.finding, clause.requirement) {
-            (Finding::Declared { key, .. }, Requirement::Declared(_)) => Some(SaidView {
+    /// What a clause of this requirement says instead of a finding, when
+    /// it is a declared fact or an unencodable rule.
+    fn of(requirement: &'a Requirement) -> Option<Self> {
+        match requirement {
+            Requirement::Declared(d) => Some(SaidView {
                 kind: "declared",
-                key: Some(key),
+                key: Some(&d.key),
             }),
-            (Finding::Unconfirmed { .. }, Requirement::Unconfirmed(_)) => Some(SaidView {
+            Requirement::Unconfirmed(_) => Some(SaidView {
                 kind: "unconfirmed",
                 key: None,
             }),
@@ -786,8 +897,7 @@ impl<'a> SaidView<'a> {
     }
 }
 
-/// Provenance with its sources by id (looked up in `sources`) and its note
-/// by index into `texts`.
+/// Provenance with its sources by id (looked up in the table's `sources`).
 #[derive(Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProvenanceRefView<'a> {
@@ -795,12 +905,23 @@ pub struct ProvenanceRefView<'a> {
     pub confidence: Confidence,
     /// As of.
     pub as_of: Date,
-    /// What is uncertain or disputed: an index into `texts`.
+    /// What is uncertain or disputed.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<u32>,
+    pub note: Option<&'a str>,
     /// Source ids.
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub sources: &'a [labpath_engine::ids::SourceId],
+}
+
+impl<'a> ProvenanceRefView<'a> {
+    fn of(p: &'a Provenance) -> Self {
+        ProvenanceRefView {
+            confidence: p.confidence,
+            as_of: p.as_of,
+            note: p.note.as_deref(),
+            sources: &p.sources,
+        }
+    }
 }
 
 /// A source's title and address.
@@ -813,140 +934,66 @@ pub struct SourceRefView<'a> {
     pub url: &'a str,
 }
 
-/// What a compact view is built with: each text once, each source once.
-struct Shared<'a> {
-    catalog: &'a Catalog,
-    /// Each text and its index, in the order first met: the catalog's own
-    /// texts (rule texts, notes) lent, the profile's owned.
-    texts: std::collections::HashMap<Cow<'a, str>, u32, foldhash::fast::RandomState>,
-    /// Which of the catalog's sources are cited, by position.
-    cited: Vec<bool>,
-}
-
-impl<'a> Shared<'a> {
-    fn new(catalog: &'a Catalog) -> Self {
-        Shared {
-            catalog,
-            texts: std::collections::HashMap::default(),
-            cited: vec![false; catalog.sources().len()],
+/// The catalog's clause table, of version `version`.
+pub fn catalog_table<'a>(catalog: &'a Catalog, version: &'a str) -> CatalogTableView<'a> {
+    let route = |r: &'a labpath_engine::catalog::Route| {
+        let mut clauses = Vec::with_capacity(r.requires.clause_count());
+        table_clauses(&r.requires, catalog, 0, &mut clauses);
+        RouteTableView {
+            id: r.id.as_str(),
+            name: &r.name,
+            summary: &r.summary,
+            in_force_period: r.in_force,
+            clauses,
+            provenance: ProvenanceRefView::of(&r.provenance),
         }
-    }
-
-    fn text(&mut self, text: Cow<'a, str>) -> u32 {
-        if let Some(&i) = self.texts.get(text.as_ref()) {
-            return i;
-        }
-        let next = self.texts.len() as u32;
-        self.texts.insert(text, next);
-        next
-    }
-
-    /// The texts in index order.
-    fn texts(
-        texts: std::collections::HashMap<Cow<'a, str>, u32, foldhash::fast::RandomState>,
-    ) -> Vec<Cow<'a, str>> {
-        let mut ordered: Vec<(Cow<'a, str>, u32)> = texts.into_iter().collect();
-        ordered.sort_unstable_by_key(|(_, i)| *i);
-        ordered.into_iter().map(|(t, _)| t).collect()
-    }
-
-    /// The sources cited, by id.
-    fn sources(
-        catalog: &'a Catalog,
-        cited: &[bool],
-    ) -> std::collections::BTreeMap<&'a str, SourceRefView<'a>> {
-        catalog
+    };
+    CatalogTableView {
+        catalog: version,
+        credentials: catalog
+            .credentials()
+            .iter()
+            .map(|c| CredentialTableView {
+                id: c.id.as_str(),
+                abbreviation: &c.abbreviation,
+                name: &c.name,
+                kind: c.kind,
+                level: c.level,
+                jurisdiction: c.jurisdiction.map(|j| j.to_string()),
+                routes: c.routes.iter().map(route).collect(),
+                fees: &c.fees,
+                renewal: c.renewal.as_ref(),
+                notes: &c.notes,
+                provenance: ProvenanceRefView::of(&c.provenance),
+            })
+            .collect(),
+        sources: catalog
             .sources()
             .iter()
-            .zip(cited)
-            .filter(|(_, cited)| **cited)
-            .map(|(s, _)| {
+            .map(|s| {
                 let source = SourceRefView {
                     title: &s.title,
                     url: &s.url,
                 };
                 (s.id.as_str(), source)
             })
-            .collect()
-    }
-
-    fn provenance(&mut self, p: &'a Provenance) -> ProvenanceRefView<'a> {
-        for id in &p.sources {
-            if let Some(i) = self.catalog.source_position(id.as_str()) {
-                self.cited[i] = true;
-            }
-        }
-        ProvenanceRefView {
-            confidence: p.confidence,
-            as_of: p.as_of,
-            note: p.note.as_deref().map(|n| self.text(Cow::Borrowed(n))),
-            sources: &p.sources,
-        }
-    }
-
-    fn clauses(
-        &mut self,
-        clause: Clause<'a, 'a>,
-        depth: usize,
-        out: &mut Vec<ClauseCompactView<'a>>,
-    ) {
-        let need = self.text(self.catalog.rule_text(clause.requirement));
-        let have = self.text(Cow::Owned(describe_finding(clause, self.catalog)));
-        let said = SaidView::of(clause);
-        out.push(ClauseCompactView {
-            depth,
-            outcome: clause.outcome,
-            need,
-            have,
-            finding: said.is_none().then_some(clause.finding),
-            said,
-        });
-        for child in clause.children() {
-            self.clauses(child, depth + 1, out);
-        }
-    }
-
-    fn route(&mut self, r: &'a RouteOutcome<'a>) -> RouteCompactView<'a> {
-        let mut clauses = Vec::new();
-        if let Some(c) = r.clause() {
-            self.clauses(c, 0, &mut clauses);
-        }
-        RouteCompactView {
-            route: route_summary(r),
-            clauses,
-            provenance: self.provenance(&r.route.provenance),
-        }
-    }
-
-    fn credential(&mut self, c: &'a CredentialOutcome<'a>) -> CredentialCompactView<'a> {
-        let cred: &Credential = c.credential;
-        CredentialCompactView {
-            id: cred.id.as_str(),
-            abbreviation: &cred.abbreviation,
-            name: &cred.name,
-            jurisdiction: cred.jurisdiction.map(|j| j.to_string()),
-            status: c.status,
-            best_route: c.best_route().map(|r| r.route.id.as_str()),
-            routes: c.routes.iter().map(|r| self.route(r)).collect(),
-            provenance: self.provenance(&cred.provenance),
-        }
+            .collect(),
     }
 }
 
-/// The evaluation with nothing repeated.
-pub fn evaluation_compact<'a>(
+fn table_clauses<'a>(
+    requirement: &'a Requirement,
     catalog: &'a Catalog,
-    profile: &'a Profile,
-    e: &'a Evaluation<'a>,
-) -> EvaluationCompactView<'a> {
-    let mut shared = Shared::new(catalog);
-    let credentials = e.credentials.iter().map(|c| shared.credential(c)).collect();
-    EvaluationCompactView {
-        person: &profile.person.name,
-        as_of: e.as_of,
-        view: "compact",
-        credentials,
-        texts: Shared::texts(shared.texts),
-        sources: Shared::sources(catalog, &shared.cited),
+    depth: usize,
+    out: &mut Vec<ClauseTableView<'a>>,
+) {
+    out.push(ClauseTableView {
+        depth,
+        need: catalog.rule_text(requirement),
+        rule: RuleView::of(requirement),
+        said: SaidView::of(requirement),
+    });
+    for child in requirement.children() {
+        table_clauses(child, catalog, depth + 1, out);
     }
 }

@@ -199,11 +199,12 @@ pub struct EligibilityQuery {
     /// Only these credentials (comma-separated ids).
     #[param(value_type = Option<IdList>)]
     pub credential: Option<String>,
-    /// `full` (default): every route's clauses with have/need and sources;
-    /// `compact`: the same answer with each text and source written once
-    /// and referred to by index and id (catalog-only facts left to
-    /// `/api/credentials/{id}`); `summary`: each credential's status and
-    /// its routes' outcomes only.
+    /// `compact` (default): every credential's status, every route's
+    /// outcome and every clause's outcome and finding, read with the
+    /// catalog's clause table (`GET /api/catalog/clauses`: names, rule
+    /// texts, parameters, sources); `full`: the same with the table's
+    /// part written into every answer and each clause's have text;
+    /// `summary`: each credential's status and its routes' outcomes only.
     #[param(pattern = r"^(full|compact|summary)$")]
     pub view: Option<String>,
 }
@@ -213,7 +214,7 @@ pub struct EligibilityQuery {
 pub enum View {
     /// Every route's clauses with have/need and sources.
     Full,
-    /// The full answer with each text and source once, by reference.
+    /// Statuses, outcomes and findings, read with the clause table.
     Compact,
     /// Each credential's status and its routes' outcomes only.
     Summary,
@@ -223,8 +224,8 @@ impl View {
     /// Reads `?view=`.
     pub fn parse(text: Option<&str>) -> ApiResult<View> {
         match text.map(str::trim) {
-            None | Some("") | Some("full") => Ok(View::Full),
-            Some("compact") => Ok(View::Compact),
+            Some("full") => Ok(View::Full),
+            None | Some("") | Some("compact") => Ok(View::Compact),
             Some("summary") => Ok(View::Summary),
             Some(other) => Err(ApiError::invalid(format!(
                 "`view` is `full`, `compact` or `summary`, got `{other}`"
@@ -257,27 +258,77 @@ pub fn chosen_credentials<'c>(
     }
 }
 
-/// An evaluation as the view asked for (the full one by default).
+/// An evaluation as the view asked for (the compact one by default).
 pub fn evaluation_response(
-    catalog: &Catalog,
+    state: &AppState,
     eligibility: &labpath_app::eligibility::Eligibility<'_>,
     view: View,
 ) -> ApiResult<Response> {
     let n = eligibility.evaluation.credentials.len();
     match view {
-        View::Full => json_response(&eligibility.view(catalog), n * FULL_BYTES),
-        View::Compact => json_response(&eligibility.compact(catalog), n * COMPACT_BYTES),
+        View::Full => json_response(&eligibility.view(&state.catalog), n * FULL_BYTES),
+        View::Compact => json_response(&eligibility.compact(&state.table), n * COMPACT_BYTES),
         View::Summary => json_response(&eligibility.summary(), n * SUMMARY_BYTES),
     }
 }
 
 /// About how many bytes of JSON one credential takes in the full view
-/// (10 KB on average with the built-in catalog), the compact one and the
-/// summary (500 bytes): the answer is written into one buffer of about its
-/// size.
+/// (10 KB on average with the built-in catalog), the compact one (1 KB)
+/// and the summary (500 bytes): the answer is written into one buffer of
+/// about its size.
 const FULL_BYTES: usize = 12 * 1024;
-const COMPACT_BYTES: usize = 1024;
+const COMPACT_BYTES: usize = 1200;
 const SUMMARY_BYTES: usize = 640;
+
+/// `GET /api/catalog/clauses`: what every compact eligibility answer
+/// leaves to the catalog, the same for every profile: each credential's
+/// and route's names, fees, renewal, notes and provenance, each route's
+/// clauses in the answer's order with their rule texts and parameters, and
+/// every source. Its `ETag` is its version, which compact answers name in
+/// `catalog`; asked with `If-None-Match` naming it, it answers 304.
+#[utoipa::path(
+    get,
+    path = "/api/catalog/clauses",
+    tag = "catalog",
+    responses(
+        (status = 200, description = "The catalog's clause table.", body = labpath_views::json::CatalogTableView,
+            headers(("ETag" = String, description = "The table's version, quoted."))),
+        (status = 304, description = "The table the client holds (its `If-None-Match`) is current."),
+        (status = 401, response = Unauthorized),
+    )
+)]
+pub async fn clauses(
+    State(state): State<AppState>,
+    _: Api,
+    headers: axum::http::HeaderMap,
+) -> ApiResult<Response> {
+    use axum::http::{HeaderValue, StatusCode, header};
+    use axum::response::IntoResponse;
+    let table = &state.table;
+    let etag = format!("\"{}\"", table.version);
+    let etag = HeaderValue::from_str(&etag).map_err(ApiError::internal)?;
+    let held = headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|tag| {
+            let tag = tag.trim();
+            tag == "*" || tag.trim_start_matches("W/").as_bytes() == etag.as_bytes()
+        });
+    // Like every answer, it is not stored by the browser (`no-store`): a
+    // program keeps the table by its version and asks with it, and hears
+    // 304 while the catalog is the same.
+    let headers = [(header::ETAG, etag)];
+    if held {
+        return Ok((StatusCode::NOT_MODIFIED, headers).into_response());
+    }
+    let json = HeaderValue::from_static("application/json");
+    let body = axum::body::Bytes::from_owner(std::sync::Arc::clone(&table.json));
+    let mut response = (headers, body).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, json);
+    Ok(response)
+}
 
 /// `POST /api/eligibility`: a profile (the documented profile format, as
 /// JSON) in the body; every credential's status, routes and clauses, each
@@ -289,7 +340,7 @@ const SUMMARY_BYTES: usize = 640;
     params(EligibilityQuery),
     request_body = crate::openapi::ProfileDocument,
     responses(
-        (status = 200, description = "The profile's eligibility (the full view; the same with shared texts and sources with `view=compact`; the summary with `view=summary`).", body = crate::openapi::EvaluationAnswer),
+        (status = 200, description = "The profile's eligibility (the compact view, read with `GET /api/catalog/clauses`; every text written out with `view=full`; the summary with `view=summary`).", body = crate::openapi::EvaluationAnswer),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
@@ -310,7 +361,7 @@ pub async fn eligibility(
     let view = View::parse(q.view.as_deref())?;
     let only = chosen_credentials(&state.catalog, &q)?;
     let eligibility = labpath_app::eligibility::check(&state.catalog, profile, as_of, &only);
-    evaluation_response(&state.catalog, &eligibility, view)
+    evaluation_response(&state, &eligibility, view)
 }
 
 /// A plan request.

@@ -77,6 +77,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(catalog::jurisdiction))
         .routes(routes!(catalog::parse))
         .routes(routes!(catalog::goals))
+        .routes(routes!(catalog::clauses))
         .routes(routes!(catalog::eligibility).layer(limited("/api/eligibility")))
         .routes(routes!(catalog::plan).layer(limited("/api/plan")))
         .routes(routes!(people::list, people::create).layer(limited("/api/people")))

@@ -396,7 +396,7 @@ pub async fn record_profile(
     tag = "people",
     params(("person" = RecordIdText, Path, description = "The person's id."), EligibilityQuery),
     responses(
-        (status = 200, description = "The stored profile's eligibility (the full view; the same with shared texts and sources with `view=compact`; the summary with `view=summary`).", body = crate::openapi::EvaluationAnswer),
+        (status = 200, description = "The stored profile's eligibility (the compact view, read with `GET /api/catalog/clauses`; every text written out with `view=full`; the summary with `view=summary`).", body = crate::openapi::EvaluationAnswer),
         (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
         (status = 422, response = Invalid),
@@ -414,7 +414,7 @@ pub async fn eligibility(
     let only = chosen_credentials(&state.catalog, &q)?;
     let eligibility =
         labpath_app::eligibility::of_person(&state.app(), &me.app(), person, as_of, &only).await?;
-    evaluation_response(&state.catalog, &eligibility, view)
+    evaluation_response(&state, &eligibility, view)
 }
 
 /// `GET /api/people/{person}/questions` query.
