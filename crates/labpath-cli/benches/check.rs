@@ -1,13 +1,18 @@
 //! Benchmarks of eligibility:
 //! - `evaluate/whole-catalog`: one example profile against every credential,
 //!   with the explanation text of every clause rendered (the engine alone);
+//! - `answer/*`: the answers built from one explained evaluation of the
+//!   Philippine example: the overview `check` prints, the compact JSON
+//!   answer (the API's default) and the full one, each evaluated and
+//!   written into memory (the bytes written are printed once);
 //! - `process/labpath-check`: the whole `labpath check` process on an
 //!   example profile (start-up, embedded catalog load, profile parse,
 //!   evaluation, output), as a user runs it.
 
 #![allow(
     clippy::expect_used,
-    reason = "a benchmark without its fixtures has nothing to measure"
+    clippy::print_stderr,
+    reason = "a benchmark without its fixtures has nothing to measure; it prints what it wrote"
 )]
 
 use std::hint::black_box;
@@ -48,6 +53,46 @@ fn engine(c: &mut Criterion) {
     });
 }
 
+fn answers(c: &mut Criterion) {
+    let catalog = labpath_shipped::catalog().expect("valid catalog");
+    let path = example("ph-medtech-graduate.toml");
+    let profile = labpath_catalog::profile::load(&path, &catalog).expect("valid profile");
+    let table = labpath_app::eligibility::CatalogTable::of(&catalog).expect("the table is written");
+    let as_of = Date::parse("2026-11-21").expect("date");
+    let overview = || {
+        let eval = evaluate(&catalog, black_box(&profile), as_of);
+        let mut out = Vec::with_capacity(16 * 1024);
+        labpath_cli::command::check::write_overview(&catalog, "ph", &profile, &eval, &mut out)
+            .expect("written");
+        out.len()
+    };
+    let compact = || {
+        let eval = evaluate(&catalog, black_box(&profile), as_of);
+        let view = labpath_views::json::evaluation_compact(&table.version, &profile, &eval);
+        // As the server writes it: into one buffer of about its size.
+        let mut out = Vec::with_capacity(128 * 1024);
+        serde_json::to_writer(&mut out, &view).expect("written");
+        out.len()
+    };
+    let full = || {
+        let eval = evaluate(&catalog, black_box(&profile), as_of);
+        let view = labpath_views::json::evaluation(&catalog, &profile, &eval);
+        let mut out = Vec::with_capacity(1024 * 1024);
+        serde_json::to_writer(&mut out, &view).expect("written");
+        out.len()
+    };
+    eprintln!(
+        "answer bytes: overview {}, compact JSON {}, full JSON {}, clause table {}",
+        overview(),
+        compact(),
+        full(),
+        table.json.len()
+    );
+    c.bench_function("answer/check-overview", |b| b.iter(overview));
+    c.bench_function("answer/compact-json", |b| b.iter(compact));
+    c.bench_function("answer/full-json", |b| b.iter(full));
+}
+
 fn process(c: &mut Criterion) {
     let profile = example("ph-medtech-graduate.toml");
     let mut group = c.benchmark_group("process");
@@ -67,5 +112,5 @@ fn process(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, engine, process);
+criterion_group!(benches, engine, answers, process);
 criterion_main!(benches);

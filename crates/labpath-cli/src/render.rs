@@ -1,44 +1,46 @@
 //! Shared pieces of human output: aligned tables, wrapped and shortened
 //! text, provenance lines and the outcome markers.
 
+use std::borrow::Cow;
+
 use labpath_engine::eval::{Outcome, Status};
 
 /// Left-aligned columns separated by two spaces; the last column is not padded.
-pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+pub fn table<S: AsRef<str>>(header: &[&str], rows: &[Vec<S>]) -> String {
     // A cell with a line break (a title from a spreadsheet) stays on its row.
-    let rows: Vec<Vec<String>> = rows
+    let rows: Vec<Vec<Cow<'_, str>>> = rows
         .iter()
         .map(|r| {
             r.iter()
-                .map(|c| labpath_store::state::one_line(c))
+                .map(|c| labpath_store::state::one_line(c.as_ref()))
                 .collect()
         })
         .collect();
-    let rows = &rows;
     let columns = header.len();
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
+    for row in &rows {
         for (i, cell) in row.iter().enumerate().take(columns) {
             widths[i] = widths[i].max(cell.chars().count());
         }
     }
     let mut text = String::new();
-    let mut line = |cells: Vec<&str>| {
-        let mut l = String::new();
-        for (i, cell) in cells.iter().enumerate() {
-            if i + 1 == cells.len() {
-                l.push_str(cell);
-            } else {
-                l.push_str(cell);
-                l.push_str(&" ".repeat(widths[i] - cell.chars().count() + 2));
+    let mut line = |cells: &mut dyn ExactSizeIterator<Item = &str>| {
+        let start = text.len();
+        let last = cells.len().saturating_sub(1);
+        for (i, cell) in cells.enumerate() {
+            text.push_str(cell);
+            if i < last {
+                let pad = widths[i] - cell.chars().count() + 2;
+                text.extend(std::iter::repeat_n(' ', pad));
             }
         }
-        text.push_str(l.trim_end());
+        let kept = text[start..].trim_end().len();
+        text.truncate(start + kept);
         text.push('\n');
     };
-    line(header.to_vec());
-    for row in rows {
-        line(row.iter().map(String::as_str).collect());
+    line(&mut header.iter().copied());
+    for row in &rows {
+        line(&mut row.iter().map(AsRef::as_ref));
     }
     text
 }
@@ -71,13 +73,17 @@ pub use labpath_views::deadlines::provenance_lines;
 pub use labpath_views::text::wrap;
 
 /// `text` cut to at most `width` characters, ending in "..." when cut
-/// (ASCII, so a byte count and a character count agree).
-pub fn shorten(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_owned();
+/// (ASCII, so a byte count and a character count agree); lent when it fits.
+pub fn shorten(text: &str, width: usize) -> Cow<'_, str> {
+    // A text has at most as many characters as bytes.
+    if text.len() <= width || text.chars().count() <= width {
+        return Cow::Borrowed(text);
     }
-    let kept: String = text.chars().take(width.saturating_sub(3)).collect();
-    format!("{}...", kept.trim_end())
+    let end = text
+        .char_indices()
+        .nth(width.saturating_sub(3))
+        .map_or(text.len(), |(at, _)| at);
+    Cow::Owned(format!("{}...", text[..end].trim_end()))
 }
 
 #[cfg(test)]
@@ -89,5 +95,7 @@ mod tests {
         assert_eq!(shorten("abcdef", 6), "abcdef");
         assert_eq!(shorten("abcdefgh", 6), "abc...");
         assert_eq!(shorten("ab de fgh", 6), "ab...");
+        assert_eq!(shorten("été à la", 5), "ét...");
+        assert_eq!(shorten("été", 3), "été");
     }
 }

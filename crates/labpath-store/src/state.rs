@@ -148,9 +148,17 @@ pub fn check_new_texts(change: &Change) -> Result<(), StoreError> {
 }
 
 /// A text kept with its line breaks (a CSV cell may hold them), as one line
-/// for a place that has one: a table cell, a summary line.
-pub fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+/// for a place that has one: a table cell, a summary line. Its words are
+/// joined by one space; a text that already reads so is lent as it is.
+pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let spaced_once = bytes.first() != Some(&b' ')
+        && bytes.last() != Some(&b' ')
+        && !bytes.windows(2).any(|w| w == b"  ");
+    if spaced_once && !text.chars().any(|c| c.is_whitespace() && c != ' ') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(text.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// One text checked as `check_no_control` checks a change's texts.
@@ -665,4 +673,31 @@ fn step(d: &mut Derived, event: &Event) -> Result<(), StoreError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+    use std::borrow::Cow;
+
+    #[test]
+    fn one_line_joins_words_by_one_space_and_lends_a_text_that_reads_so() {
+        let cases = [
+            ("MLS(ASCP)CM", "MLS(ASCP)CM", true),
+            ("a b c", "a b c", true),
+            ("", "", true),
+            ("a  b", "a b", false),
+            (" a b", "a b", false),
+            ("a b ", "a b", false),
+            ("a\nb", "a b", false),
+            ("a\r\n\tb", "a b", false),
+            ("a\u{a0}b", "a b", false),
+            ("\n", "", false),
+        ];
+        for (text, want, lent) in cases {
+            let got = one_line(text);
+            assert_eq!(got, want, "{text:?}");
+            assert_eq!(matches!(got, Cow::Borrowed(_)), lent, "{text:?}");
+        }
+    }
 }

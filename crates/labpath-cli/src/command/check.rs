@@ -8,11 +8,12 @@
 //! clauses with what the person has, what is missing, and the sources.
 //! `--format json` gives the complete evaluation.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use labpath_engine::catalog::Catalog;
 use labpath_engine::eval::{CredentialOutcome, Evaluation, Outcome, Status};
-use labpath_engine::explain::{clause_lines, describe_finding, describe_requirement};
+use labpath_engine::explain::{clause_lines, describe_finding};
 use labpath_engine::profile::Profile;
 
 use super::{as_of, find_credential};
@@ -119,16 +120,15 @@ fn nearest(
             None => "none in force on this day".to_owned(),
             Some(best) => match (best.clause(), best.outcome) {
                 (Some(clause), Outcome::Fail | Outcome::Unknown) => {
-                    let gaps = gaps(catalog, clause, outcome.status);
-                    let Some(first) = gaps.first() else {
-                        return shorten(&best.route.name, width);
+                    let Some((first, count)) = gaps(catalog, clause, outcome.status) else {
+                        return shorten(&best.route.name, width).into_owned();
                     };
-                    if gaps.len() == 1 {
-                        return shorten(first, width);
+                    if count == 1 {
+                        return shorten(&first, width).into_owned();
                     }
-                    let more = format!(" (+{})", gaps.len() - 1);
+                    let more = format!(" (+{})", count - 1);
                     let cut = width.saturating_sub(more.len());
-                    return format!("{}{more}", shorten(first, cut));
+                    return format!("{}{more}", shorten(&first, cut));
                 }
                 _ => match best.open_until {
                     Some(d) => format!("{}; open until {d}", best.route.name),
@@ -137,44 +137,55 @@ fn nearest(
             },
         },
     };
-    shorten(&text, width)
+    shorten(&text, width).into_owned()
 }
 
 /// What a route still needs, in a few words each, most telling first: for
 /// an unknown answer the facts to tell, for a "not yet" what fails, and the
-/// rules the catalog cannot check last.
+/// rules the catalog cannot check last. Only the first is written (with
+/// how many there are): its rank alone orders them, and leaves of one rank
+/// keep their order.
 fn gaps(
     catalog: &Catalog,
     clause: labpath_engine::eval::Clause<'_, '_>,
     status: Status,
-) -> Vec<String> {
-    let mut found: Vec<(u8, String)> = clause
+) -> Option<(String, usize)> {
+    let ranked = clause
         .leaves()
         .filter(|leaf| leaf.outcome != Outcome::Pass)
         .map(|leaf| {
-            let need = describe_requirement(leaf.requirement, catalog);
-            let have = describe_finding(leaf, catalog);
+            let need = catalog.rule_text(leaf.requirement);
             let unchecked = need.starts_with("not encodable");
-            let told = have
-                .split_once("unknown: ")
-                .map(|(_, what)| what.trim_start_matches("needs ").to_owned())
-                .filter(|what| !what.starts_with(&need));
-            let (rank, text) = match (leaf.outcome, unchecked, told) {
-                (_, true, _) => (3, "a rule the catalog cannot check".to_owned()),
-                (Outcome::Unknown, false, Some(what)) => (0, what),
-                (Outcome::Unknown, false, None) => (0, need),
-                _ => (1, need),
+            let rank = match (leaf.outcome, unchecked) {
+                (_, true) => 3,
+                (Outcome::Unknown, false) => 0,
+                _ => 1,
             };
             let rank = match (status, rank) {
                 (Status::NotYet, 1) => 0,
                 (Status::NotYet, 0) => 1,
                 _ => rank,
             };
-            (rank, text)
-        })
-        .collect();
-    found.sort_by_key(|(rank, _)| *rank);
-    found.into_iter().map(|(_, text)| text).collect()
+            (rank, leaf, need, unchecked)
+        });
+    let mut count = 0;
+    let first = ranked
+        .inspect(|_| count += 1)
+        .min_by_key(|(rank, ..)| *rank);
+    let (_, leaf, need, unchecked) = first?;
+    let text = if unchecked {
+        "a rule the catalog cannot check".to_owned()
+    } else if leaf.outcome == Outcome::Unknown {
+        // The fact to tell, when what the person has names one.
+        let have = describe_finding(leaf, catalog);
+        have.split_once("unknown: ")
+            .map(|(_, what)| what.trim_start_matches("needs ").to_owned())
+            .filter(|what| !what.starts_with(need.as_ref()))
+            .unwrap_or_else(|| need.into_owned())
+    } else {
+        need.into_owned()
+    };
+    Some((text, count))
 }
 
 fn held_dates(profile: &Profile, outcome: &CredentialOutcome<'_>) -> String {
@@ -225,7 +236,10 @@ fn summary(
     text
 }
 
-fn write_overview(
+/// The overview `check` prints without `--credential`: the summary, then
+/// a line per credential, ordered by status; `source` names the profile
+/// (its file, or the person).
+pub fn write_overview(
     catalog: &Catalog,
     source: &str,
     profile: &Profile,
@@ -269,14 +283,14 @@ fn write_overview(
     let name_width =
         widest(&|c| c.credential.abbreviation.chars().count(), header[2]).min(NAME_WIDTH);
     let rest = WIDTH.saturating_sub(status_width + id_width + name_width + 6);
-    let rows: Vec<Vec<String>> = ordered
+    let rows: Vec<Vec<Cow<'_, str>>> = ordered
         .iter()
         .map(|c| {
             vec![
-                short_status(c.status).to_owned(),
-                c.credential.id.to_string(),
+                Cow::Borrowed(short_status(c.status)),
+                Cow::Borrowed(c.credential.id.as_str()),
                 shorten(&c.credential.abbreviation, name_width),
-                nearest(catalog, profile, c, rest),
+                Cow::Owned(nearest(catalog, profile, c, rest)),
             ]
         })
         .collect();
