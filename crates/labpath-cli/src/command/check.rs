@@ -13,8 +13,9 @@ use std::io::Write;
 
 use labpath_engine::catalog::Catalog;
 use labpath_engine::eval::{CredentialOutcome, Evaluation, Outcome, Status};
-use labpath_engine::explain::{clause_lines, describe_finding};
+use labpath_engine::explain::{clause_lines, describe_finding, describe_requirement};
 use labpath_engine::profile::Profile;
+use labpath_engine::requirement::Requirement;
 
 use super::{as_of, find_credential};
 use crate::cli::{Cli, Format};
@@ -154,8 +155,7 @@ fn gaps(
         .leaves()
         .filter(|leaf| leaf.outcome != Outcome::Pass)
         .map(|leaf| {
-            let need = catalog.rule_text(leaf.requirement);
-            let unchecked = need.starts_with("not encodable");
+            let unchecked = matches!(leaf.requirement, Requirement::Unconfirmed(_));
             let rank = match (leaf.outcome, unchecked) {
                 (_, true) => 3,
                 (Outcome::Unknown, false) => 0,
@@ -166,13 +166,15 @@ fn gaps(
                 (Status::NotYet, 0) => 1,
                 _ => rank,
             };
-            (rank, leaf, need, unchecked)
+            (rank, leaf, unchecked)
         });
     let mut count = 0;
     let first = ranked
         .inspect(|_| count += 1)
         .min_by_key(|(rank, ..)| *rank);
-    let (_, leaf, need, unchecked) = first?;
+    let (_, leaf, unchecked) = first?;
+    // Rendered for this one leaf only: a `check` process renders no other.
+    let need = describe_requirement(leaf.requirement, catalog);
     let text = if unchecked {
         "a rule the catalog cannot check".to_owned()
     } else if leaf.outcome == Outcome::Unknown {
@@ -180,10 +182,10 @@ fn gaps(
         let have = describe_finding(leaf, catalog);
         have.split_once("unknown: ")
             .map(|(_, what)| what.trim_start_matches("needs ").to_owned())
-            .filter(|what| !what.starts_with(need.as_ref()))
-            .unwrap_or_else(|| need.into_owned())
+            .filter(|what| !what.starts_with(&need))
+            .unwrap_or(need)
     } else {
-        need.into_owned()
+        need
     };
     Some((text, count))
 }
