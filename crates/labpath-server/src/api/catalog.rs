@@ -331,8 +331,9 @@ pub async fn clauses(
 }
 
 /// `POST /api/eligibility`: a profile (the documented profile format, as
-/// JSON) in the body; every credential's status, routes and clauses, each
-/// with have/need and sources.
+/// JSON) in the body; every credential's status, routes and clauses (as
+/// data by default, read with the clause table; with their texts and
+/// sources written out in the full view).
 #[utoipa::path(
     post,
     path = "/api/eligibility",
