@@ -4,7 +4,8 @@
 //! - `answer/*`: the answers built from one explained evaluation of the
 //!   Philippine example: the overview `check` prints, the compact JSON
 //!   answer (the API's default) and the full one, each evaluated and
-//!   written into memory (the bytes written are printed once);
+//!   written into memory, and the first two also written alone from one
+//!   evaluation (`-text`); the bytes written are printed once;
 //! - `process/labpath-check`: the whole `labpath check` process on an
 //!   example profile (start-up, embedded catalog load, profile parse,
 //!   evaluation, output), as a user runs it.
@@ -59,38 +60,47 @@ fn answers(c: &mut Criterion) {
     let profile = labpath_catalog::profile::load(&path, &catalog).expect("valid profile");
     let table = labpath_app::eligibility::CatalogTable::of(&catalog).expect("the table is written");
     let as_of = Date::parse("2026-11-21").expect("date");
-    let overview = || {
-        let eval = evaluate(&catalog, black_box(&profile), as_of);
+    let overview = |eval: &labpath_engine::eval::Evaluation<'_>| {
         let mut out = Vec::with_capacity(16 * 1024);
-        labpath_cli::command::check::write_overview(&catalog, "ph", &profile, &eval, &mut out)
+        labpath_cli::command::check::write_overview(&catalog, "ph", &profile, eval, &mut out)
             .expect("written");
         out.len()
     };
-    let compact = || {
-        let eval = evaluate(&catalog, black_box(&profile), as_of);
-        let view = labpath_views::json::evaluation_compact(&table.version, &profile, &eval);
+    let compact = |eval: &labpath_engine::eval::Evaluation<'_>| {
+        let view = labpath_views::json::evaluation_compact(&table.version, &profile, eval);
         // As the server writes it: into one buffer of about its size.
         let mut out = Vec::with_capacity(128 * 1024);
         serde_json::to_writer(&mut out, &view).expect("written");
         out.len()
     };
-    let full = || {
-        let eval = evaluate(&catalog, black_box(&profile), as_of);
-        let view = labpath_views::json::evaluation(&catalog, &profile, &eval);
+    let full = |eval: &labpath_engine::eval::Evaluation<'_>| {
+        let view = labpath_views::json::evaluation(&catalog, &profile, eval);
         let mut out = Vec::with_capacity(1024 * 1024);
         serde_json::to_writer(&mut out, &view).expect("written");
         out.len()
     };
+    let evaluated = || evaluate(&catalog, black_box(&profile), as_of);
+    let once = evaluated();
     eprintln!(
         "answer bytes: overview {}, compact JSON {}, full JSON {}, clause table {}",
-        overview(),
-        compact(),
-        full(),
+        overview(&once),
+        compact(&once),
+        full(&once),
         table.json.len()
     );
-    c.bench_function("answer/check-overview", |b| b.iter(overview));
-    c.bench_function("answer/compact-json", |b| b.iter(compact));
-    c.bench_function("answer/full-json", |b| b.iter(full));
+    // Each answer evaluated and written, then written alone from one
+    // evaluation (the text and JSON rendered from the findings).
+    c.bench_function("answer/check-overview", |b| {
+        b.iter(|| overview(&evaluated()))
+    });
+    c.bench_function("answer/check-overview-text", |b| {
+        b.iter(|| overview(black_box(&once)))
+    });
+    c.bench_function("answer/compact-json", |b| b.iter(|| compact(&evaluated())));
+    c.bench_function("answer/compact-json-text", |b| {
+        b.iter(|| compact(black_box(&once)))
+    });
+    c.bench_function("answer/full-json", |b| b.iter(|| full(&evaluated())));
 }
 
 fn process(c: &mut Criterion) {

@@ -730,8 +730,27 @@ pub struct RouteCompactView<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub open_until: Option<Date>,
     /// Clauses, in the clause table's order (none when not in force).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub clauses: Vec<ClauseCompactView<'a>>,
+    #[serde(skip_serializing_if = "CompactClauses::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<ClauseCompactView>))]
+    pub clauses: CompactClauses<'a>,
+}
+
+/// A route's clauses as data, written straight from its clause tree.
+#[derive(Debug, Clone, Copy)]
+pub struct CompactClauses<'a>(Option<Clause<'a, 'a>>);
+
+impl CompactClauses<'_> {
+    /// Whether there are none (the route is not in force).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+}
+
+impl Serialize for CompactClauses<'_> {
+    fn serialize<S: serde::Serializer>(&self, out: S) -> Result<S::Ok, S::Error> {
+        let all = self.0.into_iter().flat_map(Clause::pre_order);
+        out.collect_seq(all.map(ClauseCompactView::of))
+    }
 }
 
 /// One clause's answer as data.
@@ -747,24 +766,27 @@ pub struct ClauseCompactView<'a> {
     pub finding: Option<&'a Finding<'a>>,
 }
 
+impl<'a> ClauseCompactView<'a> {
+    fn of(c: Clause<'a, 'a>) -> Self {
+        ClauseCompactView {
+            outcome: c.outcome,
+            finding: SaidView::of(c.requirement).is_none().then_some(c.finding),
+        }
+    }
+}
+
 /// The evaluation as data, read with the clause table of version `catalog`.
 pub fn evaluation_compact<'a>(
     catalog: &'a str,
     profile: &'a Profile,
     e: &'a Evaluation<'a>,
 ) -> EvaluationCompactView<'a> {
-    let clause = |c: Clause<'a, 'a>| ClauseCompactView {
-        outcome: c.outcome,
-        finding: SaidView::of(c.requirement).is_none().then_some(c.finding),
-    };
     let route = |r: &'a RouteOutcome<'a>| RouteCompactView {
         id: r.route.id.as_str(),
         in_force: r.in_force,
         outcome: r.outcome,
         open_until: r.open_until,
-        clauses: r
-            .clause()
-            .map_or_else(Vec::new, |root| root.pre_order().map(clause).collect()),
+        clauses: CompactClauses(r.clause()),
     };
     EvaluationCompactView {
         person: &profile.person.name,
