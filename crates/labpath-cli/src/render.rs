@@ -6,31 +6,38 @@ use std::borrow::Cow;
 use labpath_engine::eval::{Outcome, Status};
 
 /// Left-aligned columns separated by two spaces; the last column is not padded.
-pub fn table<S: AsRef<str>>(header: &[&str], rows: &[Vec<S>]) -> String {
+pub fn table<'a, S: AsRef<str>>(header: &[&'a str], rows: &'a [Vec<S>]) -> String {
     // A cell with a line break (a title from a spreadsheet) stays on its row.
-    let rows: Vec<Vec<Cow<'_, str>>> = rows
+    // Each cell with its width in characters, counted once.
+    let cell = |c: Cow<'a, str>| {
+        let width = c.chars().count();
+        (c, width)
+    };
+    let rows: Vec<Vec<(Cow<'_, str>, usize)>> = rows
         .iter()
         .map(|r| {
             r.iter()
-                .map(|c| labpath_store::state::one_line(c.as_ref()))
+                .map(|c| cell(labpath_store::state::one_line(c.as_ref())))
                 .collect()
         })
         .collect();
+    let header: Vec<(Cow<'_, str>, usize)> =
+        header.iter().map(|h| cell(Cow::Borrowed(*h))).collect();
     let columns = header.len();
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    let mut widths: Vec<usize> = header.iter().map(|(_, w)| *w).collect();
     for row in &rows {
-        for (i, cell) in row.iter().enumerate().take(columns) {
-            widths[i] = widths[i].max(cell.chars().count());
+        for (i, (_, width)) in row.iter().enumerate().take(columns) {
+            widths[i] = widths[i].max(*width);
         }
     }
     let mut text = String::new();
-    let mut line = |cells: &mut dyn ExactSizeIterator<Item = &str>| {
+    let mut line = |cells: &[(Cow<'_, str>, usize)]| {
         let start = text.len();
         let last = cells.len().saturating_sub(1);
-        for (i, cell) in cells.enumerate() {
+        for (i, (cell, width)) in cells.iter().enumerate() {
             text.push_str(cell);
             if i < last {
-                let pad = widths[i] - cell.chars().count() + 2;
+                let pad = widths[i] - width + 2;
                 text.extend(std::iter::repeat_n(' ', pad));
             }
         }
@@ -38,9 +45,9 @@ pub fn table<S: AsRef<str>>(header: &[&str], rows: &[Vec<S>]) -> String {
         text.truncate(start + kept);
         text.push('\n');
     };
-    line(&mut header.iter().copied());
+    line(&header);
     for row in &rows {
-        line(&mut row.iter().map(AsRef::as_ref));
+        line(row);
     }
     text
 }

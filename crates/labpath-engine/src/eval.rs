@@ -301,22 +301,16 @@ impl CredentialOutcome<'_> {
     /// the fewest failing requirements (routes the catalog cannot check at
     /// all come last).
     pub fn best_route(&self) -> Option<&RouteOutcome<'_>> {
-        let checkable =
-            |r: &&RouteOutcome<'_>| r.in_force && !r.route.requires.is_wholly_unconfirmed();
-        let any_checkable = self.routes.iter().any(|r| checkable(&r));
-        self.routes
-            .iter()
-            .filter(|r| {
-                if any_checkable {
-                    checkable(r)
-                } else {
-                    r.in_force
-                }
-            })
-            .min_by_key(|r| {
-                let fails = r.clause().map_or(usize::MAX, Clause::failing_leaves);
-                (r.outcome, fails)
-            })
+        let nearest = |r: &&RouteOutcome<'_>| {
+            let fails = r.clause().map_or(usize::MAX, Clause::failing_leaves);
+            (r.outcome, fails)
+        };
+        let in_force = self.routes.iter().filter(|r| r.in_force);
+        let checkable = in_force
+            .clone()
+            .filter(|r| !r.route.requires.is_wholly_unconfirmed())
+            .min_by_key(nearest);
+        checkable.or_else(|| in_force.min_by_key(nearest))
     }
 }
 

@@ -138,6 +138,10 @@ fn nearest(
             },
         },
     };
+    // The text itself when it fits.
+    if matches!(shorten(&text, width), Cow::Borrowed(_)) {
+        return text;
+    }
     shorten(&text, width).into_owned()
 }
 
