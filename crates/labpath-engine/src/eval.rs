@@ -192,10 +192,7 @@ impl<'a, 'c> Clause<'a, 'c> {
 
     /// The leaves of its subtree (itself, when it is one), in order.
     pub fn leaves(self) -> impl Iterator<Item = Clause<'a, 'c>> {
-        let subtree = self.subtree;
-        (0..subtree.len())
-            .filter(move |&i| subtree[i].len <= 1)
-            .map(move |i| Clause::first(&subtree[i..]))
+        self.pre_order().filter(|c| c.is_leaf())
     }
 
     /// Every clause of its subtree, itself first, parents before children.

@@ -121,15 +121,15 @@ fn nearest(
             None => "none in force on this day".to_owned(),
             Some(best) => match (best.clause(), best.outcome) {
                 (Some(clause), Outcome::Fail | Outcome::Unknown) => {
-                    let Some((first, count)) = gaps(catalog, clause, outcome.status) else {
-                        return shorten(&best.route.name, width).into_owned();
-                    };
-                    if count == 1 {
-                        return shorten(&first, width).into_owned();
+                    match gaps(catalog, clause, outcome.status) {
+                        None => best.route.name.clone(),
+                        Some((first, 1)) => first,
+                        Some((first, count)) => {
+                            let more = format!(" (+{})", count - 1);
+                            let cut = width.saturating_sub(more.len());
+                            return format!("{}{more}", shorten(&first, cut));
+                        }
                     }
-                    let more = format!(" (+{})", count - 1);
-                    let cut = width.saturating_sub(more.len());
-                    return format!("{}{more}", shorten(&first, cut));
                 }
                 _ => match best.open_until {
                     Some(d) => format!("{}; open until {d}", best.route.name),
@@ -139,10 +139,11 @@ fn nearest(
         },
     };
     // The text itself when it fits.
-    if matches!(shorten(&text, width), Cow::Borrowed(_)) {
-        return text;
-    }
-    shorten(&text, width).into_owned()
+    let cut = match shorten(&text, width) {
+        Cow::Owned(cut) => Some(cut),
+        Cow::Borrowed(_) => None,
+    };
+    cut.unwrap_or(text)
 }
 
 /// What a route still needs, in a few words each, most telling first: for
