@@ -4,10 +4,21 @@
 //! library to embed. A catalog with a problem stops the build with the
 //! loader's diagnostics (file, line, field), so a binary never carries a
 //! catalog that `labpath catalog check` would refuse.
+//!
+//! The parts every evaluation reads (`core.msgpack`) and each part read
+//! only when a command looks at it (`sources.msgpack`, `steps.msgpack`...)
+//! are stored apart. Each stored part is read back here and must equal
+//! what was stored: the library reads the later parts on first use, when
+//! there is no one to report a failure to, and these bytes are the ones it
+//! embeds.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::{env, fs};
+
+use labpath_engine::catalog::CoreParts;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 fn main() -> ExitCode {
     let manifest = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
@@ -26,17 +37,43 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let compiled = match rmp_serde::to_vec_named(&catalog.into_parts()) {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            eprintln!("the shipped catalog cannot be stored: {e}");
-            return ExitCode::FAILURE;
-        }
+    let parts = catalog.into_parts();
+    let core = CoreParts {
+        bodies: parts.bodies,
+        exams: parts.exams,
+        credentials: parts.credentials,
+        jurisdictions: parts.jurisdictions,
+        countries: parts.countries,
     };
-    let out = PathBuf::from(env::var_os("OUT_DIR").unwrap_or_default()).join("catalog.msgpack");
-    if let Err(e) = fs::write(&out, compiled) {
-        eprintln!("cannot write {}: {e}", out.display());
-        return ExitCode::FAILURE;
+    let out = PathBuf::from(env::var_os("OUT_DIR").unwrap_or_default());
+    let stored = store(&out, "core", &core)
+        .and_then(|()| store(&out, "sources", &parts.sources))
+        .and_then(|()| store(&out, "glossary", &parts.glossary))
+        .and_then(|()| store(&out, "steps", &parts.steps))
+        .and_then(|()| store(&out, "goals", &parts.goals))
+        .and_then(|()| store(&out, "maintenance", &parts.maintenance))
+        .and_then(|()| store(&out, "restrictions", &parts.restrictions));
+    match stored {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(problem) => {
+            eprintln!("the shipped catalog cannot be stored: {problem}");
+            ExitCode::FAILURE
+        }
     }
-    ExitCode::SUCCESS
+}
+
+/// Writes `part` to `<out>/<name>.msgpack` after checking that the bytes
+/// read back to an equal part.
+fn store<T>(out: &Path, name: &str, part: &T) -> Result<(), String>
+where
+    T: Serialize + DeserializeOwned + PartialEq,
+{
+    let bytes = rmp_serde::to_vec_named(part).map_err(|e| format!("{name}: {e}"))?;
+    match rmp_serde::from_slice::<T>(&bytes) {
+        Ok(read) if read == *part => {}
+        Ok(_) => return Err(format!("{name} reads back different from what was stored")),
+        Err(e) => return Err(format!("{name} does not read back: {e}")),
+    }
+    let path = out.join(format!("{name}.msgpack"));
+    fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }

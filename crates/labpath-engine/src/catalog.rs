@@ -538,24 +538,24 @@ pub struct GlossaryTerm {
 /// The whole validated catalog.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
-    sources: Vec<Source>,
+    sources: Part<Source>,
     bodies: Vec<Body>,
     exams: Vec<Exam>,
     credentials: Vec<Credential>,
     jurisdictions: Vec<Jurisdiction>,
-    glossary: Vec<GlossaryTerm>,
-    steps: Vec<Step>,
-    goals: Vec<Goal>,
-    maintenance: Vec<RuleSet>,
-    restrictions: Vec<Restriction>,
+    glossary: Part<GlossaryTerm>,
+    steps: Part<Step>,
+    goals: Part<Goal>,
+    maintenance: Part<RuleSet>,
+    restrictions: Part<Restriction>,
     countries: Vec<Country>,
     credential_index: Index<CredentialId>,
     exam_index: Index<ExamId>,
     // Steps and bodies are looked up once per application by the tracker's
     // overdue scan, hundreds of thousands of times.
-    step_index: Index<StepId>,
+    step_index: Cache<Index<StepId>>,
     body_index: Index<BodyId>,
-    source_index: Index<SourceId>,
+    source_index: Cache<Index<SourceId>>,
     /// The credentials' routes compiled for decisions, on first use.
     program: OnceLock<Program>,
     /// Each route requirement's rule text, by the requirement's address,
@@ -586,6 +586,110 @@ fn address(requirement: &Requirement) -> usize {
 /// looks up hundreds of sources and credentials, and SipHash was a tenth of
 /// rendering one.
 type Index<K> = HashMap<K, usize, foldhash::fast::RandomState>;
+
+/// A part of the catalog that most commands never read (steps, goals,
+/// sources...): held as given, or read on first use by a function that
+/// hands it over whole ([`LaterParts`]).
+#[derive(Debug)]
+struct Part<T> {
+    items: OnceLock<Vec<T>>,
+    read: Option<fn() -> Vec<T>>,
+}
+
+impl<T> Part<T> {
+    fn given(items: Vec<T>) -> Self {
+        Part {
+            items: OnceLock::from(items),
+            read: None,
+        }
+    }
+
+    fn later(read: fn() -> Vec<T>) -> Self {
+        Part {
+            items: OnceLock::new(),
+            read: Some(read),
+        }
+    }
+
+    fn get(&self) -> &[T] {
+        self.items
+            .get_or_init(|| self.read.map_or_else(Vec::new, |read| read()))
+    }
+
+    fn into_items(self) -> Vec<T> {
+        match (self.items.into_inner(), self.read) {
+            (Some(items), _) => items,
+            (None, Some(read)) => read(),
+            (None, None) => Vec::new(),
+        }
+    }
+}
+
+impl<T> Default for Part<T> {
+    fn default() -> Self {
+        Part::given(Vec::new())
+    }
+}
+
+impl<T: Clone> Clone for Part<T> {
+    fn clone(&self) -> Self {
+        match self.items.get() {
+            Some(items) => Part::given(items.clone()),
+            None => Part {
+                items: OnceLock::new(),
+                read: self.read,
+            },
+        }
+    }
+}
+
+/// An index from each item's id to its position, built on first use.
+fn index_of<'a, T: 'a, K: std::hash::Hash + Eq>(
+    items: impl IntoIterator<Item = &'a T>,
+    id: impl Fn(&T) -> K,
+) -> Index<K> {
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| (id(item), i))
+        .collect()
+}
+
+/// The parts of a catalog that can be read when first used, each by a
+/// function that hands it over whole, already checked: the shipped catalog
+/// (`labpath-shipped`) decodes them from the binary only when a command
+/// looks at them, which `labpath check` never does.
+#[derive(Debug, Clone, Copy)]
+pub struct LaterParts {
+    /// Cited sources.
+    pub sources: fn() -> Vec<Source>,
+    /// Glossary.
+    pub glossary: fn() -> Vec<GlossaryTerm>,
+    /// Steps.
+    pub steps: fn() -> Vec<Step>,
+    /// Goals.
+    pub goals: fn() -> Vec<Goal>,
+    /// Maintenance rule sets.
+    pub maintenance: fn() -> Vec<RuleSet>,
+    /// Visa restrictions by citizenship.
+    pub restrictions: fn() -> Vec<Restriction>,
+}
+
+/// The parts every evaluation reads, as [`CatalogParts`] holds them; with
+/// [`LaterParts`], a whole catalog ([`Catalog::from_checked_core`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CoreParts {
+    /// Bodies.
+    pub bodies: Vec<Body>,
+    /// Exams.
+    pub exams: Vec<Exam>,
+    /// Credentials.
+    pub credentials: Vec<Credential>,
+    /// Jurisdictions.
+    pub jurisdictions: Vec<Jurisdiction>,
+    /// Countries' usual laboratory degrees.
+    pub countries: Vec<Country>,
+}
 
 /// The parts a catalog is built from; the loader fills it after checking it.
 /// It serializes in the catalog files' own shapes (the build stores the
@@ -621,16 +725,16 @@ impl Catalog {
     /// indices dropped).
     pub fn into_parts(self) -> CatalogParts {
         CatalogParts {
-            sources: self.sources,
+            sources: self.sources.into_items(),
             bodies: self.bodies,
             exams: self.exams,
             credentials: self.credentials,
             jurisdictions: self.jurisdictions,
-            glossary: self.glossary,
-            steps: self.steps,
-            goals: self.goals,
-            maintenance: self.maintenance,
-            restrictions: self.restrictions,
+            glossary: self.glossary.into_items(),
+            steps: self.steps.into_items(),
+            goals: self.goals.into_items(),
+            maintenance: self.maintenance.into_items(),
+            restrictions: self.restrictions.into_items(),
             countries: self.countries,
         }
     }
@@ -638,56 +742,62 @@ impl Catalog {
     /// Assembles a catalog from checked parts. The caller (the loader) has
     /// verified that ids are unique and references resolve.
     pub fn from_checked_parts(parts: CatalogParts) -> Self {
-        let credential_index = parts
-            .credentials
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.id.clone(), i))
-            .collect();
-        let exam_index = parts
-            .exams
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.id.clone(), i))
-            .collect();
-        let step_index = parts
-            .steps
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.id.clone(), i))
-            .collect();
-        let source_index = parts
-            .sources
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.id.clone(), i))
-            .collect();
-        let body_index = parts
-            .bodies
-            .iter()
-            .enumerate()
-            .map(|(i, b)| (b.id.clone(), i))
-            .collect();
-        Catalog {
-            sources: parts.sources,
+        let core = CoreParts {
             bodies: parts.bodies,
             exams: parts.exams,
             credentials: parts.credentials,
             jurisdictions: parts.jurisdictions,
-            glossary: parts.glossary,
-            steps: parts.steps,
-            goals: parts.goals,
-            maintenance: parts.maintenance,
-            restrictions: parts.restrictions,
             countries: parts.countries,
-            credential_index,
-            exam_index,
-            step_index,
-            body_index,
-            source_index,
-            program: OnceLock::new(),
-            rule_texts: Cache::default(),
+        };
+        let mut catalog = Catalog::from_core(core);
+        catalog.sources = Part::given(parts.sources);
+        catalog.glossary = Part::given(parts.glossary);
+        catalog.steps = Part::given(parts.steps);
+        catalog.goals = Part::given(parts.goals);
+        catalog.maintenance = Part::given(parts.maintenance);
+        catalog.restrictions = Part::given(parts.restrictions);
+        catalog
+    }
+
+    /// A catalog from its checked core and the parts it reads when first
+    /// used: what [`Catalog::from_checked_parts`] builds from the same parts
+    /// given whole.
+    pub fn from_checked_core(core: CoreParts, later: LaterParts) -> Self {
+        let mut catalog = Catalog::from_core(core);
+        catalog.sources = Part::later(later.sources);
+        catalog.glossary = Part::later(later.glossary);
+        catalog.steps = Part::later(later.steps);
+        catalog.goals = Part::later(later.goals);
+        catalog.maintenance = Part::later(later.maintenance);
+        catalog.restrictions = Part::later(later.restrictions);
+        catalog
+    }
+
+    /// The core parts indexed, the others empty.
+    fn from_core(core: CoreParts) -> Self {
+        Catalog {
+            credential_index: index_of(&core.credentials, |c| c.id.clone()),
+            exam_index: index_of(&core.exams, |e| e.id.clone()),
+            body_index: index_of(&core.bodies, |b| b.id.clone()),
+            bodies: core.bodies,
+            exams: core.exams,
+            credentials: core.credentials,
+            jurisdictions: core.jurisdictions,
+            countries: core.countries,
+            ..Catalog::default()
         }
+    }
+
+    fn step_index(&self) -> &Index<StepId> {
+        self.step_index
+            .0
+            .get_or_init(|| index_of(self.steps(), |s| s.id.clone()))
+    }
+
+    fn source_index(&self) -> &Index<SourceId> {
+        self.source_index
+            .0
+            .get_or_init(|| index_of(self.sources(), |s| s.id.clone()))
     }
 
     /// Every credential, in catalog order.
@@ -745,7 +855,7 @@ impl Catalog {
 
     /// A source's position in [`Catalog::sources`].
     pub fn source_position(&self, id: &str) -> Option<usize> {
-        self.source_index.get(id).copied()
+        self.source_index().get(id).copied()
     }
 
     /// The credentials' routes compiled for decisions-only evaluation,
@@ -776,12 +886,12 @@ impl Catalog {
 
     /// Every cited source.
     pub fn sources(&self) -> &[Source] {
-        &self.sources
+        self.sources.get()
     }
 
     /// A source by id.
     pub fn source(&self, id: &str) -> Option<&Source> {
-        self.source_index.get(id).map(|&i| &self.sources[i])
+        self.source_index().get(id).map(|&i| &self.sources()[i])
     }
 
     /// Every jurisdiction.
@@ -796,44 +906,44 @@ impl Catalog {
 
     /// The glossary.
     pub fn glossary(&self) -> &[GlossaryTerm] {
-        &self.glossary
+        self.glossary.get()
     }
 
     /// Every step.
     pub fn steps(&self) -> &[Step] {
-        &self.steps
+        self.steps.get()
     }
 
     /// A step by id.
     pub fn step(&self, id: &str) -> Option<&Step> {
-        self.step_index.get(id).map(|&i| &self.steps[i])
+        self.step_index().get(id).map(|&i| &self.steps()[i])
     }
 
     /// Every maintenance rule set.
     pub fn maintenance(&self) -> &[RuleSet] {
-        &self.maintenance
+        self.maintenance.get()
     }
 
     /// The rule sets that keep credential `id` alive.
     pub fn maintenance_of<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a RuleSet> + 'a {
-        self.maintenance
+        self.maintenance()
             .iter()
             .filter(move |r| r.credentials.iter().any(|c| c.as_str() == id))
     }
 
     /// Every named goal.
     pub fn goals(&self) -> &[Goal] {
-        &self.goals
+        self.goals.get()
     }
 
     /// A goal by id.
     pub fn goal(&self, id: &str) -> Option<&Goal> {
-        self.goals.iter().find(|g| g.id.as_str() == id)
+        self.goals().iter().find(|g| g.id.as_str() == id)
     }
 
     /// Every visa restriction.
     pub fn restrictions(&self) -> &[Restriction] {
-        &self.restrictions
+        self.restrictions.get()
     }
 
     /// Every country whose education the catalog describes.
