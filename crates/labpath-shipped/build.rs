@@ -17,6 +17,10 @@ use std::process::ExitCode;
 use std::{env, fs};
 
 use labpath_engine::catalog::CoreParts;
+
+#[path = "build/indexed.rs"]
+mod indexed;
+
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -68,7 +72,7 @@ fn store<T>(out: &Path, name: &str, part: &T) -> Result<(), String>
 where
     T: Serialize + DeserializeOwned + PartialEq,
 {
-    let bytes = rmp_serde::to_vec_named(part).map_err(|e| format!("{name}: {e}"))?;
+    let bytes = indexed::to_vec(part).map_err(|e| format!("{name}: {e}"))?;
     match rmp_serde::from_slice::<T>(&bytes) {
         Ok(read) if read == *part => {}
         Ok(_) => return Err(format!("{name} reads back different from what was stored")),

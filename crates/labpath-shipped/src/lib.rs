@@ -1,9 +1,9 @@
 //! The catalog shipped inside labpath. `catalog/` at the workspace root is
 //! read and checked by the same loader as a `--catalog` folder when labpath
 //! is built (`build.rs`; a problem in it stops the build), and its checked
-//! parts are embedded in a compact binary form (MessagePack, with each
-//! field named as in the catalog files). Loading it reads no TOML and
-//! checks nothing again. The parts every evaluation reads (credentials,
+//! parts are embedded in a compact binary form (MessagePack, each struct
+//! a map keyed by field position: `build/indexed.rs`). Loading it reads no
+//! TOML and checks nothing again. The parts every evaluation reads (credentials,
 //! exams, bodies, jurisdictions, countries) are decoded at once; sources,
 //! the glossary, steps, goals, maintenance rules and visa restrictions on
 //! first use ([`LaterParts`]), which `labpath check` never makes.
