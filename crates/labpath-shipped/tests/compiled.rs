@@ -32,3 +32,30 @@ fn the_compiled_catalog_equals_the_catalog_folder_read_at_run_time() {
     assert_eq!(compiled.countries, read.countries);
     assert_eq!(compiled, read);
 }
+
+/// Steps and sources are read on first use, with their indices: a lookup
+/// by id on a fresh catalog, and on a copy made before anything was read,
+/// finds the same step or source as the folder's catalog.
+#[test]
+fn parts_read_on_first_use_are_found_by_id() {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog");
+    let read = labpath_catalog::catalog::from_dir(&folder).expect("the catalog folder loads");
+    let fresh = labpath_shipped::catalog().expect("the compiled catalog reads");
+    let copy = labpath_shipped::catalog()
+        .expect("the compiled catalog reads")
+        .clone();
+    assert!(!read.steps().is_empty() && !read.sources().is_empty());
+    for compiled in [&fresh, &copy] {
+        for step in read.steps() {
+            assert_eq!(compiled.step(step.id.as_str()), Some(step));
+        }
+        for (i, source) in read.sources().iter().enumerate() {
+            assert_eq!(compiled.source(source.id.as_str()), Some(source));
+            assert_eq!(compiled.source_position(source.id.as_str()), Some(i));
+        }
+        assert_eq!(compiled.goals(), read.goals());
+        assert_eq!(compiled.glossary(), read.glossary());
+        assert_eq!(compiled.maintenance(), read.maintenance());
+        assert_eq!(compiled.restrictions(), read.restrictions());
+    }
+}
