@@ -16,8 +16,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::{env, fs};
 
-use labpath_engine::catalog::CoreParts;
-
 #[path = "build/indexed.rs"]
 mod indexed;
 
@@ -41,14 +39,8 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let parts = catalog.into_parts();
-    let core = CoreParts {
-        bodies: parts.bodies,
-        exams: parts.exams,
-        credentials: parts.credentials,
-        jurisdictions: parts.jurisdictions,
-        countries: parts.countries,
-    };
+    let mut parts = catalog.into_parts();
+    let core = parts.take_core();
     let out = PathBuf::from(env::var_os("OUT_DIR").unwrap_or_default());
     let stored = store(&out, "core", &core)
         .and_then(|()| store(&out, "sources", &parts.sources))

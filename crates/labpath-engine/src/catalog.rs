@@ -720,6 +720,20 @@ pub struct CatalogParts {
     pub countries: Vec<Country>,
 }
 
+impl CatalogParts {
+    /// Moves the parts every evaluation reads out into their own value,
+    /// leaving those fields empty here.
+    pub fn take_core(&mut self) -> CoreParts {
+        CoreParts {
+            bodies: std::mem::take(&mut self.bodies),
+            exams: std::mem::take(&mut self.exams),
+            credentials: std::mem::take(&mut self.credentials),
+            jurisdictions: std::mem::take(&mut self.jurisdictions),
+            countries: std::mem::take(&mut self.countries),
+        }
+    }
+}
+
 impl Catalog {
     /// The parts the catalog was assembled from, in their order (its
     /// indices dropped).
@@ -741,36 +755,32 @@ impl Catalog {
 
     /// Assembles a catalog from checked parts. The caller (the loader) has
     /// verified that ids are unique and references resolve.
-    pub fn from_checked_parts(parts: CatalogParts) -> Self {
-        let core = CoreParts {
-            bodies: parts.bodies,
-            exams: parts.exams,
-            credentials: parts.credentials,
-            jurisdictions: parts.jurisdictions,
-            countries: parts.countries,
-        };
-        let mut catalog = Catalog::from_core(core);
-        catalog.sources = Part::given(parts.sources);
-        catalog.glossary = Part::given(parts.glossary);
-        catalog.steps = Part::given(parts.steps);
-        catalog.goals = Part::given(parts.goals);
-        catalog.maintenance = Part::given(parts.maintenance);
-        catalog.restrictions = Part::given(parts.restrictions);
-        catalog
+    pub fn from_checked_parts(mut parts: CatalogParts) -> Self {
+        let core = parts.take_core();
+        Catalog {
+            sources: Part::given(parts.sources),
+            glossary: Part::given(parts.glossary),
+            steps: Part::given(parts.steps),
+            goals: Part::given(parts.goals),
+            maintenance: Part::given(parts.maintenance),
+            restrictions: Part::given(parts.restrictions),
+            ..Catalog::from_core(core)
+        }
     }
 
     /// A catalog from its checked core and the parts it reads when first
     /// used: what [`Catalog::from_checked_parts`] builds from the same parts
     /// given whole.
     pub fn from_checked_core(core: CoreParts, later: LaterParts) -> Self {
-        let mut catalog = Catalog::from_core(core);
-        catalog.sources = Part::later(later.sources);
-        catalog.glossary = Part::later(later.glossary);
-        catalog.steps = Part::later(later.steps);
-        catalog.goals = Part::later(later.goals);
-        catalog.maintenance = Part::later(later.maintenance);
-        catalog.restrictions = Part::later(later.restrictions);
-        catalog
+        Catalog {
+            sources: Part::later(later.sources),
+            glossary: Part::later(later.glossary),
+            steps: Part::later(later.steps),
+            goals: Part::later(later.goals),
+            maintenance: Part::later(later.maintenance),
+            restrictions: Part::later(later.restrictions),
+            ..Catalog::from_core(core)
+        }
     }
 
     /// The core parts indexed, the others empty.
