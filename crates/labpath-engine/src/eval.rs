@@ -337,12 +337,12 @@ pub fn evaluate_only<'c>(
     let ctx = leaves::Ctx::new(catalog, profile, &facts, as_of);
     let wanted: Vec<&'c Credential> = credentials.into_iter().collect();
     let clauses = wanted.iter().map(|c| clause_count(catalog, c)).sum();
-    let mut nodes = Vec::with_capacity(clauses);
+    let mut nodes = Nodes::with_room(clauses);
     let mut credentials: Vec<CredentialOutcome<'c>> = wanted
         .into_iter()
         .map(|credential| credential_into(&ctx, credential, &mut nodes))
         .collect();
-    ClauseTree::attach(nodes, &mut credentials);
+    ClauseTree::attach(nodes.into_written(), &mut credentials);
     Evaluation { as_of, credentials }
 }
 
@@ -364,19 +364,20 @@ pub fn evaluate_credential<'c>(
     ctx: &leaves::Ctx<'c, '_>,
     credential: &'c Credential,
 ) -> CredentialOutcome<'c> {
-    let mut nodes = Vec::with_capacity(clause_count(ctx.catalog, credential));
+    let mut nodes = Nodes::with_room(clause_count(ctx.catalog, credential));
     let mut outcome = [credential_into(ctx, credential, &mut nodes)];
-    ClauseTree::attach(nodes, &mut outcome);
+    ClauseTree::attach(nodes.into_written(), &mut outcome);
     let [outcome] = outcome;
     outcome
 }
 
 /// Evaluates one credential, writing its routes' clause trees into `nodes`
 /// (the routes' `tree` is left for [`ClauseTree::attach`]).
+#[inline(always)]
 fn credential_into<'c>(
     ctx: &leaves::Ctx<'c, '_>,
     credential: &'c Credential,
-    nodes: &mut Vec<ClauseNode<'c>>,
+    nodes: &mut Nodes<'c>,
 ) -> CredentialOutcome<'c> {
     let routes: Vec<RouteOutcome<'c>> = credential
         .routes
@@ -475,10 +476,11 @@ fn combined(met: u32, open: u32, need: u32) -> Outcome {
 
 /// Evaluates one route, writing its clause tree (when it is in force) at the
 /// end of `nodes`; the outcome's `tree` is left for [`ClauseTree::attach`].
+#[inline(always)]
 fn route_into<'c>(
     ctx: &leaves::Ctx<'c, '_>,
     route: &'c Route,
-    nodes: &mut Vec<ClauseNode<'c>>,
+    nodes: &mut Nodes<'c>,
 ) -> RouteOutcome<'c> {
     if !route.in_force.contains(ctx.as_of) {
         return RouteOutcome {
@@ -489,9 +491,9 @@ fn route_into<'c>(
             tree: None,
         };
     }
-    let root = nodes.len();
+    let root = nodes.written;
     push_clause(ctx, &route.requires, nodes);
-    let clause = Clause::first(&nodes[root..]);
+    let clause = Clause::first(&nodes.written()[root..]);
     // A route whose rules end stops being usable then, whatever the profile.
     // `until` is the first day the route is no longer in force.
     let last_day = route.in_force.until.map(Date::pred);
@@ -517,48 +519,35 @@ pub fn evaluate_requirement<'c>(
     ctx: &leaves::Ctx<'c, '_>,
     requirement: &'c Requirement,
 ) -> ClauseTree<'c> {
-    let mut nodes = Vec::with_capacity(requirement.clause_count());
+    let mut nodes = Nodes::with_room(requirement.clause_count());
     push_clause(ctx, requirement, &mut nodes);
     ClauseTree {
-        nodes: Arc::new(nodes),
+        nodes: Arc::new(nodes.into_written()),
         root: 0,
     }
 }
 
 /// Evaluates `requirement` onto `nodes` (itself, then its subtree),
-/// returning its outcome.
+/// returning its outcome. Each clause is written field by field into the
+/// slot [`Nodes::next`] gives, not built aside and copied in.
 fn push_clause<'c>(
     ctx: &leaves::Ctx<'c, '_>,
     requirement: &'c Requirement,
-    nodes: &mut Vec<ClauseNode<'c>>,
+    nodes: &mut Nodes<'c>,
 ) -> Outcome {
+    let at = nodes.next();
     let (need, of) = match requirement {
         Requirement::All(of) => (of.len(), of.as_slice()),
         Requirement::Any(of) => (1.min(of.len()), of.as_slice()),
         Requirement::AtLeast(a) => (a.n as usize, a.of.as_slice()),
         leaf => {
-            let (outcome, finding) = leaves::evaluate_leaf(ctx, leaf);
-            nodes.push(ClauseNode {
-                requirement: leaf,
-                outcome,
-                finding,
-                len: 1,
-            });
-            return outcome;
+            let node = &mut nodes.all[at];
+            node.requirement = leaf;
+            node.outcome = leaves::evaluate_leaf(ctx, leaf, &mut node.finding);
+            return node.outcome;
         }
     };
-    let at = nodes.len();
     let (need, of_len) = (need as u32, of.len() as u32);
-    nodes.push(ClauseNode {
-        requirement,
-        outcome: Outcome::Unknown,
-        finding: Finding::Combined {
-            met: 0,
-            need,
-            of: of_len,
-        },
-        len: 1,
-    });
     let (mut met, mut open) = (0, 0);
     for child in of {
         match push_clause(ctx, child, nodes) {
@@ -568,8 +557,9 @@ fn push_clause<'c>(
         }
     }
     let outcome = combined(met, open, need);
-    let len = (nodes.len() - at) as u32;
-    let node = &mut nodes[at];
+    let len = (nodes.written - at) as u32;
+    let node = &mut nodes.all[at];
+    node.requirement = requirement;
     node.outcome = outcome;
     node.finding = Finding::Combined {
         met,
@@ -578,6 +568,59 @@ fn push_clause<'c>(
     };
     node.len = len;
     outcome
+}
+
+/// What a slot holds until its clause is written.
+static PLACEHOLDER: Requirement = Requirement::All(Vec::new());
+
+/// The clause nodes of one evaluation as they are written: room for the
+/// clauses expected, made up front in one pass of placeholders (so that each
+/// clause is written in place), and how many are written.
+struct Nodes<'c> {
+    all: Vec<ClauseNode<'c>>,
+    written: usize,
+}
+
+impl<'c> Nodes<'c> {
+    /// Room for `clauses` clauses (more are still taken, one by one).
+    fn with_room(clauses: usize) -> Self {
+        let mut all = Vec::with_capacity(clauses);
+        all.resize_with(clauses, Self::placeholder);
+        Nodes { all, written: 0 }
+    }
+
+    fn placeholder() -> ClauseNode<'c> {
+        ClauseNode {
+            requirement: &PLACEHOLDER,
+            outcome: Outcome::Unknown,
+            finding: Finding::Combined {
+                met: 0,
+                need: 0,
+                of: 0,
+            },
+            len: 1,
+        }
+    }
+
+    /// The position of the next clause's slot.
+    fn next(&mut self) -> usize {
+        if self.written == self.all.len() {
+            self.all.push(Self::placeholder());
+        }
+        self.written += 1;
+        self.written - 1
+    }
+
+    /// The clauses written so far.
+    fn written(&self) -> &[ClauseNode<'c>] {
+        &self.all[..self.written]
+    }
+
+    /// The clauses written, without the room left over.
+    fn into_written(mut self) -> Vec<ClauseNode<'c>> {
+        self.all.truncate(self.written);
+        self.all
+    }
 }
 
 /// One requirement tree's outcome alone: the same outcome as
@@ -701,3 +744,77 @@ pub fn decide_credential<'c>(ctx: &leaves::Ctx<'c, '_>, credential: &'c Credenti
 }
 
 pub use leaves::Ctx;
+
+#[cfg(test)]
+mod tests {
+    use super::{Nodes, Outcome, push_clause};
+    use crate::catalog::Catalog;
+    use crate::facts::Facts;
+    use crate::profile::Profile;
+    use crate::requirement::{DeclaredReq, Requirement, UnconfirmedReq};
+    use crate::units::Date;
+
+    fn declared(key: &str) -> Requirement {
+        Requirement::Declared(DeclaredReq {
+            key: key.to_owned(),
+            ask: format!("{key}?"),
+            assumable: false,
+        })
+    }
+
+    #[test]
+    fn clauses_past_the_room_made_are_written_like_those_inside_it() {
+        let catalog = Catalog::default();
+        let profile = Profile {
+            declarations: vec!["told".to_owned()],
+            declined: vec!["refused".to_owned()],
+            ..Profile::default()
+        };
+        let facts = Facts::derive(&profile, &catalog);
+        let as_of = Date::parse("2026-12-01").expect("a date");
+        let ctx = super::leaves::Ctx::new(&catalog, &profile, &facts, as_of);
+        let requirement = Requirement::All(vec![
+            declared("told"),
+            Requirement::Any(vec![
+                declared("refused"),
+                Requirement::Unconfirmed(UnconfirmedReq {
+                    text: "not checkable".to_owned(),
+                }),
+            ]),
+        ]);
+        let written = |room: usize| {
+            let mut nodes = Nodes::with_room(room);
+            let outcome = push_clause(&ctx, &requirement, &mut nodes);
+            let nodes = nodes.into_written();
+            let read: Vec<_> = nodes
+                .iter()
+                .map(|n| {
+                    (
+                        n.requirement as *const Requirement,
+                        n.outcome,
+                        n.finding.clone(),
+                        n.len,
+                    )
+                })
+                .collect();
+            (outcome, read)
+        };
+        let exact = written(requirement.clause_count());
+        let outcomes: Vec<(Outcome, u32)> = exact.1.iter().map(|n| (n.1, n.3)).collect();
+        let (pass, unknown, fail) = (Outcome::Pass, Outcome::Unknown, Outcome::Fail);
+        assert_eq!(exact.0, unknown);
+        assert_eq!(
+            outcomes,
+            [
+                (unknown, 5),
+                (pass, 1),
+                (unknown, 3),
+                (fail, 1),
+                (unknown, 1)
+            ]
+        );
+        // No room at all, and more room than clauses, write the same tree.
+        assert_eq!(written(0), exact);
+        assert_eq!(written(40), exact);
+    }
+}

@@ -298,53 +298,61 @@ impl Finding<'_> {
     }
 }
 
-/// Evaluates a leaf (never called with a combinator).
-pub fn evaluate_leaf<'c>(ctx: &Ctx<'c, '_>, leaf: &'c Requirement) -> (Outcome, Finding<'c>) {
+/// Evaluates a leaf (never called with a combinator): its finding is
+/// written into `out`, in place (a finding built aside and copied in costs
+/// more than the leaf itself), and its outcome returned.
+pub fn evaluate_leaf<'c>(
+    ctx: &Ctx<'c, '_>,
+    leaf: &'c Requirement,
+    out: &mut Finding<'c>,
+) -> Outcome {
     match leaf {
-        Requirement::Degree(r) => degree(ctx, r),
-        Requirement::Coursework(r) => coursework(ctx, r),
-        Requirement::Credits(r) => credits(ctx, r),
-        Requirement::Program(r) => program(ctx, r),
-        Requirement::Experience(r) => experience(ctx, r),
-        Requirement::Credential(r) => credential(ctx, r),
-        Requirement::Exam(r) => exam(ctx, r),
-        Requirement::Citizenship(r) => citizenship(ctx, r),
-        Requirement::Residence(r) => residence(ctx, r),
-        Requirement::English(r) => english(ctx, r),
+        Requirement::Degree(r) => degree(ctx, r, out),
+        Requirement::Coursework(r) => coursework(ctx, r, out),
+        Requirement::Credits(r) => credits(ctx, r, out),
+        Requirement::Program(r) => program(ctx, r, out),
+        Requirement::Experience(r) => experience(ctx, r, out),
+        Requirement::Credential(r) => credential(ctx, r, out),
+        Requirement::Exam(r) => exam(ctx, r, out),
+        Requirement::Citizenship(r) => citizenship(ctx, r, out),
+        Requirement::Residence(r) => residence(ctx, r, out),
+        Requirement::English(r) => english(ctx, r, out),
         Requirement::Declared(r) => {
             let said = |keys: &[String]| keys.iter().any(|d| d == &r.key);
-            let outcome = if said(&ctx.profile.declarations) {
+            *out = Finding::Declared {
+                key: &r.key,
+                ask: &r.ask,
+            };
+            if said(&ctx.profile.declarations) {
                 Outcome::Pass
             } else if said(&ctx.profile.declined) {
                 Outcome::Fail
             } else {
                 Outcome::Unknown
-            };
-            let finding = Finding::Declared {
-                key: &r.key,
-                ask: &r.ask,
-            };
-            (outcome, finding)
+            }
         }
-        Requirement::WorkStateLicense(r) => work_state_license(ctx, r),
-        Requirement::Unconfirmed(r) => (Outcome::Unknown, Finding::Unconfirmed { text: &r.text }),
-        Requirement::Eligible(r) => eligible(ctx, &r.credential),
-        Requirement::All(_) | Requirement::Any(_) | Requirement::AtLeast(_) => (
-            Outcome::Unknown,
-            Finding::Unconfirmed {
+        Requirement::WorkStateLicense(r) => work_state_license(ctx, r, out),
+        Requirement::Unconfirmed(r) => {
+            *out = Finding::Unconfirmed { text: &r.text };
+            Outcome::Unknown
+        }
+        Requirement::Eligible(r) => eligible(ctx, &r.credential, out),
+        Requirement::All(_) | Requirement::Any(_) | Requirement::AtLeast(_) => {
+            *out = Finding::Unconfirmed {
                 text: "internal: a combinator reached the leaf evaluator",
-            },
-        ),
+            };
+            Outcome::Unknown
+        }
     }
 }
 
-/// A leaf's outcome alone: the same evaluation as [`evaluate_leaf`], without
-/// copying what only the finding shows.
+/// A leaf's outcome alone: the same evaluation as [`evaluate_leaf`], its
+/// finding dropped (degree and citizenship clauses build none).
 pub fn decide_leaf<'c>(ctx: &Ctx<'c, '_>, leaf: &'c Requirement) -> Outcome {
     match leaf {
         Requirement::Citizenship(r) => citizenship_outcome(&ctx.profile.person.citizenship, r),
         Requirement::Degree(r) => degree_outcome(ctx, r),
-        _ => evaluate_leaf(ctx, leaf).0,
+        _ => evaluate_leaf(ctx, leaf, &mut Finding::Unconfirmed { text: "" }),
     }
 }
 
@@ -361,6 +369,7 @@ fn foreign_degree_id<S: serde::Serializer>(
 /// One degree against a degree clause: the outcome, the level it counts as,
 /// what is missing, and the country's usual degree it was read as (when an
 /// unevaluated foreign degree needs a US equivalent).
+#[inline(always)]
 fn degree_one<'c>(
     usual: Option<&'c ForeignDegree>,
     r: &DegreeReq,
@@ -431,7 +440,7 @@ fn degree_outcome(ctx: &Ctx<'_, '_>, r: &DegreeReq) -> Outcome {
         .unwrap_or(Outcome::Unknown)
 }
 
-fn degree<'c>(ctx: &Ctx<'c, '_>, r: &'c DegreeReq) -> (Outcome, Finding<'c>) {
+fn degree<'c>(ctx: &Ctx<'c, '_>, r: &'c DegreeReq, out: &mut Finding<'c>) -> Outcome {
     let best = ctx
         .profile
         .education
@@ -440,32 +449,32 @@ fn degree<'c>(ctx: &Ctx<'c, '_>, r: &'c DegreeReq) -> (Outcome, Finding<'c>) {
         .map(|(e, usual)| (degree_one(*usual, r, e, ctx.as_of), e.field))
         .min_by_key(|((outcome, level, _, _), _)| (*outcome, std::cmp::Reverse(*level)));
     match best {
-        None => (
-            if ctx.profile.education.is_empty() {
-                Outcome::Unknown
-            } else {
-                Outcome::Fail
-            },
-            Finding::Degree {
+        None => {
+            *out = Finding::Degree {
                 have: None,
                 field: None,
                 gap: DegreeGap::NotTold,
                 usual: None,
-            },
-        ),
-        Some(((outcome, level, gap, usual), field)) => (
-            outcome,
-            Finding::Degree {
+            };
+            if ctx.profile.education.is_empty() {
+                Outcome::Unknown
+            } else {
+                Outcome::Fail
+            }
+        }
+        Some(((outcome, level, gap, usual), field)) => {
+            *out = Finding::Degree {
                 have: Some(level),
                 field: Some(field),
                 gap,
                 usual,
-            },
-        ),
+            };
+            outcome
+        }
     }
 }
 
-fn coursework<'c>(ctx: &Ctx<'c, '_>, r: &'c CourseworkReq) -> (Outcome, Finding<'c>) {
+fn coursework<'c>(ctx: &Ctx<'c, '_>, r: &'c CourseworkReq, out: &mut Finding<'c>) -> Outcome {
     let (have, topics) = ctx.facts.hours_in(&r.subjects);
     let missing: Box<[&'c [Topic]]> = r
         .includes
@@ -481,18 +490,16 @@ fn coursework<'c>(ctx: &Ctx<'c, '_>, r: &'c CourseworkReq) -> (Outcome, Finding<
     } else {
         Outcome::Unknown
     };
-    (
-        outcome,
-        Finding::Hours {
-            have,
-            need: r.min_semester_hours,
-            missing,
-            told,
-        },
-    )
+    *out = Finding::Hours {
+        have,
+        need: r.min_semester_hours,
+        missing,
+        told,
+    };
+    outcome
 }
 
-fn credits<'c>(ctx: &Ctx<'c, '_>, r: &'c CreditsReq) -> (Outcome, Finding<'c>) {
+fn credits<'c>(ctx: &Ctx<'c, '_>, r: &'c CreditsReq, out: &mut Finding<'c>) -> Outcome {
     let have = ctx
         .profile
         .education
@@ -513,16 +520,14 @@ fn credits<'c>(ctx: &Ctx<'c, '_>, r: &'c CreditsReq) -> (Outcome, Finding<'c>) {
         Some(_) if all_counted => Outcome::Fail,
         _ => Outcome::Unknown,
     };
-    (
-        outcome,
-        Finding::Credits {
-            have,
-            need: r.min_semester_hours,
-        },
-    )
+    *out = Finding::Credits {
+        have,
+        need: r.min_semester_hours,
+    };
+    outcome
 }
 
-fn program<'c>(ctx: &Ctx<'c, '_>, r: &'c ProgramReq) -> (Outcome, Finding<'c>) {
+fn program<'c>(ctx: &Ctx<'c, '_>, r: &'c ProgramReq, out: &mut Finding<'c>) -> Outcome {
     let candidates = ctx
         .profile
         .programs
@@ -536,22 +541,20 @@ fn program<'c>(ctx: &Ctx<'c, '_>, r: &'c ProgramReq) -> (Outcome, Finding<'c>) {
     if let Some(p) = done {
         let closes_on = r.within_years.map(|y| p.completed.add_years(y));
         let open = closes_on.is_none_or(|c| ctx.as_of <= c);
-        return (
-            if open { Outcome::Pass } else { Outcome::Fail },
-            Finding::Program {
-                kind: Some(p.kind),
-                completed: Some(p.completed),
-                closes_on,
-                gap: if open {
-                    ProgramGap::None
-                } else {
-                    ProgramGap::TooOld
-                },
+        *out = Finding::Program {
+            kind: Some(p.kind),
+            completed: Some(p.completed),
+            closes_on,
+            gap: if open {
+                ProgramGap::None
+            } else {
+                ProgramGap::TooOld
             },
-        );
+        };
+        return if open { Outcome::Pass } else { Outcome::Fail };
     }
     let upcoming = candidates.min_by_key(|p| p.completed);
-    let finding = Finding::Program {
+    *out = Finding::Program {
         kind: upcoming.map(|p| p.kind),
         completed: upcoming.map(|p| p.completed),
         closes_on: None,
@@ -561,7 +564,7 @@ fn program<'c>(ctx: &Ctx<'c, '_>, r: &'c ProgramReq) -> (Outcome, Finding<'c>) {
             ProgramGap::Missing
         },
     };
-    (Outcome::Fail, finding)
+    Outcome::Fail
 }
 
 /// Whether a period counts: `Some(true)` certainly, `Some(false)` never,
@@ -630,7 +633,7 @@ pub fn calendar_months(start: Date, end: Date) -> f64 {
     f64::from(whole) + rest as f64 / DAYS_PER_MONTH
 }
 
-fn experience<'c>(ctx: &Ctx<'c, '_>, r: &'c ExperienceReq) -> (Outcome, Finding<'c>) {
+fn experience<'c>(ctx: &Ctx<'c, '_>, r: &'c ExperienceReq, out: &mut Finding<'c>) -> Outcome {
     let window_from = r.within_years.map(|y| ctx.as_of.sub_years(y));
     let mut have = 0.0;
     let mut possible = 0.0;
@@ -675,31 +678,27 @@ fn experience<'c>(ctx: &Ctx<'c, '_>, r: &'c ExperienceReq) -> (Outcome, Finding<
     } else {
         Outcome::Fail
     };
-    (
-        outcome,
-        Finding::Months {
-            have,
-            possible,
-            need: r.months,
-            short,
-            window_from,
-        },
-    )
+    *out = Finding::Months {
+        have,
+        possible,
+        need: r.months,
+        short,
+        window_from,
+    };
+    outcome
 }
 
-fn credential<'c>(ctx: &Ctx<'c, '_>, r: &'c CredentialReq) -> (Outcome, Finding<'c>) {
+fn credential<'c>(ctx: &Ctx<'c, '_>, r: &'c CredentialReq, out: &mut Finding<'c>) -> Outcome {
     let mut found: Option<(&'c CredentialId, bool)> = None;
     for id in &r.any_of {
         for held in ctx.profile.credentials.iter().filter(|h| &h.id == id) {
             let ok = !r.current || held.current_on(ctx.as_of);
             if ok {
-                return (
-                    Outcome::Pass,
-                    Finding::Credential {
-                        id,
-                        gap: CredentialGap::None,
-                    },
-                );
+                *out = Finding::Credential {
+                    id,
+                    gap: CredentialGap::None,
+                };
+                return Outcome::Pass;
             }
             found = Some((id, false));
         }
@@ -708,18 +707,17 @@ fn credential<'c>(ctx: &Ctx<'c, '_>, r: &'c CredentialReq) -> (Outcome, Finding<
         (Some((id, _)), _) => (id, CredentialGap::NotCurrent),
         (None, Some(first)) => (first, CredentialGap::NotHeld),
         (None, None) => {
-            return (
-                Outcome::Fail,
-                Finding::Unconfirmed {
-                    text: "the rule names no credential",
-                },
-            );
+            *out = Finding::Unconfirmed {
+                text: "the rule names no credential",
+            };
+            return Outcome::Fail;
         }
     };
-    (Outcome::Fail, Finding::Credential { id, gap })
+    *out = Finding::Credential { id, gap };
+    Outcome::Fail
 }
 
-fn exam<'c>(ctx: &Ctx<'c, '_>, r: &'c ExamReq) -> (Outcome, Finding<'c>) {
+fn exam<'c>(ctx: &Ctx<'c, '_>, r: &'c ExamReq, out: &mut Finding<'c>) -> Outcome {
     let mut best = (Outcome::Fail, None, None, ExamGap::NotTaken);
     for (i, accepted) in r.accepted.iter().enumerate() {
         let id = accepted.exam.as_str();
@@ -734,14 +732,12 @@ fn exam<'c>(ctx: &Ctx<'c, '_>, r: &'c ExamReq) -> (Outcome, Finding<'c>) {
                 && accepted.until.is_none_or(|u| date < u)
                 && date <= ctx.as_of;
             if inside {
-                return (
-                    Outcome::Pass,
-                    Finding::Exam {
-                        matched: Some(i),
-                        date: Some(date),
-                        gap: ExamGap::None,
-                    },
-                );
+                *out = Finding::Exam {
+                    matched: Some(i),
+                    date: Some(date),
+                    gap: ExamGap::None,
+                };
+                return Outcome::Pass;
             }
             if best.0 == Outcome::Fail {
                 best = (Outcome::Fail, Some(i), Some(date), ExamGap::OutsideDates);
@@ -763,40 +759,38 @@ fn exam<'c>(ctx: &Ctx<'c, '_>, r: &'c ExamReq) -> (Outcome, Finding<'c>) {
     } else {
         outcome
     };
-    (outcome, Finding::Exam { matched, date, gap })
+    *out = Finding::Exam { matched, date, gap };
+    outcome
 }
 
-fn eligible<'c>(ctx: &Ctx<'c, '_>, id: &'c CredentialId) -> (Outcome, Finding<'c>) {
+fn eligible<'c>(ctx: &Ctx<'c, '_>, id: &'c CredentialId, out: &mut Finding<'c>) -> Outcome {
     let Some(credential) = ctx.catalog.credential(id.as_str()) else {
-        return (
-            Outcome::Unknown,
-            Finding::Unconfirmed {
-                text: "the credential is not in the catalog",
-            },
-        );
+        *out = Finding::Unconfirmed {
+            text: "the credential is not in the catalog",
+        };
+        return Outcome::Unknown;
     };
     if ctx.depth >= super::program::MAX_DEPTH {
-        return (
-            Outcome::Unknown,
-            Finding::Unconfirmed {
-                text: "credentials refer to each other too deeply",
-            },
-        );
+        *out = Finding::Unconfirmed {
+            text: "credentials refer to each other too deeply",
+        };
+        return Outcome::Unknown;
     }
     let inner = Ctx {
         depth: ctx.depth + 1,
         ..*ctx
     };
     let status = super::decide_credential(&inner, credential);
-    (
-        super::status_outcome(status),
-        Finding::Eligible { id, status },
-    )
+    *out = Finding::Eligible { id, status };
+    super::status_outcome(status)
 }
 
-fn citizenship<'c>(ctx: &Ctx<'c, '_>, r: &'c CitizenshipReq) -> (Outcome, Finding<'c>) {
-    let have: Box<[Code]> = ctx.profile.person.citizenship.as_slice().into();
-    (citizenship_outcome(&have, r), Finding::Citizenship { have })
+fn citizenship<'c>(ctx: &Ctx<'c, '_>, r: &'c CitizenshipReq, out: &mut Finding<'c>) -> Outcome {
+    let have = &ctx.profile.person.citizenship;
+    *out = Finding::Citizenship {
+        have: have.as_slice().into(),
+    };
+    citizenship_outcome(have, r)
 }
 
 /// Unknown without a citizenship; a citizen of an excluded country fails
@@ -814,34 +808,28 @@ fn citizenship_outcome(have: &[Code], r: &CitizenshipReq) -> Outcome {
     }
 }
 
-fn residence<'c>(ctx: &Ctx<'c, '_>, r: &'c ResidenceReq) -> (Outcome, Finding<'c>) {
+fn residence<'c>(ctx: &Ctx<'c, '_>, r: &'c ResidenceReq, out: &mut Finding<'c>) -> Outcome {
     let Some(res) = &ctx.profile.person.residence else {
-        return (
-            Outcome::Unknown,
-            Finding::Residence {
-                months: None,
-                need: r.months,
-            },
-        );
+        *out = Finding::Residence {
+            months: None,
+            need: r.months,
+        };
+        return Outcome::Unknown;
     };
     let here = res.state == Some(r.place) || (res.state.is_none() && res.country == r.place);
     if !here {
-        return (
-            Outcome::Fail,
-            Finding::Residence {
-                months: Some(0.0),
-                need: r.months,
-            },
-        );
+        *out = Finding::Residence {
+            months: Some(0.0),
+            need: r.months,
+        };
+        return Outcome::Fail;
     }
     let Some(since) = res.since else {
-        return (
-            Outcome::Unknown,
-            Finding::Residence {
-                months: None,
-                need: r.months,
-            },
-        );
+        *out = Finding::Residence {
+            months: None,
+            need: r.months,
+        };
+        return Outcome::Unknown;
     };
     let months = (since.days_until(ctx.as_of).max(0)) as f64 / DAYS_PER_MONTH;
     let outcome = if months + 1e-9 >= f64::from(r.months) {
@@ -849,16 +837,14 @@ fn residence<'c>(ctx: &Ctx<'c, '_>, r: &'c ResidenceReq) -> (Outcome, Finding<'c
     } else {
         Outcome::Fail
     };
-    (
-        outcome,
-        Finding::Residence {
-            months: Some(months),
-            need: r.months,
-        },
-    )
+    *out = Finding::Residence {
+        months: Some(months),
+        need: r.months,
+    };
+    outcome
 }
 
-fn english<'c>(ctx: &Ctx<'c, '_>, r: &'c EnglishReq) -> (Outcome, Finding<'c>) {
+fn english<'c>(ctx: &Ctx<'c, '_>, r: &'c EnglishReq, out: &mut Finding<'c>) -> Outcome {
     let exempt = ctx
         .profile
         .education
@@ -866,12 +852,10 @@ fn english<'c>(ctx: &Ctx<'c, '_>, r: &'c EnglishReq) -> (Outcome, Finding<'c>) {
         .filter(|e| e.completed.is_some_and(|d| d <= ctx.as_of))
         .find(|e| r.exempt_if_educated_in.contains(&e.country));
     if let Some(e) = exempt {
-        return (
-            Outcome::Pass,
-            Finding::English {
-                met: EnglishMet::Exempt(e.country),
-            },
-        );
+        *out = Finding::English {
+            met: EnglishMet::Exempt(e.country),
+        };
+        return Outcome::Pass;
     }
     for test in &ctx.profile.english_tests {
         let ok = r.tests.iter().any(|min| {
@@ -882,57 +866,50 @@ fn english<'c>(ctx: &Ctx<'c, '_>, r: &'c EnglishReq) -> (Outcome, Finding<'c>) {
                     .is_none_or(|s| test.speaking.is_some_and(|have| have + 1e-9 >= s))
         });
         if ok && test.date <= ctx.as_of {
-            return (
-                Outcome::Pass,
-                Finding::English {
-                    met: EnglishMet::Test(test.test),
-                },
-            );
+            *out = Finding::English {
+                met: EnglishMet::Test(test.test),
+            };
+            return Outcome::Pass;
         }
     }
-    let outcome = if ctx.profile.english_tests.is_empty() {
+    *out = Finding::English {
+        met: EnglishMet::No,
+    };
+    if ctx.profile.english_tests.is_empty() {
         Outcome::Unknown
     } else {
         Outcome::Fail
-    };
-    (
-        outcome,
-        Finding::English {
-            met: EnglishMet::No,
-        },
-    )
+    }
 }
 
-fn work_state_license<'c>(ctx: &Ctx<'c, '_>, r: &'c WorkStateLicenseReq) -> (Outcome, Finding<'c>) {
+fn work_state_license<'c>(
+    ctx: &Ctx<'c, '_>,
+    r: &'c WorkStateLicenseReq,
+    out: &mut Finding<'c>,
+) -> Outcome {
     let Some(state) = ctx.profile.person.work_state else {
-        return (
-            Outcome::Unknown,
-            Finding::WorkState {
-                state: None,
-                licenses: false,
-                license: None,
-            },
-        );
+        *out = Finding::WorkState {
+            state: None,
+            licenses: false,
+            license: None,
+        };
+        return Outcome::Unknown;
     };
     let Some(j) = ctx.catalog.jurisdiction(state) else {
-        return (
-            Outcome::Unknown,
-            Finding::WorkState {
-                state: Some(state),
-                licenses: false,
-                license: None,
-            },
-        );
+        *out = Finding::WorkState {
+            state: Some(state),
+            licenses: false,
+            license: None,
+        };
+        return Outcome::Unknown;
     };
     if !j.licenses_personnel {
-        return (
-            Outcome::Pass,
-            Finding::WorkState {
-                state: Some(state),
-                licenses: false,
-                license: None,
-            },
-        );
+        *out = Finding::WorkState {
+            state: Some(state),
+            licenses: false,
+            license: None,
+        };
+        return Outcome::Pass;
     }
     let license = j.license_for(r.level);
     let held = license.is_some_and(|id| ctx.profile.holds(id.as_str(), ctx.as_of));
@@ -941,14 +918,12 @@ fn work_state_license<'c>(ctx: &Ctx<'c, '_>, r: &'c WorkStateLicenseReq) -> (Out
         (Some(_), false) => Outcome::Fail,
         (None, false) => Outcome::Unknown,
     };
-    (
-        outcome,
-        Finding::WorkState {
-            state: Some(state),
-            licenses: true,
-            license,
-        },
-    )
+    *out = Finding::WorkState {
+        state: Some(state),
+        licenses: true,
+        license,
+    };
+    outcome
 }
 
 #[cfg(test)]
