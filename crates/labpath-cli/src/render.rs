@@ -8,48 +8,62 @@ use labpath_engine::eval::{Outcome, Status};
 /// Left-aligned columns separated by two spaces; the last column is not padded.
 pub fn table<'a, S: AsRef<str>>(header: &[&'a str], rows: &'a [Vec<S>]) -> String {
     // A cell with a line break (a title from a spreadsheet) stays on its row.
-    // Each cell with its width in characters, counted once.
-    let cell = |c: Cow<'a, str>| {
-        let width = c.chars().count();
-        (c, width)
-    };
-    let rows: Vec<Vec<(Cow<'_, str>, usize)>> = rows
+    // Every cell, header first, row after row, with its width in
+    // characters, counted once.
+    let lines = std::iter::once(header.len()).chain(rows.iter().map(Vec::len));
+    let cells: Vec<(Cow<'a, str>, usize)> = header
         .iter()
-        .map(|r| {
-            r.iter()
-                .map(|c| cell(labpath_store::state::one_line(c.as_ref())))
-                .collect()
+        .map(|h| Cow::Borrowed(*h))
+        .chain(
+            rows.iter()
+                .flatten()
+                .map(|c| labpath_store::state::one_line(c.as_ref())),
+        )
+        .map(|c| {
+            let width = if c.is_ascii() {
+                c.len()
+            } else {
+                c.chars().count()
+            };
+            (c, width)
         })
         .collect();
-    let header: Vec<(Cow<'_, str>, usize)> =
-        header.iter().map(|h| cell(Cow::Borrowed(*h))).collect();
     let columns = header.len();
-    let mut widths: Vec<usize> = header.iter().map(|(_, w)| *w).collect();
-    for row in &rows {
-        for (i, (_, width)) in row.iter().enumerate().take(columns) {
+    let mut widths = vec![0; columns];
+    let mut at = 0;
+    for len in lines.clone() {
+        for (i, (_, width)) in cells[at..at + len].iter().enumerate().take(columns) {
             widths[i] = widths[i].max(*width);
         }
+        at += len;
     }
-    let mut text = String::new();
-    let mut line = |cells: &[(Cow<'_, str>, usize)]| {
+    let longest = widths.iter().map(|w| w + 2).sum::<usize>() + 1;
+    let mut text = String::with_capacity(longest * (rows.len() + 1));
+    let mut at = 0;
+    for len in lines {
         let start = text.len();
-        let last = cells.len().saturating_sub(1);
-        for (i, (cell, width)) in cells.iter().enumerate() {
+        for (i, (cell, width)) in cells[at..at + len].iter().enumerate() {
             text.push_str(cell);
-            if i < last {
-                let pad = widths[i] - width + 2;
-                text.extend(std::iter::repeat_n(' ', pad));
+            if i + 1 < len {
+                pad(&mut text, widths[i] - width + 2);
             }
         }
         let kept = text[start..].trim_end().len();
         text.truncate(start + kept);
         text.push('\n');
-    };
-    line(&header);
-    for row in &rows {
-        line(row);
+        at += len;
     }
     text
+}
+
+/// Appends `n` spaces.
+fn pad(text: &mut String, mut n: usize) {
+    const SPACES: &str = "                                ";
+    while n > 0 {
+        let step = n.min(SPACES.len());
+        text.push_str(&SPACES[..step]);
+        n -= step;
+    }
 }
 
 /// A marker for a clause outcome.
@@ -90,7 +104,11 @@ pub fn shorten(text: &str, width: usize) -> Cow<'_, str> {
         .char_indices()
         .nth(width.saturating_sub(3))
         .map_or(text.len(), |(at, _)| at);
-    Cow::Owned(format!("{}...", text[..end].trim_end()))
+    let kept = text[..end].trim_end();
+    let mut cut = String::with_capacity(kept.len() + 3);
+    cut.push_str(kept);
+    cut.push_str("...");
+    Cow::Owned(cut)
 }
 
 #[cfg(test)]
