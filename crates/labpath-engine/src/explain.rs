@@ -14,29 +14,44 @@ use crate::requirement::Requirement;
 use crate::units::Hours;
 use crate::vocab::Topic;
 
-/// `a, b or c` (with `joiner` before the last item).
-pub(crate) fn list<T: std::fmt::Display>(items: &[T], joiner: &str) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.to_string(),
-        _ => {
-            let head: Vec<String> = items[..items.len() - 1]
-                .iter()
-                .map(ToString::to_string)
-                .collect();
-            format!("{} {joiner} {}", head.join(", "), items[items.len() - 1])
+/// `a, b or c` (with `joiner` before the last item), written straight into
+/// the text it is formatted into: no string per item.
+pub(crate) fn list<'a, T: std::fmt::Display>(items: &'a [T], joiner: &'a str) -> List<'a, T> {
+    List { items, joiner }
+}
+
+/// A list as [`list`] writes it.
+pub(crate) struct List<'a, T> {
+    items: &'a [T],
+    joiner: &'a str,
+}
+
+impl<T: std::fmt::Display> std::fmt::Display for List<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Some((last, head)) = self.items.split_last() else {
+            return Ok(());
+        };
+        for (i, item) in head.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{item}")?;
         }
+        if !head.is_empty() {
+            write!(f, " {} ", self.joiner)?;
+        }
+        write!(f, "{last}")
     }
 }
 
-fn alternatives(topics: &[Topic]) -> String {
+fn alternatives(topics: &[Topic]) -> List<'_, Topic> {
     list(topics, "or")
 }
 
-fn credential_name(catalog: &Catalog, id: &str) -> String {
+fn credential_name<'a>(catalog: &'a Catalog, id: &'a str) -> &'a str {
     catalog
         .credential(id)
-        .map_or_else(|| id.to_owned(), |c| c.abbreviation.clone())
+        .map_or(id, |c| c.abbreviation.as_str())
 }
 
 /// What a requirement asks for, in one sentence fragment.
@@ -68,7 +83,7 @@ pub fn describe_requirement(requirement: &Requirement, catalog: &Catalog) -> Str
                 list(&r.subjects, "or")
             );
             if !r.includes.is_empty() {
-                let inc: Vec<String> = r.includes.iter().map(|a| alternatives(a)).collect();
+                let inc: Vec<_> = r.includes.iter().map(|a| alternatives(a)).collect();
                 let _ = write!(s, ", including {}", list(&inc, "and"));
             }
             s
@@ -121,7 +136,7 @@ pub fn describe_requirement(requirement: &Requirement, catalog: &Catalog) -> Str
             s
         }
         Requirement::Credential(r) => {
-            let names: Vec<String> = r
+            let names: Vec<&str> = r
                 .any_of
                 .iter()
                 .map(|id| credential_name(catalog, id.as_str()))
@@ -224,7 +239,7 @@ pub fn describe_finding(clause: Clause<'_, '_>, catalog: &Catalog) -> String {
                 let _ = write!(s, " ({short} short)");
             }
             if !missing.is_empty() {
-                let names: Vec<String> = missing.iter().map(|a| alternatives(a)).collect();
+                let names: Vec<_> = missing.iter().map(|a| alternatives(a)).collect();
                 let _ = write!(s, "; needs {}", list(&names, "and"));
             }
             s

@@ -52,7 +52,7 @@ impl Gap {
                 let subject = if subjects.is_empty() {
                     "science".to_owned()
                 } else {
-                    crate::explain::list(subjects, "or")
+                    crate::explain::list(subjects, "or").to_string()
                 };
                 let t: Vec<&str> = topics.iter().map(|t| t.label()).collect();
                 match (hours.value() > 0.0, t.is_empty()) {
