@@ -9,7 +9,8 @@ use labpath_engine::eval::{Outcome, Status};
 pub fn table<'a, S: AsRef<str>>(header: &[&'a str], rows: &'a [Vec<S>]) -> String {
     // A cell with a line break (a title from a spreadsheet) stays on its row.
     // Every cell, header first, row after row, with its width in
-    // characters, counted once.
+    // characters, counted once. The text is sized for the widest line of
+    // single-byte characters.
     let lines = std::iter::once(header.len()).chain(rows.iter().map(Vec::len));
     let cells: Vec<(Cow<'a, str>, usize)> = header
         .iter()
@@ -32,8 +33,8 @@ pub fn table<'a, S: AsRef<str>>(header: &[&'a str], rows: &'a [Vec<S>]) -> Strin
     let mut widths = vec![0; columns];
     let mut at = 0;
     for len in lines.clone() {
-        for (i, (_, width)) in cells[at..at + len].iter().enumerate().take(columns) {
-            widths[i] = widths[i].max(*width);
+        for (column, (_, width)) in widths.iter_mut().zip(&cells[at..at + len]) {
+            *column = (*column).max(*width);
         }
         at += len;
     }
@@ -45,7 +46,9 @@ pub fn table<'a, S: AsRef<str>>(header: &[&'a str], rows: &'a [Vec<S>]) -> Strin
         for (i, (cell, width)) in cells[at..at + len].iter().enumerate() {
             text.push_str(cell);
             if i + 1 < len {
-                pad(&mut text, widths[i] - width + 2);
+                // A cell past the header's columns is set off by two spaces.
+                let column = widths.get(i).copied().unwrap_or(*width);
+                pad(&mut text, column.saturating_sub(*width) + 2);
             }
         }
         let kept = text[start..].trim_end().len();
@@ -114,6 +117,21 @@ pub fn shorten(text: &str, width: usize) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_table_aligns_its_columns_whatever_the_rows_length() {
+        let rows = vec![
+            vec!["x", "y", "z"],
+            vec!["long", "q"],
+            vec!["s"],
+            vec!["été", "two\nlines"],
+        ];
+        let text = table(&["A", "B"], &rows);
+        assert_eq!(
+            text,
+            "A     B\nx     y          z\nlong  q\ns\nété   two lines\n"
+        );
+    }
 
     #[test]
     fn shortened_text_ends_in_dots_only_when_cut() {

@@ -491,7 +491,7 @@ fn route_into<'c>(
             tree: None,
         };
     }
-    let root = nodes.written;
+    let root = nodes.taken;
     push_clause(ctx, &route.requires, nodes);
     let clause = Clause::first(&nodes.written()[root..]);
     // A route whose rules end stops being usable then, whatever the profile.
@@ -543,6 +543,7 @@ fn push_clause<'c>(
         leaf => {
             let node = &mut nodes.all[at];
             node.requirement = leaf;
+            node.len = 1;
             node.outcome = leaves::evaluate_leaf(ctx, leaf, &mut node.finding);
             return node.outcome;
         }
@@ -557,7 +558,7 @@ fn push_clause<'c>(
         }
     }
     let outcome = combined(met, open, need);
-    let len = (nodes.written - at) as u32;
+    let len = (nodes.taken - at) as u32;
     let node = &mut nodes.all[at];
     node.requirement = requirement;
     node.outcome = outcome;
@@ -575,10 +576,10 @@ static PLACEHOLDER: Requirement = Requirement::All(Vec::new());
 
 /// The clause nodes of one evaluation as they are written: room for the
 /// clauses expected, made up front in one pass of placeholders (so that each
-/// clause is written in place), and how many are written.
+/// clause is written in place), and how many slots are taken.
 struct Nodes<'c> {
     all: Vec<ClauseNode<'c>>,
-    written: usize,
+    taken: usize,
 }
 
 impl<'c> Nodes<'c> {
@@ -586,7 +587,7 @@ impl<'c> Nodes<'c> {
     fn with_room(clauses: usize) -> Self {
         let mut all = Vec::with_capacity(clauses);
         all.resize_with(clauses, Self::placeholder);
-        Nodes { all, written: 0 }
+        Nodes { all, taken: 0 }
     }
 
     fn placeholder() -> ClauseNode<'c> {
@@ -604,21 +605,21 @@ impl<'c> Nodes<'c> {
 
     /// The position of the next clause's slot.
     fn next(&mut self) -> usize {
-        if self.written == self.all.len() {
+        if self.taken == self.all.len() {
             self.all.push(Self::placeholder());
         }
-        self.written += 1;
-        self.written - 1
+        self.taken += 1;
+        self.taken - 1
     }
 
     /// The clauses written so far.
     fn written(&self) -> &[ClauseNode<'c>] {
-        &self.all[..self.written]
+        &self.all[..self.taken]
     }
 
     /// The clauses written, without the room left over.
     fn into_written(mut self) -> Vec<ClauseNode<'c>> {
-        self.all.truncate(self.written);
+        self.all.truncate(self.taken);
         self.all
     }
 }

@@ -1,5 +1,6 @@
-//! One function per leaf of the requirement vocabulary. Each returns the
-//! outcome and a `Finding` holding the quantities that explain it.
+//! One function per leaf of the requirement vocabulary. Each writes a
+//! `Finding` holding the quantities that explain its answer into the place
+//! it is given, and returns the outcome.
 
 use serde::Serialize;
 
