@@ -298,17 +298,35 @@ impl CredentialOutcome<'_> {
     /// the fewest failing requirements (routes the catalog cannot check at
     /// all come last).
     pub fn best_route(&self) -> Option<&RouteOutcome<'_>> {
-        let nearest = |r: &&RouteOutcome<'_>| {
-            let fails = r.clause().map_or(usize::MAX, Clause::failing_leaves);
-            (r.outcome, fails)
-        };
         let in_force = self.routes.iter().filter(|r| r.in_force);
         let checkable = in_force
             .clone()
-            .filter(|r| !r.route.requires.is_wholly_unconfirmed())
-            .min_by_key(nearest);
-        checkable.or_else(|| in_force.min_by_key(nearest))
+            .filter(|r| !r.route.requires.is_wholly_unconfirmed());
+        nearest(checkable).or_else(|| nearest(in_force))
     }
+}
+
+/// The first of the routes with the best outcome and, among those, the
+/// fewest failing requirements. A route's failing requirements are counted
+/// only when it could still come first: not for one whose outcome is
+/// worse than the best so far, nor once the best so far fails none.
+fn nearest<'a, 'c>(
+    routes: impl Iterator<Item = &'a RouteOutcome<'c>>,
+) -> Option<&'a RouteOutcome<'c>> {
+    let mut best: Option<(&'a RouteOutcome<'c>, (Outcome, usize))> = None;
+    for route in routes {
+        if let Some((_, (outcome, fails))) = best {
+            if route.outcome > outcome || (route.outcome == outcome && fails == 0) {
+                continue;
+            }
+        }
+        let fails = route.clause().map_or(usize::MAX, Clause::failing_leaves);
+        let key = (route.outcome, fails);
+        if best.is_none_or(|(_, so_far)| key < so_far) {
+            best = Some((route, key));
+        }
+    }
+    best.map(|(route, _)| route)
 }
 
 /// The whole evaluation of one profile.
