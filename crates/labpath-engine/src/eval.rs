@@ -390,7 +390,9 @@ pub fn evaluate_credential<'c>(
 }
 
 /// Evaluates one credential, writing its routes' clause trees into `nodes`
-/// (the routes' `tree` is left for [`ClauseTree::attach`]).
+/// (the routes' `tree` is left for [`ClauseTree::attach`]). Inlined, as
+/// [`route_into`] is, so that each route's outcome is written straight into
+/// its credential's vector rather than returned and copied in.
 #[inline(always)]
 fn credential_into<'c>(
     ctx: &leaves::Ctx<'c, '_>,

@@ -154,8 +154,8 @@ pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
     // A space first, last or after another, or any other ASCII whitespace
     // (tab to carriage return), needs the words joined again; so does a
     // text with other Unicode whitespace (looked for only when it has
-    // non-ASCII bytes). Each test is a whole-text scan the compiler
-    // vectorizes, not a branch per byte.
+    // non-ASCII bytes). Each test is a scan of the whole text, not a
+    // branch per byte.
     let control = text
         .bytes()
         .fold(false, |any, b| any | (b.wrapping_sub(b'\t') < 5));
