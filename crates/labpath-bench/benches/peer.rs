@@ -134,8 +134,7 @@ fn bulk(catalog: &labpath_engine::catalog::Catalog, on: Date) {
             let start = Instant::now();
             eligible = 0;
             for named in &people {
-                let all = catalog.credentials();
-                labpath_engine::eval::decide_into(catalog, &named.profile, on, all, &mut decisions);
+                labpath_engine::eval::decide_all_into(catalog, &named.profile, on, &mut decisions);
                 eligible += decisions
                     .statuses()
                     .iter()

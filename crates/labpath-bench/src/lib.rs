@@ -2,7 +2,7 @@
 //! two peers computing the same decisions, checked to agree before anything
 //! is timed.
 //!
-//! - **labpath**: `labpath_engine::eval::decide_into`, the decisions-only
+//! - **labpath**: `labpath_engine::eval::decide_all_into`, the decisions-only
 //!   evaluation (the catalog compiled for decisions, `eval::Program`), over
 //!   the shipped catalog (`labpath_shipped::catalog()`):
 //!   per credential the status, per route the outcome ([`decisions`]). The
@@ -31,7 +31,7 @@
 //!
 //! How to read the figures:
 //!
-//! - labpath's figure is `eval::decide_into` filling one buffer again and
+//! - labpath's figure is `eval::decide_all_into` filling one buffer again and
 //!   again; it derives its own per-profile facts inside the call. The
 //!   `explained` column is `eval::evaluate`, which builds every clause with
 //!   its finding (no text).

@@ -28,8 +28,8 @@ pub const CONTENDERS: [&str; 6] = [
 /// Median time per evaluation of each contender on one set of work.
 #[derive(Debug, Clone, Copy)]
 pub struct Figures {
-    /// labpath, whole catalog, decisions only (`eval::decide_into`, one
-    /// buffer filled again and again).
+    /// labpath, whole catalog, decisions only (`eval::decide_all_into`,
+    /// one buffer filled again and again).
     pub labpath: Duration,
     /// labpath, whole catalog, every clause with its finding
     /// (`eval::evaluate`).
@@ -83,8 +83,7 @@ pub fn run(
         let (profile, day) = work[i];
         match which {
             0 => {
-                let all = catalog.credentials();
-                eval::decide_into(catalog, profile, day, all, &mut decisions);
+                eval::decide_all_into(catalog, profile, day, &mut decisions);
                 black_box(&decisions);
             }
             1 => {

@@ -729,8 +729,16 @@ impl Decisions {
 /// decisions ([`Program`]).
 pub fn decide(catalog: &Catalog, profile: &Profile, as_of: Date) -> Decisions {
     let mut out = Decisions::default();
-    decide_into(catalog, profile, as_of, catalog.credentials(), &mut out);
+    decide_all_into(catalog, profile, as_of, &mut out);
     out
+}
+
+/// Decides a profile against every credential of the catalog, in catalog
+/// order, into `out`, replacing what it held: what [`decide_into`] gives
+/// for [`Catalog::credentials`], without finding each credential's place.
+pub fn decide_all_into(catalog: &Catalog, profile: &Profile, as_of: Date, out: &mut Decisions) {
+    let all = (0..catalog.credentials().len()).map(Which::Own);
+    decide_each(catalog, profile, as_of, all, out);
 }
 
 /// Decides a profile against the given credentials into `out`, replacing
@@ -744,6 +752,23 @@ pub fn decide_into<'c>(
     credentials: impl IntoIterator<Item = &'c Credential>,
     out: &mut Decisions,
 ) {
+    let given = credentials.into_iter().map(Which::Given);
+    decide_each(catalog, profile, as_of, given, out);
+}
+
+/// A credential to decide: the catalog's own by position, or one given.
+enum Which<'c> {
+    Own(usize),
+    Given(&'c Credential),
+}
+
+fn decide_each<'c>(
+    catalog: &'c Catalog,
+    profile: &Profile,
+    as_of: Date,
+    credentials: impl Iterator<Item = Which<'c>>,
+    out: &mut Decisions,
+) {
     out.statuses.clear();
     out.routes.clear();
     out.starts.clear();
@@ -752,7 +777,11 @@ pub fn decide_into<'c>(
     let mut run = program::Run::new(&ctx, &mut out.scratch);
     for credential in credentials {
         out.starts.push(out.routes.len() as u32);
-        let status = run.credential(credential, Some(&mut out.routes));
+        let routes = Some(&mut out.routes);
+        let status = match credential {
+            Which::Own(i) => run.own(i, routes),
+            Which::Given(c) => run.credential(c, routes),
+        };
         out.statuses.push(status);
     }
 }

@@ -353,6 +353,8 @@ pub fn decide_leaf<'c>(ctx: &Ctx<'c, '_>, leaf: &'c Requirement) -> Outcome {
     match leaf {
         Requirement::Citizenship(r) => citizenship_outcome(&ctx.profile.person.citizenship, r),
         Requirement::Degree(r) => degree_outcome(ctx, r),
+        Requirement::Coursework(r) => coursework_decided(ctx, r),
+        Requirement::Experience(r) => months_counted(ctx, r).outcome(r),
         _ => evaluate_leaf(ctx, leaf, &mut Finding::Unconfirmed { text: "" }),
     }
 }
@@ -475,22 +477,33 @@ fn degree<'c>(ctx: &Ctx<'c, '_>, r: &'c DegreeReq, out: &mut Finding<'c>) -> Out
     }
 }
 
-fn coursework<'c>(ctx: &Ctx<'c, '_>, r: &'c CourseworkReq, out: &mut Finding<'c>) -> Outcome {
-    let (have, topics) = ctx.facts.hours_in(&r.subjects);
-    let missing: Box<[&'c [Topic]]> = r
-        .includes
-        .iter()
-        .filter(|alternatives| !alternatives.iter().any(|t| topics & topic_bit(*t) != 0))
-        .map(Vec::as_slice)
-        .collect();
-    let told = ctx.facts.coursework_told;
-    let outcome = if have.reaches(r.min_semester_hours) && missing.is_empty() {
+/// A coursework clause's outcome from the hours reached, whether every
+/// required topic is covered, and whether any coursework is listed.
+fn coursework_outcome(reached: bool, covered: bool, told: bool) -> Outcome {
+    if reached && covered {
         Outcome::Pass
     } else if told {
         Outcome::Fail
     } else {
         Outcome::Unknown
-    };
+    }
+}
+
+/// Whether the topics studied (a topic set) include one of `alternatives`.
+fn covers(topics: u32, alternatives: &[Topic]) -> bool {
+    alternatives.iter().any(|t| topics & topic_bit(*t) != 0)
+}
+
+fn coursework<'c>(ctx: &Ctx<'c, '_>, r: &'c CourseworkReq, out: &mut Finding<'c>) -> Outcome {
+    let (have, topics) = ctx.facts.hours_in(&r.subjects);
+    let missing: Box<[&'c [Topic]]> = r
+        .includes
+        .iter()
+        .filter(|alternatives| !covers(topics, alternatives))
+        .map(Vec::as_slice)
+        .collect();
+    let told = ctx.facts.coursework_told;
+    let outcome = coursework_outcome(have.reaches(r.min_semester_hours), missing.is_empty(), told);
     *out = Finding::Hours {
         have,
         need: r.min_semester_hours,
@@ -498,6 +511,14 @@ fn coursework<'c>(ctx: &Ctx<'c, '_>, r: &'c CourseworkReq, out: &mut Finding<'c>
         told,
     };
     outcome
+}
+
+/// [`coursework`]'s outcome alone, without listing the topics missing.
+fn coursework_decided(ctx: &Ctx<'_, '_>, r: &CourseworkReq) -> Outcome {
+    let (have, topics) = ctx.facts.hours_in(&r.subjects);
+    let covered = r.includes.iter().all(|a| covers(topics, a));
+    let reached = have.reaches(r.min_semester_hours);
+    coursework_outcome(reached, covered, ctx.facts.coursework_told)
 }
 
 fn credits<'c>(ctx: &Ctx<'c, '_>, r: &'c CreditsReq, out: &mut Finding<'c>) -> Outcome {
@@ -634,57 +655,98 @@ pub fn calendar_months(start: Date, end: Date) -> f64 {
     f64::from(whole) + rest as f64 / DAYS_PER_MONTH
 }
 
-fn experience<'c>(ctx: &Ctx<'c, '_>, r: &'c ExperienceReq, out: &mut Finding<'c>) -> Outcome {
+/// The months an experience clause counts: certain and possible in all,
+/// and per discipline (indexed by `Discipline as usize`) for `each_of`.
+struct Months {
+    window_from: Option<Date>,
+    have: f64,
+    possible: f64,
+    each: [(f64, f64); Discipline::ALL.len()],
+}
+
+/// Counts the profile's months for an experience clause.
+fn months_counted(ctx: &Ctx<'_, '_>, r: &ExperienceReq) -> Months {
     let window_from = r.within_years.map(|y| ctx.as_of.sub_years(y));
-    let mut have = 0.0;
-    let mut possible = 0.0;
-    let mut each = vec![(0.0f64, 0.0f64); r.each_of.len()];
+    let mut m = Months {
+        window_from,
+        have: 0.0,
+        possible: 0.0,
+        each: [(0.0, 0.0); Discipline::ALL.len()],
+    };
+    // Each discipline of `each_of` once, however often it is named.
+    let each_of = r.each_of.iter().fold(0u64, |set, d| set | 1 << *d as u32);
     for p in &ctx.profile.experience {
         let counts = period_counts(r, p);
         if counts == Some(false) {
             continue;
         }
         let months = months_within(p, window_from, ctx.as_of);
-        possible += months;
+        m.possible += months;
         if counts == Some(true) {
-            have += months;
+            m.have += months;
         }
-        for (i, d) in r.each_of.iter().enumerate() {
-            if p.disciplines.contains(d) {
-                each[i].0 += months;
-                each[i].1 += months;
+        let mut left = each_of;
+        while left != 0 {
+            let d = Discipline::ALL[left.trailing_zeros() as usize];
+            left &= left - 1;
+            let each = &mut m.each[d as usize];
+            if p.disciplines.contains(&d) {
+                each.0 += months;
+                each.1 += months;
             } else if p.disciplines.is_empty() {
-                each[i].1 += months;
+                each.1 += months;
             }
         }
     }
-    let need_each = f64::from(r.min_months_each.unwrap_or(0));
-    let need = f64::from(r.months);
+    m
+}
+
+const _: () = assert!(Discipline::ALL.len() <= 64, "a discipline set is 64 bits");
+
+impl Months {
+    /// Whether the `each_of` discipline `d` certainly has its minimum.
+    fn each_met(&self, r: &ExperienceReq, d: Discipline) -> bool {
+        self.each[d as usize].0 + 1e-9 >= f64::from(r.min_months_each.unwrap_or(0))
+    }
+
+    /// The clause's outcome from the months counted.
+    fn outcome(&self, r: &ExperienceReq) -> Outcome {
+        let need_each = f64::from(r.min_months_each.unwrap_or(0));
+        let each_met = r.each_of.iter().all(|d| self.each_met(r, *d));
+        let each_possible = r
+            .each_of
+            .iter()
+            .all(|d| self.each[*d as usize].1 + 1e-9 >= need_each);
+        let need = f64::from(r.months);
+        if self.have + 1e-9 >= need && each_met {
+            Outcome::Pass
+        } else if self.possible + 1e-9 >= need && each_possible {
+            Outcome::Unknown
+        } else {
+            Outcome::Fail
+        }
+    }
+}
+
+fn experience<'c>(ctx: &Ctx<'c, '_>, r: &'c ExperienceReq, out: &mut Finding<'c>) -> Outcome {
+    let m = months_counted(ctx, r);
     let short: Box<[ExperienceShort]> = r
         .each_of
         .iter()
-        .zip(&each)
-        .filter(|(_, (certain, _))| *certain + 1e-9 < need_each)
-        .map(|(d, (certain, _))| ExperienceShort {
+        .filter(|d| !m.each_met(r, **d))
+        .map(|d| ExperienceShort {
             discipline: *d,
-            have: *certain,
+            have: m.each[*d as usize].0,
             need: r.min_months_each.unwrap_or(0),
         })
         .collect();
-    let each_possible = each.iter().all(|(_, p)| *p + 1e-9 >= need_each);
-    let outcome = if have + 1e-9 >= need && short.is_empty() {
-        Outcome::Pass
-    } else if possible + 1e-9 >= need && each_possible {
-        Outcome::Unknown
-    } else {
-        Outcome::Fail
-    };
+    let outcome = m.outcome(r);
     *out = Finding::Months {
-        have,
-        possible,
+        have: m.have,
+        possible: m.possible,
         need: r.months,
         short,
-        window_from,
+        window_from: m.window_from,
     };
     outcome
 }
@@ -936,6 +998,59 @@ mod tests {
 
     fn d(s: &str) -> Date {
         Date::parse(s).unwrap()
+    }
+
+    #[test]
+    fn a_discipline_named_twice_in_each_of_counts_its_months_once() {
+        use super::{Ctx, Finding, decide_leaf, evaluate_leaf};
+        use crate::catalog::Catalog;
+        use crate::facts::Facts;
+        use crate::profile::{ExperiencePeriod, Profile};
+        use crate::requirement::{ExperienceReq, Requirement};
+        use crate::vocab::{Discipline, Setting};
+
+        // Three months of chemistry, where each named discipline needs four:
+        // counted twice, chemistry would reach six and pass.
+        let profile = Profile {
+            experience: vec![ExperiencePeriod {
+                employer: None,
+                start: d("2026-01-01"),
+                end: Some(d("2026-03-31")),
+                fte: 1.0,
+                disciplines: vec![Discipline::Chemistry],
+                setting: Setting::Hospital,
+                accreditation: Vec::new(),
+                country: Code::US,
+            }],
+            ..Profile::default()
+        };
+        let leaf = Requirement::Experience(ExperienceReq {
+            months: 3,
+            disciplines: Vec::new(),
+            each_of: vec![Discipline::Chemistry, Discipline::Chemistry],
+            min_months_each: Some(4),
+            within_years: None,
+            countries: Vec::new(),
+            accreditations: Vec::new(),
+        });
+        let catalog = Catalog::default();
+        let facts = Facts::derive(&profile, &catalog);
+        let ctx = Ctx::new(&catalog, &profile, &facts, d("2026-12-01"));
+        let mut finding = Finding::Unconfirmed { text: "" };
+        assert_eq!(evaluate_leaf(&ctx, &leaf, &mut finding), Outcome::Fail);
+        assert_eq!(decide_leaf(&ctx, &leaf), Outcome::Fail);
+        let Finding::Months { have, short, .. } = finding else {
+            panic!("an experience clause finds months, not {finding:?}");
+        };
+        assert!((have - 3.0).abs() < 1e-9, "{have}");
+        // Each entry of `each_of` is reported, as named.
+        let short: Vec<(Discipline, f64)> = short.iter().map(|s| (s.discipline, s.have)).collect();
+        assert_eq!(short.len(), 2, "{short:?}");
+        assert!(
+            short
+                .iter()
+                .all(|(d, h)| *d == Discipline::Chemistry && (h - 3.0).abs() < 1e-9)
+        );
     }
 
     #[test]

@@ -35,31 +35,32 @@ use crate::requirement::Requirement;
 /// credentials that refer to each other).
 pub(super) const MAX_DEPTH: u8 = 4;
 
-/// One node of a flattened tree.
+/// One node of a flattened tree (8 bytes): a combinator, whose children
+/// follow it, or a leaf.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Node {
-    /// `need` of the `of` children that follow; the subtree ends before
-    /// `end`.
-    Combine { need: u32, of: u32, end: u32 },
-    /// A leaf.
-    Leaf(Leaf),
-}
-
-/// A leaf, in the form that decides it fastest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Leaf {
-    /// Decided by the leaf evaluator: an index into the tree's leaves.
-    Evaluated(u32),
-    /// The same, for a leaf of the catalog's program: each distinct leaf
-    /// is decided once per evaluation, however many routes share it.
-    Shared(u32),
-    /// An `unconfirmed` clause (or one naming a credential not in the
-    /// catalog): always unknown.
-    Unknown,
-    /// A `declared` clause: an index into the declaration keys.
-    Declared(u32),
+    /// A combinator: an index into the trees' [`Combine`]s.
+    Combine(u32),
+    /// A leaf whose outcome is read from the evaluation's slots
+    /// ([`Scratch::slots`]): one of the catalog's distinct leaves, decided
+    /// on first use and kept; a declaration key, read from the profile when
+    /// the evaluation starts; or the slot that is always unknown (an
+    /// `unconfirmed` clause, or one naming a credential not in the catalog).
+    Slot(u32),
     /// An `eligible` clause: a credential index.
     Eligible(u32),
+    /// A leaf of a tree given at run time, decided where it stands by the
+    /// leaf evaluator: an index into the tree's leaves.
+    Evaluated(u32),
+}
+
+/// What a combinator needs: `need` of its `of` children, which follow it
+/// up to (not including) node `end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Combine {
+    need: u32,
+    of: u32,
+    end: u32,
 }
 
 /// Flattened trees and the leaves they decide through the leaf evaluator:
@@ -68,6 +69,7 @@ enum Leaf {
 #[derive(Debug, Clone)]
 struct Trees<L> {
     nodes: Vec<Node>,
+    combines: Vec<Combine>,
     leaves: Vec<L>,
 }
 
@@ -75,6 +77,7 @@ impl<L> Default for Trees<L> {
     fn default() -> Self {
         Trees {
             nodes: Vec::new(),
+            combines: Vec::new(),
             leaves: Vec::new(),
         }
     }
@@ -87,6 +90,14 @@ struct Shared {
     keys: HashMap<String, u32, foldhash::fast::RandomState>,
     leaves: HashMap<&'static str, Vec<u32>, foldhash::fast::RandomState>,
 }
+
+/// The slot that is always unknown. The catalog's distinct leaves follow
+/// it (the `i`th leaf in slot `1 + i`), then its declaration keys.
+const UNKNOWN_SLOT: u32 = 0;
+
+/// Marks a declaration key's slot until every tree is compiled and the
+/// number of leaves before the keys is known ([`Trees::place_keys`]).
+const KEY_SLOT: u32 = 1 << 31;
 
 impl<L: Borrow<Requirement>> Trees<L> {
     /// Appends `tree`, returning the index of its root. `shared` (the
@@ -115,20 +126,21 @@ impl<L: Borrow<Requirement>> Trees<L> {
             Requirement::All(of) => of.len(),
             Requirement::Any(of) => 1.min(of.len()),
             Requirement::AtLeast(a) => a.n as usize,
-            Requirement::Unconfirmed(_) => return self.nodes.push(Node::Leaf(Leaf::Unknown)),
+            Requirement::Unconfirmed(_) => return self.nodes.push(Node::Slot(UNKNOWN_SLOT)),
             Requirement::Eligible(e) => {
                 let node = catalog
                     .credential_position(e.credential.as_str())
-                    .map_or(Leaf::Unknown, |i| Leaf::Eligible(i as u32));
-                return self.nodes.push(Node::Leaf(node));
+                    .map_or(Node::Slot(UNKNOWN_SLOT), |i| Node::Eligible(i as u32));
+                return self.nodes.push(node);
             }
             _ => return self.push_leaf(tree, shared, leaf),
         };
         let at = self.nodes.len();
-        let of = tree.children().len() as u32;
-        self.nodes.push(Node::Combine {
+        let combine = self.combines.len();
+        self.nodes.push(Node::Combine(combine as u32));
+        self.combines.push(Combine {
             need: need as u32,
-            of,
+            of: tree.children().len() as u32,
             end: 0,
         });
         // A combinator's outcome depends only on how many of its children
@@ -139,12 +151,8 @@ impl<L: Borrow<Requirement>> Trees<L> {
         for child in children {
             self.push_node(catalog, child, shared.as_deref_mut(), leaf);
         }
-        let end = self.nodes.len() as u32;
-        self.nodes[at] = Node::Combine {
-            need: need as u32,
-            of,
-            end,
-        };
+        debug_assert_eq!(self.nodes[at], Node::Combine(combine as u32));
+        self.combines[combine].end = self.nodes.len() as u32;
     }
 
     fn push_leaf<'r>(
@@ -155,13 +163,13 @@ impl<L: Borrow<Requirement>> Trees<L> {
     ) {
         let Some(shared) = shared else {
             let i = self.leaves.len() as u32;
-            self.nodes.push(Node::Leaf(Leaf::Evaluated(i)));
+            self.nodes.push(Node::Evaluated(i));
             return self.leaves.push(leaf(tree));
         };
         if let Requirement::Declared(d) = tree {
             let next = shared.keys.len() as u32;
             let i = *shared.keys.entry(d.key.clone()).or_insert(next);
-            return self.nodes.push(Node::Leaf(Leaf::Declared(i)));
+            return self.nodes.push(Node::Slot(KEY_SLOT | i));
         }
         let same_kind = shared.leaves.entry(tree.kind()).or_default();
         let found = same_kind
@@ -174,7 +182,20 @@ impl<L: Borrow<Requirement>> Trees<L> {
             same_kind.push(i);
             i
         });
-        self.nodes.push(Node::Leaf(Leaf::Shared(i)));
+        self.nodes.push(Node::Slot(1 + i));
+    }
+
+    /// Numbers the declaration keys' slots once every tree is compiled: the
+    /// `k`th key's slot follows the unknown slot and every leaf's.
+    fn place_keys(&mut self) {
+        let first_key = 1 + self.leaves.len() as u32;
+        for node in &mut self.nodes {
+            if let Node::Slot(s) = node {
+                if *s & KEY_SLOT != 0 {
+                    *s = first_key + (*s & !KEY_SLOT);
+                }
+            }
+        }
     }
 }
 
@@ -237,6 +258,7 @@ impl Program {
             }
         }
         starts.push(routes.len() as u32);
+        trees.place_keys();
         Program {
             trees,
             routes,
@@ -261,21 +283,27 @@ impl Program {
         let to = self.starts[credential + 1] as usize;
         &self.routes[from..to]
     }
+
+    /// How many slots an evaluation keeps: the unknown one, the distinct
+    /// leaves, the declaration keys.
+    fn slots(&self) -> usize {
+        1 + self.trees.leaves.len() + self.shared.keys.len()
+    }
 }
 
 /// What one evaluation learns as it goes, kept between evaluations so that
 /// deciding profile after profile allocates nothing.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Scratch {
-    /// Each declaration key's answer in the profile.
-    said: Vec<Outcome>,
+    /// Each slot's outcome ([`Node::Slot`]): always unknown for the first;
+    /// a leaf's once decided (`None` until then); a declaration key's
+    /// answer in the profile.
+    slots: Vec<Option<Outcome>>,
     /// Credentials already decided (by credential index) for `eligible`
     /// clauses, each with the deepest clause depth its status holds to.
     statuses: Vec<Option<(Status, u8)>>,
     /// Credentials held and current on the day, by credential index.
     held: Vec<bool>,
-    /// The catalog's distinct leaves decided so far.
-    leaves: Vec<Option<Outcome>>,
 }
 
 /// One profile's decisions against the catalog's program.
@@ -292,12 +320,12 @@ impl<'s, 'a, 'c, 'p> Run<'s, 'a, 'c, 'p> {
     /// Starts an evaluation, reading the profile's declarations once.
     pub(super) fn new(ctx: &'a Ctx<'c, 'p>, scratch: &'s mut Scratch) -> Self {
         let program = ctx.catalog.program();
-        scratch.said.clear();
-        scratch
-            .said
-            .resize(program.shared.keys.len(), Outcome::Unknown);
-        scratch.leaves.clear();
-        scratch.leaves.resize(program.trees.leaves.len(), None);
+        let first_key = 1 + program.trees.leaves.len();
+        let slots = &mut scratch.slots;
+        slots.clear();
+        slots.resize(first_key, None);
+        slots.resize(program.slots(), Some(Outcome::Unknown));
+        slots[UNKNOWN_SLOT as usize] = Some(Outcome::Unknown);
         // A key both declared and declined reads as declared, as the leaf
         // evaluator reads it.
         let answers = [
@@ -307,7 +335,7 @@ impl<'s, 'a, 'c, 'p> Run<'s, 'a, 'c, 'p> {
         for (keys, outcome) in answers {
             for key in keys {
                 if let Some(&i) = program.shared.keys.get(key.as_str()) {
-                    scratch.said[i as usize] = outcome;
+                    slots[first_key + i as usize] = Some(outcome);
                 }
             }
         }
@@ -346,6 +374,12 @@ impl<'s, 'a, 'c, 'p> Run<'s, 'a, 'c, 'p> {
         }
     }
 
+    /// The catalog's `index`th credential's status, as [`Run::credential`]
+    /// gives it.
+    pub(super) fn own(&mut self, index: usize, out: Option<&mut Vec<RouteDecision>>) -> Status {
+        self.credential_at(index, self.ctx.depth, out)
+    }
+
     fn credential_at(
         &mut self,
         index: usize,
@@ -353,103 +387,131 @@ impl<'s, 'a, 'c, 'p> Run<'s, 'a, 'c, 'p> {
         out: Option<&mut Vec<RouteDecision>>,
     ) -> Status {
         let held = self.scratch.held[index];
-        let program = self.program;
-        let routes = program.routes_of(index);
+        let routes = self.program.routes_of(index);
         let Some(out) = out else {
             if held {
                 return Status::Held;
             }
-            let decided = routes.iter().map(|r| (self.route(r, depth), r));
-            return status_from(false, decided.map(|(d, r)| unconfirmed(d, r)));
+            let decided = routes.iter().map(|r| unconfirmed(self.route(r, depth), r));
+            return status_from(false, decided);
         };
-        let from = out.len();
-        for route in routes {
-            let decision = self.route(route, depth);
+        // The status rule reads every route, so each decision is appended
+        // as the rule reads it.
+        let decided = routes.iter().map(|r| {
+            let decision = self.route(r, depth);
             out.push(decision);
-        }
-        let decided = out[from..].iter().zip(routes);
-        status_from(held, decided.map(|(d, r)| unconfirmed(*d, r)))
+            unconfirmed(decision, r)
+        });
+        let status = status_from(false, decided);
+        if held { Status::Held } else { status }
     }
 
+    #[inline(always)]
     fn route(&mut self, route: &RouteCode, depth: u8) -> RouteDecision {
         if !route.in_force.contains(self.ctx.as_of) {
             return RouteDecision::NotInForce;
         }
         let program = self.program;
-        RouteDecision::In(self.node(&program.trees, route.root as usize, depth))
+        RouteDecision::In(self.tree(&program.trees, route.root as usize, depth))
     }
 
     /// A tree given at run time (a goal's, a step's): compiled on the spot,
     /// its `eligible` clauses decided through the catalog's program.
     pub(super) fn requirement(&mut self, tree: &Requirement) -> Outcome {
         let mut trees = Trees::default();
-        let root = trees.push(self.ctx.catalog, tree, None, &|r| r);
-        self.node(&trees, root as usize, self.ctx.depth)
+        let root = trees.push(self.ctx.catalog, tree, None, &|r| r) as usize;
+        self.tree(&trees, root, self.ctx.depth)
     }
 
-    fn node<L: Borrow<Requirement>>(&mut self, trees: &Trees<L>, i: usize, depth: u8) -> Outcome {
-        match trees.nodes[i] {
-            Node::Combine { need, of, end } => self.combine(trees, i, [need, of, end], depth),
-            Node::Leaf(leaf) => self.leaf(trees, leaf, depth),
+    /// The outcome of the clause at node `root` and its subtree.
+    #[inline(always)]
+    fn tree<L: Borrow<Requirement>>(
+        &mut self,
+        trees: &Trees<L>,
+        root: usize,
+        depth: u8,
+    ) -> Outcome {
+        let mut at = root;
+        self.next(trees, &mut at, depth)
+    }
+
+    /// The outcome of the clause at node `at`, leaving `at` just past its
+    /// subtree.
+    #[inline(always)]
+    fn next<L: Borrow<Requirement>>(
+        &mut self,
+        trees: &Trees<L>,
+        at: &mut usize,
+        depth: u8,
+    ) -> Outcome {
+        let node = trees.nodes[*at];
+        *at += 1;
+        match node {
+            Node::Slot(s) => match self.scratch.slots[s as usize] {
+                Some(outcome) => outcome,
+                None => self.decide_slot(s as usize),
+            },
+            Node::Combine(c) => {
+                let combine = trees.combines[c as usize];
+                let first = std::mem::replace(at, combine.end as usize);
+                self.combine(trees, first, combine, depth)
+            }
+            Node::Eligible(c) => self.eligible(c as usize, depth),
+            Node::Evaluated(l) => leaves::decide_leaf(self.ctx, trees.leaves[l as usize].borrow()),
         }
     }
 
-    /// The outcome of the combinator at `i`, `need` of its `of` children,
-    /// which follow it up to `end`.
+    /// The outcome of a combinator whose children start at node `first`.
+    /// It is settled as soon as `need` children pass, or as soon as more
+    /// fail than `of - need` (then too few are left to reach `need`); when
+    /// neither happens by the last child, some were unknown and decide it
+    /// (the outcome [`combined`] gives the counts). The children after the
+    /// one that settles it are not decided.
     fn combine<L: Borrow<Requirement>>(
         &mut self,
         trees: &Trees<L>,
-        i: usize,
-        [need, of, end]: [u32; 3],
+        first: usize,
+        Combine { need, of, end }: Combine,
         depth: u8,
     ) -> Outcome {
+        if need == 0 {
+            return Outcome::Pass;
+        }
+        let Some(may_fail) = of.checked_sub(need) else {
+            return Outcome::Fail;
+        };
+        let (mut met, mut failed) = (0, 0);
+        let mut at = first;
         let end = end as usize;
-        let (mut met, mut open, mut left) = (0, 0, of);
-        let mut child = i + 1;
-        while child < end {
-            let outcome = match trees.nodes[child] {
-                Node::Combine { need, of, end } => {
-                    let outcome = self.combine(trees, child, [need, of, end], depth);
-                    child = end as usize;
-                    outcome
+        while at < end {
+            match self.next(trees, &mut at, depth) {
+                Outcome::Pass => {
+                    met += 1;
+                    if met == need {
+                        return Outcome::Pass;
+                    }
                 }
-                Node::Leaf(leaf) => {
-                    child += 1;
-                    self.leaf(trees, leaf, depth)
+                Outcome::Fail => {
+                    failed += 1;
+                    if failed > may_fail {
+                        return Outcome::Fail;
+                    }
                 }
-            };
-            match outcome {
-                Outcome::Pass => met += 1,
-                Outcome::Unknown => open += 1,
-                Outcome::Fail => {}
-            }
-            left -= 1;
-            // Settled: enough pass, or too few are left to reach `need`
-            // however the rest come out.
-            if met >= need {
-                return Outcome::Pass;
-            }
-            if met + open + left < need {
-                return Outcome::Fail;
+                Outcome::Unknown => {}
             }
         }
-        combined(met, open, need)
+        debug_assert_eq!(combined(met, of - met - failed, need), Outcome::Unknown);
+        Outcome::Unknown
     }
 
-    #[inline]
-    fn leaf<L: Borrow<Requirement>>(&mut self, trees: &Trees<L>, leaf: Leaf, depth: u8) -> Outcome {
-        match leaf {
-            Leaf::Evaluated(l) => leaves::decide_leaf(self.ctx, trees.leaves[l as usize].borrow()),
-            Leaf::Shared(l) => {
-                let l = l as usize;
-                *self.scratch.leaves[l].get_or_insert_with(|| {
-                    leaves::decide_leaf(self.ctx, self.program.trees.leaves[l].borrow())
-                })
-            }
-            Leaf::Unknown => Outcome::Unknown,
-            Leaf::Declared(k) => self.scratch.said[k as usize],
-            Leaf::Eligible(c) => self.eligible(c as usize, depth),
-        }
+    /// Decides the leaf in slot `s` (its first use in this evaluation) and
+    /// keeps its outcome there.
+    #[inline(never)]
+    fn decide_slot(&mut self, s: usize) -> Outcome {
+        let leaf = &self.program.trees.leaves[s - 1];
+        let outcome = leaves::decide_leaf(self.ctx, leaf);
+        self.scratch.slots[s] = Some(outcome);
+        outcome
     }
 
     fn eligible(&mut self, index: usize, depth: u8) -> Outcome {
