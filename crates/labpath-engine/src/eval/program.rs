@@ -423,7 +423,8 @@ impl<'s, 'a, 'c, 'p> Run<'s, 'a, 'c, 'p> {
         self.tree(&trees, root, self.ctx.depth)
     }
 
-    /// The outcome of the clause at node `root` and its subtree.
+    /// The outcome of the clause at node `root` and its subtree. A route's
+    /// top combinator is walked here, not by a call of its own.
     #[inline(always)]
     fn tree<L: Borrow<Requirement>>(
         &mut self,
@@ -431,8 +432,12 @@ impl<'s, 'a, 'c, 'p> Run<'s, 'a, 'c, 'p> {
         root: usize,
         depth: u8,
     ) -> Outcome {
-        let mut at = root;
-        self.next(trees, &mut at, depth)
+        match trees.nodes[root] {
+            Node::Combine(c) => {
+                self.combine_here(trees, root + 1, trees.combines[c as usize], depth)
+            }
+            _ => self.next(trees, &mut { root }, depth),
+        }
     }
 
     /// The outcome of the clause at node `at`, leaving `at` just past its
@@ -461,13 +466,26 @@ impl<'s, 'a, 'c, 'p> Run<'s, 'a, 'c, 'p> {
         }
     }
 
+    /// A combinator below the top of its tree ([`Run::combine_here`]).
+    #[inline(never)]
+    fn combine<L: Borrow<Requirement>>(
+        &mut self,
+        trees: &Trees<L>,
+        first: usize,
+        combine: Combine,
+        depth: u8,
+    ) -> Outcome {
+        self.combine_here(trees, first, combine, depth)
+    }
+
     /// The outcome of a combinator whose children start at node `first`.
     /// It is settled as soon as `need` children pass, or as soon as more
     /// fail than `of - need` (then too few are left to reach `need`); when
     /// neither happens by the last child, some were unknown and decide it
     /// (the outcome [`combined`] gives the counts). The children after the
     /// one that settles it are not decided.
-    fn combine<L: Borrow<Requirement>>(
+    #[inline(always)]
+    fn combine_here<L: Borrow<Requirement>>(
         &mut self,
         trees: &Trees<L>,
         first: usize,
