@@ -218,6 +218,9 @@ fn cost_rank(requirement: &Requirement) -> u8 {
 #[derive(Debug, Clone, Copy)]
 struct RouteCode {
     root: u32,
+    /// The root's combinator, when it is one: kept here so that a route's
+    /// walk starts from what it has at hand.
+    top: Option<Combine>,
     in_force: InForce,
     wholly_unconfirmed: bool,
 }
@@ -250,8 +253,13 @@ impl Program {
                     Some(&mut shared),
                     &Requirement::clone,
                 );
+                let top = match trees.nodes[root as usize] {
+                    Node::Combine(c) => Some(trees.combines[c as usize]),
+                    _ => None,
+                };
                 routes.push(RouteCode {
                     root,
+                    top,
                     in_force: route.in_force,
                     wholly_unconfirmed: route.requires.is_wholly_unconfirmed(),
                 });
@@ -411,8 +419,12 @@ impl<'s, 'a, 'c, 'p> Run<'s, 'a, 'c, 'p> {
         if !route.in_force.contains(self.ctx.as_of) {
             return RouteDecision::NotInForce;
         }
-        let program = self.program;
-        RouteDecision::In(self.tree(&program.trees, route.root as usize, depth))
+        let trees = &self.program.trees;
+        let root = route.root as usize;
+        RouteDecision::In(match route.top {
+            Some(top) => self.combine_here(trees, root + 1, top, depth),
+            None => self.next(trees, &mut { root }, depth),
+        })
     }
 
     /// A tree given at run time (a goal's, a step's): compiled on the spot,
