@@ -348,7 +348,10 @@ pub fn evaluate_leaf<'c>(
 }
 
 /// A leaf's outcome alone: the same evaluation as [`evaluate_leaf`], its
-/// finding dropped (degree and citizenship clauses build none).
+/// finding dropped. Degree, citizenship, coursework and experience clauses
+/// build none: each shares its rule with [`evaluate_leaf`] and leaves out
+/// only what the finding lists (the degree shown, the topics missing, the
+/// disciplines short).
 pub fn decide_leaf<'c>(ctx: &Ctx<'c, '_>, leaf: &'c Requirement) -> Outcome {
     match leaf {
         Requirement::Citizenship(r) => citizenship_outcome(&ctx.profile.person.citizenship, r),

@@ -2,27 +2,30 @@
 //!
 //! The catalog's trees are the on-disk form: nested enums of 120 bytes a
 //! node, with strings to compare. Deciding a whole catalog walked ~950 of
-//! them per profile. Here each tree is laid out flat in pre-order (a
-//! combinator is followed by its children and knows where its subtree
-//! ends), and what the catalog alone settles is settled once:
+//! them per profile. Here each tree is laid out flat in pre-order as nodes
+//! of 8 bytes (a combinator is followed by its children and knows where its
+//! subtree ends), and what the catalog alone settles is settled once:
 //!
-//! - an `unconfirmed` clause is a constant "unknown";
-//! - a `declared` clause is an index into the catalog's declaration keys,
-//!   whose answers are read from the profile once per evaluation;
+//! - a leaf is read from a slot of the evaluation ([`Scratch::slots`]): an
+//!   `unconfirmed` clause from the slot that is always unknown; a
+//!   `declared` clause from its key's slot, filled from the profile when
+//!   the evaluation starts; any other leaf from its own slot, and equal
+//!   leaves of different routes (the same degree, exam or program rule)
+//!   share one, decided on first use and kept for the evaluation;
 //! - an `eligible` clause is a credential index, and a credential decided
 //!   for one such clause is not decided again for the next one as deep or
 //!   shallower (deeper, the depth guard may answer instead);
-//! - equal leaves of different routes (the same degree, exam or program
-//!   rule) are one leaf, decided at most once per evaluation;
-//! - whether a route is wholly unconfirmed is known before any profile.
+//! - whether a route is wholly unconfirmed is known before any profile, and
+//!   a route keeps its top combinator beside it.
 //!
-//! A combinator stops at the first child that settles it (a pass for `any`,
-//! a fail for `all`): its outcome depends only on how many children pass,
-//! fail or stay unknown, and no leaf changes what another decides, so its
-//! children are laid out cheapest first ([`cost_rank`]). Every other leaf is
-//! decided by the leaf evaluator the explained evaluation uses
-//! ([`super::leaves::decide_leaf`]), and a combinator's outcome by the same
-//! rule ([`super::combined`]), so the two evaluations cannot drift apart.
+//! A combinator stops at the child that settles it: its `need`th pass, or
+//! the fail that leaves too few to reach `need`. Its outcome depends only on
+//! how many children pass, fail or stay unknown, and no leaf changes what
+//! another decides, so its children are laid out cheapest first
+//! ([`cost_rank`]). Every leaf is decided by the leaf evaluator the
+//! explained evaluation uses ([`super::leaves::decide_leaf`], which leaves
+//! out only the findings), and a combinator's outcome is the one
+//! [`super::combined`] gives, so the two evaluations cannot drift apart.
 
 use std::borrow::Borrow;
 use std::collections::HashMap;
