@@ -417,6 +417,8 @@ impl<'s, 'a, 'c, 'p> Run<'s, 'a, 'c, 'p> {
         if held { Status::Held } else { status }
     }
 
+    /// A route's decision: not in force, or its tree's outcome, walked from
+    /// the top combinator the route keeps.
     #[inline(always)]
     fn route(&mut self, route: &RouteCode, depth: u8) -> RouteDecision {
         if !route.in_force.contains(self.ctx.as_of) {
@@ -438,8 +440,9 @@ impl<'s, 'a, 'c, 'p> Run<'s, 'a, 'c, 'p> {
         self.tree(&trees, root, self.ctx.depth)
     }
 
-    /// The outcome of the clause at node `root` and its subtree. A route's
-    /// top combinator is walked here, not by a call of its own.
+    /// The outcome of the clause at node `root` and its subtree, for a tree
+    /// given at run time: its top combinator is walked here, not by a call
+    /// of its own, as a route's is ([`Run::route`]).
     #[inline(always)]
     fn tree<L: Borrow<Requirement>>(
         &mut self,
