@@ -437,25 +437,7 @@ impl<'s, 'a, 'c, 'p> Run<'s, 'a, 'c, 'p> {
     pub(super) fn requirement(&mut self, tree: &Requirement) -> Outcome {
         let mut trees = Trees::default();
         let root = trees.push(self.ctx.catalog, tree, None, &|r| r) as usize;
-        self.tree(&trees, root, self.ctx.depth)
-    }
-
-    /// The outcome of the clause at node `root` and its subtree, for a tree
-    /// given at run time: its top combinator is walked here, not by a call
-    /// of its own, as a route's is ([`Run::route`]).
-    #[inline(always)]
-    fn tree<L: Borrow<Requirement>>(
-        &mut self,
-        trees: &Trees<L>,
-        root: usize,
-        depth: u8,
-    ) -> Outcome {
-        match trees.nodes[root] {
-            Node::Combine(c) => {
-                self.combine_here(trees, root + 1, trees.combines[c as usize], depth)
-            }
-            _ => self.next(trees, &mut { root }, depth),
-        }
+        self.next(&trees, &mut { root }, self.ctx.depth)
     }
 
     /// The outcome of the clause at node `at`, leaving `at` just past its
