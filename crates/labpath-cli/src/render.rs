@@ -21,7 +21,12 @@ pub fn table<'a, S: AsRef<str>>(header: &[&'a str], rows: &'a [Vec<S>]) -> Strin
                 .map(|c| labpath_store::state::one_line(c.as_ref())),
         )
         .map(|c| {
-            let width = c.chars().count();
+            // Counting bytes is enough for ASCII, most cells.
+            let width = if c.is_ascii() {
+                c.len()
+            } else {
+                c.chars().count()
+            };
             (c, width)
         })
         .collect();

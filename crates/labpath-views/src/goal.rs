@@ -5,7 +5,7 @@
 use labpath_engine::catalog::Catalog;
 use labpath_engine::limits::{self, MAX_ID_LIST};
 use labpath_engine::requirement::{CredentialReq, EligibleReq, Requirement};
-use labpath_engine::step::Grant;
+use labpath_engine::step::{Goal, Grant};
 use labpath_engine::suggest::suggest;
 use labpath_engine::units::Code;
 
@@ -105,13 +105,14 @@ pub fn resolve(catalog: &Catalog, text: &str) -> Result<ResolvedGoal, String> {
 
 /// The catalog's goal for working as a technologist in a state (the first
 /// goal naming that work state), for a person who chose a state but no goal.
-pub fn for_work_state(catalog: &Catalog, state: &str) -> Option<String> {
+pub fn of_work_state<'c>(catalog: &'c Catalog, state: &str) -> Option<&'c Goal> {
     let code = Code::parse(state).ok()?;
-    catalog
-        .goals()
-        .iter()
-        .find(|g| g.work_state == Some(code))
-        .map(|g| g.id.as_str().to_owned())
+    catalog.goals().iter().find(|g| g.work_state == Some(code))
+}
+
+/// The id of the goal [`of_work_state`] finds.
+pub fn for_work_state(catalog: &Catalog, state: &str) -> Option<String> {
+    of_work_state(catalog, state).map(|g| g.id.as_str().to_owned())
 }
 
 /// Each blocked requirement once, under the route it blocks (the last part

@@ -8,15 +8,20 @@ pub const WIDTH: usize = 100;
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
+    // The line's length in characters, kept as words are added.
+    let mut len = 0;
     for word in text.split_whitespace() {
-        let len = line.chars().count();
-        if !line.is_empty() && len + 1 + word.chars().count() > width {
+        let word_len = word.chars().count();
+        if !line.is_empty() && len + 1 + word_len > width {
             lines.push(std::mem::take(&mut line));
+            len = 0;
         }
         if !line.is_empty() {
             line.push(' ');
+            len += 1;
         }
         line.push_str(word);
+        len += word_len;
     }
     if !line.is_empty() {
         lines.push(line);

@@ -178,11 +178,12 @@ fn gaps(
         .inspect(|_| count += 1)
         .min_by_key(|(rank, ..)| *rank);
     let (_, leaf, unchecked) = first?;
+    if unchecked {
+        return Some(("a rule the catalog cannot check".to_owned(), count));
+    }
     // Rendered for this one leaf only: a `check` process renders no other.
     let need = describe_requirement(leaf.requirement, catalog);
-    let text = if unchecked {
-        "a rule the catalog cannot check".to_owned()
-    } else if leaf.outcome == Outcome::Unknown {
+    let text = if leaf.outcome == Outcome::Unknown {
         // The fact to tell, when what the person has names one.
         let have = describe_finding(leaf, catalog);
         have.split_once("unknown: ")
@@ -232,11 +233,10 @@ fn summary(
         count(Status::NoRoute)
     )];
     let goal = profile.person.work_state.and_then(|state| {
-        let id = labpath_views::goal::for_work_state(catalog, state.as_str())?;
-        let goal = labpath_views::goal::resolve(catalog, &id).ok()?;
+        let goal = labpath_views::goal::of_work_state(catalog, state.as_str())?;
         Some(format!(
-            "Goal (work state {state}): {}; the steps: labpath plan {source} --goal {id}",
-            goal.name
+            "Goal (work state {state}): {}; the steps: labpath plan {source} --goal {}",
+            goal.name, goal.id
         ))
     });
     text.extend(goal);
@@ -301,7 +301,7 @@ pub fn write_overview(
             ]
         })
         .collect();
-    write!(out, "{}", table(&header, &rows))?;
+    out.write_all(table(&header, &rows).as_bytes())?;
     writeln!(out)?;
     let hint = format!(
         "Every clause, with what you have, what is missing and the sources: labpath check {source} --credential ID"
