@@ -203,16 +203,19 @@ impl<L: Borrow<Requirement>> Trees<L> {
 }
 
 /// How dear a clause is to decide, for ordering a combinator's children:
-/// answers read from the profile or the catalog first, then leaves that
-/// compare a few facts, then those that scan the profile's degrees and
-/// experience, then whole subtrees, and another credential's routes last.
+/// answers read from the profile first, then leaves that compare a few
+/// facts, then those that scan the profile's degrees and experience, then
+/// whole subtrees, then another credential's routes. A rule the catalog
+/// cannot check comes last: always unknown, it never settles a combinator,
+/// so it is read only when nothing before it did.
 fn cost_rank(requirement: &Requirement) -> u8 {
     match requirement {
-        Requirement::Unconfirmed(_) | Requirement::Declared(_) => 0,
+        Requirement::Declared(_) => 0,
         Requirement::Degree(_) => 2,
         Requirement::Experience(_) => 3,
         Requirement::All(_) | Requirement::Any(_) | Requirement::AtLeast(_) => 4,
         Requirement::Eligible(_) => 5,
+        Requirement::Unconfirmed(_) => 6,
         _ => 1,
     }
 }
