@@ -97,6 +97,12 @@ impl Date {
         (later.0 - self.0).num_days()
     }
 
+    /// The day's number, counting from 1 January of year 1: later days
+    /// have greater numbers.
+    pub fn day_number(self) -> i32 {
+        self.0.num_days_from_ce()
+    }
+
     /// The calendar year.
     pub fn year(self) -> i32 {
         self.0.year()

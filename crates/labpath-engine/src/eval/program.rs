@@ -32,6 +32,7 @@ use std::collections::HashMap;
 
 use super::{Ctx, Outcome, RouteDecision, Status, as_decided, combined, leaves, status_from};
 use crate::catalog::{Catalog, Credential, InForce};
+use crate::units::Date;
 use crate::requirement::Requirement;
 
 /// How many `eligible` clauses deep an evaluation goes (a guard against
@@ -227,8 +228,29 @@ struct RouteCode {
     /// The root's combinator, when it is one: kept here so that a route's
     /// walk starts from what it has at hand.
     top: Option<Combine>,
-    in_force: InForce,
+    in_force: Days,
     wholly_unconfirmed: bool,
+}
+
+/// The days a route is in force as day numbers ([`Date::day_number`]): from
+/// `from` up to, not including, `until`; an open end is the farthest day.
+#[derive(Debug, Clone, Copy)]
+struct Days {
+    from: i32,
+    until: i32,
+}
+
+impl Days {
+    fn of(in_force: InForce) -> Self {
+        Days {
+            from: in_force.from.map_or(i32::MIN, Date::day_number),
+            until: in_force.until.map_or(i32::MAX, Date::day_number),
+        }
+    }
+
+    fn contains(self, day: i32) -> bool {
+        self.from <= day && day < self.until
+    }
 }
 
 /// The catalog's credentials compiled for decisions (built once per
@@ -266,7 +288,7 @@ impl Program {
                 routes.push(RouteCode {
                     root,
                     top,
-                    in_force: route.in_force,
+                    in_force: Days::of(route.in_force),
                     wholly_unconfirmed: route.requires.is_wholly_unconfirmed(),
                 });
             }
@@ -325,6 +347,8 @@ pub(super) struct Run<'s, 'a, 'c, 'p> {
     ctx: &'a Ctx<'c, 'p>,
     program: &'c Program,
     scratch: &'s mut Scratch,
+    /// The as-of day's number, for the routes' days in force.
+    today: i32,
     /// Whether the depth guard answered for some credential since this was
     /// last cleared: such an answer is not remembered.
     guarded: bool,
@@ -369,6 +393,7 @@ impl<'s, 'a, 'c, 'p> Run<'s, 'a, 'c, 'p> {
             ctx,
             program,
             scratch,
+            today: ctx.as_of.day_number(),
             guarded: false,
         }
     }
@@ -424,7 +449,7 @@ impl<'s, 'a, 'c, 'p> Run<'s, 'a, 'c, 'p> {
     /// the top combinator the route keeps.
     #[inline(always)]
     fn route(&mut self, route: &RouteCode, depth: u8) -> RouteDecision {
-        if !route.in_force.contains(self.ctx.as_of) {
+        if !route.in_force.contains(self.today) {
             return RouteDecision::NotInForce;
         }
         let trees = &self.program.trees;
