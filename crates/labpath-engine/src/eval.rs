@@ -775,15 +775,14 @@ fn decide_each<'c>(
     let facts = Facts::derive(profile, catalog);
     let ctx = leaves::Ctx::new(catalog, profile, &facts, as_of);
     let mut run = program::Run::new(&ctx, &mut out.scratch);
-    for credential in credentials {
-        out.starts.push(out.routes.len() as u32);
-        let routes = Some(&mut out.routes);
-        let status = match credential {
-            Which::Own(i) => run.own(i, routes),
-            Which::Given(c) => run.credential(c, routes),
-        };
-        out.statuses.push(status);
-    }
+    let (starts, routes) = (&mut out.starts, &mut out.routes);
+    out.statuses.extend(credentials.map(|credential| {
+        starts.push(routes.len() as u32);
+        match credential {
+            Which::Own(i) => run.own(i, Some(routes)),
+            Which::Given(c) => run.credential(c, Some(routes)),
+        }
+    }));
 }
 
 /// One credential's status, decisions only (what an `eligible` clause

@@ -32,8 +32,8 @@ use std::collections::HashMap;
 
 use super::{Ctx, Outcome, RouteDecision, Status, as_decided, combined, leaves, status_from};
 use crate::catalog::{Catalog, Credential, InForce};
-use crate::units::Date;
 use crate::requirement::Requirement;
+use crate::units::Date;
 
 /// How many `eligible` clauses deep an evaluation goes (a guard against
 /// credentials that refer to each other).
