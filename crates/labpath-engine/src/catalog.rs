@@ -474,12 +474,13 @@ impl ForeignDegree {
     }
 }
 
-/// A degree name reduced to its letters and digits, lower-cased (read as
-/// it goes: degrees are matched on every degree clause evaluated).
-fn name_key(name: &str) -> impl Iterator<Item = char> + '_ {
-    name.chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
+/// A degree name reduced to its ASCII letters and digits, lower-cased (read
+/// as it goes, once per degree of every profile evaluated). Read as bytes:
+/// no byte of a multi-byte character is an ASCII letter or digit.
+fn name_key(name: &str) -> impl Iterator<Item = u8> + '_ {
+    name.bytes()
+        .filter(u8::is_ascii_alphanumeric)
+        .map(|b| b.to_ascii_lowercase())
 }
 
 /// A US state or territory and whether it licenses laboratory personnel.
