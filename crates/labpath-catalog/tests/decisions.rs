@@ -204,3 +204,50 @@ fn a_clause_shared_by_routes_is_decided_alike_in_each() {
         );
     }
 }
+
+#[test]
+fn a_route_is_in_force_from_its_first_day_until_the_day_before_its_end() {
+    let on = |y, m, d| Date::from_ymd(y, m, d).expect("a calendar day");
+    let mut parts = labpath_shipped::catalog()
+        .expect("the shipped catalog loads")
+        .into_parts();
+    let mut dated = parts.credentials[0].clone();
+    dated.id = CredentialId::new("dated").expect("an id");
+    dated.routes.truncate(1);
+    dated.routes[0].requires = Requirement::All(vec![declared("dated-key")]);
+    dated.routes[0].in_force = labpath_engine::catalog::InForce {
+        from: Some(on(2026, 3, 1)),
+        until: Some(on(2026, 9, 1)),
+    };
+    parts.credentials.push(dated);
+    let catalog = Catalog::from_checked_parts(parts);
+    let dated = catalog.credential("dated").expect("added");
+    let profile = Profile {
+        declarations: vec!["dated-key".to_owned()],
+        ..Profile::default()
+    };
+    let days = [
+        (on(2026, 2, 28), Status::NoRoute),
+        (on(2026, 3, 1), Status::Eligible),
+        (on(2026, 8, 31), Status::Eligible),
+        (on(2026, 9, 1), Status::NoRoute),
+    ];
+    for (day, want) in days {
+        let explained = eval::evaluate_only(&catalog, &profile, day, [dated]);
+        let mut decided = eval::Decisions::default();
+        eval::decide_into(&catalog, &profile, day, [dated], &mut decided);
+        let (status, routes) = decided.credential(0).expect("one credential");
+        assert_eq!(explained.credentials[0].status, want, "{day}");
+        assert_eq!(status, want, "{day}");
+        let in_force = want == Status::Eligible;
+        assert_eq!(
+            explained.credentials[0].routes[0].in_force, in_force,
+            "{day}"
+        );
+        assert_eq!(
+            routes[0] != eval::RouteDecision::NotInForce,
+            in_force,
+            "{day}"
+        );
+    }
+}
