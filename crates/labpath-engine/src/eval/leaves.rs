@@ -712,14 +712,16 @@ impl Months {
         self.each[d as usize].0 + 1e-9 >= f64::from(r.min_months_each.unwrap_or(0))
     }
 
+    /// Whether the `each_of` discipline `d` may have its minimum, counting
+    /// the periods whose disciplines are not told.
+    fn each_possible(&self, r: &ExperienceReq, d: Discipline) -> bool {
+        self.each[d as usize].1 + 1e-9 >= f64::from(r.min_months_each.unwrap_or(0))
+    }
+
     /// The clause's outcome from the months counted.
     fn outcome(&self, r: &ExperienceReq) -> Outcome {
-        let need_each = f64::from(r.min_months_each.unwrap_or(0));
         let each_met = r.each_of.iter().all(|d| self.each_met(r, *d));
-        let each_possible = r
-            .each_of
-            .iter()
-            .all(|d| self.each[*d as usize].1 + 1e-9 >= need_each);
+        let each_possible = r.each_of.iter().all(|d| self.each_possible(r, *d));
         let need = f64::from(r.months);
         if self.have + 1e-9 >= need && each_met {
             Outcome::Pass
@@ -1054,6 +1056,47 @@ mod tests {
                 .iter()
                 .all(|(d, h)| *d == Discipline::Chemistry && (h - 3.0).abs() < 1e-9)
         );
+    }
+
+    #[test]
+    fn months_without_disciplines_told_may_meet_each_discipline_minimum() {
+        use super::{Ctx, Finding, decide_leaf, evaluate_leaf};
+        use crate::catalog::Catalog;
+        use crate::facts::Facts;
+        use crate::profile::{ExperiencePeriod, Profile};
+        use crate::requirement::{ExperienceReq, Requirement};
+        use crate::vocab::{Discipline, Setting};
+
+        // Six months whose disciplines are not told: chemistry's four may be
+        // among them, so the clause is unknown, not failed.
+        let profile = Profile {
+            experience: vec![ExperiencePeriod {
+                employer: None,
+                start: d("2026-01-01"),
+                end: Some(d("2026-06-30")),
+                fte: 1.0,
+                disciplines: Vec::new(),
+                setting: Setting::Hospital,
+                accreditation: Vec::new(),
+                country: Code::US,
+            }],
+            ..Profile::default()
+        };
+        let leaf = Requirement::Experience(ExperienceReq {
+            months: 3,
+            disciplines: Vec::new(),
+            each_of: vec![Discipline::Chemistry],
+            min_months_each: Some(4),
+            within_years: None,
+            countries: Vec::new(),
+            accreditations: Vec::new(),
+        });
+        let catalog = Catalog::default();
+        let facts = Facts::derive(&profile, &catalog);
+        let ctx = Ctx::new(&catalog, &profile, &facts, d("2026-12-01"));
+        let mut finding = Finding::Unconfirmed { text: "" };
+        assert_eq!(evaluate_leaf(&ctx, &leaf, &mut finding), Outcome::Unknown);
+        assert_eq!(decide_leaf(&ctx, &leaf), Outcome::Unknown);
     }
 
     #[test]
