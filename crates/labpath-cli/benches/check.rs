@@ -70,13 +70,13 @@ fn answers(c: &mut Criterion) {
         let view = labpath_views::json::evaluation_compact(&table.version, &profile, eval);
         // As the server writes it: into one buffer of about its size.
         let mut out = Vec::with_capacity(128 * 1024);
-        serde_json::to_writer(&mut out, &view).expect("written");
+        labpath_views::json_writer::write(&mut out, &view).expect("written");
         out.len()
     };
     let full = |eval: &labpath_engine::eval::Evaluation<'_>| {
         let view = labpath_views::json::evaluation(&catalog, &profile, eval);
         let mut out = Vec::with_capacity(1024 * 1024);
-        serde_json::to_writer(&mut out, &view).expect("written");
+        labpath_views::json_writer::write(&mut out, &view).expect("written");
         out.len()
     };
     let evaluated = || evaluate(&catalog, black_box(&profile), as_of);

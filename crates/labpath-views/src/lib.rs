@@ -20,6 +20,7 @@ pub mod goal;
 pub mod health;
 pub mod impact;
 pub mod json;
+pub mod json_writer;
 pub mod profile_form;
 pub mod questions;
 pub mod standing;

@@ -255,10 +255,12 @@ pub fn read_profile(state: &AppState, text: &str) -> ApiResult<Profile> {
 /// A JSON answer serialized into one `Vec` of about `capacity` bytes: what
 /// `axum::Json` answers, without its many small writes into a `BytesMut`
 /// that starts at 128 bytes (a tenth of the CPU time of a full evaluation
-/// answer went to them and to growing the buffer).
+/// answer went to them and to growing the buffer), written by labpath's
+/// compact writer (the same bytes as `serde_json`'s, in about half the
+/// instructions).
 pub fn json_response<T: Serialize>(value: &T, capacity: usize) -> ApiResult<Response> {
     let mut body = Vec::with_capacity(capacity);
-    serde_json::to_writer(&mut body, value).map_err(ApiError::internal)?;
+    labpath_views::json_writer::write(&mut body, value).map_err(ApiError::internal)?;
     Ok((
         [(
             header::CONTENT_TYPE,
