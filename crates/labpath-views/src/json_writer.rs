@@ -72,12 +72,9 @@ fn short_word(bytes: &[u8]) -> u64 {
     }
 }
 
-/// Whether any byte of a string of eight bytes or more must be escaped,
-/// read in words of eight, the last one overlapping the one before.
-fn long_has_escape(bytes: &[u8]) -> bool {
-    let word = |b: &[u8]| u64::from_le_bytes(b.try_into().unwrap_or([0; 8]));
-    bytes.chunks_exact(8).any(|w| word_has_escape(word(w)))
-        || word_has_escape(word(&bytes[bytes.len().saturating_sub(8)..]))
+/// Eight bytes as a little-endian word.
+fn word(bytes: &[u8]) -> u64 {
+    u64::from_le_bytes(bytes.try_into().unwrap_or([0; 8]))
 }
 
 impl Writer {
@@ -95,33 +92,52 @@ impl Writer {
         self.quoted::<true>(s)
     }
 
-    /// A string with its quotes, and a colon after it when `COLON`. One
-    /// shorter than eight bytes (most keys and values) is tested as one
-    /// word and written as one with its quotes and colon.
+    /// A string with its quotes, and a colon after it when `COLON`. One of
+    /// up to sixteen bytes (nearly all keys and values) is tested as two
+    /// words and written with its quotes and colon as one copy.
     fn quoted<const COLON: bool>(&mut self, s: &str) -> Result<(), Error> {
         let bytes = s.as_bytes();
         let n = bytes.len();
-        if n < 8 {
-            // The bytes past the string's end are tested as `A`s, which
-            // are not escaped.
-            let word = short_word(bytes);
-            if word_has_escape(word | 0x4141_4141_4141_4141 << (8 * n)) {
-                return self.escaped::<COLON>(s);
-            }
-            // Written as sixteen bytes, then cut to the string's length.
-            let mut all = [b'"'; 16];
-            all[1..9].copy_from_slice(&word.to_le_bytes());
-            all[n + 1] = b'"';
-            all[n + 2] = b':';
-            let end = self.out.len() + n + 2 + usize::from(COLON);
-            self.out.extend_from_slice(&all);
-            self.out.truncate(end);
-            return Ok(());
+        if n > 16 {
+            return self.long_quoted::<COLON>(s);
         }
-        if long_has_escape(bytes) {
+        // A string shorter than eight bytes is one word, the bytes past its
+        // end tested as `A`s (not escaped); a longer one is its first eight
+        // bytes and its last eight, which overlap.
+        let (head, tail) = if n < 8 {
+            (
+                short_word(bytes) | 0x4141_4141_4141_4141 << (8 * n),
+                0x4141_4141_4141_4141,
+            )
+        } else {
+            (word(&bytes[..8]), word(&bytes[n - 8..]))
+        };
+        if word_has_escape(head) | word_has_escape(tail) {
             return self.escaped::<COLON>(s);
         }
-        self.out.reserve(n + 3);
+        // Written as thirty-two bytes, then cut to the string's length.
+        let mut all = [b'"'; 32];
+        all[1..9].copy_from_slice(&head.to_le_bytes());
+        if n >= 8 {
+            all[n - 7..=n].copy_from_slice(&tail.to_le_bytes());
+        }
+        all[n + 1] = b'"';
+        all[n + 2] = b':';
+        let end = self.out.len() + n + 2 + usize::from(COLON);
+        self.out.extend_from_slice(&all);
+        self.out.truncate(end);
+        Ok(())
+    }
+
+    /// `quoted` for a string longer than sixteen bytes.
+    #[inline(never)]
+    fn long_quoted<const COLON: bool>(&mut self, s: &str) -> Result<(), Error> {
+        let bytes = s.as_bytes();
+        let last = word(&bytes[bytes.len().saturating_sub(8)..]);
+        if bytes.chunks_exact(8).any(|w| word_has_escape(word(w))) || word_has_escape(last) {
+            return self.escaped::<COLON>(s);
+        }
+        self.out.reserve(bytes.len() + 3);
         self.out.push(b'"');
         self.out.extend_from_slice(bytes);
         self.out.push(b'"');
