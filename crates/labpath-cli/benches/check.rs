@@ -5,7 +5,8 @@
 //!   Philippine example: the overview `check` prints, the compact JSON
 //!   answer (the API's default) and the full one, each evaluated and
 //!   written into memory, and the first two also written alone from one
-//!   evaluation (`-text`); the bytes written are printed once;
+//!   evaluation (`-text`), the compact answer also by `serde_json` (for the
+//!   ratio to labpath's JSON writer); the bytes written are printed once;
 //! - `process/labpath-check`: the whole `labpath check` process on an
 //!   example profile (start-up, embedded catalog load, profile parse,
 //!   evaluation, output), as a user runs it.
@@ -101,6 +102,16 @@ fn answers(c: &mut Criterion) {
         b.iter(|| compact(black_box(&once)))
     });
     c.bench_function("answer/full-json", |b| b.iter(|| full(&evaluated())));
+    // The compact answer written alone by serde_json, for the ratio to
+    // labpath's writer in the same run.
+    c.bench_function("answer/compact-json-text-serde_json", |b| {
+        b.iter(|| {
+            let view = labpath_views::json::evaluation_compact(&table.version, &profile, &once);
+            let mut out = Vec::with_capacity(128 * 1024);
+            serde_json::to_writer(&mut out, &view).expect("written");
+            out.len()
+        })
+    });
 }
 
 fn process(c: &mut Criterion) {

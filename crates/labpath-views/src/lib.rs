@@ -1,5 +1,6 @@
 //! What labpath shows, independent of where it is shown: the JSON views of
-//! an evaluation and of a plan (with quantities, ids and provenance), the
+//! an evaluation and of a plan (with quantities, ids and provenance) and
+//! the compact writer the API sends its larger answers with, the
 //! plan's timeline as text and as an SVG chart, goal resolution, a
 //! person's status and the dashboard's lines, the calendar as iCalendar,
 //! the CE audit pack as a zip, and the export document. Pure: the use cases
