@@ -5,13 +5,20 @@
 //! field names. `serde_json` writes each as separate small writes (comma,
 //! quote, contents, quote, colon) and looks for characters to escape one
 //! byte at a time: that was half of the answer's instructions. Here a
-//! string is tested eight bytes at a time, and one shorter than eight
-//! bytes (most of them) is written with its quotes and a key's colon as one
-//! sixteen-byte copy cut to length. Everything that decides how a value
-//! looks (numbers, escapes, `null` for a float that is not finite, which
-//! map keys are accepted) is `serde_json`'s own or tested against it: the
-//! tests compare the two writers on every answer of every example profile
-//! and on arbitrary documents.
+//! string is tested eight bytes at a time, and one of up to sixteen bytes
+//! (nearly all of them) is written with its quotes and a key's colon as one
+//! fixed-size copy cut to length. Everything that decides how a value looks
+//! (numbers, escapes, `null` for a float that is not finite, which map keys
+//! are accepted) is `serde_json`'s own or tested against it: the tests
+//! compare the two writers on every answer of every example profile and on
+//! arbitrary documents.
+//!
+//! Where the two part: `serde_json`'s private raw-text types (`RawValue`,
+//! and `Number` under its `arbitrary_precision` feature) are refused with an
+//! error; a refused map key gives `serde_json`'s message, though not its
+//! error category (`Data` here, `Syntax` there); and a value that announces
+//! an empty sequence or map and then gives elements is written as valid
+//! JSON here, where `serde_json` closes the brackets first.
 
 use std::fmt;
 
@@ -21,8 +28,9 @@ use serde_json::ser::{CharEscape, CompactFormatter, Formatter};
 
 /// Appends `value` to `out` as compact JSON.
 ///
-/// On an error (a map key that is not a string or a number, or one a
-/// value's own `Serialize` raises) `out` holds a partial document.
+/// On an error (a map key that is not a string or a number, one of
+/// `serde_json`'s raw-text types, or an error a value's own `Serialize`
+/// raises) `out` holds a partial document.
 pub fn write<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> Result<(), Error> {
     let mut writer = Writer {
         out: std::mem::take(out),
@@ -180,42 +188,6 @@ impl Writer {
     }
 }
 
-/// `value`'s `Display` text, handed to `write`; written on the stack when
-/// short (days, ids).
-fn displayed<T: fmt::Display + ?Sized, R>(value: &T, write: impl FnOnce(&str) -> R) -> R {
-    use fmt::Write as _;
-    let mut text = SmallText::default();
-    if write!(text, "{value}").is_ok() {
-        return write(text.as_str());
-    }
-    write(&value.to_string())
-}
-
-/// A stack buffer for short `Display` values (days, ids); a longer one
-/// falls back to a `String`.
-#[derive(Default)]
-struct SmallText {
-    bytes: [u8; 32],
-    len: usize,
-}
-
-impl SmallText {
-    fn as_str(&self) -> &str {
-        // Only whole `&str`s are copied in.
-        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
-    }
-}
-
-impl fmt::Write for SmallText {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        let end = self.len + s.len();
-        let slot = self.bytes.get_mut(self.len..end).ok_or(fmt::Error)?;
-        slot.copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
-    }
-}
-
 macro_rules! numbers {
     ($($method:ident $write:ident $t:ty),* $(,)?) => {
         $(fn $method(self, value: $t) -> Result<(), Error> {
@@ -362,13 +334,14 @@ impl<'w> ser::Serializer for &'w mut Writer {
     }
 
     fn serialize_struct(self, name: &'static str, len: usize) -> Result<Compound<'w>, Error> {
-        // `serde_json` writes its `RawValue` (a struct by this name) as
-        // the text it holds; no labpath view has one, and rather than write
-        // it as an object this writer refuses it.
-        if name == "$serde_json::private::RawValue" {
-            return Err(ser::Error::custom(
-                "serde_json's RawValue is not written by labpath's JSON writer",
-            ));
+        // `serde_json`'s own types that stand for raw text (`RawValue`, and
+        // `Number` with its `arbitrary_precision` feature) are structs by
+        // private names, which it writes as the text they hold. No labpath
+        // view has one; rather than write one as an object, this refuses.
+        if let Some(private) = name.strip_prefix("$serde_json::private::") {
+            return Err(ser::Error::custom(format_args!(
+                "serde_json's {private} is not written by labpath's JSON writer"
+            )));
         }
         self.serialize_map(Some(len))
     }
@@ -387,7 +360,9 @@ impl<'w> ser::Serializer for &'w mut Writer {
     }
 
     fn collect_str<T: fmt::Display + ?Sized>(self, value: &T) -> Result<(), Error> {
-        displayed(value, |s| self.string(s))
+        // Formatted once, as `serde_json` does: a `Display` need not give
+        // the same text twice.
+        self.string(&value.to_string())
     }
 }
 
@@ -661,6 +636,6 @@ impl ser::Serializer for MapKey<'_> {
     }
 
     fn collect_str<T: fmt::Display + ?Sized>(self, value: &T) -> Result<(), Error> {
-        displayed(value, |s| self.writer.key(self.first, s))
+        self.writer.key(self.first, &value.to_string())
     }
 }

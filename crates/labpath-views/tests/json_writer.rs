@@ -1,9 +1,10 @@
 //! labpath's compact JSON writer writes exactly what `serde_json` writes:
 //! every eligibility answer (compact and full) of every example profile on
-//! several days and the clause table, every shape serde can hand a
-//! serializer, strings with every character JSON escapes at every length
-//! and position, floats that are not finite, and the same refusals for map
-//! keys JSON cannot have.
+//! several days and the clause table, the shapes serde hands a serializer
+//! (variants, tags, flattening, keys of every accepted type), `Display`
+//! text formatted once, strings with every character JSON escapes at every
+//! length and position, floats that are not finite, and the same refusals
+//! for map keys JSON cannot have.
 
 #![allow(
     clippy::expect_used,
@@ -77,7 +78,8 @@ fn every_eligibility_answer_is_written_as_serde_json_writes_it() {
     assert!(bytes > 10_000_000, "{bytes} bytes of full answers");
 }
 
-/// Every shape serde hands a serializer.
+/// The shapes serde hands a serializer: every variant kind, tagged,
+/// untagged and flattened enums and structs, keys of every accepted type.
 #[derive(Serialize)]
 enum Shape {
     Unit,
@@ -110,6 +112,25 @@ enum Adjacent {
 }
 
 #[derive(Serialize)]
+#[serde(untagged)]
+enum Untagged {
+    Number(u8),
+    Named { name: &'static str },
+}
+
+#[derive(Serialize)]
+struct Inner {
+    a: u8,
+    b: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "kind")]
+enum TaggedNewtype {
+    Wrap(Inner),
+}
+
+#[derive(Serialize)]
 struct Everything<'a> {
     shapes: Vec<Shape>,
     unit: UnitStruct,
@@ -129,6 +150,14 @@ struct Everything<'a> {
     char_keys: BTreeMap<char, u8>,
     days: Vec<Date>,
     floats: Vec<f64>,
+    untagged: Vec<Untagged>,
+    tagged_newtype: TaggedNewtype,
+    wide_keys: BTreeMap<i128, u8>,
+    float_keys: Vec<(f32, u8)>,
+    #[serde(flatten)]
+    flattened: Inner,
+    #[serde(flatten)]
+    extra: BTreeMap<&'a str, Untagged>,
 }
 
 mod serde_bytes_as_bytes {
@@ -194,13 +223,77 @@ fn every_shape_serde_hands_a_serializer_is_written_alike() {
             1.0 / 3.0,
             1e21,
         ],
+        untagged: vec![Untagged::Number(3), Untagged::Named { name: "x\ty" }],
+        tagged_newtype: TaggedNewtype::Wrap(Inner {
+            a: 1,
+            b: Some("\""),
+        }),
+        wide_keys: [(i128::MIN, 0), (i128::MAX, 1)].into(),
+        float_keys: vec![(1.5, 0), (-0.0, 1)],
+        flattened: Inner { a: 2, b: None },
+        extra: [
+            ("flat key", Untagged::Number(4)),
+            ("\u{1}", Untagged::Named { name: "" }),
+        ]
+        .into(),
     };
     same(&value);
+}
+
+/// A `Display` that counts how often it is formatted, with text longer
+/// than any stack buffer.
+struct Counted(std::cell::Cell<u32>);
+
+impl std::fmt::Display for Counted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.set(self.0.get() + 1);
+        write!(
+            f,
+            "formatted {} times, with a \"quote\" and more text",
+            self.0.get()
+        )
+    }
+}
+
+impl Serialize for Counted {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+#[test]
+fn display_text_is_formatted_once_as_serde_json_formats_it() {
+    let (theirs, ours) = (Counted(0.into()), Counted(0.into()));
+    let expected = serde_json::to_vec(&theirs).unwrap();
+    let mut written = Vec::new();
+    json_writer::write(&mut written, &ours).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&written),
+        String::from_utf8_lossy(&expected)
+    );
+    assert_eq!((theirs.0.get(), ours.0.get()), (1, 1));
+    // As map keys, the second one after a comma.
+    let keys = [(Counted(0.into()), 1), (Counted(5.into()), 2)];
+    struct Keys<'a>(&'a [(Counted, u8)]);
+    impl Serialize for Keys<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+        }
+    }
+    let expected = serde_json::to_vec(&Keys(&keys)).unwrap();
+    let keys_again = [(Counted(0.into()), 1), (Counted(5.into()), 2)];
+    let mut written = Vec::new();
+    json_writer::write(&mut written, &Keys(&keys_again)).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&written),
+        String::from_utf8_lossy(&expected)
+    );
 }
 
 #[test]
 fn map_keys_json_cannot_have_are_refused_alike() {
     let float_keys: Vec<(f64, u8)> = vec![(1.5, 0), (f64::NAN, 1)];
+    let narrow_float_keys: Vec<(f32, u8)> = vec![(f32::INFINITY, 0)];
     struct Pairs<K>(Vec<(K, u8)>);
     impl<K: Serialize> Serialize for Pairs<K> {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -213,6 +306,7 @@ fn map_keys_json_cannot_have_are_refused_alike() {
     // Refused: a float that is not finite, a sequence, nothing, a unit.
     for refused in [
         both(&Pairs(float_keys)),
+        both(&Pairs(narrow_float_keys)),
         both(&Pairs(vec![(vec![1], 0)])),
         both(&Pairs(vec![(None::<u8>, 0)])),
         both(&Pairs(vec![((), 0)])),
@@ -222,7 +316,7 @@ fn map_keys_json_cannot_have_are_refused_alike() {
         assert!(ours.is_err(), "{ours:?}");
         assert_eq!(ours, theirs);
     }
-    // A raw value is refused rather than written as an object.
+    // serde_json's raw text is refused rather than written as an object.
     let raw = serde_json::value::RawValue::from_string("[1, 2]".into()).unwrap();
     let (ours, theirs) = both(&raw);
     assert_eq!(theirs.unwrap(), b"[1, 2]");
@@ -268,7 +362,7 @@ proptest! {
     fn strings_are_escaped_as_serde_json_escapes_them(s in awkward_string()) {
         let (ours, theirs) = both(&s);
         prop_assert_eq!(ours, theirs);
-        // As a key too (a map's and, through a tag, a struct's).
+        // As a map's key too.
         let map: BTreeMap<&str, &str> = [(s.as_str(), s.as_str())].into();
         let (ours, theirs) = both(&map);
         prop_assert_eq!(ours, theirs);
