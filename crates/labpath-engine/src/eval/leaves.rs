@@ -1005,24 +1005,32 @@ mod tests {
         Date::parse(s).unwrap()
     }
 
-    #[test]
-    fn a_discipline_named_twice_in_each_of_counts_its_months_once() {
+    /// One full-time period in the US from `start` to `end` in
+    /// `disciplines`, against a clause asking three months in all and
+    /// `min_months_each` in each of `each_of`: the outcome, which both
+    /// evaluators must give, and the explained evaluation's finding, handed
+    /// to `look`.
+    fn each_of_clause(
+        (start, end): (&str, &str),
+        disciplines: Vec<crate::vocab::Discipline>,
+        each_of: Vec<crate::vocab::Discipline>,
+        min_months_each: u32,
+        look: impl FnOnce(&super::Finding<'_>),
+    ) -> Outcome {
         use super::{Ctx, Finding, decide_leaf, evaluate_leaf};
         use crate::catalog::Catalog;
         use crate::facts::Facts;
         use crate::profile::{ExperiencePeriod, Profile};
         use crate::requirement::{ExperienceReq, Requirement};
-        use crate::vocab::{Discipline, Setting};
+        use crate::vocab::Setting;
 
-        // Three months of chemistry, where each named discipline needs four:
-        // counted twice, chemistry would reach six and pass.
         let profile = Profile {
             experience: vec![ExperiencePeriod {
                 employer: None,
-                start: d("2026-01-01"),
-                end: Some(d("2026-03-31")),
+                start: d(start),
+                end: Some(d(end)),
                 fte: 1.0,
-                disciplines: vec![Discipline::Chemistry],
+                disciplines,
                 setting: Setting::Hospital,
                 accreditation: Vec::new(),
                 country: Code::US,
@@ -1032,8 +1040,8 @@ mod tests {
         let leaf = Requirement::Experience(ExperienceReq {
             months: 3,
             disciplines: Vec::new(),
-            each_of: vec![Discipline::Chemistry, Discipline::Chemistry],
-            min_months_each: Some(4),
+            each_of,
+            min_months_each: Some(min_months_each),
             within_years: None,
             countries: Vec::new(),
             accreditations: Vec::new(),
@@ -1042,61 +1050,50 @@ mod tests {
         let facts = Facts::derive(&profile, &catalog);
         let ctx = Ctx::new(&catalog, &profile, &facts, d("2026-12-01"));
         let mut finding = Finding::Unconfirmed { text: "" };
-        assert_eq!(evaluate_leaf(&ctx, &leaf, &mut finding), Outcome::Fail);
-        assert_eq!(decide_leaf(&ctx, &leaf), Outcome::Fail);
-        let Finding::Months { have, short, .. } = finding else {
-            panic!("an experience clause finds months, not {finding:?}");
+        let outcome = evaluate_leaf(&ctx, &leaf, &mut finding);
+        assert_eq!(decide_leaf(&ctx, &leaf), outcome, "both evaluators");
+        look(&finding);
+        outcome
+    }
+
+    #[test]
+    fn a_discipline_named_twice_in_each_of_counts_its_months_once() {
+        use super::Finding;
+        use crate::vocab::Discipline;
+
+        // Three months of chemistry, where each named discipline needs four:
+        // counted twice, chemistry would reach six and pass.
+        let chemistry = vec![Discipline::Chemistry];
+        let twice = vec![Discipline::Chemistry, Discipline::Chemistry];
+        let look = |finding: &Finding<'_>| {
+            let Finding::Months { have, short, .. } = finding else {
+                panic!("an experience clause finds months, not {finding:?}");
+            };
+            assert!((have - 3.0).abs() < 1e-9, "{have}");
+            // Each entry of `each_of` is reported, as named.
+            let short: Vec<(Discipline, f64)> =
+                short.iter().map(|s| (s.discipline, s.have)).collect();
+            assert_eq!(short.len(), 2, "{short:?}");
+            assert!(
+                short
+                    .iter()
+                    .all(|(d, h)| *d == Discipline::Chemistry && (h - 3.0).abs() < 1e-9)
+            );
         };
-        assert!((have - 3.0).abs() < 1e-9, "{have}");
-        // Each entry of `each_of` is reported, as named.
-        let short: Vec<(Discipline, f64)> = short.iter().map(|s| (s.discipline, s.have)).collect();
-        assert_eq!(short.len(), 2, "{short:?}");
-        assert!(
-            short
-                .iter()
-                .all(|(d, h)| *d == Discipline::Chemistry && (h - 3.0).abs() < 1e-9)
-        );
+        let outcome = each_of_clause(("2026-01-01", "2026-03-31"), chemistry, twice, 4, look);
+        assert_eq!(outcome, Outcome::Fail);
     }
 
     #[test]
     fn months_without_disciplines_told_may_meet_each_discipline_minimum() {
-        use super::{Ctx, Finding, decide_leaf, evaluate_leaf};
-        use crate::catalog::Catalog;
-        use crate::facts::Facts;
-        use crate::profile::{ExperiencePeriod, Profile};
-        use crate::requirement::{ExperienceReq, Requirement};
-        use crate::vocab::{Discipline, Setting};
+        use crate::vocab::Discipline;
 
         // Six months whose disciplines are not told: chemistry's four may be
         // among them, so the clause is unknown, not failed.
-        let profile = Profile {
-            experience: vec![ExperiencePeriod {
-                employer: None,
-                start: d("2026-01-01"),
-                end: Some(d("2026-06-30")),
-                fte: 1.0,
-                disciplines: Vec::new(),
-                setting: Setting::Hospital,
-                accreditation: Vec::new(),
-                country: Code::US,
-            }],
-            ..Profile::default()
-        };
-        let leaf = Requirement::Experience(ExperienceReq {
-            months: 3,
-            disciplines: Vec::new(),
-            each_of: vec![Discipline::Chemistry],
-            min_months_each: Some(4),
-            within_years: None,
-            countries: Vec::new(),
-            accreditations: Vec::new(),
-        });
-        let catalog = Catalog::default();
-        let facts = Facts::derive(&profile, &catalog);
-        let ctx = Ctx::new(&catalog, &profile, &facts, d("2026-12-01"));
-        let mut finding = Finding::Unconfirmed { text: "" };
-        assert_eq!(evaluate_leaf(&ctx, &leaf, &mut finding), Outcome::Unknown);
-        assert_eq!(decide_leaf(&ctx, &leaf), Outcome::Unknown);
+        let chemistry = vec![Discipline::Chemistry];
+        let period = ("2026-01-01", "2026-06-30");
+        let outcome = each_of_clause(period, Vec::new(), chemistry, 4, |_| {});
+        assert_eq!(outcome, Outcome::Unknown);
     }
 
     #[test]
