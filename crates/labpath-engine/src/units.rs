@@ -118,10 +118,32 @@ impl Date {
         self.0.day()
     }
 
+    /// How many days this day's month has, 28 to 31.
+    pub fn days_in_month(self) -> u32 {
+        month_days(self.0.leap_year(), self.month())
+    }
+
+    /// How many days the month before this day's month has, 28 to 31.
+    pub fn month_before_days(self) -> u32 {
+        match self.month() {
+            1 => 31,
+            m => month_days(self.0.leap_year(), m - 1),
+        }
+    }
+
     /// Today's date from the system clock (UTC). Only interfaces call this;
     /// the engine itself is always given its as-of date.
     pub fn today() -> Self {
         Date(chrono::Utc::now().date_naive())
+    }
+}
+
+/// The days of a month (1 to 12) in a leap or common year.
+fn month_days(leap: bool, month: u32) -> u32 {
+    match month {
+        2 => 28 + u32::from(leap),
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
     }
 }
 

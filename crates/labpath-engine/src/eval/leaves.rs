@@ -646,16 +646,19 @@ pub fn calendar_months(start: Date, end: Date) -> f64 {
     if end <= start {
         return 0.0;
     }
-    // The calendar months between the two months, less one when `start`'s
-    // day of the month is not reached yet: the same day `whole` months on
-    // falls in `end`'s month, so one step back lands before `end`.
+    let (day, end_day) = (start.day(), end.day());
+    // The calendar months between the two months. The same day that many
+    // months on (clamped to the month's last day) falls in `end`'s month;
+    // when it falls after `end`, one month fewer lands in the month before.
     let months = (end.year() - start.year()) * 12 + end.month() as i32 - start.month() as i32;
-    let mut whole = months.max(0) as u32;
-    if whole > 0 && start.add_months(whole) > end {
-        whole -= 1;
-    }
-    let rest = start.add_months(whole).days_until(end);
-    f64::from(whole) + rest as f64 / DAYS_PER_MONTH
+    let landed = day.min(end.days_in_month());
+    let (whole, rest) = if landed <= end_day {
+        (months, end_day - landed)
+    } else {
+        let before = end.month_before_days();
+        (months - 1, before - day.min(before) + end_day)
+    };
+    f64::from(whole) + f64::from(rest) / DAYS_PER_MONTH
 }
 
 /// The months an experience clause counts: certain and possible in all,
@@ -667,7 +670,9 @@ struct Months {
     each: [(f64, f64); Discipline::ALL.len()],
 }
 
-/// Counts the profile's months for an experience clause.
+/// Counts the profile's months for an experience clause. Inlined where it
+/// is read, so that its counts are not copied out.
+#[inline(always)]
 fn months_counted(ctx: &Ctx<'_, '_>, r: &ExperienceReq) -> Months {
     let window_from = r.within_years.map(|y| ctx.as_of.sub_years(y));
     let mut m = Months {
