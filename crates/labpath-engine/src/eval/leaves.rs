@@ -1128,7 +1128,10 @@ mod tests {
         // year), against ends from the same day to six years later.
         let mut checked = 0;
         let starts = [d("2023-01-01"), d("2099-01-01")];
-        for start in starts.iter().flat_map(|first| (0..731).map(|s| first.add_days(s))) {
+        for start in starts
+            .iter()
+            .flat_map(|first| (0..731).map(|s| first.add_days(s)))
+        {
             for e in (0..2200)
                 .step_by(7)
                 .chain([28, 29, 30, 31, 59, 60, 365, 366])
