@@ -203,6 +203,7 @@ fn clauses<'a>(
 fn route<'a>(r: &'a RouteOutcome<'a>, catalog: &'a Catalog) -> RouteView<'a> {
     let mut list = Vec::new();
     if let Some(c) = r.clause() {
+        list.reserve_exact(c.pre_order().len());
         clauses(c, catalog, 0, &mut list);
     }
     RouteView {
