@@ -17,7 +17,7 @@
 use std::collections::HashMap;
 
 use labpath_app::deadlines::{AMBER_DAYS, Holding, RED_DAYS, lapsing, model};
-use labpath_engine::catalog::{Catalog, CatalogParts};
+use labpath_engine::catalog::Catalog;
 use labpath_engine::maintenance::{Activity, CategoryId, Credit};
 use labpath_engine::units::Date;
 use labpath_store::agenda::Records;
@@ -167,20 +167,16 @@ fn a_declaration_window_closed_while_short_is_red_whatever_the_days_left() {
     // The shipped windows close 30 days before expiry, so a closed window
     // is within 30 days anyway; a window closing 60 days before shows that
     // the closing itself makes it red.
-    let shipped = catalog();
-    let mut maintenance = shipped.maintenance().to_vec();
-    for rules in &mut maintenance {
+    // The shipped catalog with every declaration window closing 60 days
+    // before the cycle ends.
+    let mut parts = catalog().into_parts();
+    for rules in &mut parts.maintenance {
         if let Some(w) = &mut rules.declaration_window {
             w.closes_days_before = 60;
         }
     }
-    let catalog = Catalog::from_checked_parts(CatalogParts {
-        sources: shipped.sources().to_vec(),
-        bodies: shipped.bodies().to_vec(),
-        credentials: shipped.credentials().to_vec(),
-        maintenance,
-        ..CatalogParts::default()
-    });
+    let catalog = labpath_catalog::catalog::from_parts(parts)
+        .expect("the changed catalog passes the loader's checks");
     let short = holding(&catalog, &[("ascp-mls", 45)], twenty_points());
     let (all, _) = of(&catalog, short, &Records::default());
     let d = renewal_of(&all, "ascp-mls");

@@ -152,6 +152,37 @@ pub fn from_files(
             Err(d) => problems.push(d),
         }
     }
+    checked(parsed, problems)
+}
+
+/// Checks a catalog given as parts already read (a catalog changed in code,
+/// as the tests make them) with the same checks as [`from_files`]; its
+/// problems name the file `catalog parts` and no line.
+pub fn from_parts(parts: CatalogParts) -> Result<Catalog, Diagnostics> {
+    let doc = CatalogFile {
+        source: parts.sources,
+        body: parts.bodies,
+        exam: parts.exams,
+        credential: parts.credentials,
+        jurisdiction: parts.jurisdictions,
+        term: parts.glossary,
+        step: parts.steps,
+        goal: parts.goals,
+        maintenance: parts.maintenance,
+        restriction: parts.restrictions,
+        country: parts.countries,
+    };
+    let parsed = vec![Parsed {
+        name: "catalog parts".to_owned(),
+        text: "",
+        doc,
+    }];
+    checked(parsed, Vec::new())
+}
+
+/// The whole-catalog checks over every file parsed, then the catalog: the
+/// one place a `Catalog` is made from what was read.
+fn checked(parsed: Vec<Parsed<'_>>, mut problems: Vec<Diagnostic>) -> Result<Catalog, Diagnostics> {
     problems.extend(Checker::new(&parsed).run());
     if !problems.is_empty() {
         return Err(Diagnostics(problems));
@@ -170,7 +201,12 @@ pub fn from_files(
         parts.restrictions.extend(p.doc.restriction);
         parts.countries.extend(p.doc.country);
     }
-    Ok(Catalog::from_checked_parts(parts))
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "the loader is the one caller: every part was checked just above"
+    )]
+    let catalog = Catalog::from_checked_parts(parts);
+    Ok(catalog)
 }
 
 /// The key that holds the id of a kind of entry: `code` for jurisdictions
@@ -746,7 +782,29 @@ impl<'a, 't> Checker<'a, 't> {
 
 #[cfg(test)]
 mod tests {
-    use super::from_files;
+    use super::{from_files, from_parts, shipped};
+
+    #[test]
+    fn parts_changed_in_code_pass_the_same_checks_as_files() {
+        let parts = shipped().into_parts();
+        let credentials = parts.credentials.len();
+        let whole = from_parts(parts.clone()).expect("the shipped parts pass");
+        assert_eq!(whole.credentials().len(), credentials);
+        // Without its exams, every credential that names one is refused,
+        // with the field that names it.
+        let mut no_exams = parts;
+        no_exams.exams.clear();
+        let problems = from_parts(no_exams).unwrap_err();
+        let text = problems.to_string();
+        assert!(text.contains("unknown exam `ascp-mls-exam`"), "{text}");
+        assert!(
+            problems
+                .0
+                .iter()
+                .all(|d| d.file == "catalog parts" && d.line.is_none()),
+            "{problems:?}"
+        );
+    }
 
     const SOURCE: &str = r#"
 [[source]]

@@ -48,7 +48,8 @@ fn with(extra: &[(&str, Requirement)]) -> Catalog {
         c.routes[0].in_force = Default::default();
         parts.credentials.push(c);
     }
-    Catalog::from_checked_parts(parts)
+    labpath_catalog::catalog::from_parts(parts)
+        .expect("the changed catalog passes the loader's checks")
 }
 
 fn statuses(catalog: &Catalog, profile: &Profile, ids: &[&str]) -> (Vec<Status>, Vec<Status>) {
@@ -220,7 +221,8 @@ fn a_route_is_in_force_from_its_first_day_until_the_day_before_its_end() {
         until: Some(on(2026, 9, 1)),
     };
     parts.credentials.push(dated);
-    let catalog = Catalog::from_checked_parts(parts);
+    let catalog = labpath_catalog::catalog::from_parts(parts)
+        .expect("the changed catalog passes the loader's checks");
     let dated = catalog.credential("dated").expect("added");
     let profile = Profile {
         declarations: vec!["dated-key".to_owned()],

@@ -131,7 +131,8 @@ mod tests {
     }
 
     fn keys(reminders: Vec<Reminder>, today: Date) -> Vec<String> {
-        let catalog = Catalog::from_checked_parts(CatalogParts::default());
+        let catalog = labpath_catalog::catalog::from_parts(CatalogParts::default())
+            .expect("the changed catalog passes the loader's checks");
         let records = Records {
             reminders,
             ..Records::default()
@@ -179,8 +180,8 @@ mod tests {
         use labpath_store::status::AppStatus;
         use labpath_store::time::Timestamp;
 
-        let shipped = labpath_shipped::catalog().unwrap();
-        let mut step = shipped.steps()[0].clone();
+        let mut parts = labpath_shipped::catalog().unwrap().into_parts();
+        let step = &mut parts.steps[0];
         let provenance = step.provenance.clone();
         step.deadlines = ["Send the transcript", "Pay the fee"]
             .map(|what| StepDeadline {
@@ -208,10 +209,8 @@ mod tests {
             created_at: Timestamp::parse("2026-03-01T09:00:00Z").unwrap(),
             last_event: EventId::from_raw(9),
         };
-        let catalog = Catalog::from_checked_parts(CatalogParts {
-            steps: vec![step],
-            ..CatalogParts::default()
-        });
+        let catalog = labpath_catalog::catalog::from_parts(parts)
+            .expect("the changed catalog passes the loader's checks");
         let records = Records {
             applications: vec![application],
             ..Records::default()
