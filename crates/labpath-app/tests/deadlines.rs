@@ -166,9 +166,8 @@ fn a_credential_twenty_days_from_expiry_and_sixteen_points_short_is_red() {
 fn a_declaration_window_closed_while_short_is_red_whatever_the_days_left() {
     // The shipped windows close 30 days before expiry, so a closed window
     // is within 30 days anyway; a window closing 60 days before shows that
-    // the closing itself makes it red.
-    // The shipped catalog with every declaration window closing 60 days
-    // before the cycle ends.
+    // the closing itself makes it red: here, the shipped catalog with every
+    // declaration window closing 60 days before the cycle ends.
     let mut parts = catalog().into_parts();
     for rules in &mut parts.maintenance {
         if let Some(w) = &mut rules.declaration_window {

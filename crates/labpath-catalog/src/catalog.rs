@@ -13,14 +13,14 @@ use labpath_engine::maintenance::RuleSet;
 use labpath_engine::provenance::{Confidence, Provenance, Source};
 use labpath_engine::requirement::Requirement;
 use labpath_engine::step::{DurationBasis, Goal, Grant, Step};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diag::{Diagnostic, Diagnostics, Spans, suggest};
 use crate::file::{self, Limit};
 use crate::parse::{Format, parse};
 
 /// One catalog file: any file may hold any of these sections.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct CatalogFile {
     #[serde(default)]
@@ -155,10 +155,14 @@ pub fn from_files(
     checked(parsed, problems)
 }
 
-/// Checks a catalog given as parts already read (a catalog changed in code,
-/// as the tests make them) with the same checks as [`from_files`]; its
-/// problems name the file `catalog parts` and no line.
+/// Checks a catalog given as parts (a catalog changed in code, as the tests
+/// make them) with every check [`from_files`] makes: the parts are written
+/// out in a catalog file's shape (as JSON) and read back, so that each
+/// value meets its own checks as it is read (no negative fee, no empty
+/// citizenship list), then the whole-catalog checks run. Its problems name
+/// the file `catalog parts` and no line.
 pub fn from_parts(parts: CatalogParts) -> Result<Catalog, Diagnostics> {
+    const NAME: &str = "catalog parts";
     let doc = CatalogFile {
         source: parts.sources,
         body: parts.bodies,
@@ -172,8 +176,17 @@ pub fn from_parts(parts: CatalogParts) -> Result<Catalog, Diagnostics> {
         restriction: parts.restrictions,
         country: parts.countries,
     };
+    let text = serde_json::to_string(&doc).map_err(|e| Diagnostic {
+        file: NAME.to_owned(),
+        line: None,
+        field: None,
+        message: format!("the parts cannot be written out as a catalog file: {e}"),
+    })?;
+    // The text is one line written here: a line in it would tell nothing.
+    let doc = parse::<CatalogFile>(NAME, &text, Format::Json)
+        .map_err(|d| Diagnostic { line: None, ..d })?;
     let parsed = vec![Parsed {
-        name: "catalog parts".to_owned(),
+        name: NAME.to_owned(),
         text: "",
         doc,
     }];
@@ -792,7 +805,7 @@ mod tests {
         assert_eq!(whole.credentials().len(), credentials);
         // Without its exams, every credential that names one is refused,
         // with the field that names it.
-        let mut no_exams = parts;
+        let mut no_exams = parts.clone();
         no_exams.exams.clear();
         let problems = from_parts(no_exams).unwrap_err();
         let text = problems.to_string();
@@ -804,6 +817,23 @@ mod tests {
                 .all(|d| d.file == "catalog parts" && d.line.is_none()),
             "{problems:?}"
         );
+        // A value's own check, which a file meets as it is read: a fee
+        // below zero.
+        let mut negative = parts;
+        let (at, credential) = negative
+            .credentials
+            .iter_mut()
+            .enumerate()
+            .find(|(_, c)| !c.fees.is_empty())
+            .expect("a credential with a fee");
+        credential.fees[0].amount = Some(labpath_engine::units::Money::from_cents(-1));
+        let problems = from_parts(negative).unwrap_err();
+        assert_eq!(
+            problems.0[0].field.as_deref(),
+            Some(format!("credential[{at}].fee[0].amount").as_str()),
+            "{problems:?}"
+        );
+        assert_eq!(problems.0[0].line, None);
     }
 
     const SOURCE: &str = r#"

@@ -107,7 +107,6 @@ mod tests {
     use std::collections::HashMap;
 
     use labpath_app::deadlines::model;
-    use labpath_engine::catalog::CatalogParts;
     use labpath_store::agenda::Records;
     use labpath_store::ids::EventId;
     use labpath_store::model::Reminder;
@@ -131,8 +130,7 @@ mod tests {
     }
 
     fn keys(reminders: Vec<Reminder>, today: Date) -> Vec<String> {
-        let catalog = labpath_catalog::catalog::from_parts(CatalogParts::default())
-            .expect("the changed catalog passes the loader's checks");
+        let catalog = Catalog::default();
         let records = Records {
             reminders,
             ..Records::default()
@@ -171,8 +169,9 @@ mod tests {
         assert_eq!(moved, ["reminder-email:person1-reminder7:2026-05-01:red"]);
     }
 
-    /// A catalog whose one step sets two deadlines 30 days after
-    /// submission, and an application of it submitted on `submitted`.
+    /// The shipped catalog with its first step setting two deadlines 30
+    /// days after submission, and an application of that step submitted on
+    /// `submitted`.
     fn two_deadlines(submitted: Date) -> (Catalog, Records) {
         use labpath_engine::step::{DeadlineAnchor, StepDeadline};
         use labpath_store::ids::ApplicationId;

@@ -6,8 +6,8 @@
 //! quote, contents, quote, colon) and looks for characters to escape one
 //! byte at a time: that was half of the answer's instructions. Here a
 //! string is tested eight bytes at a time, and one of up to sixteen bytes
-//! (nearly all of them) is written with its quotes and a key's colon as one
-//! fixed-size copy cut to length. Everything that decides how a value looks
+//! (nearly all of them) is written with its quotes and a key's colon as
+//! two words over 32 bytes appended at once, then cut to length. Everything that decides how a value looks
 //! (numbers, escapes, `null` for a float that is not finite, which map keys
 //! are accepted) is `serde_json`'s own or tested against it: the tests
 //! compare the two writers on every answer of every example profile and on
@@ -109,7 +109,7 @@ impl Writer {
 
     /// A string with its quotes, and a colon after it when `COLON`. One of
     /// up to sixteen bytes (nearly all keys and values) is tested as two
-    /// words and written with its quotes and colon as one copy.
+    /// words and written as those words with its quotes and colon.
     fn quoted<const COLON: bool>(&mut self, s: &str) -> Result<(), Error> {
         let bytes = s.as_bytes();
         let n = bytes.len();
@@ -133,8 +133,8 @@ impl Writer {
         // Thirty-two quotes appended, the words written over them in place,
         // then cut to the string's length. (Built on the stack and copied
         // in, the copy read back the words' narrower stores before they
-        // landed, and the processor waited for them: a third of the time
-        // of a long answer.)
+        // landed, and the processor waited for them: half of the samples
+        // of writing a key.)
         let start = self.out.len();
         self.out.extend_from_slice(&[b'"'; 32]);
         let all = &mut self.out[start..start + 32];
