@@ -7,11 +7,12 @@
 //! byte at a time: that was half of the answer's instructions. Here a
 //! string is tested eight bytes at a time, and one of up to sixteen bytes
 //! (nearly all of them) is written with its quotes and a key's colon as
-//! two words over 32 bytes appended at once, then cut to length. Everything that decides how a value looks
-//! (numbers, escapes, `null` for a float that is not finite, which map keys
-//! are accepted) is `serde_json`'s own or tested against it: the tests
-//! compare the two writers on every answer of every example profile and on
-//! arbitrary documents.
+//! two words over 32 bytes appended at once, then cut to length.
+//! Everything that decides how a value looks (numbers, escapes, `null` for
+//! a float that is not finite, which map keys are accepted) is
+//! `serde_json`'s own or tested against it: the tests compare the two
+//! writers on every answer of every example profile and on arbitrary
+//! documents.
 //!
 //! Where the two part: `serde_json`'s private raw-text types (`RawValue`,
 //! and `Number` under its `arbitrary_precision` feature) are refused with an
